@@ -1,0 +1,533 @@
+import { ChatApiError, type ChatApi, type Credentials } from './chat-api.adapter';
+import type {
+  ContextValue,
+  PublicConversationStatus,
+  PublicMessage,
+  WidgetConfig,
+} from './contract';
+import type { ConversationStore, PendingMessage, StoredConversation } from './conversation-store';
+import type { HandoffTicket } from './handoff';
+import { checkAnswers, cleanAnswers, type AnswerProblem } from './prechat-validation';
+
+export type Phase =
+  | 'loading' // fetching the config
+  | 'load_failed' // no config and no conversation to continue
+  | 'closed' // outside operating hours, no conversation
+  | 'prechat' // survey shown
+  | 'starting' // POST conversations in flight
+  | 'chatting'
+  | 'ended' // by the customer or the agent; transcript stays visible
+  | 'expired'; // token refused or conversation gone
+
+export type Connection = 'online' | 'offline' | 'reconnecting';
+
+export interface SessionState {
+  readonly phase: Phase;
+  readonly config?: WidgetConfig;
+  readonly connection: Connection;
+  readonly status?: PublicConversationStatus;
+  readonly conversationId?: string;
+  readonly messages: readonly PublicMessage[];
+  readonly pending: readonly PendingMessage[];
+  readonly formProblems: Readonly<Record<string, AnswerProblem>>;
+  /** Contract error code of the last failed start (e.g. outside_hours), for the view to explain. */
+  readonly startError?: string;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SessionDeps {
+  readonly widgetId: string;
+  readonly locale: string;
+  readonly api: ChatApi;
+  readonly store: ConversationStore;
+  readonly timers: Timers;
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly random: () => number;
+  readonly isOnline: () => boolean;
+  readonly pageUrl: () => string;
+}
+
+export interface PollingPolicy {
+  /** Delay after a poll that brought something new, or after the customer sent. */
+  readonly fastMs: number;
+  /** Idle polls slow down by `idleFactor` up to this delay. */
+  readonly idleMaxMs: number;
+  readonly idleFactor: number;
+  /** Failures back off exponentially from `errorBaseMs` up to `errorMaxMs`, with ±20 % jitter. */
+  readonly errorBaseMs: number;
+  readonly errorMaxMs: number;
+}
+
+export const defaultPolicy: PollingPolicy = {
+  fastMs: 1500,
+  idleMaxMs: 10000,
+  idleFactor: 1.5,
+  errorBaseMs: 1000,
+  errorMaxMs: 30000,
+};
+
+type Listener = (state: SessionState) => void;
+
+// The widget's brain, with no DOM: every side effect goes through `deps`, so
+// tests drive it with a fake backend and hand-cranked timers.
+export class ChatSession {
+  private state: SessionState = {
+    phase: 'loading',
+    connection: 'online',
+    messages: [],
+    pending: [],
+    formProblems: {},
+  };
+  private credentials?: StoredConversation;
+  private context: Record<string, ContextValue> = {};
+  private listeners = new Set<Listener>();
+  private pollTimer?: unknown;
+  private sendTimer?: unknown;
+  private configTimer?: unknown;
+  private idleDelay: number;
+  private pollFailures = 0;
+  private sendFailures = 0;
+  private polling = false;
+  private repollRequested = false;
+  private flushing = false;
+  private startRequest?: { id: string; answersKey: string };
+  // Bumped whenever the conversation changes (new chat, resume, end) so a
+  // response for the old one that arrives late is ignored.
+  private epoch = 0;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly policy: PollingPolicy = defaultPolicy,
+  ) {
+    this.idleDelay = policy.fastMs;
+    if (!deps.isOnline()) this.state = { ...this.state, connection: 'offline' };
+  }
+
+  get snapshot(): SessionState {
+    return this.state;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setContext(values: Readonly<Record<string, unknown>>): void {
+    for (const [key, value] of Object.entries(values)) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        this.context[key] = value;
+      } else if (value === null || value === undefined) {
+        delete this.context[key];
+      }
+    }
+  }
+
+  getContext(): Readonly<Record<string, ContextValue>> {
+    return { ...this.context };
+  }
+
+  /** Loads the config and continues a stored (or handed-off) conversation if there is one. */
+  async init(ticket?: HandoffTicket): Promise<void> {
+    if (ticket && ticket.widgetId === this.deps.widgetId && Date.parse(ticket.expiresOn) > this.deps.now()) {
+      this.adopt({ ...ticket, outbox: [] });
+    } else {
+      const stored = this.deps.store.load();
+      if (stored) this.adopt(stored);
+    }
+    await this.loadConfig();
+  }
+
+  /** Continue the conversation of a hand-off ticket (from another site) in place of any current one. */
+  resume(ticket: HandoffTicket): boolean {
+    if (ticket.widgetId !== this.deps.widgetId || !(Date.parse(ticket.expiresOn) > this.deps.now())) return false;
+    this.adopt({ ...ticket, outbox: [] });
+    return true;
+  }
+
+  /** The ticket another site's widget can resume, while a conversation is going on. */
+  ticket(): HandoffTicket | undefined {
+    const c = this.credentials;
+    if (!c || this.state.phase !== 'chatting') return undefined;
+    return { widgetId: c.widgetId, conversationId: c.conversationId, token: c.token, expiresOn: c.expiresOn };
+  }
+
+  async start(rawAnswers: Readonly<Record<string, string>>): Promise<void> {
+    const config = this.state.config;
+    if (!config || (this.state.phase !== 'prechat' && this.state.phase !== 'closed')) return;
+    const problems = checkAnswers(config.preChatQuestions, rawAnswers);
+    if (Object.keys(problems).length > 0) {
+      this.set({ formProblems: problems, startError: undefined });
+      return;
+    }
+    const answers = cleanAnswers(config.preChatQuestions, rawAnswers);
+    // The same attempt keeps its request id so a retry after a lost response
+    // gets the conversation already opened instead of a second one.
+    const answersKey = JSON.stringify(answers);
+    if (!this.startRequest || this.startRequest.answersKey !== answersKey) {
+      this.startRequest = { id: this.deps.newId(), answersKey };
+    }
+    const epoch = this.epoch;
+    this.set({ phase: 'starting', formProblems: {}, startError: undefined });
+    try {
+      const started = await this.deps.api.startConversation(this.deps.widgetId, {
+        answers,
+        context: { ...this.context },
+        locale: this.deps.locale,
+        pageUrl: this.deps.pageUrl(),
+        clientRequestId: this.startRequest.id,
+      });
+      if (epoch !== this.epoch) return;
+      this.startRequest = undefined;
+      this.adopt({
+        widgetId: this.deps.widgetId,
+        conversationId: started.conversationId,
+        token: started.token,
+        expiresOn: started.expiresOn,
+        outbox: [],
+      });
+      this.set({ status: started.status });
+    } catch (error) {
+      if (epoch !== this.epoch) return;
+      const e = asApiError(error);
+      const fieldProblems: Record<string, AnswerProblem> = {};
+      for (const id of Object.keys(e.fields ?? {})) fieldProblems[id] = 'required';
+      this.set({
+        phase: e.code === 'outside_hours' ? 'closed' : 'prechat',
+        startError: e.code,
+        formProblems: e.code === 'validation_failed' ? fieldProblems : {},
+        connection: e.code === 'network' ? 'reconnecting' : this.state.connection,
+      });
+    }
+  }
+
+  /** Queues a message; it is delivered in order, exactly once, whatever the network does. */
+  send(text: string): boolean {
+    const body = text.trim();
+    if (!body || this.state.phase !== 'chatting') return false;
+    const max = this.state.config?.maxMessageLength ?? 4000;
+    if (body.length > max) return false;
+    const pending: PendingMessage = {
+      clientMessageId: this.deps.newId(),
+      body,
+      createdOn: new Date(this.deps.now()).toISOString(),
+      state: 'waiting',
+      attempts: 0,
+    };
+    this.setPending([...this.state.pending, pending]);
+    this.idleDelay = this.policy.fastMs;
+    void this.flush();
+    return true;
+  }
+
+  async end(): Promise<void> {
+    const c = this.credentials;
+    if (!c || this.state.phase !== 'chatting') return;
+    this.finish('ended');
+    try {
+      await this.deps.api.endConversation(c);
+    } catch {
+      // The customer asked to leave; the server ends idle chats on its own if
+      // this call is lost, so the widget does not hold the customer here.
+    }
+  }
+
+  /** After an ended or expired chat: back to the survey (or the closed notice). */
+  restart(): void {
+    if (this.state.phase !== 'ended' && this.state.phase !== 'expired' && this.state.phase !== 'load_failed') return;
+    if (this.state.phase === 'load_failed' || !this.state.config) {
+      this.set({ phase: 'loading' });
+      void this.loadConfig();
+      return;
+    }
+    this.set({
+      phase: this.state.config.hours.open ? 'prechat' : 'closed',
+      messages: [],
+      pending: [],
+      status: undefined,
+      conversationId: undefined,
+      formProblems: {},
+      startError: undefined,
+    });
+  }
+
+  goOffline(): void {
+    this.clearTimer('pollTimer');
+    this.clearTimer('sendTimer');
+    this.set({ connection: 'offline' });
+  }
+
+  goOnline(): void {
+    this.pollFailures = 0;
+    this.sendFailures = 0;
+    this.idleDelay = this.policy.fastMs;
+    this.set({ connection: 'reconnecting' });
+    if (this.state.phase === 'load_failed') {
+      void this.loadConfig();
+      return;
+    }
+    void this.pollNow();
+    void this.flush();
+  }
+
+  /** Poll at once (e.g. the tab became visible again). */
+  async pollNow(): Promise<void> {
+    this.clearTimer('pollTimer');
+    await this.poll();
+  }
+
+  dispose(): void {
+    this.epoch++;
+    this.clearTimer('pollTimer');
+    this.clearTimer('sendTimer');
+    this.clearTimer('configTimer');
+    this.listeners.clear();
+  }
+
+  private async loadConfig(): Promise<void> {
+    const epoch = this.epoch;
+    try {
+      const config = await this.deps.api.getConfig(this.deps.widgetId, this.deps.locale);
+      if (epoch !== this.epoch) {
+        // A conversation was adopted meanwhile; the config is still useful.
+        this.set({ config });
+        return;
+      }
+      this.set({ config });
+      if (this.state.phase === 'loading') this.set({ phase: config.hours.open ? 'prechat' : 'closed' });
+    } catch (error) {
+      // A conversation in progress does not need the config to go on.
+      if (this.state.phase !== 'loading') return;
+      const e = asApiError(error);
+      this.set({ phase: 'load_failed', connection: e.code === 'network' ? 'reconnecting' : this.state.connection });
+      if (e.retryable) {
+        this.configTimer = this.deps.timers.setTimeout(() => {
+          this.configTimer = undefined;
+          if (this.state.phase === 'load_failed') {
+            this.set({ phase: 'loading' });
+            void this.loadConfig();
+          }
+        }, this.backoff(++this.pollFailures));
+      }
+    }
+  }
+
+  private adopt(stored: StoredConversation): void {
+    this.epoch++;
+    this.clearTimer('pollTimer');
+    this.clearTimer('sendTimer');
+    this.credentials = stored;
+    this.deps.store.save(stored);
+    this.pollFailures = 0;
+    this.sendFailures = 0;
+    this.idleDelay = this.policy.fastMs;
+    this.set({
+      phase: 'chatting',
+      conversationId: stored.conversationId,
+      messages: [],
+      // Whatever was in flight when the page went away may or may not have
+      // arrived: send it again with the same id, the server deduplicates.
+      pending: stored.outbox.map((p) => (p.state === 'sending' ? { ...p, state: 'waiting' } : p)),
+      formProblems: {},
+      startError: undefined,
+    });
+    void this.poll();
+    void this.flush();
+  }
+
+  private finish(phase: 'ended' | 'expired'): void {
+    this.epoch++;
+    this.clearTimer('pollTimer');
+    this.clearTimer('sendTimer');
+    this.credentials = undefined;
+    this.deps.store.clear();
+    this.set({ phase, status: phase === 'ended' ? 'ended' : this.state.status });
+  }
+
+  private async poll(): Promise<void> {
+    const c = this.credentials;
+    if (!c || this.state.phase !== 'chatting' || this.isOffline()) return;
+    if (this.polling) {
+      this.repollRequested = true;
+      return;
+    }
+    this.polling = true;
+    const epoch = this.epoch;
+    let delay: number | undefined;
+    try {
+      const after = this.lastSequence();
+      const result = await this.deps.api.getMessages(c, after);
+      if (epoch !== this.epoch) return;
+      this.pollFailures = 0;
+      const before = this.state.messages.length;
+      this.merge(result.messages);
+      const grew = this.state.messages.length > before;
+      this.set({ status: result.status, connection: this.isOffline() ? 'offline' : 'online' });
+      if (result.status === 'ended') {
+        this.finish('ended');
+        return;
+      }
+      if (result.hasMore && grew) {
+        delay = 0;
+      } else if (grew || this.repollRequested) {
+        this.idleDelay = this.policy.fastMs;
+        delay = this.idleDelay;
+      } else {
+        delay = this.idleDelay;
+        this.idleDelay = Math.min(this.policy.idleMaxMs, this.idleDelay * this.policy.idleFactor);
+      }
+      // A poll that works means the network is back: deliver anything waiting.
+      if (this.state.pending.some((p) => p.state === 'waiting') && !this.sendTimer) void this.flush();
+    } catch (error) {
+      if (epoch !== this.epoch) return;
+      const e = asApiError(error);
+      if (this.handleFatal(e)) return;
+      if (!this.isOffline()) this.set({ connection: 'reconnecting' });
+      delay = Math.max(e.retryAfterMs ?? 0, this.backoff(++this.pollFailures));
+    } finally {
+      if (epoch === this.epoch) {
+        this.polling = false;
+        if (this.repollRequested) {
+          this.repollRequested = false;
+          if (delay !== undefined) delay = 0;
+        }
+        if (delay !== undefined && this.state.phase === 'chatting' && !this.isOffline()) {
+          this.schedulePoll(delay);
+        }
+      } else {
+        this.polling = false;
+        this.repollRequested = false;
+      }
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.state.phase !== 'chatting' || this.isOffline()) return;
+    this.flushing = true;
+    const epoch = this.epoch;
+    try {
+      for (;;) {
+        const c = this.credentials;
+        const next = this.state.pending.find((p) => p.state === 'waiting');
+        if (!c || !next || epoch !== this.epoch || this.isOffline()) return;
+        this.updatePending(next.clientMessageId, { state: 'sending', attempts: next.attempts + 1 });
+        try {
+          const { message } = await this.deps.api.sendMessage(c, {
+            body: next.body,
+            clientMessageId: next.clientMessageId,
+          });
+          if (epoch !== this.epoch) return;
+          this.sendFailures = 0;
+          this.merge([message]);
+          if (this.state.connection === 'reconnecting') this.set({ connection: 'online' });
+          // An agent reply often follows quickly; look soon.
+          this.idleDelay = this.policy.fastMs;
+          if (!this.polling) this.schedulePoll(this.policy.fastMs);
+        } catch (error) {
+          if (epoch !== this.epoch) return;
+          const e = asApiError(error);
+          if (this.handleFatal(e)) return;
+          if (e.retryable) {
+            this.updatePending(next.clientMessageId, { state: 'waiting' });
+            if (!this.isOffline()) this.set({ connection: 'reconnecting' });
+            const wait = Math.max(e.retryAfterMs ?? 0, this.backoff(++this.sendFailures));
+            this.clearTimer('sendTimer');
+            this.sendTimer = this.deps.timers.setTimeout(() => {
+              this.sendTimer = undefined;
+              void this.flush();
+            }, wait);
+            return;
+          }
+          // Refused for good (too long, invalid): keep it visible as not sent, go on with the rest.
+          this.updatePending(next.clientMessageId, { state: 'rejected' });
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Token refused, conversation gone or ended: no retry can help. */
+  private handleFatal(e: ChatApiError): boolean {
+    if (e.code === 'conversation_ended') {
+      this.finish('ended');
+      return true;
+    }
+    if (e.status === 401 || e.status === 403 || e.status === 404) {
+      this.finish('expired');
+      return true;
+    }
+    return false;
+  }
+
+  private merge(incoming: readonly PublicMessage[]): void {
+    if (incoming.length === 0) return;
+    const bySequence = new Map<number, PublicMessage>();
+    for (const m of this.state.messages) bySequence.set(m.sequence, m);
+    for (const m of incoming) bySequence.set(m.sequence, m);
+    const messages = [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
+    const delivered = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
+    const pending = this.state.pending.filter((p) => !delivered.has(p.clientMessageId));
+    this.set({ messages });
+    if (pending.length !== this.state.pending.length) this.setPending(pending);
+  }
+
+  private lastSequence(): number {
+    const m = this.state.messages;
+    return m.length ? m[m.length - 1].sequence : 0;
+  }
+
+  private updatePending(id: string, patch: Partial<PendingMessage>): void {
+    this.setPending(this.state.pending.map((p) => (p.clientMessageId === id ? { ...p, ...patch } : p)));
+  }
+
+  private setPending(pending: readonly PendingMessage[]): void {
+    this.set({ pending });
+    if (this.credentials) {
+      this.credentials = { ...this.credentials, outbox: pending };
+      this.deps.store.save(this.credentials);
+    }
+  }
+
+  private schedulePoll(ms: number): void {
+    this.clearTimer('pollTimer');
+    this.pollTimer = this.deps.timers.setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll();
+    }, ms);
+  }
+
+  private backoff(failures: number): number {
+    const base = Math.min(this.policy.errorMaxMs, this.policy.errorBaseMs * 2 ** Math.max(0, failures - 1));
+    return Math.round(base * (0.8 + 0.4 * this.deps.random()));
+  }
+
+  private clearTimer(name: 'pollTimer' | 'sendTimer' | 'configTimer'): void {
+    const handle = this[name];
+    if (handle !== undefined) this.deps.timers.clearTimeout(handle);
+    this[name] = undefined;
+  }
+
+  // A method, not an inline comparison, because the connection can change
+  // across an await and TypeScript's narrowing would pretend it cannot.
+  private isOffline(): boolean {
+    return this.state.connection === 'offline';
+  }
+
+  private set(patch: Partial<SessionState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener(this.state);
+  }
+}
+
+function asApiError(error: unknown): ChatApiError {
+  return error instanceof ChatApiError
+    ? error
+    : new ChatApiError(0, 'network', error instanceof Error ? error.message : String(error));
+}
+
+export type { Credentials };
