@@ -1,0 +1,103 @@
+import { DynamicsWebApi } from 'dynamics-web-api';
+import { ConcurrencyConflict, isDataverseError } from './errors';
+import { defaultRetryPolicy, realRetryDeps, withRetry, type RetryDeps, type RetryPolicy } from './retry';
+import type { TokenSource } from './token-source';
+
+export interface DataverseClientOptions {
+  // Environment URL, e.g. https://contoso.crm.dynamics.com or http://127.0.0.1:7070 (emulator).
+  url: string;
+  tokenSource: TokenSource;
+  retryPolicy?: RetryPolicy;
+  retryDeps?: RetryDeps;
+  timeoutMs?: number;
+}
+
+export interface RowWithETag<T> {
+  row: T;
+  etag: string;
+}
+
+export class DataverseClient {
+  readonly api: DynamicsWebApi;
+  private readonly policy: RetryPolicy;
+  private readonly deps: RetryDeps;
+
+  constructor(options: DataverseClientOptions) {
+    this.api = new DynamicsWebApi({
+      serverUrl: options.url,
+      dataApi: { version: '9.2' },
+      onTokenRefresh: () => options.tokenSource.getToken(),
+      // Without this, update/delete swallow 412/404 into `false`; we want typed errors instead.
+      propagateErrors: true,
+      timeout: options.timeoutMs ?? 30_000,
+    });
+    this.policy = options.retryPolicy ?? defaultRetryPolicy;
+    this.deps = options.retryDeps ?? realRetryDeps;
+  }
+
+  // Runs any dynamics-web-api call with the retry policy. Use idempotent: false for creates
+  // and actions so a 503 that might have been processed is not replayed.
+  execute<T>(op: (api: DynamicsWebApi) => Promise<T>, options: { idempotent: boolean } = { idempotent: true }): Promise<T> {
+    return withRetry(() => op(this.api), options, this.policy, this.deps);
+  }
+
+  async retrieveWithETag<T extends object>(collection: string, key: string, select?: string[]): Promise<RowWithETag<T> | null> {
+    try {
+      const row = await this.execute((api) =>
+        api.retrieve<T & { '@odata.etag'?: string }>({ collection, key, ...(select ? { select } : {}) }),
+      );
+      const etag = row['@odata.etag'];
+      if (!etag) throw new Error(`Dataverse returned ${collection}(${key}) without an ETag.`);
+      return { row, etag };
+    } catch (err) {
+      if (isDataverseError(err) && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  // PATCH guarded by If-Match; a 412 (someone wrote in between) becomes ConcurrencyConflict.
+  async updateIfMatch(collection: string, key: string, etag: string, data: Record<string, unknown>): Promise<void> {
+    try {
+      await this.execute((api) => api.update({ collection, key, data, ifmatch: etag }));
+    } catch (err) {
+      if (isDataverseError(err) && err.status === 412) throw new ConcurrencyConflict(collection, key, etag);
+      throw err;
+    }
+  }
+}
+
+export type ClaimDecision<P> = { patch: P } | { skip: string };
+
+export type ClaimOutcome<T, P> =
+  | { outcome: 'claimed'; row: T; patch: P; attempts: number }
+  | { outcome: 'skipped'; row: T | null; reason: string; attempts: number };
+
+// Read → decide → If-Match write, re-reading on a 412 so the decision is always made on the
+// row as it is now. Many instances may race for the same row; exactly one write wins.
+export async function claim<T extends object, P extends Record<string, unknown>>(
+  client: DataverseClient,
+  request: {
+    collection: string;
+    key: string;
+    select?: string[];
+    decide: (row: T) => ClaimDecision<P>;
+    maxAttempts?: number;
+  },
+): Promise<ClaimOutcome<T, P>> {
+  const maxAttempts = request.maxAttempts ?? 5;
+  let lastConflict: ConcurrencyConflict | undefined;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const current = await client.retrieveWithETag<T>(request.collection, request.key, request.select);
+    if (!current) return { outcome: 'skipped', row: null, reason: 'not-found', attempts: attempt };
+    const decision = request.decide(current.row);
+    if ('skip' in decision) return { outcome: 'skipped', row: current.row, reason: decision.skip, attempts: attempt };
+    try {
+      await client.updateIfMatch(request.collection, request.key, current.etag, decision.patch);
+      return { outcome: 'claimed', row: current.row, patch: decision.patch, attempts: attempt };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyConflict)) throw err;
+      lastConflict = err;
+    }
+  }
+  throw lastConflict ?? new Error('claim: no attempts made');
+}
