@@ -17,6 +17,8 @@ export interface AttributeMetadata {
   targets?: string[];
   /** choice / multichoice / state / status: the allowed values */
   options?: number[];
+  /** choice / multichoice: the global choice's name (`swb_conversationstate`) */
+  optionSet?: string;
   /** Indexed by the emulator: alternate key columns and columns Switchboard searches. */
   searched?: boolean;
 }
@@ -47,4 +49,6 @@ export interface Metadata {
   oneToMany: OneToManyDef[];
   manyToMany: ManyToManyDef[];
   roles: RoleMetadata[];
+  /** Global choices by name, with English labels (formatted values). */
+  optionSets?: Record<string, { value: number; name: string; label: string }[]>;
 }

@@ -112,6 +112,14 @@ export interface OneToManyDef {
   lookupColumn: string;
   cascadeDelete: CascadeType;
   cascadeAssign?: CascadeType;
+  /**
+   * Web API single-valued navigation property on the referencing table (what
+   * `@odata.bind` uses): the lookup's schema name, or `<lookup>_<target>` for
+   * customer lookups that point at several tables.
+   */
+  navigationProperty?: string;
+  /** True when the relationship ships with Dataverse (contact_customer_accounts) and is not written to the solution. */
+  standard?: boolean;
 }
 
 export interface ManyToManyDef {

@@ -1,0 +1,14 @@
+import { choices } from './choices';
+import { environmentVariables } from './environment-variables';
+import { relationships } from './relationships';
+import { roles } from './roles';
+import { tables } from './tables';
+import type { DataModel } from './types';
+
+export const model: DataModel = {
+  tables,
+  choices,
+  relationships: relationships(tables),
+  roles,
+  environmentVariables,
+};

@@ -1,0 +1,25 @@
+import { bool, choice, int, key, lookup, table, text, when } from '../builders';
+
+export const agentStatus = table({
+  logicalName: 'swb_agentstatus',
+  entitySetName: 'swb_agentstatuses',
+  name: ['Agent status', "Statut d'agent"],
+  plural: ['Agent statuses', "Statuts d'agent"],
+  description: ["One row per agent: presence, connection and capacity in use. Claims update it with If-Match.", 'Une ligne par agent : présence, connexion et capacité utilisée.'],
+  ownership: 'user',
+  columns: [
+    lookup('swb_agentid', 'systemuser', ['Agent', 'Agent'], ['The agent; unique.', "L'agent ; unique."], { required: 'required' }),
+    choice('swb_basepresence', 'swb_presencebase', ['Presence', 'Présence'], ['Current base presence.', 'Présence de base actuelle.'], { required: 'required', defaultValue: 612400004 }),
+    text('swb_presencelabel', ['Presence label', 'Libellé de présence'], ['Custom status shown, mapped to the base presence.', 'Statut personnalisé affiché.'], 100),
+    bool('swb_manualoverride', ['Manual override', 'Forçage manuel'], ['The agent chose this presence; capacity does not change it.', "L'agent a choisi cette présence ; la capacité ne la change pas."]),
+    when('swb_overridesetton', ['Override set on', 'Forçage le'], ['When the manual override was set.', 'Date du forçage manuel.']),
+    when('swb_heartbeaton', ['Heartbeat on', 'Signal le'], ["Last heartbeat from the agent's workspace.", "Dernier signal de l'espace de travail."]),
+    choice('swb_connectionstate', 'swb_agentconnectionstate', ['Connection', 'Connexion'], ['Connected, disconnected or signed out.', 'Connecté, déconnecté ou sorti.']),
+    when('swb_disconnectedon', ['Disconnected on', 'Déconnecté le'], ['Start of the current disconnect; under 2.5 minutes presence is kept.', 'Début de la déconnexion ; moins de 2,5 minutes, la présence est gardée.']),
+    int('swb_capacityused', ['Capacity used', 'Capacité utilisée'], ['Units held by active and wrap-up items.', 'Unités prises par les éléments actifs et en conclusion.'], 0, 100000, { defaultValue: 0 }),
+    int('swb_capacitymax', ['Capacity maximum', 'Capacité maximale'], ['Units the agent may hold.', "Unités que l'agent peut prendre."], 0, 100000, { defaultValue: 3 }),
+    when('swb_lastreleaseon', ['Last capacity release', 'Dernière libération'], ['When capacity was last released (least-active routing).', 'Dernière libération de capacité (routage le moins actif).']),
+    choice('swb_defaultpresence', 'swb_presencebase', ['Default presence', 'Présence par défaut'], ['Presence set by the admin; Away or Offline wins over computed presence.', "Présence fixée par l'administrateur."]),
+  ],
+  alternateKeys: [key('swb_agentstatus_agent', ['Agent', 'Agent'], ['swb_agentid'])],
+});

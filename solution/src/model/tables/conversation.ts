@@ -1,0 +1,46 @@
+import { choice, customer, int, json, key, lookup, text, phone, table, when } from '../builders';
+
+// An activity table so a conversation shows on the customer's timeline, like the
+// commercial product's conversation (msdyn_ocliveworkitem).
+export const conversation = table({
+  logicalName: 'swb_conversation',
+  entitySetName: 'swb_conversations',
+  name: ['Conversation', 'Conversation'],
+  plural: ['Conversations', 'Conversations'],
+  description: ['A chat or SMS conversation with a customer.', 'Une conversation par chat ou SMS avec un client.'],
+  ownership: 'user',
+  isActivity: true,
+  columns: [
+    choice('swb_state', 'swb_conversationstate', ['State', 'État'], ['Lifecycle state: Open, Waiting, Active, Wrap-up, Closed.', 'État : ouverte, en attente, active, conclusion, fermée.'], { required: 'required', defaultValue: 612400000 }),
+    choice('swb_channeltype', 'swb_channeltype', ['Channel type', 'Type de canal'], ['Live chat or SMS.', 'Chat en direct ou SMS.'], { required: 'required' }),
+    lookup('swb_channelid', 'swb_channel', ['Channel', 'Canal'], ['SMS channel the conversation arrived on.', 'Canal SMS par lequel la conversation est arrivée.']),
+    lookup('swb_chatwidgetid', 'swb_chatwidget', ['Chat widget', 'Widget de chat'], ['Chat widget the conversation started from.', 'Widget de chat à l\'origine de la conversation.']),
+    lookup('swb_queueid', 'queue', ['Queue', 'File'], ['Queue the conversation waits in or was routed to.', 'File dans laquelle la conversation attend ou a été routée.']),
+    lookup('swb_workstreamid', 'swb_workstream', ['Workstream', 'Flux de travail'], ['Workstream whose rules route this conversation.', 'Flux de travail dont les règles routent cette conversation.']),
+    customer('swb_customerid', ['Customer', 'Client'], ['Contact or account identified as the customer.', 'Contact ou compte identifié comme client.']),
+    phone('swb_customerphone', ['Customer phone', 'Téléphone du client'], ['Customer number in E.164 (SMS).', 'Numéro du client au format E.164 (SMS).'], { searched: true }),
+    text('swb_customername', ['Customer name', 'Nom du client'], ['Name the customer gave, before identification.', 'Nom donné par le client, avant identification.'], 200),
+    choice('swb_identificationresult', 'swb_identificationresult', ['Identification result', "Résultat d'identification"], ['Outcome of automatic identification.', "Résultat de l'identification automatique."]),
+    json('swb_candidateids', ['Candidate records', 'Enregistrements candidats'], ['JSON array of {table, id} when identification was ambiguous.', 'Tableau JSON de {table, id} quand l\'identification est ambiguë.'], 4000),
+    json('swb_prechatanswers', ['Pre-chat answers', 'Réponses avant chat'], ['JSON object of pre-chat question answers.', 'Objet JSON des réponses aux questions avant chat.']),
+    json('swb_context', ['Context', 'Contexte'], ['JSON object of context variables from the host page or the channel.', 'Objet JSON des variables de contexte de la page hôte ou du canal.']),
+    int('swb_priority', ['Priority', 'Priorité'], ['Higher is routed first within a queue.', 'Plus élevée, routée en premier dans une file.'], 0, 1000, { defaultValue: 0 }),
+    json('swb_requiredskills', ['Required skills', 'Compétences requises'], ['JSON array of skill names set by classification rules.', 'Tableau JSON des compétences fixées par les règles de classification.'], 4000),
+    text('swb_language', ['Language', 'Langue'], ['BCP 47 language tag of the customer (fr-FR).', 'Balise de langue BCP 47 du client (fr-FR).'], 20),
+    when('swb_openedon', ['Opened on', 'Ouverte le'], ['When the conversation was created.', 'Date de création de la conversation.']),
+    when('swb_queuedon', ['Queued on', 'Mise en file le'], ['When the conversation last entered a queue (FIFO order).', 'Dernière entrée dans une file (ordre FIFO).'], { searched: true }),
+    when('swb_firstassignedon', ['First assigned on', 'Première attribution le'], ['When an agent first accepted it.', 'Première acceptation par un agent.']),
+    when('swb_activeon', ['Active on', 'Active le'], ['When it last became active.', 'Dernier passage à l\'état actif.']),
+    when('swb_wrapupon', ['Wrap-up on', 'Conclusion le'], ['When wrap-up began.', 'Début de la conclusion.']),
+    when('swb_closedon', ['Closed on', 'Fermée le'], ['When it was closed.', 'Date de fermeture.']),
+    when('swb_reopenedon', ['Reopened on', 'Rouverte le'], ['When a closed conversation was last reopened.', 'Dernière réouverture d\'une conversation fermée.']),
+    lookup('swb_primaryagentid', 'systemuser', ['Primary agent', 'Agent principal'], ['Agent who owns the conversation now.', 'Agent responsable de la conversation.'], { searched: true }),
+    int('swb_lastmessagesequence', ['Last message sequence', 'Dernière séquence de message'], ['Sequence number of the latest message; the next one is this plus one.', 'Numéro de séquence du dernier message.'], 0, 2147483647, { defaultValue: 0 }),
+    int('swb_declinecount', ['Decline count', 'Nombre de refus'], ['Offers declined or timed out for this item.', 'Offres refusées ou expirées pour cet élément.'], 0, 1000, { defaultValue: 0 }),
+    text('swb_customertokenhash', ['Customer token hash', 'Empreinte du jeton client'], ['SHA-256 of the chat customer token; the token itself is never stored.', 'SHA-256 du jeton client ; le jeton n\'est jamais stocké.'], 128),
+    choice('swb_sentiment', 'swb_sentiment', ['Sentiment', 'Sentiment'], ['Last estimated customer sentiment.', 'Dernier sentiment estimé du client.']),
+  ],
+  alternateKeys: [
+    key('swb_conversation_tokenhash', ['Customer token', 'Jeton client'], ['swb_customertokenhash']),
+  ],
+});

@@ -1,0 +1,27 @@
+import { choice, choices, int, lookup, table, text, url } from '../builders';
+
+export const workstream = table({
+  logicalName: 'swb_workstream',
+  entitySetName: 'swb_workstreams',
+  name: ['Workstream', 'Flux de travail'],
+  plural: ['Workstreams', 'Flux de travail'],
+  description: ['How conversations of one channel type are routed and assigned.', "Comment les conversations d'un type de canal sont routées et attribuées."],
+  ownership: 'organization',
+  columns: [
+    choice('swb_channeltype', 'swb_channeltype', ['Channel type', 'Type de canal'], ['Channel type this workstream serves.', 'Type de canal servi par ce flux.'], { required: 'required' }),
+    choice('swb_assignmentmethod', 'swb_assignmentmethod', ['Assignment method', "Méthode d'attribution"], ['Default method when the queue has none.', "Méthode par défaut si la file n'en a pas."]),
+    choices('swb_allowedpresences', 'swb_presencebase', ['Allowed presences', 'Présences autorisées'], ['Agent presences that may receive work.', 'Présences des agents pouvant recevoir du travail.']),
+    int('swb_capacityunits', ['Capacity units', 'Unités de capacité'], ['Units one conversation uses.', 'Unités utilisées par une conversation.'], 0, 10000, { defaultValue: 1 }),
+    lookup('swb_capacityprofileid', 'swb_capacityprofile', ['Capacity profile', 'Profil de capacité'], ['Profile whose limit applies instead of units.', 'Profil dont la limite s\'applique à la place des unités.']),
+    int('swb_offertimeoutseconds', ['Offer timeout (seconds)', "Délai d'offre (secondes)"], ['How long an agent has to accept.', "Temps dont dispose l'agent pour accepter."], 5, 3600, { defaultValue: 60 }),
+    int('swb_declinelimit', ['Decline limit', 'Limite de refus'], ['Offers declined or timed out before the item stops being offered and overflows.', 'Refus ou expirations avant que l\'élément ne soit plus proposé.'], 0, 100, { defaultValue: 3 }),
+    choice('swb_wrapupblocking', 'swb_wrapupblocking', ['Wrap-up blocking', 'Blocage en conclusion'], ['Whether wrap-up keeps holding capacity.', 'Indique si la conclusion garde la capacité.']),
+    int('swb_wrapupseconds', ['Wrap-up time (seconds)', 'Durée de conclusion (secondes)'], ['Capacity is held this long when blocking for a set time.', 'Durée pendant laquelle la capacité reste prise.'], 0, 86400, { defaultValue: 0 }),
+    choice('swb_skillmatching', 'swb_skillmatching', ['Skill matching', 'Correspondance des compétences'], ['Exact or closest skill match.', 'Correspondance exacte ou la plus proche.']),
+    lookup('swb_operatinghoursid', 'swb_operatinghours', ['Operating hours', "Heures d'ouverture"], ['When agents of this workstream work.', 'Heures de travail des agents de ce flux.']),
+    lookup('swb_fallbackqueueid', 'queue', ['Fallback queue', 'File de secours'], ['Queue used when no rule matches.', 'File utilisée quand aucune règle ne correspond.']),
+    choice('swb_botkind', 'swb_botkind', ['Bot', 'Robot'], ['Bot that answers before an agent.', 'Robot qui répond avant un agent.']),
+    url('swb_botendpointurl', ['Bot endpoint', 'Point de terminaison du robot'], ['Direct Line or webhook URL of the bot.', 'URL Direct Line ou webhook du robot.']),
+    text('swb_botsecretsettingname', ['Bot secret setting', 'Paramètre du secret du robot'], ['Name of the app setting that holds the bot secret (never the secret).', "Nom du paramètre d'application contenant le secret (jamais le secret)."], 100),
+  ],
+});
