@@ -1,0 +1,52 @@
+import { ConversationState, DeliveryStatus, Visibility } from '../model/choices';
+import { InMemoryWebApi } from '../testing/in-memory-webapi';
+import { SwitchboardData, guid } from './switchboard.adapter';
+
+const CONV = 'aaaaaaaa-0000-4000-8000-000000000001';
+const ME = '11111111-1111-4111-8111-111111111111';
+
+function seeded(count: number): InMemoryWebApi {
+  const api = new InMemoryWebApi({ swb_conversation: [{ activityid: CONV, swb_state: ConversationState.Active }] });
+  for (let i = 1; i <= count; i++) api.put('swb_message', { _swb_conversationid_value: CONV, swb_sequence: i, swb_body: `m${i}` });
+  api.put('swb_message', { _swb_conversationid_value: 'bbbbbbbb-0000-4000-8000-000000000002', swb_sequence: 1, swb_body: 'other' });
+  return api;
+}
+
+describe('Switchboard data access', () => {
+  test('a transcript longer than one page is read completely through nextLink', async () => {
+    const api = seeded(12);
+    const data = new SwitchboardData(api, ME);
+    const original = api.retrieveMultipleRecords.bind(api);
+    api.retrieveMultipleRecords = (t, o) => original(t, o, 5);
+    const rows = await data.messagesFrom(CONV, 1);
+    expect(rows.map((r) => r.swb_sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(api.calls.filter((c) => c.op === 'retrieveMultiple')).toHaveLength(3);
+  });
+
+  test('polling from a sequence returns only that conversation from there on', async () => {
+    const rows = await new SwitchboardData(seeded(5), ME).messagesFrom(CONV, 4);
+    expect(rows.map((r) => r.swb_body)).toEqual(['m4', 'm5']);
+  });
+
+  test('an internal note is written as internal with no delivery status; a reply as pending', async () => {
+    const api = seeded(0);
+    const data = new SwitchboardData(api, `{${ME.toUpperCase()}}`);
+    await data.sendMessage(CONV, 'note', true);
+    await data.sendMessage(CONV, 'reply', false);
+    const [note, reply] = api.rows('swb_message').filter((r) => r._swb_conversationid_value === CONV);
+    expect(note).toMatchObject({ swb_visibility: Visibility.Internal, _swb_authoragentid_value: ME });
+    expect(note.swb_deliverystatus).toBeUndefined();
+    expect(reply).toMatchObject({ swb_visibility: Visibility.Public, swb_deliverystatus: DeliveryStatus.Pending });
+  });
+
+  test('ending moves the conversation to wrap-up with a timestamp the timer can read', async () => {
+    const api = seeded(0);
+    await new SwitchboardData(api, ME, () => new Date('2026-11-24T10:00:00Z')).endConversation(CONV);
+    expect(api.row('swb_conversation', CONV)).toMatchObject({ swb_state: ConversationState.WrapUp, swb_wrapupon: '2026-11-24T10:00:00.000Z' });
+  });
+
+  test('anything but a GUID is refused before it reaches a filter', () => {
+    expect(() => guid("x' or 1 eq 1")).toThrow(/not a GUID/);
+    expect(guid('{AAAAAAAA-0000-4000-8000-000000000001}')).toBe(CONV);
+  });
+});

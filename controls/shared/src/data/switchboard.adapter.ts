@@ -1,0 +1,203 @@
+// All Dataverse access of the controls, over context.webAPI only, so the signed-in
+// agent's security roles apply. Agent actions are row writes; plugin steps do the work
+// (send the SMS, re-route, release capacity).
+import { ConversationState, MessageDirection, AuthorKind, Visibility, DeliveryStatus, OfferResponse, Presence, SessionRole, SessionState, IdentificationResult } from '../model/choices';
+import type { AgentStatusRow, ConversationRow, MessageRow, OfferRow, SessionRow, TemplateRow } from '../model/rows';
+import { T, bind } from '../model/tables';
+
+type WebApi = ComponentFramework.WebApi;
+
+const MESSAGE_SELECT =
+  'swb_messageid,swb_direction,swb_authorkind,swb_visibility,swb_body,swb_deliverystatus,swb_sequence,swb_authorname,_swb_authoragentid_value,swb_error,createdon';
+
+const CONVERSATION_SELECT = [
+  'activityid', 'subject', 'swb_state', 'swb_channeltype', '_swb_queueid_value', '_swb_workstreamid_value', '_swb_customerid_value',
+  '_swb_primaryagentid_value', 'swb_customername', 'swb_customerphone', 'swb_identificationresult', 'swb_candidateids',
+  'swb_prechatanswers', 'swb_context', 'swb_sentiment', 'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon',
+  'swb_wrapupon', 'swb_closedon', 'swb_reopenedon', 'swb_lastmessagesequence', 'createdon',
+].join(',');
+
+/** GUIDs go into OData filters unquoted; anything else is refused so a filter cannot be injected. */
+export function guid(id: string): string {
+  const clean = id.replace(/[{}]/g, '');
+  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(clean)) throw new Error(`not a GUID: ${id}`);
+  return clean.toLowerCase();
+}
+
+export interface CustomerRef {
+  table: 'contact' | 'account';
+  id: string;
+}
+
+export class SwitchboardData {
+  constructor(
+    private readonly api: WebApi,
+    private readonly userId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get currentUserId(): string {
+    return guid(this.userId);
+  }
+
+  private async all<R>(table: string, query: string, pageSize = 5000): Promise<R[]> {
+    const rows: R[] = [];
+    let options: string | undefined = query;
+    // nextLink carries the whole URL; the PCF API wants just its query part back.
+    while (options !== undefined) {
+      const page: ComponentFramework.WebApi.RetrieveMultipleResponse = await this.api.retrieveMultipleRecords(table, options, pageSize);
+      rows.push(...(page.entities as R[]));
+      options = page.nextLink ? `?${page.nextLink.split('?')[1]}` : undefined;
+    }
+    return rows;
+  }
+
+  async conversation(id: string): Promise<ConversationRow> {
+    return (await this.api.retrieveRecord(T.conversation, guid(id), `?$select=${CONVERSATION_SELECT}`)) as ConversationRow;
+  }
+
+  messagesFrom(conversationId: string, fromSequence: number): Promise<MessageRow[]> {
+    return this.all<MessageRow>(
+      T.message,
+      `?$select=${MESSAGE_SELECT}&$filter=_swb_conversationid_value eq ${guid(conversationId)} and swb_sequence ge ${Math.max(1, Math.floor(fromSequence))}&$orderby=swb_sequence asc`,
+    );
+  }
+
+  async sendMessage(conversationId: string, body: string, internal: boolean): Promise<string> {
+    const created = await this.api.createRecord(T.message, {
+      'swb_conversationid@odata.bind': bind(T.conversation, guid(conversationId)),
+      'swb_authoragentid@odata.bind': bind(T.systemuser, this.currentUserId),
+      swb_direction: MessageDirection.Outbound,
+      swb_authorkind: AuthorKind.Agent,
+      swb_visibility: internal ? Visibility.Internal : Visibility.Public,
+      swb_body: body,
+      // Internal notes never travel through a channel, so they carry no delivery status.
+      ...(internal ? {} : { swb_deliverystatus: DeliveryStatus.Pending }),
+    });
+    return created.id;
+  }
+
+  async mySession(conversationId: string): Promise<SessionRow | undefined> {
+    const rows = await this.all<SessionRow>(
+      T.session,
+      `?$select=activityid,_swb_conversationid_value,_swb_agentid_value,swb_role,swb_state,swb_joinedon,swb_wrapupon,swb_lefton&$filter=_swb_conversationid_value eq ${guid(conversationId)} and _swb_agentid_value eq ${this.currentUserId} and swb_state ne ${SessionState.Closed}&$orderby=swb_joinedon desc`,
+    );
+    return rows[0];
+  }
+
+  templates(): Promise<TemplateRow[]> {
+    return this.all<TemplateRow>(T.template, `?$select=swb_messagetemplateid,swb_name,swb_kind,swb_body,swb_language&$orderby=swb_name asc`);
+  }
+
+  async queues(): Promise<{ id: string; name: string }[]> {
+    const rows = await this.all<{ queueid: string; name: string }>(T.queue, `?$select=queueid,name&$orderby=name asc`);
+    return rows.map((r) => ({ id: r.queueid, name: r.name }));
+  }
+
+  queueMembers(queueId: string): Promise<string[]> {
+    return this.all<{ systemuserid: string }>(T.queueMembership, `?$select=systemuserid&$filter=queueid eq ${guid(queueId)}`).then((rows) =>
+      rows.map((r) => r.systemuserid),
+    );
+  }
+
+  agentStatuses(agentIds: readonly string[]): Promise<AgentStatusRow[]> {
+    if (agentIds.length === 0) return Promise.resolve([]);
+    const ors = agentIds.map((id) => `_swb_agentid_value eq ${guid(id)}`).join(' or ');
+    return this.all<AgentStatusRow>(
+      T.agentStatus,
+      `?$select=swb_agentstatusid,_swb_agentid_value,swb_presence,swb_manualoverride,swb_capacityused,swb_capacitymax&$filter=(${ors})`,
+    );
+  }
+
+  async userNames(ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    if (ids.length === 0) return names;
+    const ors = ids.map((id) => `systemuserid eq ${guid(id)}`).join(' or ');
+    const rows = await this.all<{ systemuserid: string; fullname: string }>(T.systemuser, `?$select=systemuserid,fullname&$filter=(${ors})`);
+    for (const r of rows) names.set(r.systemuserid.toLowerCase(), r.fullname);
+    return names;
+  }
+
+  async consult(conversationId: string, agentId: string): Promise<void> {
+    await this.api.createRecord(T.session, {
+      'swb_conversationid@odata.bind': bind(T.conversation, guid(conversationId)),
+      'swb_agentid@odata.bind': bind(T.systemuser, guid(agentId)),
+      swb_role: SessionRole.Consult,
+      swb_state: SessionState.Active,
+    });
+  }
+
+  /** Back to routing through another queue; the routing step clears the primary agent. */
+  async transferToQueue(conversationId: string, queueId: string): Promise<void> {
+    await this.api.updateRecord(T.conversation, guid(conversationId), {
+      'swb_queueid@odata.bind': bind(T.queue, guid(queueId)),
+      swb_state: ConversationState.Open,
+    });
+  }
+
+  /** The receiver becomes primary; the session step moves the sessions. */
+  async transferToAgent(conversationId: string, agentId: string): Promise<void> {
+    await this.api.updateRecord(T.conversation, guid(conversationId), {
+      'swb_primaryagentid@odata.bind': bind(T.systemuser, guid(agentId)),
+    });
+  }
+
+  async endConversation(conversationId: string): Promise<void> {
+    await this.api.updateRecord(T.conversation, guid(conversationId), { swb_state: ConversationState.WrapUp, swb_wrapupon: this.now().toISOString() });
+  }
+
+  async closeConversation(conversationId: string): Promise<void> {
+    await this.api.updateRecord(T.conversation, guid(conversationId), { swb_state: ConversationState.Closed, swb_closedon: this.now().toISOString() });
+  }
+
+  async recordName(ref: CustomerRef): Promise<string> {
+    const key = ref.table === 'contact' ? 'fullname' : 'name';
+    const row = await this.api.retrieveRecord(ref.table, guid(ref.id), `?$select=${key}`);
+    return String(row[key] ?? '');
+  }
+
+  /** The agent settles an ambiguous identification by choosing one candidate. */
+  async chooseCustomer(conversationId: string, ref: CustomerRef): Promise<void> {
+    await this.api.updateRecord(T.conversation, guid(conversationId), {
+      [`swb_customerid_${ref.table}@odata.bind`]: bind(ref.table, guid(ref.id)),
+      swb_identificationresult: IdentificationResult.Identified,
+    });
+  }
+
+  earlierConversations(customerId: string, excludeId: string, top = 5): Promise<ConversationRow[]> {
+    return this.all<ConversationRow>(
+      T.conversation,
+      `?$select=activityid,subject,swb_state,swb_channeltype,swb_openedon,createdon&$filter=_swb_customerid_value eq ${guid(customerId)} and activityid ne ${guid(excludeId)}&$orderby=createdon desc&$top=${top}`,
+    );
+  }
+
+  async myAgentStatus(): Promise<AgentStatusRow | undefined> {
+    const rows = await this.agentStatuses([this.currentUserId]);
+    return rows[0];
+  }
+
+  async setPresence(statusRowId: string, presence: Presence): Promise<void> {
+    await this.api.updateRecord(T.agentStatus, guid(statusRowId), { swb_presence: presence, swb_manualoverride: true });
+  }
+
+  myPendingOffers(): Promise<OfferRow[]> {
+    return this.all<OfferRow>(
+      T.offer,
+      `?$select=swb_offerid,_swb_conversationid_value,_swb_agentid_value,_swb_queueid_value,swb_response,swb_offeredon,swb_expireson&$filter=_swb_agentid_value eq ${this.currentUserId} and swb_response eq ${OfferResponse.Pending}&$orderby=swb_offeredon asc`,
+    );
+  }
+
+  async answerOffer(offerId: string, accept: boolean): Promise<void> {
+    await this.api.updateRecord(T.offer, guid(offerId), {
+      swb_response: accept ? OfferResponse.Accepted : OfferResponse.Declined,
+      swb_respondedon: this.now().toISOString(),
+    });
+  }
+
+  myOpenConversations(): Promise<ConversationRow[]> {
+    return this.all<ConversationRow>(
+      T.conversation,
+      `?$select=activityid,subject,swb_state,swb_channeltype,swb_customername,_swb_customerid_value,_swb_queueid_value,swb_activeon,swb_wrapupon,swb_lastmessagesequence&$filter=_swb_primaryagentid_value eq ${this.currentUserId} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})&$orderby=swb_activeon desc`,
+    );
+  }
+}

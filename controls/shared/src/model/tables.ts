@@ -1,0 +1,33 @@
+// Table, entity-set and column names the controls use, in one place, so aligning with
+// solution/src/generated/rows.ts when it lands is a one-file change.
+export const T = {
+  conversation: 'swb_conversation',
+  message: 'swb_message',
+  session: 'swb_session',
+  offer: 'swb_offer',
+  agentStatus: 'swb_agentstatus',
+  template: 'swb_messagetemplate',
+  queue: 'queue',
+  queueMembership: 'queuemembership',
+  systemuser: 'systemuser',
+  workstream: 'swb_workstream',
+  contact: 'contact',
+  account: 'account',
+} as const;
+
+/** Entity-set names for `@odata.bind` paths. */
+export const SET: Record<string, string> = {
+  swb_conversation: 'swb_conversations',
+  swb_message: 'swb_messages',
+  swb_session: 'swb_sessions',
+  swb_offer: 'swb_offers',
+  swb_agentstatus: 'swb_agentstatuses',
+  queue: 'queues',
+  systemuser: 'systemusers',
+  contact: 'contacts',
+  account: 'accounts',
+};
+
+export function bind(table: string, id: string): string {
+  return `/${SET[table] ?? `${table}s`}(${id})`;
+}

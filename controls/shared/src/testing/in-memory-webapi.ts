@@ -1,0 +1,161 @@
+// An in-memory context.webAPI: tables of rows, real $filter/$orderby/$top evaluation,
+// paging through nextLink, `x@odata.bind` turned into `_x_value`, and a log of every
+// call so tests can assert what the control asked for.
+import { evaluate, parseFilter } from './odata-filter';
+
+type Entity = ComponentFramework.WebApi.Entity;
+
+export interface WebApiCall {
+  op: 'create' | 'update' | 'delete' | 'retrieve' | 'retrieveMultiple';
+  table: string;
+  id?: string;
+  options?: string;
+  data?: Entity;
+}
+
+const ACTIVITY_TABLES = new Set(['swb_conversation', 'swb_session']);
+
+export function primaryKeyOf(table: string): string {
+  return ACTIVITY_TABLES.has(table) ? 'activityid' : `${table}id`;
+}
+
+let counter = 0;
+function newGuid(): string {
+  counter++;
+  const hex = counter.toString(16).padStart(12, '0');
+  return `00000000-0000-4000-8000-${hex}`;
+}
+
+function parseOptions(options: string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  const q = (options ?? '').replace(/^\?/, '');
+  if (!q) return map;
+  for (const part of q.split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) map.set(decodeURIComponent(part.slice(0, eq)), decodeURIComponent(part.slice(eq + 1)));
+  }
+  return map;
+}
+
+export class InMemoryWebApi implements ComponentFramework.WebApi {
+  readonly calls: WebApiCall[] = [];
+  private readonly tables = new Map<string, Map<string, Entity>>();
+  private failures: { op: WebApiCall['op']; error: Error }[] = [];
+  /** Artificial latency per call (ms), for tests of overlapping polls. */
+  delayMs = 0;
+
+  constructor(seed: Record<string, Entity[]> = {}) {
+    for (const [table, rows] of Object.entries(seed)) for (const r of rows) this.put(table, r);
+  }
+
+  put(table: string, row: Entity): Entity {
+    const key = primaryKeyOf(table);
+    const id = String(row[key] ?? newGuid()).toLowerCase();
+    const stored = { createdon: new Date().toISOString(), ...row, [key]: id };
+    if (!this.tables.has(table)) this.tables.set(table, new Map());
+    this.tables.get(table)!.set(id, stored);
+    return stored;
+  }
+
+  rows(table: string): Entity[] {
+    return [...(this.tables.get(table)?.values() ?? [])];
+  }
+
+  row(table: string, id: string): Entity | undefined {
+    return this.tables.get(table)?.get(id.toLowerCase());
+  }
+
+  /** The next call of this kind rejects with `error` (Dataverse said no). */
+  failNext(op: WebApiCall['op'], error = new Error('simulated Dataverse failure')): void {
+    this.failures.push({ op, error });
+  }
+
+  private async gate(call: WebApiCall): Promise<void> {
+    this.calls.push(call);
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    const i = this.failures.findIndex((f) => f.op === call.op);
+    if (i >= 0) {
+      const [f] = this.failures.splice(i, 1);
+      throw f.error;
+    }
+  }
+
+  private static resolveBinds(data: Entity): Entity {
+    const out: Entity = {};
+    for (const [k, v] of Object.entries(data)) {
+      const m = /^(.+)@odata\.bind$/.exec(k);
+      if (m) {
+        const id = /\(([^)]+)\)/.exec(String(v))?.[1];
+        // swb_customerid_contact → swb_customerid: a customer lookup's navigation names its target.
+        const column = m[1].replace(/_(contact|account)$/, '');
+        out[`_${column}_value`] = id ? id.toLowerCase() : null;
+      } else out[k] = v;
+    }
+    return out;
+  }
+
+  async createRecord(entityType: string, data: Entity): Promise<ComponentFramework.LookupValue> {
+    await this.gate({ op: 'create', table: entityType, data });
+    const stored = this.put(entityType, InMemoryWebApi.resolveBinds(data));
+    return { id: String(stored[primaryKeyOf(entityType)]), entityType };
+  }
+
+  async updateRecord(entityType: string, id: string, data: Entity): Promise<ComponentFramework.LookupValue> {
+    await this.gate({ op: 'update', table: entityType, id, data });
+    const existing = this.row(entityType, id);
+    if (!existing) throw new Error(`${entityType}(${id}) does not exist`);
+    Object.assign(existing, InMemoryWebApi.resolveBinds(data));
+    return { id, entityType };
+  }
+
+  async deleteRecord(entityType: string, id: string): Promise<ComponentFramework.LookupValue> {
+    await this.gate({ op: 'delete', table: entityType, id });
+    this.tables.get(entityType)?.delete(id.toLowerCase());
+    return { id, entityType };
+  }
+
+  async retrieveRecord(entityType: string, id: string, options?: string): Promise<Entity> {
+    await this.gate({ op: 'retrieve', table: entityType, id, options });
+    const row = this.row(entityType, id);
+    if (!row) throw new Error(`${entityType}(${id}) does not exist`);
+    return { ...row };
+  }
+
+  async retrieveMultipleRecords(entityType: string, options?: string, maxPageSize?: number): Promise<ComponentFramework.WebApi.RetrieveMultipleResponse> {
+    await this.gate({ op: 'retrieveMultiple', table: entityType, options });
+    const o = parseOptions(options);
+    let rows = this.rows(entityType);
+    const filter = o.get('$filter');
+    if (filter) {
+      const node = parseFilter(filter);
+      rows = rows.filter((r) => evaluate(node, r));
+    }
+    const orderby = o.get('$orderby');
+    if (orderby) {
+      const keys = orderby.split(',').map((s) => {
+        const [field, dir] = s.trim().split(/\s+/);
+        return { field, desc: dir === 'desc' };
+      });
+      rows.sort((a, b) => {
+        for (const k of keys) {
+          const x = a[k.field] as string | number;
+          const y = b[k.field] as string | number;
+          if (x === y) continue;
+          if (x === undefined || x === null) return k.desc ? 1 : -1;
+          if (y === undefined || y === null) return k.desc ? -1 : 1;
+          return (x < y ? -1 : 1) * (k.desc ? -1 : 1);
+        }
+        return 0;
+      });
+    }
+    const top = o.get('$top');
+    if (top) rows = rows.slice(0, Number(top));
+    const skip = Number(o.get('$skiptoken') ?? 0);
+    const size = maxPageSize && maxPageSize > 0 ? maxPageSize : 5000;
+    const page = rows.slice(skip, skip + size);
+    const rest = skip + size < rows.length;
+    const params = [...o.entries()].filter(([k]) => k !== '$skiptoken').map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    const nextLink = rest ? `https://example.test/api/data/v9.2/${entityType}s?${[...params, `$skiptoken=${skip + size}`].join('&')}` : '';
+    return { entities: page.map((r) => ({ ...r })), nextLink };
+  }
+}

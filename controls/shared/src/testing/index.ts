@@ -1,0 +1,4 @@
+export * from './mock-context';
+export * from './in-memory-webapi';
+export * from './resx';
+export { parseFilter, evaluate } from './odata-filter';
