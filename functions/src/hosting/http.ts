@@ -110,6 +110,10 @@ export async function readJson(request: HttpRequest, maxBytes: number): Promise<
   }
   const text = await readText(request, maxBytes);
   if (text.trim() === '') throw new HttpError(400, 'InvalidBody', 'The request body is empty.');
+  return parseJsonText(text);
+}
+
+export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

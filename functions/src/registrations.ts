@@ -1,0 +1,74 @@
+import type { FunctionDef } from './hosting/function-def';
+import { json, KiB } from './hosting/http';
+import { chatHandlers } from './handlers/chat.handler';
+import { dataverseWebhookHandler } from './handlers/dataverse-webhook.handler';
+import { channelValidationHandler, smsCallbackHandler } from './handlers/sms.handler';
+import { offerTimeoutHandler, routingQueueHandler } from './handlers/background.handler';
+import type { Services } from './services/contracts';
+
+export interface TableSettings {
+  publicBaseUrl: string;
+  webhookKey: string;
+  storageConnectionSetting: string;
+  queues: { routing: string };
+}
+
+// Body limits: SMS callbacks are small forms/JSON; Event Grid may batch events; a Dataverse
+// RemoteExecutionContext carries entity images and can reach hundreds of KB.
+export const LIMITS = {
+  smsBytes: 64 * KiB,
+  acsBytes: 1024 * KiB,
+  validateBytes: 8 * KiB,
+  chatStartBytes: 32 * KiB,
+  chatMessageBytes: 16 * KiB,
+  webhookBytes: 2048 * KiB,
+};
+
+// Every 15 s: an offer's timeout is at least tens of seconds, so this bounds lateness.
+export const OFFER_TIMEOUT_SCHEDULE = '*/15 * * * * *';
+
+export function functionsTable(services: Services, settings: TableSettings): FunctionDef[] {
+  const sms = (provider: 'twilio' | 'telesign' | 'acs', kind: 'message' | 'status' | 'mixed', maxBytes = LIMITS.smsBytes) =>
+    smsCallbackHandler(services.sms, { provider, kind }, { publicBaseUrl: settings.publicBaseUrl, maxBytes });
+  const chat = chatHandlers(services.chat, services.widgetScript, { maxMessageBytes: LIMITS.chatMessageBytes, maxStartBytes: LIMITS.chatStartBytes });
+
+  return [
+    // Public provider callbacks: authenticated by the providers' own signatures, so anonymous here.
+    { kind: 'http', name: 'sms-twilio-inbound', route: 'sms/twilio/{channelId}', methods: ['POST'], authLevel: 'anonymous', handler: sms('twilio', 'message') },
+    { kind: 'http', name: 'sms-twilio-status', route: 'sms/twilio/{channelId}/status', methods: ['POST'], authLevel: 'anonymous', handler: sms('twilio', 'status') },
+    { kind: 'http', name: 'sms-telesign', route: 'sms/telesign/{channelId}', methods: ['POST'], authLevel: 'anonymous', handler: sms('telesign', 'mixed') },
+    { kind: 'http', name: 'sms-acs', route: 'sms/acs/{channelId}', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: sms('acs', 'mixed', LIMITS.acsBytes) },
+    // Admin only: needs a function key, which the admin app passes when the button is pressed.
+    {
+      kind: 'http',
+      name: 'sms-validate',
+      route: 'sms/{channelId}/validate',
+      methods: ['POST'],
+      authLevel: 'function',
+      handler: channelValidationHandler(services.channelValidation, { maxBytes: LIMITS.validateBytes }),
+    },
+    { kind: 'http', name: 'chat-config', route: 'chat/{widgetId}/config', methods: ['GET', 'OPTIONS'], authLevel: 'anonymous', handler: chat.widgetConfig },
+    { kind: 'http', name: 'chat-start', route: 'chat/{widgetId}/conversations', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.startConversation },
+    { kind: 'http', name: 'chat-messages', route: 'chat/conversations/{id}/messages', methods: ['GET', 'POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.messages },
+    { kind: 'http', name: 'chat-end', route: 'chat/conversations/{id}/end', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.endConversation },
+    { kind: 'http', name: 'chat-widget-script', route: 'chat/widget.js', methods: ['GET'], authLevel: 'anonymous', handler: chat.widgetScript },
+    // Authenticated by WEBHOOK_KEY in the handler so the dev host and Azure behave the same.
+    {
+      kind: 'http',
+      name: 'dataverse-webhook',
+      route: 'dataverse/{step}',
+      methods: ['POST'],
+      authLevel: 'anonymous',
+      handler: dataverseWebhookHandler(services.pluginWebhooks, { webhookKey: settings.webhookKey, maxBytes: LIMITS.webhookBytes }),
+    },
+    { kind: 'http', name: 'health', route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: async () => json(200, { status: 'ok' }) },
+    {
+      kind: 'queue',
+      name: 'routing-worker',
+      queueName: settings.queues.routing,
+      connection: settings.storageConnectionSetting,
+      handler: routingQueueHandler(services.routingWorker),
+    },
+    { kind: 'timer', name: 'offer-timeouts', schedule: OFFER_TIMEOUT_SCHEDULE, handler: offerTimeoutHandler(services.offerTimeouts) },
+  ];
+}
