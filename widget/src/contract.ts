@@ -77,6 +77,7 @@ export interface WidgetStrings {
   readonly preChatIntro: string;
   readonly startChat: string;
   readonly starting: string;
+  readonly startFailed: string;
   readonly required: string;
   readonly optional: string;
   readonly choose: string;
@@ -102,6 +103,7 @@ export interface WidgetStrings {
   readonly system: string;
   readonly sending: string;
   readonly notSent: string;
+  readonly notDelivered: string;
   readonly offline: string;
   readonly reconnecting: string;
   readonly expired: string;

@@ -1,0 +1,200 @@
+/** @jest-environment jsdom */
+import type { SessionState } from './chat-session';
+import type { PublicMessage } from './contract';
+import { resolveStrings } from './locale';
+import { WidgetView, type ViewActions } from './widget.view';
+import { demoConfig } from '../test-support/fake-chat-backend';
+
+function setup(locale: 'en' | 'fr' = 'en') {
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  const root = host.attachShadow({ mode: 'open' });
+  const calls: { start: Record<string, string>[]; send: string[]; end: number; toggled: boolean[] } = {
+    start: [],
+    send: [],
+    end: 0,
+    toggled: [],
+  };
+  const actions: ViewActions = {
+    start: (a) => calls.start.push(a),
+    send: (t) => {
+      if (!t.trim()) return false;
+      calls.send.push(t);
+      return true;
+    },
+    end: () => calls.end++,
+    restart: () => undefined,
+    toggled: (open) => calls.toggled.push(open),
+  };
+  const view = new WidgetView(root, resolveStrings(locale), locale === 'fr' ? 'fr-FR' : 'en-GB', actions);
+  const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector(selector) as T;
+  return { host, root, view, calls, $ };
+}
+
+const base: SessionState = { phase: 'prechat', connection: 'online', messages: [], pending: [], formProblems: {}, config: demoConfig };
+
+const msg = (sequence: number, authorKind: PublicMessage['authorKind'], body: string, extra: Partial<PublicMessage> = {}): PublicMessage => ({
+  sequence,
+  authorKind,
+  body,
+  createdOn: '2026-11-24T10:00:00Z',
+  ...extra,
+});
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+describe('widget view', () => {
+  it('a message containing markup is shown literally and creates no element', () => {
+    const { view, root, $ } = setup();
+    const evil = '<img src=x onerror=alert(1)>';
+    view.render({ ...base, phase: 'chatting', messages: [msg(1, 'agent', evil, { authorName: '<b>Sam</b>' })] });
+    expect($('.msg.agent .text').textContent).toBe(evil);
+    expect($('.msg.agent .who').textContent).toContain('<b>Sam</b>');
+    expect(root.querySelector('img')).toBeNull();
+    expect(root.querySelector('b')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
+  });
+
+  it('pre-chat questions get labelled fields of the right type, with optional ones marked', () => {
+    const { view, root } = setup();
+    view.render(base);
+    const fields = Array.from(root.querySelectorAll('.field'));
+    expect(fields).toHaveLength(4);
+    for (const field of fields) {
+      const control = field.querySelector('input,select')!;
+      const label = field.querySelector('label')!;
+      expect(label.getAttribute('for')).toBe(control.id);
+    }
+    expect((root.querySelector('input[name=email]') as HTMLInputElement).type).toBe('email');
+    expect((root.querySelector('input[name=phone]') as HTMLInputElement).type).toBe('tel');
+    expect(root.querySelector('select[name=topic]')!.querySelectorAll('option')).toHaveLength(4);
+    expect(root.querySelector('input[name=phone]')!.closest('.field')!.textContent).toContain('(optional)');
+    expect(root.querySelector('input[name=name]')!.getAttribute('aria-required')).toBe('true');
+  });
+
+  it('validation problems show next to their field, mark it invalid and take the focus', () => {
+    const { view, root, calls, $ } = setup();
+    view.setOpen(true, true);
+    view.render(base);
+    const form = $<HTMLFormElement>('form.pre');
+    // The session answers a start with problems synchronously; simulate that.
+    form.addEventListener('submit', () => view.render({ ...base, formProblems: { name: 'required', email: 'invalidEmail' } }), {
+      capture: true,
+    });
+    $<HTMLButtonElement>('form.pre button[type=submit]').click();
+    expect(calls.start).toHaveLength(1);
+    const name = $<HTMLInputElement>('input[name=name]');
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(root.getElementById(`${name.id}-err`)!.textContent).toBe('This field is required.');
+    expect(name.getAttribute('aria-describedby')).toContain(`${name.id}-err`);
+    expect($('.summary').textContent).toBe('Some answers need your attention.');
+    expect(root.activeElement).toBe(name);
+  });
+
+  it('answers typed in the form are handed to start by question id', () => {
+    const { view, calls, $ } = setup();
+    view.render(base);
+    $<HTMLInputElement>('input[name=name]').value = 'Ada';
+    $<HTMLInputElement>('input[name=email]').value = 'ada@example.com';
+    $<HTMLSelectElement>('select[name=topic]').value = 'returns';
+    $<HTMLButtonElement>('form.pre button[type=submit]').click();
+    expect(calls.start[0]).toEqual({ name: 'Ada', email: 'ada@example.com', phone: '', topic: 'returns' });
+  });
+
+  it('Enter sends, Shift+Enter and IME composition do not', () => {
+    const { view, calls, $ } = setup();
+    view.render({ ...base, phase: 'chatting' });
+    const box = $<HTMLTextAreaElement>('textarea');
+    box.value = 'hello\nthere';
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, cancelable: true }));
+    expect(calls.send).toEqual([]);
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, cancelable: true }));
+    expect(calls.send).toEqual([]);
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    box.dispatchEvent(enter);
+    expect(enter.defaultPrevented).toBe(true);
+    expect(calls.send).toEqual(['hello\nthere']);
+    expect(box.value).toBe('');
+  });
+
+  it('the launcher opens the dialog, Escape closes it and gives focus back to the launcher', () => {
+    const { view, root, calls, $ } = setup();
+    view.render({ ...base, phase: 'chatting' });
+    const launcher = $<HTMLButtonElement>('.launcher');
+    const panel = $('[role=dialog]');
+    expect(panel.hidden).toBe(true);
+    expect(launcher.getAttribute('aria-expanded')).toBe('false');
+    expect(launcher.getAttribute('aria-controls')).toBe(panel.id);
+    launcher.click();
+    expect(panel.hidden).toBe(false);
+    expect(launcher.getAttribute('aria-expanded')).toBe('true');
+    expect(root.activeElement).toBe($('textarea'));
+    $('textarea').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(panel.hidden).toBe(true);
+    expect(root.activeElement).toBe(launcher);
+    expect(calls.toggled).toEqual([true, false]);
+    expect(panel.getAttribute('aria-labelledby')).toBe($('h2').id);
+  });
+
+  it('messages arriving after the chat is shown are announced politely; earlier history is not', () => {
+    const { view, $ } = setup();
+    const history = [msg(1, 'system', 'You are in the queue.'), msg(2, 'agent', 'Earlier reply', { authorName: 'Sam' })];
+    view.render({ ...base, phase: 'chatting', messages: history });
+    const live = $('[aria-live=polite]');
+    expect(live.textContent).toBe('');
+    view.render({ ...base, phase: 'chatting', messages: [...history, msg(3, 'agent', 'Anything else?', { authorName: 'Sam' }), msg(4, 'customer', 'No')] });
+    expect(live.textContent).toBe('Sam says: Anything else?');
+    expect($('ol[role=log]').getAttribute('aria-label')).toBe('Conversation');
+  });
+
+  it('a pending message keeps its row when the server confirms it, and shows its delivery state meanwhile', () => {
+    const { view, root } = setup();
+    const pending = { clientMessageId: 'm1', body: 'hi', createdOn: '2026-11-24T10:00:00Z', state: 'waiting' as const, attempts: 1 };
+    view.render({ ...base, phase: 'chatting', pending: [pending] });
+    const row = root.querySelector('.msg.customer')!;
+    expect(row.querySelector('.state')!.textContent).toBe('Not sent yet — will retry');
+    view.render({ ...base, phase: 'chatting', messages: [msg(1, 'customer', 'hi', { clientMessageId: 'm1' })], pending: [] });
+    expect(root.querySelectorAll('.msg.customer')).toHaveLength(1);
+    expect(root.querySelector('.msg.customer')).toBe(row);
+    expect(row.querySelector('.state')!.textContent).toBe('');
+  });
+
+  it('outside operating hours the closed notice and the next opening are shown, in French for a French browser', () => {
+    const { view, $ } = setup('fr');
+    view.render({ ...base, phase: 'closed', config: { ...demoConfig, hours: { open: false, nextOpenOn: '2026-11-25T08:00:00Z' } } });
+    expect($('.closed h3').textContent).toBe('Nous sommes fermés');
+    expect($('.closed .next').textContent).toMatch(/^Réouverture .*novembre/);
+    expect($('.launcher').getAttribute('aria-label')).toBe('Discuter avec nous');
+  });
+
+  it('an admin closed message replaces the default text', () => {
+    const { view, $ } = setup();
+    view.render({ ...base, phase: 'closed', config: { ...demoConfig, hours: { open: false, closedMessage: 'Back on Monday.' } } });
+    expect($('.closed').textContent).toContain('Back on Monday.');
+  });
+
+  it('the connection banner tells the customer when messages are waiting for the network', () => {
+    const { view, $ } = setup();
+    view.render({ ...base, phase: 'chatting', connection: 'offline' });
+    expect($('.banner').textContent).toContain('offline');
+    view.render({ ...base, phase: 'chatting', connection: 'online' });
+    expect($('.banner').textContent).toBe('');
+  });
+
+  it('ending asks for confirmation with a second press', () => {
+    const { view, calls, $ } = setup();
+    view.render({ ...base, phase: 'chatting' });
+    const end = $<HTMLButtonElement>('header .end');
+    end.click();
+    expect(calls.end).toBe(0);
+    expect(end.textContent).toBe('End this chat?');
+    end.click();
+    expect(calls.end).toBe(1);
+    view.render({ ...base, phase: 'ended', messages: [msg(1, 'system', 'bye')] });
+    expect($('.end-note').hidden).toBe(false);
+    expect($('.end-note').textContent).toContain('This chat has ended');
+    expect($('form.compose').hidden).toBe(true);
+  });
+});
