@@ -117,6 +117,7 @@ export type SendFailureCode =
   | 'unreachable'
   | 'provider-error'
   | 'missing-secret'
+  | 'invalid-configuration'
   | 'unknown-channel';
 
 export interface SendFailure {
