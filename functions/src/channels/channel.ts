@@ -106,19 +106,22 @@ export interface OutboundSms {
   readonly clientReference?: string;
 }
 
-export type SendFailureCode =
-  | 'credentials-rejected'
-  | 'number-not-owned'
-  | 'invalid-recipient'
-  | 'recipient-opted-out'
-  | 'trial-restriction'
-  | 'account-inactive'
-  | 'rate-limited'
-  | 'unreachable'
-  | 'provider-error'
-  | 'missing-secret'
-  | 'invalid-configuration'
-  | 'unknown-channel';
+export const SEND_FAILURE_CODES = [
+  'credentials-rejected',
+  'number-not-owned',
+  'invalid-recipient',
+  'recipient-opted-out',
+  'trial-restriction',
+  'account-inactive',
+  'rate-limited',
+  'unreachable',
+  'provider-error',
+  'missing-secret',
+  'invalid-configuration',
+  'unknown-channel',
+] as const;
+
+export type SendFailureCode = (typeof SEND_FAILURE_CODES)[number];
 
 export interface SendFailure {
   readonly code: SendFailureCode;
@@ -174,7 +177,8 @@ export interface OptOutLookup {
 
 /** Called by the outbound plugin step: sends one text on a channel, honouring opt-out. */
 export interface ChannelDelivery {
-  deliver(channelId: string, to: string, body: string): Promise<SendResult>;
+  /** `clientReference` (our message id) is echoed back by providers that support it. */
+  deliver(channelId: string, to: string, body: string, options?: { readonly clientReference?: string }): Promise<SendResult>;
 }
 
 // ---- mapping to HTTP, for the (later) triggers -------------------------------------------
