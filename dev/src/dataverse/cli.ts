@@ -1,0 +1,42 @@
+// npm run dataverse -- --port 7070 --db dev.db [--app-token T] [--faults 429:0.05,503:0.02]
+import { metadata } from '@switchboard/solution';
+import { DEFAULT_APP_TOKEN, createEmulator, parseFaults } from './emulator';
+
+function args(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`Unexpected argument '${a}'`);
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else out[a.slice(2)] = argv[++i] ?? '';
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const a = args(process.argv.slice(2));
+  const known = new Set(['port', 'db', 'app-token', 'faults', 'host']);
+  for (const k of Object.keys(a)) if (!known.has(k)) throw new Error(`Unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(' ')})`);
+  const port = Number(a.port ?? process.env.SWITCHBOARD_DATAVERSE_PORT ?? 7070);
+  const db = a.db ?? process.env.SWITCHBOARD_DATAVERSE_DB ?? ':memory:';
+  const appToken = a['app-token'] ?? process.env.SWITCHBOARD_DATAVERSE_APP_TOKEN ?? DEFAULT_APP_TOKEN;
+  const faults = parseFaults(a.faults ?? process.env.SWITCHBOARD_DATAVERSE_FAULTS);
+  const emulator = createEmulator({ metadata, db, appToken, faults, log: (l) => console.error(`[dataverse] ${l}`) });
+  const { url } = await emulator.listen(port, a.host ?? '127.0.0.1');
+  console.log(`Dataverse emulator: ${url}  (db ${db}${faults.length ? `, faults ${a.faults}` : ''})`);
+  console.log(`Application user token: ${appToken === DEFAULT_APP_TOKEN ? `${appToken} (default)` : '(from --app-token)'}`);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+// Dataverse answers every failure as {"error":{"code":"0x...","message":"..."}}; clients such as
+// dynamics-web-api surface `code` and `message`, so the codes below are Dataverse's own
+// (web service error codes), not invented ones.
+export const ErrorCodes = {
+  objectDoesNotExist: '0x80040217',
+  duplicateRecord: '0x80040237',
+  concurrencyVersionMismatch: '0x80060882',
+  privilegeDenied: '0x80040220',
+  accessCheckFailed: '0x80048306',
+  invalidArgument: '0x80040203',
+  queryBuilderNoAttribute: '0x80060888',
+  validationFailed: '0x80044331',
+  valueOutOfRange: '0x8004431a',
+  isvAborted: '0x80040265',
+  notAuthenticated: '0x8005f101',
+  requestLimitExceeded: '0x80072322',
+  unexpected: '0x80040216',
+  cascadeRestricted: '0x80040226',
+  notImplemented: '0x8006088a',
+} as const;
+
+export class DataverseError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  toBody(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export const notFound = (logicalName: string, id: string): DataverseError =>
+  new DataverseError(404, ErrorCodes.objectDoesNotExist, `${logicalName} With Id = ${id} Does Not Exist`);
+
+export const notFoundByKey = (logicalName: string, key: string): DataverseError =>
+  new DataverseError(404, ErrorCodes.objectDoesNotExist, `A record with the specified key values does not exist in ${logicalName} entity (${key})`);
+
+export const duplicate = (logicalName: string): DataverseError =>
+  new DataverseError(412, ErrorCodes.duplicateRecord, `A record with matching key values already exists. (${logicalName})`);
+
+export const versionMismatch = (): DataverseError =>
+  new DataverseError(412, ErrorCodes.concurrencyVersionMismatch, "The version of the existing record doesn't match the RowVersion property provided.");
+
+export const badRequest = (message: string, code: string = ErrorCodes.invalidArgument): DataverseError =>
+  new DataverseError(400, code, message);
+
+export const unsupported = (what: string): DataverseError =>
+  new DataverseError(400, ErrorCodes.notImplemented, `The Dataverse emulator does not support ${what}.`);
+
+export const unknownProperty = (name: string, logicalName: string): DataverseError =>
+  new DataverseError(
+    400,
+    ErrorCodes.queryBuilderNoAttribute,
+    `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${logicalName}'.`,
+  );
