@@ -1219,17 +1219,10 @@ export const metadata: Metadata = {
         },
         "swb_allowedpresences": {
           "logicalName": "swb_allowedpresences",
-          "type": "multichoice",
+          "type": "string",
           "required": false,
           "system": false,
-          "optionSet": "swb_presencebase",
-          "options": [
-            612400000,
-            612400001,
-            612400002,
-            612400003,
-            612400004
-          ]
+          "maxLength": 200
         },
         "swb_capacityunits": {
           "logicalName": "swb_capacityunits",
@@ -3656,15 +3649,10 @@ export const metadata: Metadata = {
         },
         "swb_overflowconditions": {
           "logicalName": "swb_overflowconditions",
-          "type": "multichoice",
+          "type": "string",
           "required": false,
           "system": false,
-          "optionSet": "swb_overflowcondition",
-          "options": [
-            612400000,
-            612400001,
-            612400002
-          ]
+          "maxLength": 200
         },
         "swb_overflowaction": {
           "logicalName": "swb_overflowaction",
@@ -4002,7 +3990,7 @@ export const metadata: Metadata = {
       "referencedTable": "systemuser",
       "referencingTable": "swb_session",
       "lookupColumn": "swb_agentid",
-      "cascadeDelete": "RemoveLink",
+      "cascadeDelete": "Restrict",
       "navigationProperty": "swb_agentid"
     },
     {
@@ -4020,7 +4008,7 @@ export const metadata: Metadata = {
       "referencedTable": "systemuser",
       "referencingTable": "swb_offer",
       "lookupColumn": "swb_agentid",
-      "cascadeDelete": "RemoveLink",
+      "cascadeDelete": "Restrict",
       "navigationProperty": "swb_agentid"
     },
     {
@@ -4137,7 +4125,7 @@ export const metadata: Metadata = {
       "referencedTable": "swb_workstream",
       "referencingTable": "swb_chatwidget",
       "lookupColumn": "swb_workstreamid",
-      "cascadeDelete": "RemoveLink",
+      "cascadeDelete": "Restrict",
       "navigationProperty": "swb_workstreamid"
     },
     {
@@ -4220,7 +4208,7 @@ export const metadata: Metadata = {
       "referencedTable": "account",
       "referencingTable": "incident",
       "lookupColumn": "customerid",
-      "cascadeDelete": "RemoveLink",
+      "cascadeDelete": "Restrict",
       "navigationProperty": "customerid_account",
       "standard": true
     },
@@ -4230,7 +4218,7 @@ export const metadata: Metadata = {
       "referencedTable": "contact",
       "referencingTable": "incident",
       "lookupColumn": "customerid",
-      "cascadeDelete": "RemoveLink",
+      "cascadeDelete": "Restrict",
       "navigationProperty": "customerid_contact",
       "standard": true
     },

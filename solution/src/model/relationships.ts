@@ -39,7 +39,8 @@ export function deriveOneToMany(tables: TableDef[]): OneToManyDef[] {
           referencedTable: target,
           referencingTable: table.logicalName,
           lookupColumn: column.logicalName,
-          cascadeDelete: cascadeDelete[`${table.logicalName}.${column.logicalName}`] ?? 'RemoveLink',
+          // A required lookup cannot be emptied, so deleting its parent must be refused instead.
+          cascadeDelete: cascadeDelete[`${table.logicalName}.${column.logicalName}`] ?? (column.required === 'required' ? 'Restrict' : 'RemoveLink'),
           navigationProperty: (column.targets ?? []).length > 1 ? `${column.logicalName}_${target}` : column.logicalName,
         };
         if (column.standard) rel.standard = true;

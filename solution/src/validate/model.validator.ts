@@ -34,6 +34,12 @@ const systemColumns = new Set([
 const logicalNamePattern = /^[a-z][a-z0-9_]*$/;
 const keyColumnTypes = new Set<ColumnDef['type']>(['string', 'integer', 'bigint', 'decimal', 'lookup', 'datetime', 'choice', 'uniqueidentifier']);
 
+export function defaultEntitySetName(logicalName: string): string {
+  if (/(s|x|z|ch|sh)$/.test(logicalName)) return `${logicalName}es`;
+  if (/[^aeiou]y$/.test(logicalName)) return `${logicalName.slice(0, -1)}ies`;
+  return `${logicalName}s`;
+}
+
 export function validateModel(model: DataModel, config: PacConfig): ModelProblem[] {
   const problems: ModelProblem[] = [];
   const add = (rule: ModelProblem['rule'], at: string, message: string) => problems.push({ rule, at, message });
@@ -94,6 +100,11 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
     const at = table.logicalName;
     checkName(table.logicalName, at, 'table', limits.tableName, !table.standard);
     checkName(table.entitySetName, at, 'entity set name', limits.tableName + 14, !table.standard);
+    // The schema has no element for the entity set name: Dataverse derives it from the
+    // logical name, so a declared name that differs would be a lie to every consumer.
+    if (!table.standard && table.entitySetName !== defaultEntitySetName(table.logicalName)) {
+      add('name', at, `entity set name '${table.entitySetName}' of table '${at}' must be '${defaultEntitySetName(table.logicalName)}', the name Dataverse derives`);
+    }
     checkLabel(table.displayName, at, 'table display name');
     checkLabel(table.pluralName, at, 'table plural name');
     checkLabel(table.description, at, 'table description');
@@ -116,6 +127,9 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
         for (const target of column.targets ?? []) {
           if (!tableByName.has(target)) add('reference', cat, `lookup '${column.logicalName}' on table '${at}' points to unknown table '${target}'`);
         }
+      }
+      if (column.type === 'multichoice' || column.type === 'state' || column.type === 'status' || column.type === 'owner' || column.type === 'uniqueidentifier') {
+        if (!column.standard) add('type', cat, `column '${column.logicalName}' on table '${at}' has type '${column.type}', which a solution cannot declare (multi-select: use comma-separated text; state/status/owner/ids come with the table)`);
       }
       if (column.type === 'choice' || column.type === 'multichoice') {
         const choice = column.choice ? choiceByName.get(column.choice) : undefined;
@@ -156,6 +170,8 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
       const lookup = referencing?.columns.find((c) => c.logicalName === rel.lookupColumn);
       if (referencing && !lookup) add('reference', at, `relationship '${rel.schemaName}' uses unknown lookup '${rel.lookupColumn}' on '${rel.referencingTable}'`);
       else if (lookup && !(lookup.targets ?? []).includes(rel.referencedTable)) add('reference', at, `lookup '${rel.lookupColumn}' on '${rel.referencingTable}' does not target '${rel.referencedTable}'`);
+      if (!['Cascade', 'NoCascade', 'RemoveLink', 'Restrict'].includes(rel.cascadeDelete)) add('type', at, `relationship '${rel.schemaName}' has cascade delete '${rel.cascadeDelete}'; Dataverse allows Cascade, NoCascade, RemoveLink or Restrict`);
+      if (lookup?.required === 'required' && rel.cascadeDelete === 'RemoveLink') add('type', at, `relationship '${rel.schemaName}' would empty the required lookup '${rel.lookupColumn}'; use Cascade or Restrict`);
     } else {
       for (const t of [rel.table1, rel.table2]) {
         if (!tableByName.has(t)) add('reference', at, `relationship '${rel.schemaName}' uses unknown table '${t}'`);

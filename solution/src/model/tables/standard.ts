@@ -1,7 +1,7 @@
 // Standard tables Switchboard reads or extends. Columns marked `standard` exist in
 // every Dataverse environment: the metadata knows them, the solution never writes them.
 // Columns without the mark are our extensions and are shipped in the solution.
-import { bool, choice, choices, column, customer, int, lookup, phone, table, text, type Text } from '../builders';
+import { bool, choice, column, customer, int, lookup, phone, table, text, type Text } from '../builders';
 import type { ColumnDef } from '../types';
 
 const std = (c: ColumnDef): ColumnDef => ({ ...c, standard: true });
@@ -71,7 +71,8 @@ export const queue = table({
     choice('swb_assignmentmethod', 'swb_assignmentmethod', ['Assignment method', "Méthode d'attribution"], ['How this queue picks an agent.', 'Comment la file choisit un agent.']),
     int('swb_itemlimit', ['Item limit', "Limite d'éléments"], ['Waiting items beyond which the queue overflows; 0 for none.', 'Éléments en attente au-delà desquels la file déborde ; 0 pour aucune.'], 0, 100000, { defaultValue: 0 }),
     int('swb_maxwaitseconds', ['Maximum wait (seconds)', 'Attente maximale (secondes)'], ['Wait beyond which the item overflows; 0 for none.', "Attente au-delà de laquelle l'élément déborde ; 0 pour aucune."], 0, 604800, { defaultValue: 0 }),
-    choices('swb_overflowconditions', 'swb_overflowcondition', ['Overflow conditions', 'Conditions de débordement'], ['Conditions that trigger overflow.', 'Conditions qui déclenchent le débordement.']),
+    // Comma-separated swb_overflowcondition values (see workstream.swb_allowedpresences for why not multi-select).
+    text('swb_overflowconditions', ['Overflow conditions', 'Conditions de débordement'], ['Comma-separated overflow condition values (swb_overflowcondition) that trigger overflow.', 'Valeurs de condition de débordement (swb_overflowcondition) séparées par des virgules.'], 200),
     choice('swb_overflowaction', 'swb_overflowaction', ['Overflow action', 'Action de débordement'], ['Transfer to another queue or send an automated message.', 'Transférer ou envoyer un message automatique.']),
     lookup('swb_overflowqueueid', 'queue', ['Overflow queue', 'File de débordement'], ['Queue that takes overflowing items.', 'File qui reçoit les éléments en débordement.']),
     lookup('swb_overflowmessageid', 'swb_automatedmessage', ['Overflow message', 'Message de débordement'], ['Automated message sent on overflow.', 'Message automatique envoyé au débordement.']),

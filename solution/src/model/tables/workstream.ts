@@ -1,4 +1,4 @@
-import { choice, choices, int, lookup, table, text, url } from '../builders';
+import { choice, int, lookup, table, text, url } from '../builders';
 
 export const workstream = table({
   logicalName: 'swb_workstream',
@@ -10,7 +10,9 @@ export const workstream = table({
   columns: [
     choice('swb_channeltype', 'swb_channeltype', ['Channel type', 'Type de canal'], ['Channel type this workstream serves.', 'Type de canal servi par ce flux.'], { required: 'required' }),
     choice('swb_assignmentmethod', 'swb_assignmentmethod', ['Assignment method', "Méthode d'attribution"], ['Default method when the queue has none.', "Méthode par défaut si la file n'en a pas."]),
-    choices('swb_allowedpresences', 'swb_presencebase', ['Allowed presences', 'Présences autorisées'], ['Agent presences that may receive work.', 'Présences des agents pouvant recevoir du travail.']),
+    // Comma-separated swb_presencebase values, the same text the Web API gives for a
+    // multi-select choice: the solution schema we validate against has no multi-select type.
+    text('swb_allowedpresences', ['Allowed presences', 'Présences autorisées'], ['Comma-separated presence values (swb_presencebase) that may receive work; empty means Available and Busy.', 'Valeurs de présence (swb_presencebase) séparées par des virgules ; vide : Disponible et Occupé.'], 200),
     int('swb_capacityunits', ['Capacity units', 'Unités de capacité'], ['Units one conversation uses.', 'Unités utilisées par une conversation.'], 0, 10000, { defaultValue: 1 }),
     lookup('swb_capacityprofileid', 'swb_capacityprofile', ['Capacity profile', 'Profil de capacité'], ['Profile whose limit applies instead of units.', 'Profil dont la limite s\'applique à la place des unités.']),
     int('swb_offertimeoutseconds', ['Offer timeout (seconds)', "Délai d'offre (secondes)"], ['How long an agent has to accept.', "Temps dont dispose l'agent pour accepter."], 5, 3600, { defaultValue: 60 }),

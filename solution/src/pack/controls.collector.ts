@@ -1,0 +1,51 @@
+// Built PCF controls: pcf-scripts writes controls/<Folder>/out/controls/<Name>/ with
+// ControlManifest.xml, bundle.js, strings/*.resx and css/. Each becomes
+// Controls/<namespace>.<constructor>/... in the package.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+export interface ControlPackage {
+  name: string;
+  /** package path -> bytes */
+  files: Record<string, Uint8Array>;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+}
+
+export function readControlManifestName(manifest: string, where: string): string {
+  const control = /<control\b[^>]*>/.exec(manifest)?.[0];
+  const ns = control && /\bnamespace="([^"]+)"/.exec(control)?.[1];
+  const ctor = control && /\bconstructor="([^"]+)"/.exec(control)?.[1];
+  if (!ns || !ctor) throw new Error(`${where}: no <control namespace="..." constructor="..."> in ControlManifest.xml`);
+  return `${ns}.${ctor}`;
+}
+
+export function collectControls(repoRoot: string): ControlPackage[] {
+  const controlsDir = join(repoRoot, 'controls');
+  if (!existsSync(controlsDir)) return [];
+  const out: ControlPackage[] = [];
+  for (const folder of readdirSync(controlsDir).sort()) {
+    const built = join(controlsDir, folder, 'out', 'controls');
+    if (!existsSync(built) || !statSync(built).isDirectory()) continue;
+    for (const name of readdirSync(built).sort()) {
+      const dir = join(built, name);
+      const manifestPath = join(dir, 'ControlManifest.xml');
+      if (!statSync(dir).isDirectory() || !existsSync(manifestPath)) continue;
+      const controlName = readControlManifestName(readFileSync(manifestPath, 'utf8'), relative(repoRoot, manifestPath));
+      const files: Record<string, Uint8Array> = {};
+      for (const file of walk(dir)) {
+        files[`Controls/${controlName}/${relative(dir, file).split('\\').join('/')}`] = new Uint8Array(readFileSync(file));
+      }
+      if (out.some((c) => c.name === controlName)) throw new Error(`two built controls are named ${controlName}`);
+      out.push({ name: controlName, files });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,388 @@
+// customizations.xml: entities (with attributes and keys), global choices, relationships,
+// roles, custom controls, webhook service endpoints and their steps, in the element
+// order CustomizationsSolution.xsd declares.
+import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
+import { primaryIdOf } from '../generate/metadata.builder';
+import { el, leaf, type XmlElement } from '../xml/xml';
+import { braced, privilegeEntityNames, schemaNameOf, stableGuid, standardObjectTypeCodes } from './names';
+import type { PluginRegistrations, StepRegistration } from './plugin-steps';
+
+export interface ControlEntry {
+  /** `<namespace>.<constructor>` */
+  name: string;
+}
+
+export interface CustomizationsInput {
+  model: DataModel;
+  controls: ControlEntry[];
+  registrations?: PluginRegistrations;
+}
+
+// No IntroducedVersion anywhere: the schema's VersionType pattern is written with .NET
+// anchors (^...$), which XML Schema reads as literal characters, so no real version
+// validates. The element is optional and Dataverse fills it with the solution version.
+const LANGUAGES = [1033, 1036] as const;
+
+const labels = (wrapper: string, item: string, l: Label) =>
+  el(wrapper, null, LANGUAGES.map((lcid) => el(item, { description: l[lcid], languagecode: lcid })));
+
+const yes = (b: boolean) => (b ? '1' : '0');
+
+const crmType: Record<ColumnDef['type'], string> = {
+  string: 'nvarchar',
+  memo: 'ntext',
+  integer: 'int',
+  bigint: 'bigint',
+  decimal: 'decimal',
+  double: 'float',
+  money: 'money',
+  boolean: 'bit',
+  datetime: 'datetime',
+  choice: 'picklist',
+  multichoice: 'picklist',
+  lookup: 'lookup',
+  customer: 'customer',
+  owner: 'owner',
+  uniqueidentifier: 'uniqueidentifier',
+  state: 'state',
+  status: 'status',
+};
+
+function stringFormat(c: ColumnDef): string {
+  if (c.type === 'memo') return c.format === 'json' ? 'json' : c.format === 'text' ? 'text' : 'textarea';
+  return c.format === 'email' || c.format === 'phone' || c.format === 'url' ? c.format : 'text';
+}
+
+function attribute(table: TableDef, c: ColumnDef): XmlElement {
+  const type = crmType[c.type];
+  const children: (XmlElement | false)[] = [
+    leaf('Type', type),
+    leaf('Name', c.logicalName),
+    leaf('LogicalName', c.logicalName),
+    leaf('RequiredLevel', c.required ?? 'none'),
+    leaf('DisplayMask', 'ValidForAdvancedFind|ValidForForm|ValidForGrid'),
+    leaf('ImeMode', 'auto'),
+    c.type === 'lookup' || c.type === 'customer' ? leaf('LookupStyle', 'single') : false,
+    c.type === 'lookup' || c.type === 'customer' ? el('LookupTypes') : false,
+    leaf('ValidForUpdateApi', '1'),
+    leaf('ValidForReadApi', '1'),
+    leaf('ValidForCreateApi', '1'),
+    leaf('IsCustomField', '1'),
+    leaf('IsAuditEnabled', '1'),
+    leaf('IsSecured', '0'),
+    leaf('IsCustomizable', '1'),
+    leaf('IsRenameable', '1'),
+    leaf('CanModifySearchSettings', '1'),
+    leaf('CanModifyRequirementLevelSettings', '1'),
+    leaf('CanModifyAdditionalSettings', '1'),
+    leaf('SourceType', '0'),
+  ];
+  switch (c.type) {
+    case 'string':
+    case 'memo':
+      children.push(leaf('Format', stringFormat(c)), leaf('MaxLength', c.maxLength ?? (c.type === 'memo' ? 2000 : 100)));
+      break;
+    case 'integer':
+    case 'bigint':
+      children.push(leaf('Format', 'none'), leaf('MinValue', c.min ?? -2147483648), leaf('MaxValue', c.max ?? 2147483647));
+      break;
+    case 'decimal':
+    case 'double':
+    case 'money':
+      children.push(leaf('MinValue', c.min ?? -100000000000), leaf('MaxValue', c.max ?? 100000000000), leaf('Accuracy', c.precision ?? 2));
+      break;
+    case 'datetime':
+      children.push(leaf('Format', c.dateOnly ? 'date' : 'datetime'), leaf('CanChangeDateTimeBehavior', '1'), leaf('Behavior', c.dateOnly ? 2 : 1));
+      break;
+    case 'choice':
+      children.push(leaf('OptionSetName', c.choice ?? ''));
+      if (typeof c.defaultValue === 'number') children.push(leaf('AppDefaultValue', c.defaultValue));
+      break;
+    case 'boolean':
+      children.push(
+        el('optionset', { Name: `${table.logicalName}_${c.logicalName}` },
+          leaf('OptionSetType', 'bit'),
+          leaf('IsCustomizable', '1'),
+          labels('displaynames', 'displayname', c.displayName),
+          labels('Descriptions', 'Description', c.description),
+          el('options', null,
+            el('option', { value: 1 }, labels('labels', 'label', { 1033: 'Yes', 1036: 'Oui' })),
+            el('option', { value: 0 }, labels('labels', 'label', { 1033: 'No', 1036: 'Non' })),
+          ),
+        ),
+        leaf('AppDefaultValue', c.defaultValue === true ? 1 : 0),
+      );
+      break;
+    default:
+      break;
+  }
+  children.push(labels('displaynames', 'displayname', c.displayName), labels('Descriptions', 'Description', c.description));
+  return el('attribute', { PhysicalName: c.logicalName }, children);
+}
+
+function primaryAttributes(table: TableDef): XmlElement[] {
+  const id = primaryIdOf(table);
+  const idLabel: Label = { 1033: table.displayName[1033], 1036: table.displayName[1036] };
+  return [
+    el('attribute', { PhysicalName: id },
+      leaf('Type', 'primarykey'),
+      leaf('Name', id),
+      leaf('LogicalName', id),
+      leaf('RequiredLevel', 'systemrequired'),
+      leaf('DisplayMask', 'ValidForAdvancedFind|RequiredForGrid'),
+      leaf('ImeMode', 'auto'),
+      leaf('ValidForReadApi', '1'),
+      leaf('ValidForCreateApi', '1'),
+      leaf('IsCustomField', '0'),
+      leaf('IsAuditEnabled', '0'),
+      leaf('IsSecured', '0'),
+      leaf('IsCustomizable', '0'),
+      leaf('IsRenameable', '0'),
+      leaf('SourceType', '0'),
+      labels('displaynames', 'displayname', idLabel),
+      labels('Descriptions', 'Description', { 1033: `Unique identifier of the ${table.displayName[1033].toLowerCase()}.`, 1036: `Identifiant unique : ${table.displayName[1036].toLowerCase()}.` }),
+    ),
+    el('attribute', { PhysicalName: table.primaryName.logicalName },
+      leaf('Type', 'nvarchar'),
+      leaf('Name', table.primaryName.logicalName),
+      leaf('LogicalName', table.primaryName.logicalName),
+      leaf('RequiredLevel', 'none'),
+      leaf('DisplayMask', 'PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm'),
+      leaf('ImeMode', 'auto'),
+      leaf('ValidForUpdateApi', '1'),
+      leaf('ValidForReadApi', '1'),
+      leaf('ValidForCreateApi', '1'),
+      leaf('IsCustomField', table.isActivity ? '0' : '1'),
+      leaf('IsAuditEnabled', '1'),
+      leaf('IsSecured', '0'),
+      leaf('IsCustomizable', '1'),
+      leaf('IsRenameable', '1'),
+      leaf('CanModifySearchSettings', '1'),
+      leaf('CanModifyRequirementLevelSettings', '1'),
+      leaf('CanModifyAdditionalSettings', '1'),
+      leaf('SourceType', '0'),
+      leaf('Format', 'text'),
+      leaf('MaxLength', table.primaryName.maxLength),
+      labels('displaynames', 'displayname', table.primaryName.displayName),
+      labels('Descriptions', 'Description', { 1033: `Name of the ${table.displayName[1033].toLowerCase()}.`, 1036: `Nom : ${table.displayName[1036].toLowerCase()}.` }),
+    ),
+  ];
+}
+
+function entity(table: TableDef, objectTypeCode: number): XmlElement {
+  const schemaName = schemaNameOf(table.logicalName);
+  const ours = table.columns.filter((c) => !c.standard);
+  const attributes = el('attribute' + 's', null, table.standard ? [] : primaryAttributes(table), ours.map((c) => attribute(table, c)));
+  const keys = table.alternateKeys && table.alternateKeys.length > 0
+    ? el('EntityKeys', null, table.alternateKeys.map((k) =>
+        el('EntityKey', null,
+          leaf('Name', k.logicalName),
+          leaf('LogicalName', k.logicalName),
+          leaf('IsCustomizable', '1'),
+          labels('displaynames', 'displayname', k.displayName),
+          el('EntityKeyAttributes', null, k.columns.map((c) => leaf('AttributeName', c))),
+        )))
+    : null;
+  // A standard table we only extend carries just our columns; its own settings are not ours to ship.
+  const info = table.standard
+    ? el('entity', { Name: schemaName }, attributes)
+    : el('entity', { Name: schemaName },
+        labels('LocalizedNames', 'LocalizedName', table.displayName),
+        labels('LocalizedCollectionNames', 'LocalizedCollectionName', table.pluralName),
+        labels('Descriptions', 'Description', table.description),
+        attributes,
+        keys,
+        leaf('EntityMask', table.isActivity ? 'ActivityEntity' : table.ownership === 'user' ? 'UserOwnedEntity' : 'OrganizationOwnedEntity'),
+        leaf('IsCustomizable', '1'),
+        leaf('IsRenameable', '1'),
+        leaf('IsAuditEnabled', '1'),
+        leaf('IsActivity', yes(table.isActivity === true)),
+        leaf('IsActivityParty', '0'),
+        leaf('HasRelatedNotes', 'True'),
+        leaf('HasRelatedActivities', table.isActivity ? 'False' : 'True'),
+        leaf('OwnershipTypeMask', table.ownership === 'user' ? 'UserOwned' : 'OrgOwned'),
+        leaf('IsQuickCreateEnabled', '1'),
+        leaf('ChangeTrackingEnabled', '1'),
+      );
+  return el('Entity', null,
+    el('Name', { LocalizedName: table.displayName[1033], OriginalName: table.displayName[1033] }, schemaName),
+    leaf('ObjectTypeCode', objectTypeCode),
+    el('EntityInfo', null, info),
+  );
+}
+
+function optionSet(choice: ChoiceDef): XmlElement {
+  return el('optionset', { Name: choice.name, localizedName: choice.displayName[1033], description: choice.description[1033] },
+    leaf('OptionSetType', 'picklist'),
+    leaf('IsGlobal', '1'),
+    leaf('IsCustomizable', '1'),
+    labels('displaynames', 'displayname', choice.displayName),
+    labels('Descriptions', 'Description', choice.description),
+    el('options', null, choice.options.map((o) => el('option', { value: o.value }, labels('labels', 'label', o.label)))),
+  );
+}
+
+const cascadeAssign = (rel: OneToManyDef) => (rel.cascadeAssign === 'Active' ? 'ActiveOnly' : rel.cascadeAssign === 'RemoveLink' || rel.cascadeAssign === 'Restrict' || !rel.cascadeAssign ? 'NoCascade' : rel.cascadeAssign);
+const cascadeDelete = (rel: OneToManyDef) => (rel.cascadeDelete === 'Active' || rel.cascadeDelete === 'UserOwned' ? 'NoCascade' : rel.cascadeDelete);
+
+function oneToMany(rel: OneToManyDef, model: DataModel): XmlElement {
+  const referencing = model.tables.find((t) => t.logicalName === rel.referencingTable);
+  const lookup = referencing?.columns.find((c) => c.logicalName === rel.lookupColumn);
+  const description: Label = lookup?.description ?? { 1033: rel.schemaName, 1036: rel.schemaName };
+  return el('EntityRelationship', { Name: rel.schemaName },
+    leaf('EntityRelationshipType', 'OneToMany'),
+    leaf('IsCustomizable', '1'),
+    leaf('IsHierarchical', '0'),
+    leaf('ReferencingEntityName', schemaNameOf(rel.referencingTable)),
+    leaf('ReferencedEntityName', schemaNameOf(rel.referencedTable)),
+    leaf('CascadeAssign', cascadeAssign(rel)),
+    leaf('CascadeDelete', cascadeDelete(rel)),
+    leaf('CascadeReparent', 'NoCascade'),
+    leaf('CascadeShare', 'NoCascade'),
+    leaf('CascadeUnshare', 'NoCascade'),
+    leaf('ReferencingAttributeName', rel.lookupColumn),
+    el('RelationshipDescription', null, labels('Descriptions', 'Description', description)),
+    el('EntityRelationshipRoles', null,
+      el('EntityRelationshipRole', null, leaf('NavPaneDisplayOption', 'UseCollectionName'), leaf('NavPaneArea', 'Details'), leaf('NavPaneOrder', 10000)),
+    ),
+  );
+}
+
+function manyToMany(rel: ManyToManyDef): XmlElement {
+  const role = () => el('EntityRelationshipRole', null, leaf('NavPaneDisplayOption', 'UseCollectionName'), leaf('NavPaneArea', 'Details'), leaf('NavPaneOrder', 10000));
+  return el('EntityRelationship', { Name: rel.schemaName },
+    leaf('EntityRelationshipType', 'ManyToMany'),
+    leaf('IsCustomizable', '1'),
+    leaf('IsHierarchical', '0'),
+    leaf('FirstEntityName', schemaNameOf(rel.table1)),
+    leaf('SecondEntityName', schemaNameOf(rel.table2)),
+    leaf('IntersectEntityName', rel.intersectEntityName),
+    el('RelationshipDescription', null, labels('Descriptions', 'Description', { 1033: rel.schemaName, 1036: rel.schemaName })),
+    el('EntityRelationshipRoles', null, role(), role()),
+  );
+}
+
+const privilegePrefix: Record<PrivilegeKind, string> = {
+  create: 'prvCreate',
+  read: 'prvRead',
+  write: 'prvWrite',
+  delete: 'prvDelete',
+  append: 'prvAppend',
+  appendTo: 'prvAppendTo',
+  assign: 'prvAssign',
+  share: 'prvShare',
+};
+const privilegeOrder: PrivilegeKind[] = ['create', 'read', 'write', 'delete', 'append', 'appendTo', 'assign', 'share'];
+const level: Record<Exclude<PrivilegeDepth, 'none'>, string> = { basic: 'Basic', local: 'Local', deep: 'Deep', global: 'Global' };
+
+export function rolePrivileges(role: RoleDef): { name: string; level: string }[] {
+  const out: { name: string; level: string }[] = [];
+  for (const [table, privileges] of Object.entries(role.privileges)) {
+    const entityName = privilegeEntityNames[table] ?? table;
+    for (const kind of privilegeOrder) {
+      const depth = privileges[kind];
+      if (!depth || depth === 'none') continue;
+      out.push({ name: `${privilegePrefix[kind]}${entityName}`, level: level[depth] });
+    }
+  }
+  return out;
+}
+
+function roleElement(role: RoleDef): XmlElement {
+  return el('Role', { id: braced(role.id), name: role.name[1033] },
+    leaf('IsCustomizable', '1'),
+    el('RolePrivileges', null, rolePrivileges(role).map((p) => el('RolePrivilege', { name: p.name, level: p.level }))),
+  );
+}
+
+// Ids of the platform messages every Dataverse organisation shares.
+export const sdkMessageIds: Record<StepRegistration['message'], string> = {
+  Create: '9ebdbb1b-ea3e-db11-86a7-000a3a5473e8',
+  Update: '20bebb1b-ea3e-db11-86a7-000a3a5473e8',
+  Delete: '21bebb1b-ea3e-db11-86a7-000a3a5473e8',
+};
+/** serviceendpoint's object type code: the step's event handler is an endpoint, not a plugin type. */
+const SERVICE_ENDPOINT_TYPE_CODE = 4618;
+const SERVICE_BUS_PLUGIN = 'Microsoft.Crm.ServiceBus.ServiceBusPlugin, Microsoft.Crm.ServiceBus, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35';
+
+export const endpointId = (name: string) => stableGuid(`serviceendpoint:${name}`);
+export const stepId = (name: string) => stableGuid(`step:${name}`);
+const imageId = (step: string, alias: string) => stableGuid(`image:${step}:${alias}`);
+
+function step(s: StepRegistration): XmlElement {
+  const imageType = { pre: 0, post: 1, both: 2 } as const;
+  return el('SdkMessageProcessingStep', { Name: s.name, SdkMessageProcessingStepId: braced(stepId(s.name)) },
+    leaf('PluginTypeName', SERVICE_BUS_PLUGIN),
+    leaf('PrimaryEntity', s.primaryTable),
+    leaf('AsyncAutoDelete', yes(s.mode === 'async' && s.asyncAutoDelete !== false)),
+    s.description ? leaf('Description', s.description) : null,
+    s.filteringAttributes && s.filteringAttributes.length > 0 ? leaf('FilteringAttributes', [...s.filteringAttributes].join(',')) : null,
+    leaf('InvocationSource', 0),
+    leaf('Mode', s.mode === 'async' ? 1 : 0),
+    leaf('Rank', s.rank ?? 1),
+    leaf('SdkMessageId', braced(sdkMessageIds[s.message])),
+    leaf('EventHandler', braced(endpointId(s.serviceEndpoint))),
+    leaf('EventHandlerTypeCode', SERVICE_ENDPOINT_TYPE_CODE),
+    leaf('Stage', s.stage),
+    leaf('IsCustomizable', '1'),
+    leaf('IsHidden', '0'),
+    leaf('SupportedDeployment', 0),
+    s.images && s.images.length > 0
+      ? el('SdkMessageProcessingStepImages', null, s.images.map((i) =>
+          el('SdkMessageProcessingStepImage', { Name: i.alias },
+            leaf('SdkMessageProcessingStepImageId', braced(imageId(s.name, i.alias))),
+            i.attributes && i.attributes.length > 0 ? leaf('Attributes', i.attributes.join(',')) : null,
+            leaf('EntityAlias', i.alias),
+            leaf('ImageType', imageType[i.type]),
+            leaf('MessagePropertyName', s.message === 'Create' ? 'Id' : 'Target'),
+            leaf('IsCustomizable', '1'),
+          )))
+      : null,
+  );
+}
+
+/** Webhook service endpoint. Url, AuthType and MessageFormat postdate the schema: see validate/set-aside.ts. */
+function serviceEndpoint(e: PluginRegistrations['serviceEndpoints'][number]): XmlElement {
+  return el('ServiceEndpoint', { ServiceEndpointId: braced(endpointId(e.name)), Name: e.name },
+    leaf('ConnectionMode', 1),
+    leaf('Contract', 8), // 8 = Webhook
+    e.description ? leaf('Description', e.description) : null,
+    leaf('UserClaim', 1),
+    leaf('IsCustomizable', '1'),
+    leaf('Url', e.url),
+    leaf('AuthType', 5), // 5 = WebhookKey; the key (AuthValue) is never shipped
+    leaf('MessageFormat', 2), // 2 = JSON
+  );
+}
+
+/** Object type codes for new tables: the schema requires one; Dataverse assigns its own (>= 10000) on import. */
+function objectTypeCodes(model: DataModel): Map<string, number> {
+  const codes = new Map<string, number>();
+  let next = 10000;
+  for (const t of model.tables) codes.set(t.logicalName, standardObjectTypeCodes[t.logicalName] ?? next++);
+  return codes;
+}
+
+export function customizationsTree(input: CustomizationsInput): XmlElement {
+  const { model, controls, registrations } = input;
+  const codes = objectTypeCodes(model);
+  const shipped = model.tables.filter((t) => !t.standard || t.columns.some((c) => !c.standard));
+  const relationships = model.relationships.filter((r) => !r.standard);
+  return el('ImportExportXml', { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' },
+    el('Entities', null, shipped.map((t) => entity(t, codes.get(t.logicalName)!))),
+    el('Roles', null, model.roles.map(roleElement)),
+    el('Workflows'),
+    el('FieldSecurityProfiles'),
+    el('Templates'),
+    el('EntityMaps'),
+    el('EntityRelationships', null, relationships.map((r) => (r.kind === 'oneToMany' ? oneToMany(r, model) : manyToMany(r)))),
+    el('OrganizationSettings'),
+    el('optionsets', null, model.choices.map(optionSet)),
+    controls.length > 0
+      ? el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`))))
+      : null,
+    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map(step)) : null,
+    registrations && registrations.serviceEndpoints.length > 0 ? el('ServiceEndpoints', null, registrations.serviceEndpoints.map(serviceEndpoint)) : null,
+    el('Languages', null, LANGUAGES.map((l) => leaf('Language', l))),
+  );
+}

@@ -1,0 +1,144 @@
+// The packer: model → validated XML → managed and unmanaged solution zips.
+// Every step prints a line; any failed check stops the pack with its message.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { buildMetadata } from '../generate/metadata.builder';
+import { model as defaultModel } from '../model/model';
+import type { DataModel } from '../model/types';
+import { assertValidModel } from '../validate/model.validator';
+import { validateRegistrations } from '../validate/registrations.validator';
+import { checkSetAside, isSetAside, setAsideRules } from '../validate/set-aside';
+import { dataverseSchemasDir, validateWithSchema } from '../validate/xmllint';
+import { serialize, without } from '../xml/xml';
+import { contentTypesTree } from './content-types.emitter';
+import { collectControls, type ControlPackage } from './controls.collector';
+import { customizationsTree } from './customizations.emitter';
+import { environmentVariablePath, environmentVariableTree } from './environment-variables.emitter';
+import { readPacConfig, type PacConfig } from './pac-config';
+import type { PluginRegistrations } from './plugin-steps';
+import { solutionManifestTree } from './solution-manifest.emitter';
+
+export interface PackOptions {
+  repoRoot: string;
+  /** Where the zips go; default <repoRoot>/solution/bin. */
+  outDir?: string;
+  model?: DataModel;
+  config?: PacConfig;
+  /** Default: ../shared/schemas/dataverse from the repo root, or SWITCHBOARD_SCHEMAS. */
+  schemasDir?: string;
+  /** Default: <repoRoot>/plugins/dist/steps.json when it exists. */
+  stepsFile?: string;
+  /** Replaces `{functionsBaseUrl}` in endpoint URLs; default SWITCHBOARD_FUNCTIONS_BASE_URL. */
+  functionsBaseUrl?: string;
+  log?: (line: string) => void;
+}
+
+export interface PackResult {
+  version: string;
+  managedZip: string;
+  unmanagedZip: string;
+  entries: string[];
+  controls: string[];
+  steps: number;
+}
+
+export const FUNCTIONS_BASE_URL_TOKEN = '{functionsBaseUrl}';
+/** Used when no base URL is given: clearly not a real host, so the admin must edit the endpoint. */
+export const PLACEHOLDER_FUNCTIONS_BASE_URL = 'https://switchboard-functions.invalid/api';
+
+// Fixed timestamp: the same model and build output give byte-identical zips.
+const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
+
+export function readRegistrations(file: string, functionsBaseUrl: string): PluginRegistrations {
+  let raw: PluginRegistrations;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as PluginRegistrations;
+  } catch (e) {
+    throw new Error(`${file}: cannot read plugin registrations (${(e as Error).message})`);
+  }
+  return {
+    ...raw,
+    serviceEndpoints: (raw.serviceEndpoints ?? []).map((e) => ({ ...e, url: e.url?.startsWith(FUNCTIONS_BASE_URL_TOKEN) ? functionsBaseUrl.replace(/\/$/, '') + e.url.slice(FUNCTIONS_BASE_URL_TOKEN.length) : e.url })),
+  };
+}
+
+export function pack(options: PackOptions): PackResult {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const total = 7;
+  let n = 0;
+  const step = (text: string) => log(`[${++n}/${total}] ${text}`);
+  const { repoRoot } = options;
+
+  step('reading pac.config.json');
+  const config = options.config ?? readPacConfig(join(repoRoot, 'pac.config.json'));
+  const version = config.solution.version;
+  log(`      ${config.solution.uniqueName} ${version}, publisher ${config.publisher.uniqueName} (prefix ${config.publisher.prefix}, option values ${config.publisher.optionValuePrefix}0000+)`);
+
+  step('checking the data model against our naming rules');
+  const model = options.model ?? defaultModel;
+  assertValidModel(model, config);
+  log(`      ${model.tables.length} tables, ${model.choices.length} choices, ${model.relationships.length} relationships, ${model.roles.length} roles, ${model.environmentVariables.length} environment variables`);
+
+  step('collecting built PCF controls (controls/*/out/controls)');
+  const controls: ControlPackage[] = collectControls(repoRoot);
+  log(controls.length ? `      ${controls.map((c) => c.name).join(', ')}` : '      none built yet');
+
+  step('reading plugin-step registrations (plugins/dist/steps.json)');
+  const stepsFile = options.stepsFile ?? join(repoRoot, 'plugins', 'dist', 'steps.json');
+  let registrations: PluginRegistrations | undefined;
+  if (existsSync(stepsFile)) {
+    const base = options.functionsBaseUrl ?? process.env.SWITCHBOARD_FUNCTIONS_BASE_URL ?? PLACEHOLDER_FUNCTIONS_BASE_URL;
+    registrations = readRegistrations(stepsFile, base);
+    const problems = validateRegistrations(registrations, buildMetadata(model));
+    if (problems.length) throw new Error(`${stepsFile} breaks ${problems.length} rule(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    log(`      ${registrations.serviceEndpoints.length} service endpoint(s), ${registrations.steps.length} step(s)`);
+    if (base === PLACEHOLDER_FUNCTIONS_BASE_URL && registrations.serviceEndpoints.some((e) => e.url.startsWith(PLACEHOLDER_FUNCTIONS_BASE_URL))) {
+      log(`      note: SWITCHBOARD_FUNCTIONS_BASE_URL is not set; endpoints point at ${PLACEHOLDER_FUNCTIONS_BASE_URL} until edited after import`);
+    }
+  } else {
+    log('      none built yet');
+  }
+
+  step('generating customizations.xml, solution.xml, [Content_Types].xml');
+  const controlEntries = controls.map((c) => ({ name: c.name }));
+  const customizations = customizationsTree({ model, controls: controlEntries, ...(registrations ? { registrations } : {}) });
+  const customizationsXml = serialize(customizations);
+  const manifest = (managed: boolean) => serialize(solutionManifestTree({ config, model, managed, controls: controlEntries, ...(registrations ? { registrations } : {}) }));
+  const shared: Record<string, Uint8Array> = { 'customizations.xml': strToU8(customizationsXml) };
+  for (const v of model.environmentVariables) shared[environmentVariablePath(v)] = strToU8(serialize(environmentVariableTree(v)));
+  for (const c of controls) Object.assign(shared, c.files);
+
+  step('validating against the schemas (xmllint)');
+  const schemas = options.schemasDir ?? dataverseSchemasDir(repoRoot);
+  const paths = new Set(Object.keys(shared));
+  const setAsideProblems = checkSetAside(customizations, paths);
+  if (setAsideProblems.length) throw new Error(`customizations.xml: ${setAsideProblems.join('; ')}`);
+  validateWithSchema(serialize(without(customizations, isSetAside)), join(schemas, 'CustomizationsSolution.xsd'), 'customizations.xml');
+  log(`      customizations.xml valid against CustomizationsSolution.xsd (set aside and checked by our rules: ${setAsideRules.map((r) => r.path.split('/').slice(1).join('/')).join(', ')})`);
+  const manifestXsd = join(__dirname, '..', '..', 'schemas', 'solution-manifest.xsd');
+  const solutionXml = { managed: manifest(true), unmanaged: manifest(false) };
+  validateWithSchema(solutionXml.managed, manifestXsd, 'solution.xml (managed)');
+  validateWithSchema(solutionXml.unmanaged, manifestXsd, 'solution.xml (unmanaged)');
+  log('      solution.xml valid against solution/schemas/solution-manifest.xsd');
+
+  step('writing the zips');
+  const outDir = options.outDir ?? join(repoRoot, 'solution', 'bin');
+  mkdirSync(outDir, { recursive: true });
+  const entries = ['[Content_Types].xml', 'solution.xml', ...Object.keys(shared)];
+  const contentTypes = strToU8(serialize(contentTypesTree(entries)));
+  const write = (managed: boolean) => {
+    const file = join(outDir, `${config.solution.uniqueName}_${version.replace(/\./g, '_')}_${managed ? 'managed' : 'unmanaged'}.zip`);
+    const files: Record<string, Uint8Array> = {
+      '[Content_Types].xml': contentTypes,
+      'solution.xml': strToU8(managed ? solutionXml.managed : solutionXml.unmanaged),
+      ...shared,
+    };
+    writeFileSync(file, zipSync(files, { level: 9, mtime: ZIP_MTIME }));
+    log(`      ${file}`);
+    return file;
+  };
+  const managedZip = write(true);
+  const unmanagedZip = write(false);
+  return { version, managedZip, unmanagedZip, entries, controls: controls.map((c) => c.name), steps: registrations?.steps.length ?? 0 };
+}

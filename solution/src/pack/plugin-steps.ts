@@ -1,0 +1,57 @@
+// The contract between plugins/ and the packer: plugins/dist/steps.json, written by the
+// plugins build from each handler's registration. Webhook steps only — Switchboard runs
+// no code inside Dataverse; a step posts the execution context to the functions app.
+
+export interface PluginRegistrations {
+  serviceEndpoints: ServiceEndpointRegistration[];
+  steps: StepRegistration[];
+}
+
+export interface ServiceEndpointRegistration {
+  /** Unique name, shown in Dataverse (`Switchboard conversation changed`). */
+  name: string;
+  /**
+   * Absolute https URL the webhook posts to. May start with `{functionsBaseUrl}`, replaced at
+   * pack time by SWITCHBOARD_FUNCTIONS_BASE_URL (else a placeholder the admin edits after
+   * import), e.g. `{functionsBaseUrl}/dataverse/conversation-updated`.
+   */
+  url: string;
+  authType: 'WebhookKey';
+  /**
+   * Name of the functions app setting that holds the webhook key. The key itself is never
+   * in the solution: the admin pastes it into the endpoint after import.
+   */
+  keySettingName: string;
+  description?: string;
+}
+
+export type StepMessage = 'Create' | 'Update' | 'Delete';
+
+export interface StepImageRegistration {
+  /** Image name and alias the handler reads (`PreImage`). */
+  alias: string;
+  type: 'pre' | 'post' | 'both';
+  /** Columns captured; all columns when omitted. */
+  attributes?: string[];
+}
+
+export interface StepRegistration {
+  /** Unique name, e.g. `swb_message Create: deliver outbound`. Also seeds the step's stable id. */
+  name: string;
+  /** `name` of the service endpoint it posts to. */
+  serviceEndpoint: string;
+  message: StepMessage;
+  /** Logical name of the table (`swb_message`). */
+  primaryTable: string;
+  /** 10 pre-validation, 20 pre-operation, 40 post-operation. Async steps must be 40. */
+  stage: 10 | 20 | 40;
+  mode: 'sync' | 'async';
+  /** Execution order among steps of the same message and stage; default 1. */
+  rank?: number;
+  /** Update only: the step fires only when one of these columns changes. */
+  filteringAttributes?: string[];
+  images?: StepImageRegistration[];
+  description?: string;
+  /** Async only: delete the system job when it succeeds (default true). */
+  asyncAutoDelete?: boolean;
+}

@@ -1,0 +1,48 @@
+// What schema validation sets aside, in one place. CustomizationsSolution.xsd predates
+// these components (see ../shared/schemas/dataverse/README.md), so they are removed from
+// a copy of customizations.xml before xmllint runs, and checked here by our own rules.
+import { select, textOf, type XmlElement } from '../xml/xml';
+
+export interface SetAsideRule {
+  path: string;
+  reason: string;
+}
+
+export const setAsideRules: SetAsideRule[] = [
+  { path: 'ImportExportXml/CustomControls', reason: 'PCF custom controls (2018) postdate the schema; checked: name <namespace>.<constructor>, manifest present in the package' },
+  { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/Url', reason: 'webhook endpoints (2019) postdate the schema; checked: absolute https URL (http only for localhost)' },
+  { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/AuthType', reason: 'webhook authentication postdates the schema; checked: 5 (WebhookKey), and no AuthValue is shipped' },
+  { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/MessageFormat', reason: 'message format postdates the schema; checked: 2 (JSON)' },
+];
+
+export const isSetAside = (path: string[]): boolean => setAsideRules.some((r) => r.path === path.join('/'));
+
+/** Our own checks of everything set aside; returns problems as plain sentences. */
+export function checkSetAside(customizations: XmlElement, packagePaths: Set<string>): string[] {
+  const problems: string[] = [];
+  for (const control of select(customizations, ['ImportExportXml', 'CustomControls', 'CustomControl'])) {
+    const name = textOf(control.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === 'Name'));
+    const file = textOf(control.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === 'FileName'));
+    if (!/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push(`custom control name '${name}' must be <namespace>.<constructor>`);
+    if (file !== `/Controls/${name}/ControlManifest.xml`) problems.push(`custom control '${name}' must point to /Controls/${name}/ControlManifest.xml, not '${file}'`);
+    else if (!packagePaths.has(file.slice(1))) problems.push(`custom control '${name}': ${file} is not in the package`);
+  }
+  for (const endpoint of select(customizations, ['ImportExportXml', 'ServiceEndpoints', 'ServiceEndpoint'])) {
+    const name = endpoint.attrs.find(([k]) => k === 'Name')?.[1] ?? '?';
+    const child = (n: string) => endpoint.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === n);
+    const url = textOf(child('Url')[0]);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      problems.push(`service endpoint '${name}': Url '${url}' is not an absolute URL`);
+    }
+    if (parsed && parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(parsed.hostname))) {
+      problems.push(`service endpoint '${name}': Url '${url}' must use https`);
+    }
+    if (textOf(child('AuthType')[0]) !== '5') problems.push(`service endpoint '${name}': AuthType must be 5 (WebhookKey)`);
+    if (textOf(child('MessageFormat')[0]) !== '2') problems.push(`service endpoint '${name}': MessageFormat must be 2 (JSON)`);
+    if (child('AuthValue').length > 0) problems.push(`service endpoint '${name}': the webhook key (AuthValue) must never be in the package`);
+  }
+  return problems;
+}
