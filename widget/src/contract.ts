@@ -92,6 +92,7 @@ export interface WidgetStrings {
   readonly waitingForAgent: string;
   readonly composeLabel: string;
   readonly composePlaceholder: string;
+  readonly composeHint: string;
   readonly send: string;
   readonly endChat: string;
   readonly endChatConfirm: string;

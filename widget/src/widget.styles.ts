@@ -6,7 +6,8 @@ export function widgetCss(accent: string): string {
   return `
 :host{all:initial}
 *{box-sizing:border-box}
-.swb{--accent:${accent};--fg:#1b1b1f;--muted:#5b5b66;--line:#d9d9e0;--bg:#fff;--soft:#f3f4f7;--danger:#b3261e;
+[hidden]{display:none!important}
+.swb{all:initial;display:block;--accent:${accent};--fg:#1b1b1f;--muted:#5b5b66;--line:#d9d9e0;--bg:#fff;--soft:#f3f4f7;--danger:#b3261e;
 position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);text-align:left;direction:ltr}
 button,input,select,textarea{font:inherit;color:inherit}
 button{cursor:pointer}
@@ -15,7 +16,6 @@ button{cursor:pointer}
 .launcher{display:flex;align-items:center;justify-content:center;width:56px;height:56px;margin-left:auto;border:0;border-radius:50%;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 .launcher svg{width:26px;height:26px;fill:currentColor}
 .panel{display:flex;flex-direction:column;width:370px;height:min(600px,calc(100vh - 110px));margin-bottom:14px;background:var(--bg);border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);overflow:hidden}
-.panel[hidden]{display:none}
 header{display:flex;align-items:center;gap:6px;padding:12px 10px 12px 16px;background:var(--accent);color:#fff}
 header h2{flex:1;margin:0;font-size:16px;font-weight:600}
 header button{border:1px solid rgba(255,255,255,.6);border-radius:8px;background:transparent;color:#fff;padding:4px 10px}

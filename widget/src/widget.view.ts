@@ -108,9 +108,11 @@ export class WidgetView {
     this.compose = el(this.doc, 'form', { class: 'compose', hidden: true });
     const composeId = `${this.idPrefix}-compose`;
     this.textarea = el(this.doc, 'textarea', { id: composeId, rows: '1' });
+    this.textarea.setAttribute('aria-describedby', `${composeId}-hint`);
     const composeLabel = el(this.doc, 'label', { for: composeId, class: 'sr' });
+    const composeHint = el(this.doc, 'span', { id: `${composeId}-hint`, class: 'sr hint-compose' });
     const sendButton = el(this.doc, 'button', { type: 'submit', class: 'primary send' });
-    this.compose.append(composeLabel, this.textarea, sendButton);
+    this.compose.append(composeLabel, composeHint, this.textarea, sendButton);
     this.panel.append(header, this.banner, this.body, this.compose, this.announcer);
     this.launcher = el(this.doc, 'button', {
       type: 'button',
@@ -149,6 +151,8 @@ export class WidgetView {
       event.preventDefault();
       this.sendTyped();
     });
+    // Grow with the text up to the CSS max-height, then scroll.
+    this.textarea.addEventListener('input', () => this.fitTextarea());
     this.textarea.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) must not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -229,12 +233,21 @@ export class WidgetView {
     this.endButton.textContent = this.confirmingEnd ? s.endChatConfirm : s.endChat;
     (this.compose.querySelector('label') as HTMLLabelElement).textContent = s.composeLabel;
     this.textarea.placeholder = s.composePlaceholder;
+    (this.compose.querySelector('.hint-compose') as HTMLElement).textContent = s.composeHint;
     (this.compose.querySelector('.send') as HTMLButtonElement).textContent = s.send;
   }
 
   private sendTyped(): void {
-    if (this.actions.send(this.textarea.value)) this.textarea.value = '';
+    if (this.actions.send(this.textarea.value)) {
+      this.textarea.value = '';
+      this.fitTextarea();
+    }
     this.textarea.focus();
+  }
+
+  private fitTextarea(): void {
+    this.textarea.style.height = 'auto';
+    if (this.textarea.scrollHeight > 0) this.textarea.style.height = `${this.textarea.scrollHeight + 2}px`;
   }
 
   private focusInside(): void {

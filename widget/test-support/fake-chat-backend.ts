@@ -72,6 +72,30 @@ export const demoConfig: WidgetConfig = {
   maxMessageLength: 2000,
 };
 
+const frenchText: Record<string, string> = {
+  'Your name': 'Votre nom',
+  Email: 'E-mail',
+  Phone: 'Téléphone',
+  'So we can call you back': 'Pour vous rappeler',
+  Topic: 'Sujet',
+  'An order': 'Une commande',
+  Returns: 'Un retour',
+  'Something else': 'Autre chose',
+};
+
+function frenchLabels(config: WidgetConfig): WidgetConfig {
+  const t = (text: string | undefined) => (text === undefined ? undefined : (frenchText[text] ?? text));
+  return {
+    ...config,
+    preChatQuestions: config.preChatQuestions.map((q) => ({
+      ...q,
+      label: t(q.label)!,
+      hint: t(q.hint),
+      choices: q.choices?.map((c) => ({ ...c, label: t(c.label)! })),
+    })),
+  };
+}
+
 export class FakeChatBackend {
   readonly conversations = new Map<string, FakeConversation>();
   readonly configs: Record<string, WidgetConfig>;
@@ -140,7 +164,11 @@ export class FakeChatBackend {
     if (parts.length === 2 && parts[0] !== 'conversations') {
       const config = this.configs[parts[0]];
       if (!config) return fail(404, 'unknown_widget', 'no such widget');
-      if (parts[1] === 'config' && req.method === 'GET') return json(200, config);
+      if (parts[1] === 'config' && req.method === 'GET') {
+        // The real server resolves admin-authored text for the asked locale; the fake knows French.
+        const french = (url.searchParams.get('locale') ?? '').toLowerCase().startsWith('fr');
+        return json(200, french ? frenchLabels(config) : config);
+      }
       if (parts[1] === 'conversations' && req.method === 'POST') return this.start(config, body, json, fail);
     }
 

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { buildWidget } from './build';
+import { launchChromium } from '../test-support/chromium';
+import { startFakeChatServer } from '../test-support/fake-chat-server';
+
+// Screenshots of the open widget on the fake shop, for the README and docs.
+const outDir = path.resolve(__dirname, '..', '..', 'docs', 'widget');
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const server = await startFakeChatServer({ widgetScript: await buildWidget() });
+  const saved: string[] = [];
+  try {
+    for (const locale of ['en-US', 'fr-FR']) {
+      const browser = await launchChromium({ locale });
+      try {
+        const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+        const fr = locale.startsWith('fr');
+        await page.goto(`${server.shopOrigin}/index.html`);
+        await page.locator('switchboard-chat .launcher').click();
+        const dialog = page.getByRole('dialog');
+        await dialog.locator('form.pre').waitFor();
+        await dialog.locator('form.pre button[type=submit]').click();
+        await dialog.locator('.summary:not(:empty)').waitFor();
+        await page.screenshot({ path: path.join(outDir, `prechat-${fr ? 'fr' : 'en'}.png`) });
+        saved.push(`prechat-${fr ? 'fr' : 'en'}.png`);
+        if (fr) continue;
+
+        await dialog.locator('input[name=name]').fill('Ada Lovelace');
+        await dialog.locator('input[name=email]').fill('ada@example.com');
+        await dialog.locator('select[name=topic]').selectOption('order');
+        await dialog.locator('form.pre button[type=submit]').click();
+        await dialog.locator('textarea').waitFor();
+        await dialog.locator('textarea').fill('Hello! Where is my order 42?');
+        await dialog.locator('textarea').press('Enter');
+        const id = [...server.backend.conversations.keys()].pop()!;
+        server.backend.push(id, 'agent', 'Hi Ada, I am Sam. Your tent ships today — tracking number follows by email.', 'Sam');
+        server.backend.push(id, 'agent', '<img src=x onerror=alert(1)> is shown as text, never as markup.', 'Sam');
+        await dialog.locator('.msg.agent .text', { hasText: 'onerror' }).waitFor();
+        await dialog.locator('textarea').fill('Great, thanks!\nHave a nice day.');
+        await page.screenshot({ path: path.join(outDir, 'chat-en.png') });
+        saved.push('chat-en.png');
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  for (const file of saved) console.log(path.join(outDir, file));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildWidget } from '../scripts/build';
+import { launchChromium } from '../test-support/chromium';
+import { startFakeChatServer, type FakeChatServer } from '../test-support/fake-chat-server';
+
+// The built dist/widget.js in real headless Chromium, against the fake chat
+// server: what a customer does on a shop that pastes the script tag.
+jest.setTimeout(40000);
+
+let server: FakeChatServer;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const script = await buildWidget();
+  server = await startFakeChatServer({ widgetScript: script });
+  browser = await launchChromium();
+  context = browser.context;
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const customerBodies = () =>
+  server.backend.only().messages.filter((m) => m.authorKind === 'customer').map((m) => m.body);
+
+async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('a customer starts a chat with pre-chat answers, gets the agent reply, and keeps the conversation across pages and sites', async () => {
+  await page.goto(`${server.shopOrigin}/index.html`);
+  const launcher = page.getByRole('button', { name: 'Chat with us' });
+  await launcher.click();
+  const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+  await dialog.waitFor();
+
+  // Required fields are enforced before anything reaches the server.
+  await dialog.getByRole('button', { name: 'Start chat' }).click();
+  await dialog.getByText('Some answers need your attention.').waitFor();
+  expect(server.backend.conversations.size).toBe(0);
+
+  await dialog.getByLabel('Your name').fill('Ada Lovelace');
+  await dialog.getByLabel('Email').fill('ada@example.com');
+  await dialog.getByLabel('Topic').selectOption('order');
+  await dialog.getByRole('button', { name: 'Start chat' }).click();
+  await until(() => server.backend.conversations.size === 1, 'the conversation to start');
+  const conversation = server.backend.only();
+  expect(conversation.request.answers).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', topic: 'order' });
+  expect(conversation.request.context).toEqual({ orderId: '42', page: 'tents' });
+
+  const compose = dialog.getByLabel('Your message');
+  await compose.fill('Where is my order?');
+  await compose.press('Enter');
+  await until(() => customerBodies().length === 1, 'the customer message');
+  expect(customerBodies()).toEqual(['Where is my order?']);
+
+  server.backend.push(conversation.id, 'agent', 'Hi Ada, it ships today.', 'Sam');
+  await dialog.locator('.msg.agent .text', { hasText: 'Hi Ada, it ships today.' }).waitFor();
+  await expect(dialog.locator('.msg.agent .who').first().textContent()).resolves.toContain('Sam');
+
+  // Page 2 of the same shop: same conversation, transcript restored, panel still open.
+  await page.click('#to-checkout');
+  await page.waitForURL('**/checkout.html');
+  const dialog2 = page.getByRole('dialog', { name: 'Chat with us' });
+  await dialog2.locator('.msg.agent .text', { hasText: 'Hi Ada, it ships today.' }).waitFor();
+  await expect(dialog2.locator('.msg.customer .text').allTextContents()).resolves.toEqual(['Where is my order?']);
+  server.backend.push(conversation.id, 'agent', 'Anything else?', 'Sam');
+  await dialog2.locator('.msg.agent .text', { hasText: 'Anything else?' }).waitFor();
+  await dialog2.getByLabel('Your message').fill('No, thanks!');
+  await dialog2.getByLabel('Your message').press('Enter');
+  await until(() => customerBodies().length === 2, 'the message from page 2');
+  expect(server.backend.conversations.size).toBe(1);
+
+  // Another origin: its storage is empty, the link carries the conversation in the fragment.
+  await page.click('#to-partner');
+  await page.waitForURL(`${server.partnerOrigin}/**`);
+  const dialog3 = page.getByRole('dialog', { name: 'Chat with us' });
+  await dialog3.locator('.msg.customer .text', { hasText: 'No, thanks!' }).waitFor();
+  expect(new URL(page.url()).hash).toBe('');
+  expect(server.backend.conversations.size).toBe(1);
+
+  // Host CSS does not leak in: the page's hotpink buttons stay outside.
+  const background = await dialog3.getByRole('button', { name: 'Send' }).evaluate((b) => getComputedStyle(b).backgroundColor);
+  expect(background).not.toBe('rgb(255, 105, 180)');
+  expect(pageErrors).toEqual([]);
+});
