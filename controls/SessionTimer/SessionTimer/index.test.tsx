@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { ConversationState } from '../../shared/src';
-import type { IInputs } from './generated/ManifestTypes';
+import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { SessionTimer } from './index';
 
 const CONV = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -33,13 +33,13 @@ describe('SessionTimer control lifecycle', () => {
   test('init → updateView → getOutputs → destroy shows the time since the agent joined, from the form record', async () => {
     const mock = mockFor(ConversationState.Active, {});
     mock.webAPI.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: ME, swb_role: 612400000, swb_state: 612400000, swb_joinedon: '2026-11-24T10:25:53Z' });
-    const control = new SessionTimer();
+    const control: ComponentFramework.ReactControl<IInputs, IOutputs> = new SessionTimer();
     control.init(mock.context, mock.notifyOutputChanged, {}, document.createElement('div'));
     const view = render(control.updateView(mock.context));
     const timer = await screen.findByRole('timer');
     expect(timer).toHaveProperty('textContent', 'In session4:07');
     expect(timer.getAttribute('aria-label')).toBe('In session: 4:07');
-    expect(control.getOutputs()).toEqual({});
+    expect(control.getOutputs?.()).toEqual({});
     expect(mock.webAPI.calls.some((c) => c.op === 'retrieve' && c.id === CONV)).toBe(true);
     view.unmount();
     control.destroy();
@@ -47,7 +47,7 @@ describe('SessionTimer control lifecycle', () => {
 
   test('wrap-up restarts the count and the label comes from the French resources', async () => {
     const mock = mockFor(ConversationState.WrapUp, { swb_wrapupon: '2026-11-24T10:29:00Z' }, 1036);
-    const control = new SessionTimer();
+    const control: ComponentFramework.ReactControl<IInputs, IOutputs> = new SessionTimer();
     control.init(mock.context);
     render(control.updateView(mock.context));
     const timer = await screen.findByRole('timer');
@@ -73,7 +73,7 @@ describe('SessionTimer control lifecycle', () => {
   test('a failing read says so instead of showing a wrong time', async () => {
     const mock = mockFor(ConversationState.Active, {});
     mock.webAPI.failNext('retrieve');
-    const control = new SessionTimer();
+    const control: ComponentFramework.ReactControl<IInputs, IOutputs> = new SessionTimer();
     control.init(mock.context);
     render(control.updateView(mock.context));
     expect(await screen.findByText('The timer could not be read.')).toBeTruthy();

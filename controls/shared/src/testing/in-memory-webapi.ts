@@ -43,6 +43,11 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
   private failures: { op: WebApiCall['op']; error: Error }[] = [];
   /** Artificial latency per call (ms), for tests of overlapping polls. */
   delayMs = 0;
+  /**
+   * Stand-ins for plugin steps: run on a row before it is stored (the message sequence
+   * step, for instance), so a test sees what Dataverse with our plugins would store.
+   */
+  readonly beforeCreate = new Map<string, (row: Entity, api: InMemoryWebApi) => Entity>();
 
   constructor(seed: Record<string, Entity[]> = {}) {
     for (const [table, rows] of Object.entries(seed)) for (const r of rows) this.put(table, r);
@@ -96,7 +101,9 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
 
   async createRecord(entityType: string, data: Entity): Promise<ComponentFramework.LookupValue> {
     await this.gate({ op: 'create', table: entityType, data });
-    const stored = this.put(entityType, InMemoryWebApi.resolveBinds(data));
+    const hook = this.beforeCreate.get(entityType);
+    const resolved = InMemoryWebApi.resolveBinds(data);
+    const stored = this.put(entityType, hook ? hook(resolved, this) : resolved);
     return { id: String(stored[primaryKeyOf(entityType)]), entityType };
   }
 
@@ -158,4 +165,14 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
     const nextLink = rest ? `https://example.test/api/data/v9.2/${entityType}s?${[...params, `$skiptoken=${skip + size}`].join('&')}` : '';
     return { entities: page.map((r) => ({ ...r })), nextLink };
   }
+}
+
+/** What the message-sequence plugin step does: next sequence per conversation, stamped on the conversation. */
+export function assignMessageSequence(row: Entity, api: InMemoryWebApi): Entity {
+  const conversationId = String(row._swb_conversationid_value);
+  const conversation = api.row('swb_conversation', conversationId);
+  const existing = api.rows('swb_message').filter((m) => m._swb_conversationid_value === conversationId).map((m) => Number(m.swb_sequence ?? 0));
+  const next = Math.max(0, ...existing) + 1;
+  if (conversation) conversation.swb_lastmessagesequence = next;
+  return { ...row, swb_sequence: next };
 }
