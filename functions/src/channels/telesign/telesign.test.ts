@@ -158,6 +158,12 @@ describe('TeleSign adapter: callback authentication', () => {
     expect(adapter.verify(callback(MO_RECORDED, { 'X-TS-Authorization': signature }), SECRETS, '')).toEqual({ ok: true });
   });
 
+  it('signs the UTF-8 bytes of the raw body: an accented STOP verifies', async () => {
+    const body = MO_DOCUMENTED.replace('"Start"', '"Arrêt 🙏"');
+    const signature = await webCryptoSignature(API_KEY, body);
+    expect(adapter.verify(callback(body, { Authorization: `TSA ${CUSTOMER_ID}:${signature}` }), SECRETS, '')).toEqual({ ok: true });
+  });
+
   it('rejects a body changed after signing', async () => {
     const signature = await webCryptoSignature(API_KEY, MO_DOCUMENTED);
     const tampered = MO_DOCUMENTED.replace('"Start"', '"STOP"');

@@ -153,6 +153,13 @@ describe('Twilio adapter: signature', () => {
     expect(httpStatusForVerify(result)).toBe(403);
   });
 
+  it('signs decoded values: a French reply with accents, "+" and emoji verifies', () => {
+    const body = INBOUND.replace('Body=Hi+there+from+Twilio', `Body=${encodeURIComponent('Ça marche, merci ! 👍 +33 6 12').replace(/%20/g, '+')}`);
+    expect(parseTwilioForm(body).Body).toBe('Ça marche, merci ! 👍 +33 6 12');
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL, parseTwilioForm(body));
+    expect(adapter.verify(request(body, signature), SECRETS, PUBLIC_URL)).toEqual({ ok: true });
+  });
+
   it('rejects a body altered after signing', () => {
     const signature = handSignature(AUTH_TOKEN, PUBLIC_URL, INBOUND);
     const tampered = INBOUND.replace('Body=Hi+there+from+Twilio', 'Body=Hi+there+from+Mallory');
