@@ -8,6 +8,7 @@ import type { WorkQueue } from './queue/work-queue';
 import { functionsTable } from './registrations';
 import type { Services } from './services/contracts';
 import { notImplementedServices } from './services/not-implemented';
+import { serviceFactories } from './services/factories';
 
 // The maxDequeueCount in host.json; our own senders and the dev host use the same budget.
 export const MAX_DEQUEUE_COUNT = 5;
@@ -48,7 +49,7 @@ export function buildInfrastructure(config: FunctionsConfig): Infrastructure {
   };
 }
 
-export function compose(config: FunctionsConfig, factories: ServiceFactories = {}): Composition {
+export function compose(config: FunctionsConfig, factories: ServiceFactories = serviceFactories): Composition {
   const infrastructure = buildInfrastructure(config);
   const fallback = notImplementedServices();
   const pick = <K extends keyof Services>(key: K): Services[K] => {
