@@ -59,6 +59,12 @@ export interface InboundStatus {
   readonly errorMessage?: string;
   readonly occurredAt?: string;
   readonly to?: string;
+  /**
+   * Our OutboundSms.clientReference, when the provider echoes it (TeleSign external_id, ACS
+   * tag). A delivery report can arrive before the send's provider id is stored; this lets
+   * the caller match it anyway.
+   */
+  readonly clientReference?: string;
 }
 
 export interface HttpReply {
@@ -95,7 +101,10 @@ export type ParseResult =
   | { readonly ok: false; readonly error: ParseError };
 
 export interface OutboundSms {
-  /** Our sender: E.164 long code, short code or alphanumeric id as the provider expects it. */
+  /**
+   * Our sender: E.164 long code, short code or alphanumeric id as the provider expects it.
+   * For Twilio, a Messaging Service SID ("MG…") sends through that service's sender pool.
+   */
   readonly from: string;
   /** Customer number in E.164. */
   readonly to: string;

@@ -101,11 +101,13 @@ function mapOne(event: Json): InboundEvent | { error: string } {
     const details = text(data, 'deliveryStatusDetails');
     const to = text(data, 'to');
     const occurredAt = text(data, 'receivedTimestamp');
+    const tag = text(data, 'tag');
     return {
       kind: 'status', provider: 'acs', providerMessageId: messageId, status: mapped.status, final: mapped.final, providerStatus: deliveryStatus,
       ...(mapped.status === 'failed' && details ? { errorMessage: details } : {}),
       ...(to ? { to: fromProviderDigits(to) } : {}),
       ...(occurredAt ? { occurredAt } : {}),
+      ...(tag ? { clientReference: tag } : {}),
     };
   }
 

@@ -117,7 +117,7 @@ describe('ACS mapper (Event Grid)', () => {
 
   it('a failed report in a CloudEvents batch keeps the carrier\'s reason', () => {
     const result = parseAcsEventGrid(post(FAILED_CLOUDEVENTS_BATCH));
-    expect(result.ok && result.events[0]).toMatchObject({ kind: 'status', status: 'failed', final: true, errorMessage: 'Message has been rejected by the carrier.' });
+    expect(result.ok && result.events[0]).toMatchObject({ kind: 'status', status: 'failed', final: true, errorMessage: 'Message has been rejected by the carrier.', clientReference: 'msg-42' });
   });
 
   it('other event types on the same subscription are ignored, not rejected', () => {

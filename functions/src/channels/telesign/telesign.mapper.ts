@@ -109,6 +109,7 @@ export function parseTelesignCallback(rawBody: string): ParseResult {
         ? { errorMessage: typeof firstError?.description === 'string' ? firstError.description : description }
         : {}),
       ...(typeof status.updated_on === 'string' ? { occurredAt: status.updated_on } : {}),
+      ...(typeof json.external_id === 'string' && json.external_id !== '' ? { clientReference: json.external_id } : {}),
     };
     return { ok: true, events: [event] };
   }

@@ -79,7 +79,10 @@ describe('TeleSign mapper', () => {
     const result = parseTelesignCallback(DLR_DELIVERED);
     expect(result).toEqual({
       ok: true,
-      events: [{ kind: 'status', provider: 'telesign', providerMessageId: 'B56259E45884010488343BAA15FB0002', status: 'delivered', final: true, providerStatus: '200', occurredAt: '2016-10-21T14:05:36.181346Z' }],
+      events: [{
+        kind: 'status', provider: 'telesign', providerMessageId: 'B56259E45884010488343BAA15FB0002', status: 'delivered', final: true, providerStatus: '200',
+        occurredAt: '2016-10-21T14:05:36.181346Z', clientReference: 'CustomExternalID7349',
+      }],
     });
   });
 

@@ -89,10 +89,15 @@ export function twilioAcknowledgement(): HttpReply {
   };
 }
 
+const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
+
 export function twilioSendForm(msg: OutboundSms): Record<string, string | undefined> {
+  // With a Messaging Service, Twilio picks the sender (and handles short-code/long-code
+  // fallback); sending both From and MessagingServiceSid risks error 21660.
+  const sender = MESSAGING_SERVICE_SID.test(msg.from) ? { MessagingServiceSid: msg.from } : { From: msg.from };
   return {
     To: msg.to,
-    From: msg.from,
+    ...sender,
     Body: msg.body,
     StatusCallback: msg.statusCallbackUrl,
   };

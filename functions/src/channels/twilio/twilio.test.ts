@@ -214,6 +214,14 @@ describe('Twilio adapter: outbound through the REST API', () => {
     expect(Object.fromEntries(new URLSearchParams(sent?.body))).toEqual({ To: '+33612345678', From: '12345', Body: 'Bonjour — ça va ?', StatusCallback: STATUS_URL });
   });
 
+  it('a Messaging Service SID as sender goes out as MessagingServiceSid, without From', async () => {
+    standIn.respondWith(() => ({ status: 201, body: { sid: 'SM0123456789abcdef0123456789abcdee', status: 'accepted' } }));
+    const adapter = createTwilioAdapter({ http: fetchHttpClient(), apiBaseUrl: standIn.baseUrl });
+    const result = await adapter.send({ from: 'MG9752274e9e519418a7406176694466fa', to: '+33612345678', body: 'x' }, SECRETS);
+    expect(result).toEqual({ ok: true, providerMessageId: 'SM0123456789abcdef0123456789abcdee', status: 'queued' });
+    expect(Object.fromEntries(new URLSearchParams(standIn.requests.at(-1)?.body))).toEqual({ To: '+33612345678', MessagingServiceSid: 'MG9752274e9e519418a7406176694466fa', Body: 'x' });
+  });
+
   it('a rejected auth token comes back as credentials-rejected, not an exception', async () => {
     standIn.respondWith(() => ({ status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } }));
     const adapter = createTwilioAdapter({ http: fetchHttpClient(), apiBaseUrl: standIn.baseUrl });
