@@ -390,6 +390,7 @@ describe('capacity and wrap-up', () => {
       { kind: 'presence-changed', agentId: 'a', from: 'Available', to: 'Busy' },
       { kind: 'presence-changed', agentId: 'a', from: 'Busy', to: 'DoNotDisturb' },
     ]);
+    expect(engine.agent('a')!.presenceBase).toBe('DoNotDisturb');
   });
 
   test('a capacity profile limit holds even when units are left', () => {
