@@ -1,0 +1,325 @@
+// Contract tests: the emulator driven over HTTP by dynamics-web-api, a client we did not write.
+import { DynamicsWebApi } from 'dynamics-web-api';
+import { type Emulator, createEmulator } from './emulator';
+import { fixtureMetadata } from './testing/fixture-metadata';
+
+let emu: Emulator;
+let api: DynamicsWebApi;
+let port: number;
+
+const client = (token: string, extra: Record<string, unknown> = {}) =>
+  new DynamicsWebApi({ serverUrl: `http://127.0.0.1:${port}`, dataApi: { version: '9.2' }, onTokenRefresh: async () => token, propagateErrors: true, ...extra });
+
+async function failure(p: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { status: number; code: string; message: string };
+  }
+  throw new Error('expected the request to fail');
+}
+
+beforeAll(async () => {
+  emu = createEmulator({ metadata: fixtureMetadata, db: ':memory:' });
+  ({ port } = await emu.listen(0));
+  api = client(emu.appToken);
+});
+afterAll(() => emu.close());
+
+async function channel(name = 'SMS'): Promise<string> {
+  return api.create({ collection: 'swb_channels', data: { swb_name: name, swb_provider: 1 } });
+}
+
+describe('rows', () => {
+  it('create answers 204 with OData-EntityId and the row carries system columns and an etag', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Ann', lastname: 'Lee', mobilephone: '+33612345678' } });
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const row = await api.retrieve({ collection: 'contacts', key: id });
+    expect(row).toMatchObject({ contactid: id, firstname: 'Ann', statecode: 0, statuscode: 1 });
+    expect(row['@odata.etag']).toBe(`W/"${row.versionnumber}"`);
+    expect(row.createdon).toBeInstanceOf(Date); // dynamics-web-api revives ISO dates
+    expect((row.createdon as Date).getMilliseconds()).toBe(0);
+    expect(row._ownerid_value).toBe('0a7e0003-0000-4000-8000-000000000001');
+    expect(row._createdby_value).toBe(row._ownerid_value);
+  });
+
+  it('create with return=representation answers 201 with the selected columns', async () => {
+    const row = await api.create({ collection: 'contacts', data: { firstname: 'Bo', numberofchildren: 2, donotsms: true }, returnRepresentation: true, select: ['firstname', 'donotsms'] });
+    expect(row.firstname).toBe('Bo');
+    expect(row.donotsms).toBe(true);
+    expect(row).not.toHaveProperty('numberofchildren');
+    expect(row.contactid).toBeDefined();
+  });
+
+  it('an unknown column, a wrong type or a too-long string is a 400, never silently dropped', async () => {
+    expect((await failure(api.create({ collection: 'contacts', data: { nosuchcolumn: 1 } }))).status).toBe(400);
+    expect((await failure(api.create({ collection: 'contacts', data: { numberofchildren: 'two' } }))).status).toBe(400);
+    expect((await failure(api.create({ collection: 'contacts', data: { firstname: 'x'.repeat(51) } }))).status).toBe(400);
+    expect((await failure(api.create({ collection: 'swb_channels', data: { swb_name: 'x', swb_provider: 9 } }))).code).toBe('0x8004431a');
+  });
+
+  it('lookups are written with @odata.bind and read as _x_value with annotations when asked', async () => {
+    const ch = await channel();
+    const contact: string = await api.create({ collection: 'contacts', data: { firstname: 'Cy', lastname: 'Ng' } });
+    const conv: string = await api.create({
+      collection: 'swb_conversations',
+      data: { subject: 'Hello', 'swb_channelid@odata.bind': `/swb_channels(${ch})`, 'swb_customerid_contact@odata.bind': `/contacts(${contact})` },
+    });
+    const plain = await api.retrieve({ collection: 'swb_conversations', key: conv, select: ['_swb_channelid_value', '_swb_customerid_value'] });
+    expect(plain._swb_channelid_value).toBe(ch);
+    expect(plain['_swb_channelid_value@Microsoft.Dynamics.CRM.lookuplogicalname']).toBeUndefined();
+    const annotated = await api.retrieve({ collection: 'swb_conversations', key: conv, select: ['_swb_customerid_value'], includeAnnotations: '*' });
+    expect(annotated['_swb_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname']).toBe('contact');
+    expect(annotated['_swb_customerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty']).toBe('swb_customerid_contact');
+    expect(annotated['_swb_customerid_value@OData.Community.Display.V1.FormattedValue']).toBeUndefined(); // fullname is not computed
+    const ch2 = await api.retrieve({ collection: 'swb_conversations', key: conv, select: ['_swb_channelid_value'], includeAnnotations: 'OData.Community.Display.V1.FormattedValue' });
+    expect(ch2['_swb_channelid_value@OData.Community.Display.V1.FormattedValue']).toBe('SMS');
+    // a polymorphic lookup needs the <lookup>_<target> navigation property, as in Dataverse
+    expect((await failure(api.create({ collection: 'swb_conversations', data: { 'swb_customerid@odata.bind': `/contacts(${contact})` } }))).status).toBe(400);
+    // binding to a row that does not exist
+    const missing = await failure(api.create({ collection: 'swb_conversations', data: { 'swb_channelid@odata.bind': '/swb_channels(00000000-0000-0000-0000-000000000001)' } }));
+    expect([missing.status, missing.code]).toEqual([404, '0x80040217']);
+  });
+
+  it('$expand follows single-valued and collection navigation properties with nested options', async () => {
+    const ch = await channel('Chat');
+    const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'Expand me', 'swb_channelid@odata.bind': `/swb_channels(${ch})` } });
+    for (let i = 1; i <= 3; i++) {
+      await api.create({ collection: 'swb_messages', data: { swb_body: `m${i}`, swb_sequence: i, 'swb_conversationid@odata.bind': `/swb_conversations(${conv})` } });
+    }
+    const row = await api.retrieve({
+      collection: 'swb_conversations', key: conv, select: ['subject'],
+      expand: [{ property: 'swb_channelid', select: ['swb_name'] }, { property: 'swb_conversation_messages', select: ['swb_body'], filter: 'swb_sequence ge 2', orderBy: ['swb_sequence desc'] }],
+    });
+    expect(row.swb_channelid.swb_name).toBe('Chat');
+    expect(row.swb_conversation_messages.map((m: { swb_body: string }) => m.swb_body)).toEqual(['m3', 'm2']);
+  });
+
+  it('update changes only the given columns and moves the etag forward', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Di', lastname: 'Ro' } });
+    const before = await api.retrieve({ collection: 'contacts', key: id });
+    await api.update({ collection: 'contacts', key: id, data: { lastname: 'Roe' } });
+    const after = await api.retrieve({ collection: 'contacts', key: id });
+    expect([after.firstname, after.lastname]).toEqual(['Di', 'Roe']);
+    expect(Number(after.versionnumber)).toBeGreaterThan(Number(before.versionnumber));
+    // dynamics-web-api's update sends If-Match: * (update only): a missing row is 404, not a create
+    const missing = await failure(api.update({ collection: 'contacts', key: '00000000-0000-0000-0000-0000000000aa', data: { lastname: 'x' } }));
+    expect([missing.status, missing.code]).toEqual([404, '0x80040217']);
+  });
+
+  it('a stale If-Match is 412 for update and delete; the current etag succeeds', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Ed' } });
+    const { '@odata.etag': etag } = await api.retrieve({ collection: 'contacts', key: id, select: ['firstname'] });
+    await api.update({ collection: 'contacts', key: id, data: { firstname: 'Eddie' }, ifmatch: etag });
+    const stale = await failure(api.update({ collection: 'contacts', key: id, data: { firstname: 'Lost' }, ifmatch: etag }));
+    expect([stale.status, stale.code]).toEqual([412, '0x80060882']);
+    const staleDelete = await failure(api.deleteRecord({ collection: 'contacts', key: id, ifmatch: etag }));
+    expect(staleDelete.status).toBe(412);
+    const current = await api.retrieve({ collection: 'contacts', key: id, select: ['firstname'] });
+    expect(current.firstname).toBe('Eddie');
+    await api.deleteRecord({ collection: 'contacts', key: id, ifmatch: current['@odata.etag'] });
+    const gone = await failure(api.retrieve({ collection: 'contacts', key: id }));
+    expect([gone.status, gone.code]).toEqual([404, '0x80040217']);
+  });
+
+  it('upsert by alternate key creates once then updates the same row; create-only and update-only are honoured', async () => {
+    const ch = await channel();
+    const key = `swb_channelid=${ch},swb_providermessageid='SM''42'`;
+    await api.upsert({ collection: 'swb_messages', key, data: { swb_body: 'first' } });
+    await api.upsert({ collection: 'swb_messages', key, data: { swb_body: 'second' } });
+    const all = await api.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_channelid_value eq ${ch}` });
+    expect(all.value).toHaveLength(1);
+    expect(all.value[0]).toMatchObject({ swb_body: 'second', swb_providermessageid: "SM'42", _swb_channelid_value: ch });
+    const byKey = await api.retrieve({ collection: 'swb_messages', key, select: ['swb_body'] });
+    expect(byKey.swb_messageid).toBe(all.value[0].swb_messageid);
+    const createOnly = await failure(api.upsert({ collection: 'swb_messages', key, data: { swb_body: 'again' }, ifnonematch: '*' }));
+    expect([createOnly.status, createOnly.code]).toEqual([412, '0x80040237']);
+    const updateOnly = await failure(api.upsert({ collection: 'swb_messages', key: `swb_channelid=${ch},swb_providermessageid='nope'`, data: { swb_body: 'x' }, ifmatch: '*' }));
+    expect(updateOnly.status).toBe(404);
+    // upsert on a primary key that does not exist creates the row with that id
+    const id = 'a1b2c3d4-0000-4000-8000-00000000abcd';
+    await api.upsert({ collection: 'contacts', key: id, data: { firstname: 'Upserted' } });
+    expect((await api.retrieve({ collection: 'contacts', key: id })).firstname).toBe('Upserted');
+  });
+
+  it('a second row with the same alternate key is refused with the duplicate-record error', async () => {
+    const ch = await channel();
+    await api.create({ collection: 'swb_messages', data: { swb_providermessageid: 'dup', 'swb_channelid@odata.bind': `/swb_channels(${ch})` } });
+    const dup = await failure(api.create({ collection: 'swb_messages', data: { swb_providermessageid: 'DUP', 'swb_channelid@odata.bind': `/swb_channels(${ch})` } }));
+    expect(dup.code).toBe('0x80040237');
+    const keyNotDeclared = await failure(api.retrieve({ collection: 'swb_messages', key: "swb_providermessageid='dup'" }));
+    expect(keyNotDeclared.status).toBe(400);
+  });
+
+  it('delete cascades to child rows, removes links, and Restrict blocks the delete', async () => {
+    const ch = await channel();
+    const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'c', 'swb_channelid@odata.bind': `/swb_channels(${ch})` } });
+    const msg: string = await api.create({ collection: 'swb_messages', data: { swb_body: 'b', 'swb_conversationid@odata.bind': `/swb_conversations(${conv})` } });
+    await api.deleteRecord({ collection: 'swb_conversations', key: conv });
+    expect((await failure(api.retrieve({ collection: 'swb_messages', key: msg }))).status).toBe(404);
+    await api.create({ collection: 'swb_messages', data: { 'swb_channelid@odata.bind': `/swb_channels(${ch})` } });
+    expect((await failure(api.deleteRecord({ collection: 'swb_channels', key: ch }))).status).toBe(400);
+  });
+
+  it('N:N rows are associated and disassociated through $ref', async () => {
+    const queue: string = await api.create({ collection: 'queues', data: { name: 'Support' } });
+    const user = emu.seedUser({ fullname: 'Queue Member', domainname: 'member@switchboard.dev' });
+    await api.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: user });
+    const members = await api.retrieve({ collection: 'queues', key: queue, expand: [{ property: 'queuemembership_association', select: ['fullname'] }] });
+    expect(members.queuemembership_association.map((u: { fullname: string }) => u.fullname)).toEqual(['Queue Member']);
+    const fromUser = await api.retrieveMultiple({ collection: `systemusers(${user})/queuemembership_association` });
+    expect(fromUser.value.map((q: { queueid: string }) => q.queueid)).toEqual([queue]);
+    await api.disassociate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedKey: user });
+    const after = await api.retrieve({ collection: 'queues', key: queue, expand: [{ property: 'queuemembership_association' }] });
+    expect(after.queuemembership_association).toEqual([]);
+  });
+
+  it('single columns can be read, set and cleared', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Fay', emailaddress1: 'f@x.org' } });
+    await api.updateSingleProperty({ collection: 'contacts', key: id, fieldValuePair: { firstname: 'Faye' } });
+    await api.deleteRecord({ collection: 'contacts', key: id, property: 'emailaddress1' });
+    const row = await api.retrieve({ collection: 'contacts', key: id, select: ['firstname', 'emailaddress1'] });
+    expect([row.firstname, row.emailaddress1]).toEqual(['Faye', null]);
+  });
+});
+
+describe('queries', () => {
+  let marker: string;
+  beforeAll(async () => {
+    marker = `q${Date.now()}`;
+    const people = [
+      { firstname: 'Alice', lastname: marker, numberofchildren: 0, birthdate: '1990-01-01T00:00:00Z', mobilephone: '+4420 7946 0001' },
+      { firstname: 'Bob', lastname: marker, numberofchildren: 2, birthdate: '1985-06-15T10:00:00Z', mobilephone: null },
+      { firstname: "O'Brien", lastname: marker, numberofchildren: 3, birthdate: '2000-12-31T23:59:59Z', mobilephone: '+33 6 12 34 56 78' },
+      { firstname: 'Carla', lastname: marker, numberofchildren: 5, birthdate: null, mobilephone: '+1 555 0100' },
+      { firstname: 'dave', lastname: marker, numberofchildren: 1, birthdate: '1970-03-03T03:03:03Z', mobilephone: '+1 555 0199' },
+    ];
+    for (const p of people) await api.create({ collection: 'contacts', data: p });
+  });
+
+  const names = async (filter: string, extra: Record<string, unknown> = {}) =>
+    (await api.retrieveMultiple({ collection: 'contacts', select: ['firstname'], filter: `lastname eq '${marker}' and (${filter})`, orderBy: ['firstname'], ...extra }))
+      .value.map((r: { firstname: string }) => r.firstname);
+
+  it('$filter supports comparisons, and/or/not, grouping, string functions, null, dates and quote escaping', async () => {
+    expect(await names('numberofchildren gt 1 and numberofchildren le 3')).toEqual(['Bob', "O'Brien"]);
+    expect(await names('numberofchildren eq 0 or numberofchildren ge 5')).toEqual(['Alice', 'Carla']);
+    expect(await names('not (numberofchildren lt 3)')).toEqual(['Carla', "O'Brien"]);
+    expect(await names('numberofchildren ne 2 and (startswith(mobilephone, \'+1\') or endswith(firstname, \'ce\'))')).toEqual(['Alice', 'Carla', 'dave']);
+    expect(await names("contains(firstname, 'ar')")).toEqual(['Carla']);
+    expect(await names('mobilephone eq null')).toEqual(['Bob']);
+    expect(await names('birthdate ne null and birthdate lt 1986-01-01T00:00:00Z')).toEqual(['Bob', 'dave']);
+    expect(await names("firstname eq 'O''Brien'")).toEqual(["O'Brien"]);
+    expect(await names("firstname eq 'DAVE'")).toEqual(['dave']); // Dataverse compares text case-insensitively
+    expect(await names("contains(firstname, '%')")).toEqual([]); // wildcards in values are literal
+  });
+
+  it('lookup values are filtered with _x_value and an unquoted guid', async () => {
+    const acct: string = await api.create({ collection: 'accounts', data: { name: 'Contoso', telephone1: '+1 555 0000' } });
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Emp', 'parentcustomerid_account@odata.bind': `/accounts(${acct})` } });
+    const r = await api.retrieveMultiple({ collection: 'contacts', filter: `_parentcustomerid_value eq ${acct}`, select: ['firstname'] });
+    expect(r.value.map((x: { contactid: string }) => x.contactid)).toEqual([id]);
+    const viaNav = await api.retrieveMultiple({ collection: `accounts(${acct})/contact_customer_accounts`, select: ['firstname'] });
+    expect(viaNav.value.map((x: { firstname: string }) => x.firstname)).toEqual(['Emp']);
+  });
+
+  it('anything unsupported or malformed is a 400 with a message, never a match-all', async () => {
+    const cases = [
+      `Microsoft.Dynamics.CRM.In(PropertyName='firstname',PropertyValues=['a'])`,
+      'firstname eq lastname',
+      "nosuch eq 'x'",
+      "numberofchildren eq 'two'",
+      `_parentcustomerid_value eq '00000000-0000-0000-0000-000000000000'`,
+      "firstname eq 'unterminated",
+      "tolower(firstname) eq 'a'",
+      "firstname eq 'a' and",
+      'parentcustomerid_account/name eq \'x\'',
+    ];
+    for (const filter of cases) {
+      const err = await failure(api.retrieveMultiple({ collection: 'contacts', filter }));
+      expect({ filter, status: err.status }).toEqual({ filter, status: 400 });
+      expect(err.message.length).toBeGreaterThan(10);
+    }
+    expect((await failure(api.retrieveMultiple({ collection: 'contacts', queryParams: ['$skip=1'] }))).status).toBe(400);
+  });
+
+  it('$orderby, $top and $count', async () => {
+    const r = await api.retrieveMultiple({ collection: 'contacts', filter: `lastname eq '${marker}'`, orderBy: ['numberofchildren desc'], top: 2, count: true, select: ['firstname'] });
+    expect(r.value.map((x: { firstname: string }) => x.firstname)).toEqual(['Carla', "O'Brien"]);
+    expect(r.oDataCount).toBe(5);
+    expect(await api.count({ collection: 'contacts', filter: `lastname eq '${marker}' and numberofchildren gt 0` })).toBe(4);
+    expect(await api.count({ collection: 'swb_channels' })).toBeGreaterThan(0);
+  });
+
+  it('paging with odata.maxpagesize returns nextLink pages that cover every row exactly once', async () => {
+    const first = await api.retrieveMultiple({ collection: 'contacts', filter: `lastname eq '${marker}'`, select: ['firstname'], maxPageSize: 2 });
+    expect(first.value).toHaveLength(2);
+    expect(first.oDataNextLink).toContain('$skiptoken=');
+    const all = await api.retrieveAll({ collection: 'contacts', filter: `lastname eq '${marker}'`, select: ['firstname'], maxPageSize: 2 });
+    expect(all.value.map((x: { firstname: string }) => x.firstname).sort()).toEqual(['Alice', 'Bob', 'Carla', "O'Brien", 'dave']);
+  });
+});
+
+describe('$batch', () => {
+  it('a change set commits every operation and Content-ID references resolve', async () => {
+    api.startBatch();
+    api.create({ collection: 'swb_conversations', data: { subject: 'batched' }, contentId: '1' });
+    api.create({ collection: 'swb_messages', data: { swb_body: 'in batch', 'swb_conversationid@odata.bind': '$1' } });
+    const [convId, msgId] = await api.executeBatch();
+    const msg = await api.retrieve({ collection: 'swb_messages', key: msgId, select: ['_swb_conversationid_value'] });
+    expect(msg._swb_conversationid_value).toBe(convId);
+  });
+
+  it('a failing operation rolls the whole change set back', async () => {
+    const subject = `rollback-${Date.now()}`;
+    api.startBatch();
+    api.create({ collection: 'swb_conversations', data: { subject } });
+    api.create({ collection: 'swb_messages', data: { swb_nosuchcolumn: 'boom' } });
+    const result = await api.executeBatch().catch((e: unknown) => e);
+    const parts = Array.isArray(result) ? result : [result];
+    expect(parts.some((p: { status?: number }) => p && p.status === 400)).toBe(true);
+    const found = await api.retrieveMultiple({ collection: 'swb_conversations', filter: `subject eq '${subject}'` });
+    expect(found.value).toHaveLength(0);
+  });
+
+  it('reads outside change sets are answered in order', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Batchy' } });
+    api.startBatch();
+    api.retrieve({ collection: 'contacts', key: id, select: ['firstname'] });
+    api.retrieveMultiple({ collection: 'contacts', filter: `contactid eq ${id}`, select: ['firstname'] });
+    const [one, many] = await api.executeBatch();
+    expect(one.firstname).toBe('Batchy');
+    expect(many.value[0].firstname).toBe('Batchy');
+  });
+});
+
+describe('service', () => {
+  it('WhoAmI names the calling user', async () => {
+    const me = await api.callFunction({ name: 'WhoAmI' });
+    expect(me.UserId).toBe('0a7e0003-0000-4000-8000-000000000001');
+    expect(me.OrganizationId).toBeDefined();
+  });
+
+  it('EntityDefinitions give entity set names, keys and attributes', async () => {
+    const def = await api.retrieveEntity({ key: "LogicalName='swb_message'", select: ['EntitySetName', 'PrimaryIdAttribute'], expand: [{ property: 'Attributes' }] });
+    expect(def).toMatchObject({ EntitySetName: 'swb_messages', PrimaryIdAttribute: 'swb_messageid' });
+    expect(def.Attributes.find((a: { LogicalName: string }) => a.LogicalName === 'swb_conversationid')).toMatchObject({ AttributeType: 'Lookup', Targets: ['swb_conversation'] });
+    const byName = client(emu.appToken, { useEntityNames: true });
+    const rows = await byName.retrieveMultiple({ collection: 'swb_channel', select: ['swb_name'], top: 1 });
+    expect(rows.value).toHaveLength(1);
+  });
+
+  it('injected faults answer 429 with Retry-After and the service-protection error', async () => {
+    const faulty = createEmulator({ metadata: fixtureMetadata, db: ':memory:', faults: '429:0.5,503:0.5', random: (() => { let i = 0; return () => [0.1, 0.7][i++ % 2]; })() });
+    const { url } = await faulty.listen(0);
+    try {
+      const res = await fetch(`${url}WhoAmI`, { headers: { Authorization: `Bearer ${faulty.appToken}` } });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('0x80072322');
+      expect((await fetch(`${url}WhoAmI`, { headers: { Authorization: `Bearer ${faulty.appToken}` } })).status).toBe(503);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
