@@ -44,7 +44,7 @@ describe('rows', () => {
   });
 
   it('create with return=representation answers 201 with the selected columns', async () => {
-    const row = await api.create({ collection: 'contacts', data: { firstname: 'Bo', numberofchildren: 2, donotsms: true }, returnRepresentation: true, select: ['firstname', 'donotsms'] });
+    const row: Record<string, unknown> = await api.create({ collection: 'contacts', data: { firstname: 'Bo', numberofchildren: 2, donotsms: true }, returnRepresentation: true, select: ['firstname', 'donotsms'] });
     expect(row.firstname).toBe('Bo');
     expect(row.donotsms).toBe(true);
     expect(row).not.toHaveProperty('numberofchildren');
