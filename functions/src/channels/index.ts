@@ -56,3 +56,6 @@ export type { TelesignAdapterOptions } from './telesign/telesign.adapter';
 export { createTelesignAdapter, TELESIGN_API_BASE_URL } from './telesign/telesign.adapter';
 export type { AcsAdapterOptions, AcsSmsSender, AcsSendRequest, AcsSendOutcome, AcsSenderFactory } from './acs/acs.adapter';
 export { createAcsAdapter, sdkAcsSenderFactory, ACS_KEY_QUERY_PARAMETER, ACS_KEY_HEADER } from './acs/acs.adapter';
+
+export type { InboundOutcome, InboundArgs } from './inbound';
+export { receiveInbound } from './inbound';
