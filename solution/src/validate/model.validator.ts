@@ -46,10 +46,12 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
   const prefix = `${config.publisher.prefix}_`;
   const range = optionValueRange(config);
 
-  const checkName = (name: string, at: string, what: string, max: number, needsPrefix: boolean, pattern = logicalNamePattern) => {
-    if (!pattern.test(name)) add('name', at, `${what} '${name}' must be lower-case letters, digits and underscores, starting with a letter`);
-    if (needsPrefix && !name.toLowerCase().startsWith(prefix)) add('prefix', at, `${what} '${name}' must start with the publisher prefix '${prefix}'`);
-    if (name.length > max) add('length', at, `${what} '${name}' is ${name.length} characters; the limit is ${max}`);
+  // `what` names the kind of thing; `where` (optional) places it: "column 'body' on table 'swb_message'".
+  const checkName = (name: string, at: string, what: string, max: number, needsPrefix: boolean, pattern = logicalNamePattern, where = '') => {
+    const subject = `${what} '${name}'${where}`;
+    if (!pattern.test(name)) add('name', at, `${subject} must be ${pattern === logicalNamePattern ? 'lower-case ' : ''}letters, digits and underscores, starting with a letter`);
+    if (needsPrefix && !name.toLowerCase().startsWith(prefix)) add('prefix', at, `${subject} must start with the publisher prefix '${prefix}'`);
+    if (name.length > max) add('length', at, `${subject} is ${name.length} characters; the limit is ${max}`);
   };
   const checkLabel = (l: Label | undefined, at: string, what: string) => {
     for (const lcid of [1033, 1036] as const) {
@@ -58,11 +60,11 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
       else if (text.length > limits.label && what.endsWith('display name')) add('length', at, `${what} (${lcid}) is longer than ${limits.label} characters`);
     }
   };
-  const dupes = <T>(items: T[], keyOf: (t: T) => string, at: (k: string) => string, what: string) => {
+  const dupes = <T>(items: T[], keyOf: (t: T) => string, at: (k: string) => string, what: string, where = '') => {
     const seen = new Set<string>();
     for (const item of items) {
       const k = keyOf(item).toLowerCase();
-      if (seen.has(k)) add('duplicate', at(k), `${what} '${keyOf(item)}' is declared more than once`);
+      if (seen.has(k)) add('duplicate', at(k), `${what} '${keyOf(item)}'${where} is declared more than once`);
       seen.add(k);
     }
   };
@@ -87,7 +89,7 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
       if (!/^[A-Z][A-Za-z0-9]*$/.test(o.name)) add('name', `${at}.${o.name}`, `option name '${o.name}' of choice '${choice.name}' must be PascalCase letters and digits (it becomes an enum member)`);
       checkLabel(o.label, `${at}.${o.name}`, `option ${o.name} label`);
     }
-    dupes(choice.options, (o) => o.name, (k) => `${at}.${k}`, `option name in choice '${choice.name}'`);
+    dupes(choice.options, (o) => o.name, (k) => `${at}.${k}`, 'option name', ` in choice '${choice.name}'`);
   }
 
   // Tables
@@ -112,11 +114,11 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
     if (!table.isActivity && !table.standard) checkName(table.primaryName.logicalName, `${at}.${table.primaryName.logicalName}`, 'primary name column', limits.columnName, true);
     checkLabel(table.primaryName.displayName, at, 'primary name display name');
 
-    dupes([{ logicalName: table.primaryName.logicalName }, ...table.columns], (c) => c.logicalName, (k) => `${at}.${k}`, `column on table '${at}'`);
+    dupes([{ logicalName: table.primaryName.logicalName }, ...table.columns], (c) => c.logicalName, (k) => `${at}.${k}`, 'column', ` on table '${at}'`);
     const columns = new Map(table.columns.map((c) => [c.logicalName, c]));
     for (const column of table.columns) {
       const cat = `${at}.${column.logicalName}`;
-      checkName(column.logicalName, cat, `column on table '${at}'`, limits.columnName, !column.standard);
+      checkName(column.logicalName, cat, 'column', limits.columnName, !column.standard, logicalNamePattern, ` on table '${at}'`);
       if (!column.standard && systemColumns.has(column.logicalName)) add('duplicate', cat, `column '${column.logicalName}' on table '${at}' collides with a column Dataverse adds itself`);
       if (column.standard && !table.standard) add('type', cat, `column '${column.logicalName}' is marked standard but table '${at}' is our own`);
       checkLabel(column.displayName, cat, 'column display name');
@@ -143,7 +145,7 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
       if (column.min !== undefined && column.max !== undefined && column.min > column.max) add('type', cat, `column '${column.logicalName}' on table '${at}' has min ${column.min} above max ${column.max}`);
     }
 
-    dupes(table.alternateKeys ?? [], (k) => k.logicalName, (k) => `${at} key ${k}`, `alternate key on table '${at}'`);
+    dupes(table.alternateKeys ?? [], (k) => k.logicalName, (k) => `${at} key ${k}`, 'alternate key', ` on table '${at}'`);
     for (const key of table.alternateKeys ?? []) {
       const kat = `${at} key ${key.logicalName}`;
       checkName(key.logicalName, kat, 'alternate key', limits.keyName, true);

@@ -1,0 +1,199 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { dataverseSchemasDir } from '../validate/xmllint';
+import { pack, PLACEHOLDER_FUNCTIONS_BASE_URL, type PackResult } from './packer';
+import { sdkMessageIds, endpointId, stepId } from './customizations.emitter';
+
+const realRoot = join(__dirname, '..', '..', '..');
+const schemasDir = dataverseSchemasDir(realRoot);
+
+const manifest = (ns: string, ctor: string) =>
+  `<?xml version="1.0" encoding="utf-8"?>\n<manifest><control namespace="${ns}" constructor="${ctor}" version="1.0.0" display-name-key="X" description-key="Y" control-type="virtual"><resources><code path="bundle.js" order="1" /></resources></control></manifest>\n`;
+
+/** A throwaway repository: pac.config.json with its own version, one built control, steps.json. */
+function fixtureRepo(): string {
+  const root = mkdtempSync(join(tmpdir(), 'swb-repo-'));
+  const pac = JSON.parse(readFileSync(join(realRoot, 'pac.config.json'), 'utf8'));
+  pac.solution.version = '2.3.4.5';
+  writeFileSync(join(root, 'pac.config.json'), JSON.stringify(pac));
+  const control = join(root, 'controls', 'Gauge', 'out', 'controls', 'Gauge');
+  mkdirSync(join(control, 'strings'), { recursive: true });
+  mkdirSync(join(control, 'css'), { recursive: true });
+  writeFileSync(join(control, 'ControlManifest.xml'), manifest('Switchboard', 'Gauge'));
+  writeFileSync(join(control, 'bundle.js'), 'var pcf_tools_652ac3f36e1e4bca82eb3c1dc44e6fad;');
+  writeFileSync(join(control, 'strings', 'Gauge.1033.resx'), '<root />');
+  writeFileSync(join(control, 'strings', 'Gauge.1036.resx'), '<root />');
+  writeFileSync(join(control, 'css', 'Gauge.css'), '.gauge{}');
+  mkdirSync(join(root, 'plugins', 'dist'), { recursive: true });
+  cpSync(join(__dirname, 'fixtures', 'steps.json'), join(root, 'plugins', 'dist', 'steps.json'));
+  return root;
+}
+
+describe('the packer', () => {
+  let root: string;
+  let result: PackResult;
+  const lines: string[] = [];
+
+  beforeAll(() => {
+    root = fixtureRepo();
+    result = pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api/', log: (l) => lines.push(l) });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const unzip = (file: string) => unzipSync(new Uint8Array(readFileSync(file)));
+  const text = (file: string, entry: string) => strFromU8(unzip(file)[entry]!);
+
+  it('writes Switchboard_<version>_managed.zip and _unmanaged.zip with the version from pac.config.json', () => {
+    expect(result.managedZip).toBe(join(root, 'solution', 'bin', 'Switchboard_2_3_4_5_managed.zip'));
+    expect(result.unmanagedZip).toBe(join(root, 'solution', 'bin', 'Switchboard_2_3_4_5_unmanaged.zip'));
+    for (const zip of [result.managedZip, result.unmanagedZip]) {
+      expect(text(zip, 'solution.xml')).toContain('<Version>2.3.4.5</Version>');
+      expect(text(zip, 'solution.xml')).toContain('<UniqueName>Switchboard</UniqueName>');
+    }
+  });
+
+  it('the two zips differ only in the managed flag of solution.xml', () => {
+    const managed = unzip(result.managedZip);
+    const unmanaged = unzip(result.unmanagedZip);
+    expect(Object.keys(managed).sort()).toEqual(Object.keys(unmanaged).sort());
+    expect(strFromU8(managed['solution.xml']!)).toContain('<Managed>1</Managed>');
+    expect(strFromU8(unmanaged['solution.xml']!)).toContain('<Managed>0</Managed>');
+    expect(strFromU8(managed['solution.xml']!).replace('<Managed>1</Managed>', '<Managed>0</Managed>')).toBe(strFromU8(unmanaged['solution.xml']!));
+    for (const entry of Object.keys(managed).filter((e) => e !== 'solution.xml')) expect(Buffer.from(managed[entry]!).equals(Buffer.from(unmanaged[entry]!))).toBe(true);
+  });
+
+  it('the package holds the solution files, environment variables and the built control under Controls/<namespace>.<name>/', () => {
+    expect(Object.keys(unzip(result.managedZip)).sort()).toEqual([
+      'Controls/Switchboard.Gauge/ControlManifest.xml',
+      'Controls/Switchboard.Gauge/bundle.js',
+      'Controls/Switchboard.Gauge/css/Gauge.css',
+      'Controls/Switchboard.Gauge/strings/Gauge.1033.resx',
+      'Controls/Switchboard.Gauge/strings/Gauge.1036.resx',
+      '[Content_Types].xml',
+      'customizations.xml',
+      'environmentvariabledefinitions/swb_DefaultLocale/environmentvariabledefinition.xml',
+      'environmentvariabledefinitions/swb_DefaultPhoneRegion/environmentvariabledefinition.xml',
+      'environmentvariabledefinitions/swb_DisconnectGraceSeconds/environmentvariabledefinition.xml',
+      'environmentvariabledefinitions/swb_FunctionsBaseUrl/environmentvariabledefinition.xml',
+      'environmentvariabledefinitions/swb_HeartbeatSeconds/environmentvariabledefinition.xml',
+      'environmentvariabledefinitions/swb_WebhookKeySettingName/environmentvariabledefinition.xml',
+      'solution.xml',
+    ]);
+    const types = text(result.managedZip, '[Content_Types].xml');
+    for (const ext of ['xml', 'js', 'css', 'resx']) expect(types).toContain(`<Default Extension="${ext}" ContentType="application/octet-stream" />`);
+  });
+
+  it('customizations.xml lists the control and solution.xml roots it, with the tables, choices, roles and variables', () => {
+    const customizations = text(result.managedZip, 'customizations.xml');
+    expect(customizations).toContain('<CustomControl>\r\n      <Name>Switchboard.Gauge</Name>\r\n      <FileName>/Controls/Switchboard.Gauge/ControlManifest.xml</FileName>');
+    const solution = text(result.managedZip, 'solution.xml');
+    expect(solution).toContain('<RootComponent type="66" schemaName="Switchboard.Gauge" behavior="0" />');
+    expect(solution).toContain('<RootComponent type="1" schemaName="swb_conversation" behavior="0" />');
+    expect(solution).toContain('<RootComponent type="1" schemaName="queue" behavior="2" />');
+    expect(solution).not.toContain('schemaName="contact"');
+    expect(solution).toContain('<RootComponent type="9" schemaName="swb_conversationstate" behavior="0" />');
+    expect(solution).toContain('<RootComponent type="20" id="{5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0a01}" behavior="0" />');
+    expect(solution).toContain('<RootComponent type="380" schemaName="swb_FunctionsBaseUrl" behavior="0" />');
+    expect(solution).toContain('<CustomizationPrefix>swb</CustomizationPrefix>');
+    expect(solution).toContain('<CustomizationOptionValuePrefix>61240</CustomizationOptionValuePrefix>');
+  });
+
+  it('steps.json becomes webhook service endpoints and steps, with the base URL filled in and no key', () => {
+    const customizations = text(result.managedZip, 'customizations.xml');
+    const created = endpointId('Switchboard message created');
+    expect(customizations).toContain(`<ServiceEndpoint ServiceEndpointId="{${created}}" Name="Switchboard message created">`);
+    expect(customizations).toContain('<Url>https://fn.example.com/api/dataverse/message-created</Url>');
+    expect(customizations).toContain('<Url>https://contoso-switchboard.azurewebsites.net/api/dataverse/conversation-updated</Url>');
+    expect(customizations).toContain('<Contract>8</Contract>');
+    expect(customizations).toContain('<AuthType>5</AuthType>');
+    expect(customizations).not.toMatch(/AuthValue|SWITCHBOARD_WEBHOOK_KEY/);
+
+    const update = customizations.slice(customizations.indexOf('<SdkMessageProcessingStep Name="swb_conversation Update'));
+    const block = update.slice(0, update.indexOf('</SdkMessageProcessingStep>'));
+    expect(block).toContain(`SdkMessageProcessingStepId="{${stepId('swb_conversation Update: re-route on state change')}}"`);
+    expect(block).toContain('<PrimaryEntity>swb_conversation</PrimaryEntity>');
+    expect(block).toContain('<FilteringAttributes>swb_state,swb_queueid</FilteringAttributes>');
+    expect(block).toContain('<Mode>1</Mode>');
+    expect(block).toContain('<Stage>40</Stage>');
+    expect(block).toContain(`<SdkMessageId>{${sdkMessageIds.Update}}</SdkMessageId>`);
+    expect(block).toContain(`<EventHandler>{${endpointId('Switchboard conversation updated')}}</EventHandler>`);
+    expect(block).toContain('<EntityAlias>PreImage</EntityAlias>');
+    expect(block).toContain('<ImageType>0</ImageType>');
+    expect(block).toContain('<Attributes>swb_state,swb_queueid,swb_primaryagentid</Attributes>');
+
+    const sync = customizations.slice(customizations.indexOf('<SdkMessageProcessingStep Name="swb_message Create: validate author"'));
+    expect(sync.slice(0, sync.indexOf('</SdkMessageProcessingStep>'))).toMatch(/<Mode>0<\/Mode>[\s\S]*<Rank>2<\/Rank>[\s\S]*<Stage>10<\/Stage>/);
+
+    const solution = text(result.managedZip, 'solution.xml');
+    expect(solution).toContain(`<RootComponent type="95" id="{${created}}" behavior="0" />`);
+    expect(solution).toContain(`<RootComponent type="92" id="{${stepId('swb_message Create: deliver outbound')}}" behavior="0" />`);
+  });
+
+  it('prints one progress line per step', () => {
+    expect(lines.filter((l) => /^\[\d\/7\]/.test(l))).toHaveLength(7);
+    expect(lines.join('\n')).toContain('Switchboard.Gauge');
+    expect(lines.join('\n')).toContain('2 service endpoint(s), 3 step(s)');
+  });
+
+  it('packing twice gives byte-identical zips', () => {
+    const first = readFileSync(result.managedZip);
+    pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api/', log: () => undefined });
+    expect(readFileSync(result.managedZip).equals(first)).toBe(true);
+  });
+
+  it('without a base URL, endpoints get a placeholder host that cannot resolve', () => {
+    const out = mkdtempSync(join(tmpdir(), 'swb-out-'));
+    try {
+      const previous = process.env.SWITCHBOARD_FUNCTIONS_BASE_URL;
+      delete process.env.SWITCHBOARD_FUNCTIONS_BASE_URL;
+      const r = pack({ repoRoot: root, outDir: out, schemasDir, log: () => undefined });
+      if (previous !== undefined) process.env.SWITCHBOARD_FUNCTIONS_BASE_URL = previous;
+      expect(text(r.managedZip, 'customizations.xml')).toContain(`<Url>${PLACEHOLDER_FUNCTIONS_BASE_URL}/dataverse/message-created</Url>`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the packer refuses bad plugin registrations', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fixtureRepo();
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const withSteps = (edit: (j: any) => void) => {
+    const file = join(root, 'plugins', 'dist', 'steps.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    edit(json);
+    writeFileSync(file, JSON.stringify(json));
+    return () => pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api', log: () => undefined });
+  };
+
+  it('a step on an unknown table, an async pre-operation step and an unknown filtering column', () => {
+    const run = withSteps((j) => {
+      j.steps[0].primaryTable = 'swb_ghost';
+      j.steps[1].stage = 20;
+      j.steps[1].filteringAttributes.push('swb_nothing');
+    });
+    expect(run).toThrow(/unknown primary table 'swb_ghost'/);
+    expect(run).toThrow(/asynchronous steps must run at stage 40/);
+    expect(run).toThrow(/filtering attribute 'swb_nothing' is not a column of 'swb_conversation'/);
+  });
+
+  it('an endpoint over plain http to a public host', () => {
+    const run = withSteps((j) => {
+      j.serviceEndpoints[1].url = 'http://contoso.example.com/api/dataverse/x';
+    });
+    expect(run).toThrow(/Url 'http:\/\/contoso.example.com\/api\/dataverse\/x' must use https/);
+  });
+
+  it('a webhook key written into steps.json', () => {
+    const run = withSteps((j) => {
+      j.serviceEndpoints[0].key = 'hunter2';
+    });
+    expect(run).toThrow(/must not contain the webhook key itself/);
+  });
+});
