@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
+import { loadResx } from '../../shared/src/testing/load-resx';
+import { ChannelType, ConversationState, IdentificationResult, Sentiment } from '../../shared/src';
+import type { IInputs, IOutputs } from './generated/ManifestTypes';
+import { ConversationSummary } from './index';
+
+const CONV = 'aaaaaaaa-0000-4000-8000-000000000001';
+const CONTACT = 'dddddddd-0000-4000-8000-000000000001';
+const ACCOUNT = 'eeeeeeee-0000-4000-8000-000000000001';
+const F = '@OData.Community.Display.V1.FormattedValue';
+
+function setup(row: Record<string, unknown>, params: Partial<Record<keyof IInputs, unknown>> = {}, lang = 1033): MockContext<IInputs> {
+  const mock = createMockContext<IInputs>({
+    parameters: {
+      anchor: prop('x'),
+      conversationId: prop(CONV),
+      showCustomer: prop(null, 'TwoOptions'),
+      showRouting: prop(null, 'TwoOptions'),
+      showPreChat: prop(null, 'TwoOptions'),
+      showContext: prop(null, 'TwoOptions'),
+      showSentiment: prop(null, 'TwoOptions'),
+      showHistory: prop(null, 'TwoOptions'),
+      historyCount: prop(5, 'Whole.None'),
+      ...params,
+    } as unknown as IInputs,
+    strings: loadResx(path.join(__dirname, `strings/ConversationSummary.${lang}.resx`)),
+    languageId: lang,
+  });
+  mock.webAPI.put('swb_conversation', {
+    activityid: CONV,
+    swb_state: ConversationState.Active,
+    swb_channeltype: ChannelType.LiveChat,
+    _swb_queueid_value: 'q1',
+    [`_swb_queueid_value${F}`]: 'Billing',
+    [`_swb_workstreamid_value${F}`]: 'Web chat',
+    swb_queuedon: '2026-11-24T10:00:00Z',
+    swb_firstassignedon: '2026-11-24T10:02:05Z',
+    swb_prechatanswers: JSON.stringify({ 'Your name': 'Ana Ruiz', 'Order number': 'A-1042' }),
+    swb_context: JSON.stringify({ page: '/checkout', cartValue: 129.5 }),
+    swb_sentiment: Sentiment.SlightlyNegative,
+    ...row,
+  });
+  return mock;
+}
+
+async function mount(mock: MockContext<IInputs>) {
+  const control: ComponentFramework.ReactControl<IInputs, IOutputs> = new ConversationSummary();
+  control.init(mock.context, mock.notifyOutputChanged, {}, document.createElement('div'));
+  const view = render(control.updateView(mock.context));
+  await screen.findByRole('heading', { name: 'Customer' });
+  return { control, view };
+}
+
+describe('ConversationSummary', () => {
+  test('init → updateView → getOutputs → destroy shows an identified customer as a link to the record', async () => {
+    const mock = setup({ _swb_customerid_value: CONTACT, [`_swb_customerid_value${F}`]: 'Ana Ruiz', '_swb_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'contact' });
+    mock.webAPI.put('swb_conversation', { activityid: 'aaaaaaaa-0000-4000-8000-000000000002', _swb_customerid_value: CONTACT, subject: 'Refund question', swb_state: ConversationState.Closed, swb_openedon: '2026-10-01T09:00:00Z' });
+    const { control, view } = await mount(mock);
+    fireEvent.click(await screen.findByRole('button', { name: 'Ana Ruiz' }));
+    expect(mock.opened).toEqual([{ entityName: 'contact', entityId: CONTACT }]);
+    fireEvent.click(await screen.findByText('Refund question'));
+    expect(mock.opened[1]).toEqual({ entityName: 'swb_conversation', entityId: 'aaaaaaaa-0000-4000-8000-000000000002' });
+    expect(control.getOutputs?.()).toEqual({});
+    view.unmount();
+    control.destroy();
+  });
+
+  test('channel, queue, workstream, wait time, pre-chat answers and context are listed', async () => {
+    await mount(setup({}));
+    expect(await screen.findByText('Live chat')).toBeTruthy();
+    expect(screen.getByText('Billing')).toBeTruthy();
+    expect(screen.getByText('Web chat')).toBeTruthy();
+    expect(screen.getByText('2:05')).toBeTruthy();
+    expect(screen.getByText('A-1042')).toBeTruthy();
+    expect(screen.getByText('/checkout')).toBeTruthy();
+    expect(screen.getByText('129.5')).toBeTruthy();
+  });
+
+  test('an unidentified customer is labelled so, with the name and number they gave', async () => {
+    await mount(setup({ swb_identificationresult: IdentificationResult.NotFound, swb_customername: 'Sam', swb_customerphone: '+33612345678' }));
+    expect(await screen.findByText('Unidentified')).toBeTruthy();
+    expect(screen.getByText(/Sam · \+33612345678/)).toBeTruthy();
+  });
+
+  test('ambiguous matches are offered and choosing one sets the customer', async () => {
+    const mock = setup({ swb_identificationresult: IdentificationResult.Ambiguous, swb_candidateids: JSON.stringify([{ table: 'contact', id: CONTACT }, { table: 'account', id: ACCOUNT }]) });
+    mock.webAPI.put('contact', { contactid: CONTACT, fullname: 'Ana Ruiz' });
+    mock.webAPI.put('account', { accountid: ACCOUNT, name: 'Ruiz Bakery' });
+    await mount(mock);
+    const list = await screen.findByRole('list', { name: 'Matching records' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(2);
+    fireEvent.click(within(list).getByRole('button', { name: 'Choose Ruiz Bakery as the customer' }));
+    await screen.findByText('Ruiz Bakery');
+    const update = mock.webAPI.calls.find((c) => c.op === 'update')!;
+    expect(update.data).toEqual({ 'swb_customerid_account@odata.bind': `/accounts(${ACCOUNT})`, swb_identificationresult: IdentificationResult.Identified });
+  });
+
+  test('makers choose sections: sentiment appears only when enabled, others can be hidden', async () => {
+    const { view } = await mount(setup({}, { showSentiment: prop(true, 'TwoOptions'), showPreChat: prop(false, 'TwoOptions'), showHistory: prop(false, 'TwoOptions') }));
+    expect(await screen.findByText('Slightly negative')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Pre-chat answers' })).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Earlier conversations' })).toBeNull();
+    view.unmount();
+    await mount(setup({}));
+    expect(screen.queryByRole('heading', { name: 'Sentiment' })).toBeNull();
+  });
+
+  test('French resources label the sections', async () => {
+    const mock = setup({}, {}, 1036);
+    const control: ComponentFramework.ReactControl<IInputs, IOutputs> = new ConversationSummary();
+    control.init(mock.context);
+    render(control.updateView(mock.context));
+    expect(await screen.findByRole('heading', { name: 'Réponses avant chat' })).toBeTruthy();
+    expect(screen.getByText('Non identifié')).toBeTruthy();
+  });
+});
