@@ -23,7 +23,8 @@ export interface InboundHttpRequest {
 /** Secret values by role (e.g. `authToken`), already resolved from setting names. */
 export type ResolvedSecrets = Readonly<Record<string, string>>;
 
-export type VerifyFailureReason = 'missing-signature' | 'bad-signature' | 'missing-secret';
+/** missing-secret and misconfigured are our faults (500); the others the caller's (403). */
+export type VerifyFailureReason = 'missing-signature' | 'bad-signature' | 'missing-secret' | 'misconfigured';
 
 export type VerifyResult =
   | { readonly ok: true }
@@ -192,10 +193,10 @@ export interface ChannelDelivery {
 
 // ---- mapping to HTTP, for the (later) triggers -------------------------------------------
 
-/** A bad or missing signature is the caller's fault (403); a missing secret is ours (500). */
+/** A bad or missing signature is the caller's fault (403); a missing secret or bad setup is ours (500). */
 export function httpStatusForVerify(result: VerifyResult): number {
   if (result.ok) return 200;
-  return result.reason === 'missing-secret' ? 500 : 403;
+  return result.reason === 'missing-secret' || result.reason === 'misconfigured' ? 500 : 403;
 }
 
 export function httpStatusForParseError(error: ParseError): number {

@@ -30,7 +30,13 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): SmsChannelAd
       if (!signature) return { ok: false, reason: 'missing-signature', detail: 'X-Twilio-Signature header is missing.' };
       // Twilio signs the URL it was configured with plus the decoded POST parameters; the
       // library also tries the URL with and without an explicit port, as Twilio does.
-      const valid = validateRequest(authToken, signature, publicUrl, parseTwilioForm(req.rawBody));
+      let valid: boolean;
+      try {
+        valid = validateRequest(authToken, signature, publicUrl, parseTwilioForm(req.rawBody));
+      } catch {
+        // The library parses the URL and throws on a malformed one: our setting, not their request.
+        return { ok: false, reason: 'misconfigured', detail: `The public URL "${publicUrl}" is not a valid absolute URL.` };
+      }
       return valid ? { ok: true } : { ok: false, reason: 'bad-signature', detail: 'X-Twilio-Signature does not match this URL, body and auth token.' };
     },
 

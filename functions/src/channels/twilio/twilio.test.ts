@@ -180,6 +180,16 @@ describe('Twilio adapter: signature', () => {
     expect(httpStatusForVerify(noSecret)).toBe(500);
   });
 
+  it('a malformed public URL setting is our 500, not an exception', () => {
+    const result = adapter.verify(request(INBOUND, 'x'), SECRETS, 'sb.example.com/api/sms/twilio/x');
+    expect(result).toMatchObject({ ok: false, reason: 'misconfigured' });
+    expect(httpStatusForVerify(result)).toBe(500);
+  });
+
+  it('a garbage signature header is rejected, not thrown', () => {
+    expect(adapter.verify(request(INBOUND, 'ä€ not base64'), SECRETS, PUBLIC_URL)).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
   it('answers Twilio with empty TwiML so it sends no automatic reply', () => {
     const reply = adapter.acknowledge([]);
     expect(reply.status).toBe(200);
