@@ -1,0 +1,177 @@
+// Plugin steps as webhooks: registration rows, the execution context posted, sync veto and
+// Target changes inside the transaction, filtering attributes, images, durable async delivery.
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DynamicsWebApi } from 'dynamics-web-api';
+import { type Emulator, createEmulator } from './emulator';
+import type { FetchLike } from './plugin-dispatcher';
+import { fixtureMetadata } from './testing/fixture-metadata';
+import { registerWebhookStep } from './testing/register-step';
+
+interface Hit {
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+let hooks: http.Server;
+let hookUrl: string;
+const hits: Hit[] = [];
+let reply: (hit: Hit) => { status: number; body?: unknown } = () => ({ status: 200 });
+
+let emu: Emulator;
+let api: DynamicsWebApi;
+
+const client = (token: string) =>
+  new DynamicsWebApi({ serverUrl: emu.url.replace('/api/data/v9.2/', ''), dataApi: { version: '9.2' }, onTokenRefresh: async () => token, propagateErrors: true });
+
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+beforeAll(async () => {
+  hooks = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const hit: Hit = { path: url.pathname, query: url.searchParams, headers: req.headers, body: JSON.parse(data || '{}') };
+      hits.push(hit);
+      const r = reply(hit);
+      res.writeHead(r.status, { 'Content-Type': 'application/json' });
+      res.end(r.body === undefined ? '' : JSON.stringify(r.body));
+    });
+  });
+  await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+  hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+  emu = createEmulator({ metadata: fixtureMetadata, db: ':memory:', asyncRetry: { baseDelayMs: 20, maxAttempts: 5 } });
+  await emu.listen(0);
+  api = client(emu.appToken);
+});
+afterAll(async () => {
+  await emu.close();
+  await new Promise((r) => hooks.close(r));
+});
+beforeEach(() => {
+  hits.length = 0;
+});
+
+it('a pre-operation step receives the execution context and may rewrite the Target before the write', async () => {
+  await registerWebhookStep(api, { name: 'normalise phone', url: `${hookUrl}/normalise`, message: 'Create', table: 'contact', stage: 20, mode: 'sync', key: 's3cret' });
+  reply = (hit) => hit.path === '/normalise' ? { status: 200, body: { Target: { mobilephone: '+33612345678' } } } : { status: 200 };
+  const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Zoe', mobilephone: '06 12 34 56 78' } });
+  expect((await api.retrieve({ collection: 'contacts', key: id, select: ['mobilephone'] })).mobilephone).toBe('+33612345678');
+  const hit = hits.find((h) => h.path === '/normalise')!;
+  expect(hit.query.get('code')).toBe('s3cret');
+  expect(hit.headers['x-ms-dynamics-request-name']).toBe('Create');
+  const ctx = hit.body;
+  expect(ctx).toMatchObject({ MessageName: 'Create', PrimaryEntityName: 'contact', PrimaryEntityId: id, Stage: 20, Mode: 0, Depth: 1, InitiatingUserId: '0a7e0003-0000-4000-8000-000000000001' });
+  expect(ctx.CorrelationId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(ctx.OperationCreatedOn).toMatch(/^\/Date\(\d+\)\/$/);
+  const target = ctx.InputParameters.find((p: { key: string }) => p.key === 'Target').value;
+  expect(target.LogicalName).toBe('contact');
+  expect(target.Attributes).toEqual(expect.arrayContaining([{ key: 'mobilephone', value: '06 12 34 56 78' }, { key: 'firstname', value: 'Zoe' }]));
+  expect(target.Attributes).toEqual(expect.arrayContaining([{ key: 'statecode', value: { __type: 'OptionSetValue:http://schemas.microsoft.com/xrm/2011/Contracts', Value: 0 } }]));
+});
+
+it('a sync post-operation step that answers non-2xx vetoes the write and the caller sees its message', async () => {
+  await registerWebhookStep(api, { name: 'opt-out guard', url: `${hookUrl}/guard`, message: 'Create', table: 'swb_message', stage: 40, mode: 'sync' });
+  reply = (hit) => hit.path === '/guard' && hit.body.InputParameters[0].value.Attributes.some((a: { key: string; value: unknown }) => a.key === 'swb_body' && a.value === 'STOP')
+    ? { status: 400, body: { error: { code: 'optedOut', message: 'The customer has opted out of SMS.' } } }
+    : { status: 200 };
+  const err = await api.create({ collection: 'swb_messages', data: { swb_body: 'STOP', swb_providermessageid: 'veto-1' } }).catch((e) => e);
+  expect([err.status, err.code, err.message]).toEqual([400, '0x80040265', 'The customer has opted out of SMS.']);
+  const left = await api.retrieveMultiple({ collection: 'swb_messages', filter: "swb_providermessageid eq 'veto-1'" });
+  expect(left.value).toHaveLength(0);
+  const ok: string = await api.create({ collection: 'swb_messages', data: { swb_body: 'hello', swb_providermessageid: 'veto-2' } });
+  const posted = hits.filter((h) => h.path === '/guard').at(-1)!.body;
+  expect(posted).toMatchObject({ Stage: 40, PrimaryEntityId: ok, OutputParameters: [{ key: 'id', value: ok }] });
+});
+
+it('update steps honour filtering attributes and receive the pre and post images they registered', async () => {
+  await registerWebhookStep(api, {
+    name: 'phone changed', url: `${hookUrl}/phone-changed`, message: 'Update', table: 'contact', stage: 40, mode: 'sync',
+    filteringAttributes: ['mobilephone'], images: [{ alias: 'PreImage', type: 'pre', attributes: ['mobilephone'] }, { alias: 'PostImage', type: 'post' }],
+  });
+  reply = () => ({ status: 200 });
+  const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Ivy', mobilephone: '+15550001' } });
+  await api.update({ collection: 'contacts', key: id, data: { firstname: 'Ivy2' } });
+  expect(hits.filter((h) => h.path === '/phone-changed')).toHaveLength(0);
+  await api.update({ collection: 'contacts', key: id, data: { mobilephone: '+15550002' } });
+  const [hit] = hits.filter((h) => h.path === '/phone-changed');
+  expect(hit.body.MessageName).toBe('Update');
+  expect(hit.body.PreEntityImages[0].key).toBe('PreImage');
+  expect(hit.body.PreEntityImages[0].value.Attributes).toEqual([{ key: 'mobilephone', value: '+15550001' }]);
+  const post = hit.body.PostEntityImages[0].value.Attributes;
+  expect(post).toEqual(expect.arrayContaining([{ key: 'mobilephone', value: '+15550002' }, { key: 'firstname', value: 'Ivy2' }]));
+  const target = hit.body.InputParameters[0].value.Attributes.map((a: { key: string }) => a.key);
+  expect(target).toEqual(expect.arrayContaining(['contactid', 'mobilephone']));
+  expect(target).not.toContain('firstname');
+});
+
+it('delete steps get an EntityReference Target', async () => {
+  await registerWebhookStep(api, { name: 'account deleted', url: `${hookUrl}/deleted`, message: 'Delete', table: 'account', stage: 40, mode: 'sync' });
+  const id: string = await api.create({ collection: 'accounts', data: { name: 'Short lived' } });
+  await api.deleteRecord({ collection: 'accounts', key: id });
+  const [hit] = hits.filter((h) => h.path === '/deleted');
+  expect(hit.body.InputParameters[0].value).toMatchObject({ Id: id, LogicalName: 'account' });
+});
+
+it('async steps are delivered after the commit and retried with backoff until the webhook accepts', async () => {
+  await registerWebhookStep(api, { name: 'route conversation', url: `${hookUrl}/route`, message: 'Create', table: 'swb_conversation', stage: 40, mode: 'async' });
+  let failures = 2;
+  reply = (hit) => (hit.path === '/route' && failures-- > 0 ? { status: 503 } : { status: 200 });
+  const id: string = await api.create({ collection: 'swb_conversations', data: { subject: 'route me' } });
+  await until(() => hits.filter((h) => h.path === '/route').length === 3);
+  await until(() => emu.plugins.pending().length === 0);
+  expect(hits.filter((h) => h.path === '/route').every((h) => h.body.PrimaryEntityId === id && h.body.Mode === 1)).toBe(true);
+});
+
+it('an async job queued inside a change set that rolls back is never delivered', async () => {
+  reply = () => ({ status: 200 });
+  api.startBatch();
+  api.create({ collection: 'swb_conversations', data: { subject: 'never routed' } });
+  api.create({ collection: 'swb_conversations', data: { nosuch: 1 } });
+  await api.executeBatch().catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(hits.filter((h) => h.path === '/route' && h.body.InputParameters[0].value.Attributes.some((a: { value: unknown }) => a.value === 'never routed'))).toHaveLength(0);
+  expect(emu.plugins.pending()).toHaveLength(0);
+});
+
+it('async jobs survive a restart of the emulator on a file database', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swb-emu-restart-'));
+  const db = join(dir, 'dv.db');
+  const delivered: string[] = [];
+  const down: FetchLike = async () => { throw new Error('connection refused'); };
+  const up: FetchLike = async (_url, init) => {
+    delivered.push(JSON.parse(init.body).PrimaryEntityId);
+    return { status: 204, text: async () => '' };
+  };
+  try {
+    const first = createEmulator({ metadata: fixtureMetadata, db, fetch: down, asyncRetry: { baseDelayMs: 300 } });
+    await first.listen(0);
+    const a = new DynamicsWebApi({ serverUrl: first.url.replace('/api/data/v9.2/', ''), dataApi: { version: '9.2' }, onTokenRefresh: async () => first.appToken });
+    await registerWebhookStep(a, { name: 'durable', url: 'http://127.0.0.1:9/unreachable', message: 'Create', table: 'account', stage: 40, mode: 'async' });
+    const id: string = await a.create({ collection: 'accounts', data: { name: 'durable' } });
+    await until(() => first.plugins.pending().some((j) => j.attempts === 1));
+    await first.close();
+    const second = createEmulator({ metadata: fixtureMetadata, db, fetch: up });
+    try {
+      await until(() => delivered.includes(id));
+      expect(second.plugins.pending()).toHaveLength(0);
+      expect((second.operations.store.get(second.store.reader, second.operations.model.entity('account'), id))?.name).toBe('durable');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
