@@ -319,3 +319,21 @@ describe('chat session', () => {
     expect(s.snapshot.phase).toBe('prechat');
   });
 });
+
+describe('chat session across tabs', () => {
+  it('a tab still on the survey follows a chat started in another tab of the same site', async () => {
+    const h = harness();
+    const tabA = h.open();
+    const tabB = h.open();
+    await tabA.init();
+    await tabB.init();
+    await tabA.start(answers);
+    await settle();
+    expect(tabB.snapshot.phase).toBe('prechat');
+    tabB.syncFromStore(); // what the browser's storage event triggers
+    await settle();
+    expect(tabB.snapshot.phase).toBe('chatting');
+    expect(tabB.snapshot.conversationId).toBe(tabA.snapshot.conversationId);
+    expect(h.backend.conversations.size).toBe(1);
+  });
+});

@@ -149,6 +149,15 @@ export class ChatSession {
     return true;
   }
 
+  /**
+   * Another tab of the same site changed the stored conversation (the
+   * `storage` event): follow it, so two tabs never hold two conversations.
+   */
+  syncFromStore(): void {
+    const stored = this.deps.store.load();
+    if (stored && stored.conversationId !== this.credentials?.conversationId) this.adopt(stored);
+  }
+
   /** The ticket another site's widget can resume, while a conversation is going on. */
   ticket(): HandoffTicket | undefined {
     const c = this.credentials;

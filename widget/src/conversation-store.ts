@@ -24,6 +24,8 @@ export interface StoredConversation {
   readonly outbox: readonly PendingMessage[];
 }
 
+export const conversationStorageKey = (widgetId: string) => `switchboard.chat.${widgetId}`;
+
 // One record per widget id, in localStorage so it survives navigations, new
 // tabs and restarts of the browser until the token expires. Storage can throw
 // (Safari private mode, quota, disabled storage): the store then degrades to
@@ -38,7 +40,7 @@ export class ConversationStore {
   ) {}
 
   private get key(): string {
-    return `switchboard.chat.${this.widgetId}`;
+    return conversationStorageKey(this.widgetId);
   }
 
   load(): StoredConversation | undefined {

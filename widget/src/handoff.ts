@@ -15,17 +15,15 @@ export interface HandoffTicket {
 
 const param = 'swb';
 
+// encodeURIComponent first keeps btoa to ASCII without TextEncoder (absent in
+// some embedded webviews and in jsdom).
 function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(encodeURIComponent(text)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function fromBase64Url(value: string): string {
   const b64 = value.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  return decodeURIComponent(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)));
 }
 
 /** The opaque string for `Switchboard.resume(...)` and the URL fragment. */

@@ -1,7 +1,7 @@
 import { apiBaseFromScriptSrc, createHttpChatApi, type FetchLike } from './chat-api.adapter';
 import { ChatSession } from './chat-session';
 import type { ContextValue, WidgetConfig } from './contract';
-import { ConversationStore, type KeyValueStorage } from './conversation-store';
+import { ConversationStore, conversationStorageKey, type KeyValueStorage } from './conversation-store';
 import { decodeTicket, encodeTicket, takeTicket, withTicket } from './handoff';
 import { pickLocale, resolveStrings } from './locale';
 import { WidgetView } from './widget.view';
@@ -143,6 +143,9 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
   if (doc.body) mount();
   else doc.addEventListener('DOMContentLoaded', mount, { once: true });
 
+  win.addEventListener('storage', (event) => {
+    if (event.key === null || event.key === conversationStorageKey(widgetId)) chat.syncFromStore();
+  });
   win.addEventListener('offline', () => chat.goOffline());
   win.addEventListener('online', () => chat.goOnline());
   doc.addEventListener('visibilitychange', () => {
@@ -166,7 +169,14 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
       return;
     }
     if (target.origin !== win.location.origin && allowed.includes(target.origin)) {
+      const original = anchor.getAttribute('href');
       anchor.href = withTicket(target.toString(), ticketNow);
+      // Navigation has read the href by the next task; put the page's own
+      // link back so the token is not left in the DOM to be copied.
+      win.setTimeout(() => {
+        if (original === null) anchor.removeAttribute('href');
+        else anchor.setAttribute('href', original);
+      }, 0);
     }
   };
   doc.addEventListener('click', decorate, true);

@@ -276,8 +276,9 @@ export function fakeFetch(backend: FakeChatBackend, base = 'https://api.test/api
   const fetchImpl = async (url: string, init: RequestInit): Promise<Response> => {
     if (control.mode === 'down') throw new TypeError('Failed to fetch');
     if (!url.startsWith(base)) throw new TypeError(`unexpected URL ${url}`);
+    // Plain objects instead of Headers/Response: jsdom test environments have neither.
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+    for (const [key, value] of Object.entries((init.headers ?? {}) as Record<string, string>)) headers[key.toLowerCase()] = value;
     const res = backend.handle({
       method: init.method ?? 'GET',
       path: url.slice(base.length),
@@ -285,7 +286,13 @@ export function fakeFetch(backend: FakeChatBackend, base = 'https://api.test/api
       body: typeof init.body === 'string' ? init.body : undefined,
     });
     if (control.mode === 'drop-responses') throw new TypeError('network connection was lost');
-    return new Response(res.status === 204 ? null : res.body, { status: res.status, headers: res.headers });
+    const lower = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    return {
+      ok: res.status >= 200 && res.status < 300,
+      status: res.status,
+      headers: { get: (name: string) => lower[name.toLowerCase()] ?? null },
+      text: async () => res.body,
+    } as unknown as Response;
   };
   return { fetch: fetchImpl, control, base };
 }

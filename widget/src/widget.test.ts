@@ -1,0 +1,109 @@
+/** @jest-environment jsdom */
+import { encodeTicket } from './handoff';
+import { boot, type SwitchboardApi } from './widget';
+import { fakeFetch, FakeChatBackend } from '../test-support/fake-chat-backend';
+
+const base = 'https://api.test/api/chat';
+const mounted: SwitchboardApi[] = [];
+
+function scriptTag(attrs: Record<string, string>): HTMLScriptElement {
+  const script = document.createElement('script');
+  script.setAttribute('src', `${base}/widget.js`);
+  for (const [k, v] of Object.entries(attrs)) script.setAttribute(k, v);
+  document.head.appendChild(script);
+  return script;
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 3000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const shadow = () => document.querySelector('switchboard-chat')!.shadowRoot!;
+
+afterEach(() => {
+  document.body.replaceChildren();
+  document.head.replaceChildren();
+  localStorage.clear();
+  sessionStorage.clear();
+  history.replaceState(null, '', '/');
+});
+
+describe('widget boot', () => {
+  it('one script tag mounts the launcher in an open shadow root and starts with data-context plus setContext values', async () => {
+    const backend = new FakeChatBackend();
+    const net = fakeFetch(backend, base);
+    const api = boot(window, scriptTag({ 'data-widget-id': 'demo-shop', 'data-context': '{"orderId":"42","cart":3}' }), { fetch: net.fetch })!;
+    mounted.push(api);
+    expect(api.widgetId).toBe('demo-shop');
+    expect(shadow().querySelector('.launcher')!.getAttribute('aria-label')).toBe('Chat with us');
+    api.setContext({ cart: 4, campaign: 'winter', nested: { no: 1 } as never });
+    await waitFor(() => Boolean(shadow().querySelector('form.pre input[name=name]')), 'the survey');
+
+    const field = (name: string) => shadow().querySelector(`[name=${name}]`) as HTMLInputElement;
+    field('name').value = 'Ada';
+    field('email').value = 'ada@example.com';
+    field('topic').value = 'other';
+    (shadow().querySelector('form.pre button[type=submit]') as HTMLButtonElement).click();
+    await waitFor(() => backend.conversations.size === 1, 'the start');
+    expect(backend.only().request.context).toEqual({ orderId: '42', cart: 4, campaign: 'winter' });
+    await waitFor(() => Boolean(api.getTicket()), 'the conversation to be live');
+    expect(JSON.parse(localStorage.getItem('switchboard.chat.demo-shop')!).conversationId).toBe(backend.only().id);
+  });
+
+  it('a hand-off ticket in the fragment continues that conversation and is removed from the address bar', async () => {
+    const backend = new FakeChatBackend();
+    const net = fakeFetch(backend, base);
+    // A conversation started "on another site".
+    const started = backend.handle({
+      method: 'POST',
+      path: '/demo-shop/conversations',
+      headers: {},
+      body: JSON.stringify({ answers: { name: 'A', email: 'a@b.co', topic: 'order' }, context: {}, locale: 'en', pageUrl: 'x', clientRequestId: 'r1' }),
+    });
+    const { conversationId, token, expiresOn } = JSON.parse(started.body);
+    backend.push(conversationId, 'agent', 'Welcome back', 'Sam');
+    history.replaceState(null, '', `/track#section-2&swb=${encodeTicket({ widgetId: 'demo-shop', conversationId, token, expiresOn })}`);
+
+    mounted.push(boot(window, scriptTag({ 'data-widget-id': 'demo-shop' }), { fetch: net.fetch })!);
+    expect(location.hash).toBe('#section-2');
+    await waitFor(() => Boolean(shadow().querySelector('.msg.agent')), 'the transcript');
+    expect(shadow().querySelector('.msg.agent .text')!.textContent).toBe('Welcome back');
+    expect((shadow().querySelector('[role=dialog]') as HTMLElement).hidden).toBe(false);
+    expect(backend.conversations.size).toBe(1);
+  });
+
+  it('Switchboard.resume takes a ticket from getTicket on another site; garbage is refused', async () => {
+    const backend = new FakeChatBackend();
+    const net = fakeFetch(backend, base);
+    const api = boot(window, scriptTag({ 'data-widget-id': 'demo-shop' }), { fetch: net.fetch })!;
+    mounted.push(api);
+    expect(api.resume('not a ticket')).toBe(false);
+    expect(api.getTicket()).toBeNull();
+    const started = JSON.parse(
+      backend.handle({
+        method: 'POST',
+        path: '/demo-shop/conversations',
+        headers: {},
+        body: JSON.stringify({ answers: { name: 'A', email: 'a@b.co', topic: 'order' }, context: {}, locale: 'en', pageUrl: 'x', clientRequestId: 'r2' }),
+      }).body,
+    );
+    const ticket = encodeTicket({ widgetId: 'demo-shop', ...started });
+    expect(api.resume(encodeTicket({ widgetId: 'other-widget', ...started }))).toBe(false);
+    expect(api.resume(ticket)).toBe(true);
+    await waitFor(() => Boolean(shadow().querySelector('.msg.system')), 'the transcript');
+    expect(api.getTicket()).toBe(ticket);
+    expect(api.handoffUrl('https://partner.test/x')).toBe(`https://partner.test/x#swb=${ticket}`);
+  });
+
+  it('a script tag without data-widget-id mounts nothing', () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(boot(window, scriptTag({}))).toBeUndefined();
+    expect(document.querySelector('switchboard-chat')).toBeNull();
+    expect(error).toHaveBeenCalled();
+    error.mockRestore();
+  });
+});
