@@ -192,7 +192,6 @@ export class FunctionsDevHost {
     const queue = new StorageWorkQueue(queueServiceClient({ connectionString }), options.queueName, { maxDequeueCount: settings.maxDequeueCount });
     const minPoll = this.options.minPollIntervalMs ?? 100;
     let timer: NodeJS.Timeout | undefined;
-    let running: Promise<void> | undefined;
     let wake: (() => void) | undefined;
     let lastError = '';
     const loop = async (): Promise<void> => {
@@ -225,7 +224,7 @@ export class FunctionsDevHost {
         }
       }
     };
-    running = loop();
+    const running = loop();
     this.stops.push(async () => {
       if (timer) clearTimeout(timer);
       wake?.();
@@ -264,6 +263,8 @@ export class FunctionsDevHost {
     const schedule: Schedule = parseSchedule(options.schedule);
     let timer: NodeJS.Timeout | undefined;
     let last: Date | undefined;
+    let lastFailure = '';
+    let repeats = 0;
     let running: Promise<void> = Promise.resolve();
     const fire = async (due: Date): Promise<void> => {
       const now = new Date();
@@ -278,9 +279,14 @@ export class FunctionsDevHost {
       const context = this.context(name, { type: 'timerTrigger', schedule: options.schedule });
       try {
         await options.handler(input, context);
+        lastFailure = '';
         this.log(`[functions] timer → ${name} ok`);
       } catch (err) {
-        this.log(`[functions] timer → ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        // A timer whose service is not built yet fails every tick; say so once, then quietly count.
+        const text = err instanceof Error ? err.message : String(err);
+        repeats = text === lastFailure ? repeats + 1 : 0;
+        lastFailure = text;
+        if (repeats === 0 || repeats % 20 === 0) this.log(`[functions] timer → ${name} failed${repeats ? ` (${repeats + 1} times in a row)` : ''}: ${text}`);
       }
     };
     // One run at a time, like the host's singleton lock for timers: the next due time is

@@ -47,11 +47,20 @@ export class StorageWorkQueue<T = unknown> implements WorkQueue<T> {
   }
 
   async send(body: T, options: { delaySeconds?: number; ttlSeconds?: number } = {}): Promise<{ id: string }> {
-    const response = await this.queue.sendMessage(encodeWorkItem(body), {
+    const text = encodeWorkItem(body);
+    const sendOptions = {
       ...(options.delaySeconds !== undefined ? { visibilityTimeout: options.delaySeconds } : {}),
       ...(options.ttlSeconds !== undefined ? { messageTimeToLive: options.ttlSeconds } : {}),
-    });
-    return { id: response.messageId };
+    };
+    try {
+      return { id: (await this.queue.sendMessage(text, sendOptions)).messageId };
+    } catch (err) {
+      // A fresh storage account has no queues yet; create on first use rather than demanding
+      // a deployment step. Only this error is handled: anything else propagates.
+      if ((err as { code?: string }).code !== 'QueueNotFound') throw err;
+      await this.ensure();
+      return { id: (await this.queue.sendMessage(text, sendOptions)).messageId };
+    }
   }
 
   async receive(options: ReceiveOptions = {}): Promise<WorkItem<T>[]> {

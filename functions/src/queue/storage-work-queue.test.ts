@@ -86,3 +86,9 @@ test('a delayed item stays invisible until its delay has passed', async () => {
   await new Promise((r) => setTimeout(r, 1200));
   expect((await q.receive())[0]?.body).toEqual({ conversationId: 'c-5' });
 });
+
+test('sending to a queue that does not exist yet creates it instead of failing', async () => {
+  const q = new StorageWorkQueue<{ conversationId: string }>(service, `fresh-${process.pid}-${++n}`);
+  await q.send({ conversationId: 'c-6' });
+  expect((await q.receive())[0]?.body).toEqual({ conversationId: 'c-6' });
+});
