@@ -406,14 +406,7 @@ export const metadata: Metadata = {
           ]
         }
       },
-      "alternateKeys": [
-        {
-          "logicalName": "swb_conversation_tokenhash",
-          "columns": [
-            "swb_customertokenhash"
-          ]
-        }
-      ]
+      "alternateKeys": []
     },
     "swb_message": {
       "logicalName": "swb_message",

@@ -1,4 +1,4 @@
-import { choice, customer, int, json, key, lookup, text, phone, table, when } from '../builders';
+import { choice, customer, int, json, lookup, text, phone, table, when } from '../builders';
 
 // An activity table so a conversation shows on the customer's timeline, like the
 // commercial product's conversation (msdyn_ocliveworkitem).
@@ -37,10 +37,7 @@ export const conversation = table({
     lookup('swb_primaryagentid', 'systemuser', ['Primary agent', 'Agent principal'], ['Agent who owns the conversation now.', 'Agent responsable de la conversation.'], { searched: true }),
     int('swb_lastmessagesequence', ['Last message sequence', 'Dernière séquence de message'], ['Sequence number of the latest message; the next one is this plus one.', 'Numéro de séquence du dernier message.'], 0, 2147483647, { defaultValue: 0 }),
     int('swb_declinecount', ['Decline count', 'Nombre de refus'], ['Offers declined or timed out for this item.', 'Offres refusées ou expirées pour cet élément.'], 0, 1000, { defaultValue: 0 }),
-    text('swb_customertokenhash', ['Customer token hash', 'Empreinte du jeton client'], ['SHA-256 of the chat customer token; the token itself is never stored.', 'SHA-256 du jeton client ; le jeton n\'est jamais stocké.'], 128),
+    text('swb_customertokenhash', ['Customer token hash', 'Empreinte du jeton client'], ['SHA-256 of the chat customer token; the token itself is never stored.', 'SHA-256 du jeton client ; le jeton n\'est jamais stocké.'], 128, { searched: true }),
     choice('swb_sentiment', 'swb_sentiment', ['Sentiment', 'Sentiment'], ['Last estimated customer sentiment.', 'Dernier sentiment estimé du client.']),
-  ],
-  alternateKeys: [
-    key('swb_conversation_tokenhash', ['Customer token', 'Jeton client'], ['swb_customertokenhash']),
   ],
 });
