@@ -1,0 +1,13 @@
+/*
+*This is auto generated from the ControlManifest.Input.xml file
+*/
+
+// Define IInputs and IOutputs Type. They should match with ControlManifest.
+export interface IInputs {
+    anchor: ComponentFramework.PropertyTypes.StringProperty;
+    pollSeconds: ComponentFramework.PropertyTypes.WholeNumberProperty;
+}
+export interface IOutputs {
+    anchor?: string;
+    openedConversationId?: string;
+}
