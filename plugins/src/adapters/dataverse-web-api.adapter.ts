@@ -1,0 +1,151 @@
+// DataversePort over dynamics-web-api: the same code talks to the emulator and to a real
+// environment. Functions passes its configured DynamicsWebApi (token callback, base URL) and,
+// if it likes, its retry wrapper as `execute`.
+import type { DynamicsWebApi } from 'dynamics-web-api';
+import {
+  ConversationState,
+  EntitySetNames,
+  OfferResponse,
+  SessionState,
+  type AgentStatusRow,
+  type ConversationRow,
+  type MessageRow,
+  type OfferRow,
+  type SessionRow,
+  type WorkstreamRow,
+} from '@switchboard/solution';
+import type { DataversePort, RowPatch, UpdateOutcome, Versioned } from '../ports';
+
+export type Execute = <T>(op: (api: DynamicsWebApi) => Promise<T>) => Promise<T>;
+
+const CONVERSATION = [
+  'activityid', 'swb_state', 'swb_channeltype', '_swb_channelid_value', '_swb_queueid_value', '_swb_workstreamid_value',
+  '_swb_primaryagentid_value', 'swb_customerphone', 'swb_wrapupon', 'swb_activeon', 'swb_closedon', 'swb_firstassignedon',
+];
+const MESSAGE = [
+  'swb_messageid', '_swb_conversationid_value', 'swb_direction', 'swb_authorkind', 'swb_visibility', 'swb_body',
+  '_swb_channelid_value', 'swb_deliverystatus', 'swb_providermessageid', '_swb_authoragentid_value',
+];
+const WORKSTREAM = ['swb_workstreamid', 'swb_capacityunits', '_swb_capacityprofileid_value', 'swb_wrapupblocking', 'swb_wrapupseconds'];
+const AGENT_STATUS = [
+  'swb_agentstatusid', '_swb_agentid_value', 'swb_basepresence', 'swb_manualoverride', 'swb_connectionstate',
+  'swb_capacityused', 'swb_capacitymax', 'swb_lastreleaseon', 'swb_defaultpresence',
+];
+const OFFER = ['swb_offerid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_response'];
+const SESSION = ['activityid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_role', 'swb_state'];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids go into OData filters unquoted; anything that is not a GUID is refused so a filter cannot be injected. */
+function guid(id: string): string {
+  const clean = id.replace(/[{}]/g, '');
+  if (!GUID.test(clean)) throw new Error(`not a GUID: ${id}`);
+  return clean.toLowerCase();
+}
+
+function statusOf(e: unknown): number | undefined {
+  const s = (e as { status?: unknown } | null)?.status;
+  return typeof s === 'number' ? s : undefined;
+}
+
+type WithETag<T> = T & { '@odata.etag'?: string };
+
+function versioned<T>(row: WithETag<T>): Versioned<T> {
+  const etag = row['@odata.etag'];
+  if (!etag) throw new Error('Dataverse returned a row without an ETag');
+  return { row, etag };
+}
+
+export class WebApiDataverseAdapter implements DataversePort {
+  private readonly execute: Execute;
+
+  constructor(api: DynamicsWebApi, options: { execute?: Execute } = {}) {
+    this.execute = options.execute ?? ((op) => op(api));
+  }
+
+  private async retrieve<T>(collection: string, id: string, select: string[]): Promise<Versioned<T> | null> {
+    try {
+      const row = await this.execute((api) => api.retrieve<WithETag<T>>({ collection, key: guid(id), select }));
+      return row ? versioned(row) : null;
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  private async all<T>(collection: string, select: string[], filter: string): Promise<T[]> {
+    const res = await this.execute((api) => api.retrieveAll<T>({ collection, select, filter }));
+    return res.value;
+  }
+
+  private async update(collection: string, id: string, data: RowPatch, ifmatch?: string): Promise<UpdateOutcome> {
+    try {
+      const res: unknown = await this.execute((api) => api.update({ collection, key: guid(id), data, ...(ifmatch ? { ifmatch } : {}) }));
+      // Without propagateErrors the library turns a 412 into `false` instead of throwing.
+      return res === false ? 'conflict' : 'updated';
+    } catch (e) {
+      if (ifmatch && statusOf(e) === 412) return 'conflict';
+      throw e;
+    }
+  }
+
+  getConversation(id: string) {
+    return this.retrieve<ConversationRow>(EntitySetNames.Conversation, id, CONVERSATION);
+  }
+
+  updateConversation(id: string, patch: RowPatch, ifMatch?: string) {
+    return this.update(EntitySetNames.Conversation, id, patch, ifMatch);
+  }
+
+  getMessage(id: string) {
+    return this.retrieve<MessageRow>(EntitySetNames.Message, id, MESSAGE);
+  }
+
+  updateMessage(id: string, patch: RowPatch, ifMatch?: string) {
+    return this.update(EntitySetNames.Message, id, patch, ifMatch);
+  }
+
+  async getWorkstream(id: string) {
+    return (await this.retrieve<WorkstreamRow>(EntitySetNames.Workstream, id, WORKSTREAM))?.row ?? null;
+  }
+
+  async getAgentStatus(agentId: string) {
+    const rows = await this.all<WithETag<AgentStatusRow>>(EntitySetNames.AgentStatus, AGENT_STATUS, `_swb_agentid_value eq ${guid(agentId)}`);
+    return rows[0] ? versioned(rows[0]) : null;
+  }
+
+  updateAgentStatus(rowId: string, patch: RowPatch, ifMatch: string) {
+    return this.update(EntitySetNames.AgentStatus, rowId, patch, ifMatch);
+  }
+
+  listHeldConversations(agentId: string) {
+    return this.all<ConversationRow>(
+      EntitySetNames.Conversation,
+      CONVERSATION,
+      `_swb_primaryagentid_value eq ${guid(agentId)} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})`,
+    );
+  }
+
+  listPendingOffers(agentId: string) {
+    return this.all<OfferRow>(EntitySetNames.Offer, OFFER, `_swb_agentid_value eq ${guid(agentId)} and swb_response eq ${OfferResponse.Pending}`);
+  }
+
+  listOpenSessions(conversationId: string) {
+    return this.all<SessionRow>(EntitySetNames.Session, SESSION, `_swb_conversationid_value eq ${guid(conversationId)} and swb_state ne ${SessionState.Closed}`);
+  }
+
+  updateSession(id: string, patch: RowPatch) {
+    return this.update(EntitySetNames.Session, id, patch);
+  }
+
+  async getUserLanguage(userId: string): Promise<number | undefined> {
+    try {
+      const rows = await this.all<{ uilanguageid?: number | null }>('usersettingscollection', ['uilanguageid'], `systemuserid eq ${guid(userId)}`);
+      return rows[0]?.uilanguageid ?? undefined;
+    } catch (e) {
+      // An environment (or the emulator) without usersettings: fall back to the default language.
+      if (statusOf(e) === 404 || statusOf(e) === 400) return undefined;
+      throw e;
+    }
+  }
+}

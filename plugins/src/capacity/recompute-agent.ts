@@ -1,0 +1,60 @@
+// Writes an agent's capacity in use and presence back to their status row. Used by the
+// conversation-state step and, for wrap-ups that block for a set time, by the routing worker
+// when the delayed `recompute-agent` item comes due.
+import type { WorkstreamRow } from '@switchboard/solution';
+import type { RowPatch, StepDeps } from '../ports';
+import { BASE_VALUES, agentLoad, presenceAfterLoad, type HeldConversation, type OfferedConversation } from './agent-load';
+
+export interface RecomputeOutcome {
+  agentId: string;
+  found: boolean;
+  previousUnits: number;
+  usedUnits: number;
+  released: boolean;
+  presence: string | null;
+  nextReleaseAt: number | null;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export async function recomputeAgent(agentId: string, deps: StepDeps): Promise<RecomputeOutcome> {
+  const workstreams = new Map<string, Promise<WorkstreamRow | null>>();
+  const workstream = (id: string | null | undefined) => {
+    if (!id) return Promise.resolve(null);
+    if (!workstreams.has(id)) workstreams.set(id, deps.data.getWorkstream(id));
+    return workstreams.get(id)!;
+  };
+  for (let attempt = 1; ; attempt++) {
+    // Status first: its ETag guards the write, so a claim by the routing engine between our
+    // reads and our write turns into a 412 and a fresh computation, never a lost claim.
+    const status = await deps.data.getAgentStatus(agentId);
+    if (!status) return { agentId, found: false, previousUnits: 0, usedUnits: 0, released: false, presence: null, nextReleaseAt: null };
+    const [conversations, offers] = await Promise.all([deps.data.listHeldConversations(agentId), deps.data.listPendingOffers(agentId)]);
+    const held: HeldConversation[] = await Promise.all(
+      conversations.map(async (c) => ({ conversation: c, workstream: await workstream(c._swb_workstreamid_value) })),
+    );
+    const offered: OfferedConversation[] = await Promise.all(
+      offers
+        .filter((o) => o._swb_conversationid_value && !conversations.some((c) => c.activityid === o._swb_conversationid_value))
+        .map(async (o) => {
+          const conv = await deps.data.getConversation(o._swb_conversationid_value!);
+          return { conversationId: o._swb_conversationid_value!, workstream: await workstream(conv?.row._swb_workstreamid_value) };
+        }),
+    );
+    const now = deps.clock.now();
+    const load = agentLoad(held, offered, now);
+    const presence = presenceAfterLoad(status.row, load.usedUnits, now);
+    const previousUnits = status.row.swb_capacityused ?? 0;
+    const patch: RowPatch = {};
+    if (previousUnits !== load.usedUnits) patch['swb_capacityused'] = load.usedUnits;
+    const released = load.usedUnits < previousUnits;
+    // Least-active routing orders agents by their last release.
+    if (released) patch['swb_lastreleaseon'] = new Date(now).toISOString();
+    if (BASE_VALUES[presence] !== status.row.swb_basepresence) patch['swb_basepresence'] = BASE_VALUES[presence];
+    const outcome = { agentId, found: true, previousUnits, usedUnits: load.usedUnits, released, presence, nextReleaseAt: load.nextReleaseAt };
+    if (Object.keys(patch).length === 0) return outcome;
+    const written = await deps.data.updateAgentStatus(status.row.swb_agentstatusid, patch, status.etag);
+    if (written === 'updated') return outcome;
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`Agent status of ${agentId} kept changing under us (${MAX_ATTEMPTS} attempts)`);
+  }
+}

@@ -1,0 +1,91 @@
+// The narrow ports step handlers depend on. Functions builds the real ones (Dataverse over
+// dynamics-web-api, its channel delivery, its Storage routing queue); tests pass fakes.
+import type { Clock } from '@switchboard/core';
+import type {
+  AgentStatusRow,
+  ConversationRow,
+  MessageRow,
+  OfferRow,
+  SessionRow,
+  WorkstreamRow,
+} from '@switchboard/solution';
+
+export interface Versioned<T> {
+  row: T;
+  /** The row's ETag, for If-Match. */
+  etag: string;
+}
+
+/** A 412 on If-Match is an expected outcome (someone else wrote first), not an error. */
+export type UpdateOutcome = 'updated' | 'conflict';
+
+/** Web API-shaped patch: column values by logical name, lookups as `col@odata.bind`. */
+export type RowPatch = Record<string, unknown>;
+
+export interface DataversePort {
+  getConversation(id: string): Promise<Versioned<ConversationRow> | null>;
+  updateConversation(id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
+  getMessage(id: string): Promise<Versioned<MessageRow> | null>;
+  updateMessage(id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
+  getWorkstream(id: string): Promise<WorkstreamRow | null>;
+  /** The agent's status row (alternate key: agent). */
+  getAgentStatus(agentId: string): Promise<Versioned<AgentStatusRow> | null>;
+  updateAgentStatus(rowId: string, patch: RowPatch, ifMatch: string): Promise<UpdateOutcome>;
+  /** Conversations where the agent is primary and the state is Active or Wrap-up. */
+  listHeldConversations(agentId: string): Promise<ConversationRow[]>;
+  /** Offers to the agent still waiting for an answer: they reserve capacity too. */
+  listPendingOffers(agentId: string): Promise<OfferRow[]>;
+  /** Sessions of a conversation that have not been closed. */
+  listOpenSessions(conversationId: string): Promise<SessionRow[]>;
+  updateSession(id: string, patch: RowPatch): Promise<UpdateOutcome>;
+  /** The user's UI language (LCID, e.g. 1036) from usersettings; undefined when unknown. */
+  getUserLanguage(userId: string): Promise<number | undefined>;
+}
+
+// Same shape as functions/src/channels/channel.ts ChannelDelivery/SendResult, restated here
+// (plugins may not import functions); TypeScript's structural typing lets functions pass its
+// implementation straight in, and a drift there fails functions' typecheck.
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+
+export type SendResult =
+  | { readonly ok: true; readonly providerMessageId: string; readonly status: DeliveryStatus }
+  | { readonly ok: false; readonly failure: { readonly code: string; readonly retryable: boolean; readonly message: string } };
+
+export interface DeliveryPort {
+  deliver(channelId: string, to: string, body: string, options?: { readonly clientReference?: string }): Promise<SendResult>;
+}
+
+/** What a step asks the routing worker to do. Duplicates are harmless: routing is idempotent. */
+export type RoutingWork =
+  | { kind: 'route-conversation'; conversationId: string; queueId: string | null; reason: string }
+  | { kind: 'route-queue'; queueId: string; reason: string }
+  | { kind: 'route-agent'; agentId: string; reason: string }
+  /** Routing configuration changed: drop cached configuration and re-evaluate what waits. */
+  | { kind: 'config-changed'; table: string; id: string; message: string; reason: string }
+  /** Capacity held for a set wrap-up time ends now: recompute the agent (plugins' recomputeAgent). */
+  | { kind: 'recompute-agent'; agentId: string; reason: string };
+
+export interface RoutingTriggerPort {
+  enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface PluginConfig {
+  /** Region for phone numbers typed without +country (ISO 3166 alpha-2, e.g. 'FR'). */
+  defaultRegion: string;
+  /** LCID used when the user's language is unknown or has no resources (1033 English). */
+  defaultLanguage: number;
+  /**
+   * Users allowed to reassign any conversation: the functions app's application user (routing,
+   * offer acceptance). Consult/transfer checks do not apply to them.
+   */
+  trustedUserIds: readonly string[];
+}
+
+export interface StepDeps {
+  data: DataversePort;
+  delivery: DeliveryPort;
+  routingTrigger: RoutingTriggerPort;
+  clock: Clock;
+  config: PluginConfig;
+  log?: (line: string) => void;
+}

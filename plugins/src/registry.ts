@@ -1,0 +1,20 @@
+// Every step Switchboard registers, listed explicitly: adding a step means adding it here,
+// and the steps.json build, the webhook service and the tests all read this one list.
+import type { StepDefinition } from './step';
+import { consultTransferStep } from './steps/consult-transfer.step';
+import { conversationStateStep } from './steps/conversation-state.step';
+import { outboundDeliveryStep } from './steps/outbound-delivery.step';
+import { phoneNormaliseStep } from './steps/phone-normalise.step';
+import { routingConfigStep } from './steps/routing-config.step';
+
+export const stepRegistry: readonly StepDefinition[] = [
+  phoneNormaliseStep,
+  outboundDeliveryStep,
+  conversationStateStep,
+  routingConfigStep,
+  consultTransferStep,
+];
+
+export function findStep(name: string, registry: readonly StepDefinition[] = stepRegistry): StepDefinition | undefined {
+  return registry.find((s) => s.name === name);
+}

@@ -1,0 +1,61 @@
+// The webhook service functions mounts at POST /api/dataverse/{step}: parse the execution
+// context, check it is one this step is registered for, run the handler, and answer the way
+// Dataverse reads answers — 2xx lets the operation go on (a pre-operation `Target` body
+// changes the row, see README), a 4xx vetoes a sync step and its error message is what the
+// user sees, a 5xx makes the async service retry.
+import { parseExecutionContext } from './context/context.parser';
+import type { StepContext } from './context/execution-context';
+import type { StepDeps } from './ports';
+import { stepRegistry } from './registry';
+import type { StepDefinition } from './step';
+
+export interface StepWebhookResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+const error = (status: number, code: string, message: string): StepWebhookResponse => ({ status, body: { error: { code, message } } });
+
+function matchesTrigger(step: StepDefinition, ctx: StepContext): boolean {
+  return step.triggers.some(
+    (t) => t.message === ctx.messageName && t.table === ctx.primaryEntityName && t.stage === ctx.stage && t.mode === ctx.mode,
+  );
+}
+
+export async function handleStepWebhook(
+  stepName: string,
+  body: unknown,
+  deps: StepDeps,
+  registry: readonly StepDefinition[] = stepRegistry,
+): Promise<StepWebhookResponse> {
+  const step = registry.find((s) => s.name === stepName);
+  if (!step) return error(404, 'UnknownStep', `No plugin step is named '${stepName}'.`);
+  const parsed = parseExecutionContext(body);
+  if (!parsed.ok) return error(400, 'MalformedExecutionContext', `${parsed.error.message} (at ${parsed.error.path})`);
+  const ctx = parsed.value;
+  if (!matchesTrigger(step, ctx)) {
+    // A misregistered step in Dataverse: refuse loudly rather than act on the wrong event.
+    return error(400, 'StepNotRegisteredForEvent', `Step '${step.name}' does not handle ${ctx.messageName} of ${ctx.primaryEntityName} at stage ${ctx.stage} (${ctx.mode}).`);
+  }
+  let result;
+  try {
+    result = await step.handler(ctx, deps);
+  } catch (e) {
+    deps.log?.(`step ${step.name} failed on ${ctx.primaryEntityName}(${ctx.primaryEntityId}) correlation ${ctx.correlationId}: ${(e as Error).stack ?? String(e)}`);
+    return error(500, 'StepFailed', `Step '${step.name}' could not complete; correlation id ${ctx.correlationId}.`);
+  }
+  deps.log?.(`step ${step.name} ${ctx.messageName} ${ctx.primaryEntityName}(${ctx.primaryEntityId}): ${result.kind}${'note' in result ? ` — ${result.note}` : ''}`);
+  switch (result.kind) {
+    case 'ok':
+      return { status: 200, body: { result: 'ok', note: result.note } };
+    case 'target':
+      if (ctx.stage === 40) return error(500, 'StepFailed', `Step '${step.name}' tried to change the Target after the operation.`);
+      return { status: 200, body: { result: 'ok', note: result.note, Target: result.attributes } };
+    case 'refuse':
+      if (ctx.mode !== 'sync') return { status: 200, body: { result: 'refused-async', note: result.message } };
+      return error(403, result.code, result.message);
+    case 'retry':
+      return { status: 503, headers: { 'retry-after': '30' }, body: { error: { code: 'RetryLater', message: result.message } } };
+  }
+}

@@ -1,0 +1,160 @@
+// Conversation state changes: stamp the lifecycle times, move the sessions, release capacity
+// at the moment the workstream's wrap-up rule says, recompute presence, and wake routing.
+//
+// Post-operation, async: an agent ending a conversation must not wait for (or fail because
+// of) capacity bookkeeping and routing, and Dataverse's async service retries us on failure.
+// Because the job may run seconds after the save, times are stamped with the operation's own
+// time (OperationCreatedOn), not the time we happen to run. Everything here is idempotent: a
+// stamp is only written where the row has none, capacity is recomputed from rows (see
+// capacity/agent-load.ts), routing work is safe to duplicate.
+import { type ConversationState as CoreState, wrapUpReleaseAt } from '@switchboard/core';
+import { ConversationState, SessionRole, SessionState, type SessionRow } from '@switchboard/solution';
+import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
+import { wrapUpBlockingOf } from '../capacity/agent-load';
+import { recomputeAgent } from '../capacity/recompute-agent';
+import type { RowPatch, StepDeps } from '../ports';
+import type { StepDefinition, StepResult } from '../step';
+import { ok } from '../step';
+
+const STATE_NAMES: Record<number, CoreState> = {
+  [ConversationState.Open]: 'Open',
+  [ConversationState.Waiting]: 'Waiting',
+  [ConversationState.Active]: 'Active',
+  [ConversationState.WrapUp]: 'WrapUp',
+  [ConversationState.Closed]: 'Closed',
+};
+
+export function stateName(value: number | null | undefined): CoreState | null {
+  return value === null || value === undefined ? null : STATE_NAMES[value] ?? null;
+}
+
+const IMAGE = 'Image';
+const IMAGE_COLUMNS = [
+  'swb_state', 'swb_primaryagentid', 'swb_queueid', 'swb_workstreamid',
+  'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon', 'swb_wrapupon', 'swb_closedon',
+];
+
+/** Which time columns a move into `to` stamps; `fresh` ones are stamped only once in a conversation's life. */
+export function lifecycleStamps(from: CoreState | null, to: CoreState, existing: (column: string) => boolean, setByCaller: (column: string) => boolean, at: Date): RowPatch {
+  const patch: RowPatch = {};
+  const iso = at.toISOString();
+  const stamp = (column: string, onlyOnce = false) => {
+    if (setByCaller(column)) return;
+    if (onlyOnce && existing(column)) return;
+    patch[column] = iso;
+  };
+  if (from === null) stamp('swb_openedon', true);
+  switch (to) {
+    case 'Open':
+    case 'Waiting':
+      stamp('swb_queuedon');
+      if (from === 'Closed') stamp('swb_reopenedon');
+      break;
+    case 'Active':
+      stamp('swb_activeon');
+      stamp('swb_firstassignedon', true);
+      break;
+    case 'WrapUp':
+      stamp('swb_wrapupon');
+      break;
+    case 'Closed':
+      stamp('swb_closedon');
+      break;
+  }
+  return patch;
+}
+
+/** Session rows follow the conversation: wrap-up ends consults, close or a return to the queue ends everyone (as core's transition does). */
+export function sessionUpdates(to: CoreState, sessions: readonly SessionRow[], at: Date): { id: string; patch: RowPatch }[] {
+  const iso = at.toISOString();
+  const out: { id: string; patch: RowPatch }[] = [];
+  for (const s of sessions) {
+    if (s.swb_state === SessionState.Closed) continue;
+    if (to === 'Closed' || to === 'Open' || to === 'Waiting') {
+      out.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
+    } else if (to === 'WrapUp') {
+      if (s.swb_role === SessionRole.Consult) out.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
+      else if (s.swb_state !== SessionState.WrapUp) out.push({ id: s.activityid, patch: { swb_state: SessionState.WrapUp, swb_wrapupon: iso } });
+    }
+  }
+  return out;
+}
+
+async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
+  const pre = ctx.preImages[IMAGE]?.attributes ?? {};
+  const post = ctx.postImages[IMAGE]?.attributes ?? ctx.target?.attributes ?? {};
+  const from = ctx.messageName === 'Create' ? null : stateName(numberValue(pre['swb_state']));
+  const to = stateName(numberValue(post['swb_state'] ?? ctx.target?.attributes['swb_state']));
+  if (to === null) return ok('no state on the row');
+  if (from === to) return ok(`state unchanged (${to})`);
+
+  const conversationId = ctx.primaryEntityId;
+  const at = ctx.operationCreatedOn ?? new Date(deps.clock.now());
+  const target = ctx.target?.attributes ?? {};
+  const patch = lifecycleStamps(from, to, (c) => dateValue(post[c]) !== null, (c) => target[c] !== undefined && target[c] !== null, at);
+  const primaryBefore = refId(pre['swb_primaryagentid']);
+  const primaryAfter = refId(post['swb_primaryagentid']);
+  // Back to a queue (transfer to queue, reopen): nobody owns it until routing assigns it again.
+  if ((to === 'Open' || to === 'Waiting') && primaryAfter) patch['swb_primaryagentid@odata.bind'] = null;
+  if (Object.keys(patch).length > 0) await deps.data.updateConversation(conversationId, patch);
+
+  if (from !== null) {
+    const sessions = await deps.data.listOpenSessions(conversationId);
+    for (const u of sessionUpdates(to, sessions, at)) await deps.data.updateSession(u.id, u.patch);
+  }
+
+  const notes: string[] = [`${from ?? 'new'} → ${to}`];
+  const queueId = refId(post['swb_queueid']);
+  for (const agentId of new Set([primaryBefore, primaryAfter].filter((a): a is string => a !== null))) {
+    const outcome = await recomputeAgent(agentId, deps);
+    notes.push(`agent ${agentId}: ${outcome.previousUnits}→${outcome.usedUnits} units, ${outcome.presence ?? 'no status row'}`);
+    if (outcome.released) {
+      await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, reason: `capacity released by ${conversationId} (${to})` });
+      if (queueId) await deps.routingTrigger.enqueue({ kind: 'route-queue', queueId, reason: `capacity released by ${conversationId} (${to})` });
+    }
+  }
+
+  if (to === 'WrapUp' && primaryBefore) {
+    const workstreamId = refId(post['swb_workstreamid']);
+    const blocking = wrapUpBlockingOf(workstreamId ? await deps.data.getWorkstream(workstreamId) : null);
+    const wrapUpOn = dateValue(target['swb_wrapupon'])?.getTime() ?? at.getTime();
+    const releaseAt = wrapUpReleaseAt(blocking, wrapUpOn);
+    if (releaseAt !== null && releaseAt > deps.clock.now()) {
+      const delaySeconds = Math.ceil((releaseAt - deps.clock.now()) / 1000);
+      await deps.routingTrigger.enqueue({ kind: 'recompute-agent', agentId: primaryBefore, reason: `wrap-up of ${conversationId} stops holding capacity` }, { delaySeconds });
+      notes.push(`release scheduled in ${delaySeconds}s`);
+    }
+  }
+
+  if (to === 'Open' || to === 'Waiting') {
+    await deps.routingTrigger.enqueue({ kind: 'route-conversation', conversationId, queueId, reason: `${from ?? 'new'} → ${to}` });
+  }
+  return ok(notes.join('; '));
+}
+
+export const conversationStateStep: StepDefinition = {
+  name: 'conversation-state',
+  description: 'Stamps lifecycle times, releases capacity, recomputes presence and wakes routing when a conversation changes state.',
+  triggers: [
+    {
+      message: 'Create',
+      table: 'swb_conversation',
+      stage: 40,
+      mode: 'async',
+      rank: 1,
+      images: [{ alias: IMAGE, type: 'post', attributes: IMAGE_COLUMNS }],
+      description: 'swb_conversation Create: stamp opened time and queue for routing',
+    },
+    {
+      message: 'Update',
+      table: 'swb_conversation',
+      stage: 40,
+      mode: 'async',
+      rank: 1,
+      filteringAttributes: ['swb_state'],
+      images: [{ alias: IMAGE, type: 'both', attributes: IMAGE_COLUMNS }],
+      description: 'swb_conversation Update (state): lifecycle times, capacity, presence, routing',
+    },
+  ],
+  handler: handle,
+};

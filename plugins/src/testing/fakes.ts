@@ -1,0 +1,119 @@
+// In-memory ports for handler tests: a tiny Dataverse with ETags that change on every write,
+// a recording delivery, a recording routing trigger.
+import { fixedClock } from '@switchboard/core';
+import {
+  ConversationState,
+  OfferResponse,
+  SessionState,
+  type AgentStatusRow,
+  type ConversationRow,
+  type MessageRow,
+  type OfferRow,
+  type SessionRow,
+  type WorkstreamRow,
+} from '@switchboard/solution';
+import type { DataversePort, DeliveryPort, PluginConfig, RoutingTriggerPort, RoutingWork, RowPatch, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
+
+type Table<T> = Map<string, { row: T; version: number }>;
+
+function applyPatch<T extends object>(row: T, patch: RowPatch): T {
+  const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) {
+    const bind = /^(.*)@odata\.bind$/.exec(k);
+    if (bind) {
+      const m = typeof v === 'string' ? /\(([^)]+)\)$/.exec(v) : null;
+      out[`_${bind[1]}_value`] = m ? m[1]!.toLowerCase() : null;
+    } else out[k] = v;
+  }
+  return out as T;
+}
+
+export class FakeDataverse implements DataversePort {
+  conversations: Table<ConversationRow> = new Map();
+  messages: Table<MessageRow> = new Map();
+  workstreams = new Map<string, WorkstreamRow>();
+  agentStatuses: Table<AgentStatusRow> = new Map();
+  offers: OfferRow[] = [];
+  sessions: Table<SessionRow> = new Map();
+  languages = new Map<string, number>();
+  writes: { table: string; id: string; patch: RowPatch }[] = [];
+  /** Called before an If-Match write is checked: lets a test slip in a concurrent writer. */
+  beforeConditionalWrite?: (table: string, id: string) => void;
+
+  private get<T>(t: Table<T>, id: string): Versioned<T> | null {
+    const e = t.get(id);
+    return e ? { row: structuredClone(e.row), etag: `W/"${e.version}"` } : null;
+  }
+
+  private put<T extends object>(name: string, t: Table<T>, id: string, patch: RowPatch, ifMatch?: string): UpdateOutcome {
+    if (ifMatch) this.beforeConditionalWrite?.(name, id);
+    const e = t.get(id);
+    if (!e) throw Object.assign(new Error(`${name}(${id}) not found`), { status: 404 });
+    if (ifMatch && ifMatch !== `W/"${e.version}"`) return 'conflict';
+    t.set(id, { row: applyPatch(e.row, patch), version: e.version + 1 });
+    this.writes.push({ table: name, id, patch });
+    return 'updated';
+  }
+
+  seed<T extends object>(t: Table<T>, id: string, row: T): void {
+    t.set(id, { row, version: 1 });
+  }
+
+  /** Another writer changes a row (bumps its ETag) without going through the handler. */
+  touch<T extends object>(t: Table<T>, id: string, patch: RowPatch = {}): void {
+    const e = t.get(id)!;
+    t.set(id, { row: applyPatch(e.row, patch), version: e.version + 1 });
+  }
+
+  async getConversation(id: string) { return this.get(this.conversations, id); }
+  async updateConversation(id: string, patch: RowPatch, ifMatch?: string) { return this.put('swb_conversation', this.conversations, id, patch, ifMatch); }
+  async getMessage(id: string) { return this.get(this.messages, id); }
+  async updateMessage(id: string, patch: RowPatch, ifMatch?: string) { return this.put('swb_message', this.messages, id, patch, ifMatch); }
+  async getWorkstream(id: string) { return this.workstreams.get(id) ?? null; }
+  async getAgentStatus(agentId: string) {
+    for (const [id, e] of this.agentStatuses) if (e.row._swb_agentid_value === agentId) return this.get(this.agentStatuses, id);
+    return null;
+  }
+  async updateAgentStatus(rowId: string, patch: RowPatch, ifMatch: string) { return this.put('swb_agentstatus', this.agentStatuses, rowId, patch, ifMatch); }
+  async listHeldConversations(agentId: string) {
+    return [...this.conversations.values()]
+      .map((e) => e.row)
+      .filter((c) => c._swb_primaryagentid_value === agentId && (c.swb_state === ConversationState.Active || c.swb_state === ConversationState.WrapUp));
+  }
+  async listPendingOffers(agentId: string) {
+    return this.offers.filter((o) => o._swb_agentid_value === agentId && o.swb_response === OfferResponse.Pending);
+  }
+  async listOpenSessions(conversationId: string) {
+    return [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_conversationid_value === conversationId && s.swb_state !== SessionState.Closed);
+  }
+  async updateSession(id: string, patch: RowPatch) { return this.put('swb_session', this.sessions, id, patch); }
+  async getUserLanguage(userId: string) { return this.languages.get(userId); }
+}
+
+export class RecordingDelivery implements DeliveryPort {
+  sent: { channelId: string; to: string; body: string; clientReference?: string }[] = [];
+  next: SendResult | Error = { ok: true, providerMessageId: 'SM0001', status: 'sent' };
+  async deliver(channelId: string, to: string, body: string, options: { clientReference?: string } = {}): Promise<SendResult> {
+    if (this.next instanceof Error) throw this.next;
+    this.sent.push({ channelId, to, body, ...(options.clientReference ? { clientReference: options.clientReference } : {}) });
+    return this.next;
+  }
+}
+
+export class RecordingRoutingTrigger implements RoutingTriggerPort {
+  items: { work: RoutingWork; delaySeconds?: number }[] = [];
+  async enqueue(work: RoutingWork, options: { delaySeconds?: number } = {}): Promise<void> {
+    this.items.push({ work, ...(options.delaySeconds !== undefined ? { delaySeconds: options.delaySeconds } : {}) });
+  }
+}
+
+export const TEST_CONFIG: PluginConfig = { defaultRegion: 'FR', defaultLanguage: 1033, trustedUserIds: ['0a7e0003-0000-4000-8000-000000000001'] };
+
+export function fakeDeps(now = Date.parse('2026-11-24T10:00:05Z')) {
+  const data = new FakeDataverse();
+  const delivery = new RecordingDelivery();
+  const routingTrigger = new RecordingRoutingTrigger();
+  const clock = fixedClock(now);
+  const deps: StepDeps = { data, delivery, routingTrigger, clock, config: TEST_CONFIG };
+  return { deps, data, delivery, routingTrigger, clock };
+}
