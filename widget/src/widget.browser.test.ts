@@ -82,6 +82,21 @@ it('a customer starts a chat with pre-chat answers, gets the agent reply, and ke
   await until(() => customerBodies().length === 2, 'the message from page 2');
   expect(server.backend.conversations.size).toBe(1);
 
+  // Network loss: the message waits, the banner says so, and after reconnecting it arrives once.
+  await context.setOffline(true);
+  await dialog2.getByRole('status').filter({ hasText: 'You are offline' }).waitFor();
+  await dialog2.getByLabel('Your message').fill('Sent while offline');
+  await dialog2.getByLabel('Your message').press('Enter');
+  await dialog2.locator('.msg.customer.pending .text', { hasText: 'Sent while offline' }).waitFor();
+  server.backend.push(conversation.id, 'agent', 'Still there?', 'Sam');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(customerBodies()).toHaveLength(2);
+  await context.setOffline(false);
+  await dialog2.locator('.msg.agent .text', { hasText: 'Still there?' }).waitFor();
+  await until(() => customerBodies().length === 3, 'the queued message');
+  await dialog2.locator('.msg.customer:not(.pending) .text', { hasText: 'Sent while offline' }).waitFor();
+  expect(customerBodies()).toEqual(['Where is my order?', 'No, thanks!', 'Sent while offline']);
+
   // Another origin: its storage is empty, the link carries the conversation in the fragment.
   await page.click('#to-partner');
   await page.waitForURL(`${server.partnerOrigin}/**`);

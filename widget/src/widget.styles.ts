@@ -53,6 +53,7 @@ ol.log{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap
 .msg .state{font-size:12px;color:var(--muted)}
 .msg.rejected .state{color:var(--danger)}
 .msg.pending .text{opacity:.75}
+.waiting{margin:10px 0 4px;text-align:center;color:var(--muted);font-size:13px}
 .end-note{margin:12px 0 8px;text-align:center;color:var(--muted)}
 .end-note button{margin-top:8px}
 form.compose{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line);background:#fff}

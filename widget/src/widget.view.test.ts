@@ -175,6 +175,15 @@ describe('widget view', () => {
     expect($('.closed').textContent).toContain('Back on Monday.');
   });
 
+  it('while no agent has joined a waiting note is shown, and it goes once an agent is there', () => {
+    const { view, $ } = setup();
+    view.render({ ...base, phase: 'chatting', status: 'waiting' });
+    expect($('.waiting').hidden).toBe(false);
+    expect($('.waiting').textContent).toBe('Thanks! An agent will join shortly.');
+    view.render({ ...base, phase: 'chatting', status: 'active' });
+    expect($('.waiting').hidden).toBe(true);
+  });
+
   it('the connection banner tells the customer when messages are waiting for the network', () => {
     const { view, $ } = setup();
     view.render({ ...base, phase: 'chatting', connection: 'offline' });

@@ -67,6 +67,7 @@ export class WidgetView {
   private state?: SessionState;
   private log?: HTMLOListElement;
   private endNote?: HTMLDivElement;
+  private waitingNote?: HTMLParagraphElement;
   private readonly items = new Map<string, HTMLLIElement>();
   private form?: { root: HTMLFormElement; summary: HTMLDivElement; submit: HTMLButtonElement; questions: readonly PreChatQuestion[] };
   private announcedUpTo = -1;
@@ -264,6 +265,7 @@ export class WidgetView {
     this.form = undefined;
     this.log = undefined;
     this.endNote = undefined;
+    this.waitingNote = undefined;
     this.items.clear();
     this.body.replaceChildren();
     this.body.className = screen === 'chat' ? 'body chat' : 'body';
@@ -287,7 +289,8 @@ export class WidgetView {
     } else {
       this.log = el(this.doc, 'ol', { class: 'log', role: 'log', 'aria-live': 'off', 'aria-label': s.transcriptLabel });
       this.endNote = el(this.doc, 'div', { class: 'end-note', hidden: true });
-      this.body.append(this.log, this.endNote);
+      this.waitingNote = el(this.doc, 'p', { class: 'waiting', role: 'status', hidden: true }, s.waitingForAgent);
+      this.body.append(this.log, this.waitingNote, this.endNote);
       // Whatever is on screen when the chat view appears (e.g. after a page
       // navigation) is history, not news: only later arrivals are announced.
       this.announcedUpTo = Number.POSITIVE_INFINITY;
@@ -415,6 +418,7 @@ export class WidgetView {
     if (state.messages.length || !firstFill) this.announcedUpTo = Math.max(firstFill ? 0 : this.announcedUpTo, newest);
     if (added && (nearBottom || firstFill)) this.body.scrollTop = this.body.scrollHeight;
 
+    if (this.waitingNote) this.waitingNote.hidden = !(state.phase === 'chatting' && state.status === 'waiting');
     const finished = state.phase === 'ended' || state.phase === 'expired';
     this.endNote.hidden = !finished;
     if (finished && !this.endNote.firstChild) {
