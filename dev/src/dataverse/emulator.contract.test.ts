@@ -71,7 +71,7 @@ describe('rows', () => {
     const annotated = await api.retrieve({ collection: 'swb_conversations', key: conv, select: ['_swb_customerid_value'], includeAnnotations: '*' });
     expect(annotated['_swb_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname']).toBe('contact');
     expect(annotated['_swb_customerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty']).toBe('swb_customerid_contact');
-    expect(annotated['_swb_customerid_value@OData.Community.Display.V1.FormattedValue']).toBeUndefined(); // fullname is not computed
+    expect(annotated['_swb_customerid_value@OData.Community.Display.V1.FormattedValue']).toBe('Cy Ng'); // fullname follows first and last name
     const ch2 = await api.retrieve({ collection: 'swb_conversations', key: conv, select: ['_swb_channelid_value'], includeAnnotations: 'OData.Community.Display.V1.FormattedValue' });
     expect(ch2['_swb_channelid_value@OData.Community.Display.V1.FormattedValue']).toBe('SMS');
     // a polymorphic lookup needs the <lookup>_<target> navigation property, as in Dataverse

@@ -15,7 +15,7 @@ import type { ExecutionInput, PluginDispatcher } from './plugin-dispatcher';
 import { type ParsedKey, parseEntityUrl } from './resource-path';
 import type { Caller, Security } from './security';
 import type { Db, Row, Store } from './store';
-import { STEP_MODE } from './system-metadata';
+import { ORGANIZATION_ID, STEP_MODE } from './system-metadata';
 
 export interface Ctx {
   caller: Caller;
@@ -266,6 +266,22 @@ export class Operations {
     }
   }
 
+  /** Columns the platform maintains itself: owninguser follows ownerid, fullname follows first/last name. */
+  private derive(e: EntityMetadata, values: Row, before?: Row): void {
+    const a = e.attributes;
+    if (a.owninguser && values.ownerid !== undefined) {
+      const user = values.ownerid__type === 'systemuser' || values.ownerid__type === undefined ? values.ownerid : null;
+      values.owninguser = user ?? null;
+      values.owninguser__type = user ? 'systemuser' : null;
+    }
+    if ((e.logicalName === 'contact' || e.logicalName === 'systemuser') && a.fullname && a.firstname && a.lastname
+      && (values.firstname !== undefined || values.lastname !== undefined) && values.fullname === undefined) {
+      const first = values.firstname !== undefined ? values.firstname : before?.firstname;
+      const last = values.lastname !== undefined ? values.lastname : before?.lastname;
+      values.fullname = [first, last].filter((x) => typeof x === 'string' && x.length > 0).join(' ') || null;
+    }
+  }
+
   async create(ctx: Ctx, e: EntityMetadata, body: unknown, preset: Row = {}): Promise<Row> {
     const depth = this.security.require(ctx.caller, e.logicalName, 'create');
     const { values, relate } = this.parseInput(ctx, e, body);
@@ -288,6 +304,11 @@ export class Operations {
       if (a.owningbusinessunit) values.owningbusinessunit = ctx.caller.businessUnitId;
     }
     for (const col of ['createdon', 'modifiedon']) if (a[col]) values[col] = now;
+    if (e.isActivity && a.activitytypecode) values.activitytypecode = e.logicalName;
+    if (a.organizationid && isLookup(a.organizationid) && values.organizationid == null) {
+      values.organizationid = ORGANIZATION_ID;
+      values.organizationid__type = 'organization';
+    }
     for (const col of ['createdby', 'modifiedby']) {
       if (a[col]) {
         values[col] = ctx.caller.userId;
@@ -296,6 +317,7 @@ export class Operations {
     }
     await this.runPre(ctx, 'Create', e, id, values);
     values[pk] = id;
+    this.derive(e, values);
     if (a.versionnumber) values.versionnumber = this.store.nextVersion();
     this.checkAlternateKeys(e, values, id);
     this.guardUnique(e, () => this.store.insert(e, values));
@@ -321,6 +343,7 @@ export class Operations {
     await this.runPre(ctx, 'Update', e, id, values, row);
     delete values[e.primaryIdAttribute];
     const target = { ...values };
+    this.derive(e, values, row);
     const a = e.attributes;
     if (a.modifiedon) values.modifiedon = this.nowIso();
     if (a.modifiedby) {
