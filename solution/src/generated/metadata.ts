@@ -4255,40 +4255,52 @@ export const metadata: Metadata = {
       "name": "Switchboard Agent",
       "privileges": {
         "swb_workstream": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_routingrule": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_capacityprofile": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_agentskill": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_channel": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_smsnumber": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_chatwidget": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_contextvariable": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_messagetemplate": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_automatedmessage": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_operatinghours": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_optout": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_conversation": {
           "create": "basic",
@@ -4318,7 +4330,8 @@ export const metadata: Metadata = {
         "swb_agentstatus": {
           "create": "basic",
           "read": "global",
-          "write": "basic"
+          "write": "basic",
+          "append": "basic"
         },
         "contact": {
           "create": "basic",
@@ -4356,13 +4369,16 @@ export const metadata: Metadata = {
       "name": "Switchboard Supervisor",
       "privileges": {
         "swb_workstream": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_routingrule": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_capacityprofile": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_agentskill": {
           "create": "global",
@@ -4371,28 +4387,36 @@ export const metadata: Metadata = {
           "delete": "global"
         },
         "swb_channel": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_smsnumber": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_chatwidget": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_contextvariable": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_messagetemplate": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_automatedmessage": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_operatinghours": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_optout": {
-          "read": "global"
+          "read": "global",
+          "appendTo": "global"
         },
         "swb_conversation": {
           "create": "basic",

@@ -33,7 +33,8 @@ export const agentRole: RoleDef = {
   name: label(['Switchboard Agent', 'Agent Switchboard']),
   description: label(['Works conversations: reads configuration, writes messages, own sessions and own presence.', 'Traite les conversations : lit la configuration, écrit les messages, ses sessions et sa présence.']),
   privileges: {
-    ...each(configTables, { read: 'global' }),
+    // appendTo: an agent's message may point at its channel or template.
+    ...each(configTables, { read: 'global', appendTo: 'global' }),
     // Agents see the conversations of their business unit: consult and transfer need
     // conversations they do not own yet.
     swb_conversation: { create: 'basic', read: 'local', write: 'basic', append: 'local', appendTo: 'local' },
@@ -41,7 +42,7 @@ export const agentRole: RoleDef = {
     swb_session: { create: 'basic', read: 'local', write: 'basic', append: 'local', appendTo: 'local' },
     swb_offer: { read: 'basic', write: 'basic' },
     // Presence of others is readable so consult can list available agents.
-    swb_agentstatus: { create: 'basic', read: 'global', write: 'basic' },
+    swb_agentstatus: { create: 'basic', read: 'global', write: 'basic', append: 'basic' },
     contact: { create: 'basic', read: 'global', write: 'local', append: 'global', appendTo: 'global' },
     account: { create: 'basic', read: 'global', write: 'local', append: 'global', appendTo: 'global' },
     incident: { create: 'basic', read: 'local', write: 'local', append: 'local', appendTo: 'local' },
@@ -55,7 +56,7 @@ export const supervisorRole: RoleDef = {
   name: label(['Switchboard Supervisor', 'Superviseur Switchboard']),
   description: label(['Monitors every conversation and agent; may reassign conversations and change presence.', 'Surveille toutes les conversations et tous les agents ; peut réattribuer et changer la présence.']),
   privileges: {
-    ...each(configTables, { read: 'global' }),
+    ...each(configTables, { read: 'global', appendTo: 'global' }),
     ...each(routingState, { create: 'basic', read: 'global', write: 'global', append: 'global', appendTo: 'global' }),
     swb_conversation: { create: 'basic', read: 'global', write: 'global', append: 'global', appendTo: 'global', assign: 'global' },
     swb_agentskill: { create: 'global', read: 'global', write: 'global', delete: 'global' },
