@@ -49,7 +49,8 @@ const crmType: Record<ColumnDef['type'], string> = {
 };
 
 function stringFormat(c: ColumnDef): string {
-  if (c.type === 'memo') return c.format === 'json' ? 'json' : c.format === 'text' ? 'text' : 'textarea';
+  // JSON is our convention for the content, not a Dataverse format: it is a plain text area there.
+  if (c.type === 'memo') return c.format === 'text' ? 'text' : 'textarea';
   return c.format === 'email' || c.format === 'phone' || c.format === 'url' ? c.format : 'text';
 }
 
