@@ -99,6 +99,31 @@ describe('widget boot', () => {
     expect(api.handoffUrl('https://partner.test/x')).toBe(`https://partner.test/x#swb=${ticket}`);
   });
 
+  it('calls queued before the async script arrived are replayed and window.Switchboard is replaced by the API', async () => {
+    const backend = new FakeChatBackend();
+    const net = fakeFetch(backend, base);
+    (window as unknown as { fetch: unknown }).fetch = net.fetch;
+    scriptTag({ 'data-widget-id': 'demo-shop', 'data-context': '{"orderId":"7"}' });
+    const w = window as unknown as { Switchboard: { q?: unknown[][] } & Partial<SwitchboardApi> };
+    w.Switchboard = { q: [['setContext', { campaign: 'early' }], ['open']] };
+    let ready = false;
+    window.addEventListener('switchboard:ready', () => (ready = true), { once: true });
+    await jest.isolateModulesAsync(async () => {
+      await import('./browser-entry');
+    });
+    expect(ready).toBe(true);
+    expect(w.Switchboard.widgetId).toBe('demo-shop');
+    expect((shadow().querySelector('[role=dialog]') as HTMLElement).hidden).toBe(false);
+    await waitFor(() => Boolean(shadow().querySelector('form.pre input[name=name]')), 'the survey');
+    const field = (name: string) => shadow().querySelector(`[name=${name}]`) as HTMLInputElement;
+    field('name').value = 'Ada';
+    field('email').value = 'ada@example.com';
+    field('topic').value = 'other';
+    (shadow().querySelector('form.pre button[type=submit]') as HTMLButtonElement).click();
+    await waitFor(() => backend.conversations.size === 1, 'the start');
+    expect(backend.only().request.context).toEqual({ orderId: '7', campaign: 'early' });
+  });
+
   it('a script tag without data-widget-id mounts nothing', () => {
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(boot(window, scriptTag({}))).toBeUndefined();
