@@ -14,7 +14,8 @@ const pascal = (words: string) =>
   words
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    // Acronyms read as words (SMS number → SmsNumber), like ChannelType.Sms.
+    .map((w) => w[0]!.toUpperCase() + (w === w.toUpperCase() ? w.slice(1).toLowerCase() : w.slice(1)))
     .join('');
 
 const standardTypeNames: Record<string, string> = {

@@ -197,7 +197,7 @@ export const TableNames = {
   AgentStatus: 'swb_agentstatus',
   AgentSkill: 'swb_agentskill',
   Channel: 'swb_channel',
-  SMSNumber: 'swb_smsnumber',
+  SmsNumber: 'swb_smsnumber',
   ChatWidget: 'swb_chatwidget',
   ContextVariable: 'swb_contextvariable',
   MessageTemplate: 'swb_messagetemplate',
@@ -223,7 +223,7 @@ export const EntitySetNames = {
   AgentStatus: 'swb_agentstatuses',
   AgentSkill: 'swb_agentskills',
   Channel: 'swb_channels',
-  SMSNumber: 'swb_smsnumbers',
+  SmsNumber: 'swb_smsnumbers',
   ChatWidget: 'swb_chatwidgets',
   ContextVariable: 'swb_contextvariables',
   MessageTemplate: 'swb_messagetemplates',
@@ -625,7 +625,7 @@ export interface ChannelRow {
 }
 
 /** SMS number (`swb_smsnumber`, entity set `swb_smsnumbers`) */
-export interface SMSNumberRow {
+export interface SmsNumberRow {
   swb_smsnumberid: string;
   createdon?: string | null;
   modifiedon?: string | null;
