@@ -108,8 +108,10 @@ describe('widget boot', () => {
     w.Switchboard = { q: [['setContext', { campaign: 'early' }], ['open']] };
     let ready = false;
     window.addEventListener('switchboard:ready', () => (ready = true), { once: true });
-    await jest.isolateModulesAsync(async () => {
-      await import('./browser-entry');
+    jest.isolateModules(() => {
+      // The entry runs on evaluation, as the script does in a page; a fresh module each time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('./browser-entry');
     });
     expect(ready).toBe(true);
     expect(w.Switchboard.widgetId).toBe('demo-shop');
