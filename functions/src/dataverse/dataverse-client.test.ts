@@ -17,6 +17,7 @@ interface Row {
 }
 
 interface Scripted {
+  // 0 = drop the connection without answering.
   status: number;
   headers?: Record<string, string>;
 }
@@ -39,6 +40,10 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', ifMatch: req.headers['if-match'] as string | undefined, auth: req.headers.authorization });
       const next = script.shift();
+      if (next && next.status === 0) {
+        req.socket.destroy();
+        return;
+      }
       if (next) {
         res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
         res.end(JSON.stringify({ error: { code: '0x80072321', message: `scripted ${next.status}` } }));
@@ -242,4 +247,19 @@ test('a cached token is reused until it is near expiry, and cold concurrent call
   now += 6 * 60_000; // inside the five-minute refresh margin
   expect(await source.getToken()).toBe('t2');
   expect(calls).toBe(2);
+});
+
+test('a dropped connection is retried for a read but not replayed for a create', async () => {
+  script = [{ status: 0 }];
+  const deps = recordingDeps();
+  const found = await client(deps).retrieveWithETag('swb_conversations', C1);
+  expect(found?.etag).toBe('W/"1"');
+  expect(deps.delays).toEqual([100]);
+
+  script = [{ status: 0 }];
+  seen = [];
+  await expect(client(recordingDeps()).execute((api) => api.create({ collection: 'swb_conversations', data: {} }), { idempotent: false })).rejects.toMatchObject({
+    code: 'ECONNRESET',
+  });
+  expect(seen).toHaveLength(1);
 });

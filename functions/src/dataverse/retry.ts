@@ -45,11 +45,20 @@ export async function withRetry<T>(
     try {
       return await op();
     } catch (err) {
-      if (!isDataverseError(err)) throw err;
+      if (!isDataverseError(err)) {
+        // After a dropped connection the request may or may not have been processed, so only
+        // idempotent calls are replayed, with the same backoff as a 503.
+        if (!options.idempotent || !isTransientNetworkError(err)) throw err;
+        const delay = backoffMs(policy, attempt, deps);
+        if (attempt >= policy.maxAttempts || waited + delay > policy.maxTotalDelayMs) throw err;
+        waited += delay;
+        await deps.sleep(delay);
+        continue;
+      }
       const retryable = err.status === 429 || (err.status === 503 && options.idempotent);
       if (!retryable) throw err;
       const retryAfter = parseRetryAfter(headerValue(err, 'retry-after'), deps.now());
-      const backoff = Math.round(policy.baseBackoffMs * 2 ** (attempt - 1) * (0.5 + deps.random() / 2));
+      const backoff = backoffMs(policy, attempt, deps);
       const delay = retryAfter ?? backoff;
       const retryAfterSeconds = retryAfter !== undefined ? Math.ceil(retryAfter / 1000) : undefined;
       if (attempt >= policy.maxAttempts || delay > policy.maxDelayMs || waited + delay > policy.maxTotalDelayMs) {
@@ -59,4 +68,15 @@ export async function withRetry<T>(
       await deps.sleep(delay);
     }
   }
+}
+
+function backoffMs(policy: RetryPolicy, attempt: number, deps: RetryDeps): number {
+  return Math.round(policy.baseBackoffMs * 2 ** (attempt - 1) * (0.5 + deps.random() / 2));
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+export function isTransientNetworkError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
