@@ -99,4 +99,11 @@ describe('model validation', () => {
       "role 'Switchboard Agent' grants read at depth 'basic' on organization-owned table 'swb_workstream'; only 'global' exists there",
     ]));
   });
+
+  it('an environment variable default that does not fit its type is refused', () => {
+    const m = clone();
+    const grace = m.environmentVariables.find((v) => v.schemaName === 'swb_DisconnectGraceSeconds')!;
+    grace.defaultValue = 'two minutes';
+    expect(validateModel(m, config).map((p) => p.message)).toContain("default value 'two minutes' of environment variable 'swb_DisconnectGraceSeconds' is not a valid number");
+  });
 });

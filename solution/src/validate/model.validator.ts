@@ -210,6 +210,15 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
     const at = `environment variable ${v.schemaName}`;
     checkName(v.schemaName, at, 'environment variable', limits.environmentVariableName, true, /^[A-Za-z][A-Za-z0-9_]*$/);
     checkLabel(v.displayName, at, 'environment variable display name');
+    if (v.defaultValue !== undefined) {
+      const d = v.defaultValue;
+      const ok =
+        v.type === 'number' ? d.trim() !== '' && Number.isFinite(Number(d)) :
+        v.type === 'boolean' ? d === 'yes' || d === 'no' :
+        v.type === 'json' ? (() => { try { JSON.parse(d); return true; } catch { return false; } })() :
+        v.type !== 'secret';
+      if (!ok) add('type', at, `default value '${d}' of environment variable '${v.schemaName}' is not a valid ${v.type}${v.type === 'boolean' ? " ('yes' or 'no')" : ''}${v.type === 'secret' ? ' (secrets have no default)' : ''}`);
+    }
     checkLabel(v.description, at, 'environment variable description');
   }
   return problems;
