@@ -7,14 +7,19 @@
 // over one column would lose the rest of the admin's work. Such a number simply never matches
 // an SMS sender, which is the same outcome as today.
 import { normalizePhoneNumber } from '@switchboard/core';
+import { model } from '@switchboard/solution';
 import { textValue } from '../context/execution-context';
 import type { StepDefinition } from '../step';
 import { ok } from '../step';
 
-export const PHONE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  contact: ['mobilephone', 'telephone1', 'telephone2', 'telephone3', 'homephone2', 'business2', 'assistantphone', 'managerphone', 'pager', 'callback', 'company'],
-  account: ['telephone1', 'telephone2', 'telephone3'],
-};
+// The phone-format columns the data model declares: a phone column added to the model is
+// normalised (and its step filter updated) without touching this file.
+export const PHONE_COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  ['contact', 'account'].map((table) => [
+    table,
+    (model.tables.find((t) => t.logicalName === table)?.columns ?? []).filter((c) => c.format === 'phone').map((c) => c.logicalName),
+  ]),
+);
 
 export const phoneNormaliseStep: StepDefinition = {
   name: 'phone-normalise',

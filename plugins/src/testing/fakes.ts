@@ -91,11 +91,14 @@ export class FakeDataverse implements DataversePort {
 }
 
 export class RecordingDelivery implements DeliveryPort {
+  /** What the provider accepted; `attempts` counts every call. */
   sent: { channelId: string; to: string; body: string; clientReference?: string }[] = [];
+  attempts = 0;
   next: SendResult | Error = { ok: true, providerMessageId: 'SM0001', status: 'sent' };
   async deliver(channelId: string, to: string, body: string, options: { clientReference?: string } = {}): Promise<SendResult> {
+    this.attempts++;
     if (this.next instanceof Error) throw this.next;
-    this.sent.push({ channelId, to, body, ...(options.clientReference ? { clientReference: options.clientReference } : {}) });
+    if (this.next.ok) this.sent.push({ channelId, to, body, ...(options.clientReference ? { clientReference: options.clientReference } : {}) });
     return this.next;
   }
 }

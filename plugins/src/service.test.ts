@@ -1,0 +1,51 @@
+import { handleStepWebhook } from './service';
+import type { StepDefinition } from './step';
+import { executionContext } from './testing/contexts';
+import { fakeDeps } from './testing/fakes';
+
+const ID = '5a1b2c3d-0000-4000-8000-00000000c001';
+const contactCreate = () => executionContext({ message: 'Create', table: 'contact', id: ID, stage: 20, mode: 'sync', target: { mobilephone: '06 12 34 56 78' } });
+
+describe('step webhook service', () => {
+  it('an unknown step name is a 404 in the JSON error contract', async () => {
+    const res = await handleStepWebhook('no-such-step', contactCreate(), fakeDeps().deps);
+    expect(res).toEqual({ status: 404, body: { error: { code: 'UnknownStep', message: "No plugin step is named 'no-such-step'." } } });
+  });
+
+  it('a malformed context is a 400 that says what is wrong', async () => {
+    const res = await handleStepWebhook('phone-normalise', { MessageName: 'Create' }, fakeDeps().deps);
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { code: string; message: string } }).error).toMatchObject({ code: 'MalformedExecutionContext', message: expect.stringMatching(/\$\.Stage/) });
+  });
+
+  it('an event the step is not registered for is refused instead of acted on', async () => {
+    const body = executionContext({ message: 'Create', table: 'contact', id: ID, stage: 40, mode: 'async', target: { mobilephone: '0612345678' } });
+    const res = await handleStepWebhook('phone-normalise', body, fakeDeps().deps);
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { code: string } }).error.code).toBe('StepNotRegisteredForEvent');
+  });
+
+  it('a handler that throws is a 500 naming the correlation id, and the detail goes to the log only', async () => {
+    const lines: string[] = [];
+    const broken: StepDefinition = {
+      name: 'broken', description: 'x',
+      triggers: [{ message: 'Create', table: 'contact', stage: 20, mode: 'sync', description: 'x' }],
+      handler: async () => { throw new Error('secret detail'); },
+    };
+    const res = await handleStepWebhook('broken', contactCreate(), { ...fakeDeps().deps, log: (l) => lines.push(l) }, [broken]);
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toMatch(/secret detail/);
+    expect(JSON.stringify(res.body)).toMatch(/9c8e7f6a-1b2c-4d3e-8f90-a1b2c3d4e5f6/);
+    expect(lines.join('\n')).toMatch(/secret detail/);
+  });
+
+  it('a post-operation step cannot smuggle a Target change', async () => {
+    const sneaky: StepDefinition = {
+      name: 'sneaky', description: 'x',
+      triggers: [{ message: 'Create', table: 'contact', stage: 40, mode: 'async', description: 'x' }],
+      handler: async () => ({ kind: 'target', attributes: { firstname: 'x' }, note: 'x' }),
+    };
+    const body = executionContext({ message: 'Create', table: 'contact', id: ID, stage: 40, mode: 'async', target: {} });
+    expect((await handleStepWebhook('sneaky', body, fakeDeps().deps, [sneaky])).status).toBe(500);
+  });
+});
