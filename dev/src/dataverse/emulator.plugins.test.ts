@@ -15,7 +15,7 @@ interface Hit {
   path: string;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: Record<string, any>;
 }
 
 let hooks: http.Server;
@@ -80,6 +80,15 @@ it('a pre-operation step receives the execution context and may rewrite the Targ
   expect(target.LogicalName).toBe('contact');
   expect(target.Attributes).toEqual(expect.arrayContaining([{ key: 'mobilephone', value: '06 12 34 56 78' }, { key: 'firstname', value: 'Zoe' }]));
   expect(target.Attributes).toEqual(expect.arrayContaining([{ key: 'statecode', value: { __type: 'OptionSetValue:http://schemas.microsoft.com/xrm/2011/Contracts', Value: 0 } }]));
+});
+
+it('MSCRM.BypassCustomPluginExecution skips the steps for the application user only', async () => {
+  const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Raw', mobilephone: '06 00 00 00 00' }, bypassCustomPluginExecution: true });
+  expect((await api.retrieve({ collection: 'contacts', key: id, select: ['mobilephone'] })).mobilephone).toBe('06 00 00 00 00');
+  expect(hits).toHaveLength(0);
+  emu.seedUser({ fullname: 'Plain Agent', domainname: 'plain@switchboard.dev' });
+  const err = await client('dev:plain@switchboard.dev').create({ collection: 'contacts', data: { firstname: 'x' }, bypassCustomPluginExecution: true }).catch((e) => e);
+  expect([err.status, err.code]).toEqual([403, '0x80040220']);
 });
 
 it('a sync post-operation step that answers non-2xx vetoes the write and the caller sees its message', async () => {

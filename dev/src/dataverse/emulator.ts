@@ -203,7 +203,12 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     const base = `http://${host}${API_PREFIX}`;
     let ctx: Ctx;
     try {
-      ctx = { caller: security.authenticate(req.headers.authorization), correlationId: newCorrelationId(), base };
+      const caller = security.authenticate(req.headers.authorization);
+      const bypass = String(req.headers['mscrm.bypasscustompluginexecution'] ?? '').toLowerCase() === 'true';
+      if (bypass && !caller.isApp) {
+        throw new DataverseError(403, ErrorCodes.privilegeDenied, `Principal user (Id=${caller.userId}) is missing prvBypassCustomPlugins privilege.`);
+      }
+      ctx = { caller, correlationId: newCorrelationId(), base, bypassPlugins: bypass };
     } catch (err) {
       return errorResponse(err);
     }

@@ -26,6 +26,8 @@ export interface Ctx {
   contentIds?: Map<string, string>;
   /** Set when a committed write queued async plugin jobs. */
   queuedAsync?: boolean;
+  /** MSCRM.BypassCustomPluginExecution: true, honoured for the application user only (it holds prvBypassCustomPlugins). */
+  bypassPlugins?: boolean;
 }
 
 export type Annotations = (name: string) => boolean;
@@ -212,6 +214,7 @@ export class Operations {
   }
 
   private async runPre(ctx: Ctx, message: ExecutionInput['message'], e: EntityMetadata, id: string, target: Row | undefined, preImage?: Row): Promise<void> {
+    if (ctx.bypassPlugins) return;
     for (const stage of [10, 20]) {
       for (const step of this.plugins.steps(message, e.logicalName, stage, STEP_MODE.sync)) {
         const input = this.execInput(ctx, message, e, id, stage, STEP_MODE.sync, { target, preImage });
@@ -226,6 +229,7 @@ export class Operations {
   }
 
   private async runPost(ctx: Ctx, message: ExecutionInput['message'], e: EntityMetadata, id: string, target: Row | undefined, preImage?: Row, postImage?: Row): Promise<void> {
+    if (ctx.bypassPlugins) return;
     for (const mode of [STEP_MODE.sync, STEP_MODE.async]) {
       for (const step of this.plugins.steps(message, e.logicalName, 40, mode)) {
         const input = this.execInput(ctx, message, e, id, 40, mode, { target, preImage, postImage });
