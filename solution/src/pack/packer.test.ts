@@ -64,6 +64,12 @@ describe('the packer', () => {
     for (const entry of Object.keys(managed).filter((e) => e !== 'solution.xml')) expect(Buffer.from(managed[entry]!).equals(Buffer.from(unmanaged[entry]!))).toBe(true);
   });
 
+  it('puts customizations.xml first and [Content_Types].xml last, as Dataverse exports do', () => {
+    const names = Object.keys(unzip(result.managedZip));
+    expect(names.slice(0, 2)).toEqual(['customizations.xml', 'solution.xml']);
+    expect(names[names.length - 1]).toBe('[Content_Types].xml');
+  });
+
   it('the package holds the solution files, environment variables and the built control under Controls/<namespace>.<name>/', () => {
     expect(Object.keys(unzip(result.managedZip)).sort()).toEqual([
       'Controls/Switchboard.Gauge/ControlManifest.xml',

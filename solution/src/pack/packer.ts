@@ -125,14 +125,17 @@ export function pack(options: PackOptions): PackResult {
   step('writing the zips');
   const outDir = options.outDir ?? join(repoRoot, 'solution', 'bin');
   mkdirSync(outDir, { recursive: true });
-  const entries = ['[Content_Types].xml', 'solution.xml', ...Object.keys(shared)];
+  const entries = ['solution.xml', ...Object.keys(shared), '[Content_Types].xml'];
   const contentTypes = strToU8(serialize(contentTypesTree(entries)));
   const write = (managed: boolean) => {
     const file = join(outDir, `${config.solution.uniqueName}_${version.replace(/\./g, '_')}_${managed ? 'managed' : 'unmanaged'}.zip`);
+    // Entry order as in Dataverse's own exports (System.IO.Packaging): customizations.xml
+    // first, [Content_Types].xml last, which is written when the package closes.
     const files: Record<string, Uint8Array> = {
-      '[Content_Types].xml': contentTypes,
+      'customizations.xml': shared['customizations.xml']!,
       'solution.xml': strToU8(managed ? solutionXml.managed : solutionXml.unmanaged),
       ...shared,
+      '[Content_Types].xml': contentTypes,
     };
     writeFileSync(file, zipSync(files, { level: 9, mtime: ZIP_MTIME }));
     log(`      ${file}`);
