@@ -37,7 +37,8 @@ export class Security {
     let userId: string | undefined;
     if (token === this.appToken) userId = APP_USER_ID;
     else userId = this.store.tokenUser(token);
-    const db = this.store.writer;
+    // committed state only: a user created by a write still in flight cannot sign in yet
+    const db = this.store.reader;
     const users = this.model.entity('systemuser');
     let user: Row | undefined = userId ? this.store.get(db, users, userId) : undefined;
     if (!user && token.startsWith('dev:')) {

@@ -187,7 +187,7 @@ export class Store {
   }
 
   tokenUser(token: string): string | undefined {
-    return (this.prepare(this.writer, `SELECT systemuserid FROM _emu_tokens WHERE token = ?`).get(token) as { systemuserid: string } | undefined)?.systemuserid;
+    return (this.prepare(this.reader, `SELECT systemuserid FROM _emu_tokens WHERE token = ?`).get(token) as { systemuserid: string } | undefined)?.systemuserid;
   }
 
   /** Bulk load for benchmarks and seeding: one transaction, one prepared statement, no plugins. */
