@@ -166,6 +166,39 @@ describe('with Azurite', () => {
     expect((await service.getQueueClient('work-ok').getProperties()).approximateMessagesCount).toBe(0);
     expect(lines.some((l) => l.includes('poisoned to work-fail-poison'))).toBe(true);
   }, 30_000);
+
+  test('a slow invocation does not hold back the next message (new batch fetched at the threshold)', async () => {
+    const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    const q = service.getQueueClient('work-slow');
+    await q.createIfNotExists();
+    let releaseFirst: () => void = () => undefined;
+    const firstBlocked = new Promise<void>((r) => (releaseFirst = r));
+    const order: string[] = [];
+    await q.sendMessage(encodeWorkItem({ n: 1 }));
+    await serve(
+      [
+        {
+          kind: 'queue',
+          name: 'slow',
+          queueName: 'work-slow',
+          connection: 'AzureWebJobsStorage',
+          handler: async (item) => {
+            const n = (item as { n: number }).n;
+            order.push(`start ${n}`);
+            if (n === 1) {
+              await q.sendMessage(encodeWorkItem({ n: 2 }));
+              await firstBlocked; // only the second message can release it
+            } else releaseFirst();
+            order.push(`end ${n}`);
+          },
+        },
+      ],
+      { settings: { AzureWebJobsStorage: azurite.connectionString }, queue: { batchSize: 1, newBatchThreshold: 1, maxPollingIntervalMs: 100 }, minPollIntervalMs: 20 },
+    );
+    const deadline = Date.now() + 10_000;
+    while (order.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual(['start 1', 'start 2', 'end 2', 'end 1']);
+  }, 20_000);
 });
 
 test('a timer function fires on its NCRONTAB schedule with a Timer input', async () => {

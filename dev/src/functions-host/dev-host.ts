@@ -194,35 +194,54 @@ export class FunctionsDevHost {
     let timer: NodeJS.Timeout | undefined;
     let wake: (() => void) | undefined;
     let lastError = '';
+    // Like the host: a batch runs in parallel and the next batch is fetched as soon as the
+    // number of running invocations drops to newBatchThreshold, so a slow message never
+    // stalls the queue and Azurite round trips overlap with handler work.
+    const inflight = new Set<Promise<void>>();
+    const pause = (ms: number, alsoWakeOn: Promise<void>[] = []): Promise<void> =>
+      new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, ms);
+        for (const p of alsoWakeOn) void p.then(resolve, resolve);
+      }).finally(() => clearTimeout(timer));
     const loop = async (): Promise<void> => {
       let delay = minPoll;
       let ensured = false;
       while (!this.stopping) {
         let received = 0;
-        try {
-          if (!ensured) {
-            await queue.ensure();
-            ensured = true;
+        if (inflight.size <= settings.newBatchThreshold) {
+          try {
+            if (!ensured) {
+              await queue.ensure();
+              ensured = true;
+            }
+            // Lease long enough for a slow invocation; failures set their own retry delay.
+            const items = await queue.receive({ maxMessages: settings.batchSize, visibilityTimeoutSeconds: 600 });
+            received = items.length;
+            for (const item of items) {
+              const run: Promise<void> = this.invokeQueue(name, options, queue, item)
+                .catch((err: unknown) => this.log(`[${name}] could not settle message ${item.id}: ${err instanceof Error ? err.message : String(err)}`))
+                .finally(() => inflight.delete(run));
+              inflight.add(run);
+            }
+            lastError = '';
+          } catch (err) {
+            const text = err instanceof Error ? err.message : String(err);
+            if (text !== lastError) this.log(`[${name}] queue poll failed (will keep retrying): ${text}`);
+            lastError = text;
           }
-          // Lease long enough for a slow invocation; failures set their own retry delay.
-          const items = await queue.receive({ maxMessages: settings.batchSize, visibilityTimeoutSeconds: 600 });
-          received = items.length;
-          await Promise.all(items.map((item) => this.invokeQueue(name, options, queue, item)));
-          lastError = '';
-        } catch (err) {
-          const text = err instanceof Error ? err.message : String(err);
-          if (text !== lastError) this.log(`[${name}] queue poll failed (will keep retrying): ${text}`);
-          lastError = text;
         }
         if (this.stopping) break;
-        delay = received > 0 ? 0 : Math.min(Math.max(delay * 2, minPoll), settings.maxPollingIntervalMs);
-        if (delay > 0) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            timer = setTimeout(resolve, delay);
-          });
+        if (received > 0) {
+          delay = minPoll;
+          if (inflight.size <= settings.newBatchThreshold) continue;
+          await pause(settings.maxPollingIntervalMs, [...inflight]);
+          continue;
         }
+        await pause(delay, [...inflight]);
+        delay = Math.min(delay * 2, settings.maxPollingIntervalMs);
       }
+      await Promise.all(inflight);
     };
     const running = loop();
     this.stops.push(async () => {

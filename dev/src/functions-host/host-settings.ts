@@ -5,6 +5,7 @@ export interface QueueHostSettings {
   maxDequeueCount: number;
   visibilityTimeoutMs: number;
   batchSize: number;
+  newBatchThreshold: number;
   maxPollingIntervalMs: number;
 }
 
@@ -12,6 +13,7 @@ export const DEFAULT_QUEUE_SETTINGS: QueueHostSettings = {
   maxDequeueCount: 5,
   visibilityTimeoutMs: 0,
   batchSize: 16,
+  newBatchThreshold: 8,
   maxPollingIntervalMs: 60_000,
 };
 
@@ -30,6 +32,11 @@ export function readQueueSettings(hostJsonPath: string): QueueHostSettings {
     maxDequeueCount: typeof q['maxDequeueCount'] === 'number' ? q['maxDequeueCount'] : DEFAULT_QUEUE_SETTINGS.maxDequeueCount,
     visibilityTimeoutMs: timeSpanMs(q['visibilityTimeout']) ?? DEFAULT_QUEUE_SETTINGS.visibilityTimeoutMs,
     batchSize: typeof q['batchSize'] === 'number' ? q['batchSize'] : DEFAULT_QUEUE_SETTINGS.batchSize,
+    // The host's default is half the batch size.
+    newBatchThreshold:
+      typeof q['newBatchThreshold'] === 'number'
+        ? q['newBatchThreshold']
+        : Math.floor((typeof q['batchSize'] === 'number' ? q['batchSize'] : DEFAULT_QUEUE_SETTINGS.batchSize) / 2),
     maxPollingIntervalMs: timeSpanMs(q['maxPollingInterval']) ?? DEFAULT_QUEUE_SETTINGS.maxPollingIntervalMs,
   };
 }
