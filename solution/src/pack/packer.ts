@@ -8,9 +8,9 @@ import { model as defaultModel } from '../model/model';
 import type { DataModel } from '../model/types';
 import { assertValidModel } from '../validate/model.validator';
 import { validateRegistrations } from '../validate/registrations.validator';
-import { checkSetAside, isSetAside, setAsideRules } from '../validate/set-aside';
+import { checkSetAside, forMicrosoftSchema, setAsideRules } from '../validate/set-aside';
 import { dataverseSchemasDir, validateWithSchema } from '../validate/xmllint';
-import { serialize, without } from '../xml/xml';
+import { serialize } from '../xml/xml';
 import { contentTypesTree } from './content-types.emitter';
 import { collectControls, type ControlPackage } from './controls.collector';
 import { customizationsTree } from './customizations.emitter';
@@ -104,7 +104,7 @@ export function pack(options: PackOptions): PackResult {
   const controlEntries = controls.map((c) => ({ name: c.name }));
   const customizations = customizationsTree({ model, controls: controlEntries, ...(registrations ? { registrations } : {}) });
   const customizationsXml = serialize(customizations);
-  const manifest = (managed: boolean) => serialize(solutionManifestTree({ config, model, managed, controls: controlEntries, ...(registrations ? { registrations } : {}) }));
+  const manifestTree = (managed: boolean) => (solutionManifestTree({ config, model, managed, controls: controlEntries, ...(registrations ? { registrations } : {}) }));
   const shared: Record<string, Uint8Array> = { 'customizations.xml': strToU8(customizationsXml) };
   for (const v of model.environmentVariables) shared[environmentVariablePath(v)] = strToU8(serialize(environmentVariableTree(v)));
   for (const c of controls) Object.assign(shared, c.files);
@@ -114,13 +114,18 @@ export function pack(options: PackOptions): PackResult {
   const paths = new Set(Object.keys(shared));
   const setAsideProblems = checkSetAside(customizations, paths);
   if (setAsideProblems.length) throw new Error(`customizations.xml: ${setAsideProblems.join('; ')}`);
-  validateWithSchema(serialize(without(customizations, isSetAside)), join(schemas, 'CustomizationsSolution.xsd'), 'customizations.xml');
-  log(`      customizations.xml valid against CustomizationsSolution.xsd (set aside and checked by our rules: ${setAsideRules.map((r) => r.path.split('/').slice(1).join('/')).join(', ')})`);
+  const microsoftXsd = join(schemas, 'CustomizationsSolution.xsd');
+  validateWithSchema(serialize(forMicrosoftSchema(customizations)), microsoftXsd, 'customizations.xml');
+  log(`      customizations.xml valid against CustomizationsSolution.xsd`);
   const manifestXsd = join(__dirname, '..', '..', 'schemas', 'solution-manifest.xsd');
-  const solutionXml = { managed: manifest(true), unmanaged: manifest(false) };
-  validateWithSchema(solutionXml.managed, manifestXsd, 'solution.xml (managed)');
-  validateWithSchema(solutionXml.unmanaged, manifestXsd, 'solution.xml (unmanaged)');
-  log('      solution.xml valid against solution/schemas/solution-manifest.xsd');
+  const manifestTrees = { managed: manifestTree(true), unmanaged: manifestTree(false) };
+  const solutionXml = { managed: serialize(manifestTrees.managed), unmanaged: serialize(manifestTrees.unmanaged) };
+  for (const kind of ['managed', 'unmanaged'] as const) {
+    validateWithSchema(serialize(forMicrosoftSchema(manifestTrees[kind])), microsoftXsd, `solution.xml (${kind})`);
+    validateWithSchema(solutionXml[kind], manifestXsd, `solution.xml (${kind})`);
+  }
+  log('      solution.xml valid against CustomizationsSolution.xsd and solution/schemas/solution-manifest.xsd');
+  log(`      set aside for Microsoft's schema, checked by our rules: ${setAsideRules.map((r) => r.path.replace(/^ImportExportXml\/?/, '')).join(', ')}`);
 
   step('writing the zips');
   const outDir = options.outDir ?? join(repoRoot, 'solution', 'bin');

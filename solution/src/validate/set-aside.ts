@@ -1,7 +1,8 @@
 // What schema validation sets aside, in one place. CustomizationsSolution.xsd predates
 // these components (see ../shared/schemas/dataverse/README.md), so they are removed from
-// a copy of customizations.xml before xmllint runs, and checked here by our own rules.
-import { select, textOf, type XmlElement } from '../xml/xml';
+// a copy of the file before xmllint runs, and checked by our own rules: checkSetAside
+// below, and for the solution manifest solution/schemas/solution-manifest.xsd.
+import { select, textOf, without, type XmlElement } from '../xml/xml';
 
 export interface SetAsideRule {
   path: string;
@@ -13,9 +14,21 @@ export const setAsideRules: SetAsideRule[] = [
   { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/Url', reason: 'webhook endpoints (2019) postdate the schema; checked: absolute https URL (http only for localhost)' },
   { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/AuthType', reason: 'webhook authentication postdates the schema; checked: 5 (WebhookKey), and no AuthValue is shipped' },
   { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/MessageFormat', reason: 'message format postdates the schema; checked: 2 (JSON)' },
+  { path: 'ImportExportXml/SolutionManifest', reason: "solution.xml's manifest is not declared by CustomizationsSolution.xsd; checked against solution/schemas/solution-manifest.xsd" },
+  { path: 'ImportExportXml@version', reason: 'root attribute Dataverse writes on solution.xml, not declared; checked by solution-manifest.xsd' },
+  { path: 'ImportExportXml@SolutionPackageVersion', reason: 'root attribute Dataverse writes on solution.xml, not declared; checked by solution-manifest.xsd' },
+  { path: 'ImportExportXml@languagecode', reason: 'root attribute Dataverse writes on solution.xml, not declared; checked by solution-manifest.xsd' },
+  { path: 'ImportExportXml@generatedBy', reason: 'root attribute Dataverse writes on solution.xml, not declared; checked by solution-manifest.xsd' },
 ];
 
 export const isSetAside = (path: string[]): boolean => setAsideRules.some((r) => r.path === path.join('/'));
+
+/** The copy of a file that goes to xmllint with Microsoft's schema: set-aside elements and root attributes removed. */
+export function forMicrosoftSchema(root: XmlElement): XmlElement {
+  const copy = without(root, isSetAside);
+  copy.attrs = copy.attrs.filter(([name]) => !setAsideRules.some((r) => r.path === `${root.name}@${name}`));
+  return copy;
+}
 
 /** Our own checks of everything set aside; returns problems as plain sentences. */
 export function checkSetAside(customizations: XmlElement, packagePaths: Set<string>): string[] {

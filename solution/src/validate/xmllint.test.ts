@@ -4,8 +4,8 @@ import { readPacConfig } from '../pack/pac-config';
 import { customizationsTree } from '../pack/customizations.emitter';
 import { solutionManifestTree } from '../pack/solution-manifest.emitter';
 import type { PluginRegistrations } from '../pack/plugin-steps';
-import { el, select, serialize, without } from '../xml/xml';
-import { checkSetAside, isSetAside } from './set-aside';
+import { el, select, serialize } from '../xml/xml';
+import { checkSetAside, forMicrosoftSchema } from './set-aside';
 import { dataverseSchemasDir, SchemaValidationError, validateWithSchema } from './xmllint';
 import registrationsFixture from '../pack/fixtures/steps.json';
 
@@ -24,12 +24,12 @@ describe('schema validation', () => {
     const tree = full();
     expect(select(tree, ['ImportExportXml', 'Entities', 'Entity']).length).toBeGreaterThan(15);
     expect(select(tree, ['ImportExportXml', 'SdkMessageProcessingSteps', 'SdkMessageProcessingStep'])).toHaveLength(3);
-    expect(() => validateWithSchema(serialize(without(tree, isSetAside)), xsd, 'customizations.xml')).not.toThrow();
+    expect(() => validateWithSchema(serialize(forMicrosoftSchema(tree)), xsd, 'customizations.xml')).not.toThrow();
   });
 
   it('what is set aside is only the undeclared components, and our own rules pass on them', () => {
     const tree = full();
-    const stripped = serialize(without(tree, isSetAside));
+    const stripped = serialize(forMicrosoftSchema(tree));
     expect(stripped).not.toContain('<CustomControls>');
     expect(stripped).not.toContain('<Url>');
     expect(stripped).toContain('<ServiceEndpoint ');
@@ -43,7 +43,7 @@ describe('schema validation', () => {
     attributes.children.push(el('Colour', null, 'blue'));
     let error: unknown;
     try {
-      validateWithSchema(serialize(without(tree, isSetAside)), xsd, 'customizations.xml');
+      validateWithSchema(serialize(forMicrosoftSchema(tree)), xsd, 'customizations.xml');
     } catch (e) {
       error = e;
     }
@@ -55,7 +55,7 @@ describe('schema validation', () => {
     const tree = full();
     const privilege = select(tree, ['ImportExportXml', 'Roles', 'Role', 'RolePrivileges', 'RolePrivilege'])[0]!;
     privilege.attrs = privilege.attrs.map(([k, v]) => [k, k === 'level' ? 'Everywhere' : v]);
-    expect(() => validateWithSchema(serialize(without(tree, isSetAside)), xsd, 'customizations.xml')).toThrow(/'Everywhere' is not an element of the set/);
+    expect(() => validateWithSchema(serialize(forMicrosoftSchema(tree)), xsd, 'customizations.xml')).toThrow(/'Everywhere' is not an element of the set/);
   });
 
   it('solution.xml is valid against the manifest schema, managed and unmanaged, and a wrong version format is refused', () => {
@@ -64,6 +64,15 @@ describe('schema validation', () => {
     }
     const bad = solutionManifestTree({ config: { ...config, solution: { ...config.solution, version: '1.0' } }, model, managed: true, controls: [] });
     expect(() => validateWithSchema(serialize(bad), manifestXsd, 'solution.xml')).toThrow(/solution\.xml:\d+: element Version: Schemas validity error/);
+  });
+
+  it('solution.xml passes Microsoft\'s schema once its manifest and root attributes are set aside, and only those', () => {
+    const tree = solutionManifestTree({ config, model, managed: true, controls: [], registrations });
+    const copy = forMicrosoftSchema(tree);
+    expect(copy.children).toEqual([]);
+    expect(copy.attrs.map(([k]) => k)).toEqual(['xmlns:xsi']);
+    expect(() => validateWithSchema(serialize(copy), xsd, 'solution.xml')).not.toThrow();
+    expect(() => validateWithSchema(serialize(tree), xsd, 'solution.xml')).toThrow(/not allowed|not expected/);
   });
 
   it('a missing schema folder is an error, never a silent pass', () => {
