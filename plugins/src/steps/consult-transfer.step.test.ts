@@ -43,7 +43,7 @@ describe('consult and transfer step', () => {
     const res = await handleStepWebhook('consult-transfer', transfer(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
-      error: { code: 'lifecycle.notPrimary', message: 'Only the primary agent of this conversation can transfer it. Ask Ana Agent or a supervisor.' },
+      error: { code: 'lifecycle.notPrimary', message: 'Only the primary agent of this conversation (Ana Agent) can transfer it.' },
     });
   });
 
@@ -52,7 +52,7 @@ describe('consult and transfer step', () => {
     data.languages.set(OTHER_AGENT, 1036);
     const res = await handleStepWebhook('consult-transfer', transfer(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', THIRD) }), deps);
     expect((res.body as { error: { message: string } }).error.message).toBe(
-      "Seul l'agent principal de cette conversation peut la transférer. Adressez-vous à Ana Agent ou à un superviseur.",
+      "Seul l'agent principal de cette conversation (Ana Agent) peut la transférer.",
     );
   });
 
