@@ -107,6 +107,25 @@ describe('rows', () => {
     expect([missing.status, missing.code]).toEqual([404, '0x80040217']);
   });
 
+  it('PATCH with return=representation answers 200 for an update and 201 for an upsert that created', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Gil' } });
+    const res = await fetch(`${emu.url}contacts(${id})?$select=firstname`, {
+      method: 'PATCH', body: JSON.stringify({ firstname: 'Gilles' }),
+      headers: { Authorization: `Bearer ${emu.appToken}`, 'Content-Type': 'application/json', Prefer: 'return=representation' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ firstname: 'Gilles', contactid: id });
+    const created = await api.upsert({ collection: 'contacts', key: 'a1b2c3d4-0000-4000-8000-0000000000ff', data: { firstname: 'New' }, returnRepresentation: true, select: ['firstname'] });
+    expect(created.firstname).toBe('New');
+  });
+
+  it('answers CORS preflights so the browser-hosted agent workspace can call it', async () => {
+    const res = await fetch(`${emu.url}contacts`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:7072', 'Access-Control-Request-Headers': 'authorization,prefer' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:7072');
+    expect(res.headers.get('access-control-allow-headers')).toBe('authorization,prefer');
+  });
+
   it('a stale If-Match is 412 for update and delete; the current etag succeeds', async () => {
     const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Ed' } });
     const { '@odata.etag': etag } = await api.retrieve({ collection: 'contacts', key: id, select: ['firstname'] });

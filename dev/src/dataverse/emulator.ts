@@ -177,15 +177,28 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void respond(req, Buffer.concat(chunks).toString('utf8')).then((r) => {
-        res.writeHead(r.status, r.headers);
+        res.writeHead(r.status, { ...r.headers, ...cors(req) });
         res.end(r.body);
       });
     });
   };
   server.on('request', listener);
 
+  // The agent workspace page calls the emulator from the browser on another port.
+  function cors(req: http.IncomingMessage): Record<string, string> {
+    return {
+      'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+      'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
+      'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type, Prefer, If-Match, If-None-Match, OData-Version, OData-MaxVersion, Accept',
+      'Access-Control-Expose-Headers': 'OData-EntityId, Location, ETag, Preference-Applied, Retry-After, OData-Version',
+      'Access-Control-Max-Age': '600',
+      Vary: 'Origin',
+    };
+  }
+
   async function respond(req: http.IncomingMessage, body: string): Promise<CoreResponse> {
     const url = req.url ?? '/';
+    if (req.method === 'OPTIONS') return { status: 204, headers: {}, body: '' };
     const at = url.indexOf(API_PREFIX);
     if (at !== 0) return errorResponse(new DataverseError(404, ErrorCodes.invalidArgument, `No Web API at '${url}'; use ${API_PREFIX}.`));
     let r = random();

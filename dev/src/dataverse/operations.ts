@@ -79,8 +79,10 @@ export class Operations {
       const a = e.attributes[lookup ? lookup[1] : name];
       if (!a) throw unknownProperty(name, e.logicalName);
       values[a.logicalName] = bindValue(a, lit, 'Equal');
+      const targets = isLookup(a) ? this.model.lookupTargets(a) : [];
+      if (targets.length === 1) values[`${a.logicalName}__type`] = targets[0];
     }
-    const cols = Object.keys(values).sort().join(',');
+    const cols = Object.keys(values).filter((c) => !c.endsWith('__type')).sort().join(',');
     if (cols === e.primaryIdAttribute) return values;
     if (!e.alternateKeys.some((k) => [...k.columns].sort().join(',') === cols)) {
       throw badRequest(`The key (${Object.keys(values).join(', ')}) is not a valid alternate key of entity '${e.logicalName}'.`, ErrorCodes.invalidArgument);
@@ -90,7 +92,10 @@ export class Operations {
 
   find(db: Db, e: EntityMetadata, key: ParsedKey): Row | undefined {
     const cols = this.keyColumns(e, key);
-    return 'id' in key ? this.store.get(db, e, key.id) : this.store.findBy(db, e, cols);
+    if ('id' in key) return this.store.get(db, e, key.id);
+    const where: Row = {};
+    for (const [c, v] of Object.entries(cols)) if (!c.endsWith('__type')) where[c] = v;
+    return this.store.findBy(db, e, where);
   }
 
   findOrThrow(db: Db, e: EntityMetadata, key: ParsedKey): Row {
