@@ -31,7 +31,8 @@ App settings come from the environment, then functions/local.settings.json, then
     enableQueues: !values['no-queues'],
     enableTimers: !values['no-timers'],
   });
-  console.log(`Functions dev host listening on ${host.url}\n`);
+  const key = values['function-key'] ?? process.env['SWB_FUNCTION_KEY'] ?? DEFAULT_FUNCTION_KEY;
+  console.log(`Functions dev host listening on ${host.url}  (function key for [function key] routes: ${key})\n`);
   for (const r of host.routes()) {
     console.log(`  ${r.name.padEnd(22)} ${r.methods.join(',').padEnd(16)} ${r.url}${r.authLevel === 'anonymous' ? '' : `  [${r.authLevel} key]`}`);
   }
