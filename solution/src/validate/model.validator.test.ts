@@ -106,4 +106,10 @@ describe('model validation', () => {
     grace.defaultValue = 'two minutes';
     expect(validateModel(m, config).map((p) => p.message)).toContain("default value 'two minutes' of environment variable 'swb_DisconnectGraceSeconds' is not a valid number");
   });
+
+  it('an alternate key wider than the 900-byte index limit is refused', () => {
+    const m = clone();
+    table(m, 'swb_message').columns.find((c) => c.logicalName === 'swb_providermessageid')!.maxLength = 500;
+    expect(validateModel(m, config).map((p) => p.message)).toContain("alternate key 'swb_message_provider' on table 'swb_message' is 1016 bytes wide; Dataverse allows 900");
+  });
 });

@@ -151,6 +151,14 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
       checkName(key.logicalName, kat, 'alternate key', limits.keyName, true);
       checkLabel(key.displayName, kat, 'alternate key display name');
       if (key.columns.length === 0) add('reference', kat, `alternate key '${key.logicalName}' has no columns`);
+      // SQL Server's index key limit, which Dataverse inherits: text counts two bytes a character.
+      const bytes = key.columns.reduce((sum, c) => {
+        const column = columns.get(c);
+        if (!column) return sum + (c === table.primaryName.logicalName ? table.primaryName.maxLength * 2 : 0);
+        return sum + (column.type === 'string' ? (column.maxLength ?? 100) * 2 : column.type === 'lookup' || column.type === 'uniqueidentifier' ? 16 : 8);
+      }, 0);
+      if (bytes > 900) add('length', kat, `alternate key '${key.logicalName}' on table '${at}' is ${bytes} bytes wide; Dataverse allows 900`);
+      if (key.columns.length > 16) add('length', kat, `alternate key '${key.logicalName}' on table '${at}' has ${key.columns.length} columns; Dataverse allows 16`);
       for (const c of key.columns) {
         const column = columns.get(c);
         if (!column && c !== table.primaryName.logicalName) add('reference', kat, `alternate key '${key.logicalName}' uses unknown column '${c}' of table '${at}'`);
