@@ -49,6 +49,8 @@ class QueueMembers {
   readonly members = new Map<string, AgentState>();
   readonly orderings = new Map<string, OrderingIndex>();
   nextOrder = 0;
+  /** Bumped whenever any member is placed or removed: lets the engine skip a queue nothing changed in. */
+  version = 0;
   /** Members currently routable (signed in, capacity left) and the presence they are indexed under. */
   readonly placed = new Map<string, PresenceBase>();
   readonly routable = new Map<PresenceBase, number>();
@@ -107,6 +109,7 @@ export class AgentPool {
 
   // Removal uses the presence recorded at placement: the agent's fields may already have changed.
   private unplace(agent: AgentState, q: QueueMembers): void {
+    q.version++;
     const p = q.placed.get(agent.id);
     if (p === undefined) return;
     for (const oi of q.orderings.values()) oi.byPresence.get(p)!.delete(agent.id);
@@ -115,6 +118,7 @@ export class AgentPool {
   }
 
   private place(agent: AgentState, queueId: string, q: QueueMembers): void {
+    q.version++;
     if (!this.isRoutable(agent)) return;
     for (const oi of q.orderings.values()) {
       oi.byPresence.get(agent.presenceBase)!.upsert(agent.id, oi.ordering.key(agent, queueId), agent);
@@ -125,9 +129,17 @@ export class AgentPool {
 
   /** Re-keys an agent after presence, capacity, release time or round-robin position changed. */
   refresh(agent: AgentState): void {
+    const routable = this.isRoutable(agent);
     for (const qid of agent.queueIds) {
       const q = this.queues.get(qid);
       if (!q) continue;
+      const was = q.placed.get(agent.id);
+      if (routable && was === agent.presenceBase) {
+        // Same presence bucket: re-key in place; orderings whose key did not change cost one comparison.
+        q.version++;
+        for (const oi of q.orderings.values()) oi.byPresence.get(was)!.upsert(agent.id, oi.ordering.key(agent, qid), agent);
+        continue;
+      }
       this.unplace(agent, q);
       this.place(agent, qid, q);
     }
@@ -142,6 +154,11 @@ export class AgentPool {
     return n;
   }
 
+  /** Changes whenever a member of the queue changed in any way routing can see. */
+  queueVersion(queueId: string): number {
+    return this.queues.get(queueId)?.version ?? -1;
+  }
+
   memberCount(queueId: string): number {
     return this.queues.get(queueId)?.members.size ?? 0;
   }
@@ -150,22 +167,31 @@ export class AgentPool {
     return (this.queues.get(queueId)?.members ?? new Map<string, AgentState>()).values();
   }
 
-  /** Cursor over routable members of a queue in one presence, best first for the ordering. */
-  cursor(queueId: string, ordering: AgentOrdering, presence: PresenceBase): IndexCursor<AgentState> | null {
-    const q = this.queues.get(queueId);
-    if (!q) return null;
+  /** Builds (once) the index of a queue for an ordering; later changes keep it up to date. */
+  ensureIndex(queueId: string, ordering: AgentOrdering): void {
+    this.orderingIndex(this.queue(queueId), queueId, ordering);
+  }
+
+  private orderingIndex(q: QueueMembers, queueId: string, ordering: AgentOrdering): OrderingIndex {
     let oi = q.orderings.get(ordering.id);
     if (!oi) {
       // First use of an ordering on this queue (or a method changed in config): build once,
       // then it is maintained incrementally like the others.
       oi = { ordering, byPresence: new Map(INDEXED_PRESENCES.map((p) => [p, new OrderedIndex<AgentState>()])) };
       for (const a of q.members.values()) {
-        if (q.placed.has(a.id)) oi.byPresence.get(a.presenceBase)!.upsert(a.id, ordering.key(a, queueId), a);
+        const p = q.placed.get(a.id);
+        if (p !== undefined) oi.byPresence.get(p)!.upsert(a.id, ordering.key(a, queueId), a);
       }
       q.orderings.set(ordering.id, oi);
     }
-    const idx = oi.byPresence.get(presence);
+    return oi;
+  }
+
+  /** Cursor over routable members of a queue in one presence, best first for the ordering. */
+  cursor(queueId: string, ordering: AgentOrdering, presence: PresenceBase): IndexCursor<AgentState> | null {
+    const q = this.queues.get(queueId);
+    if (!q) return null;
+    const idx = this.orderingIndex(q, queueId, ordering).byPresence.get(presence);
     return idx && idx.size > 0 ? idx.cursor() : null;
   }
 }
-

@@ -53,11 +53,14 @@ export class OrderedIndex<T> {
   upsert(id: string, key: SortKey, value: T): void {
     const existing = this.nodes.get(id);
     if (existing) {
-      if (compare(existing.key, id, key, id) === 0) {
-        existing.value = value;
-        return;
-      }
-      this.delete(id);
+      existing.value = value;
+      if (compare(existing.key, id, key, id) === 0) return;
+      // Re-key by unlinking and re-inserting the same node: no allocation on the hot path.
+      this.root = this.deleteNode(this.root, existing);
+      existing.key = key;
+      existing.left = existing.right = null;
+      this.root = this.insertNode(this.root, existing);
+      return;
     }
     const node: Node<T> = { key, id, value, prio: this.nextPrio(), left: null, right: null };
     this.nodes.set(id, node);

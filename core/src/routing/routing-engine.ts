@@ -140,6 +140,20 @@ export interface EngineOptions {
 export interface DecideOptions {
   /** At most this many offers in one call (timers and overflow are always processed). */
   maxDecisions?: number;
+  /** Counters to add this call's work to (for metrics and the benchmark). */
+  stats?: DecideStats;
+}
+
+/** How much work decide() did: the cost model, independent of machine speed. */
+export interface DecideStats {
+  queuesScanned: number;
+  queuesSkippedStalled: number;
+  itemsTried: number;
+  agentsExamined: number;
+}
+
+export function emptyDecideStats(): DecideStats {
+  return { queuesScanned: 0, queuesSkippedStalled: 0, itemsTried: 0, agentsExamined: 0 };
 }
 
 interface PreparedConfig {
@@ -176,6 +190,14 @@ export function prepareConfig(config: RoutingConfig): PreparedConfig {
 }
 
 class QueueWaiting {
+  /** Bumped when a conversation joins the queue. */
+  version = 0;
+  /**
+   * Set when a full scan of the queue placed nothing. Until the queue's agents, its waiting
+   * list, the configuration or the minute (working hours) change, scanning again would fail
+   * the same way, so decide() skips it: a backlog nobody can take costs O(1), not O(items × agents).
+   */
+  stalled: { agents: number; waiting: number; config: RoutingConfig; minute: number } | null = null;
   /** Offer order: priority, then arrival in the queue (FIFO). */
   readonly byOrder = new OrderedIndex<WorkItem>();
   /** Age order, for wait-time overflow; items leave it once their overflow fired. */
@@ -207,7 +229,19 @@ export class RoutingEngine {
     for (const a of snapshot.agents) e.addAgent(a);
     const ordered = [...snapshot.conversations].sort((a, b) => (a.enqueuedAt ?? 0) - (b.enqueuedAt ?? 0));
     for (const c of ordered) e.loadConversation(c, cfg);
+    e.prepareIndexes(config);
     return e;
+  }
+
+  /**
+   * Builds every queue's agent index for its configured method now, instead of on the first
+   * decision that needs it (O(members log members) per queue, once). Call after a
+   * configuration change that switches assignment methods to keep decision latency flat.
+   */
+  prepareIndexes(config: RoutingConfig): void {
+    for (const q of prepareConfig(config).byPriority) {
+      for (const pass of passesFor(this.registry, q.assignment)) this.pool.ensureIndex(q.id, pass.ordering);
+    }
   }
 
   private loadConversation(c: ConversationSnapshot, cfg: PreparedConfig): void {
@@ -307,15 +341,16 @@ export class RoutingEngine {
     return ok(out);
   }
 
-  private applyPresence(a: AgentState, event: PresenceEvent, out: RoutingDecision[]): void {
+  /** Returns true when the routing presence changed (the caller re-indexes the agent). */
+  private applyPresence(a: AgentState, event: PresenceEvent, out: RoutingDecision[], reindex = true): boolean {
     const before = a.presence.statusId;
     a.presence = reducePresence(a.presence, event, this.presenceSettings);
-    const base = presenceBase(a.presence, this.presenceSettings);
-    if (base !== a.presenceBase) {
-      a.presenceBase = base;
-      this.pool.refresh(a);
-    }
     if (a.presence.statusId !== before) out.push({ kind: 'presence-changed', agentId: a.id, from: before, to: a.presence.statusId });
+    const base = presenceBase(a.presence, this.presenceSettings);
+    if (base === a.presenceBase) return false;
+    a.presenceBase = base;
+    if (reindex) this.pool.refresh(a);
+    return true;
   }
 
   // ---------------------------------------------------------------- capacity
@@ -345,10 +380,11 @@ export class RoutingEngine {
     return true;
   }
 
+  // One re-index per capacity change, after presence has followed capacity (Available → Busy...).
   private capacityChanged(agent: AgentState, out: RoutingDecision[]): void {
-    this.pool.refresh(agent);
     const load = loadOf(agent.usedUnits, agent.capacity.maxUnits);
-    if (load !== agent.presence.load) this.applyPresence(agent, { type: 'capacity', load }, out);
+    if (load !== agent.presence.load) this.applyPresence(agent, { type: 'capacity', load }, out, false);
+    this.pool.refresh(agent);
   }
 
   // ---------------------------------------------------------------- queues
@@ -372,6 +408,7 @@ export class RoutingEngine {
     item.status = 'waiting';
     item.offer = null;
     const w = this.queueWaiting(queueId);
+    w.version++;
     w.byOrder.upsert(item.id, [item.priority, item.enqueueSeq], item);
     if (!item.waitOverflowFired) w.byAge.upsert(item.id, [item.enqueuedAt, item.enqueueSeq], item);
     if (item.conversation.state === 'Open') {
@@ -518,6 +555,7 @@ export class RoutingEngine {
     const out: RoutingDecision[] = [];
     this.runTimers(cfg, now, out);
     const max = options.maxDecisions ?? Infinity;
+    const stats = options.stats;
     let made = 0;
     const hours = new Map<string, boolean>();
     const open = (id: string) => {
@@ -534,25 +572,45 @@ export class RoutingEngine {
       if (!w || w.byOrder.size === 0) continue;
       if (queue.operatingHoursId && !open(queue.operatingHoursId)) continue;
       if (this.pool.routableCount(queue.id, ['Available', 'Busy', 'DoNotDisturb', 'Away']) === 0) continue;
+      const minute = Math.floor(now / 60_000);
+      const st = w.stalled;
+      if (st && st.agents === this.pool.queueVersion(queue.id) && st.waiting === w.version && st.config === config && st.minute === minute) {
+        if (stats) stats.queuesSkippedStalled++;
+        continue;
+      }
+      w.stalled = null;
+      if (stats) stats.queuesScanned++;
       // Materialise the head of the queue first: offering mutates the index being read.
       const take = Math.min(w.byOrder.size, max - made + cfg.lookahead);
       const candidates: WorkItem[] = [];
       const cur = w.byOrder.cursor();
       for (let e = cur.next(); e && candidates.length < take; e = cur.next()) candidates.push(e.value);
       let failures = 0;
+      let placed = 0;
       for (const item of candidates) {
         const ws = cfg.workstreams.get(item.workstreamId);
-        const agent = ws ? this.selectAgent(queue, item, ws, cfg, now, open) : null;
+        const agent = ws ? this.selectAgent(queue, item, ws, cfg, now, open, stats) : null;
+        if (stats) stats.itemsTried++;
         if (agent && ws) {
           this.offer(item, agent, queue, ws, now, out);
+          placed++;
           if (++made >= max) break;
         } else if (++failures > cfg.lookahead) break;
       }
+      if (placed === 0) w.stalled = { agents: this.pool.queueVersion(queue.id), waiting: w.version, config, minute };
     }
     return out;
   }
 
-  private selectAgent(queue: QueueConfig, item: WorkItem, ws: WorkstreamConfig, cfg: PreparedConfig, now: EpochMs, open: (id: string) => boolean): AgentState | null {
+  private selectAgent(
+    queue: QueueConfig,
+    item: WorkItem,
+    ws: WorkstreamConfig,
+    cfg: PreparedConfig,
+    now: EpochMs,
+    open: (id: string) => boolean,
+    stats: DecideStats | undefined,
+  ): AgentState | null {
     if (this.pool.routableCount(queue.id, ws.allowedPresences) === 0) return null;
     const ctx: EligibilityContext = {
       now,
@@ -575,6 +633,7 @@ export class RoutingEngine {
       let bestDistance = Infinity;
       for (let e = walk.next(); e; e = walk.next()) {
         const a = e.value;
+        if (stats) stats.agentsExamined++;
         if (pass.mostRemainingFirst && remainingUnits(a) < ctx.demand.units) break;
         if (!isEligible(a, ctx)) continue;
         if (pass.accept && !pass.accept(a, ctx)) continue;
