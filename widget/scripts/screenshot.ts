@@ -45,6 +45,43 @@ async function main(): Promise<void> {
         await browser.close();
       }
     }
+
+    // Narrow phone screen: the panel takes the width.
+    const phone = await launchChromium({ viewport: { width: 390, height: 740 } });
+    try {
+      const page = phone.context.pages()[0] ?? (await phone.context.newPage());
+      await page.goto(`${server.shopOrigin}/checkout.html`);
+      await page.locator('switchboard-chat .launcher').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('input[name=name]').fill('Ada Lovelace');
+      await dialog.locator('input[name=email]').fill('ada@example.com');
+      await dialog.locator('select[name=topic]').selectOption('returns');
+      await dialog.locator('form.pre button[type=submit]').click();
+      await dialog.locator('textarea').waitFor();
+      await dialog.locator('.msg.system').waitFor();
+      await page.screenshot({ path: path.join(outDir, 'waiting-phone-en.png') });
+      saved.push('waiting-phone-en.png');
+    } finally {
+      await phone.close();
+    }
+
+    // Outside operating hours.
+    const config = server.backend.configs['demo-shop'];
+    server.backend.configs['demo-shop'] = {
+      ...config,
+      hours: { open: false, nextOpenOn: '2026-11-25T08:00:00Z' },
+    };
+    const closed = await launchChromium();
+    try {
+      const page = closed.context.pages()[0] ?? (await closed.context.newPage());
+      await page.goto(`${server.shopOrigin}/index.html`);
+      await page.locator('switchboard-chat .launcher').click();
+      await page.getByRole('dialog').locator('.closed').waitFor();
+      await page.screenshot({ path: path.join(outDir, 'closed-en.png') });
+      saved.push('closed-en.png');
+    } finally {
+      await closed.close();
+    }
   } finally {
     await server.close();
   }

@@ -16,6 +16,7 @@ button{cursor:pointer}
 .launcher{display:flex;align-items:center;justify-content:center;width:56px;height:56px;margin-left:auto;border:0;border-radius:50%;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 .launcher svg{width:26px;height:26px;fill:currentColor}
 .panel{display:flex;flex-direction:column;width:370px;height:min(600px,calc(100vh - 110px));margin-bottom:14px;background:var(--bg);border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);overflow:hidden}
+.panel.compact{height:auto;max-height:min(600px,calc(100vh - 110px))}
 header{display:flex;align-items:center;gap:6px;padding:12px 10px 12px 16px;background:var(--accent);color:#fff}
 header h2{flex:1;margin:0;font-size:16px;font-weight:600}
 header button{border:1px solid rgba(255,255,255,.6);border-radius:8px;background:transparent;color:#fff;padding:4px 10px}
@@ -59,7 +60,7 @@ ol.log{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap
 form.compose{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line);background:#fff}
 form.compose textarea{flex:1;min-height:40px;max-height:120px;resize:none;padding:9px 10px;border:1px solid var(--line);border-radius:10px}
 form.compose .primary{padding:9px 14px}
-@media (max-width:480px){.swb{right:12px;bottom:12px;left:12px}.panel{width:auto;height:calc(100vh - 100px)}}
+@media (max-width:480px){.swb{right:12px;bottom:12px;left:12px}.panel{width:auto;height:calc(100vh - 100px)}.panel.compact{height:auto}}
 @media (prefers-reduced-motion:no-preference){.panel{animation:swb-in .16s ease-out}@keyframes swb-in{from{opacity:0;transform:translateY(8px)}}}
 `;
 }

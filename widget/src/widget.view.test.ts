@@ -93,6 +93,17 @@ describe('widget view', () => {
     expect(root.activeElement).toBe(name);
   });
 
+  it('once the chat starts the focus moves from the survey to the compose box', () => {
+    const { view, root, $ } = setup();
+    view.setOpen(true, true);
+    view.render(base);
+    $<HTMLInputElement>('input[name=name]').focus();
+    view.render({ ...base, phase: 'starting' });
+    view.render({ ...base, phase: 'chatting', status: 'waiting' });
+    expect(root.activeElement).toBe($('textarea'));
+    expect($<HTMLTextAreaElement>('textarea').maxLength).toBe(demoConfig.maxMessageLength);
+  });
+
   it('answers typed in the form are handed to start by question id', () => {
     const { view, calls, $ } = setup();
     view.render(base);

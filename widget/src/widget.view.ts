@@ -205,16 +205,20 @@ export class WidgetView {
         : state.phase === 'starting'
           ? 'prechat'
           : state.phase;
+    // Visibility first: focusing the compose box below needs it shown already.
+    this.endButton.hidden = state.phase !== 'chatting';
+    this.compose.hidden = state.phase !== 'chatting';
+    this.textarea.maxLength = state.config?.maxMessageLength ?? 4000;
     if (screen !== this.screen) {
       const focusWasInBody = this.body.contains(this.root.activeElement);
       this.buildScreen(screen, state);
       this.screen = screen;
+      // Short notices get a short panel; survey and chat keep the tall one.
+      this.panel.classList.toggle('compact', screen !== 'chat' && screen !== 'prechat');
       if (this.isOpen && (focusWasInBody || previous?.phase === 'starting')) this.focusInside();
     }
     if (screen === 'prechat') this.updateForm(state);
     if (screen === 'chat') this.updateTranscript(state);
-    this.endButton.hidden = state.phase !== 'chatting';
-    this.compose.hidden = state.phase !== 'chatting';
     this.banner.textContent =
       state.connection === 'offline'
         ? this.strings.offline
