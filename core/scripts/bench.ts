@@ -22,6 +22,7 @@ const QUEUES_PER_AGENT = 3;
 const SKILLS = 10;
 const DECISIONS = 20_000;
 const BATCH = 500;
+const START = 1_700_000_000_000;
 
 function buildConfig(): RoutingConfig {
   const methods: QueueConfig['assignment'][] = [{ kind: 'highest-capacity' }, { kind: 'round-robin' }, { kind: 'least-active' }];
@@ -45,7 +46,7 @@ function buildSnapshot(agentCount: number, rng: { next(): number }) {
     for (let s = 0; s < 3; s++) skills[`s${int(SKILLS)}`] = 1 + int(5);
     const a: AgentInput = { id: `agent${i}`, queueIds: [...queueIds], skills, capacity: { maxUnits: 3 + int(5) }, lastReleaseAt: int(1_000_000) };
     // 90% signed in; the rest are offline and must cost nothing.
-    if (rng.next() < 0.9) a.presence = signedInPresence();
+    if (rng.next() < 0.9) a.presence = signedInPresence(START);
     agents.push(a);
   }
   const conversations: ConversationSnapshot[] = [];
@@ -70,7 +71,7 @@ function run(agentCount: number): void {
   const t0 = performance.now();
   const engine = RoutingEngine.fromSnapshot(snapshot, config);
   const loadMs = performance.now() - t0;
-  const ctx = { clock: fixedClock(1_700_000_000_000), rng };
+  const ctx = { clock: fixedClock(START), rng };
 
   // Warm the JIT and build each queue's ordering index once (first use), outside the timings.
   const settle = (ds: ReturnType<RoutingEngine['decide']>) => {

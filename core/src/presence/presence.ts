@@ -174,3 +174,14 @@ export function reducePresence(state: AgentPresence, event: PresenceEvent, setti
 export function presenceBase(state: AgentPresence, settings: PresenceSettings): PresenceBase {
   return baseOf(settings, state.statusId);
 }
+
+/**
+ * When a 'tick' could next change this agent's presence (inactivity or the end of the
+ * disconnect grace), so a worker can schedule one timer instead of polling every agent.
+ */
+export function nextPresenceDeadline(state: AgentPresence, settings: PresenceSettings): EpochMs | null {
+  if (!state.signedIn) return null;
+  if (state.disconnectedAt !== null) return state.connectionLost ? null : state.disconnectedAt + settings.disconnectGraceSeconds * 1000;
+  if (state.inactive) return null;
+  return state.lastActivityAt + settings.inactivityTimeoutSeconds * 1000;
+}

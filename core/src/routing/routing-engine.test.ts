@@ -1,5 +1,6 @@
+import { DEFAULT_PRESENCE_SETTINGS } from '../presence/presence';
 import { makeAgent, makeConfig, makeContext, makeQueue, makeWorkstream } from './routing-fixtures';
-import { type RoutingDecision, RoutingEngine, decide } from './routing-engine';
+import { type EngineOptions, type RoutingDecision, RoutingEngine, decide } from './routing-engine';
 import type { RoutingConfig } from './routing-config';
 
 function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
@@ -9,8 +10,11 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
 
 const offers = (ds: RoutingDecision[]) => ds.filter((d) => d.kind === 'offered').map((d) => (d.kind === 'offered' ? `${d.conversationId}->${d.agentId}` : ''));
 
-function setup(config: RoutingConfig, agents: Parameters<RoutingEngine['addAgent']>[0][]) {
-  const engine = new RoutingEngine();
+// These tests move the clock by days; agents stay active unless a test is about inactivity.
+const ALWAYS_ACTIVE: EngineOptions = { presence: { ...DEFAULT_PRESENCE_SETTINGS, inactivityTimeoutSeconds: 10 * 365 * 24 * 3600 } };
+
+function setup(config: RoutingConfig, agents: Parameters<RoutingEngine['addAgent']>[0][], options: EngineOptions = ALWAYS_ACTIVE) {
+  const engine = new RoutingEngine(options);
   agents.forEach((a) => engine.addAgent(a));
   const ctx = makeContext();
   const arrive = (id: string, extra: Partial<Parameters<RoutingEngine['arrive']>[0]> = {}) => must(engine.arrive({ conversationId: id, workstreamId: 'ws-chat', ...extra }, config, ctx));
@@ -505,5 +509,38 @@ describe('configuration', () => {
       ],
     };
     expect(offers(decide(snapshot, config, ctx))).toEqual(['w1->b', 'w2->b']);
+  });
+});
+
+describe('presence timers', () => {
+  test('an inactive agent turns Away at the next decision and gets no more offers; activity brings them back', () => {
+    const config = makeConfig();
+    const { engine, ctx, arrive, decide } = setup(config, [makeAgent('a', ['q1'])], {});
+    ctx.clock.advance(5 * 60_000);
+    expect(decide()).toContainEqual({ kind: 'presence-changed', agentId: 'a', from: 'Available', to: 'Away' });
+    arrive('c1');
+    expect(offers(decide())).toEqual([]);
+    must(engine.presence('a', { type: 'activity', at: ctx.clock.now() }));
+    expect(offers(decide())).toEqual(['c1->a']);
+  });
+
+  test('a disconnect longer than the grace period makes the agent Offline at the next decision', () => {
+    const config = makeConfig();
+    const { engine, ctx, decide } = setup(config, [makeAgent('a', ['q1'])]);
+    must(engine.presence('a', { type: 'disconnect', at: ctx.clock.now() }));
+    ctx.clock.advance(149_000);
+    expect(decide()).toEqual([]);
+    ctx.clock.advance(1000);
+    expect(decide()).toContainEqual({ kind: 'presence-changed', agentId: 'a', from: 'Available', to: 'Offline' });
+  });
+
+  test('an agent holding conversations cannot be removed', () => {
+    const config = makeConfig();
+    const { engine, arrive, decide } = setup(config, [makeAgent('a', ['q1']), makeAgent('b', ['q2'])]);
+    arrive('c1');
+    decide();
+    expect(engine.removeAgent('a')).toMatchObject({ ok: false, error: { code: 'engine.agentBusy' } });
+    expect(engine.removeAgent('b').ok).toBe(true);
+    expect(engine.agent('b')).toBeUndefined();
   });
 });

@@ -22,6 +22,7 @@ import {
   type PresenceEvent,
   type PresenceSettings,
   loadOf,
+  nextPresenceDeadline,
   presenceBase,
   reducePresence,
   signedOutPresence,
@@ -212,6 +213,8 @@ export class RoutingEngine {
   private readonly waiting = new Map<string, QueueWaiting>();
   private readonly offerTimers = new TimerHeap();
   private readonly releaseTimers = new TimerHeap();
+  private readonly presenceTimers = new TimerHeap();
+  private readonly presenceTimerTag = new Map<string, number>();
   private readonly presenceSettings: PresenceSettings;
   private readonly registry: AssignmentRegistry;
   private seq = 0;
@@ -313,6 +316,7 @@ export class RoutingEngine {
     };
     if (input.workingHoursId !== undefined) agent.workingHoursId = input.workingHoursId;
     this.pool.add(agent);
+    this.schedulePresence(agent);
   }
 
   updateAgent(
@@ -333,12 +337,30 @@ export class RoutingEngine {
     return ok(undefined);
   }
 
+  /** An agent who still holds conversations or offers cannot leave: close or transfer them first. */
+  removeAgent(agentId: string): Result<void, EngineError> {
+    const a = this.pool.agents.get(agentId);
+    if (!a) return fail('engine.unknownAgent', `Agent ${agentId} is not known`);
+    if (a.loads.size > 0) return fail('engine.agentBusy', `Agent ${agentId} still holds ${a.loads.size} conversation(s)`);
+    this.pool.remove(agentId);
+    this.presenceTimerTag.delete(agentId);
+    return ok(undefined);
+  }
+
   presence(agentId: string, event: PresenceEvent): Decisions {
     const a = this.pool.agents.get(agentId);
     if (!a) return fail('engine.unknownAgent', `Agent ${agentId} is not known`);
     const out: RoutingDecision[] = [];
     this.applyPresence(a, event, out);
+    this.schedulePresence(a);
     return ok(out);
+  }
+
+  private schedulePresence(a: AgentState): void {
+    const at = nextPresenceDeadline(a.presence, this.presenceSettings);
+    const tag = (this.presenceTimerTag.get(a.id) ?? 0) + 1;
+    this.presenceTimerTag.set(a.id, tag);
+    if (at !== null) this.presenceTimers.push(at, a.id, tag);
   }
 
   /** Returns true when the routing presence changed (the caller re-indexes the agent). */
@@ -669,6 +691,14 @@ export class RoutingEngine {
       const t = this.offerTimers.pop()!;
       const item = this.items.get(t.id);
       if (item && item.status === 'offered' && item.offer?.seq === t.tag) this.endOffer(item, 'timeout', now, out);
+    }
+    // Inactivity and the end of the disconnect grace, without polling every agent.
+    while (this.presenceTimers.peekTime() <= now) {
+      const t = this.presenceTimers.pop()!;
+      const agent = this.pool.agents.get(t.id);
+      if (!agent || this.presenceTimerTag.get(t.id) !== t.tag) continue;
+      this.applyPresence(agent, { type: 'tick', at: now }, out);
+      this.schedulePresence(agent);
     }
     while (this.releaseTimers.peekTime() <= now) {
       const t = this.releaseTimers.pop()!;

@@ -33,7 +33,9 @@ export function makeConfig(overrides: Partial<RoutingConfig> = {}): RoutingConfi
   };
 }
 
-export function signedInPresence(at = 0): AgentPresence {
+export const FIXTURE_START = 1_700_000_000_000;
+
+export function signedInPresence(at = FIXTURE_START): AgentPresence {
   return reducePresence(signedOutPresence(at), { type: 'signIn', at }, DEFAULT_PRESENCE_SETTINGS);
 }
 
@@ -41,6 +43,6 @@ export function makeAgent(id: string, queueIds: string[], overrides: Partial<Age
   return { id, queueIds, capacity: { maxUnits: 3 }, presence: signedInPresence(), ...overrides };
 }
 
-export function makeContext(start = 1_700_000_000_000, seed = 1): DecisionContext & { clock: Clock & { advance(ms: number): void; set(t: number): void }; rng: Rng } {
+export function makeContext(start = FIXTURE_START, seed = 1): DecisionContext & { clock: Clock & { advance(ms: number): void; set(t: number): void }; rng: Rng } {
   return { clock: fixedClock(start), rng: seededRng(seed) };
 }
