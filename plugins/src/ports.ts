@@ -38,6 +38,9 @@ export interface DataversePort {
   /** Sessions of a conversation that have not been closed. */
   listOpenSessions(conversationId: string): Promise<SessionRow[]>;
   updateSession(id: string, patch: RowPatch): Promise<UpdateOutcome>;
+  /** Any row by table logical name, only the columns asked for (phone write-back on contact/account). */
+  getRow(table: string, id: string, columns: readonly string[]): Promise<Versioned<Record<string, unknown>> | null>;
+  updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
   /** The user's UI language (LCID, e.g. 1036) from usersettings; undefined when unknown. */
   getUserLanguage(userId: string): Promise<number | undefined>;
 }

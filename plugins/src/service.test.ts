@@ -19,7 +19,7 @@ describe('step webhook service', () => {
   });
 
   it('an event the step is not registered for is refused instead of acted on', async () => {
-    const body = executionContext({ message: 'Create', table: 'contact', id: ID, stage: 40, mode: 'async', target: { mobilephone: '0612345678' } });
+    const body = executionContext({ message: 'Create', table: 'contact', id: ID, stage: 10, mode: 'sync', target: { mobilephone: '0612345678' } });
     const res = await handleStepWebhook('phone-normalise', body, fakeDeps().deps);
     expect(res.status).toBe(400);
     expect((res.body as { error: { code: string } }).error.code).toBe('StepNotRegisteredForEvent');

@@ -6,6 +6,8 @@ import type { StepDefinition } from './step';
 /** The functions app setting holding the webhook key (functions/src/config.ts reads WEBHOOK_KEY). */
 export const WEBHOOK_KEY_SETTING = 'WEBHOOK_KEY';
 
+const STAGE_NAMES = { 10: 'pre-validation', 20: 'pre-operation', 40: 'post-operation' } as const;
+
 export function endpointName(step: StepDefinition): string {
   return `Switchboard ${step.name}`;
 }
@@ -22,7 +24,7 @@ export function pluginRegistrations(registry: readonly StepDefinition[]): Plugin
     steps: registry.flatMap((step) =>
       step.triggers.map((t): StepRegistration => {
         const reg: StepRegistration = {
-          name: `${t.table} ${t.message}: ${step.name}`,
+          name: `${t.table} ${t.message} ${STAGE_NAMES[t.stage]}: ${step.name}`,
           serviceEndpoint: endpointName(step),
           message: t.message,
           primaryTable: t.table,

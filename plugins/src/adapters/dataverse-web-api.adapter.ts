@@ -5,6 +5,7 @@ import type { DynamicsWebApi } from 'dynamics-web-api';
 import {
   ConversationState,
   EntitySetNames,
+  metadata,
   OfferResponse,
   SessionState,
   type AgentStatusRow,
@@ -136,6 +137,20 @@ export class WebApiDataverseAdapter implements DataversePort {
 
   updateSession(id: string, patch: RowPatch) {
     return this.update(EntitySetNames.Session, id, patch);
+  }
+
+  private entitySet(table: string): string {
+    const set = metadata.entities[table]?.entitySetName;
+    if (!set) throw new Error(`Unknown table ${table}`);
+    return set;
+  }
+
+  getRow(table: string, id: string, columns: readonly string[]) {
+    return this.retrieve<Record<string, unknown>>(this.entitySet(table), id, [...columns]);
+  }
+
+  updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) {
+    return this.update(this.entitySet(table), id, patch, ifMatch);
   }
 
   async getUserLanguage(userId: string): Promise<number | undefined> {

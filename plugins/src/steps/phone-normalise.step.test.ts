@@ -4,8 +4,8 @@ import { fakeDeps } from '../testing/fakes';
 
 const CONTACT = '5a1b2c3d-0000-4000-8000-00000000c001';
 
-function save(table: 'contact' | 'account', message: 'Create' | 'Update', target: Record<string, string | null>) {
-  return executionContext({ message, table, id: CONTACT, stage: 20, mode: 'sync', target });
+function save(table: 'contact' | 'account', message: 'Create' | 'Update', target: Record<string, string | null>, stage: 20 | 40 = 20) {
+  return executionContext({ message, table, id: CONTACT, stage, mode: stage === 20 ? 'sync' : 'async', target });
 }
 
 describe('phone normalisation step', () => {
@@ -41,5 +41,38 @@ describe('phone normalisation step', () => {
     const { deps } = fakeDeps();
     const res = await handleStepWebhook('phone-normalise', save('contact', 'Update', { mobilephone: '+33612345678', telephone1: null }), deps);
     expect(res.body).not.toHaveProperty('Target');
+  });
+
+  describe('write-back after the save, for real Dataverse which ignores a webhook\'s Target', () => {
+    it('writes the E.164 number back when the row still holds what was typed, guarded by If-Match', async () => {
+      const { deps, data } = fakeDeps();
+      data.seed(data.rows, `contact:${CONTACT}`, { mobilephone: '06 12 34 56 78', firstname: 'Camille' });
+      const res = await handleStepWebhook('phone-normalise', save('contact', 'Create', { mobilephone: '06 12 34 56 78' }, 40), deps);
+      expect(res.status).toBe(200);
+      expect(data.rows.get(`contact:${CONTACT}`)!.row).toEqual({ mobilephone: '+33612345678', firstname: 'Camille' });
+    });
+
+    it('leaves a number someone changed since the save alone', async () => {
+      const { deps, data } = fakeDeps();
+      data.seed(data.rows, `contact:${CONTACT}`, { mobilephone: '+447700900123' });
+      await handleStepWebhook('phone-normalise', save('contact', 'Update', { mobilephone: '06 12 34 56 78' }, 40), deps);
+      expect(data.rows.get(`contact:${CONTACT}`)!.row['mobilephone']).toBe('+447700900123');
+      expect(data.writes).toEqual([]);
+    });
+
+    it('does not overwrite an edit that lands between its read and its write', async () => {
+      const { deps, data } = fakeDeps();
+      data.seed(data.rows, `contact:${CONTACT}`, { mobilephone: '06 12 34 56 78' });
+      data.beforeConditionalWrite = () => data.touch(data.rows, `contact:${CONTACT}`, { mobilephone: '07 00 00 00 00' });
+      await handleStepWebhook('phone-normalise', save('contact', 'Update', { mobilephone: '06 12 34 56 78' }, 40), deps);
+      expect(data.rows.get(`contact:${CONTACT}`)!.row['mobilephone']).toBe('07 00 00 00 00');
+    });
+
+    it('where the pre-operation step already normalised the row, reads and writes nothing', async () => {
+      const { deps, data } = fakeDeps();
+      const res = await handleStepWebhook('phone-normalise', save('contact', 'Create', { mobilephone: '+33612345678' }, 40), deps);
+      expect(res.status).toBe(200);
+      expect(data.writes).toEqual([]);
+    });
   });
 });

@@ -36,6 +36,8 @@ export class FakeDataverse implements DataversePort {
   offers: OfferRow[] = [];
   sessions: Table<SessionRow> = new Map();
   languages = new Map<string, number>();
+  /** Other tables (contact, account) by `${table}:${id}`. */
+  rows: Table<Record<string, unknown>> = new Map();
   writes: { table: string; id: string; patch: RowPatch }[] = [];
   /** Called before an If-Match write is checked: lets a test slip in a concurrent writer. */
   beforeConditionalWrite?: (table: string, id: string) => void;
@@ -87,6 +89,11 @@ export class FakeDataverse implements DataversePort {
     return [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_conversationid_value === conversationId && s.swb_state !== SessionState.Closed);
   }
   async updateSession(id: string, patch: RowPatch) { return this.put('swb_session', this.sessions, id, patch); }
+  async getRow(table: string, id: string, columns: readonly string[]) {
+    const r = this.get(this.rows, `${table}:${id}`);
+    return r ? { row: Object.fromEntries(columns.map((c) => [c, r.row[c] ?? null])), etag: r.etag } : null;
+  }
+  async updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) { return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch); }
   async getUserLanguage(userId: string) { return this.languages.get(userId); }
 }
 
