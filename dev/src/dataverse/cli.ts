@@ -1,5 +1,6 @@
 // npm run dataverse -- --port 7070 --db dev.db [--app-token T] [--faults 429:0.05,503:0.02]
-import { metadata } from '@switchboard/solution';
+import { metadata, model } from '@switchboard/solution';
+import { choiceLabelsFromModel } from './choice-labels';
 import { DEFAULT_APP_TOKEN, createEmulator, parseFaults } from './emulator';
 
 function args(argv: string[]): Record<string, string> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const db = a.db ?? process.env.SWITCHBOARD_DATAVERSE_DB ?? ':memory:';
   const appToken = a['app-token'] ?? process.env.SWITCHBOARD_DATAVERSE_APP_TOKEN ?? DEFAULT_APP_TOKEN;
   const faults = parseFaults(a.faults ?? process.env.SWITCHBOARD_DATAVERSE_FAULTS);
-  const emulator = createEmulator({ metadata, db, appToken, faults, log: (l) => console.error(`[dataverse] ${l}`) });
+  const emulator = createEmulator({ metadata, db, appToken, faults, choiceLabels: choiceLabelsFromModel(model), log: (l) => console.error(`[dataverse] ${l}`) });
   const { url } = await emulator.listen(port, a.host ?? '127.0.0.1');
   console.log(`Dataverse emulator: ${url}  (db ${db}${faults.length ? `, faults ${a.faults}` : ''})`);
   console.log(`Application user token: ${appToken === DEFAULT_APP_TOKEN ? `${appToken} (default)` : '(from --app-token)'}`);

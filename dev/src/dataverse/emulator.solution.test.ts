@@ -1,6 +1,7 @@
 // The emulator on the real Switchboard model (solution/src/generated/metadata.ts): every table
 // gets a schema, and the paths the functions app relies on work end to end.
-import { metadata } from '@switchboard/solution';
+import { metadata, model } from '@switchboard/solution';
+import { choiceLabelsFromModel } from './choice-labels';
 import { DynamicsWebApi } from 'dynamics-web-api';
 import { type Emulator, createEmulator } from './emulator';
 
@@ -9,7 +10,7 @@ let api: DynamicsWebApi;
 const option = (table: string, column: string) => metadata.entities[table].attributes[column].options![0];
 
 beforeAll(async () => {
-  emu = createEmulator({ metadata, db: ':memory:' });
+  emu = createEmulator({ metadata, db: ':memory:', choiceLabels: choiceLabelsFromModel(model) });
   await emu.listen(0);
   api = new DynamicsWebApi({ serverUrl: emu.url.replace('/api/data/v9.2/', ''), dataApi: { version: '9.2' }, onTokenRefresh: async () => emu.appToken, propagateErrors: true });
 });
@@ -47,11 +48,14 @@ it('an inbound SMS path: find the contact by phone, open a conversation, upsert 
   // a provider retry is refused by the create-only upsert, so no second message exists
   expect(await api.upsert({ collection: 'swb_messages', key, data: message, ifnonematch: '*' }).catch((e) => e.status)).toBe(412);
   const conv = await api.retrieve({
-    collection: 'swb_conversations', key: conversation, select: ['activitytypecode', '_swb_customerid_value'],
+    collection: 'swb_conversations', key: conversation, select: ['activitytypecode', '_swb_customerid_value', 'swb_state', 'statecode'],
     expand: [{ property: 'swb_conversation_message_conversationid', select: ['swb_body'] }],
     includeAnnotations: '*',
   });
   expect(conv.activitytypecode).toBe('swb_conversation');
+  const stateChoice = model.choices.find((c) => c.name === model.tables.find((t) => t.logicalName === 'swb_conversation')!.columns.find((c2) => c2.logicalName === 'swb_state')!.choice)!;
+  expect(conv['swb_state@OData.Community.Display.V1.FormattedValue']).toBe(stateChoice.options.find((o) => o.value === conv.swb_state)!.label[1033]);
+  expect(conv['statecode@OData.Community.Display.V1.FormattedValue']).toBe('Active');
   expect(conv['_swb_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname']).toBe('contact');
   expect(conv['_swb_customerid_value@OData.Community.Display.V1.FormattedValue']).toBe('Sam Sms');
   expect(conv.swb_conversation_message_conversationid.map((m: { swb_body: string }) => m.swb_body)).toEqual(['Hello']);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metadata } from '@switchboard/solution';
+import type { ChoiceLabels } from './choice-labels';
 import { DataverseError, ErrorCodes } from './errors';
 import { API_PREFIX, type CoreRequest, type CoreResponse, HttpHandler, errorResponse, newCorrelationId } from './http-handler';
 import { Model } from './model';
@@ -45,6 +46,8 @@ export interface EmulatorOptions {
   syncTimeoutMs?: number;
   asyncRetry?: { maxAttempts?: number; baseDelayMs?: number };
   log?: (line: string) => void;
+  /** Labels for choice FormattedValue annotations, e.g. choiceLabelsFromModel(model). */
+  choiceLabels?: ChoiceLabels;
 }
 
 export interface SeedUser {
@@ -102,7 +105,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     maxAttempts: options.asyncRetry?.maxAttempts, baseDelayMs: options.asyncRetry?.baseDelayMs, now,
     withWriteLock: (fn) => mutex.run(fn), log: options.log,
   });
-  const operations = new Operations(model, store, security, plugins, now);
+  const operations = new Operations(model, store, security, plugins, now, options.choiceLabels);
 
   const runWrite = <T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> =>
     mutex.run(async () => {

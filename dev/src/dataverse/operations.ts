@@ -8,6 +8,7 @@ import type { AttributeMetadata, EntityMetadata, PrivilegeKind } from '@switchbo
 import {
   DataverseError, ErrorCodes, badRequest, duplicate, notFound, notFoundByKey, unknownProperty, unsupported, versionMismatch,
 } from './errors';
+import { type ChoiceLabels, formatChoice } from './choice-labels';
 import { type Model, type NavProperty, isLookup } from './model';
 import { bindValue, compileFilter, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
 import type { QueryOptions } from './odata-query';
@@ -62,6 +63,7 @@ export class Operations {
     readonly security: Security,
     readonly plugins: PluginDispatcher,
     private readonly clock: () => number = Date.now,
+    private readonly labels?: ChoiceLabels,
   ) {}
 
   private nowIso(): string {
@@ -485,6 +487,18 @@ export class Operations {
     return [...cols.values()];
   }
 
+  private formatted(e: EntityMetadata, a: AttributeMetadata, v: unknown): string | undefined {
+    switch (a.type) {
+      case 'boolean': return v === 1 ? 'Yes' : 'No';
+      case 'choice': case 'state': case 'status': return formatChoice(this.labels, e.logicalName, a.logicalName, v as number);
+      case 'multichoice': {
+        const parts = String(v).split(',').filter(Boolean).map((x) => formatChoice(this.labels, e.logicalName, a.logicalName, Number(x)));
+        return parts.every((p) => p !== undefined) ? parts.join('; ') : undefined;
+      }
+      default: return undefined;
+    }
+  }
+
   toJson(ctx: Ctx, db: Db, e: EntityMetadata, row: Row, options: QueryOptions, annotations: Annotations): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (row.versionnumber != null) out['@odata.etag'] = `W/"${row.versionnumber}"`;
@@ -508,6 +522,10 @@ export class Operations {
         continue;
       }
       out[a.logicalName] = v === null ? null : a.type === 'boolean' ? v === 1 : v;
+      if (v !== null && annotations('OData.Community.Display.V1.FormattedValue')) {
+        const formatted = this.formatted(e, a, v);
+        if (formatted !== undefined) out[`${a.logicalName}@OData.Community.Display.V1.FormattedValue`] = formatted;
+      }
     }
     out[e.primaryIdAttribute] = row[e.primaryIdAttribute];
     for (const x of options.expand ?? []) out[x.nav] = this.expand(ctx, db, e, row, x.nav, x.options, annotations);
