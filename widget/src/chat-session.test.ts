@@ -296,6 +296,22 @@ describe('chat session', () => {
     expect(siteB.storage.map.size).toBe(1);
   });
 
+  it('a hand-off ticket the page does not trust is ignored and the customer keeps their own chat', async () => {
+    const backend = new FakeChatBackend();
+    const attacker = harness(backend);
+    const planted = (await started(attacker)).ticket()!;
+
+    const victim = harness(backend);
+    const own = await started(victim);
+    const ownId = own.snapshot.conversationId;
+    own.dispose();
+    const next = victim.open();
+    await next.init(planted, () => false);
+    await settle();
+    expect(next.snapshot.conversationId).toBe(ownId);
+    expect(next.snapshot.conversationId).not.toBe(planted.conversationId);
+  });
+
   it('a stored conversation goes on even when the config cannot be loaded', async () => {
     const h = harness();
     const first = await started(h);

@@ -131,15 +131,28 @@ export class ChatSession {
     return { ...this.context };
   }
 
-  /** Loads the config and continues a stored (or handed-off) conversation if there is one. */
-  async init(ticket?: HandoffTicket): Promise<void> {
-    if (ticket && ticket.widgetId === this.deps.widgetId && Date.parse(ticket.expiresOn) > this.deps.now()) {
-      this.adopt({ ...ticket, outbox: [] });
-    } else {
+  /**
+   * Loads the config and continues a stored (or handed-off) conversation if
+   * there is one. A ticket from the URL is only taken when `trustTicket`
+   * accepts it against the config: a link is something anyone can send, and a
+   * ticket planted by someone else would make the customer type into *their*
+   * conversation (session fixation).
+   */
+  async init(ticket?: HandoffTicket, trustTicket?: (config: WidgetConfig | undefined) => boolean): Promise<void> {
+    const usable = ticket && ticket.widgetId === this.deps.widgetId && Date.parse(ticket.expiresOn) > this.deps.now();
+    if (!usable) {
       const stored = this.deps.store.load();
       if (stored) this.adopt(stored);
+      await this.loadConfig();
+      return;
     }
     await this.loadConfig();
+    if (!trustTicket || trustTicket(this.state.config)) {
+      this.adopt({ ...ticket, outbox: [] });
+      return;
+    }
+    const stored = this.deps.store.load();
+    if (stored) this.adopt(stored);
   }
 
   /** Continue the conversation of a hand-off ticket (from another site) in place of any current one. */

@@ -67,13 +67,39 @@ describe('widget boot', () => {
     const { conversationId, token, expiresOn } = JSON.parse(started.body);
     backend.push(conversationId, 'agent', 'Welcome back', 'Sam');
     history.replaceState(null, '', `/track#section-2&swb=${encodeTicket({ widgetId: 'demo-shop', conversationId, token, expiresOn })}`);
+    backend.configs['demo-shop'] = { ...backend.configs['demo-shop'], allowedOrigins: ['https://shop.test', location.origin] };
+    const referrer = jest.spyOn(document, 'referrer', 'get').mockReturnValue('https://shop.test/checkout.html');
 
     mounted.push(boot(window, scriptTag({ 'data-widget-id': 'demo-shop' }), { fetch: net.fetch })!);
+    referrer.mockRestore();
     expect(location.hash).toBe('#section-2');
     await waitFor(() => Boolean(shadow().querySelector('.msg.agent')), 'the transcript');
     expect(shadow().querySelector('.msg.agent .text')!.textContent).toBe('Welcome back');
     expect((shadow().querySelector('[role=dialog]') as HTMLElement).hidden).toBe(false);
     expect(backend.conversations.size).toBe(1);
+  });
+
+  it('a ticket in a link that did not come from an allowed site is dropped from the URL but not used', async () => {
+    const backend = new FakeChatBackend();
+    const net = fakeFetch(backend, base);
+    const started = JSON.parse(
+      backend.handle({
+        method: 'POST',
+        path: '/demo-shop/conversations',
+        headers: {},
+        body: JSON.stringify({ answers: { name: 'A', email: 'a@b.co', topic: 'order' }, context: {}, locale: 'en', pageUrl: 'x', clientRequestId: 'r0' }),
+      }).body,
+    );
+    backend.configs['demo-shop'] = { ...backend.configs['demo-shop'], allowedOrigins: ['https://shop.test'] };
+    history.replaceState(null, '', `/#swb=${encodeTicket({ widgetId: 'demo-shop', ...started })}`);
+    const referrer = jest.spyOn(document, 'referrer', 'get').mockReturnValue('https://evil.test/');
+    const api = boot(window, scriptTag({ 'data-widget-id': 'demo-shop' }), { fetch: net.fetch })!;
+    mounted.push(api);
+    referrer.mockRestore();
+    expect(location.hash).toBe('');
+    await waitFor(() => Boolean(shadow().querySelector('form.pre')), 'the survey');
+    expect(api.getTicket()).toBeNull();
+    expect(backend.requests.some((r) => r.path.startsWith('/conversations/'))).toBe(false);
   });
 
   it('Switchboard.resume takes a ticket from getTicket on another site; garbage is refused', async () => {

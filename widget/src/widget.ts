@@ -44,6 +44,14 @@ function newId(win: Window): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+function originOf(url: string): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseContext(raw: string | undefined): Record<string, unknown> {
   if (!raw) return {};
   try {
@@ -182,7 +190,12 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
   doc.addEventListener('click', decorate, true);
   doc.addEventListener('auxclick', decorate, true);
 
-  void chat.init(ticket);
+  // Only a link followed from another allowed origin may hand a conversation
+  // over; the Referer origin is what the browser says, not what the link says.
+  const cameFrom = originOf(doc.referrer);
+  void chat.init(ticket, (config) =>
+    Boolean(cameFrom && cameFrom !== win.location.origin && config?.allowedOrigins.includes(cameFrom)),
+  );
 
   return {
     widgetId,
