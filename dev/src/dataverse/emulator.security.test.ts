@@ -89,3 +89,15 @@ it('append and appendTo are checked when a lookup is bound', async () => {
   const err = await failure(client('dev:sue@switchboard.dev').update({ collection: 'swb_conversations', key: conv, data: { 'swb_channelid@odata.bind': `/swb_channels(${ch})` } }));
   expect(err.code).toBe('0x80040220');
 });
+
+it('users and their roles can be seeded over HTTP by the application user, as on Dataverse', async () => {
+  const app = client('test-app-token');
+  const id: string = await app.create({ collection: 'systemusers', data: { firstname: 'Hal', lastname: 'Http', domainname: 'hal@switchboard.dev' } });
+  const hal = client('dev:hal@switchboard.dev');
+  expect((await failure(hal.create({ collection: 'swb_conversations', data: { subject: 'no role yet' } }))).code).toBe('0x80040220');
+  await app.associate({ collection: 'systemusers', primaryKey: id, relationshipName: 'systemuserroles_association', relatedCollection: 'roles', relatedKey: AGENT_ROLE });
+  expect(await hal.create({ collection: 'swb_conversations', data: { subject: 'with the agent role' } })).toMatch(/^[0-9a-f-]{36}$/);
+  expect((await app.retrieve({ collection: 'systemusers', key: id, select: ['fullname'] })).fullname).toBe('Hal Http');
+  // agents cannot grant themselves roles
+  expect((await failure(hal.associate({ collection: 'systemusers', primaryKey: id, relationshipName: 'systemuserroles_association', relatedCollection: 'roles', relatedKey: ADMIN_ROLE }))).status).toBe(403);
+});
