@@ -15,6 +15,14 @@ export {
   parseCondition,
 } from './rules/condition-language';
 export {
+  type ConditionLocale,
+  type ConditionMessageArgs,
+  type ConditionMessageId,
+  conditionLocale,
+  conditionMessage,
+  conditionReason,
+} from './rules/condition-messages';
+export {
   type CompiledCondition,
   type ConditionError,
   type ConditionScope,

@@ -1,5 +1,6 @@
 import { type ConditionNode, type ConditionRoot, type ParseOptions, ConditionSyntaxError, parseCondition } from './condition-language';
 import { type Result, err, ok } from '../result';
+import type { ConditionMessageArgs, ConditionMessageId } from './condition-messages';
 
 export type ConditionValue = string | number | boolean | null | readonly ConditionValue[] | { readonly [k: string]: unknown };
 
@@ -13,7 +14,10 @@ export interface CompiledCondition {
 
 export interface ConditionError {
   code: 'condition.syntax';
+  /** English; show `conditionMessage(error, locale)` to people. */
   message: string;
+  messageId: ConditionMessageId;
+  args: ConditionMessageArgs;
   position: number;
   line: number;
   column: number;
@@ -35,7 +39,7 @@ export function compileCondition(source: string, options: ParseOptions = {}): Re
     return ok(c);
   } catch (e) {
     if (e instanceof ConditionSyntaxError) {
-      return err({ code: e.code, message: e.message, position: e.position, line: e.line, column: e.column });
+      return err({ code: e.code, message: e.message, messageId: e.messageId, args: e.args, position: e.position, line: e.line, column: e.column });
     }
     throw e;
   }

@@ -1,5 +1,6 @@
 import { ConditionSyntaxError, parseCondition } from './condition-language';
 import { compileCondition, conditionMatches } from './condition-evaluator';
+import { conditionMessage, conditionReason } from './condition-messages';
 
 const scope = {
   conversation: { channel: 'sms', firstMessage: 'I want a REFUND please', tags: ['vip', 'fr'] },
@@ -117,5 +118,33 @@ describe('condition language', () => {
   test('prototype properties are not reachable from a condition', () => {
     expect(conditionMatches('exists(customer.constructor)', { customer: {} })).toEqual({ ok: true, value: false });
     expect(conditionMatches('exists(customer.__proto__)', { customer: {} })).toEqual({ ok: true, value: false });
+  });
+});
+
+describe('condition error messages', () => {
+  test('errors read in French for a French admin, with the same position', () => {
+    const r = compileCondition("conversation.channel = 'sms' and and customer.type = 'contact'");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(conditionMessage(r.error, 'fr-CA')).toBe("Valeur attendue, mais 'and' trouvé à la ligne 1, colonne 34");
+    expect(conditionMessage(r.error, 'en-US')).toBe("Expected a value but found 'and' at line 1, column 34");
+  });
+
+  test('a missing closing bracket names what was expected in either language', () => {
+    const r = compileCondition("conversation.channel in ('sms', 'chat' 'x')");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.message).toBe("Expected ',' or ')' but found 'x' at line 1, column 40");
+    expect(conditionMessage(r.error, 'fr')).toBe("',' ou ')' attendu, mais 'x' trouvé à la ligne 1, colonne 40");
+  });
+
+  test('every message has an English and a French text', () => {
+    const ids = ['unterminatedText', 'unexpectedAfterNumber', 'unexpectedCharacter', 'tooLong', 'tooDeep', 'empty', 'expectedValue', 'expectedNumberAfterMinus', 'expectedFieldName', 'expectedClosing', 'expectedOperatorOrEnd', 'expectedDot', 'unknownFunction', 'wrongArity', 'unknownName'] as const;
+    for (const id of ids) {
+      const en = conditionReason(id, { found: 'x', char: 'x', max: 1, name: 'x', known: 'x', expected: 1, got: 2, roots: 'x' }, 'en');
+      const fr = conditionReason(id, { found: 'x', char: 'x', max: 1, name: 'x', known: 'x', expected: 1, got: 2, roots: 'x' }, 'fr');
+      expect(en).not.toBe('');
+      expect(fr).not.toBe(en);
+    }
   });
 });

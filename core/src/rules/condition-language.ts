@@ -1,6 +1,7 @@
 // A small condition language for routing rules. Admins type these in a form, so the parser
 // must never run code (no eval, no Function), must bound its own work, and must point at the
 // exact place where a condition is wrong.
+import { type ConditionMessageArgs, type ConditionMessageId, conditionMessage, conditionReason } from './condition-messages';
 
 export type ConditionRoot = 'conversation' | 'customer' | 'context' | 'agent';
 
@@ -30,15 +31,18 @@ export type ConditionFunctionName = keyof typeof CONDITION_FUNCTIONS;
 
 export class ConditionSyntaxError extends Error {
   readonly code = 'condition.syntax';
+  readonly reason: string;
   constructor(
-    readonly reason: string,
+    readonly messageId: ConditionMessageId,
+    readonly args: ConditionMessageArgs,
     /** 0-based offset into the source. */
     readonly position: number,
     readonly line: number,
     readonly column: number,
     readonly source: string,
   ) {
-    super(`${reason} at line ${line}, column ${column}`);
+    super(conditionMessage({ messageId, args, line, column }, 'en'));
+    this.reason = conditionReason(messageId, args, 'en');
     this.name = 'ConditionSyntaxError';
   }
 }
@@ -66,9 +70,9 @@ function lineCol(source: string, pos: number): { line: number; column: number } 
   return { line, column: col };
 }
 
-function fail(source: string, pos: number, reason: string): never {
+function fail(source: string, pos: number, id: ConditionMessageId, args: ConditionMessageArgs = {}): never {
   const { line, column } = lineCol(source, pos);
-  throw new ConditionSyntaxError(reason, pos, line, column, source);
+  throw new ConditionSyntaxError(id, args, pos, line, column, source);
 }
 
 function tokenize(source: string): Token[] {
@@ -86,7 +90,7 @@ function tokenize(source: string): Token[] {
       let out = '';
       i++;
       for (;;) {
-        if (i >= source.length) fail(source, start, 'Unterminated text: a closing quote is missing');
+        if (i >= source.length) fail(source, start, 'unterminatedText');
         const d = source[i]!;
         if (d === c) {
           if (source[i + 1] === c) {
@@ -114,7 +118,7 @@ function tokenize(source: string): Token[] {
         i++;
         while (i < source.length && /[0-9]/.test(source[i]!)) i++;
       }
-      if (/[A-Za-z_]/.test(source[i] ?? '')) fail(source, i, `Unexpected '${source[i]}' after a number`);
+      if (/[A-Za-z_]/.test(source[i] ?? '')) fail(source, i, 'unexpectedAfterNumber', { char: source[i]! });
       tokens.push({ kind: 'number', text: source.slice(start, i), value: Number(source.slice(start, i)), pos: start });
       continue;
     }
@@ -139,7 +143,7 @@ function tokenize(source: string): Token[] {
       i++;
       continue;
     }
-    fail(source, i, `Unexpected character '${c}'`);
+    fail(source, i, 'unexpectedCharacter', { char: c });
   }
   tokens.push({ kind: 'eof', text: '', pos: source.length });
   return tokens;
@@ -154,26 +158,26 @@ export interface ParseOptions {
 
 const DEFAULT_ROOTS: readonly ConditionRoot[] = ['conversation', 'customer', 'context'];
 
-function describe(t: Token): string {
-  return t.kind === 'eof' ? 'the end of the condition' : `'${t.text}'`;
+function found(t: Token): string | null {
+  return t.kind === 'eof' ? null : t.text;
 }
 
 /** Parses a condition; throws ConditionSyntaxError with the position of the first mistake. */
 export function parseCondition(source: string, options: ParseOptions = {}): ConditionNode {
-  if (source.length > MAX_SOURCE_LENGTH) fail(source, MAX_SOURCE_LENGTH, `Condition is longer than ${MAX_SOURCE_LENGTH} characters`);
+  if (source.length > MAX_SOURCE_LENGTH) fail(source, MAX_SOURCE_LENGTH, 'tooLong', { max: MAX_SOURCE_LENGTH });
   const roots = options.roots ?? DEFAULT_ROOTS;
   const tokens = tokenize(source);
   let p = 0;
   let depth = 0;
   const peek = () => tokens[p]!;
   const isKw = (t: Token, kw: string) => t.kind === 'ident' && t.text.toLowerCase() === kw;
-  const expectPunct = (text: string, what: string) => {
+  const expectPunct = (text: string, expected: string[]) => {
     const t = peek();
-    if (t.kind !== 'punct' || t.text !== text) fail(source, t.pos, `Expected ${what} but found ${describe(t)}`);
+    if (t.kind !== 'punct' || t.text !== text) fail(source, t.pos, 'expectedClosing', { expected: expected.join('|'), found: found(t) });
     p++;
   };
   const enter = (pos: number) => {
-    if (++depth > MAX_DEPTH) fail(source, pos, 'Condition is nested too deeply');
+    if (++depth > MAX_DEPTH) fail(source, pos, 'tooDeep');
   };
 
   function parseOr(): ConditionNode {
@@ -237,7 +241,7 @@ export function parseCondition(source: string, options: ParseOptions = {}): Cond
         break;
       }
     }
-    expectPunct(close, `',' or '${close}'`);
+    expectPunct(close, [',', close]);
     depth--;
     void open;
     return { type: 'list', items, pos };
@@ -254,7 +258,7 @@ export function parseCondition(source: string, options: ParseOptions = {}): Cond
     }
     if (t.kind === 'punct' && t.text === '-') {
       const n = tokens[p + 1]!;
-      if (n.kind !== 'number') fail(source, n.pos, `Expected a number after '-' but found ${describe(n)}`);
+      if (n.kind !== 'number') fail(source, n.pos, 'expectedNumberAfterMinus', { found: found(n) });
       p += 2;
       return { type: 'literal', value: -(n.value as number), pos: t.pos };
     }
@@ -271,11 +275,11 @@ export function parseCondition(source: string, options: ParseOptions = {}): Cond
           p++;
           items.push(parseValue());
         }
-        expectPunct(')', "',' or ')'");
+        expectPunct(')', [',', ')']);
         depth--;
         return { type: 'list', items, pos };
       }
-      expectPunct(')', "')'");
+      expectPunct(')', [')']);
       depth--;
       return first;
     }
@@ -289,11 +293,11 @@ export function parseCondition(source: string, options: ParseOptions = {}): Cond
         p++;
         return { type: 'literal', value: null, pos: t.pos };
       }
-      if (KEYWORDS.has(lower)) fail(source, t.pos, `Expected a value but found ${describe(t)}`);
+      if (KEYWORDS.has(lower)) fail(source, t.pos, 'expectedValue', { found: found(t) });
       const next = tokens[p + 1]!;
       if (next.kind === 'punct' && next.text === '(') {
         if (!(lower in CONDITION_FUNCTIONS)) {
-          fail(source, t.pos, `Unknown function '${t.text}' (known: ${Object.keys(CONDITION_FUNCTIONS).join(', ')})`);
+          fail(source, t.pos, 'unknownFunction', { name: t.text, known: Object.keys(CONDITION_FUNCTIONS).join(', ') });
         }
         const name = lower as ConditionFunctionName;
         p += 2;
@@ -309,37 +313,37 @@ export function parseCondition(source: string, options: ParseOptions = {}): Cond
             break;
           }
         }
-        expectPunct(')', "',' or ')'");
+        expectPunct(')', [',', ')']);
         depth--;
         const arity = CONDITION_FUNCTIONS[name];
         if (args.length !== arity) {
-          fail(source, t.pos, `Function '${t.text}' takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`);
+          fail(source, t.pos, 'wrongArity', { name: t.text, expected: arity, got: args.length });
         }
         return { type: 'call', name, args, pos: t.pos };
       }
       if (!roots.includes(lower as ConditionRoot)) {
-        fail(source, t.pos, `Unknown name '${t.text}': a field starts with ${roots.map((r) => `'${r}.'`).join(', ')}`);
+        fail(source, t.pos, 'unknownName', { name: t.text, roots: roots.map((r) => `'${r}.'`).join(', ') });
       }
       p++;
       const path: string[] = [];
       while (peek().kind === 'punct' && peek().text === '.') {
         p++;
         const f = peek();
-        if (f.kind !== 'ident') fail(source, f.pos, `Expected a field name after '.' but found ${describe(f)}`);
+        if (f.kind !== 'ident') fail(source, f.pos, 'expectedFieldName', { found: found(f) });
         path.push(f.text);
         p++;
       }
-      if (path.length === 0) fail(source, t.pos + t.text.length, `Expected '.' and a field name after '${t.text}'`);
+      if (path.length === 0) fail(source, t.pos + t.text.length, 'expectedDot', { name: t.text });
       return { type: 'path', root: lower as ConditionRoot, path, pos: t.pos };
     }
-    fail(source, t.pos, `Expected a value but found ${describe(t)}`);
+    fail(source, t.pos, 'expectedValue', { found: found(t) });
   }
 
-  if (peek().kind === 'eof') fail(source, 0, 'Condition is empty');
+  if (peek().kind === 'eof') fail(source, 0, 'empty');
   const node = parseOr();
   if (peek().kind !== 'eof') {
     const t = peek();
-    fail(source, t.pos, `Expected 'and', 'or' or the end of the condition but found ${describe(t)}`);
+    fail(source, t.pos, 'expectedOperatorOrEnd', { found: found(t) });
   }
   return node;
 }
