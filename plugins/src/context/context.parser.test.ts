@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseExecutionContext } from './context.parser';
 import { date, executionContext, option, ref } from '../testing/contexts';
 
@@ -92,5 +93,30 @@ describe('execution context parser', () => {
     const parsed = parseExecutionContext(body);
     if (!parsed.ok) throw new Error(parsed.error.message);
     expect(parsed.value.relationship).toEqual({ schemaName: 'queuemembership_association', relatedEntities: [{ logicalName: 'systemuser', id: AGENT }] });
+  });
+});
+
+describe('execution context parser on hostile input', () => {
+  it('never throws, whatever the body: every input is a context or a coded error', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.json()), (body) => {
+        const r = parseExecutionContext(body);
+        return r.ok || (typeof r.error.message === 'string' && r.error.path.startsWith('$'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a valid context with any one field replaced by junk is rejected or still well-typed, never a crash', () => {
+    const valid = update();
+    const keys = Object.keys(valid);
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.anything(), (key, junk) => {
+        const r = parseExecutionContext({ ...valid, [key]: junk });
+        if (!r.ok) return r.error.code === 'context.malformed' || r.error.code === 'context.unsupportedMessage';
+        return typeof r.value.primaryEntityId === 'string' && (r.value.stage === 10 || r.value.stage === 20 || r.value.stage === 40);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
