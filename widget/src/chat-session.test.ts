@@ -246,6 +246,38 @@ describe('chat session', () => {
     expect(s.snapshot.conversationId).toBe(h.backend.only().id);
   });
 
+  it('after a refused start the next attempt uses a fresh request id; after a lost one it reuses it', async () => {
+    const h = harness();
+    const s = h.open();
+    await s.init();
+    const ids = () =>
+      h.backend.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/conversations')).map((r) => JSON.parse(r.body!).clientRequestId);
+    h.net.control.mode = 'down';
+    await s.start(answers);
+    h.net.control.mode = 'drop-responses';
+    await s.start(answers);
+    h.backend.configs['demo-shop'] = { ...demoConfig, hours: { open: false } };
+    h.net.control.mode = 'up';
+    await s.start(answers); // replay of the dropped start: same id, joins that conversation
+    expect(s.snapshot.phase).toBe('chatting');
+    expect(new Set(ids()).size).toBe(1);
+
+    const refused = harness();
+    const r = refused.open();
+    await r.init();
+    refused.backend.configs['demo-shop'] = { ...demoConfig, hours: { open: false } };
+    await r.start(answers);
+    expect(r.snapshot.startError).toBe('outside_hours');
+    refused.backend.configs['demo-shop'] = demoConfig;
+    await r.start(answers);
+    expect(r.snapshot.phase).toBe('chatting');
+    const refusedIds = refused.backend.requests
+      .filter((q) => q.method === 'POST' && q.path.endsWith('/conversations'))
+      .map((q) => JSON.parse(q.body!).clientRequestId);
+    expect(refusedIds).toHaveLength(2);
+    expect(new Set(refusedIds).size).toBe(2);
+  });
+
   it('when the agent ends the chat the widget shows it ended and forgets the conversation', async () => {
     const h = harness();
     const s = await started(h);

@@ -216,6 +216,9 @@ export class ChatSession {
     } catch (error) {
       if (epoch !== this.epoch) return;
       const e = asApiError(error);
+      // Only a lost answer may reuse the request id; after a refusal the server
+      // may hold the id as spent, so the next press must be a fresh attempt.
+      if (!e.retryable) this.startRequest = undefined;
       const fieldProblems: Record<string, AnswerProblem> = {};
       for (const id of Object.keys(e.fields ?? {})) fieldProblems[id] = 'required';
       this.set({
