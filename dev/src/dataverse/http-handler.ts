@@ -135,10 +135,11 @@ export class HttpHandler {
     if (segments.length === 1) {
       switch (method) {
         case 'GET': {
-          const row = this.ops.retrieveRow(ctx, inChangeSet ? this.ops.store.writer : this.ops.store.reader, e, key);
+          const db = inChangeSet ? this.ops.store.writer : this.ops.store.reader;
+          const row = this.ops.retrieveRow(ctx, db, e, key);
           const etag = `W/"${row.versionnumber}"`;
           if (h['if-none-match'] && h['if-none-match'] === etag) return empty(304, { ETag: etag });
-          const body = this.ops.toJson(ctx, this.ops.store.reader, e, row, options, annotations);
+          const body = this.ops.toJson(ctx, db, e, row, options, annotations);
           return json(200, { '@odata.context': `${ctx.base}$metadata#${e.entitySetName}/$entity`, ...body }, { ETag: etag });
         }
         case 'PATCH': {

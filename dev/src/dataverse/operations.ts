@@ -103,8 +103,12 @@ export class Operations {
   findOrThrow(db: Db, e: EntityMetadata, key: ParsedKey): Row {
     const row = this.find(db, e, key);
     if (row) return row;
-    if ('id' in key) throw notFound(e.logicalName, key.id);
-    throw notFoundByKey(e.logicalName, key.pairs.map(([k, v]) => `${k}:${'value' in v ? String(v.value) : 'null'}`).join(','));
+    throw this.missing(e, key);
+  }
+
+  private missing(e: EntityMetadata, key: ParsedKey): DataverseError {
+    if ('id' in key) return notFound(e.logicalName, key.id);
+    return notFoundByKey(e.logicalName, key.pairs.map(([k, v]) => `${k}:${'value' in v ? String(v.value) : 'null'}`).join(','));
   }
 
   private resolveTarget(ctx: Ctx, url: unknown, expected?: string[]): { entity: EntityMetadata; id: string } {
@@ -375,10 +379,8 @@ export class Operations {
       if (ifNoneMatch?.trim() === '*') throw duplicate(e.logicalName);
       return { created: false, row: await this.update(ctx, e, existing, body, ifMatch) };
     }
-    if (ifMatch) {
-      if ('id' in key) throw notFound(e.logicalName, key.id);
-      return this.findOrThrow(this.store.writer, e, key) as never;
-    }
+    // If-Match (* or an etag) makes PATCH update-only: nothing to update is a 404, never a create
+    if (ifMatch) throw this.missing(e, key);
     return { created: true, row: await this.create(ctx, e, body, this.keyColumns(e, key)) };
   }
 

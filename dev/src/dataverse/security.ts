@@ -5,7 +5,7 @@
 import type { EntityMetadata, PrivilegeDepth, PrivilegeKind } from '@switchboard/solution';
 import { DataverseError, ErrorCodes } from './errors';
 import type { Model } from './model';
-import type { Db, Row, Store } from './store';
+import type { Row, Store } from './store';
 import { APP_USER_ID, ROOT_BUSINESS_UNIT_ID } from './system-metadata';
 
 export interface Caller {
@@ -105,9 +105,5 @@ export class Security {
     if (depth === 'global' || e.ownership !== 'user') return { sql: '', params: [] };
     if (depth === 'basic') return { sql: `${alias}."ownerid" = ?`, params: [caller.userId] };
     return { sql: `${alias}."owningbusinessunit" = ?`, params: [caller.businessUnitId] };
-  }
-
-  readonlyDb(): Db {
-    return this.store.reader;
   }
 }
