@@ -1,0 +1,35 @@
+// Appending a message to a conversation exactly once. The message id is chosen by the caller
+// from what identifies the message outside (provider id, clientMessageId, trigger), so:
+// - a retry finds the row and returns it (no second message);
+// - two concurrent retries both reserve a sequence number, but only one create wins (412 for
+//   the other); the loser's number is simply never used. Sequences stay strictly increasing,
+//   with a possible gap, which is all readers (`after=N` polling) rely on.
+import type { MessageRow } from '@switchboard/solution';
+import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { MessageStore } from '../dataverse/repositories/message.repository';
+import { bind } from '../dataverse/repositories/odata';
+
+export interface AppendResult {
+  created: boolean;
+  message: MessageRow;
+}
+
+export interface TranscriptDeps {
+  conversations: ConversationStore;
+  messages: MessageStore;
+}
+
+export async function appendMessage(deps: TranscriptDeps, conversationId: string, messageId: string, fields: Record<string, unknown>): Promise<AppendResult> {
+  const existing = await deps.messages.get(messageId);
+  if (existing) return { created: false, message: existing.row };
+  const sequence = await deps.conversations.nextSequence(conversationId);
+  const outcome = await deps.messages.createWithId(messageId, {
+    swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
+    ...fields,
+    swb_sequence: sequence,
+    'swb_conversationid@odata.bind': bind('swb_conversations', conversationId),
+  });
+  const stored = await deps.messages.get(messageId);
+  if (!stored) throw new Error(`Message ${messageId} was ${outcome} but cannot be read back.`);
+  return { created: outcome === 'created', message: stored.row };
+}

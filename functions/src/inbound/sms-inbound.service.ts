@@ -1,0 +1,239 @@
+// POST /api/sms/{provider}/{channelId}[/status]: authenticate and parse with the channel
+// layer (receiveInbound), then store every event idempotently before answering, so that a
+// provider retry (after our timeout, or two deliveries of one webhook at once) never creates a
+// second message or a second conversation:
+// - the message row's id is derived from (channel, provider message id);
+// - a new conversation's id is derived from (channel, number, the number's previous
+//   conversation), so concurrent first messages from one number converge on one row.
+import type { InvocationContext } from '@azure/functions';
+import { type CustomerRecord, identifyByPhone } from '@switchboard/core';
+import type { RoutingTriggerPort } from '@switchboard/plugins';
+import {
+  AuthorKind,
+  ChannelType,
+  ConversationState,
+  DeliveryStatus as DeliveryStatusValue,
+  IdentificationResult,
+  MessageDirection,
+  Visibility,
+  type ConversationRow,
+} from '@switchboard/solution';
+import {
+  type ChannelDelivery,
+  type HttpReply,
+  type InboundMessage,
+  type InboundStatus,
+  type SecretResolver,
+  type SmsAdapters,
+  receiveInbound,
+  recogniseKeyword,
+  shouldApplyStatus,
+  type DeliveryStatus,
+} from '../channels';
+import { channelStrings } from '../channels/validation';
+import { appendMessage } from '../conversations/transcript';
+import { ConcurrencyConflict } from '../dataverse/errors';
+import type { ChannelRecord, DataverseChannelDirectory } from '../dataverse/repositories/channel.repository';
+import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { CustomerFinder } from '../dataverse/repositories/customer.repository';
+import { deterministicId } from '../dataverse/repositories/deterministic-id';
+import type { MessageStore } from '../dataverse/repositories/message.repository';
+import { bind, isGuid } from '../dataverse/repositories/odata';
+import type { OptOutStore } from '../dataverse/repositories/opt-out.repository';
+import type { AutomatedMessenger } from '../outbound/automated-messages';
+import { STATUS_VALUES } from '../outbound/delivery-recorder';
+import type { SmsCallback, SmsCallbackService } from '../services/contracts';
+
+export interface SmsInboundDeps {
+  adapters: SmsAdapters;
+  channels: Pick<DataverseChannelDirectory, 'getRecord'>;
+  secrets: SecretResolver;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  customers: CustomerFinder;
+  optOuts: OptOutStore;
+  routing: RoutingTriggerPort;
+  /** Sends keyword confirmations; must not itself refuse opted-out numbers (the STOP reply goes to one). */
+  confirmations: ChannelDelivery;
+  automated?: AutomatedMessenger;
+  now: () => number;
+}
+
+const VALUE_OF_STATUS: Readonly<Record<number, DeliveryStatus>> = {
+  [DeliveryStatusValue.Queued]: 'queued',
+  [DeliveryStatusValue.Sent]: 'sent',
+  [DeliveryStatusValue.Delivered]: 'delivered',
+  [DeliveryStatusValue.Failed]: 'failed',
+};
+
+export type InboundResult =
+  | { kind: 'stored'; conversationId: string; messageId: string; newConversation: boolean; duplicate: boolean }
+  | { kind: 'keyword'; keyword: 'opt-out' | 'opt-in'; confirmed: boolean };
+
+export class SmsInboundService implements SmsCallbackService {
+  constructor(private readonly deps: SmsInboundDeps) {}
+
+  async handle(callback: SmsCallback, context: InvocationContext): Promise<HttpReply> {
+    // An id that cannot name a row is answered like an unknown channel without a query.
+    const record = isGuid(callback.channelId) ? await this.deps.channels.getRecord(callback.channelId) : undefined;
+    const channel = record && record.enabled ? record : undefined;
+    const outcome = receiveInbound({
+      adapters: this.deps.adapters,
+      provider: callback.provider,
+      channel,
+      secrets: this.deps.secrets,
+      request: callback.request,
+      publicUrl: callback.publicUrl,
+    });
+    if (outcome.kind === 'reply') return outcome.reply;
+    for (const reason of outcome.ignored) context.log(`SMS callback on ${callback.channelId}: ignored ${reason}`);
+    for (const event of outcome.events) {
+      if (event.kind === 'message') await this.receiveMessage(channel!, event, context);
+      else await this.applyStatus(channel!, event, context);
+    }
+    // Only now, with everything stored: a failure above is a 5xx and the provider retries.
+    return outcome.reply;
+  }
+
+  async receiveMessage(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
+    const keyword = recogniseKeyword(msg.body);
+    if (keyword === 'opt-out') return this.optOut(channel, msg, context);
+    // "YES" or "OUI" is an answer in a conversation unless the number is opted out.
+    if (keyword === 'opt-in' && (await this.deps.optOuts.isOptedOut(channel.channelId, msg.from))) return this.optIn(channel, msg, context);
+
+    const { conversation, created } = await this.conversationFor(channel, msg);
+    const messageId = deterministicId('sms-in', channel.channelId, msg.providerMessageId);
+    const appended = await appendMessage(this.deps, conversation.activityid, messageId, {
+      swb_body: msg.body + (msg.mediaUrls.length > 0 ? `\n${msg.mediaUrls.join('\n')}` : ''),
+      swb_direction: MessageDirection.Inbound,
+      swb_authorkind: AuthorKind.Customer,
+      swb_visibility: Visibility.Public,
+      swb_deliverystatus: DeliveryStatusValue.Received,
+      swb_providermessageid: msg.providerMessageId,
+      'swb_channelid@odata.bind': bind('swb_channels', channel.channelId),
+    });
+    // Enqueued whenever the conversation still waits for routing, not only when we created it:
+    // if we died after the create, the provider's retry is what gets it routed.
+    const state = conversation.swb_state;
+    if (!conversation._swb_primaryagentid_value && (state === ConversationState.Open || state === ConversationState.Waiting)) {
+      await this.deps.routing.enqueue({ kind: 'route-conversation', conversationId: conversation.activityid, queueId: conversation._swb_queueid_value ?? null, reason: 'sms received' });
+    }
+    if (created && this.deps.automated) {
+      try {
+        await this.deps.automated.send('started', conversation, { customer: { phone: msg.from }, conversation: { channel: 'sms' } });
+      } catch (err) {
+        context?.warn(`automated "started" message for ${conversation.activityid} failed: ${(err as Error).message}`);
+      }
+    }
+    return { kind: 'stored', conversationId: conversation.activityid, messageId, newConversation: created, duplicate: !appended.created };
+  }
+
+  private async conversationFor(channel: ChannelRecord, msg: InboundMessage): Promise<{ conversation: ConversationRow; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const recent = await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5);
+      const open = recent.find((c) => c.swb_state !== ConversationState.Closed);
+      if (open) {
+        const row = await this.deps.conversations.get(open.activityid);
+        if (row) return { conversation: row.row, created: false };
+        continue;
+      }
+      const id = deterministicId('sms-conversation', channel.channelId, msg.from, recent[0]?.activityid ?? 'first');
+      const data = await this.newConversation(channel, msg);
+      const outcome = await this.deps.conversations.createWithId(id, data);
+      const row = await this.deps.conversations.get(id);
+      if (row) return { conversation: row.row, created: outcome === 'created' };
+    }
+    throw new Error(`Could not find or create the conversation for ${msg.from} on ${channel.channelId}.`);
+  }
+
+  private async newConversation(channel: ChannelRecord, msg: InboundMessage): Promise<Record<string, unknown>> {
+    const options = channel.defaultRegion ? { defaultRegion: channel.defaultRegion } : {};
+    let candidates: CustomerRecord[] = [];
+    // Short codes and alphanumeric senders are not phone numbers: nothing to match.
+    if (msg.from.startsWith('+')) candidates = await this.deps.customers.byPhone(msg.from);
+    const identified = identifyByPhone(msg.from, candidates, options);
+    const now = new Date(this.deps.now()).toISOString();
+    const data: Record<string, unknown> = {
+      subject: `SMS ${msg.from}`,
+      swb_state: ConversationState.Open,
+      swb_channeltype: ChannelType.Sms,
+      'swb_channelid@odata.bind': bind('swb_channels', channel.channelId),
+      swb_customerphone: msg.from,
+      swb_openedon: now,
+      swb_context: JSON.stringify({ to: msg.to, provider: msg.provider }),
+    };
+    if (channel.workstreamId) data['swb_workstreamid@odata.bind'] = bind('swb_workstreams', channel.workstreamId);
+    switch (identified.kind) {
+      case 'matched': {
+        const r = identified.record;
+        data[`swb_customerid_${r.entity}@odata.bind`] = bind(r.entity === 'contact' ? 'contacts' : 'accounts', r.id);
+        data['swb_identificationresult'] = IdentificationResult.Identified;
+        const name = r.fields['fullname'] ?? r.fields['name'];
+        if (typeof name === 'string') data['swb_customername'] = name.slice(0, 200);
+        break;
+      }
+      case 'ambiguous':
+        // Kept for the agent to choose (the ConversationSummary control lists them).
+        data['swb_identificationresult'] = IdentificationResult.Ambiguous;
+        data['swb_candidateids'] = JSON.stringify(identified.records.map((r) => ({ table: r.entity, id: r.id }))).slice(0, 4000);
+        break;
+      case 'none':
+        data['swb_identificationresult'] = IdentificationResult.NotFound;
+        break;
+    }
+    return data;
+  }
+
+  private async optOut(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
+    const before = await this.deps.optOuts.record(channel.channelId, msg.from, true, msg.body.trim(), new Date(this.deps.now()));
+    return { kind: 'keyword', keyword: 'opt-out', confirmed: await this.confirm(channel, msg, 'opt-out', before !== true, context) };
+  }
+
+  private async optIn(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
+    await this.deps.optOuts.record(channel.channelId, msg.from, false, msg.body.trim(), new Date(this.deps.now()));
+    return { kind: 'keyword', keyword: 'opt-in', confirmed: await this.confirm(channel, msg, 'opt-in', true, context) };
+  }
+
+  // Twilio answers STOP/START itself on long codes and toll-free numbers and refuses our own
+  // text to a number that just sent STOP (error 21610): replying there would only fail. TeleSign
+  // and ACS leave it to us. A repeated STOP is not confirmed twice.
+  private async confirm(channel: ChannelRecord, msg: InboundMessage, intent: 'opt-out' | 'opt-in', changed: boolean, context?: InvocationContext): Promise<boolean> {
+    if (!changed || channel.provider === 'twilio') return false;
+    const french = /^(ARR|D[EÉ]S|STOPPER|D[EÉ]MARR|REPRENDRE|OUI|ABONNER|R[EÉ]ABONNER)/i.test(msg.body.trim());
+    const strings = channelStrings(french ? 'fr' : 'en');
+    const text = strings[intent === 'opt-out' ? 'optOut.confirmation' : 'optIn.confirmation'];
+    if (!text) return false;
+    const result = await this.deps.confirmations.deliver(channel.channelId, msg.from, text, { clientReference: `keyword:${msg.providerMessageId}` });
+    if (!result.ok) context?.warn(`${intent} confirmation to ${msg.from} failed: ${result.failure.code}`);
+    return result.ok;
+  }
+
+  async applyStatus(channel: ChannelRecord, status: InboundStatus, context?: InvocationContext): Promise<'applied' | 'ignored' | 'unknown-message'> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let found = await this.deps.messages.byProviderId(channel.channelId, status.providerMessageId);
+      // The report can beat the write of the provider id after the send: our own id comes back
+      // as the client reference on providers that echo one.
+      if (!found && status.clientReference && isGuid(status.clientReference)) found = await this.deps.messages.get(status.clientReference);
+      if (!found) {
+        context?.log(`status ${status.status} for unknown message ${status.providerMessageId} on ${channel.channelId}`);
+        return 'unknown-message';
+      }
+      const current = VALUE_OF_STATUS[found.row.swb_deliverystatus ?? -1];
+      if (!shouldApplyStatus(current, status.status)) return 'ignored';
+      const at = status.occurredAt ?? new Date(this.deps.now()).toISOString();
+      const patch: Record<string, unknown> = { swb_deliverystatus: STATUS_VALUES[status.status] };
+      if (status.status === 'delivered') patch['swb_deliveredon'] = at;
+      if (status.status === 'sent' && !found.row.swb_senton) patch['swb_senton'] = at;
+      if (status.status === 'failed') patch['swb_error'] = `${status.errorCode ?? status.providerStatus}${status.errorMessage ? `: ${status.errorMessage}` : ''}`.slice(0, 2000);
+      if (!found.row.swb_providermessageid) patch['swb_providermessageid'] = status.providerMessageId;
+      try {
+        await this.deps.messages.update(found.row.swb_messageid, patch, found.etag);
+        return 'applied';
+      } catch (err) {
+        // Two callbacks racing (sent and delivered together): re-read and decide again.
+        if (!(err instanceof ConcurrencyConflict)) throw err;
+      }
+    }
+    throw new Error(`Status of ${status.providerMessageId} kept changing under us.`);
+  }
+}

@@ -1,0 +1,150 @@
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { ChannelType, ConversationState, IdentificationResult, OfferResponse } from '@switchboard/solution';
+import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
+import { startStandIn, type StandIn } from '../channels/testing/stand-in';
+
+let stack: Stack;
+let twilio: StandIn;
+let channelId: string;
+
+beforeAll(async () => {
+  twilio = await startStandIn();
+  twilio.respondWith(() => ({ status: 201, body: { sid: `SMreply${twilio.requests.length}`, status: 'queued' } }));
+  stack = await startStack({ twilioApiBaseUrl: twilio.baseUrl });
+  channelId = await seedTwilioChannel(stack.api);
+});
+afterAll(async () => {
+  await stack.stop();
+  await twilio.close();
+});
+
+function twilioForm(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
+
+async function postTwilio(path: string, fields: Record<string, string>, token = TWILIO_TOKEN): Promise<Response> {
+  const publicUrl = `${PUBLIC_BASE}${path}`;
+  const signature = getExpectedTwilioSignature(token, publicUrl, fields);
+  return fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: twilioForm(fields),
+  });
+}
+
+function inbound(sid: string, from: string, body: string): Record<string, string> {
+  return { MessageSid: sid, SmsSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+13175550100', Body: body, NumMedia: '0', SmsStatus: 'received' };
+}
+
+async function conversationsOf(phone: string) {
+  const r = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_conversations', filter: `swb_customerphone eq '${phone}' and _swb_channelid_value eq ${channelId}` });
+  return r.value;
+}
+
+async function messagesOf(conversationId: string) {
+  const r = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conversationId}`, orderBy: ['swb_sequence asc'] });
+  return r.value;
+}
+
+it('an SMS from a number typed differently from the contact mobile phone is identified as that contact', async () => {
+  const contactId = await stack.api.create({ collection: 'contacts', data: { firstname: 'Dana', lastname: 'Scully', mobilephone: '(317) 555-0123' } });
+  const res = await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a001', '+13175550123', 'Hi, my order is late'));
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain('<Response');
+  const [conv] = await conversationsOf('+13175550123');
+  expect(conv!['_swb_customerid_value']).toBe(contactId);
+  expect(conv!['swb_identificationresult']).toBe(IdentificationResult.Identified);
+  expect(conv!['swb_state']).toBe(ConversationState.Open);
+  const msgs = await messagesOf(conv!['activityid'] as string);
+  expect(msgs.map((m) => m['swb_body'])).toEqual(['Hi, my order is late']);
+});
+
+it('two contacts with the same number leave the conversation ambiguous, with both candidates kept for the agent', async () => {
+  const a = await stack.api.create({ collection: 'contacts', data: { lastname: 'Twin A', mobilephone: '+1 317 555 0188' } });
+  const b = await stack.api.create({ collection: 'accounts', data: { name: 'Twin B Ltd', telephone1: '317-555-0188' } });
+  await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a002', '+13175550188', 'hello'));
+  const [conv] = await conversationsOf('+13175550188');
+  expect(conv!['swb_identificationresult']).toBe(IdentificationResult.Ambiguous);
+  expect(JSON.parse(conv!['swb_candidateids'] as string)).toEqual(expect.arrayContaining([{ table: 'contact', id: a }, { table: 'account', id: b }]));
+  expect(conv!['_swb_customerid_value'] ?? null).toBeNull();
+});
+
+it('a provider retry, and two concurrent deliveries of the same webhook, store one conversation and one message', async () => {
+  const fields = inbound('SM0000000000000000000000000000a003', '+13175550177', 'first text');
+  const first = await Promise.all([postTwilio(`/api/sms/twilio/${channelId}`, fields), postTwilio(`/api/sms/twilio/${channelId}`, fields)]);
+  expect(first.map((r) => r.status)).toEqual([200, 200]);
+  const retry = await postTwilio(`/api/sms/twilio/${channelId}`, fields);
+  expect(retry.status).toBe(200);
+  const convs = await conversationsOf('+13175550177');
+  expect(convs).toHaveLength(1);
+  const msgs = await messagesOf(convs[0]!['activityid'] as string);
+  expect(msgs).toHaveLength(1);
+  // A second, different message joins the same conversation with the next sequence.
+  await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a004', '+13175550177', 'second text'));
+  const after = await messagesOf(convs[0]!['activityid'] as string);
+  expect(after.map((m) => m['swb_body'])).toEqual(['first text', 'second text']);
+  expect((after[1]!['swb_sequence'] as number) > (after[0]!['swb_sequence'] as number)).toBe(true);
+});
+
+it('different first messages from one new number arriving together still open a single conversation', async () => {
+  await Promise.all(
+    ['b1', 'b2', 'b3'].map((s, i) => postTwilio(`/api/sms/twilio/${channelId}`, inbound(`SM0000000000000000000000000000a0${s}`, '+13175550166', `burst ${i}`))),
+  );
+  const convs = await conversationsOf('+13175550166');
+  expect(convs).toHaveLength(1);
+  expect(await messagesOf(convs[0]!['activityid'] as string)).toHaveLength(3);
+});
+
+it('a bad signature is refused with 403 and writes nothing', async () => {
+  const res = await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a005', '+13175550155', 'forged'), 'wrong-token-wrong-token-wrong-tok');
+  expect(res.status).toBe(403);
+  expect(await conversationsOf('+13175550155')).toHaveLength(0);
+});
+
+it('an unknown channel is 404', async () => {
+  const res = await postTwilio('/api/sms/twilio/6a1f4c7e-0000-4000-8000-000000000000', inbound('SM0000000000000000000000000000a006', '+13175550155', 'x'));
+  expect(res.status).toBe(404);
+});
+
+it('STOP records an opt-out for the number and channel and is never routed; START lifts it', async () => {
+  const res = await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a007', '+13175550144', ' Stop '));
+  expect(res.status).toBe(200);
+  const optOut = await stack.api.retrieve<Record<string, unknown>>({ collection: 'swb_optouts', key: `swb_phonenumber='+13175550144',swb_channelid=${channelId}` });
+  expect(optOut['swb_isoptedout']).toBe(true);
+  expect(await conversationsOf('+13175550144')).toHaveLength(0);
+  expect(await stack.graph.optOuts.isOptedOut(channelId, '+13175550144')).toBe(true);
+  const refused = await stack.graph.delivery.deliver(channelId, '+13175550144', 'promo');
+  expect(refused.ok).toBe(false);
+  await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a008', '+13175550144', 'START'));
+  expect(await stack.graph.optOuts.isOptedOut(channelId, '+13175550144')).toBe(false);
+  // "yes" from a number that is not opted out is an ordinary answer, routed like any message.
+  await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a009', '+13175550144', 'Yes'));
+  expect(await conversationsOf('+13175550144')).toHaveLength(1);
+});
+
+it('a new SMS conversation is offered to the available agent with capacity in its queue, not to the others', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.Sms, [
+    { name: 'Full Agent', queue: 'main', max: 2, used: 2 },
+    { name: 'Away Agent', queue: 'main', presence: 612400003 },
+    { name: 'Free Agent', queue: 'main', max: 3 },
+    { name: 'Other Queue Agent', queue: 'other', max: 5 },
+  ]);
+  await stack.api.update({ collection: 'swb_channels', key: channelId, data: { 'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})` } });
+  stack.queue.items.splice(0);
+  await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a010', '+13175550133', 'route me'));
+  expect(stack.queue.items.map((i) => i.body.kind)).toEqual(['route-conversation']);
+  await stack.drain();
+  const [conv] = await conversationsOf('+13175550133');
+  expect(conv!['swb_state']).toBe(ConversationState.Waiting);
+  expect(conv!['_swb_queueid_value']).toBe(seed.queueId);
+  const offers = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${conv!['activityid']}` });
+  expect(offers.value).toHaveLength(1);
+  expect(offers.value[0]!['_swb_agentid_value']).toBe(seed.agents[2]!.id);
+  expect(offers.value[0]!['swb_response']).toBe(OfferResponse.Pending);
+  const status = await stack.api.retrieve<Record<string, unknown>>({ collection: 'swb_agentstatuses', key: seed.agents[2]!.statusId });
+  expect(status['swb_capacityused']).toBe(1);
+  // Routing the same work again (a duplicate queue item) makes no second offer.
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'duplicate' });
+  const again = await stack.api.retrieveMultiple({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${conv!['activityid']}` });
+  expect(again.value).toHaveLength(1);
+});

@@ -1,0 +1,61 @@
+// Timer: pending offers past their expiry become TimedOut (claimed with If-Match, so two
+// instances sweeping at once time an offer out once), the agent's reserved capacity is given
+// back, and the queue is routed again so the conversation is re-offered to someone else.
+import type { InvocationContext } from '@azure/functions';
+import type { RoutingTriggerPort } from '@switchboard/plugins';
+import { OfferResponse, type ConversationRow, type OfferRow } from '@switchboard/solution';
+import { claim, type DataverseClient } from '../dataverse/dataverse-client';
+import { iso } from '../dataverse/repositories/odata';
+import type { OfferTimeoutSweeper } from '../services/contracts';
+import type { RoutingRepository } from './routing.repository';
+import type { DataverseRoutingWorker } from './routing-worker';
+
+export interface OfferSweeperDeps {
+  repo: RoutingRepository;
+  client: DataverseClient;
+  worker: Pick<DataverseRoutingWorker, 'adjustCapacity'>;
+  routing: RoutingTriggerPort;
+  /** Capacity units an offer reserved, by conversation (the workstream's units). */
+  unitsFor?: (conversationId: string) => Promise<number>;
+}
+
+export class DataverseOfferTimeoutSweeper implements OfferTimeoutSweeper {
+  constructor(private readonly deps: OfferSweeperDeps) {}
+
+  async sweep(now: Date, context: InvocationContext): Promise<void> {
+    await this.run(now, context);
+  }
+
+  /** Returns how many offers timed out. */
+  async run(now: Date, context?: InvocationContext): Promise<number> {
+    const expired = await this.deps.repo.expiredOffers(iso(now.getTime()));
+    let timedOut = 0;
+    const queues = new Set<string>();
+    for (const offer of expired) {
+      const result = await claim<OfferRow, Record<string, unknown>>(this.deps.client, {
+        collection: 'swb_offers',
+        key: offer.swb_offerid,
+        decide: (row) => (row.swb_response === OfferResponse.Pending ? { patch: { swb_response: OfferResponse.TimedOut, swb_respondedon: now.toISOString() } } : { skip: 'answered' }),
+      });
+      if (result.outcome !== 'claimed') continue;
+      timedOut++;
+      const agentId = offer._swb_agentid_value;
+      if (agentId) {
+        const [status] = await this.deps.repo.agentStatuses([agentId]);
+        const units = offer._swb_conversationid_value && this.deps.unitsFor ? await this.deps.unitsFor(offer._swb_conversationid_value) : 1;
+        if (status) await this.deps.worker.adjustCapacity(status.swb_agentstatusid, -units);
+      }
+      if (offer._swb_conversationid_value) {
+        await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
+          collection: 'swb_conversations',
+          key: offer._swb_conversationid_value,
+          decide: (row) => ({ patch: { swb_declinecount: (row.swb_declinecount ?? 0) + 1 } }),
+        });
+      }
+      if (offer._swb_queueid_value) queues.add(offer._swb_queueid_value);
+    }
+    for (const queueId of queues) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'offer timed out' });
+    if (timedOut > 0) context?.log(`offers: ${timedOut} timed out; re-routing ${queues.size} queue(s)`);
+    return timedOut;
+  }
+}

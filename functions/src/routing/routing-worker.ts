@@ -1,0 +1,344 @@
+// The durable routing pipeline's consumer. Each work item (from the SMS and chat services and
+// from the plugin steps: presence changes, capacity releases, configuration changes) loads the
+// snapshot one decision needs from Dataverse, asks core's engine, and writes the decision with
+// claims that make many concurrent instances safe:
+// - agent capacity is reserved on the agent's status row with If-Match (a 412 re-reads and
+//   decides again), so no agent is ever taken over their maximum;
+// - the offer row's id is derived from (conversation, attempt number): two instances that
+//   chose the same conversation both try to create the same row and exactly one succeeds —
+//   the loser gives its capacity reservation back. A conversation is never offered twice.
+import type { InvocationContext } from '@azure/functions';
+import {
+  type AgentInput,
+  type ConversationSnapshot,
+  type DecisionContext,
+  type RoutingConfig,
+  type RoutingDecision,
+  type SkillRequirement,
+  RoutingEngine,
+  signedOutPresence,
+} from '@switchboard/core';
+import type { RoutingTriggerPort, RoutingWork } from '@switchboard/plugins';
+import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow, type OfferRow } from '@switchboard/solution';
+import { claim, type DataverseClient } from '../dataverse/dataverse-client';
+import { deterministicId } from '../dataverse/repositories/deterministic-id';
+import { bind, iso, ms } from '../dataverse/repositories/odata';
+import type { AutomatedMessenger } from '../outbound/automated-messages';
+import type { RoutingWorker } from '../services/contracts';
+import { channelName, PRESENCE_NAMES } from './routing-config.mapper';
+import type { RoutingRepository } from './routing.repository';
+
+export interface RoutingWorkerDeps {
+  repo: RoutingRepository;
+  client: DataverseClient;
+  routing: RoutingTriggerPort;
+  automated?: AutomatedMessenger;
+  /** Runs the plugins' recomputeAgent for `recompute-agent` items (wrap-up timers). */
+  recomputeAgent?: (agentId: string) => Promise<unknown>;
+  now: () => number;
+  random?: () => number;
+  /** Rounds of "decide, claim" per queue when claims lose races. */
+  maxRounds?: number;
+  log?: (line: string) => void;
+}
+
+export interface QueueOutcome {
+  queueId: string;
+  offers: { conversationId: string; agentId: string; offerId: string }[];
+  conflicts: number;
+}
+
+const KINDS = new Set(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent']);
+
+function isWork(value: unknown): value is RoutingWork {
+  return typeof value === 'object' && value !== null && KINDS.has(String((value as { kind?: unknown }).kind));
+}
+
+function parseSkills(text: string | null | undefined): SkillRequirement[] {
+  if (!text) return [];
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .map((s): SkillRequirement | null =>
+        typeof s === 'string' ? { skillId: s.toLowerCase() } : s && typeof s === 'object' && typeof (s as { skillId?: unknown }).skillId === 'string' ? { ...(s as SkillRequirement), skillId: (s as SkillRequirement).skillId.toLowerCase() } : null,
+      )
+      .filter((s): s is SkillRequirement => s !== null);
+  } catch {
+    return [];
+  }
+}
+
+function parseObject(text: string | null | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export class DataverseRoutingWorker implements RoutingWorker {
+  constructor(private readonly deps: RoutingWorkerDeps) {}
+
+  private ctx(): DecisionContext {
+    const random = this.deps.random ?? Math.random;
+    return { clock: { now: this.deps.now }, rng: { next: random } };
+  }
+
+  private log(line: string, context?: InvocationContext): void {
+    if (context) context.log(line);
+    else this.deps.log?.(line);
+  }
+
+  async process(workItem: unknown, meta: { dequeueCount: number; messageId: string }, context?: InvocationContext): Promise<void> {
+    // A malformed item can never succeed: retrying it five times would only delay real work.
+    if (!isWork(workItem)) {
+      this.log(`routing: dropped malformed work item ${meta.messageId}`, context);
+      return;
+    }
+    await this.run(workItem, context);
+  }
+
+  async run(work: RoutingWork, context?: InvocationContext): Promise<QueueOutcome[]> {
+    const config = await this.deps.repo.loadConfig();
+    switch (work.kind) {
+      case 'route-conversation': {
+        const queueId = await this.arrive(work.conversationId, config, context);
+        return queueId ? [await this.routeQueue(queueId, config, context)] : [];
+      }
+      case 'route-queue':
+        return [await this.routeQueue(work.queueId, config, context)];
+      case 'route-agent':
+        return this.routeQueues(await this.deps.repo.agentQueues(work.agentId), config, context);
+      case 'recompute-agent':
+        if (this.deps.recomputeAgent) await this.deps.recomputeAgent(work.agentId);
+        return this.routeQueues(await this.deps.repo.agentQueues(work.agentId), config, context);
+      case 'config-changed':
+        return this.routeQueues(await this.deps.repo.queuesWithWaitingItems(), config, context);
+    }
+  }
+
+  private async routeQueues(queueIds: readonly string[], config: RoutingConfig, context?: InvocationContext): Promise<QueueOutcome[]> {
+    const out: QueueOutcome[] = [];
+    for (const q of queueIds) out.push(await this.routeQueue(q, config, context));
+    return out;
+  }
+
+  /** Classifies a new conversation and puts it in its queue; returns the queue, or null when it is not routable. */
+  async arrive(conversationId: string, config: RoutingConfig, context?: InvocationContext): Promise<string | null> {
+    const found = await this.deps.repo.getConversation(conversationId);
+    if (!found) return null;
+    const conv = found.row;
+    if (conv._swb_primaryagentid_value) return null;
+    if (conv.swb_state === ConversationState.Waiting && conv._swb_queueid_value) return conv._swb_queueid_value;
+    if (conv.swb_state !== ConversationState.Open) return null;
+    const workstreamId = conv._swb_workstreamid_value ?? config.workstreams.find((w) => w.channel === channelName(conv.swb_channeltype))?.id;
+    if (!workstreamId) {
+      this.log(`routing: conversation ${conversationId} has no workstream; left unrouted`, context);
+      return null;
+    }
+    const engine = new RoutingEngine();
+    const result = engine.arrive(
+      {
+        conversationId,
+        workstreamId,
+        conversation: { subject: conv.subject ?? '', language: conv.swb_language ?? '', identified: conv.swb_identificationresult ?? null, phone: conv.swb_customerphone ?? '' },
+        customer: conv._swb_customerid_value ? { id: conv._swb_customerid_value, name: conv.swb_customername ?? '' } : null,
+        context: parseObject(conv.swb_context),
+        priority: conv.swb_priority ?? 0,
+      },
+      config,
+      this.ctx(),
+    );
+    if (!result.ok) {
+      this.log(`routing: ${conversationId}: ${result.error.code} ${result.error.message}`, context);
+      return null;
+    }
+    const decisions = result.value;
+    for (const d of decisions) if (d.kind === 'rule-problem') this.log(`routing: rule problem on ${conversationId}: ${JSON.stringify(d.problem)}`, context);
+    const classified = decisions.find((d): d is Extract<RoutingDecision, { kind: 'classified' }> => d.kind === 'classified');
+    const ended = decisions.find((d) => d.kind === 'ended');
+    const queued = [...decisions].reverse().find((d): d is Extract<RoutingDecision, { kind: 'queued' }> => d.kind === 'queued');
+    const now = this.deps.now();
+    if (ended) {
+      // Overflow on arrival that ends the conversation (outside hours with a message).
+      const outside = decisions.some((d) => d.kind === 'overflowed' && d.reason === 'outside-hours');
+      await this.deps.repo.updateConversation(conversationId, { swb_state: ConversationState.Closed, swb_closedon: iso(now) }, found.etag);
+      await this.deps.automated?.send(outside ? 'outside-hours' : 'ended', conv, {}).catch((e: Error) => this.log(`automated message failed: ${e.message}`, context));
+      return null;
+    }
+    if (!queued) return null;
+    const patch: Record<string, unknown> = {
+      swb_state: ConversationState.Waiting,
+      'swb_queueid@odata.bind': bind('queues', queued.queueId),
+      swb_queuedon: iso(now),
+    };
+    if (!conv._swb_workstreamid_value) patch['swb_workstreamid@odata.bind'] = bind('swb_workstreams', workstreamId);
+    if (classified) {
+      patch['swb_priority'] = classified.priority;
+      if (classified.skills.length > 0) patch['swb_requiredskills'] = JSON.stringify(classified.skills.map((s) => s.skillId));
+      if (classified.language) patch['swb_language'] = classified.language;
+    }
+    const written = await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
+      collection: 'swb_conversations',
+      key: conversationId,
+      // Someone else queued it (or an agent took it) since we read: their decision stands.
+      decide: (row) => (row.swb_state === ConversationState.Open && !row._swb_primaryagentid_value ? { patch } : { skip: 'already routed' }),
+    });
+    if (written.outcome === 'skipped') return written.row?._swb_queueid_value ?? null;
+    if (this.deps.automated) {
+      const position = (await this.deps.repo.waitingInQueue(queued.queueId)).length;
+      await this.deps.automated
+        .send('queued', { ...conv, _swb_workstreamid_value: workstreamId }, { queue: { position } })
+        .catch((e: Error) => this.log(`automated "queued" message failed: ${e.message}`, context));
+    }
+    return queued.queueId;
+  }
+
+  /** Offers the queue's waiting conversations to eligible agents, claiming as it goes. */
+  async routeQueue(queueId: string, config: RoutingConfig, context?: InvocationContext): Promise<QueueOutcome> {
+    const outcome: QueueOutcome = { queueId, offers: [], conflicts: 0 };
+    const rounds = this.deps.maxRounds ?? 3;
+    for (let round = 0; round < rounds; round++) {
+      const conflictsBefore = outcome.conflicts;
+      const made = await this.routeOnce(queueId, config, outcome, context);
+      // Stop when a round lost no race: what is left cannot be placed now.
+      if (outcome.conflicts === conflictsBefore || made === 'nothing-waiting') break;
+    }
+    return outcome;
+  }
+
+  private async routeOnce(queueId: string, config: RoutingConfig, outcome: QueueOutcome, context?: InvocationContext): Promise<'done' | 'nothing-waiting'> {
+    const waiting = await this.deps.repo.waitingInQueue(queueId);
+    if (waiting.length === 0) return 'nothing-waiting';
+    const offers = await this.deps.repo.offersFor(waiting.map((c) => c.activityid));
+    const pending = new Set<string>();
+    const attempts = new Map<string, number>();
+    const declines = new Map<string, Record<string, number>>();
+    for (const o of offers) {
+      const c = o._swb_conversationid_value;
+      if (!c) continue;
+      attempts.set(c, Math.max(attempts.get(c) ?? 0, o.swb_attempt ?? 1));
+      if (o.swb_response === OfferResponse.Pending) pending.add(c);
+      else if ((o.swb_response === OfferResponse.Declined || o.swb_response === OfferResponse.TimedOut) && o._swb_agentid_value) {
+        const per = declines.get(c) ?? {};
+        per[o._swb_agentid_value] = (per[o._swb_agentid_value] ?? 0) + 1;
+        declines.set(c, per);
+      }
+    }
+    const candidates = waiting.filter((c) => !pending.has(c.activityid) && c._swb_workstreamid_value);
+    if (candidates.length === 0) return 'done';
+
+    const members = await this.deps.repo.queueMembers(queueId);
+    if (members.length === 0) return 'done';
+    const [statuses, skills] = await Promise.all([this.deps.repo.agentStatuses(members), this.deps.repo.agentSkills(members)]);
+    const statusByAgent = new Map(statuses.filter((s) => s._swb_agentid_value).map((s) => [s._swb_agentid_value!, s]));
+    const now = this.deps.now();
+    const agents: AgentInput[] = [];
+    for (const agentId of members) {
+      const status = statusByAgent.get(agentId);
+      if (!status) continue;
+      const base = PRESENCE_NAMES[status.swb_basepresence ?? -1] ?? 'Offline';
+      const agentSkills: Record<string, number> = {};
+      for (const s of skills) if (s._swb_agentid_value === agentId && s.swb_skillname) agentSkills[s.swb_skillname.toLowerCase()] = s.swb_proficiency ?? 5;
+      const lastRelease = ms(status.swb_lastreleaseon);
+      agents.push({
+        id: agentId,
+        queueIds: [queueId],
+        skills: agentSkills,
+        // The status row is the authority on what the agent already holds (the plugins keep it
+        // from held conversations and pending offers); the engine sees what is left.
+        capacity: { maxUnits: Math.max(0, (status.swb_capacitymax ?? 0) - (status.swb_capacityused ?? 0)) },
+        presence: { ...signedOutPresence(now), statusId: base, signedIn: base !== 'Offline', lastActivityAt: now },
+        ...(lastRelease !== undefined ? { lastReleaseAt: lastRelease } : {}),
+      });
+    }
+    const snapshots: ConversationSnapshot[] = candidates.map((c) => {
+      const openedOn = ms(c.swb_openedon) ?? ms(c.createdon) ?? now;
+      const snap: ConversationSnapshot = {
+        id: c.activityid,
+        workstreamId: c._swb_workstreamid_value!,
+        queueId,
+        record: { id: c.activityid, state: 'Waiting', timestamps: { openedOn }, participants: [], reopenCount: 0 },
+        priority: c.swb_priority ?? 0,
+        skills: parseSkills(c.swb_requiredskills),
+        enqueuedAt: ms(c.swb_queuedon) ?? openedOn,
+        arrivedAt: openedOn,
+        declines: declines.get(c.activityid) ?? {},
+      };
+      if (c.swb_language) snap.language = c.swb_language;
+      return snap;
+    });
+    const engine = RoutingEngine.fromSnapshot({ agents, conversations: snapshots }, config);
+    const decisions = engine.decide(config, this.ctx());
+    const byId = new Map(candidates.map((c) => [c.activityid, c]));
+    for (const d of decisions) {
+      if (d.kind === 'offered') {
+        const ws = config.workstreams.find((w) => w.id === byId.get(d.conversationId)?._swb_workstreamid_value);
+        const status = statusByAgent.get(d.agentId);
+        if (!ws || !status) continue;
+        const made = await this.persistOffer(d, status, ws.capacityUnits, (attempts.get(d.conversationId) ?? 0) + 1);
+        if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
+        else outcome.conflicts++;
+      } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
+        const conv = await this.deps.repo.getConversation(d.conversationId);
+        if (conv && conv.row._swb_queueid_value === queueId && !conv.row._swb_primaryagentid_value) {
+          await this.deps.repo.updateConversation(d.conversationId, { 'swb_queueid@odata.bind': bind('queues', d.action.queueId), swb_queuedon: iso(now) }, conv.etag).catch(() => outcome.conflicts++);
+          await this.deps.routing.enqueue({ kind: 'route-queue', queueId: d.action.queueId, reason: `overflow from ${queueId} (${d.reason})` });
+        }
+      } else if (d.kind === 'ended') {
+        const conv = await this.deps.repo.getConversation(d.conversationId);
+        if (conv && !conv.row._swb_primaryagentid_value && conv.row.swb_state !== ConversationState.Closed) {
+          await this.deps.repo.updateConversation(d.conversationId, { swb_state: ConversationState.Closed, swb_closedon: iso(now) }, conv.etag).catch(() => outcome.conflicts++);
+          await this.deps.automated?.send('ended', conv.row, {}).catch(() => undefined);
+        }
+      }
+    }
+    if (outcome.offers.length > 0) this.log(`routing: queue ${queueId}: ${outcome.offers.length} offer(s), ${outcome.conflicts} lost race(s)`, context);
+    return 'done';
+  }
+
+  private async persistOffer(d: Extract<RoutingDecision, { kind: 'offered' }>, status: AgentStatusRow, units: number, attempt: number): Promise<string | null> {
+    const reserved = await this.adjustCapacity(status.swb_agentstatusid, units);
+    if (!reserved) return null;
+    const offerId = deterministicId('offer', d.conversationId, String(attempt));
+    const created = await this.deps.repo.createOffer(offerId, {
+      swb_name: `Offer ${attempt}`,
+      'swb_conversationid@odata.bind': bind('swb_conversations', d.conversationId),
+      'swb_agentid@odata.bind': bind('systemusers', d.agentId),
+      'swb_queueid@odata.bind': bind('queues', d.queueId),
+      swb_response: OfferResponse.Pending,
+      swb_offeredon: iso(d.offeredAt),
+      swb_expireson: iso(d.expiresAt),
+      swb_attempt: attempt,
+    });
+    if (created === 'exists') {
+      // Another instance offered this conversation first: give the reservation back.
+      await this.adjustCapacity(status.swb_agentstatusid, -units);
+      return null;
+    }
+    return offerId;
+  }
+
+  /** Adds `units` (negative to release) to the agent's capacity in use, with If-Match; false when it no longer fits. */
+  async adjustCapacity(statusRowId: string, units: number): Promise<boolean> {
+    const result = await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
+      collection: 'swb_agentstatuses',
+      key: statusRowId,
+      maxAttempts: 10,
+      decide: (row) => {
+        const used = row.swb_capacityused ?? 0;
+        const max = row.swb_capacitymax ?? 0;
+        if (units > 0 && used + units > max) return { skip: 'no capacity left' };
+        const patch: Record<string, unknown> = { swb_capacityused: Math.max(0, used + units) };
+        if (units < 0) patch['swb_lastreleaseon'] = iso(this.deps.now());
+        return { patch };
+      },
+    });
+    return result.outcome === 'claimed';
+  }
+}
+
+export type { OfferRow };

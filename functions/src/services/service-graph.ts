@@ -1,0 +1,131 @@
+// Builds every Dataverse-backed service from the infrastructure once: repositories over the
+// one DataverseClient, the channel layer, the routing pipeline, chat and outbound. Azure
+// (main.ts), the dev host and the tests all compose through here.
+import { recomputeAgent, type PluginConfig, type RoutingTriggerPort, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
+import {
+  appSettingsSecretResolver,
+  type ChannelDelivery,
+  createChannelDelivery,
+  createSmsAdapters,
+  type SecretResolver,
+  type SmsAdapterOptions,
+  type SmsAdapters,
+  publicUrlFor,
+} from '../channels';
+import { ChatService, type ChatSettings } from '../chat/chat.service';
+import { InMemoryRateLimiter } from '../chat/rate-limiter';
+import { TokenSigner } from '../chat/customer-token';
+import type { DataverseClient } from '../dataverse/dataverse-client';
+import { channelSecretResolver, DataverseChannelDirectory } from '../dataverse/repositories/channel.repository';
+import { DataverseConversationStore } from '../dataverse/repositories/conversation.repository';
+import { DataverseCustomerFinder } from '../dataverse/repositories/customer.repository';
+import { DataverseMessageStore } from '../dataverse/repositories/message.repository';
+import { DataverseOptOutStore } from '../dataverse/repositories/opt-out.repository';
+import { SmsInboundService } from '../inbound/sms-inbound.service';
+import { AdminValidationService } from '../inbound/channel-validation.service';
+import { AutomatedMessenger, DataverseAutomatedMessageSource } from '../outbound/automated-messages';
+import { TemplateBroadcaster } from '../outbound/template-broadcast';
+import type { WorkQueue } from '../queue/work-queue';
+import { DataverseOfferTimeoutSweeper } from '../routing/offer-timeout.sweeper';
+import { queueRoutingTrigger } from '../routing/routing-trigger';
+import { DataverseRoutingWorker } from '../routing/routing-worker';
+import { RoutingRepository } from '../routing/routing.repository';
+import type { Env } from '../config';
+
+export interface GraphOptions {
+  client: DataverseClient;
+  routingQueue: WorkQueue;
+  /** App settings (process.env in Azure): channel secrets (SWB_*), chat token key, admin key. */
+  settings: Env;
+  publicBaseUrl: string;
+  adapterOptions?: SmsAdapterOptions;
+  now?: () => number;
+  random?: () => number;
+  /** Channel and automated-message row cache; tests use 0. */
+  cacheTtlMs?: number;
+  chat?: Partial<ChatSettings>;
+  routingTrigger?: RoutingTriggerPort;
+  log?: (line: string) => void;
+}
+
+export interface ServiceGraph {
+  adapters: SmsAdapters;
+  secrets: SecretResolver;
+  channels: DataverseChannelDirectory;
+  conversations: DataverseConversationStore;
+  messages: DataverseMessageStore;
+  optOuts: DataverseOptOutStore;
+  delivery: ChannelDelivery;
+  automated: AutomatedMessenger;
+  routingTrigger: RoutingTriggerPort;
+  sms: SmsInboundService;
+  channelValidation: AdminValidationService;
+  routingWorker: DataverseRoutingWorker;
+  offerTimeouts: DataverseOfferTimeoutSweeper;
+  chat: ChatService;
+  templates: TemplateBroadcaster;
+  stepDeps: StepDeps;
+}
+
+export function buildServiceGraph(options: GraphOptions): ServiceGraph {
+  const now = options.now ?? Date.now;
+  const client = options.client;
+  const ttl = options.cacheTtlMs ?? 30_000;
+  const adapters = createSmsAdapters(options.adapterOptions ?? {});
+  const secrets = channelSecretResolver(appSettingsSecretResolver(options.settings));
+  const channels = new DataverseChannelDirectory(client, { ttlMs: ttl, now });
+  const conversations = new DataverseConversationStore(client);
+  const messages = new DataverseMessageStore(client);
+  const optOuts = new DataverseOptOutStore(client);
+  const customers = new DataverseCustomerFinder(client);
+  const statusCallbackUrl = (channel: { channelId: string; provider: string }) =>
+    channel.provider === 'twilio' ? publicUrlFor(options.publicBaseUrl, `/api/sms/twilio/${channel.channelId}/status`) : undefined;
+  const deliveryDeps = { channels, adapters, secrets, optOuts, statusCallbackUrl };
+  const delivery = createChannelDelivery(deliveryDeps);
+  const confirmations = createChannelDelivery({ ...deliveryDeps, optOuts: { isOptedOut: async () => false } });
+  const automated = new AutomatedMessenger({
+    source: new DataverseAutomatedMessageSource(client, { ttlMs: ttl, now }),
+    conversations,
+    messages,
+    delivery,
+    now,
+  });
+  const routingTrigger = options.routingTrigger ?? queueRoutingTrigger(options.routingQueue);
+  const pluginConfig: PluginConfig = { defaultRegion: options.settings['SWITCHBOARD_DEFAULT_REGION'] ?? 'US', defaultLanguage: 1033, trustedUserIds: [] };
+  const stepDeps: StepDeps = {
+    data: new WebApiDataverseAdapter(client.api, { execute: (op) => client.execute(op) }),
+    delivery,
+    routingTrigger,
+    clock: { now },
+    config: pluginConfig,
+    ...(options.log ? { log: options.log } : {}),
+  };
+  const repo = new RoutingRepository(client);
+  const routingWorker = new DataverseRoutingWorker({
+    repo,
+    client,
+    routing: routingTrigger,
+    automated,
+    recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps),
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, client, worker: routingWorker, routing: routingTrigger });
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, now });
+  const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
+  const chat = new ChatService({
+    client,
+    conversations,
+    messages,
+    customers,
+    routing: routingTrigger,
+    automated,
+    signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
+    limiter: new InMemoryRateLimiter({ now }),
+    now,
+    settings: options.chat ?? {},
+  });
+  const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
+  return { adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
+}
