@@ -38,6 +38,27 @@ async function until(check: () => boolean, what: string, ms = 8000): Promise<voi
   }
 }
 
+it('the widget is keyboard operable: Tab reaches the launcher, Enter opens with focus inside, Escape closes back to it', async () => {
+  await page.goto(`${server.shopOrigin}/index.html`);
+  const launcher = page.getByRole('button', { name: 'Chat with us' });
+  await launcher.waitFor();
+  const focusedName = () =>
+    page.evaluate(() => {
+      const host = document.activeElement;
+      const inner = host?.shadowRoot?.activeElement ?? host;
+      return inner?.getAttribute('aria-label') ?? inner?.getAttribute('name') ?? inner?.textContent ?? '';
+    });
+  for (let i = 0; i < 5 && (await focusedName()) !== 'Chat with us'; i++) await page.keyboard.press('Tab');
+  expect(await focusedName()).toBe('Chat with us');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Chat with us' }).waitFor();
+  await page.getByRole('dialog').getByLabel('Your name').waitFor();
+  expect(await focusedName()).toBe('name');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog').isHidden()).resolves.toBe(true);
+  expect(await focusedName()).toBe('Chat with us');
+});
+
 it('a customer starts a chat with pre-chat answers, gets the agent reply, and keeps the conversation across pages and sites', async () => {
   await page.goto(`${server.shopOrigin}/index.html`);
   const launcher = page.getByRole('button', { name: 'Chat with us' });
