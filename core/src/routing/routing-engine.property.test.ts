@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { current } from '../lifecycle/conversation-lifecycle';
 import { makeAgent, makeConfig, makeContext, makeQueue, makeWorkstream } from './routing-fixtures';
+import type { PresenceBase } from '../presence/presence';
 import type { RoutingConfig } from './routing-config';
 import { RoutingEngine } from './routing-engine';
 
@@ -35,7 +36,16 @@ const config: RoutingConfig = makeConfig({
   ],
 });
 
+// The same setup with other methods, presences and blocking: sequences switch between the two
+// to show a configuration change at any moment keeps every invariant.
+const altConfig: RoutingConfig = {
+  ...config,
+  queues: config.queues.map((q, i) => ({ ...q, assignment: [{ kind: 'least-active' as const }, { kind: 'highest-capacity' as const }, { kind: 'custom' as const, rules: [{ id: 'r', agentCondition: 'agent.remainingCapacity > 1', orderBy: [{ criterion: 'lastAssigned' as const, direction: 'asc' as const }] }, { id: 'all', orderBy: [] }] }][i]! })),
+  workstreams: config.workstreams.map((w) => ({ ...w, allowedPresences: ['Available', 'Busy', 'DoNotDisturb', 'Away'] as PresenceBase[], wrapUpBlocking: { kind: 'never' as const } })),
+};
+
 type Op =
+  | { t: 'config' }
   | { t: 'arrive'; ws: number; vip: boolean }
   | { t: 'decide' }
   | { t: 'accept'; i: number }
@@ -52,6 +62,7 @@ type Op =
 
 const idx = fc.nat({ max: 50 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ t: 'config' as const }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('arrive' as const), ws: fc.nat({ max: 1 }), vip: fc.boolean() }) },
   { weight: 4, arbitrary: fc.constant({ t: 'decide' as const }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('accept' as const), i: idx }) },
@@ -119,7 +130,7 @@ function checkInvariants(engine: RoutingEngine, arrived: string[]): void {
   expect([...waitingByQueue.values()].reduce((s, q) => s + q.size, 0)).toBe(waiting);
 }
 
-test('for any sequence of events: no agent above capacity, never two primaries, consults hold no capacity, nothing queued is forgotten', () => {
+test('for any sequence of events and configuration changes: no agent above capacity, never two primaries, consults hold no capacity, nothing queued is forgotten', () => {
   fc.assert(
     fc.property(fc.array(agentArb, { minLength: 1, maxLength: 5 }), fc.array(opArb, { minLength: 1, maxLength: 120 }), fc.integer(), (agents, ops, seed) => {
       const engine = new RoutingEngine();
@@ -135,16 +146,20 @@ test('for any sequence of events: no agent above capacity, never two primaries, 
         return xs.length ? xs[i % xs.length]! : undefined;
       };
       const status = (id: string) => engine.conversation(id)!.status;
+      let cfg = config;
       for (const op of ops) {
         switch (op.t) {
+          case 'config':
+            cfg = cfg === config ? altConfig : config;
+            break;
           case 'arrive': {
             const id = `c${arrived.length}`;
             arrived.push(id);
-            expect(engine.arrive({ conversationId: id, workstreamId: op.ws ? 'ws-sms' : 'ws-chat', context: { vip: op.vip } }, config, ctx).ok).toBe(true);
+            expect(engine.arrive({ conversationId: id, workstreamId: op.ws ? 'ws-sms' : 'ws-chat', context: { vip: op.vip } }, cfg, ctx).ok).toBe(true);
             break;
           }
           case 'decide':
-            engine.decide(config, ctx);
+            engine.decide(cfg, ctx);
             break;
           case 'accept': {
             const id = pick(op.i, (c) => status(c) === 'offered');
@@ -169,7 +184,7 @@ test('for any sequence of events: no agent above capacity, never two primaries, 
           }
           case 'wrapUp': {
             const id = pick(op.i, (c) => status(c) === 'assigned');
-            if (id) engine.wrapUp(id, config, ctx);
+            if (id) engine.wrapUp(id, cfg, ctx);
             break;
           }
           case 'close': {
@@ -179,7 +194,7 @@ test('for any sequence of events: no agent above capacity, never two primaries, 
           }
           case 'reopen': {
             const id = pick(op.i, (c) => status(c) === 'ended');
-            if (id) expect(engine.reopen(id, config, ctx).ok).toBe(true);
+            if (id) expect(engine.reopen(id, cfg, ctx).ok).toBe(true);
             break;
           }
           case 'transfer': {
@@ -187,7 +202,7 @@ test('for any sequence of events: no agent above capacity, never two primaries, 
             if (!id) break;
             const primary = current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
             const by = op.wrongSender ? ids[(ids.indexOf(primary) + 1) % ids.length]! : primary;
-            const r = engine.transferToAgent(id, by, ids[op.a % ids.length]!, config, ctx);
+            const r = engine.transferToAgent(id, by, ids[op.a % ids.length]!, cfg, ctx);
             if (by !== primary) expect(r.ok).toBe(false);
             break;
           }
@@ -195,7 +210,7 @@ test('for any sequence of events: no agent above capacity, never two primaries, 
             const id = pick(op.i, (c) => status(c) === 'assigned' && engine.conversation(c)!.record.state === 'Active');
             if (!id) break;
             const primary = current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
-            expect(engine.transferToQueue(id, primary, `q${op.q + 1}`, config, ctx).ok).toBe(true);
+            expect(engine.transferToQueue(id, primary, `q${op.q + 1}`, cfg, ctx).ok).toBe(true);
             break;
           }
           case 'consult': {
@@ -204,7 +219,7 @@ test('for any sequence of events: no agent above capacity, never two primaries, 
             const primary = current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
             const consultant = ids[op.a % ids.length]!;
             const before = engine.agent(consultant)!.usedUnits;
-            if (engine.startConsult(id, primary, consultant, config, ctx).ok) expect(engine.agent(consultant)!.usedUnits).toBe(before);
+            if (engine.startConsult(id, primary, consultant, cfg, ctx).ok) expect(engine.agent(consultant)!.usedUnits).toBe(before);
             break;
           }
           case 'endConsult': {

@@ -544,3 +544,11 @@ describe('presence timers', () => {
     expect(engine.agent('b')).toBeUndefined();
   });
 });
+
+test('a conversation sent to a queue that does not exist is kept waiting under that id and reported', () => {
+  const config = makeConfig({ workstreams: [makeWorkstream({ ruleset: { classification: [], routeToQueue: [], fallbackQueueId: 'deleted' } })] });
+  const engine = new RoutingEngine();
+  const ds = must(engine.arrive({ conversationId: 'c1', workstreamId: 'ws-chat' }, config, makeContext()));
+  expect(ds).toContainEqual(expect.objectContaining({ kind: 'rule-problem', problem: expect.objectContaining({ code: 'rule.target' }) }));
+  expect(engine.waitingIds('deleted')).toEqual(['c1']);
+});

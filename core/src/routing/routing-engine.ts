@@ -449,8 +449,11 @@ export class RoutingEngine {
   private enqueue(item: WorkItem, queueId: string, reason: QueuedReason, ruleId: string | null, cfg: PreparedConfig, now: EpochMs, out: RoutingDecision[]): void {
     const queue = cfg.queues.get(queueId);
     if (!queue) {
-      // Config names a queue that no longer exists: never drop the conversation, keep it where it was.
-      this.putWaiting(item, item.queueId, now, true);
+      // Config names a queue that no longer exists: never drop the conversation. It waits under
+      // that id (listed by waitingIds) until the queue is configured again or it is transferred.
+      out.push({ kind: 'rule-problem', conversationId: item.id, problem: { ruleId: '(queue)', code: 'rule.target', message: `Queue '${queueId}' does not exist` } });
+      this.putWaiting(item, queueId, now, true);
+      out.push({ kind: 'queued', conversationId: item.id, queueId, ruleId, reason });
       return;
     }
     const open = !queue.operatingHoursId || this.hoursOpen(cfg, queue.operatingHoursId, now);
