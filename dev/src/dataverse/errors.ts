@@ -1,6 +1,8 @@
 // Dataverse answers every failure as {"error":{"code":"0x...","message":"..."}}; clients such as
-// dynamics-web-api surface `code` and `message`, so the codes below are Dataverse's own
-// (web service error codes), not invented ones.
+// dynamics-web-api surface `code` and `message`. Codes are Dataverse's web service error codes;
+// the not-found, duplicate, concurrency, privilege and record-access ones are the documented
+// values, while cascadeRestricted and notImplemented are our best match and not verified
+// against a live environment — callers should branch on the HTTP status for those.
 export const ErrorCodes = {
   objectDoesNotExist: '0x80040217',
   duplicateRecord: '0x80040237',
