@@ -6,6 +6,7 @@ import type {
   ConversationRow,
   MessageRow,
   OfferRow,
+  SessionRole,
   SessionRow,
   WorkstreamRow,
 } from '@switchboard/solution';
@@ -38,6 +39,7 @@ export interface DataversePort {
   /** Sessions of a conversation that have not been closed. */
   listOpenSessions(conversationId: string): Promise<SessionRow[]>;
   updateSession(id: string, patch: RowPatch): Promise<UpdateOutcome>;
+  createSession(session: { conversationId: string; agentId: string; role: SessionRole; joinedOn: string }): Promise<string>;
   /** Any row by table logical name, only the columns asked for (phone write-back on contact/account). */
   getRow(table: string, id: string, columns: readonly string[]): Promise<Versioned<Record<string, unknown>> | null>;
   updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;

@@ -8,6 +8,7 @@ import {
   metadata,
   OfferResponse,
   SessionState,
+  type SessionRole,
   type AgentStatusRow,
   type ConversationRow,
   type MessageRow,
@@ -137,6 +138,21 @@ export class WebApiDataverseAdapter implements DataversePort {
 
   updateSession(id: string, patch: RowPatch) {
     return this.update(EntitySetNames.Session, id, patch);
+  }
+
+  createSession(session: { conversationId: string; agentId: string; role: SessionRole; joinedOn: string }): Promise<string> {
+    return this.execute((api) =>
+      api.create<RowPatch, string>({
+        collection: EntitySetNames.Session,
+        data: {
+          'swb_conversationid@odata.bind': `/${EntitySetNames.Conversation}(${guid(session.conversationId)})`,
+          'swb_agentid@odata.bind': `/${EntitySetNames.SystemUser}(${guid(session.agentId)})`,
+          swb_role: session.role,
+          swb_state: SessionState.Active,
+          swb_joinedon: session.joinedOn,
+        },
+      }),
+    );
   }
 
   private entitySet(table: string): string {

@@ -17,6 +17,7 @@ import {
   MessageDirection,
   Provider,
   SessionRole,
+  SessionState,
   Visibility,
   metadata,
 } from '@switchboard/solution';
@@ -149,6 +150,29 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
     expect(refused.message).toBe('Only the primary agent of this conversation can transfer it.');
     const row = await app.retrieve({ collection: 'swb_conversations', key: conversationId, select: ['_swb_primaryagentid_value'] });
     expect(row._swb_primaryagentid_value).toBe(users.ana);
+  });
+
+  it("the primary agent's transfer goes through: the sessions and the capacity move to the receiver", async () => {
+    const { conversationId } = await smsConversation('ana', 'ana');
+    const sessions = async () =>
+      (await app.retrieveMultiple({ collection: 'swb_sessions', filter: `_swb_conversationid_value eq ${conversationId}`, select: ['_swb_agentid_value', 'swb_role', 'swb_state'] })).value;
+    await until(async () => (await sessions()).length === 1);
+    // Let the accept's own async step finish its capacity write before taking the baseline.
+    await until(() => emu.plugins.pending().length === 0);
+    const used = async (who: keyof typeof users) =>
+      (await app.retrieveMultiple({ collection: 'swb_agentstatuses', filter: `_swb_agentid_value eq ${users[who]}`, select: ['swb_capacityused'] })).value[0].swb_capacityused;
+    const benBefore = await used('ben');
+    const anaBefore = await used('ana');
+    await as('ana').update({ collection: 'swb_conversations', key: conversationId, data: { 'swb_primaryagentid@odata.bind': `/systemusers(${users.ben})` } });
+    await until(async () => (await sessions()).some((x) => x._swb_agentid_value === users.ben));
+    await until(() => emu.plugins.pending().length === 0);
+    const after = await sessions();
+    expect(after).toEqual(expect.arrayContaining([
+      expect.objectContaining({ _swb_agentid_value: users.ana, swb_state: SessionState.Closed }),
+      expect.objectContaining({ _swb_agentid_value: users.ben, swb_role: SessionRole.Primary, swb_state: SessionState.Active }),
+    ]));
+    expect(await used('ben')).toBe(benBefore + 1);
+    expect(await used('ana')).toBe(anaBefore - 1);
   });
 
   it("a non-primary agent cannot invite a consult; the primary agent can", async () => {

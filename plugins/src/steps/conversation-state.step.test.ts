@@ -175,4 +175,57 @@ describe('conversation state step', () => {
     expect(conv.swb_activeon).toBe('2026-11-24T10:00:00.000Z');
     expect(conv.swb_firstassignedon).toBe('2026-11-24T09:40:00Z');
   });
+
+  describe('transfer (the primary agent changes, the state stays Active)', () => {
+    function transfer(f: ReturnType<typeof setup>, to: string) {
+      f.data.touch(f.data.conversations, CONV, { _swb_primaryagentid_value: to });
+      const columns = { swb_state: option(ConversationState.Active), swb_workstreamid: ref('swb_workstream', WS), swb_queueid: ref('queue', QUEUE) };
+      return executionContext({
+        message: 'Update', table: 'swb_conversation', id: CONV, stage: 40, mode: 'async', userId: AGENT, operationCreatedOn: OPERATION_AT,
+        target: { swb_primaryagentid: ref('systemuser', to) },
+        preImages: { Image: { ...columns, swb_primaryagentid: ref('systemuser', AGENT) } },
+        postImages: { Image: { ...columns, swb_primaryagentid: ref('systemuser', to) } },
+      });
+    }
+    const RECEIVER_STATUS = '5c000000-0000-4000-8000-000000000002';
+
+    function withReceiver(f: ReturnType<typeof setup>, receiver: string) {
+      f.data.seed(f.data.agentStatuses, RECEIVER_STATUS, {
+        swb_agentstatusid: RECEIVER_STATUS, _swb_agentid_value: receiver, swb_basepresence: BasePresence.Available, swb_manualoverride: false,
+        swb_connectionstate: AgentConnectionState.Connected, swb_capacityused: 0, swb_capacitymax: 2,
+      });
+      return f;
+    }
+
+    it("the consultant receiving it is promoted to primary, the sender's session ends, and capacity moves with it", async () => {
+      const f = withReceiver(setup(null), CONSULT);
+      const res = await handleStepWebhook('conversation-state', transfer(f, CONSULT), f.deps);
+      expect(res.status).toBe(200);
+      expect(f.data.sessions.get('a0000000-0000-4000-8000-000000000001')!.row).toMatchObject({ swb_state: SessionState.Closed, swb_lefton: '2026-11-24T10:00:00.000Z' });
+      expect(f.data.sessions.get('a0000000-0000-4000-8000-000000000002')!.row).toMatchObject({ swb_state: SessionState.Active, swb_role: SessionRole.Primary });
+      expect(f.data.agentStatuses.get(STATUS)!.row).toMatchObject({ swb_capacityused: 1, swb_basepresence: BasePresence.Busy });
+      expect(f.data.agentStatuses.get(RECEIVER_STATUS)!.row).toMatchObject({ swb_capacityused: 1, swb_basepresence: BasePresence.Busy });
+      expect(f.routingTrigger.items.map((i) => i.work)).toContainEqual(expect.objectContaining({ kind: 'route-agent', agentId: AGENT }));
+      expect(f.data.conversations.get(CONV)!.row.swb_activeon).toBe('2026-11-24T09:40:00Z');
+    });
+
+    it('a receiver who was not consulting gets a new primary session, once even when the webhook is retried', async () => {
+      const THIRD = '44444444-4444-4444-8444-444444444444';
+      const f = withReceiver(setup(null), THIRD);
+      const body = transfer(f, THIRD);
+      await handleStepWebhook('conversation-state', body, f.deps);
+      await handleStepWebhook('conversation-state', body, f.deps);
+      const theirs = [...f.data.sessions.values()].map((e) => e.row).filter((r) => r._swb_agentid_value === THIRD);
+      expect(theirs).toEqual([expect.objectContaining({ swb_role: SessionRole.Primary, swb_state: SessionState.Active, swb_joinedon: '2026-11-24T10:00:00.000Z' })]);
+    });
+  });
+
+  it('an accepted conversation gets a primary session for its agent (once)', async () => {
+    const f = setup(null);
+    f.data.sessions.clear();
+    const body = change(f, ConversationState.Open, ConversationState.Active);
+    await handleStepWebhook('conversation-state', body, f.deps);
+    await handleStepWebhook('conversation-state', body, f.deps);
+    expect([...f.data.sessions.values()].map((e) => e.row)).toEqual([expect.objectContaining({ _swb_agentid_value: AGENT, swb_role: SessionRole.Primary })]);
+  });
 });

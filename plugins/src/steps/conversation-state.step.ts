@@ -80,30 +80,58 @@ export function sessionUpdates(to: CoreState, sessions: readonly SessionRow[], a
   return out;
 }
 
+export interface SessionPlan {
+  updates: { id: string; patch: RowPatch }[];
+  /** The primary agent has no open session yet: one is created (the session timer starts there). */
+  create: { agentId: string } | null;
+}
+
+/**
+ * Sessions after a state or primary-agent change. An Active conversation always has exactly one
+ * open primary session, its primary agent's: on a transfer the sender's session ends and the
+ * receiver's consult session (if any) is promoted, as core's transferToAgent does.
+ */
+export function planSessions(from: CoreState | null, to: CoreState, primaryBefore: string | null, primaryAfter: string | null, sessions: readonly SessionRow[], at: Date): SessionPlan {
+  const iso = at.toISOString();
+  const updates = from !== null && from !== to ? sessionUpdates(to, sessions, at) : [];
+  let create: SessionPlan['create'] = null;
+  if (to === 'Active' && primaryAfter) {
+    const agentOf = (s: SessionRow) => s._swb_agentid_value?.toLowerCase() ?? null;
+    const open = sessions.filter((s) => s.swb_state !== SessionState.Closed);
+    if (primaryBefore && primaryBefore !== primaryAfter) {
+      for (const s of open.filter((x) => agentOf(x) === primaryBefore)) updates.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
+    }
+    const mine = open.find((s) => agentOf(s) === primaryAfter);
+    if (!mine) create = { agentId: primaryAfter };
+    else if (mine.swb_role !== SessionRole.Primary) updates.push({ id: mine.activityid, patch: { swb_role: SessionRole.Primary } });
+  }
+  return { updates, create };
+}
+
 async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const pre = ctx.preImages[IMAGE]?.attributes ?? {};
   const post = ctx.postImages[IMAGE]?.attributes ?? ctx.target?.attributes ?? {};
   const from = ctx.messageName === 'Create' ? null : stateName(numberValue(pre['swb_state']));
   const to = stateName(numberValue(post['swb_state'] ?? ctx.target?.attributes['swb_state']));
   if (to === null) return ok('no state on the row');
-  if (from === to) return ok(`state unchanged (${to})`);
+  const primaryBefore = refId(pre['swb_primaryagentid']);
+  const primaryAfter = refId(post['swb_primaryagentid']);
+  if (from === to && primaryBefore === primaryAfter) return ok(`state and primary agent unchanged (${to})`);
 
   const conversationId = ctx.primaryEntityId;
   const at = ctx.operationCreatedOn ?? new Date(deps.clock.now());
   const target = ctx.target?.attributes ?? {};
-  const patch = lifecycleStamps(from, to, (c) => dateValue(post[c]) !== null, (c) => target[c] !== undefined && target[c] !== null, at);
-  const primaryBefore = refId(pre['swb_primaryagentid']);
-  const primaryAfter = refId(post['swb_primaryagentid']);
+  const patch = from === to ? {} : lifecycleStamps(from, to, (c) => dateValue(post[c]) !== null, (c) => target[c] !== undefined && target[c] !== null, at);
   // Back to a queue (transfer to queue, reopen): nobody owns it until routing assigns it again.
   if ((to === 'Open' || to === 'Waiting') && primaryAfter) patch['swb_primaryagentid@odata.bind'] = null;
   if (Object.keys(patch).length > 0) await deps.data.updateConversation(conversationId, patch);
 
-  if (from !== null) {
-    const sessions = await deps.data.listOpenSessions(conversationId);
-    for (const u of sessionUpdates(to, sessions, at)) await deps.data.updateSession(u.id, u.patch);
-  }
+  const sessions = from !== null || to === 'Active' ? await deps.data.listOpenSessions(conversationId) : [];
+  const plan = planSessions(from, to, primaryBefore, primaryAfter, sessions, at);
+  for (const u of plan.updates) await deps.data.updateSession(u.id, u.patch);
+  if (plan.create) await deps.data.createSession({ conversationId, agentId: plan.create.agentId, role: SessionRole.Primary, joinedOn: at.toISOString() });
 
-  const notes: string[] = [`${from ?? 'new'} → ${to}`];
+  const notes: string[] = [from === to ? `transfer ${primaryBefore ?? 'none'} → ${primaryAfter ?? 'none'}` : `${from ?? 'new'} → ${to}`];
   const queueId = refId(post['swb_queueid']);
   for (const agentId of new Set([primaryBefore, primaryAfter].filter((a): a is string => a !== null))) {
     const outcome = await recomputeAgent(agentId, deps);
@@ -151,9 +179,10 @@ export const conversationStateStep: StepDefinition = {
       stage: 40,
       mode: 'async',
       rank: 1,
-      filteringAttributes: ['swb_state'],
+      // The primary agent too: a transfer keeps the state but moves sessions and capacity.
+      filteringAttributes: ['swb_state', 'swb_primaryagentid'],
       images: [{ alias: IMAGE, type: 'both', attributes: IMAGE_COLUMNS }],
-      description: 'swb_conversation Update (state): lifecycle times, capacity, presence, routing',
+      description: 'swb_conversation Update (state, primary agent): lifecycle times, sessions, capacity, presence, routing',
     },
   ],
   handler: handle,

@@ -5,6 +5,7 @@ import {
   ConversationState,
   OfferResponse,
   SessionState,
+  type SessionRole,
   type AgentStatusRow,
   type ConversationRow,
   type MessageRow,
@@ -89,6 +90,12 @@ export class FakeDataverse implements DataversePort {
     return [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_conversationid_value === conversationId && s.swb_state !== SessionState.Closed);
   }
   async updateSession(id: string, patch: RowPatch) { return this.put('swb_session', this.sessions, id, patch); }
+  async createSession(s: { conversationId: string; agentId: string; role: SessionRole; joinedOn: string }) {
+    const id = `5e000000-0000-4000-8000-${String(this.sessions.size + 1).padStart(12, '0')}`;
+    this.seed(this.sessions, id, { activityid: id, _swb_conversationid_value: s.conversationId, _swb_agentid_value: s.agentId, swb_role: s.role, swb_state: SessionState.Active, swb_joinedon: s.joinedOn });
+    this.writes.push({ table: 'swb_session', id, patch: { created: true } });
+    return id;
+  }
   async getRow(table: string, id: string, columns: readonly string[]) {
     const r = this.get(this.rows, `${table}:${id}`);
     return r ? { row: Object.fromEntries(columns.map((c) => [c, r.row[c] ?? null])), etag: r.etag } : null;
