@@ -119,6 +119,15 @@ describe('rows', () => {
     expect(created.firstname).toBe('New');
   });
 
+  it('a conditional GET with the current etag answers 304 Not Modified', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Hank' } });
+    const { '@odata.etag': etag } = await api.retrieve({ collection: 'contacts', key: id, select: ['firstname'] });
+    const get = (tag: string) => fetch(`${emu.url}contacts(${id})`, { headers: { Authorization: `Bearer ${emu.appToken}`, 'If-None-Match': tag } });
+    expect((await get(etag)).status).toBe(304);
+    await api.update({ collection: 'contacts', key: id, data: { firstname: 'Hank2' } });
+    expect((await get(etag)).status).toBe(200);
+  });
+
   it('answers CORS preflights so the browser-hosted agent workspace can call it', async () => {
     const res = await fetch(`${emu.url}contacts`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:7072', 'Access-Control-Request-Headers': 'authorization,prefer' } });
     expect(res.status).toBe(204);
