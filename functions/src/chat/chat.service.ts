@@ -153,7 +153,9 @@ function publicStatus(state: ConversationState | null | undefined): 'waiting' | 
 }
 
 function clientIp(request: ApiRequest): string {
-  const forwarded = request.headers['x-forwarded-for']?.split(',')[0]?.trim();
+  // The last entry is the one our own front end (App Service, Front Door) appended; earlier
+  // entries are whatever the client sent and could be forged to dodge the limit.
+  const forwarded = request.headers['x-forwarded-for']?.split(',').pop()?.trim().replace(/:\d+$/, '');
   return forwarded || request.headers['x-client-ip'] || request.headers['client-ip'] || 'unknown';
 }
 
@@ -444,7 +446,16 @@ export class ChatService implements ChatApiService {
 
   // ---- conversation routes -----------------------------------------------------------------
 
-  private async conversationFor(conversationId: string, request: ApiRequest): Promise<{ conv: ConversationRow; etag: string; widget: WidgetRecord | null }> {
+  // Loaded before the token is checked: the conversation's widget decides the CORS headers,
+  // and an error the browser cannot read (no CORS headers) would leave the widget guessing.
+  private async load(conversationId: string): Promise<{ conv: ConversationRow; etag: string; widget: WidgetRecord | null } | null> {
+    const found = isGuid(conversationId) ? await this.deps.conversations.get(conversationId) : null;
+    if (!found || found.row.swb_channeltype !== ChannelType.LiveChat) return null;
+    const widget = found.row._swb_chatwidgetid_value ? await this.widgets.get(found.row._swb_chatwidgetid_value) : null;
+    return { conv: found.row, etag: found.etag, widget };
+  }
+
+  private authorize(conversationId: string, loaded: { conv: ConversationRow } | null, request: ApiRequest): ConversationRow {
     const auth = request.headers['authorization'] ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) throw new ChatError(401, 'unauthorized', 'A customer token is required.');
@@ -453,20 +464,18 @@ export class ChatService implements ChatApiService {
     if (!check.ok) throw new ChatError(401, check.reason === 'expired' ? 'token_expired' : 'unauthorized', check.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.');
     // A token names exactly one conversation: another conversation's token opens nothing here.
     if (check.conversationId !== conversationId) throw new ChatError(401, 'unauthorized', 'The token is not valid for this conversation.');
-    const found = isGuid(conversationId) ? await this.deps.conversations.get(conversationId) : null;
-    if (!found || found.row.swb_channeltype !== ChannelType.LiveChat) throw new ChatError(404, 'conversation_not_found', 'No such conversation.');
-    // The stored hash is the revocation point (and guards against a replaced token on a retried start).
-    if (found.row.swb_customertokenhash !== tokenHash(token)) throw new ChatError(401, 'unauthorized', 'The token has been replaced or revoked.');
-    const widget = found.row._swb_chatwidgetid_value ? await this.widgets.get(found.row._swb_chatwidgetid_value) : null;
-    return { conv: found.row, etag: found.etag, widget };
+    if (!loaded) throw new ChatError(404, 'conversation_not_found', 'No such conversation.');
+    // The stored hash is the revocation point (and retires the token a retried start replaced).
+    if (loaded.conv.swb_customertokenhash !== tokenHash(token)) throw new ChatError(401, 'unauthorized', 'The token has been replaced or revoked.');
+    return loaded.conv;
   }
 
   async readMessages(conversationId: string, after: number, request: ApiRequest): Promise<HttpResult> {
-    let loaded: Awaited<ReturnType<ChatService['conversationFor']>> | null = null;
+    let loaded: Awaited<ReturnType<ChatService['load']>> = null;
     return this.guard(
       request,
       async (cors) => {
-        const { conv } = loaded!;
+        const conv = this.authorize(conversationId, loaded, request);
         this.limit(`read:${conversationId}`, this.settings.readRate);
         const rows = await this.deps.messages.listPublicAfter(conversationId, after, this.settings.pageSize + 1);
         const page = rows.slice(0, this.settings.pageSize);
@@ -478,16 +487,16 @@ export class ChatService implements ChatApiService {
           body: { messages: page.filter((r) => r.swb_visibility === Visibility.Public).map(toPublicMessage), status: publicStatus(conv.swb_state), ...(rows.length > page.length ? { hasMore: true } : {}) },
         };
       },
-      async () => (loaded = await this.conversationFor(conversationId, request)).widget,
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
     );
   }
 
   async sendMessage(conversationId: string, request: ApiRequest): Promise<HttpResult> {
-    let loaded: Awaited<ReturnType<ChatService['conversationFor']>> | null = null;
+    let loaded: Awaited<ReturnType<ChatService['load']>> = null;
     return this.guard(
       request,
       async (cors) => {
-        const { conv } = loaded!;
+        const conv = this.authorize(conversationId, loaded, request);
         this.limit(`send:${conversationId}`, this.settings.sendRate);
         const body = request.body as Record<string, unknown> | null;
         if (!body || typeof body !== 'object') throw new ChatError(400, 'bad_request', 'The body must be a JSON object.');
@@ -509,15 +518,16 @@ export class ChatService implements ChatApiService {
         });
         return { status: appended.created ? 201 : 200, headers: cors, body: { message: toPublicMessage(appended.message) } };
       },
-      async () => (loaded = await this.conversationFor(conversationId, request)).widget,
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
     );
   }
 
   async endConversation(conversationId: string, request: ApiRequest): Promise<HttpResult> {
-    let loaded: Awaited<ReturnType<ChatService['conversationFor']>> | null = null;
+    let loaded: Awaited<ReturnType<ChatService['load']>> = null;
     return this.guard(
       request,
       async (cors) => {
+        this.authorize(conversationId, loaded, request);
         const now = iso(this.deps.now());
         // Assigned chats go to wrap-up for the agent; unassigned ones simply close.
         const result = await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
@@ -531,10 +541,9 @@ export class ChatService implements ChatApiService {
         if (result.outcome === 'claimed' && this.deps.automated && result.row) {
           await this.deps.automated.send('ended', result.row, {}).catch(() => undefined);
         }
-        void loaded;
         return { status: 200, headers: cors, body: { status: 'ended' } };
       },
-      async () => (loaded = await this.conversationFor(conversationId, request)).widget,
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
     );
   }
 }

@@ -48,6 +48,7 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
     publicBaseUrl: PUBLIC_BASE,
     adapterOptions: options.twilioApiBaseUrl ? { apiBaseUrls: { twilio: options.twilioApiBaseUrl } } : {},
     cacheTtlMs: 0,
+    chat: { startRate: { burst: 1000, perSecond: 100 } },
     ...options.graph,
   });
   const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, offerTimeouts: graph.offerTimeouts };
