@@ -300,6 +300,18 @@ describe('chat session', () => {
     expect(h.storage.map.size).toBe(0);
   });
 
+  it('ending while the network is down ends at once for the customer and tells the server once it is back', async () => {
+    const h = harness();
+    const s = await started(h);
+    h.net.control.mode = 'down';
+    await s.end();
+    expect(s.snapshot.phase).toBe('ended');
+    expect(h.backend.only().status).toBe('waiting');
+    h.net.control.mode = 'up';
+    await h.timers.advance(2000);
+    expect(h.backend.only().status).toBe('ended');
+  });
+
   it('a refused token ends in the expired state instead of retrying forever', async () => {
     const h = harness();
     const s = await started(h);

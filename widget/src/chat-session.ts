@@ -89,6 +89,7 @@ export class ChatSession {
   private pollTimer?: unknown;
   private sendTimer?: unknown;
   private configTimer?: unknown;
+  private endTimer?: unknown;
   private idleDelay: number;
   private pollFailures = 0;
   private sendFailures = 0;
@@ -253,11 +254,22 @@ export class ChatSession {
     const c = this.credentials;
     if (!c || this.state.phase !== 'chatting') return;
     this.finish('ended');
+    await this.sendEnd(c, 1);
+  }
+
+  // The customer asked to leave, so the widget does not hold them while the
+  // network is away: it ends locally and keeps telling the server for a while
+  // (about 30 s) in this page. Past that the server's idle timeout must close it.
+  private async sendEnd(c: Credentials, attempt: number): Promise<void> {
     try {
       await this.deps.api.endConversation(c);
-    } catch {
-      // The customer asked to leave; the server ends idle chats on its own if
-      // this call is lost, so the widget does not hold the customer here.
+    } catch (error) {
+      if (asApiError(error).retryable && attempt < 6) {
+        this.endTimer = this.deps.timers.setTimeout(() => {
+          this.endTimer = undefined;
+          void this.sendEnd(c, attempt + 1);
+        }, this.backoff(attempt));
+      }
     }
   }
 
@@ -310,6 +322,7 @@ export class ChatSession {
     this.clearTimer('pollTimer');
     this.clearTimer('sendTimer');
     this.clearTimer('configTimer');
+    this.clearTimer('endTimer');
     this.listeners.clear();
   }
 
@@ -531,7 +544,7 @@ export class ChatSession {
     return Math.round(base * (0.8 + 0.4 * this.deps.random()));
   }
 
-  private clearTimer(name: 'pollTimer' | 'sendTimer' | 'configTimer'): void {
+  private clearTimer(name: 'pollTimer' | 'sendTimer' | 'configTimer' | 'endTimer'): void {
     const handle = this[name];
     if (handle !== undefined) this.deps.timers.clearTimeout(handle);
     this[name] = undefined;

@@ -14,7 +14,9 @@
 //   the server answers preflight `OPTIONS` and sets
 //   `Access-Control-Allow-Origin: <request Origin>` when that origin is in the
 //   widget's `allowedOrigins` (with `Vary: Origin`), allowing the request
-//   headers `Authorization, Content-Type` and methods `GET, POST`. A request
+//   headers `Authorization, Content-Type` and methods `GET, POST`, with
+//   `Access-Control-Max-Age` (e.g. 600) because every poll carries
+//   Authorization and would otherwise be preceded by a preflight. A request
 //   from an origin not allowed gets 403 `origin_not_allowed`.
 // - Errors: any non-2xx response has the body `ApiErrorBody`. 4xx for anything
 //   the caller got wrong, 5xx only for server faults. The widget retries 5xx,
@@ -72,6 +74,8 @@ export interface OperatingHoursStatus {
 export interface WidgetStrings {
   readonly launcherOpen: string;
   readonly launcherClose: string;
+  /** Count of agent messages that arrived while the panel was minimised, e.g. "{count} new". */
+  readonly unread: string;
   readonly title: string;
   readonly close: string;
   readonly preChatIntro: string;

@@ -13,7 +13,9 @@ button,input,select,textarea{font:inherit;color:inherit}
 button{cursor:pointer}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-.launcher{display:flex;align-items:center;justify-content:center;width:56px;height:56px;margin-left:auto;border:0;border-radius:50%;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25)}
+.launch{position:relative;width:56px;margin-left:auto}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#c50f1f;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center;box-shadow:0 0 0 2px #fff}
+.launcher{display:flex;align-items:center;justify-content:center;width:56px;height:56px;border:0;border-radius:50%;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 .launcher svg{width:26px;height:26px;fill:currentColor}
 .panel{display:flex;flex-direction:column;width:370px;height:min(600px,calc(100vh - 110px));margin-bottom:14px;background:var(--bg);border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);overflow:hidden}
 .panel.compact{height:auto;max-height:min(600px,calc(100vh - 110px))}

@@ -160,6 +160,19 @@ describe('widget view', () => {
     expect($('ol[role=log]').getAttribute('aria-label')).toBe('Conversation');
   });
 
+  it('agent messages arriving while the panel is minimised are counted on the launcher until it is opened', () => {
+    const { view, $ } = setup();
+    const history = [msg(1, 'system', 'You are in the queue.')];
+    view.render({ ...base, phase: 'chatting', messages: history });
+    view.render({ ...base, phase: 'chatting', messages: [...history, msg(2, 'agent', 'Hello'), msg(3, 'customer', 'Hi'), msg(4, 'agent', 'How can I help?')] });
+    expect($('.badge').hidden).toBe(false);
+    expect($('.badge').textContent).toBe('2');
+    expect($('.launcher').getAttribute('aria-label')).toBe('Chat with us (2 new)');
+    $<HTMLButtonElement>('.launcher').click();
+    expect($('.badge').hidden).toBe(true);
+    expect($('.launcher').getAttribute('aria-label')).toBe('Close chat');
+  });
+
   it('a pending message keeps its row when the server confirms it, and shows its delivery state meanwhile', () => {
     const { view, root } = setup();
     const pending = { clientMessageId: 'm1', body: 'hi', createdOn: '2026-11-24T10:00:00Z', state: 'waiting' as const, attempts: 1 };

@@ -71,6 +71,8 @@ export class WidgetView {
   private readonly items = new Map<string, HTMLLIElement>();
   private form?: { root: HTMLFormElement; summary: HTMLDivElement; submit: HTMLButtonElement; questions: readonly PreChatQuestion[] };
   private announcedUpTo = -1;
+  private unread = 0;
+  private readonly badge: HTMLSpanElement;
   private confirmingEnd = false;
   private isOpen = false;
   private readonly idPrefix: string;
@@ -122,7 +124,11 @@ export class WidgetView {
       'aria-controls': this.panel.id,
     });
     this.launcher.appendChild(icon(this.doc, chatIcon));
-    shell.append(this.panel, this.launcher);
+    // Outside the launcher: the launcher's aria-label already says the count.
+    this.badge = el(this.doc, 'span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
+    const launcherWrap = el(this.doc, 'div', { class: 'launch' });
+    launcherWrap.append(this.launcher, this.badge);
+    shell.append(this.panel, launcherWrap);
     root.append(style, shell);
 
     this.launcher.addEventListener('click', () => this.setOpen(!this.isOpen, true));
@@ -186,6 +192,7 @@ export class WidgetView {
     if (open === this.isOpen) return;
     this.isOpen = open;
     this.panel.hidden = !open;
+    if (open) this.unread = 0;
     this.launcher.setAttribute('aria-expanded', String(open));
     this.launcher.replaceChildren(icon(this.doc, open ? closeIcon : chatIcon));
     this.applyStrings();
@@ -230,8 +237,12 @@ export class WidgetView {
   private applyStrings(): void {
     const s = this.strings;
     this.title.textContent = s.title;
-    this.launcher.setAttribute('aria-label', this.isOpen ? s.launcherClose : s.launcherOpen);
-    this.launcher.title = this.isOpen ? s.launcherClose : s.launcherOpen;
+    const label = this.isOpen ? s.launcherClose : s.launcherOpen;
+    const count = format(s.unread, { count: String(this.unread) });
+    this.launcher.setAttribute('aria-label', this.unread > 0 ? `${label} (${count})` : label);
+    this.launcher.title = label;
+    this.badge.textContent = String(this.unread);
+    this.badge.hidden = this.unread === 0;
     const minimise = this.panel.querySelector('header .x') as HTMLButtonElement;
     minimise.setAttribute('aria-label', s.close);
     minimise.title = s.close;
@@ -414,10 +425,12 @@ export class WidgetView {
     if (!firstFill) {
       for (const m of state.messages) {
         if (m.sequence > this.announcedUpTo && m.authorKind !== 'customer') {
+          if (!this.isOpen) this.unread++;
           this.announcer.append(el(this.doc, 'p', {}, `${format(s.newMessagesFrom, { name: this.authorLabel(m) })} ${m.body}`));
         }
       }
       while (this.announcer.childElementCount > 5) this.announcer.firstElementChild?.remove();
+      if (this.unread > 0) this.applyStrings();
     }
     if (state.messages.length || !firstFill) this.announcedUpTo = Math.max(firstFill ? 0 : this.announcedUpTo, newest);
     if (added && (nearBottom || firstFill)) this.body.scrollTop = this.body.scrollHeight;
