@@ -27,12 +27,17 @@ const START = 1_700_000_000_000;
 function buildConfig(): RoutingConfig {
   const methods: QueueConfig['assignment'][] = [{ kind: 'highest-capacity' }, { kind: 'round-robin' }, { kind: 'least-active' }];
   const queues: QueueConfig[] = [];
-  for (let i = 0; i < QUEUES; i++) queues.push({ id: `q${i}`, name: `Queue ${i}`, priority: 1 + (i % 5), assignment: methods[i % methods.length]! });
+  for (let i = 0; i < QUEUES; i++) {
+    const q: QueueConfig = { id: `q${i}`, name: `Queue ${i}`, priority: 1 + (i % 5), assignment: methods[i % methods.length]! };
+    // A quarter of the queues keep (24/7) operating hours, so the hours check is on the path.
+    if (i % 4 === 0) q.operatingHoursId = 'always';
+    queues.push(q);
+  }
   return {
     queues,
     workstreams: [makeWorkstream({ id: 'ws', allowedPresences: ['Available', 'Busy'], offerTimeoutSeconds: 3600, skillMatch: 'exact' })],
     capacityProfiles: [],
-    operatingHours: [],
+    operatingHours: [{ id: 'always', timeZone: 'America/Toronto', weekly: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, from: '00:00', to: '24:00' })) }],
   };
 }
 

@@ -58,7 +58,20 @@ function toMinutes(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+// Opening slots have minute resolution, so the answer is a pure function of (hours object,
+// minute). Configuration objects are immutable by contract; a changed schedule is a new object.
+const lastAnswer = new WeakMap<OperatingHours, { minute: number; open: boolean }>();
+
 export function isOpen(hours: OperatingHours, at: EpochMs): boolean {
+  const minute = Math.floor(at / 60_000);
+  const hit = lastAnswer.get(hours);
+  if (hit && hit.minute === minute) return hit.open;
+  const open = computeOpen(hours, at);
+  lastAnswer.set(hours, { minute, open });
+  return open;
+}
+
+function computeOpen(hours: OperatingHours, at: EpochMs): boolean {
   const t = localTime(hours.timeZone, at);
   if (hours.closedDates?.includes(t.date)) return false;
   return hours.weekly.some((s) => s.day === t.day && t.minutes >= toMinutes(s.from) && t.minutes < toMinutes(s.to));

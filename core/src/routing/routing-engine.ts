@@ -605,14 +605,11 @@ export class RoutingEngine {
       }
       w.stalled = null;
       if (stats) stats.queuesScanned++;
-      // Materialise the head of the queue first: offering mutates the index being read.
-      const take = Math.min(w.byOrder.size, max - made + cfg.lookahead);
-      const candidates: WorkItem[] = [];
-      const cur = w.byOrder.cursor();
-      for (let e = cur.next(); e && candidates.length < take; e = cur.next()) candidates.push(e.value);
       let failures = 0;
       let placed = 0;
-      for (const item of candidates) {
+      let cur = w.byOrder.cursor();
+      for (let e = cur.next(); e; e = cur.next()) {
+        const item = e.value;
         const ws = cfg.workstreams.get(item.workstreamId);
         const agent = ws ? this.selectAgent(queue, item, ws, cfg, now, open, stats) : null;
         if (stats) stats.itemsTried++;
@@ -620,6 +617,10 @@ export class RoutingEngine {
           this.offer(item, agent, queue, ws, now, out);
           placed++;
           if (++made >= max) break;
+          // Offering removed the item from the index under the cursor: start again from the
+          // head and step over the conversations that already failed (at most `lookahead`).
+          cur = w.byOrder.cursor();
+          for (let k = 0; k < failures; k++) cur.next();
         } else if (++failures > cfg.lookahead) break;
       }
       if (placed === 0) w.stalled = { agents: this.pool.queueVersion(queue.id), waiting: w.version, config, minute };
