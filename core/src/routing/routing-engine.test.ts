@@ -552,3 +552,41 @@ test('a conversation sent to a queue that does not exist is kept waiting under t
   expect(ds).toContainEqual(expect.objectContaining({ kind: 'rule-problem', problem: expect.objectContaining({ code: 'rule.target' }) }));
   expect(engine.waitingIds('deleted')).toEqual(['c1']);
 });
+
+describe('working with stored state', () => {
+  test('an offer that could not be persisted is withdrawn without counting as a decline', () => {
+    const config = makeConfig();
+    const { engine, ctx, arrive, decide } = setup(config, [makeAgent('a', ['q1'])]);
+    arrive('c1');
+    decide();
+    expect(must(engine.withdrawOffer('c1', ctx))).toContainEqual({ kind: 'offer-ended', conversationId: 'c1', agentId: 'a', reason: 'withdrawn' });
+    expect(engine.conversation('c1')!.declines).toEqual({});
+    expect(engine.agent('a')!.usedUnits).toBe(0);
+    expect(offers(decide())).toEqual(['c1->a']);
+  });
+
+  test('a conversation reloaded from storage replaces the local view and its capacity', () => {
+    const config = makeConfig();
+    const { engine, arrive, decide } = setup(config, [makeAgent('a', ['q1']), makeAgent('b', ['q1'])]);
+    arrive('c1');
+    expect(offers(decide())).toEqual(['c1->a']);
+    // Another instance assigned it to b meanwhile.
+    engine.reloadConversation(
+      { id: 'c1', workstreamId: 'ws-chat', queueId: 'q1', record: { id: 'c1', state: 'Active', timestamps: { openedOn: 0, activeOn: 5 }, participants: [{ agentId: 'b', role: 'primary', joinedOn: 5 }], reopenCount: 0 } },
+      config,
+    );
+    expect(engine.agent('a')!.usedUnits).toBe(0);
+    expect(engine.agent('b')!.usedUnits).toBe(1);
+    expect(engine.conversation('c1')!.status).toBe('assigned');
+  });
+
+  test('an agent row read back from storage updates presence and release time', () => {
+    const config = makeConfig({ queues: [makeQueue('q1', { assignment: { kind: 'least-active' } })] });
+    const { engine, arrive, decide } = setup(config, [makeAgent('a', ['q1'], { lastReleaseAt: 1 }), makeAgent('b', ['q1'], { lastReleaseAt: 2 })]);
+    must(engine.updateAgent('a', { lastReleaseAt: 10 }));
+    arrive('c1');
+    expect(offers(decide())).toEqual(['c1->b']);
+    must(engine.updateAgent('a', { presence: { ...engine.agent('a')!.presence, signedIn: false, statusId: 'Offline' } }));
+    expect(engine.agent('a')!.presenceBase).toBe('Offline');
+  });
+});

@@ -321,10 +321,25 @@ export class RoutingEngine {
 
   updateAgent(
     agentId: string,
-    patch: { queueIds?: string[]; skills?: Readonly<Record<string, number>>; capacity?: AgentCapacity; workingHoursId?: string | null; attributes?: Record<string, unknown> },
+    patch: {
+      queueIds?: string[];
+      skills?: Readonly<Record<string, number>>;
+      capacity?: AgentCapacity;
+      workingHoursId?: string | null;
+      attributes?: Record<string, unknown>;
+      /** A presence row read back from storage (another instance may have written it). */
+      presence?: AgentPresence;
+      lastReleaseAt?: EpochMs;
+    },
   ): Result<void, EngineError> {
     const a = this.pool.agents.get(agentId);
     if (!a) return fail('engine.unknownAgent', `Agent ${agentId} is not known`);
+    if (patch.presence) {
+      a.presence = patch.presence;
+      a.presenceBase = presenceBase(patch.presence, this.presenceSettings);
+      this.schedulePresence(a);
+    }
+    if (patch.lastReleaseAt !== undefined) a.lastReleaseAt = patch.lastReleaseAt;
     if (patch.skills) a.skills = new Map(Object.entries(patch.skills));
     if (patch.capacity) a.capacity = patch.capacity;
     if (patch.workingHoursId !== undefined) {
@@ -730,6 +745,42 @@ export class RoutingEngine {
     out.push({ kind: 'offer-ended', conversationId: item.id, agentId: offer.agentId, reason });
     // Back at its old FIFO place; the next decide() offers it to the next eligible agent.
     this.putWaiting(item, item.queueId, now, false);
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  /**
+   * Takes back an offer this instance decided but could not persist (another instance won the
+   * If-Match race). Unlike a decline it does not count against the agent.
+   */
+  withdrawOffer(conversationId: string, ctx: DecisionContext): Decisions {
+    const item = this.items.get(conversationId);
+    if (!item) return fail('engine.unknownConversation', `Conversation ${conversationId} is not known`);
+    if (item.status !== 'offered' || !item.offer) return fail('engine.noOffer', `Conversation ${conversationId} has no offer`);
+    const out: RoutingDecision[] = [];
+    this.endOffer(item, 'withdrawn', ctx.clock.now(), out);
+    return ok(out);
+  }
+
+  /** Drops the engine's view of a conversation, releasing whatever it held, without any decision. */
+  forgetConversation(conversationId: string): void {
+    const item = this.items.get(conversationId);
+    if (!item) return;
+    if (item.status === 'waiting') this.takeOutOfQueue(item);
+    const holders = new Set<string>(item.conversation.participants.map((p) => p.agentId));
+    if (item.offer) holders.add(item.offer.agentId);
+    const ignored: RoutingDecision[] = [];
+    for (const id of holders) {
+      const a = this.pool.agents.get(id);
+      if (a) this.release(a, conversationId, a.lastReleaseAt, false, ignored);
+    }
+    this.items.delete(conversationId);
+  }
+
+  /** Replaces the engine's view of one conversation with a row just read back from storage. */
+  reloadConversation(snapshot: ConversationSnapshot, config: RoutingConfig): void {
+    this.forgetConversation(snapshot.id);
+    this.loadConversation(snapshot, prepareConfig(config));
   }
 
   // ---------------------------------------------------------------- agent actions
