@@ -1,6 +1,6 @@
 // Public surface of @switchboard/plugins: the webhook service functions mounts, the ports it
 // must supply, the registry and its steps.json form, and the Dataverse adapter.
-export { handleStepWebhook, type StepWebhookResponse } from './service';
+export { handleStepWebhook, pluginWebhookService, type InvocationLog, type StepWebhookResponse } from './service';
 export { verifyWebhookKey, WEBHOOK_KEY_HEADER, type WebhookCredentials } from './webhook-key';
 export { stepRegistry, findStep } from './registry';
 export { pluginRegistrations, registrationProblems, WEBHOOK_KEY_SETTING } from './steps-manifest';

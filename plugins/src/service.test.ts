@@ -1,4 +1,4 @@
-import { handleStepWebhook } from './service';
+import { handleStepWebhook, pluginWebhookService } from './service';
 import type { StepDefinition } from './step';
 import { executionContext } from './testing/contexts';
 import { fakeDeps } from './testing/fakes';
@@ -47,5 +47,15 @@ describe('step webhook service', () => {
     };
     const body = executionContext({ message: 'Create', table: 'contact', id: ID, stage: 40, mode: 'async', target: {} });
     expect((await handleStepWebhook('sneaky', body, fakeDeps().deps, [sneaky])).status).toBe(500);
+  });
+});
+
+describe('plugin webhook service for the functions composition root', () => {
+  it("handles a step and writes its outcome to the invocation's log", async () => {
+    const logged: unknown[] = [];
+    const service = pluginWebhookService(fakeDeps().deps);
+    const res = await service.handle('phone-normalise', contactCreate(), { log: (...args) => logged.push(...args) });
+    expect(res.body).toMatchObject({ Target: { mobilephone: '+33612345678' } });
+    expect(logged.join('\n')).toMatch(/phone-normalise Create contact\(5a1b2c3d-0000-4000-8000-00000000c001\): target/);
   });
 });

@@ -59,3 +59,21 @@ export async function handleStepWebhook(
       return { status: 503, headers: { 'retry-after': '30' }, body: { error: { code: 'RetryLater', message: result.message } } };
   }
 }
+
+/** Anything with a `log` (the Functions InvocationContext is one): step outcomes go to the invocation's log. */
+export interface InvocationLog {
+  log(...args: unknown[]): void;
+}
+
+/**
+ * The shape functions' PluginWebhookService expects, so its composition root can plug this in
+ * as `pluginWebhooks: (infra) => pluginWebhookService(depsFrom(infra))`.
+ */
+export function pluginWebhookService(deps: StepDeps, registry: readonly StepDefinition[] = stepRegistry) {
+  return {
+    handle(step: string, executionContext: unknown, context?: InvocationLog): Promise<StepWebhookResponse> {
+      const log = context ? (line: string) => context.log(line) : deps.log;
+      return handleStepWebhook(step, executionContext, log ? { ...deps, log } : deps, registry);
+    },
+  };
+}
