@@ -41,6 +41,12 @@ async function main(): Promise<void> {
         await dialog.locator('textarea').fill('Great, thanks!\nHave a nice day.');
         await page.screenshot({ path: path.join(outDir, 'chat-en.png') });
         saved.push('chat-en.png');
+
+        await page.keyboard.press('Escape');
+        server.backend.push(id, 'agent', 'Your tracking number is 1Z999.', 'Sam');
+        await page.locator('switchboard-chat .badge:not([hidden])').waitFor();
+        await page.screenshot({ path: path.join(outDir, 'unread-en.png'), clip: { x: 900, y: 560, width: 200, height: 200 } });
+        saved.push('unread-en.png');
       } finally {
         await browser.close();
       }
