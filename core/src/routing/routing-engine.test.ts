@@ -590,3 +590,23 @@ describe('working with stored state', () => {
     expect(engine.agent('a')!.presenceBase).toBe('Offline');
   });
 });
+
+test('queues that overflow into each other on wait time stop moving a conversation after the hop limit', () => {
+  const config = makeConfig({
+    maxOverflowHops: 2,
+    queues: [
+      makeQueue('q1', { overflow: { waitTime: { seconds: 10, action: { kind: 'queue', queueId: 'q2' } } } }),
+      makeQueue('q2', { overflow: { waitTime: { seconds: 10, action: { kind: 'queue', queueId: 'q1' } } } }),
+    ],
+  });
+  const engine = new RoutingEngine();
+  const ctx = makeContext();
+  must(engine.arrive({ conversationId: 'c1', workstreamId: 'ws-chat' }, config, ctx));
+  let moves = 0;
+  for (let i = 0; i < 10; i++) {
+    ctx.clock.advance(10_000);
+    moves += engine.decide(config, ctx).filter((d) => d.kind === 'overflowed').length;
+  }
+  expect(moves).toBe(2);
+  expect(engine.conversation('c1')!.status).toBe('waiting');
+});

@@ -732,6 +732,8 @@ export class RoutingEngine {
       for (let oldest = w.byAge.first(); oldest && waitTimeExceeded(queue, oldest.enqueuedAt, now); oldest = w.byAge.first()) {
         w.byAge.delete(oldest.id);
         oldest.waitOverflowFired = true;
+        // Two queues overflowing into each other on wait time would bounce a conversation forever.
+        if (oldest.overflowHops >= cfg.maxHops) continue;
         this.applyOverflow(oldest, queue, 'wait-time', queue.overflow.waitTime.action, cfg, now, out, true);
       }
     }
