@@ -34,4 +34,5 @@ export const serviceFactories: ServiceFactories = {
   chat: (infra) => graphOf(infra).chat,
   routingWorker: (infra) => graphOf(infra).routingWorker,
   offerTimeouts: (infra) => graphOf(infra).offerTimeouts,
+  pluginWebhooks: (infra) => graphOf(infra).pluginWebhooks,
 };

@@ -1,7 +1,7 @@
 // Builds every Dataverse-backed service from the infrastructure once: repositories over the
 // one DataverseClient, the channel layer, the routing pipeline, chat and outbound. Azure
 // (main.ts), the dev host and the tests all compose through here.
-import { recomputeAgent, type PluginConfig, type RoutingTriggerPort, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
+import { handleStepWebhook, recomputeAgent, type PluginConfig, type RoutingTriggerPort, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
 import {
   appSettingsSecretResolver,
   type ChannelDelivery,
@@ -31,6 +31,7 @@ import { queueRoutingTrigger } from '../routing/routing-trigger';
 import { DataverseRoutingWorker } from '../routing/routing-worker';
 import { RoutingRepository } from '../routing/routing.repository';
 import type { Env } from '../config';
+import type { PluginWebhookService } from './contracts';
 
 export interface GraphOptions {
   client: DataverseClient;
@@ -65,6 +66,7 @@ export interface ServiceGraph {
   chat: ChatService;
   templates: TemplateBroadcaster;
   stepDeps: StepDeps;
+  pluginWebhooks: PluginWebhookService;
 }
 
 export function buildServiceGraph(options: GraphOptions): ServiceGraph {
@@ -91,7 +93,9 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     now,
   });
   const routingTrigger = options.routingTrigger ?? queueRoutingTrigger(options.routingQueue);
-  const pluginConfig: PluginConfig = { defaultRegion: options.settings['SWITCHBOARD_DEFAULT_REGION'] ?? 'US', defaultLanguage: 1033, trustedUserIds: [] };
+  // The app user may reassign any conversation (routing, offer acceptance); its id is an app setting.
+  const appUser = options.settings['SWITCHBOARD_APP_USER_ID']?.trim();
+  const pluginConfig: PluginConfig = { defaultRegion: options.settings['SWITCHBOARD_DEFAULT_REGION'] ?? 'US', defaultLanguage: 1033, trustedUserIds: appUser ? [appUser] : [] };
   const stepDeps: StepDeps = {
     data: new WebApiDataverseAdapter(client.api, { execute: (op) => client.execute(op) }),
     delivery,
@@ -127,5 +131,12 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     settings: options.chat ?? {},
   });
   const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
-  return { adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
+  // Dataverse plugin steps (webhooks) run the plugins package's handlers on these same ports.
+  const pluginWebhooks: PluginWebhookService = {
+    async handle(step, executionContext) {
+      const r = await handleStepWebhook(step, executionContext, stepDeps);
+      return { status: r.status, ...(r.headers ? { headers: r.headers } : {}), body: r.body };
+    },
+  };
+  return { pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
 }

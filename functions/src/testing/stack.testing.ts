@@ -18,6 +18,7 @@ import type { RoutingWork } from '@switchboard/plugins';
 export const TWILIO_TOKEN = 'twilio-auth-token-for-tests-0001';
 export const CHAT_KEY = 'chat-token-key-for-tests-0123456789abcdef';
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789';
+export const WEBHOOK_KEY = 'webhook-key-for-tests-000';
 export const PUBLIC_BASE = 'https://swb.example.test';
 
 export interface Stack {
@@ -51,9 +52,9 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
     chat: { startRate: { burst: 1000, perSecond: 100 } },
     ...options.graph,
   });
-  const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, offerTimeouts: graph.offerTimeouts };
+  const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, offerTimeouts: graph.offerTimeouts, pluginWebhooks: graph.pluginWebhooks };
   const recorder = new RegistrationRecorder();
-  register(recorder, functionsTable(services, { publicBaseUrl: PUBLIC_BASE, webhookKey: 'webhook-key-for-tests-000', storageConnectionSetting: 'AzureWebJobsStorage', queues: { routing: 'swb-routing' } }));
+  register(recorder, functionsTable(services, { publicBaseUrl: PUBLIC_BASE, webhookKey: WEBHOOK_KEY, storageConnectionSetting: 'AzureWebJobsStorage', queues: { routing: 'swb-routing' } }));
   const host = new FunctionsDevHost({ registrations: recorder.registrations, port: 0, enableQueues: false, enableTimers: false, log: options.log ? console.log : () => undefined });
   const baseUrl = await host.start();
   const context = new InvocationContext({ functionName: 'test', logHandler: options.log ? (_l, ...a) => console.log(...a) : () => undefined });
