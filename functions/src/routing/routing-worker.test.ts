@@ -1,0 +1,100 @@
+import { ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
+import { buildServiceGraph } from '../services/service-graph';
+import { MemoryWorkQueue } from '../testing/memory-work-queue';
+import { seedRouting, startStack, type Stack } from '../testing/stack.testing';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.stop());
+
+async function waitingConversation(seed: { workstreamId: string; queueId: string }, n: number): Promise<string> {
+  return (await stack.api.create({
+    collection: 'swb_conversations',
+    data: {
+      subject: `chat ${n}`,
+      swb_state: ConversationState.Waiting,
+      swb_channeltype: ChannelType.LiveChat,
+      'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})`,
+      'swb_queueid@odata.bind': `/queues(${seed.queueId})`,
+      swb_queuedon: new Date(Date.now() - 60_000 + n * 1000).toISOString(),
+      swb_openedon: new Date(Date.now() - 60_000 + n * 1000).toISOString(),
+    },
+  })) as string;
+}
+
+const offersOf = async (filter: string) => (await stack.api.retrieveMultiple<Record<string, any>>({ collection: 'swb_offers', filter })).value;
+const status = (id: string) => stack.api.retrieve<Record<string, any>>({ collection: 'swb_agentstatuses', key: id });
+
+it('an offer that times out is marked, its capacity given back, and the conversation offered to someone else', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
+    { name: 'Slow Agent', queue: 'main', max: 3 },
+    { name: 'Next Agent', queue: 'main', max: 2 },
+  ]);
+  await stack.api.update({ collection: 'swb_workstreams', key: seed.workstreamId, data: { swb_declinelimit: 1 } });
+  const conversationId = await waitingConversation(seed, 100);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'test' });
+  const [first] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
+  expect(first!['_swb_agentid_value']).toBe(seed.agents[0]!.id);
+  expect((await status(seed.agents[0]!.statusId))['swb_capacityused']).toBe(1);
+
+  stack.queue.items.splice(0);
+  const timedOut = await stack.graph.offerTimeouts.run(new Date(Date.parse(first!['swb_expireson']) + 1000));
+  expect(timedOut).toBe(1);
+  expect((await stack.api.retrieve<Record<string, any>>({ collection: 'swb_offers', key: first!['swb_offerid'] }))['swb_response']).toBe(OfferResponse.TimedOut);
+  expect((await status(seed.agents[0]!.statusId))['swb_capacityused']).toBe(0);
+  // A second sweeper on the same expired offer does nothing.
+  expect(await stack.graph.offerTimeouts.run(new Date(Date.parse(first!['swb_expireson']) + 2000))).toBe(0);
+  expect(stack.queue.items.map((i) => i.body)).toEqual([expect.objectContaining({ kind: 'route-queue', queueId: seed.queueId })]);
+  await stack.drain();
+  const offers = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
+  const pending = offers.filter((o) => o['swb_response'] === OfferResponse.Pending);
+  expect(pending).toHaveLength(1);
+  expect(pending[0]!['_swb_agentid_value']).toBe(seed.agents[1]!.id);
+  expect(pending[0]!['swb_attempt']).toBe(2);
+  const conv = await stack.api.retrieve<Record<string, any>>({ collection: 'swb_conversations', key: conversationId });
+  expect(conv['swb_declinecount']).toBe(1);
+});
+
+it('many workers routing one queue at once never offer a conversation twice nor take an agent over capacity', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
+    { name: 'Race A', queue: 'main', max: 2 },
+    { name: 'Race B', queue: 'main', max: 1 },
+    { name: 'Race C', queue: 'main', max: 2, used: 1 },
+  ]);
+  const conversations = [];
+  for (let i = 0; i < 6; i++) conversations.push(await waitingConversation(seed, i));
+  // Separate worker instances, as separate function instances would be, racing on the same rows.
+  const workers = Array.from({ length: 4 }, () =>
+    buildServiceGraph({ client: stack.client, routingQueue: new MemoryWorkQueue(), settings: {}, publicBaseUrl: 'https://x.test', cacheTtlMs: 0 }).routingWorker,
+  );
+  const outcomes = await Promise.all(workers.map((w) => w.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'race' })));
+  const offers = await offersOf(`_swb_queueid_value eq ${seed.queueId} and swb_response eq ${OfferResponse.Pending}`);
+  // Capacity left: A 2, B 1, C 1 → four offers, for four different conversations.
+  expect(offers).toHaveLength(4);
+  expect(new Set(offers.map((o) => o['_swb_conversationid_value'])).size).toBe(4);
+  const perAgent = (id: string) => offers.filter((o) => o['_swb_agentid_value'] === id).length;
+  expect(seed.agents.map((a) => perAgent(a.id))).toEqual([2, 1, 1]);
+  for (const [i, a] of seed.agents.entries()) {
+    const s = await status(a.statusId);
+    expect(s['swb_capacityused']).toBeLessThanOrEqual(s['swb_capacitymax']);
+    expect(s['swb_capacityused']).toBe([2, 1, 2][i]);
+  }
+  // Every worker reports only the offers it actually made.
+  expect(outcomes.reduce((n, o) => n + o[0]!.offers.length, 0)).toBe(4);
+});
+
+it('an agent becoming available (route-agent work from the presence plugin) picks up what waits in their queues', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Late Agent', queue: 'main', presence: BasePresence.Offline }]);
+  const conversationId = await waitingConversation(seed, 200);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'nobody' });
+  expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(0);
+  await stack.api.update({ collection: 'swb_agentstatuses', key: seed.agents[0]!.statusId, data: { swb_basepresence: BasePresence.Available } });
+  await stack.graph.routingWorker.run({ kind: 'route-agent', agentId: seed.agents[0]!.id, reason: 'presence changed' });
+  expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(1);
+});
+
+it('a malformed work item is dropped instead of being retried into the poison queue', async () => {
+  await expect(stack.graph.routingWorker.process({ kind: 'nonsense' }, { dequeueCount: 1, messageId: 'm1' }, stack.context)).resolves.toBeUndefined();
+});
