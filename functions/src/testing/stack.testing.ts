@@ -18,6 +18,7 @@ import type { RoutingWork } from '@switchboard/plugins';
 export const TWILIO_TOKEN = 'twilio-auth-token-for-tests-0001';
 export const CHAT_KEY = 'chat-token-key-for-tests-0123456789abcdef';
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789';
+export const FUNCTION_KEY = 'function-key-for-tests-0000';
 export const WEBHOOK_KEY = 'webhook-key-for-tests-000';
 export const PUBLIC_BASE = 'https://swb.example.test';
 
@@ -55,7 +56,7 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
   const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, offerTimeouts: graph.offerTimeouts, pluginWebhooks: graph.pluginWebhooks };
   const recorder = new RegistrationRecorder();
   register(recorder, functionsTable(services, { publicBaseUrl: PUBLIC_BASE, webhookKey: WEBHOOK_KEY, storageConnectionSetting: 'AzureWebJobsStorage', queues: { routing: 'swb-routing' } }));
-  const host = new FunctionsDevHost({ registrations: recorder.registrations, port: 0, enableQueues: false, enableTimers: false, log: options.log ? console.log : () => undefined });
+  const host = new FunctionsDevHost({ registrations: recorder.registrations, port: 0, functionKey: FUNCTION_KEY, enableQueues: false, enableTimers: false, log: options.log ? console.log : () => undefined });
   const baseUrl = await host.start();
   const context = new InvocationContext({ functionName: 'test', logHandler: options.log ? (_l, ...a) => console.log(...a) : () => undefined });
   return {
