@@ -47,7 +47,13 @@ beforeEach(() => {
   jest.useFakeTimers();
   jest.setSystemTime(NOW);
 });
-afterEach(() => jest.useRealTimers());
+afterEach(async () => {
+  // Let the refresh that follows an answer settle inside act before the next test.
+  await act(async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  });
+  jest.useRealTimers();
+});
 
 describe('AgentInbox', () => {
   test('init → updateView → getOutputs → destroy: accepting an offer records it, opens the conversation and outputs its id', async () => {

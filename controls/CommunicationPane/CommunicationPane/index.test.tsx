@@ -157,12 +157,12 @@ describe('CommunicationPane', () => {
 
   test('a quick reply fills its placeholders and flags the ones left', async () => {
     const mock = setup();
-    mock.webAPI.put('swb_messagetemplate', { swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_body: 'Hi {{customer.firstName}}, {{agent.firstName}} here. Order {{order}}?' });
+    mock.webAPI.put('swb_messagetemplate', { swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_body: 'Hi {customer.firstname}, {agent.firstname} here. Order {order.number}?' });
     await mount(mock);
     fireEvent.click(await screen.findByRole('button', { name: 'Quick replies' }));
     fireEvent.click(await screen.findByRole('menuitem', { name: 'Greeting' }));
-    expect((composer() as HTMLTextAreaElement).value).toBe('Hi Ana, Avery here. Order {{order}}?');
-    expect(screen.getByText('Fill in: order')).toBeTruthy();
+    expect((composer() as HTMLTextAreaElement).value).toBe('Hi Ana, Avery here. Order ?');
+    expect(screen.getByText('Fill in: order.number')).toBeTruthy();
   });
 
   test('a 5,000-message transcript keeps only a window of rows in the DOM', async () => {

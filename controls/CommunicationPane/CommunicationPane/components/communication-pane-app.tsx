@@ -9,6 +9,7 @@ import {
   consultCandidates,
   mergeMessages,
   newArrivals,
+  paneTemplateData,
   pollFrom,
   usePolling,
   type ConversationRow,
@@ -155,13 +156,7 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
   };
 
   const customerName = conversation?.swb_customername ?? (conversation?.['_swb_customerid_value@OData.Community.Display.V1.FormattedValue'] as string | undefined);
-  const placeholderValues = {
-    'customer.name': customerName,
-    'customer.firstName': customerName?.split(/\s+/)[0],
-    'agent.name': props.userName,
-    'agent.firstName': props.userName.split(/\s+/)[0],
-    'queue.name': conversation?.['_swb_queueid_value@OData.Community.Display.V1.FormattedValue'] as string | undefined,
-  };
+  const templateData = paneTemplateData(customerName, props.userName, conversation?.['_swb_queueid_value@OData.Community.Display.V1.FormattedValue'] as string | undefined);
 
   const renderItem = React.useCallback((m: MessageRow) => <MessageBubble message={m} me={me} t={t} time={time} />, [me, t, time]);
 
@@ -198,7 +193,7 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
           t={t}
           disabled={!conversation || conversation.swb_state === ConversationState.Closed}
           templates={templates}
-          placeholderValues={placeholderValues}
+          templateData={templateData}
           onSend={onSend}
         />
         <LiveRegion message={announcement} />

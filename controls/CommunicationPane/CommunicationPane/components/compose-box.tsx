@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Caption1, useId, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { TemplateKind, fillTemplate, type TemplateRow, type Translate } from '../../../shared/src';
+import { TemplateKind, fillTemplate, type TemplateData, type TemplateRow, type Translate } from '../../../shared/src';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalM, borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
@@ -15,7 +15,7 @@ export interface ComposeBoxProps {
   t: Translate;
   disabled: boolean;
   templates: readonly TemplateRow[];
-  placeholderValues: Readonly<Record<string, string | undefined>>;
+  templateData: TemplateData;
   onSend: (text: string, internal: boolean) => Promise<boolean>;
 }
 
@@ -51,7 +51,7 @@ export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
   };
 
   const applyTemplate = (tpl: TemplateRow) => {
-    const filled = fillTemplate(tpl.swb_body, props.placeholderValues);
+    const filled = fillTemplate(tpl.swb_body, props.templateData);
     setText((current) => (current.trim() ? `${current.trimEnd()} ${filled.text}` : filled.text));
     setMissing(filled.missing);
     area.current?.focus();

@@ -52,6 +52,7 @@ const useStyles = makeStyles({
   candidate: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
   history: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
   error: { color: tokens.colorPaletteRedForeground1 },
+  badge: { alignSelf: 'flex-start' },
 });
 
 function Section(props: { title: string; children: React.ReactNode }): React.ReactElement {
@@ -179,7 +180,7 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
       <>
         {sections.customer && (
           <Section title={t('Section_Customer')}>
-            <Pairs rows={[[t('Field_Customer'), customer]]} empty="" />
+            <div>{customer}</div>
           </Section>
         )}
         {sections.routing && (
@@ -210,7 +211,7 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
         {sections.sentiment && (
           <Section title={t('Section_Sentiment')}>
             {sentimentName ? (
-              <Badge appearance="tint" color={row.swb_sentiment! < Sentiment.Neutral ? 'danger' : row.swb_sentiment! > Sentiment.Neutral ? 'success' : 'informative'}>
+              <Badge className={s.badge} appearance="tint" color={row.swb_sentiment! < Sentiment.Neutral ? 'danger' : row.swb_sentiment! > Sentiment.Neutral ? 'success' : 'informative'}>
                 {t(`Sentiment_${String(sentimentName)}`)}
               </Badge>
             ) : (

@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { Caption1, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { ControlShell, elapsedMs, formatDuration, readTimer, useNow, usePolling, type SwitchboardData, type TimerReading, type Translate } from '../../../shared/src';
+import { formatElapsed } from '@switchboard/core';
+import { ControlShell, timerFromRows, useNow, usePolling, type ConversationRow, type SessionRow, type SwitchboardData, type Translate } from '../../../shared/src';
 import type { Theme } from '@fluentui/react-components';
 
 export interface SessionTimerAppProps {
@@ -22,7 +23,7 @@ const useStyles = makeStyles({
 export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement {
   const { data, conversationId, t } = props;
   const styles = useStyles();
-  const [reading, setReading] = React.useState<TimerReading | undefined>();
+  const [rows, setRows] = React.useState<{ row: ConversationRow; session: SessionRow | undefined }>();
   const [failed, setFailed] = React.useState(false);
   const now = useNow(1000, props.clock);
 
@@ -31,17 +32,7 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
       if (!conversationId) return;
       try {
         const [row, session] = await Promise.all([data.conversation(conversationId), data.mySession(conversationId)]);
-        setReading(
-          readTimer({
-            state: row.swb_state,
-            openedOn: row.swb_openedon ?? row.createdon,
-            activeOn: row.swb_activeon,
-            joinedOn: session?.swb_joinedon,
-            wrapUpOn: session?.swb_wrapupon ?? row.swb_wrapupon,
-            closedOn: row.swb_closedon,
-            reopenedOn: row.swb_reopenedon,
-          }),
-        );
+        setRows({ row, session });
         setFailed(false);
       } catch {
         setFailed(true);
@@ -53,15 +44,16 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
 
   let body: React.ReactNode;
   if (!conversationId) body = <Caption1>{t('Timer_NoConversation')}</Caption1>;
-  else if (failed && !reading) body = <Caption1 className={styles.error}>{t('Timer_LoadError')}</Caption1>;
-  else if (!reading) body = <Caption1>{t('Timer_Loading')}</Caption1>;
+  else if (failed && !rows) body = <Caption1 className={styles.error}>{t('Timer_LoadError')}</Caption1>;
+  else if (!rows) body = <Caption1>{t('Timer_Loading')}</Caption1>;
   else {
+    const reading = timerFromRows(rows.row, rows.session, now);
     const phase = t(`Phase_${reading.phase}`);
-    const shown = formatDuration(elapsedMs(reading, now));
+    const shown = formatElapsed(reading.elapsedMs);
     body = (
       // role=timer is not live by default: a screen reader is not interrupted every second.
       <div role="timer" aria-label={t('Timer_AriaLabel', phase, shown)} className={styles.root}>
-        <Caption1 className={reading.phase === 'wrapup' ? styles.wrapup : undefined}>{phase}</Caption1>
+        <Caption1 className={reading.phase === 'wrapUp' ? styles.wrapup : undefined}>{phase}</Caption1>
         <Text size={500} className={styles.time} data-testid="timer-value">
           {shown}
         </Text>

@@ -3,7 +3,7 @@ import type { AgentStatusRow, MessageRow } from '../model/rows';
 import { consultCandidates } from './consult-eligibility';
 import { parseJsonObject } from './json-field';
 import { mergeMessages, newArrivals, pollFrom } from './message-merge';
-import { fillTemplate } from './template-fill';
+import { fillTemplate, paneTemplateData } from './template-fill';
 
 function msg(seq: number, over: Partial<MessageRow> = {}): MessageRow {
   return {
@@ -50,10 +50,11 @@ describe('transcript merging', () => {
 });
 
 describe('templates', () => {
-  test('placeholders are filled and unknown ones stay visible and reported', () => {
-    const r = fillTemplate('Hi {{customer.firstName}}, I am {{ agent.name }}. Ref {{case}}', { 'customer.firstName': 'Ana', 'agent.name': 'Avery' });
-    expect(r.text).toBe('Hi Ana, I am Avery. Ref {{case}}');
-    expect(r.missing).toEqual(['case']);
+  test('placeholders are filled from what the pane knows, fallbacks apply, and unknown ones are reported', () => {
+    const data = paneTemplateData('Ana Ruiz', 'Avery Martin', undefined);
+    const r = fillTemplate('Hi {customer.firstname}, I am {agent.name}. Queue {queue.name|support}. Ref {case.number}', data);
+    expect(r.text).toBe('Hi Ana, I am Avery Martin. Queue support. Ref ');
+    expect(r.missing).toEqual(['case.number']);
   });
 });
 

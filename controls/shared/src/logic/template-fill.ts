@@ -1,21 +1,21 @@
-// Quick replies and templates carry {{placeholders}}. Filling leaves an unknown one in
-// place and reports it, so the agent sees what still needs typing instead of a blank.
-export interface FillResult {
-  text: string;
-  missing: string[];
+// Quick replies and templates are rendered by core's renderTemplate, the same code the
+// functions app uses for outbound templates, so `{customer.firstname|there}` means the
+// same thing everywhere. Missing values are reported so the pane can ask for them.
+import { renderTemplate, type RenderedTemplate, type TemplateData } from '@switchboard/core';
+
+export type { TemplateData };
+export type FillResult = RenderedTemplate;
+
+export function fillTemplate(body: string, data: TemplateData): FillResult {
+  return renderTemplate(body, data);
 }
 
-const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
-
-export function fillTemplate(body: string, values: Readonly<Record<string, string | null | undefined>>): FillResult {
-  const missing: string[] = [];
-  const text = body.replace(PLACEHOLDER, (whole, name: string) => {
-    const v = values[name];
-    if (v === undefined || v === null || v === '') {
-      if (!missing.includes(name)) missing.push(name);
-      return whole;
-    }
-    return v;
-  });
-  return { text, missing };
+/** What the pane knows when an agent picks a quick reply. */
+export function paneTemplateData(customerName: string | undefined, agentName: string, queueName: string | undefined): TemplateData {
+  const first = (full: string | undefined) => full?.trim().split(/\s+/)[0];
+  return {
+    customer: { name: customerName, firstname: first(customerName) },
+    agent: { name: agentName, firstname: first(agentName) },
+    queue: { name: queueName },
+  };
 }
