@@ -9,6 +9,9 @@ module.exports = function base(dir, overrides = {}) {
     displayName: path.relative(root, dir) || 'root',
     rootDir: dir,
     testEnvironment: 'node',
+    // Many suites start real servers (emulator, Azurite, Chromium) on a 2-core machine
+    // shared with other work; 5 s is a guess about machine load, not a behaviour.
+    testTimeout: 60_000,
     testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/**/*.test.tsx'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/out/', '/bin/'],
     transform: {
