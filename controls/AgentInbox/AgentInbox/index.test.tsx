@@ -19,7 +19,7 @@ function setup(withStatus = true): MockContext<IInputs> {
     userId: ME,
   });
   const api = mock.webAPI;
-  if (withStatus) api.put('swb_agentstatus', { _swb_agentid_value: ME, swb_presence: Presence.Available, swb_capacityused: 1, swb_capacitymax: 3 });
+  if (withStatus) api.put('swb_agentstatus', { _swb_agentid_value: ME, swb_basepresence: Presence.Available, swb_capacityused: 1, swb_capacitymax: 3 });
   api.put('swb_offer', {
     _swb_conversationid_value: CONV,
     [`_swb_conversationid_value${F}`]: 'Chat with Ana Ruiz',
@@ -102,7 +102,7 @@ describe('AgentInbox', () => {
     await mount(mock);
     fireEvent.change(screen.getByRole('combobox', { name: 'My presence' }), { target: { value: String(Presence.DoNotDisturb) } });
     await screen.findByText('Presence set to Do not disturb');
-    expect(mock.webAPI.rows('swb_agentstatus')[0]).toMatchObject({ swb_presence: Presence.DoNotDisturb, swb_manualoverride: true });
+    expect(mock.webAPI.rows('swb_agentstatus')[0]).toMatchObject({ swb_basepresence: Presence.DoNotDisturb, swb_manualoverride: true });
   });
 
   test('my open conversations (active or wrap-up, not closed) can be resumed', async () => {

@@ -132,7 +132,7 @@ describe('CommunicationPane', () => {
     for (const [id, name, presence, used] of [[free, 'Bea Free', Presence.Available, 0], [busy, 'Cal Busy', Presence.Busy, 0], [ME, 'Avery Agent', Presence.Available, 1]] as const) {
       api.put('queuemembership', { queueid: QUEUE, systemuserid: id });
       api.put('systemuser', { systemuserid: id, fullname: name });
-      api.put('swb_agentstatus', { _swb_agentid_value: id, swb_presence: presence, swb_capacityused: used, swb_capacitymax: 3 });
+      api.put('swb_agentstatus', { _swb_agentid_value: id, swb_basepresence: presence, swb_capacityused: used, swb_capacitymax: 3 });
     }
     await mount(mock);
     await screen.findByText('message number 2');
@@ -157,7 +157,7 @@ describe('CommunicationPane', () => {
 
   test('a quick reply fills its placeholders and flags the ones left', async () => {
     const mock = setup();
-    mock.webAPI.put('swb_messagetemplate', { swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_body: 'Hi {customer.firstname}, {agent.firstname} here. Order {order.number}?' });
+    mock.webAPI.put('swb_messagetemplate', { statecode: 0, swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_body: 'Hi {customer.firstname}, {agent.firstname} here. Order {order.number}?' });
     await mount(mock);
     fireEvent.click(await screen.findByRole('button', { name: 'Quick replies' }));
     fireEvent.click(await screen.findByRole('menuitem', { name: 'Greeting' }));

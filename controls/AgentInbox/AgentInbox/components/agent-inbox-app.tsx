@@ -102,9 +102,9 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
   const changePresence = async (value: number) => {
     if (!status) return;
     const previous = status;
-    setStatus({ ...status, swb_presence: value as AgentStatusRow['swb_presence'] });
+    setStatus({ ...status, swb_basepresence: value as AgentStatusRow['swb_basepresence'] });
     try {
-      await data.setPresence(status.swb_agentstatusid, value as AgentStatusRow['swb_presence']);
+      await data.setPresence(status.swb_agentstatusid, value as AgentStatusRow['swb_basepresence']);
       setAnnouncement(t('Announce_Presence', t(`Presence_${String(nameOf(Presence, value))}`)));
     } catch {
       setStatus(previous);
@@ -127,7 +127,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
     }
   };
 
-  const presence = status?.swb_presence;
+  const presence = status?.swb_basepresence;
   return (
     <ControlShell theme={props.theme}>
       <div className={s.root} data-testid="agent-inbox">

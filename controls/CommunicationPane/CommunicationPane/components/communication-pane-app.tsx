@@ -192,7 +192,7 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
         <ComposeBox
           t={t}
           disabled={!conversation || conversation.swb_state === ConversationState.Closed}
-          templates={templates}
+          templates={templates.filter((x) => x.swb_channeltype == null || conversation?.swb_channeltype == null || x.swb_channeltype === conversation.swb_channeltype)}
           templateData={templateData}
           onSend={onSend}
         />

@@ -75,8 +75,8 @@ function seedPane(api: InMemoryWebApi, now: number): void {
     });
   });
   api.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: ME, swb_role: SessionRole.Primary, swb_state: SessionState.Active, swb_joinedon: ago(now, 754) });
-  api.put('swb_messagetemplate', { swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_body: 'Hi {customer.firstname}, I am {agent.firstname}. How can I help?' });
-  api.put('swb_messagetemplate', { swb_name: 'Refund confirmation', swb_kind: TemplateKind.MessageTemplate, swb_body: 'Your refund for order {order.number} is on its way.' });
+  api.put('swb_messagetemplate', { statecode: 0, swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_body: 'Hi {customer.firstname}, I am {agent.firstname}. How can I help?' });
+  api.put('swb_messagetemplate', { statecode: 0, swb_name: 'Refund confirmation', swb_kind: TemplateKind.MessageTemplate, swb_body: 'Your refund for order {order.number} is on its way.' });
 }
 
 export function paneScenario(strings: Record<string, string>, now: number, languageId = 1033, messages = 0): Mounted[] {
@@ -155,7 +155,7 @@ export function summaryScenario(strings: Record<string, string>, now: number, la
 
 export function inboxScenario(strings: Record<string, string>, now: number, languageId = 1033): Mounted[] {
   const api = new InMemoryWebApi();
-  api.put('swb_agentstatus', { _swb_agentid_value: ME, swb_presence: Presence.Available, swb_capacityused: 2, swb_capacitymax: 4 });
+  api.put('swb_agentstatus', { _swb_agentid_value: ME, swb_basepresence: Presence.Available, swb_capacityused: 2, swb_capacitymax: 4 });
   const offer = (i: number, title: string, queue: string, expiresIn: number) =>
     api.put('swb_offer', {
       _swb_conversationid_value: `aaaaaaaa-0000-4000-8000-00000000020${i}`,

@@ -85,8 +85,10 @@ export class SwitchboardData {
     return rows[0];
   }
 
-  templates(): Promise<TemplateRow[]> {
-    return this.all<TemplateRow>(T.template, `?$select=swb_messagetemplateid,swb_name,swb_kind,swb_body,swb_language&$orderby=swb_name asc`);
+  /** Active templates usable on this channel (no channel type = every channel). */
+  async templates(channelType?: number | null): Promise<TemplateRow[]> {
+    const rows = await this.all<TemplateRow>(T.template, `?$select=swb_messagetemplateid,swb_name,swb_kind,swb_body,swb_locale,swb_channeltype&$filter=statecode eq 0&$orderby=swb_name asc`);
+    return rows.filter((r) => r.swb_channeltype == null || channelType == null || r.swb_channeltype === channelType);
   }
 
   async queues(): Promise<{ id: string; name: string }[]> {
@@ -105,7 +107,7 @@ export class SwitchboardData {
     const ors = agentIds.map((id) => `_swb_agentid_value eq ${guid(id)}`).join(' or ');
     return this.all<AgentStatusRow>(
       T.agentStatus,
-      `?$select=swb_agentstatusid,_swb_agentid_value,swb_presence,swb_manualoverride,swb_capacityused,swb_capacitymax&$filter=(${ors})`,
+      `?$select=swb_agentstatusid,_swb_agentid_value,swb_basepresence,swb_presencelabel,swb_manualoverride,swb_capacityused,swb_capacitymax&$filter=(${ors})`,
     );
   }
 
@@ -177,7 +179,8 @@ export class SwitchboardData {
   }
 
   async setPresence(statusRowId: string, presence: Presence): Promise<void> {
-    await this.api.updateRecord(T.agentStatus, guid(statusRowId), { swb_presence: presence, swb_manualoverride: true });
+    // A manual choice overrides capacity-driven presence until the agent goes inactive or signs out.
+    await this.api.updateRecord(T.agentStatus, guid(statusRowId), { swb_basepresence: presence, swb_manualoverride: true, swb_overridesetton: this.now().toISOString() });
   }
 
   myPendingOffers(): Promise<OfferRow[]> {

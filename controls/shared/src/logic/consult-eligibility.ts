@@ -19,7 +19,7 @@ export function consultCandidates(
   const skip = new Set(excluded.map((id) => id.toLowerCase()));
   return statuses
     .filter((s) => members.has(s._swb_agentid_value.toLowerCase()) && !skip.has(s._swb_agentid_value.toLowerCase()))
-    .filter((s) => s.swb_presence === Presence.Available)
+    .filter((s) => s.swb_basepresence === Presence.Available)
     .map((s) => ({
       agentId: s._swb_agentid_value,
       name: names.get(s._swb_agentid_value.toLowerCase()) ?? s._swb_agentid_value,

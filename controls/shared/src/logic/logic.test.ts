@@ -62,7 +62,7 @@ describe('consult candidates', () => {
   const status = (id: string, presence: number, used: number, max: number): AgentStatusRow => ({
     swb_agentstatusid: `s-${id}`,
     _swb_agentid_value: id,
-    swb_presence: presence as AgentStatusRow['swb_presence'],
+    swb_basepresence: presence as AgentStatusRow['swb_basepresence'],
     swb_capacityused: used,
     swb_capacitymax: max,
   });

@@ -1,6 +1,6 @@
-// Choice values as solution/src/model/choices.ts declares them (612400000 + position).
-// Mirrored here until solution/src/generated/rows.ts lands; then these become re-exports
-// of the generated enums and the names stay the same.
+// Choice values, equal to the enums in solution/src/generated/rows.ts (choices.test.ts
+// checks every one). Plain objects rather than re-exports: importing the generated file
+// would put all 25 TypeScript enums into each control's bundle.
 const BASE = 612400000;
 
 export const ConversationState = { Open: BASE, Waiting: BASE + 1, Active: BASE + 2, WrapUp: BASE + 3, Closed: BASE + 4 } as const;

@@ -87,7 +87,8 @@ export interface OfferRow {
 export interface AgentStatusRow {
   swb_agentstatusid: string;
   _swb_agentid_value: string;
-  swb_presence: Presence;
+  swb_basepresence: Presence;
+  swb_presencelabel?: string | null;
   swb_manualoverride?: boolean | null;
   swb_capacityused?: number | null;
   swb_capacitymax?: number | null;
@@ -99,5 +100,7 @@ export interface TemplateRow {
   swb_name: string;
   swb_kind: TemplateKind;
   swb_body: string;
-  swb_language?: string | null;
+  swb_locale?: string | null;
+  /** Null: usable on every channel. */
+  swb_channeltype?: ChannelType | null;
 }
