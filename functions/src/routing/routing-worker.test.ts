@@ -1,5 +1,7 @@
 import { ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
 import { buildServiceGraph } from '../services/service-graph';
+import { RoutingRepository } from './routing.repository';
+import { DataverseRoutingWorker } from './routing-worker';
 import { MemoryWorkQueue } from '../testing/memory-work-queue';
 import { seedRouting, startStack, type Stack } from '../testing/stack.testing';
 
@@ -97,4 +99,29 @@ it('an agent becoming available (route-agent work from the presence plugin) pick
 
 it('a malformed work item is dropped instead of being retried into the poison queue', async () => {
   await expect(stack.graph.routingWorker.process({ kind: 'nonsense' }, { dequeueCount: 1, messageId: 'm1' }, stack.context)).resolves.toBeUndefined();
+});
+
+it('a conversation accepted between the snapshot and the claim is not offered again', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Taker', queue: 'main', max: 5 }, { name: 'Bystander', queue: 'main', max: 5 }]);
+  const conversationId = await waitingConversation(seed, 300);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'first offer' });
+  const [offer] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
+  // Read the waiting list, then let the agent accept before the worker goes on: its snapshot is stale.
+  class StaleRepository extends RoutingRepository {
+    override async waitingInQueue(queueId: string) {
+      const rows = await super.waitingInQueue(queueId);
+      await stack.api.update({ collection: 'swb_offers', key: offer!['swb_offerid'], data: { swb_response: OfferResponse.Accepted } });
+      await stack.api.update({ collection: 'swb_conversations', key: conversationId, data: { swb_state: ConversationState.Active, 'swb_primaryagentid@odata.bind': `/systemusers(${offer!['_swb_agentid_value']})` } });
+      return rows;
+    }
+  }
+  // The offer was declined first (the conversation waits again); the stale worker then reads the
+  // waiting list just before the agent's accept lands, and the offers just after it.
+  await stack.api.update({ collection: 'swb_offers', key: offer!['swb_offerid'], data: { swb_response: OfferResponse.Declined } });
+  const worker = new DataverseRoutingWorker({ repo: new StaleRepository(stack.client), client: stack.client, routing: { enqueue: async () => undefined }, now: Date.now });
+  const outcome = await worker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'stale' });
+  expect(outcome[0]!.offers).toHaveLength(0);
+  expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(1);
+  const used = await Promise.all(seed.agents.map((a) => status(a.statusId).then((s) => s['swb_capacityused'])));
+  expect(used.reduce((x, y) => x + y, 0)).toBe(1);
 });

@@ -21,6 +21,7 @@ import {
 import type { RoutingTriggerPort, RoutingWork } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow, type OfferRow } from '@switchboard/solution';
 import { claim, type DataverseClient } from '../dataverse/dataverse-client';
+import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso, ms } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
@@ -279,7 +280,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
         const ws = config.workstreams.find((w) => w.id === byId.get(d.conversationId)?._swb_workstreamid_value);
         const status = statusByAgent.get(d.agentId);
         if (!ws || !status) continue;
-        const made = await this.persistOffer(d, status, ws.capacityUnits, (attempts.get(d.conversationId) ?? 0) + 1);
+        const etag = (byId.get(d.conversationId) as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
+        const made = await this.persistOffer(d, status, ws.capacityUnits, (attempts.get(d.conversationId) ?? 0) + 1, etag, byId.get(d.conversationId)?.swb_declinecount ?? 0);
         if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
         else outcome.conflicts++;
       } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
@@ -300,7 +302,25 @@ export class DataverseRoutingWorker implements RoutingWorker {
     return 'done';
   }
 
-  private async persistOffer(d: Extract<RoutingDecision, { kind: 'offered' }>, status: AgentStatusRow, units: number, attempt: number): Promise<string | null> {
+  private async persistOffer(
+    d: Extract<RoutingDecision, { kind: 'offered' }>,
+    status: AgentStatusRow,
+    units: number,
+    attempt: number,
+    conversationEtag: string | undefined,
+    declineCount: number,
+  ): Promise<string | null> {
+    // The conversation must still be exactly as the snapshot saw it: an If-Match write (of an
+    // unchanged column no plugin step watches) fails if it was accepted, ended, moved or
+    // claimed by another worker since, and bumps the ETag so a twin worker holding the same
+    // snapshot fails here too.
+    if (!conversationEtag) return null;
+    try {
+      await this.deps.repo.updateConversation(d.conversationId, { swb_declinecount: declineCount }, conversationEtag);
+    } catch (err) {
+      if (err instanceof ConcurrencyConflict) return null;
+      throw err;
+    }
     const reserved = await this.adjustCapacity(status.swb_agentstatusid, units);
     if (!reserved) return null;
     const offerId = deterministicId('offer', d.conversationId, String(attempt));
