@@ -63,7 +63,8 @@ async function main(): Promise<void> {
 
   const bare = await bareRoundTrips(1000);
 
-  const stack = await startStack();
+  // Production cache settings (channel, widget and automated-message rows for 30 s); tests use none.
+  const stack = await startStack({ graph: { cacheTtlMs: 30_000 } });
   const channelId = await seedTwilioChannel(stack.api);
   const seed = await seedRouting(
     stack.api,

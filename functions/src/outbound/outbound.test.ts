@@ -176,3 +176,31 @@ it('a template goes to many customers: rendered per recipient, opted-out and inv
   expect(again.counts['already-sent']).toBe(8);
   expect(twilio.requests.length).toBe(before + 8);
 });
+
+it('when an agent accepts, the customer gets the "assigned" message with the agent first name', async () => {
+  await registerWebhookStep(stack.api, {
+    name: 'conversation-state',
+    url: `${stack.baseUrl}/api/dataverse/conversation-state`,
+    key: WEBHOOK_KEY,
+    message: 'Update',
+    table: 'swb_conversation',
+    stage: 40,
+    mode: 'async',
+    filteringAttributes: ['swb_state', 'swb_primaryagentid'],
+    images: [{ alias: 'Image', type: 'both', attributes: ['swb_state', 'swb_primaryagentid', 'swb_queueid', 'swb_workstreamid', 'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon', 'swb_wrapupon', 'swb_closedon'] }],
+  });
+  await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'assigned', swb_trigger: AutomatedMessageTrigger.AgentAssigned, swb_locale: 'en', swb_text: '{agent.name|An agent} is here to help.', swb_isenabled: true } });
+  const agentId = (await stack.api.create({ collection: 'systemusers', data: { fullname: 'Sam Agent', domainname: 'sam.agent@example.test' } })) as string;
+  const conversationId = (await stack.api.create({
+    collection: 'swb_conversations',
+    data: { subject: 'chat', swb_state: ConversationState.Waiting, swb_channeltype: ChannelType.LiveChat },
+  })) as string;
+  await stack.api.update({ collection: 'swb_conversations', key: conversationId, data: { swb_state: ConversationState.Active, 'swb_primaryagentid@odata.bind': `/systemusers(${agentId})` } });
+  const system = () =>
+    stack.api
+      .retrieveMultiple<Record<string, any>>({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conversationId} and swb_authorkind eq ${AuthorKind.System}` })
+      .then((r) => r.value);
+  const found = await waitFor(system, (v) => v.length > 0);
+  expect(found.map((m) => m['swb_body'])).toEqual(['Sam is here to help.']);
+  expect(found[0]!['swb_visibility']).toBe(Visibility.Public);
+});

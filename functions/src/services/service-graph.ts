@@ -25,6 +25,7 @@ import { SmsInboundService } from '../inbound/sms-inbound.service';
 import { AdminValidationService } from '../inbound/channel-validation.service';
 import { AutomatedMessenger, DataverseAutomatedMessageSource } from '../outbound/automated-messages';
 import { TemplateBroadcaster } from '../outbound/template-broadcast';
+import { sendLifecycleMessage } from '../outbound/lifecycle-messages';
 import type { WorkQueue } from '../queue/work-queue';
 import { DataverseOfferTimeoutSweeper } from '../routing/offer-timeout.sweeper';
 import { queueRoutingTrigger } from '../routing/routing-trigger';
@@ -131,10 +132,16 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     settings: options.chat ?? {},
   });
   const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
+  const agentName = async (agentId: string) =>
+    (await client.retrieveWithETag<{ fullname?: string | null; firstname?: string | null }>('systemusers', agentId, ['fullname']))?.row.fullname ?? null;
   // Dataverse plugin steps (webhooks) run the plugins package's handlers on these same ports.
   const pluginWebhooks: PluginWebhookService = {
     async handle(step, executionContext) {
       const r = await handleStepWebhook(step, executionContext, stepDeps);
+      // Only once the step did its work: a failed step is retried by Dataverse, and so is this.
+      if (step === 'conversation-state' && r.status < 300) {
+        await sendLifecycleMessage(executionContext, { automated, conversations, agentName }).catch((e: Error) => options.log?.(`lifecycle message failed: ${e.message}`));
+      }
       return { status: r.status, ...(r.headers ? { headers: r.headers } : {}), body: r.body };
     },
   };
