@@ -1,0 +1,62 @@
+// Where each piece of the local stack listens and keeps its data. Defaults are the DESIGN.md
+// contract (7070/7071/7072/10001); every one can be moved by env so a test can run a whole
+// stack on free ports next to a developer's `npm start`.
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface StackConfig {
+  dataversePort: number;
+  functionsPort: number;
+  webPort: number;
+  azuritePort: number;
+  dataDir: string;
+  /** Fresh data each start (tests): Azurite in memory, emulator on a temp file. */
+  ephemeral: boolean;
+  skipBuild: boolean;
+  webhookKey: string;
+  functionKey: string;
+  appToken: string;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return n;
+}
+
+export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  return {
+    dataversePort: port(env, 'SWITCHBOARD_DATAVERSE_PORT', 7070),
+    functionsPort: port(env, 'SWB_FUNCTIONS_PORT', 7071),
+    webPort: port(env, 'SWITCHBOARD_WEB_PORT', 7072),
+    azuritePort: port(env, 'SWITCHBOARD_AZURITE_PORT', 10001),
+    dataDir: path.resolve(REPO_ROOT, env['SWITCHBOARD_DATA_DIR'] ?? '.data'),
+    ephemeral: env['SWITCHBOARD_EPHEMERAL'] === '1',
+    skipBuild: env['SWITCHBOARD_SKIP_BUILD'] === '1',
+    webhookKey: env['WEBHOOK_KEY'] ?? 'local-webhook-key-change-me',
+    functionKey: env['SWB_FUNCTION_KEY'] ?? 'local-function-key',
+    appToken: env['SWITCHBOARD_DATAVERSE_APP_TOKEN'] ?? 'switchboard-dev-app-token',
+  };
+}
+
+export function urls(c: StackConfig) {
+  return {
+    dataverse: `http://127.0.0.1:${c.dataversePort}`,
+    dataverseApi: `http://127.0.0.1:${c.dataversePort}/api/data/v9.2/`,
+    functions: `http://127.0.0.1:${c.functionsPort}`,
+    web: `http://127.0.0.1:${c.webPort}`,
+  };
+}
+
+// Azurite's well-known development account, with the queue endpoint moved to our port.
+export function azuriteConnectionString(c: StackConfig): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    'AccountName=devstoreaccount1',
+    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    `QueueEndpoint=http://127.0.0.1:${c.azuritePort}/devstoreaccount1`,
+  ].join(';');
+}

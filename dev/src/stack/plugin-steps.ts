@@ -1,0 +1,93 @@
+// Registers plugins/dist/steps.json in the emulator the way an admin's deployment would on
+// Dataverse: one serviceendpoint (webhook, WebhookKey auth) per endpoint, pointed at the
+// functions host, and its sdkmessageprocessingstep (+ images) rows. Re-running only fixes
+// endpoint URLs and keys (the functions port may have moved) and adds missing steps.
+import fs from 'node:fs';
+import type { PluginRegistrations } from '@switchboard/solution';
+
+type Json = Record<string, unknown>;
+
+export interface RegisterResult {
+  endpoints: number;
+  stepsCreated: number;
+  stepsExisting: number;
+}
+
+export async function registerPluginSteps(o: { apiUrl: string; appToken: string; stepsFile: string; functionsApiBase: string; webhookKey: string }): Promise<RegisterResult> {
+  const manifest = JSON.parse(fs.readFileSync(o.stepsFile, 'utf8')) as PluginRegistrations;
+  const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
+    const res = await fetch(o.apiUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${o.appToken}`, accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const list = async (path: string): Promise<Json[]> => ((await (await call('GET', path)).json()) as { value: Json[] }).value;
+  const created = (res: Response) => /\(([0-9a-f-]{36})\)$/i.exec(res.headers.get('odata-entityid') ?? '')?.[1] ?? '';
+  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+  const endpointIds = new Map<string, string>();
+  for (const e of manifest.serviceEndpoints) {
+    const url = e.url.replace('{functionsBaseUrl}', o.functionsApiBase);
+    const data = { name: e.name, contract: 8, url, authtype: 4, authvalue: o.webhookKey, messageformat: 2, description: e.description ?? null };
+    const [existing] = await list(`serviceendpoints?$select=serviceendpointid&$filter=name eq ${encodeURIComponent(q(e.name))}`);
+    if (existing) {
+      await call('PATCH', `serviceendpoints(${String(existing['serviceendpointid'])})`, data);
+      endpointIds.set(e.name, String(existing['serviceendpointid']));
+    } else endpointIds.set(e.name, created(await call('POST', 'serviceendpoints', data)));
+  }
+
+  const messages = new Map<string, string>();
+  let stepsCreated = 0;
+  let stepsExisting = 0;
+  for (const s of manifest.steps) {
+    const [existing] = await list(`sdkmessageprocessingsteps?$select=sdkmessageprocessingstepid&$filter=name eq ${encodeURIComponent(q(s.name))}`);
+    if (existing) {
+      stepsExisting++;
+      continue;
+    }
+    if (!messages.has(s.message)) {
+      const [m] = await list(`sdkmessages?$select=sdkmessageid&$filter=name eq ${q(s.message)}`);
+      messages.set(s.message, String(m!['sdkmessageid']));
+    }
+    const messageId = messages.get(s.message)!;
+    const [filter] = await list(`sdkmessagefilters?$select=sdkmessagefilterid&$filter=_sdkmessageid_value eq ${messageId} and primaryobjecttypecode eq ${q(s.primaryTable)}`);
+    if (!filter) throw new Error(`no sdkmessagefilter for ${s.message} on ${s.primaryTable}`);
+    const stepId = created(
+      await call('POST', 'sdkmessageprocessingsteps', {
+        name: s.name,
+        description: s.description ?? null,
+        stage: s.stage,
+        mode: s.mode === 'sync' ? 0 : 1,
+        rank: s.rank ?? 1,
+        filteringattributes: s.filteringAttributes?.join(',') ?? null,
+        supporteddeployment: 0,
+        asyncautodelete: s.asyncAutoDelete ?? false,
+        'sdkmessageid@odata.bind': `/sdkmessages(${messageId})`,
+        'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${String(filter['sdkmessagefilterid'])})`,
+        'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpointIds.get(s.serviceEndpoint)})`,
+      }),
+    );
+    for (const image of s.images ?? []) {
+      await call('POST', 'sdkmessageprocessingstepimages', {
+        name: image.alias,
+        entityalias: image.alias,
+        imagetype: image.type === 'pre' ? 0 : image.type === 'post' ? 1 : 2,
+        messagepropertyname: s.message === 'Create' ? 'Id' : 'Target',
+        attributes: image.attributes?.join(',') ?? null,
+        'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${stepId})`,
+      });
+    }
+    stepsCreated++;
+  }
+  return { endpoints: endpointIds.size, stepsCreated, stepsExisting };
+}
+
+/** True once the functions app mounts the plugin steps (a wired route rejects an empty body with 400, an unwired one answers 501). */
+export async function webhookRouteWired(functionsUrl: string, webhookKey: string): Promise<boolean> {
+  const res = await fetch(`${functionsUrl}/api/dataverse/phone-normalise?code=${encodeURIComponent(webhookKey)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await res.arrayBuffer();
+  return res.status !== 501;
+}

@@ -1,0 +1,133 @@
+// `npm start`: builds what is stale, starts Azurite, the Dataverse emulator, the functions dev
+// host and the :7072 web server, seeds the demo organisation, registers the plugin steps, and
+// prints the URLs. Ctrl-C (or SIGTERM) stops every process it started.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ACS_ACCESS_KEY } from '../seed/demo-data';
+import { seedDemoData } from '../seed/seed';
+import { demoSecrets } from '../web/phone-simulator';
+import { startWebServer, type WebServer } from '../web/server';
+import { buildStale } from './build';
+import { azuriteConnectionString, REPO_ROOT, stackConfig, urls } from './config';
+import { registerPluginSteps, webhookRouteWired } from './plugin-steps';
+import { httpReady, Supervisor, tcpReady } from './supervisor';
+
+const started = Date.now();
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+
+async function main(): Promise<void> {
+  const config = stackConfig();
+  const u = urls(config);
+  const supervisor = new Supervisor({ log });
+  let web: WebServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) => {
+    stopping ??= (async () => {
+      log('[stack] stopping…');
+      await web?.close();
+      await supervisor.stopAll();
+      log('[stack] stopped');
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    if (!config.skipBuild) {
+      const b = buildStale(log);
+      log(`[build] ${b.built.length ? `built ${b.built.join(', ')}` : 'everything up to date'} (${(b.ms / 1000).toFixed(1)} s)`);
+    }
+    fs.mkdirSync(config.dataDir, { recursive: true });
+
+    await supervisor.start({
+      name: 'azurite',
+      command: bin('azurite-queue'),
+      args: [
+        '--queueHost', '127.0.0.1', '--queuePort', String(config.azuritePort), '--disableTelemetry', '--skipApiVersionCheck', '--silent',
+        ...(config.ephemeral ? ['--inMemoryPersistence'] : ['--location', path.join(config.dataDir, 'azurite')]),
+      ],
+      ready: tcpReady('127.0.0.1', config.azuritePort),
+    });
+
+    const db = config.ephemeral ? ':memory:' : path.join(config.dataDir, 'dataverse.sqlite');
+    await supervisor.start({
+      name: 'dataverse',
+      command: bin('tsx'),
+      args: ['dev/src/dataverse/cli.ts', '--port', String(config.dataversePort), '--db', db, '--app-token', config.appToken],
+      cwd: REPO_ROOT,
+      ready: httpReady(`${u.dataverseApi}WhoAmI`, { headers: { authorization: `Bearer ${config.appToken}` } }),
+    });
+
+    const seeded = await seedDemoData({ apiUrl: u.dataverseApi, appToken: config.appToken, webOrigin: u.web, log: (l) => log(`[seed] ${l}`) });
+    log(seeded.seeded ? `[seed] demo data written (${seeded.rows} rows)` : '[seed] demo data already present');
+
+    const secrets = demoSecrets(`endpoint=${u.web}/acs/;accesskey=${ACS_ACCESS_KEY}`);
+    await supervisor.start({
+      name: 'functions',
+      command: bin('tsx'),
+      args: ['dev/src/functions-host/cli.ts', '--port', String(config.functionsPort), '--function-key', config.functionKey],
+      cwd: REPO_ROOT,
+      env: {
+        DATAVERSE_URL: u.dataverse,
+        DATAVERSE_AUTH: 'static-token',
+        DATAVERSE_STATIC_TOKEN: config.appToken,
+        AzureWebJobsStorage: azuriteConnectionString(config),
+        WEBHOOK_KEY: config.webhookKey,
+        PUBLIC_BASE_URL: u.functions,
+        SWB_ROUTING_QUEUE: 'swb-routing',
+        CHAT_TOKEN_KEY: 'local-chat-token-key-0123456789abcdef',
+        SWITCHBOARD_ADMIN_KEY: 'local-admin-key-0123456789',
+        SWITCHBOARD_DEFAULT_REGION: 'FR',
+        SWITCHBOARD_TWILIO_API_BASE_URL: `${u.web}/twilio`,
+        SWITCHBOARD_TELESIGN_API_BASE_URL: `${u.web}/telesign`,
+        ...secrets,
+      },
+      ready: httpReady(`${u.functions}/api/health`),
+      readyTimeoutMs: 90_000,
+    });
+
+    if (await webhookRouteWired(u.functions, config.webhookKey)) {
+      const r = await registerPluginSteps({
+        apiUrl: u.dataverseApi,
+        appToken: config.appToken,
+        stepsFile: path.join(REPO_ROOT, 'plugins', 'dist', 'steps.json'),
+        functionsApiBase: `${u.functions}/api`,
+        webhookKey: config.webhookKey,
+      });
+      log(`[steps] ${r.endpoints} webhook endpoints → ${u.functions}/api/dataverse/…, ${r.stepsCreated} steps registered, ${r.stepsExisting} already there`);
+    } else {
+      log('[steps] NOT registered: the functions app answers 501 on /api/dataverse/{step} (its PluginWebhookService is not plugged in yet); rows change without plugin steps');
+    }
+
+    web = await startWebServer({
+      port: config.webPort,
+      functionsUrl: u.functions,
+      publicBaseUrl: u.functions,
+      dataverseApi: u.dataverseApi,
+      secrets,
+      acsAccessKey: ACS_ACCESS_KEY,
+      cacheDir: path.join(REPO_ROOT, '.data', 'cache'),
+      log: (l) => log(`[web] ${l}`),
+    });
+
+    log('');
+    log(`Switchboard is running (ready in ${elapsed()}):`);
+    log(`  agent workspace   ${u.web}/workspace            (two agents side by side; one: ${u.web}/workspace/agent?agent=alice)`);
+    log(`  widget demo       ${u.web}/shop`);
+    log(`  phone simulator   ${u.web}/phone`);
+    log(`  functions         ${u.functions}/api/health`);
+    log(`  Dataverse         ${u.dataverseApi}   (app token ${config.appToken}; agents: dev:alice@switchboard.dev …)`);
+    log(`  Azurite queues    http://127.0.0.1:${config.azuritePort}`);
+    log(`[stack] pids ${supervisor.pids.join(' ')}`);
+    log(`[stack] ready in ${elapsed()}  — Ctrl-C stops everything`);
+  } catch (err) {
+    log(`[stack] failed: ${(err as Error).message}`);
+    await stop(1);
+  }
+}
+
+void main();

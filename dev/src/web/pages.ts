@@ -1,0 +1,175 @@
+// The :7072 pages. Plain HTML; every value from a request or a row goes through esc().
+import { AGENTS, CHANNELS, IDS } from '../seed/demo-data';
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const STYLE = `
+  :root { font-family: "Segoe UI", system-ui, sans-serif; color: #242424; }
+  body { margin: 0; background: #f5f5f5; }
+  header.bar { display: flex; align-items: center; gap: 16px; padding: 8px 16px; background: #0f6cbd; color: white; }
+  header.bar a { color: white; }
+  header.bar h1 { font-size: 16px; margin: 0; font-weight: 600; }
+  main { padding: 16px; }
+  a { color: #0f6cbd; }
+  .card { background: white; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.15); padding: 16px; margin-bottom: 16px; }
+  code { background: #eee; padding: 1px 4px; border-radius: 3px; }
+`;
+
+function page(title: string, body: string, head = ''): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><style>${STYLE}</style>${head}</head><body>${body}</body></html>`;
+}
+
+export function indexPage(u: { functions: string; dataverseApi: string }): string {
+  return page(
+    'Switchboard local stack',
+    `<header class="bar"><h1>Switchboard — local stack</h1></header><main>
+<div class="card"><h2>Agent workspace</h2>
+<p><a href="/workspace">Two agents side by side</a> (Alice and Bruno) ·
+${AGENTS.map((a) => `<a href="/workspace/agent?agent=${a.key}">${esc(a.fullname)}</a>`).join(' · ')}</p></div>
+<div class="card"><h2>Widget demo</h2><p><a href="/shop">Fabrikam Outdoor shop</a> (the chat follows you to <a href="/shop/cart">the cart</a>)</p></div>
+<div class="card"><h2>Phone simulator</h2><p><a href="/phone">Text the support numbers</a> as a customer (Twilio, TeleSign, ACS)</p></div>
+<div class="card"><h2>Services</h2><ul>
+<li>Dataverse emulator: <code>${esc(u.dataverseApi)}</code></li>
+<li>Functions: <code>${esc(u.functions)}/api/</code></li></ul></div>
+</main>`,
+  );
+}
+
+export function workspacePage(agents: string[]): string {
+  const options = (selected: string) => AGENTS.map((a) => `<option value="${a.key}"${a.key === selected ? ' selected' : ''}>${esc(a.fullname)}</option>`).join('');
+  const panes = agents
+    .map(
+      (key, i) => `<section class="pane"><label>Agent ${i + 1}: <select data-pane="${i}">${options(key)}</select></label>
+<iframe name="pane-${i}" title="Workspace of ${esc(AGENTS.find((a) => a.key === key)?.fullname ?? key)}" src="/workspace/agent?agent=${encodeURIComponent(key)}"></iframe></section>`,
+    )
+    .join('');
+  return page(
+    'Switchboard — agent workspace',
+    `<header class="bar"><h1>Switchboard agent workspace</h1><a href="/">home</a><a href="/shop" target="_blank">widget demo</a><a href="/phone" target="_blank">phone simulator</a></header>
+<div class="panes">${panes}</div>
+<script>
+for (const s of document.querySelectorAll('select[data-pane]')) s.addEventListener('change', () => {
+  const keys = [...document.querySelectorAll('select[data-pane]')].map((x) => x.value);
+  location.search = '?agents=' + keys.join(',');
+});
+</script>`,
+    `<style>.panes{display:flex;gap:8px;padding:8px;height:calc(100vh - 60px);box-sizing:border-box}.pane{flex:1;display:flex;flex-direction:column;gap:4px;min-width:0}
+.pane iframe{flex:1;border:1px solid #ccc;border-radius:6px;background:white;width:100%}</style>`,
+  );
+}
+
+export function agentPage(configJson: string, agentName: string): string {
+  return page(
+    `${agentName} — Switchboard`,
+    `<header class="bar"><h1>${esc(agentName)}</h1><span id="agent-switch"></span><button id="close-conversation" type="button">Close tab</button></header>
+<div class="layout">
+  <aside id="inbox" class="col"></aside>
+  <section class="col main">
+    <p id="empty" class="empty">No conversation open. Accept an offer or open one from the inbox.</p>
+    <div id="conversation" hidden>
+      <div id="timer"></div>
+      <div class="row"><div id="pane"></div><div id="summary"></div></div>
+    </div>
+  </section>
+</div>
+<script src="/assets/host.js"></script>
+<script src="/controls/AgentInbox/bundle.js"></script>
+<script src="/controls/CommunicationPane/bundle.js"></script>
+<script src="/controls/SessionTimer/bundle.js"></script>
+<script src="/controls/ConversationSummary/bundle.js"></script>
+<script>window.SwitchboardWorkspace.start(${configJson});</script>`,
+    `<style>.layout{display:flex;gap:8px;padding:8px;height:calc(100vh - 52px);box-sizing:border-box}.col{background:white;border-radius:6px;overflow:auto}
+#inbox{width:320px;flex:none}.main{flex:1;min-width:0;padding:8px}.row{display:flex;gap:8px}#pane{flex:2;min-width:0}#summary{flex:1;min-width:220px}
+.empty{color:#616161}#close-conversation{margin-left:auto}</style>`,
+  );
+}
+
+const SHOP_STYLE = `<style>
+  .shop header { background: #2d5016; color: #fff; padding: 16px 24px; display: flex; gap: 24px; align-items: baseline; }
+  .shop header a { color: #e8f5d0; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 16px; padding: 24px; }
+  .item { background: white; border-radius: 8px; padding: 16px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
+  .item .img { height: 110px; border-radius: 6px; background: linear-gradient(135deg, #9bc26b, #2d5016); margin-bottom: 8px; }
+</style>`;
+
+export function shopPage(which: 'home' | 'cart', widgetScript: string): string {
+  const products = [
+    ['Trail tent 2p', 249],
+    ['Down sleeping bag', 189],
+    ['Titanium stove', 69],
+    ['Headlamp 400 lm', 39],
+  ] as const;
+  const body =
+    which === 'home'
+      ? `<div class="grid">${products.map(([n, p]) => `<div class="item"><div class="img"></div><strong>${esc(n)}</strong><p>€${p}</p><a href="/shop/cart">Add to cart</a></div>`).join('')}</div>`
+      : `<main><div class="card"><h2>Your cart</h2><p>Trail tent 2p — €249</p><p><strong>Total: €249</strong></p><p><a href="/shop">Continue shopping</a></p></div></main>`;
+  const context = which === 'cart' ? `{"cartTotal":249,"page":"cart"}` : `{"page":"home"}`;
+  return page(
+    which === 'home' ? 'Fabrikam Outdoor' : 'Cart — Fabrikam Outdoor',
+    `<div class="shop"><header><h1>Fabrikam Outdoor</h1><a href="/shop">Shop</a><a href="/shop/cart">Cart</a></header>${body}</div>
+<script src="${esc(widgetScript)}" data-widget-id="${IDS.widget}" data-context='${esc(context)}' async></script>`,
+    SHOP_STYLE,
+  );
+}
+
+export function phonePage(): string {
+  const channelOptions = CHANNELS.map((c) => `<option value="${c.key}">${esc(c.name)} (${esc(c.number)})</option>`).join('');
+  return page(
+    'Switchboard — phone simulator',
+    `<header class="bar"><h1>Phone simulator</h1><a href="/">home</a><a href="/workspace" target="_blank">agent workspace</a></header>
+<main class="phone-main">
+<form id="compose" class="card">
+  <label>Provider / support number <select id="provider" name="provider">${channelOptions}</select></label>
+  <label>Your number (any local format) <input id="from" name="from" value="06 12 34 56 78" autocomplete="off"></label>
+  <div class="send"><input id="body" name="body" placeholder="Type an SMS…" autocomplete="off" aria-label="Message"><button id="send" type="submit">Send</button></div>
+  <p id="status" role="status"></p>
+</form>
+<section class="card"><h2 id="thread-title">Thread</h2><ol id="thread" aria-live="polite"></ol></section>
+</main>
+<script>
+const $ = (id) => document.getElementById(id);
+const number = () => $('from').value;
+async function refresh() {
+  const r = await fetch('/phone/api/thread?provider=' + encodeURIComponent($('provider').value) + '&from=' + encodeURIComponent(number()));
+  const j = await r.json();
+  $('thread-title').textContent = j.customer ? 'Thread with ' + j.channelNumber + ' as ' + j.customer : 'Thread';
+  const ol = $('thread');
+  ol.replaceChildren(...j.entries.map((e) => {
+    const li = document.createElement('li');
+    li.className = 'msg ' + e.direction;
+    li.dataset.direction = e.direction;
+    const b = document.createElement('div'); b.className = 'bubble'; b.textContent = e.body; li.append(b);
+    const m = document.createElement('small');
+    m.textContent = new Date(e.at).toLocaleTimeString() + ' · ' + e.provider + (e.direction === 'in' ? ' · functions answered ' + e.status : '') + (e.detail ? ' · ' + e.detail : '');
+    li.append(m);
+    return li;
+  }));
+}
+$('compose').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const body = $('body').value.trim();
+  if (!body) return;
+  $('send').disabled = true;
+  try {
+    const r = await fetch('/phone/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: $('provider').value, from: number(), body }) });
+    const j = await r.json();
+    $('status').textContent = j.status >= 200 && j.status < 300 ? 'Delivered to the functions app (' + j.status + ')' : 'Refused: ' + j.status + ' ' + (j.detail || '');
+    if (j.status < 300) $('body').value = '';
+  } finally { $('send').disabled = false; }
+  refresh();
+});
+$('provider').addEventListener('change', refresh);
+$('from').addEventListener('change', refresh);
+refresh();
+setInterval(refresh, 1500);
+</script>`,
+    `<style>.phone-main{max-width:520px;margin:0 auto}label{display:block;margin-bottom:8px}select,input{font:inherit;padding:6px;width:100%;box-sizing:border-box}
+.send{display:flex;gap:8px}.send input{flex:1}button{font:inherit;padding:6px 14px;background:#0f6cbd;color:#fff;border:0;border-radius:4px}
+#thread{list-style:none;padding:0;display:flex;flex-direction:column;gap:8px}.msg{max-width:80%}.msg.in{align-self:flex-end;text-align:right}
+.bubble{display:inline-block;padding:8px 12px;border-radius:16px;background:#e0e0e0;white-space:pre-wrap}.msg.in .bubble{background:#0b84ff;color:white}
+.msg small{display:block;color:#707070;font-size:11px;margin-top:2px}</style>`,
+  );
+}
