@@ -21,6 +21,7 @@ export interface AgentState {
   usedUnits: number;
   profileUsed: Map<string, number>;
   lastReleaseAt: number;
+  /** Offer stamps (time-based, strictly increasing): the last offer overall and per queue. */
   lastAssignedSeq: number;
   queueAssignedSeq: Map<string, number>;
   memberOrder: Map<string, number>;

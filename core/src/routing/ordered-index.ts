@@ -185,7 +185,11 @@ export function mergeCursors<T>(cursors: IndexCursor<T>[]): { next(): CursorEntr
   };
 }
 
-/** Binary min-heap of (time, id) with lazy deletion: callers re-check an entry when it pops. */
+/**
+ * Binary min-heap of (time, id) with lazy deletion: callers re-check an entry when it pops.
+ * Equal times pop in id order, so a working copy rebuilt from rows fires timers in the same
+ * order as the one that created them.
+ */
 export class TimerHeap {
   private readonly at: number[] = [];
   private readonly ids: string[] = [];
@@ -202,7 +206,7 @@ export class TimerHeap {
     let i = this.at.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.at[p]! <= this.at[i]!) break;
+      if (!this.before(i, p)) break;
       this.swap(i, p);
       i = p;
     }
@@ -225,13 +229,18 @@ export class TimerHeap {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < this.at.length && this.at[l]! < this.at[m]!) m = l;
-      if (r < this.at.length && this.at[r]! < this.at[m]!) m = r;
+      if (l < this.at.length && this.before(l, m)) m = l;
+      if (r < this.at.length && this.before(r, m)) m = r;
       if (m === i) break;
       this.swap(i, m);
       i = m;
     }
     return out;
+  }
+
+  private before(a: number, b: number): boolean {
+    const d = this.at[a]! - this.at[b]!;
+    return d < 0 || (d === 0 && this.ids[a]! < this.ids[b]!);
   }
 
   private swap(a: number, b: number): void {

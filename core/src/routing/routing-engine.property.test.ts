@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { current } from '../lifecycle/conversation-lifecycle';
 import { makeAgent, makeConfig, makeContext, makeQueue, makeWorkstream } from './routing-fixtures';
-import type { PresenceBase } from '../presence/presence';
+import { DEFAULT_PRESENCE_SETTINGS, type PresenceBase } from '../presence/presence';
 import type { RoutingConfig } from './routing-config';
-import { RoutingEngine } from './routing-engine';
+import { RoutingEngine, snapshotOf } from './routing-engine';
+import { seededRng } from '../time';
 
 // Invariants that must hold after every step of any sequence of arrivals, offers, accepts,
 // declines, timeouts, presence changes, wrap-ups, transfers, consults, closes and reopens.
@@ -68,7 +69,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('accept' as const), i: idx }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('decline' as const), i: idx }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 1000, max: 90_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('presence' as const), a: fc.nat({ max: 4 }), e: fc.nat({ max: 7 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('presence' as const), a: fc.nat({ max: 4 }), e: fc.nat({ max: 11 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('wrapUp' as const), i: idx }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('close' as const), i: idx }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('reopen' as const), i: idx }) },
@@ -78,20 +79,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('endConsult' as const), i: idx, a: fc.nat({ max: 4 }) }) },
 );
 
-const agentArb = fc.record({ max: fc.integer({ min: 1, max: 4 }), queues: fc.subarray(['q1', 'q2', 'q3'], { minLength: 1 }), fr: fc.nat({ max: 3 }), sms: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }) });
+type AgentSpec = { max: number; queues: string[]; fr: number; sms: number | undefined };
+const agentArb: fc.Arbitrary<AgentSpec> = fc.record({ max: fc.integer({ min: 1, max: 4 }), queues: fc.subarray(['q1', 'q2', 'q3'], { minLength: 1 }), fr: fc.nat({ max: 3 }), sms: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }) });
 
-const PRESENCE_EVENTS = ['signOut', 'signIn', 'Away', 'Available', 'DoNotDisturb', 'disconnect', 'reconnect', 'tick'] as const;
+// Weighted towards coming back, so agents are not all gone after a few events.
+const PRESENCE_EVENTS = ['signOut', 'signIn', 'signIn', 'Away', 'Available', 'Available', 'DoNotDisturb', 'disconnect', 'reconnect', 'reconnect', 'tick', 'activity'] as const;
 
 function checkInvariants(engine: RoutingEngine, arrived: string[]): void {
   const convs = new Map([...engine.conversations()].map((c) => [c.id, c]));
   const profileDefaults = new Map(config.capacityProfiles.map((p) => [p.id, p.defaultMaxItems]));
+  const limits = new Map(engine.agents().map((a) => [a.id, a.capacity.profileLimits ?? {}]));
   for (const a of engine.agents()) {
     // No agent above capacity (units and profiles).
     expect(a.usedUnits).toBeLessThanOrEqual(a.maxUnits);
     expect(a.usedUnits).toBe(a.loads.reduce((s, l) => s + l.units, 0));
     const perProfile = new Map<string, number>();
     for (const l of a.loads) if (l.profileId) perProfile.set(l.profileId, (perProfile.get(l.profileId) ?? 0) + 1);
-    for (const [p, n] of perProfile) expect(n).toBeLessThanOrEqual(profileDefaults.get(p)!);
+    for (const [p, n] of perProfile) expect(n).toBeLessThanOrEqual(limits.get(a.id)![p] ?? profileDefaults.get(p)!);
     // Every unit of load belongs to an offer to this agent or to this agent being primary: consults hold nothing.
     for (const l of a.loads) {
       const c = convs.get(l.conversationId)!;
@@ -130,108 +134,146 @@ function checkInvariants(engine: RoutingEngine, arrived: string[]): void {
   expect([...waitingByQueue.values()].reduce((s, q) => s + q.size, 0)).toBe(waiting);
 }
 
+interface RunState {
+  cfg: RoutingConfig;
+  arrived: string[];
+  ids: string[];
+}
+
+/** Applies one event; returns what the engine answered, so two engines can be compared step by step. */
+function runOp(engine: RoutingEngine, ctx: ReturnType<typeof makeContext>, s: RunState, op: Op): unknown {
+  const pick = (i: number, f: (id: string) => boolean = () => true) => {
+    const xs = s.arrived.filter(f);
+    return xs.length ? xs[i % xs.length]! : undefined;
+  };
+  const status = (id: string) => engine.conversation(id)!.status;
+  const primaryOf = (id: string) => current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
+  switch (op.t) {
+    case 'config':
+      s.cfg = s.cfg === config ? altConfig : config;
+      return 'config';
+    case 'arrive': {
+      const id = `c${s.arrived.length}`;
+      s.arrived.push(id);
+      const r = engine.arrive({ conversationId: id, workstreamId: op.ws ? 'ws-sms' : 'ws-chat', context: { vip: op.vip } }, s.cfg, ctx);
+      expect(r.ok).toBe(true);
+      return r;
+    }
+    case 'decide':
+      return engine.decide(s.cfg, ctx);
+    case 'accept': {
+      const id = pick(op.i, (c) => status(c) === 'offered');
+      return id && engine.accept(id, engine.conversation(id)!.offer!.agentId, ctx);
+    }
+    case 'decline': {
+      const id = pick(op.i, (c) => status(c) === 'offered');
+      return id && engine.decline(id, engine.conversation(id)!.offer!.agentId, ctx);
+    }
+    case 'advance':
+      ctx.clock.advance(op.ms);
+      return op.ms;
+    case 'presence': {
+      const e = PRESENCE_EVENTS[op.e]!;
+      const at = ctx.clock.now();
+      const agentId = s.ids[op.a % s.ids.length]!;
+      if (e === 'Away' || e === 'Available' || e === 'DoNotDisturb') return engine.presence(agentId, { type: 'setStatus', statusId: e, at });
+      return engine.presence(agentId, { type: e, at });
+    }
+    case 'wrapUp': {
+      const id = pick(op.i, (c) => status(c) === 'assigned');
+      return id && engine.wrapUp(id, s.cfg, ctx);
+    }
+    case 'close': {
+      const id = pick(op.i, (c) => status(c) !== 'ended');
+      if (!id) return null;
+      const r = engine.close(id, ctx);
+      expect(r.ok).toBe(true);
+      return r;
+    }
+    case 'reopen': {
+      const id = pick(op.i, (c) => status(c) === 'ended');
+      if (!id) return null;
+      const r = engine.reopen(id, s.cfg, ctx);
+      expect(r.ok).toBe(true);
+      return r;
+    }
+    case 'transfer': {
+      const id = pick(op.i, (c) => status(c) === 'assigned');
+      if (!id) return null;
+      const primary = primaryOf(id);
+      const by = op.wrongSender ? s.ids[(s.ids.indexOf(primary) + 1) % s.ids.length]! : primary;
+      const r = engine.transferToAgent(id, by, s.ids[op.a % s.ids.length]!, s.cfg, ctx);
+      if (by !== primary) expect(r.ok).toBe(false);
+      return r;
+    }
+    case 'transferQueue': {
+      const id = pick(op.i, (c) => status(c) === 'assigned' && engine.conversation(c)!.record.state === 'Active');
+      if (!id) return null;
+      const r = engine.transferToQueue(id, primaryOf(id), `q${op.q + 1}`, s.cfg, ctx);
+      expect(r.ok).toBe(true);
+      return r;
+    }
+    case 'consult': {
+      const id = pick(op.i, (c) => status(c) === 'assigned');
+      if (!id) return null;
+      const consultant = s.ids[op.a % s.ids.length]!;
+      const before = engine.agent(consultant)!.usedUnits;
+      const r = engine.startConsult(id, primaryOf(id), consultant, s.cfg, ctx);
+      if (r.ok) expect(engine.agent(consultant)!.usedUnits).toBe(before);
+      return r;
+    }
+    case 'endConsult': {
+      const id = pick(op.i, (c) => status(c) === 'assigned');
+      return id && engine.endConsult(id, s.ids[op.a % s.ids.length]!, ctx);
+    }
+  }
+}
+
+// Long inactivity timeout: the sequences advance the clock a lot, and agents who all went idle
+// would make every sequence trivially quiet. Inactivity has its own tests.
+const ENGINE_OPTIONS = { presence: { ...DEFAULT_PRESENCE_SETTINGS, inactivityTimeoutSeconds: 24 * 3600 } };
+
+function buildEngine(agents: AgentSpec[]): { engine: RoutingEngine; ids: string[] } {
+  const engine = new RoutingEngine(ENGINE_OPTIONS);
+  const ids = agents.map((a, i) => {
+    const id = `a${i}`;
+    engine.addAgent(makeAgent(id, a.queues, { capacity: a.sms ? { maxUnits: a.max, profileLimits: { sms: a.sms } } : { maxUnits: a.max }, skills: { fr: a.fr } }));
+    return id;
+  });
+  return { engine, ids };
+}
+
 test('for any sequence of events and configuration changes: no agent above capacity, never two primaries, consults hold no capacity, nothing queued is forgotten', () => {
   fc.assert(
-    fc.property(fc.array(agentArb, { minLength: 1, maxLength: 5 }), fc.array(opArb, { minLength: 1, maxLength: 120 }), fc.integer(), (agents, ops, seed) => {
-      const engine = new RoutingEngine();
+    fc.property(fc.array(agentArb, { minLength: 1, maxLength: 5 }), fc.array(opArb, { minLength: 1, maxLength: 100, size: 'max' }), fc.integer(), (agents, ops, seed) => {
+      const { engine, ids } = buildEngine(agents);
       const ctx = makeContext(undefined, seed);
-      const ids = agents.map((a, i) => {
-        const id = `a${i}`;
-        engine.addAgent(makeAgent(id, a.queues, { capacity: a.sms ? { maxUnits: a.max, profileLimits: { sms: a.sms } } : { maxUnits: a.max }, skills: { fr: a.fr } }));
-        return id;
-      });
-      const arrived: string[] = [];
-      const pick = (i: number, f: (id: string) => boolean = () => true) => {
-        const xs = arrived.filter(f);
-        return xs.length ? xs[i % xs.length]! : undefined;
-      };
-      const status = (id: string) => engine.conversation(id)!.status;
-      let cfg = config;
+      const s: RunState = { cfg: config, arrived: [], ids };
       for (const op of ops) {
-        switch (op.t) {
-          case 'config':
-            cfg = cfg === config ? altConfig : config;
-            break;
-          case 'arrive': {
-            const id = `c${arrived.length}`;
-            arrived.push(id);
-            expect(engine.arrive({ conversationId: id, workstreamId: op.ws ? 'ws-sms' : 'ws-chat', context: { vip: op.vip } }, cfg, ctx).ok).toBe(true);
-            break;
-          }
-          case 'decide':
-            engine.decide(cfg, ctx);
-            break;
-          case 'accept': {
-            const id = pick(op.i, (c) => status(c) === 'offered');
-            if (id) engine.accept(id, engine.conversation(id)!.offer!.agentId, ctx);
-            break;
-          }
-          case 'decline': {
-            const id = pick(op.i, (c) => status(c) === 'offered');
-            if (id) engine.decline(id, engine.conversation(id)!.offer!.agentId, ctx);
-            break;
-          }
-          case 'advance':
-            ctx.clock.advance(op.ms);
-            break;
-          case 'presence': {
-            const e = PRESENCE_EVENTS[op.e]!;
-            const at = ctx.clock.now();
-            const agentId = ids[op.a % ids.length]!;
-            if (e === 'Away' || e === 'Available' || e === 'DoNotDisturb') engine.presence(agentId, { type: 'setStatus', statusId: e, at });
-            else engine.presence(agentId, { type: e, at });
-            break;
-          }
-          case 'wrapUp': {
-            const id = pick(op.i, (c) => status(c) === 'assigned');
-            if (id) engine.wrapUp(id, cfg, ctx);
-            break;
-          }
-          case 'close': {
-            const id = pick(op.i, (c) => status(c) !== 'ended');
-            if (id) expect(engine.close(id, ctx).ok).toBe(true);
-            break;
-          }
-          case 'reopen': {
-            const id = pick(op.i, (c) => status(c) === 'ended');
-            if (id) expect(engine.reopen(id, cfg, ctx).ok).toBe(true);
-            break;
-          }
-          case 'transfer': {
-            const id = pick(op.i, (c) => status(c) === 'assigned');
-            if (!id) break;
-            const primary = current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
-            const by = op.wrongSender ? ids[(ids.indexOf(primary) + 1) % ids.length]! : primary;
-            const r = engine.transferToAgent(id, by, ids[op.a % ids.length]!, cfg, ctx);
-            if (by !== primary) expect(r.ok).toBe(false);
-            break;
-          }
-          case 'transferQueue': {
-            const id = pick(op.i, (c) => status(c) === 'assigned' && engine.conversation(c)!.record.state === 'Active');
-            if (!id) break;
-            const primary = current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
-            expect(engine.transferToQueue(id, primary, `q${op.q + 1}`, cfg, ctx).ok).toBe(true);
-            break;
-          }
-          case 'consult': {
-            const id = pick(op.i, (c) => status(c) === 'assigned');
-            if (!id) break;
-            const primary = current(engine.conversation(id)!.record).find((p) => p.role === 'primary')!.agentId;
-            const consultant = ids[op.a % ids.length]!;
-            const before = engine.agent(consultant)!.usedUnits;
-            if (engine.startConsult(id, primary, consultant, cfg, ctx).ok) expect(engine.agent(consultant)!.usedUnits).toBe(before);
-            break;
-          }
-          case 'endConsult': {
-            const id = pick(op.i, (c) => status(c) === 'assigned');
-            if (id) engine.endConsult(id, ids[op.a % ids.length]!, ctx);
-            break;
-          }
-        }
-        checkInvariants(engine, arrived);
+        runOp(engine, ctx, s, op);
+        checkInvariants(engine, s.arrived);
       }
     }),
-    { numRuns: 150 },
+    { numRuns: 100 },
+  );
+});
+
+test('a working copy reloaded from its own stored rows makes exactly the same decisions afterwards', () => {
+  fc.assert(
+    fc.property(fc.array(agentArb, { minLength: 1, maxLength: 5 }), fc.array(opArb, { maxLength: 80, size: 'max' }), fc.array(opArb, { minLength: 1, maxLength: 80, size: 'max' }), fc.integer(), (agents, before, after, seed) => {
+      const { engine: a, ids } = buildEngine(agents);
+      const ctxA = makeContext(undefined, seed);
+      const s: RunState = { cfg: config, arrived: [], ids };
+      for (const op of before) runOp(a, ctxA, s, op);
+      const b = RoutingEngine.fromSnapshot(snapshotOf(a), s.cfg, ENGINE_OPTIONS);
+      const ctxB = makeContext(ctxA.clock.now(), seed + 1);
+      ctxA.rng = seededRng(seed + 1);
+      const sB: RunState = { cfg: s.cfg, arrived: [...s.arrived], ids };
+      for (const op of after) {
+        expect(runOp(b, ctxB, sB, op)).toEqual(runOp(a, ctxA, s, op));
+      }
+    }),
+    { numRuns: 60 },
   );
 });
 
@@ -240,7 +282,7 @@ test('round robin never differs by more than one offer between equally eligible 
   fc.assert(
     fc.property(
       fc.integer({ min: 2, max: 6 }),
-      fc.array(fc.oneof(fc.constant('arrive' as const), fc.constant('decide' as const), fc.record({ accept: idx }), fc.record({ wrap: idx }), fc.record({ close: idx })), { maxLength: 150 }),
+      fc.array(fc.oneof(fc.constant('arrive' as const), fc.constant('decide' as const), fc.record({ accept: idx }), fc.record({ wrap: idx }), fc.record({ close: idx })), { maxLength: 150, size: 'max' }),
       (n, ops) => {
         const engine = new RoutingEngine();
         const ctx = makeContext();

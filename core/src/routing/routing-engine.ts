@@ -97,6 +97,9 @@ export interface AgentInput {
   attributes?: Record<string, unknown>;
   presence?: AgentPresence;
   lastReleaseAt?: EpochMs;
+  /** Stamp of the last offer made to this agent, overall and per queue (round-robin order). */
+  lastOfferStamp?: number;
+  lastOfferStampByQueue?: Readonly<Record<string, number>>;
 }
 
 export interface Arrival {
@@ -122,10 +125,14 @@ export interface ConversationSnapshot {
   facts?: ConditionScope;
   arrivedAt?: EpochMs;
   enqueuedAt?: EpochMs;
+  /** FIFO position in the queue, as returned by the engine's views. */
+  enqueueStamp?: number;
   declines?: Readonly<Record<string, number>>;
   offer?: { agentId: string; offeredAt: EpochMs; expiresAt: EpochMs } | null;
   overflowHops?: number;
   waitOverflowFired?: boolean;
+  /** For Active / WrapUp rows: false when the wrap-up no longer holds the agent's capacity. */
+  capacityHeld?: boolean;
 }
 
 export interface RoutingSnapshot {
@@ -213,12 +220,22 @@ export class RoutingEngine {
   private readonly waiting = new Map<string, QueueWaiting>();
   private readonly offerTimers = new TimerHeap();
   private readonly releaseTimers = new TimerHeap();
+  /** Running wrap-ups that still hold capacity; their blocking is read from the current config. */
+  private readonly wrapUps = new Map<string, { agentId: string; wrapUpOn: EpochMs; workstreamId: string }>();
+  private wrapUpConfig: RoutingConfig | null = null;
   private readonly presenceTimers = new TimerHeap();
   private readonly presenceTimerTag = new Map<string, number>();
   private readonly presenceSettings: PresenceSettings;
   private readonly registry: AssignmentRegistry;
-  private seq = 0;
+  // Stamps are milliseconds-or-later and strictly increasing: persisted on rows (last offer per
+  // queue, enqueue order), they keep round-robin order and FIFO exact across a reload.
+  private lastStamp = 0;
   private offerSeq = 0;
+
+  private stamp(now: EpochMs): number {
+    this.lastStamp = Math.max(now, this.lastStamp + 1);
+    return this.lastStamp;
+  }
 
   constructor(options: EngineOptions = {}) {
     this.presenceSettings = options.presence ?? DEFAULT_PRESENCE_SETTINGS;
@@ -230,7 +247,8 @@ export class RoutingEngine {
     const e = new RoutingEngine(options);
     const cfg = prepareConfig(config);
     for (const a of snapshot.agents) e.addAgent(a);
-    const ordered = [...snapshot.conversations].sort((a, b) => (a.enqueuedAt ?? 0) - (b.enqueuedAt ?? 0));
+    for (const c of snapshot.conversations) if (c.enqueueStamp !== undefined) e.lastStamp = Math.max(e.lastStamp, c.enqueueStamp);
+    const ordered = [...snapshot.conversations].sort((a, b) => (a.enqueueStamp ?? a.enqueuedAt ?? 0) - (b.enqueueStamp ?? b.enqueuedAt ?? 0));
     for (const c of ordered) e.loadConversation(c, cfg);
     e.prepareIndexes(config);
     return e;
@@ -248,7 +266,6 @@ export class RoutingEngine {
   }
 
   private loadConversation(c: ConversationSnapshot, cfg: PreparedConfig): void {
-    if (c.record.state === 'Closed') return;
     const ws = cfg.workstreams.get(c.workstreamId);
     const item: WorkItem = {
       id: c.id,
@@ -259,7 +276,7 @@ export class RoutingEngine {
       status: 'waiting',
       arrivedAt: c.arrivedAt ?? c.record.timestamps.openedOn,
       enqueuedAt: c.enqueuedAt ?? c.record.timestamps.openedOn,
-      enqueueSeq: ++this.seq,
+      enqueueSeq: c.enqueueStamp ?? this.stamp(c.enqueuedAt ?? c.record.timestamps.openedOn),
       declines: new Map(Object.entries(c.declines ?? {})),
       offer: null,
       overflowHops: c.overflowHops ?? 0,
@@ -269,16 +286,21 @@ export class RoutingEngine {
     };
     if (c.language !== undefined) item.language = c.language;
     this.items.set(item.id, item);
+    // A closed conversation is loaded only so that it can be reopened.
+    if (c.record.state === 'Closed') {
+      item.status = 'ended';
+      return;
+    }
     const primary = primaryAgentOf(c.record);
     if ((c.record.state === 'Active' || c.record.state === 'WrapUp') && primary) {
       item.status = 'assigned';
       const agent = this.pool.agents.get(primary);
       if (agent && ws) {
         const phase: LoadPhase = c.record.state === 'WrapUp' ? 'wrapup' : 'active';
+        // A wrap-up whose blocking already ended is stored as holding nothing.
+        if (c.capacityHeld === false) return;
         this.charge(agent, item, ws, phase, []);
-        // A wrap-up whose blocking time has already passed is released by the next decide().
-        const releaseAt = phase === 'wrapup' ? wrapUpReleaseAt(ws.wrapUpBlocking, c.record.timestamps.wrapUpOn ?? 0) : null;
-        if (releaseAt !== null) this.releaseTimers.push(releaseAt, `${agent.id}\u0000${item.id}`, 0);
+        if (phase === 'wrapup') this.trackWrapUp(item.id, agent.id, c.record.timestamps.wrapUpOn ?? 0, ws);
       }
       return;
     }
@@ -309,12 +331,13 @@ export class RoutingEngine {
       usedUnits: 0,
       profileUsed: new Map(),
       lastReleaseAt: input.lastReleaseAt ?? 0,
-      lastAssignedSeq: -1,
-      queueAssignedSeq: new Map(),
+      lastAssignedSeq: input.lastOfferStamp ?? -1,
+      queueAssignedSeq: new Map(Object.entries(input.lastOfferStampByQueue ?? {})),
       memberOrder: new Map(),
       offersReceived: 0,
     };
     if (input.workingHoursId !== undefined) agent.workingHoursId = input.workingHoursId;
+    this.lastStamp = Math.max(this.lastStamp, agent.lastAssignedSeq, ...agent.queueAssignedSeq.values());
     this.pool.add(agent);
     this.schedulePresence(agent);
   }
@@ -406,6 +429,7 @@ export class RoutingEngine {
     const load = agent.loads.get(conversationId);
     if (!load) return false;
     agent.loads.delete(conversationId);
+    if (load.phase === 'wrapup') this.wrapUps.delete(conversationId);
     agent.usedUnits -= load.units;
     if (load.profileId) agent.profileUsed.set(load.profileId, (agent.profileUsed.get(load.profileId) ?? 1) - 1);
     // Withdrawing an unanswered offer is not "finishing work": least-active ignores it.
@@ -437,7 +461,7 @@ export class RoutingEngine {
 
   private putWaiting(item: WorkItem, queueId: string, now: EpochMs, fresh: boolean): void {
     if (fresh) {
-      item.enqueueSeq = ++this.seq;
+      item.enqueueSeq = this.stamp(now);
       item.enqueuedAt = now;
       item.waitOverflowFired = false;
     }
@@ -512,6 +536,17 @@ export class RoutingEngine {
         this.end(item, now, 'overflow', out);
         return;
     }
+  }
+
+  private trackWrapUp(conversationId: string, agentId: string, wrapUpOn: EpochMs, ws: WorkstreamConfig): void {
+    this.wrapUps.set(conversationId, { agentId, wrapUpOn, workstreamId: ws.id });
+    const at = wrapUpReleaseAt(ws.wrapUpBlocking, wrapUpOn);
+    if (at !== null) this.releaseTimers.push(at, conversationId, 0);
+  }
+
+  private wrapUpReleaseTime(cfg: PreparedConfig, w: { wrapUpOn: EpochMs; workstreamId: string }): EpochMs | null {
+    const ws = cfg.workstreams.get(w.workstreamId);
+    return ws ? wrapUpReleaseAt(ws.wrapUpBlocking, w.wrapUpOn) : null;
   }
 
   private end(item: WorkItem, now: EpochMs, reason: 'closed' | 'overflow', out: RoutingDecision[]): void {
@@ -694,7 +729,7 @@ export class RoutingEngine {
 
   private offer(item: WorkItem, agent: AgentState, queue: QueueConfig, ws: WorkstreamConfig, now: EpochMs, out: RoutingDecision[]): void {
     this.takeOutOfQueue(item);
-    const s = ++this.seq;
+    const s = this.stamp(now);
     agent.queueAssignedSeq.set(queue.id, s);
     agent.lastAssignedSeq = s;
     agent.offersReceived++;
@@ -719,11 +754,24 @@ export class RoutingEngine {
       this.applyPresence(agent, { type: 'tick', at: now }, out);
       this.schedulePresence(agent);
     }
+    if (cfg.config !== this.wrapUpConfig) {
+      // Blocking is read from the configuration in force: a change applies to running wrap-ups
+      // too. Once per configuration object, O(running wrap-ups).
+      this.wrapUpConfig = cfg.config;
+      for (const [id, w] of this.wrapUps) {
+        const at = this.wrapUpReleaseTime(cfg, w);
+        if (at !== null) this.releaseTimers.push(at, id, 0);
+      }
+    }
     while (this.releaseTimers.peekTime() <= now) {
       const t = this.releaseTimers.pop()!;
-      const [agentId, conversationId] = t.id.split('\u0000') as [string, string];
-      const agent = this.pool.agents.get(agentId);
-      if (agent?.loads.get(conversationId)?.phase === 'wrapup') this.release(agent, conversationId, now, true, out);
+      const w = this.wrapUps.get(t.id);
+      if (!w) continue;
+      const at = this.wrapUpReleaseTime(cfg, w);
+      if (at === null || at > now) continue;
+      const agent = this.pool.agents.get(w.agentId);
+      if (agent) this.release(agent, t.id, now, true, out);
+      this.wrapUps.delete(t.id);
     }
     for (const queue of cfg.byPriority) {
       if (!queue.overflow?.waitTime) continue;
@@ -843,7 +891,7 @@ export class RoutingEngine {
       const ws = prepareConfig(config).workstreams.get(item.workstreamId);
       const releaseAt = ws ? wrapUpReleaseAt(ws.wrapUpBlocking, now) : null;
       if (releaseAt !== null && releaseAt <= now) this.release(agent, item.id, now, true, out);
-      else if (releaseAt !== null) this.releaseTimers.push(releaseAt, `${agent.id}\u0000${item.id}`, 0);
+      else if (ws) this.trackWrapUp(item.id, agent.id, now, ws);
     }
     return ok(out);
   }
@@ -941,14 +989,15 @@ export class RoutingEngine {
     const found = this.assignedItem(conversationId);
     if (!found.ok) return found;
     const item = found.value;
-    const ws = prepareConfig(config).workstreams.get(item.workstreamId);
     const c = this.pool.agents.get(consultAgentId);
     if (!c) return fail('engine.unknownAgent', `Agent ${consultAgentId} is not known`);
+    // Who may ask comes before who may be asked: "only the primary" is the clearer answer.
+    const moved = startConsult(item.conversation, byAgentId, consultAgentId, ctx.clock.now());
+    if (!moved.ok) return fail(moved.error.code, moved.error.message);
+    const ws = prepareConfig(config).workstreams.get(item.workstreamId);
     if (!c.queueIds.includes(item.queueId) || !ws?.allowedPresences.includes(c.presenceBase) || remainingUnits(c) <= 0) {
       return fail('engine.notEligible', `Agent ${consultAgentId} cannot be consulted on this conversation now`);
     }
-    const moved = startConsult(item.conversation, byAgentId, consultAgentId, ctx.clock.now());
-    if (!moved.ok) return fail(moved.error.code, moved.error.message);
     item.conversation = moved.value;
     return ok([{ kind: 'consult-started', conversationId, agentId: consultAgentId }]);
   }
@@ -966,13 +1015,14 @@ export class RoutingEngine {
 
   conversation(conversationId: string): ConversationView | undefined {
     const i = this.items.get(conversationId);
-    return i && viewOf(i);
+    return i && viewOf(i, this.pool);
   }
 
   conversations(): IterableIterator<ConversationView> {
     const it = this.items.values();
+    const pool = this.pool;
     return (function* () {
-      for (const i of it) yield viewOf(i);
+      for (const i of it) yield viewOf(i, pool);
     })();
   }
 
@@ -1007,10 +1057,22 @@ export interface ConversationView {
   declines: Record<string, number>;
   record: ConversationRecord;
   enqueuedAt: EpochMs;
+  enqueueStamp: number;
+  arrivedAt: EpochMs;
+  facts: ConditionScope;
+  overflowHops: number;
+  waitOverflowFired: boolean;
+  /** False once a wrap-up stopped holding capacity (or for a conversation nobody holds). */
+  capacityHeld: boolean;
 }
 
 export interface AgentView {
   id: string;
+  name: string;
+  skills: Record<string, number>;
+  capacity: AgentCapacity;
+  attributes: Record<string, unknown>;
+  workingHoursId?: string;
   statusId: string;
   presence: AgentPresence;
   presenceBase: string;
@@ -1019,10 +1081,13 @@ export interface AgentView {
   maxUnits: number;
   loads: CapacityLoadItem[];
   lastReleaseAt: EpochMs;
+  lastOfferStamp: number;
+  lastOfferStampByQueue: Record<string, number>;
   offersReceived: number;
 }
 
-function viewOf(i: WorkItem): ConversationView {
+function viewOf(i: WorkItem, pool: AgentPool): ConversationView {
+  const holder = i.offer?.agentId ?? primaryAgentOf(i.conversation);
   const v: ConversationView = {
     id: i.id,
     status: i.status,
@@ -1034,14 +1099,24 @@ function viewOf(i: WorkItem): ConversationView {
     declines: Object.fromEntries(i.declines),
     record: i.conversation,
     enqueuedAt: i.enqueuedAt,
+    enqueueStamp: i.enqueueSeq,
+    arrivedAt: i.arrivedAt,
+    facts: i.facts,
+    overflowHops: i.overflowHops,
+    waitOverflowFired: i.waitOverflowFired,
+    capacityHeld: !!holder && !!pool.agents.get(holder)?.loads.has(i.id),
   };
   if (i.language !== undefined) v.language = i.language;
   return v;
 }
 
 function agentView(a: AgentState): AgentView {
-  return {
+  const v: AgentView = {
     id: a.id,
+    name: a.name,
+    skills: Object.fromEntries(a.skills),
+    capacity: a.capacity,
+    attributes: a.attributes,
     statusId: a.presence.statusId,
     presence: a.presence,
     presenceBase: a.presenceBase,
@@ -1050,8 +1125,54 @@ function agentView(a: AgentState): AgentView {
     maxUnits: a.capacity.maxUnits,
     loads: [...a.loads.values()].map((l) => ({ ...l })),
     lastReleaseAt: a.lastReleaseAt,
+    lastOfferStamp: a.lastAssignedSeq,
+    lastOfferStampByQueue: Object.fromEntries(a.queueAssignedSeq),
     offersReceived: a.offersReceived,
   };
+  if (a.workingHoursId !== undefined) v.workingHoursId = a.workingHoursId;
+  return v;
+}
+
+/** The engine's state as rows to store, in the shape fromSnapshot() reads back. */
+export function snapshotOf(engine: RoutingEngine): RoutingSnapshot {
+  const agents: AgentInput[] = engine.agents().map((a) => {
+    const input: AgentInput = {
+      id: a.id,
+      name: a.name,
+      queueIds: a.queueIds,
+      skills: a.skills,
+      capacity: a.capacity,
+      attributes: a.attributes,
+      presence: a.presence,
+      lastReleaseAt: a.lastReleaseAt,
+      lastOfferStamp: a.lastOfferStamp,
+      lastOfferStampByQueue: a.lastOfferStampByQueue,
+    };
+    if (a.workingHoursId !== undefined) input.workingHoursId = a.workingHoursId;
+    return input;
+  });
+  const conversations: ConversationSnapshot[] = [...engine.conversations()].map((c) => {
+    const snap: ConversationSnapshot = {
+      id: c.id,
+      workstreamId: c.workstreamId,
+      queueId: c.queueId,
+      record: c.record,
+      priority: c.priority,
+      skills: c.skills,
+      facts: c.facts,
+      arrivedAt: c.arrivedAt,
+      enqueuedAt: c.enqueuedAt,
+      enqueueStamp: c.enqueueStamp,
+      declines: c.declines,
+      offer: c.offer,
+      overflowHops: c.overflowHops,
+      waitOverflowFired: c.waitOverflowFired,
+      capacityHeld: c.capacityHeld,
+    };
+    if (c.language !== undefined) snap.language = c.language;
+    return snap;
+  });
+  return { agents, conversations };
 }
 
 /** Pure convenience for one-shot callers: load a working copy, decide, return the decisions. */
