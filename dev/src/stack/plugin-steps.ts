@@ -11,6 +11,8 @@ export interface RegisterResult {
   endpoints: number;
   stepsCreated: number;
   stepsExisting: number;
+  /** Steps the emulator cannot host (e.g. Associate messages): name → why */
+  skipped: Record<string, string>;
 }
 
 export async function registerPluginSteps(o: { apiUrl: string; appToken: string; stepsFile: string; functionsApiBase: string; webhookKey: string }): Promise<RegisterResult> {
@@ -42,6 +44,7 @@ export async function registerPluginSteps(o: { apiUrl: string; appToken: string;
   const messages = new Map<string, string>();
   let stepsCreated = 0;
   let stepsExisting = 0;
+  const skipped: Record<string, string> = {};
   for (const s of manifest.steps) {
     const [existing] = await list(`sdkmessageprocessingsteps?$select=sdkmessageprocessingstepid&$filter=name eq ${encodeURIComponent(q(s.name))}`);
     if (existing) {
@@ -50,11 +53,17 @@ export async function registerPluginSteps(o: { apiUrl: string; appToken: string;
     }
     if (!messages.has(s.message)) {
       const [m] = await list(`sdkmessages?$select=sdkmessageid&$filter=name eq ${q(s.message)}`);
-      messages.set(s.message, String(m!['sdkmessageid']));
+      if (m) messages.set(s.message, String(m['sdkmessageid']));
     }
-    const messageId = messages.get(s.message)!;
-    const [filter] = await list(`sdkmessagefilters?$select=sdkmessagefilterid&$filter=_sdkmessageid_value eq ${messageId} and primaryobjecttypecode eq ${q(s.primaryTable)}`);
-    if (!filter) throw new Error(`no sdkmessagefilter for ${s.message} on ${s.primaryTable}`);
+    const messageId = messages.get(s.message);
+    const filters = messageId && s.primaryTable
+      ? await list(`sdkmessagefilters?$select=sdkmessagefilterid&$filter=_sdkmessageid_value eq ${messageId} and primaryobjecttypecode eq ${q(s.primaryTable)}`)
+      : [];
+    const filter = filters[0];
+    if (!messageId || !filter) {
+      skipped[s.name] = `the emulator has no ${s.message} message${s.primaryTable ? ` for ${s.primaryTable}` : ''}`;
+      continue;
+    }
     const stepId = created(
       await call('POST', 'sdkmessageprocessingsteps', {
         name: s.name,
@@ -82,7 +91,7 @@ export async function registerPluginSteps(o: { apiUrl: string; appToken: string;
     }
     stepsCreated++;
   }
-  return { endpoints: endpointIds.size, stepsCreated, stepsExisting };
+  return { endpoints: endpointIds.size, stepsCreated, stepsExisting, skipped };
 }
 
 /** True once the functions app mounts the plugin steps (a wired route rejects an empty body with 400, an unwired one answers 501). */

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
         webhookKey: config.webhookKey,
       });
       log(`[steps] ${r.endpoints} webhook endpoints → ${u.functions}/api/dataverse/…, ${r.stepsCreated} steps registered, ${r.stepsExisting} already there`);
+      for (const [name, why] of Object.entries(r.skipped)) log(`[steps] skipped "${name}": ${why}`);
     } else {
       log('[steps] NOT registered: the functions app answers 501 on /api/dataverse/{step} (its PluginWebhookService is not plugged in yet); rows change without plugin steps');
     }
