@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -23,6 +24,9 @@ export async function buildBundle(outfile = path.join(__dirname, '..', 'dist', '
     banner: { js: "const __swbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   const bytes = result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ?? 0;
+  // GET /api/chat/widget.js serves the widget's build from beside the bundle (see src/widget/).
+  const widget = path.join(__dirname, '..', '..', 'widget', 'dist', 'widget.js');
+  if (fs.existsSync(widget)) fs.copyFileSync(widget, path.join(path.dirname(outfile), 'widget.js'));
   return { outfile, bytes };
 }
 

@@ -35,4 +35,5 @@ export const serviceFactories: ServiceFactories = {
   routingWorker: (infra) => graphOf(infra).routingWorker,
   offerTimeouts: (infra) => graphOf(infra).offerTimeouts,
   pluginWebhooks: (infra) => graphOf(infra).pluginWebhooks,
+  widgetScript: (infra) => graphOf(infra).widgetScript,
 };

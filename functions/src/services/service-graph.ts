@@ -26,6 +26,7 @@ import { AdminValidationService } from '../inbound/channel-validation.service';
 import { AutomatedMessenger, DataverseAutomatedMessageSource } from '../outbound/automated-messages';
 import { TemplateBroadcaster } from '../outbound/template-broadcast';
 import { sendLifecycleMessage } from '../outbound/lifecycle-messages';
+import { FileWidgetScriptService, widgetScriptCandidates } from '../widget/widget-script.service';
 import type { WorkQueue } from '../queue/work-queue';
 import { DataverseOfferTimeoutSweeper } from '../routing/offer-timeout.sweeper';
 import { queueRoutingTrigger } from '../routing/routing-trigger';
@@ -68,6 +69,7 @@ export interface ServiceGraph {
   templates: TemplateBroadcaster;
   stepDeps: StepDeps;
   pluginWebhooks: PluginWebhookService;
+  widgetScript: FileWidgetScriptService;
 }
 
 export function buildServiceGraph(options: GraphOptions): ServiceGraph {
@@ -145,5 +147,6 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
       return { status: r.status, ...(r.headers ? { headers: r.headers } : {}), body: r.body };
     },
   };
-  return { pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
+  const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
+  return { widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
 }
