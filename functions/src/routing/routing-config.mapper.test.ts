@@ -28,3 +28,18 @@ it('rows become the engine configuration: priorities inverted, presences, rules 
   expect(ws.ruleset.fallbackQueueId).toBe('q2');
   expect(config.operatingHours[0]).toEqual({ id: 'h1', timeZone: 'Europe/Paris', weekly: [{ day: 1, from: '09:00', to: '17:00' }, { day: 6, from: '10:00', to: '12:00' }], closedDates: ['2026-12-25'] });
 });
+
+it('consecutive rules with one condition and percentages below 100 become one percentage split', () => {
+  const rule = (id: string, order: number, queue: string, percentage: number) => ({ swb_routingruleid: id, _swb_workstreamid_value: 'w1', swb_kind: RoutingRuleKind.RouteToQueue, swb_order: order, swb_condition: 'true', _swb_targetqueueid_value: queue, swb_percentage: percentage });
+  const config = routingConfigFromRows({
+    queues: [{ queueid: 'q1' }, { queueid: 'q2' }],
+    workstreams: [{ swb_workstreamid: 'w1', swb_channeltype: ChannelType.LiveChat }],
+    rules: [rule('a', 1, 'q1', 70), rule('b', 2, 'q2', 30), rule('c', 3, 'q2', 100)],
+    hours: [],
+    profiles: [],
+  });
+  expect(config.workstreams[0]!.ruleset.routeToQueue).toEqual([
+    { id: 'a', condition: 'true', distribution: [{ queueId: 'q1', percent: 70 }, { queueId: 'q2', percent: 30 }] },
+    { id: 'c', condition: 'true', queueId: 'q2' },
+  ]);
+});

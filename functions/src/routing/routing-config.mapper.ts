@@ -113,9 +113,23 @@ export function workstreamFromRows(row: WorkstreamRow, rules: readonly RoutingRu
   const classification: ClassificationRule[] = mine
     .filter((r) => r.swb_kind === RoutingRuleKind.Classification)
     .map((r) => ({ id: r.swb_routingruleid, condition: r.swb_condition?.trim() || 'true', set: parseJson<ClassificationRule['set']>(r.swb_actions, {}) }));
-  const routeToQueue: RouteToQueueRule[] = mine
-    .filter((r) => r.swb_kind === RoutingRuleKind.RouteToQueue && r._swb_targetqueueid_value)
-    .map((r) => ({ id: r.swb_routingruleid, condition: r.swb_condition?.trim() || 'true', queueId: r._swb_targetqueueid_value! }));
+  // Percentage routing: consecutive route-to-queue rules with the same condition and a
+  // percentage below 100 are one rule splitting its matches between their queues.
+  const routeToQueue: RouteToQueueRule[] = [];
+  for (const r of mine.filter((x) => x.swb_kind === RoutingRuleKind.RouteToQueue && x._swb_targetqueueid_value)) {
+    const condition = r.swb_condition?.trim() || 'true';
+    const percent = r.swb_percentage ?? 100;
+    const last = routeToQueue[routeToQueue.length - 1];
+    if (percent < 100 && last?.distribution && last.condition === condition) {
+      last.distribution.push({ queueId: r._swb_targetqueueid_value!, percent });
+      continue;
+    }
+    routeToQueue.push(
+      percent < 100
+        ? { id: r.swb_routingruleid, condition, distribution: [{ queueId: r._swb_targetqueueid_value!, percent }] }
+        : { id: r.swb_routingruleid, condition, queueId: r._swb_targetqueueid_value! },
+    );
+  }
   const blocking: WorkstreamConfig['wrapUpBlocking'] =
     row.swb_wrapupblocking === WrapUpBlocking.UntilClosed
       ? { kind: 'always' }
