@@ -164,7 +164,7 @@ export function emptyDecideStats(): DecideStats {
   return { queuesScanned: 0, queuesSkippedStalled: 0, itemsTried: 0, agentsExamined: 0 };
 }
 
-interface PreparedConfig {
+export interface PreparedConfig {
   config: RoutingConfig;
   queues: Map<string, QueueConfig>;
   byPriority: QueueConfig[];
