@@ -184,3 +184,66 @@ it('async jobs survive a restart of the emulator on a file database', async () =
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe('Associate and Disassociate steps (N:N $ref)', () => {
+  const APP_USER = '0a7e0003-0000-4000-8000-000000000001';
+  const param = (body: Record<string, any>, key: string) => body.InputParameters.find((p: { key: string }) => p.key === key)?.value;
+  const members = async (queue: string) =>
+    (await api.retrieve({ collection: 'queues', key: queue, expand: [{ property: 'queuemembership_association', select: ['systemuserid'] }] }))
+      .queuemembership_association.map((u: { systemuserid: string }) => u.systemuserid);
+
+  it('a registered async Associate step receives the context once, with the relationship, the Target and the related row', async () => {
+    await registerWebhookStep(api, { name: 'membership added', url: `${hookUrl}/membership`, message: 'Associate', stage: 40, mode: 'async', key: 'k1' });
+    await registerWebhookStep(api, { name: 'membership removed', url: `${hookUrl}/membership`, message: 'Disassociate', stage: 40, mode: 'async', key: 'k1' });
+    reply = () => ({ status: 200 });
+    const queue: string = await api.create({ collection: 'queues', data: { name: 'Billing' } });
+    const agent = emu.seedUser({ fullname: 'Ada Agent', domainname: 'ada@switchboard.dev' });
+
+    await api.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: agent });
+    await until(() => hits.some((h) => h.path === '/membership'));
+    await until(() => emu.plugins.pending().length === 0);
+    await new Promise((r) => setTimeout(r, 50));
+    const added = hits.filter((h) => h.path === '/membership');
+    expect(added).toHaveLength(1);
+    const [hit] = added;
+    expect(hit.query.get('code')).toBe('k1');
+    expect(hit.headers['x-ms-dynamics-request-name']).toBe('Associate');
+    expect(hit.body).toMatchObject({
+      MessageName: 'Associate', Stage: 40, Mode: 1, Depth: 1, InitiatingUserId: APP_USER, UserId: APP_USER,
+      PrimaryEntityName: 'none', PrimaryEntityId: '00000000-0000-0000-0000-000000000000',
+    });
+    expect(param(hit.body, 'Target')).toMatchObject({ __type: 'EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts', LogicalName: 'queue', Id: queue });
+    expect(param(hit.body, 'Relationship')).toEqual({ __type: 'Relationship:http://schemas.microsoft.com/xrm/2011/Contracts', PrimaryEntityRole: null, SchemaName: 'queuemembership_association' });
+    expect(param(hit.body, 'RelatedEntities')).toEqual([expect.objectContaining({ LogicalName: 'systemuser', Id: agent })]);
+
+    // The same membership removed from the user's side: Target is the user, the queue is related.
+    await api.disassociate({ collection: 'systemusers', primaryKey: agent, relationshipName: 'queuemembership_association', relatedKey: queue });
+    await until(() => hits.filter((h) => h.path === '/membership').length === 2);
+    const removed = hits.filter((h) => h.path === '/membership')[1]!.body;
+    expect(removed.MessageName).toBe('Disassociate');
+    expect(param(removed, 'Target')).toMatchObject({ LogicalName: 'systemuser', Id: agent });
+    expect(param(removed, 'RelatedEntities')).toEqual([expect.objectContaining({ LogicalName: 'queue', Id: queue })]);
+    expect(await members(queue)).toEqual([]);
+  });
+
+  it('a sync Associate step that answers non-2xx vetoes the association: no row, no async job, the caller sees its message', async () => {
+    const blocked = emu.seedUser({ fullname: 'Blocked Agent', domainname: 'blocked@switchboard.dev' });
+    const allowed = emu.seedUser({ fullname: 'Allowed Agent', domainname: 'allowed@switchboard.dev' });
+    await registerWebhookStep(api, { name: 'membership guard', url: `${hookUrl}/membership-guard`, message: 'Associate', stage: 40, mode: 'sync' });
+    reply = (hit) => hit.path === '/membership-guard' && param(hit.body, 'RelatedEntities')[0].Id === blocked
+      ? { status: 403, body: { error: { code: 'notAllowed', message: 'This agent may not join the queue.' } } }
+      : { status: 200 };
+    const queue: string = await api.create({ collection: 'queues', data: { name: 'VIP' } });
+
+    const err = await api.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: blocked }).catch((e) => e);
+    expect([err.status, err.code, err.message]).toEqual([400, '0x80040265', 'This agent may not join the queue.']);
+    expect(await members(queue)).toEqual([]);
+    expect(emu.plugins.pending()).toHaveLength(0);
+    expect(hits.filter((h) => h.path === '/membership')).toHaveLength(0);
+
+    await api.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: allowed });
+    expect(await members(queue)).toEqual([allowed]);
+    await until(() => hits.some((h) => h.path === '/membership'));
+    expect(hits.filter((h) => h.path === '/membership-guard').map((h) => h.body.Mode)).toEqual([0, 0]);
+  });
+});

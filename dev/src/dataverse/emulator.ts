@@ -12,7 +12,7 @@ import { type Ctx, Operations } from './operations';
 import { type FetchLike, PluginDispatcher } from './plugin-dispatcher';
 import { Security } from './security';
 import { type Row, Store } from './store';
-import { APP_USER_ID, ORGANIZATION_ID, ROOT_BUSINESS_UNIT_ID, SDK_MESSAGE_IDS, buildEmulatorMetadata } from './system-metadata';
+import { APP_USER_ID, ORGANIZATION_ID, ROOT_BUSINESS_UNIT_ID, FILTERED_MESSAGES, SDK_MESSAGE_IDS, buildEmulatorMetadata } from './system-metadata';
 
 export const DEFAULT_APP_TOKEN = 'switchboard-dev-app-token';
 
@@ -151,6 +151,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       for (const role of metadata.roles) ensure('role', role.id, { name: role.name, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit' });
       for (const [name, id] of Object.entries(SDK_MESSAGE_IDS)) {
         ensure('sdkmessage', id, { name });
+        if (!FILTERED_MESSAGES.includes(name)) continue;
         for (const e of Object.values(metadata.entities)) {
           ensure('sdkmessagefilter', stableId(`${name}:${e.logicalName}`), {
             name: `${name} ${e.logicalName}`, sdkmessageid: id, sdkmessageid__type: 'sdkmessage', primaryobjecttypecode: e.logicalName,

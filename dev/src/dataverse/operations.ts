@@ -224,11 +224,11 @@ export class Operations {
     };
   }
 
-  private async runPre(ctx: Ctx, message: ExecutionInput['message'], e: EntityMetadata, id: string, target: Row | undefined, preImage?: Row): Promise<void> {
+  private async runPre(ctx: Ctx, message: ExecutionInput['message'], e: EntityMetadata, id: string, target: Row | undefined, preImage?: Row, relationship?: ExecutionInput['relationship']): Promise<void> {
     if (ctx.bypassPlugins) return;
     for (const stage of [10, 20]) {
       for (const step of this.plugins.steps(message, e.logicalName, stage, STEP_MODE.sync)) {
-        const input = this.execInput(ctx, message, e, id, stage, STEP_MODE.sync, { target, preImage });
+        const input = this.execInput(ctx, message, e, id, stage, STEP_MODE.sync, { target, preImage, ...(relationship ? { relationship } : {}) });
         if (!this.plugins.matchesFilter(step, input)) continue;
         const changes = await this.plugins.runSync(step, input);
         if (changes && target) {
@@ -239,11 +239,11 @@ export class Operations {
     }
   }
 
-  private async runPost(ctx: Ctx, message: ExecutionInput['message'], e: EntityMetadata, id: string, target: Row | undefined, preImage?: Row, postImage?: Row): Promise<void> {
+  private async runPost(ctx: Ctx, message: ExecutionInput['message'], e: EntityMetadata, id: string, target: Row | undefined, preImage?: Row, postImage?: Row, relationship?: ExecutionInput['relationship']): Promise<void> {
     if (ctx.bypassPlugins) return;
     for (const mode of [STEP_MODE.sync, STEP_MODE.async]) {
       for (const step of this.plugins.steps(message, e.logicalName, 40, mode)) {
-        const input = this.execInput(ctx, message, e, id, 40, mode, { target, preImage, postImage });
+        const input = this.execInput(ctx, message, e, id, 40, mode, { target, preImage, postImage, ...(relationship ? { relationship } : {}) });
         if (!this.plugins.matchesFilter(step, input)) continue;
         if (mode === STEP_MODE.sync) await this.plugins.runSync(step, input);
         else {
@@ -446,7 +446,18 @@ export class Operations {
       await this.applyUpdate(ctx, target.entity, child, { [nav.lookup]: row[e.primaryIdAttribute], [`${nav.lookup}__type`]: e.logicalName });
       return;
     }
+    // N:N: the Associate message, through the same pipeline as a write (sync steps may veto
+    // inside the transaction; async ones are queued only if it commits).
+    const id = row[e.primaryIdAttribute] as string;
+    const relationship = this.relationshipOf(e, nav, target.entity.logicalName, target.id);
+    await this.runPre(ctx, 'Associate', e, id, undefined, undefined, relationship);
     this.link(ctx, e, row, nav, target);
+    await this.runPost(ctx, 'Associate', e, id, undefined, undefined, undefined, relationship);
+  }
+
+  private relationshipOf(e: EntityMetadata, nav: NavProperty, relatedTable: string, relatedId: string): ExecutionInput['relationship'] {
+    const self = nav.kind === 'manyToMany' && nav.target === e.logicalName;
+    return { schemaName: nav.name, primaryEntityRole: self ? (nav.selfColumn.endsWith('idone') ? 0 : 1) : null, related: [{ logicalName: relatedTable, id: relatedId }] };
   }
 
   async disassociate(ctx: Ctx, e: EntityMetadata, row: Row, navName: string, relatedId?: string): Promise<void> {
@@ -466,9 +477,13 @@ export class Operations {
       return;
     }
     this.security.require(ctx.caller, e.logicalName, 'append');
-    if (!this.store.disassociate(nav.intersect, nav.selfColumn, row[e.primaryIdAttribute] as string, nav.otherColumn, relatedId)) {
+    const id = row[e.primaryIdAttribute] as string;
+    const relationship = this.relationshipOf(e, nav, nav.target, relatedId.toLowerCase());
+    await this.runPre(ctx, 'Disassociate', e, id, undefined, undefined, relationship);
+    if (!this.store.disassociate(nav.intersect, nav.selfColumn, id, nav.otherColumn, relatedId)) {
       throw notFound(nav.target, relatedId);
     }
+    await this.runPost(ctx, 'Disassociate', e, id, undefined, undefined, undefined, relationship);
   }
 
   navOrThrow(e: EntityMetadata, navName: string): NavProperty {

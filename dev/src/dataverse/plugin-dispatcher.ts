@@ -40,9 +40,12 @@ export interface Step {
 }
 
 export interface ExecutionInput {
-  message: 'Create' | 'Update' | 'Delete';
+  message: 'Create' | 'Update' | 'Delete' | 'Associate' | 'Disassociate';
+  /** Associate/Disassociate: the Target's table and id (the row the $ref URL names). */
   entity: EntityMetadata;
   id: string;
+  /** Associate/Disassociate: the N:N relationship and the rows on its other side. */
+  relationship?: { schemaName: string; primaryEntityRole: 0 | 1 | null; related: { logicalName: string; id: string }[] };
   stage: number;
   mode: number;
   /** Create/Update: the attributes being written (column values). Delete: undefined. */
@@ -57,6 +60,23 @@ export interface ExecutionInput {
 }
 
 const CONTRACTS = 'http://schemas.microsoft.com/xrm/2011/Contracts';
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+const entityReference = (logicalName: string, id: string) =>
+  ({ __type: `EntityReference:${CONTRACTS}`, Id: id, KeyAttributes: [], LogicalName: logicalName, Name: null, RowVersion: null });
+
+// Associate/Disassociate requests carry Target, Relationship and RelatedEntities. The
+// EntityReferenceCollection is a collection data contract, which DataContractJsonSerializer
+// writes as a bare JSON array (no __type); EntityRole is an enum, written as its number
+// (Referencing 0, Referenced 1), null unless the relationship is self-referential.
+function relationshipParameters(input: ExecutionInput): { key: string; value: unknown }[] {
+  const rel = input.relationship!;
+  return [
+    { key: 'Target', value: entityReference(input.entity.logicalName, input.id) },
+    { key: 'Relationship', value: { __type: `Relationship:${CONTRACTS}`, PrimaryEntityRole: rel.primaryEntityRole, SchemaName: rel.schemaName } },
+    { key: 'RelatedEntities', value: rel.related.map((r) => entityReference(r.logicalName, r.id)) },
+  ];
+}
 
 function dotNetDate(iso: string): string {
   return `/Date(${Date.parse(iso)})/`;
@@ -185,9 +205,12 @@ export class PluginDispatcher {
     const e = input.entity;
     const images = (want: 0 | 1, row?: Row) =>
       row ? step.images.filter((i) => i.type === want || i.type === 2).map((i) => ({ key: i.alias, value: contractEntity(model, e, row, i.attributes) })) : [];
-    const target = input.message === 'Delete'
-      ? { __type: `EntityReference:${CONTRACTS}`, Id: input.id, KeyAttributes: [], LogicalName: e.logicalName, Name: null, RowVersion: null }
-      : contractEntity(model, e, { [e.primaryIdAttribute]: input.id, ...input.target });
+    // Associate/Disassociate steps are registered on no table: Dataverse names no primary
+    // entity for them ("none", as for unbound messages); the rows travel in InputParameters.
+    const tableless = input.relationship !== undefined;
+    const inputParameters = tableless
+      ? relationshipParameters(input)
+      : [{ key: 'Target', value: input.message === 'Delete' ? entityReference(e.logicalName, input.id) : contractEntity(model, e, { [e.primaryIdAttribute]: input.id, ...input.target }) }];
     const nowIso = new Date(this.now()).toISOString();
     return {
       BusinessUnitId: input.businessUnitId ?? ROOT_BUSINESS_UNIT_ID,
@@ -195,7 +218,7 @@ export class PluginDispatcher {
       Depth: input.depth,
       InitiatingUserAzureActiveDirectoryObjectId: '00000000-0000-0000-0000-000000000000',
       InitiatingUserId: input.userId,
-      InputParameters: [{ key: 'Target', value: target }],
+      InputParameters: inputParameters,
       IsExecutingOffline: false,
       IsInTransaction: input.mode === STEP_MODE.sync && input.stage !== 10,
       IsOfflinePlayback: false,
@@ -211,8 +234,8 @@ export class PluginDispatcher {
       ParentContext: null,
       PostEntityImages: images(1, input.postImage),
       PreEntityImages: images(0, input.preImage),
-      PrimaryEntityId: input.id,
-      PrimaryEntityName: e.logicalName,
+      PrimaryEntityId: tableless ? EMPTY_GUID : input.id,
+      PrimaryEntityName: tableless ? 'none' : e.logicalName,
       RequestId: input.requestId,
       SecondaryEntityName: 'none',
       SharedVariables: [],

@@ -47,7 +47,11 @@ export const SDK_MESSAGE_IDS: Record<string, string> = {
   Create: '0a7e0004-0000-4000-8000-000000000001',
   Update: '0a7e0004-0000-4000-8000-000000000002',
   Delete: '0a7e0004-0000-4000-8000-000000000003',
+  Associate: '0a7e0004-0000-4000-8000-000000000004',
+  Disassociate: '0a7e0004-0000-4000-8000-000000000005',
 };
+/** Messages with an sdkmessagefilter per table; Associate/Disassociate are registered on no table. */
+export const FILTERED_MESSAGES: readonly string[] = ['Create', 'Update', 'Delete'];
 
 export function standardTables(): EntityMetadata[] {
   return [

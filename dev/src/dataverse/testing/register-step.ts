@@ -5,8 +5,9 @@ import type { DynamicsWebApi } from 'dynamics-web-api';
 export interface WebhookStep {
   name: string;
   url: string;
-  message: 'Create' | 'Update' | 'Delete';
-  table: string;
+  message: 'Create' | 'Update' | 'Delete' | 'Associate' | 'Disassociate';
+  /** Absent for Associate/Disassociate: Dataverse registers them on no table (no sdkmessagefilter). */
+  table?: string;
   stage: 10 | 20 | 40;
   mode: 'sync' | 'async';
   /** WebhookKey: sent as ?code=<key> */
@@ -22,11 +23,13 @@ export async function registerWebhookStep(api: DynamicsWebApi, s: WebhookStep): 
     data: { name: `${s.name} endpoint`, contract: 8, url: s.url, authtype: 4, authvalue: s.key ?? '', messageformat: 2 },
   });
   const [message] = (await api.retrieveMultiple({ collection: 'sdkmessages', filter: `name eq '${s.message}'`, select: ['sdkmessageid'] })).value;
-  const [filter] = (await api.retrieveMultiple({
-    collection: 'sdkmessagefilters',
-    filter: `_sdkmessageid_value eq ${message.sdkmessageid} and primaryobjecttypecode eq '${s.table}'`,
-    select: ['sdkmessagefilterid'],
-  })).value;
+  const [filter] = s.table
+    ? (await api.retrieveMultiple({
+      collection: 'sdkmessagefilters',
+      filter: `_sdkmessageid_value eq ${message.sdkmessageid} and primaryobjecttypecode eq '${s.table}'`,
+      select: ['sdkmessagefilterid'],
+    })).value
+    : [];
   const stepId: string = await api.create({
     collection: 'sdkmessageprocessingsteps',
     data: {
@@ -37,7 +40,7 @@ export async function registerWebhookStep(api: DynamicsWebApi, s: WebhookStep): 
       filteringattributes: s.filteringAttributes?.join(',') ?? null,
       supporteddeployment: 0,
       'sdkmessageid@odata.bind': `/sdkmessages(${message.sdkmessageid})`,
-      'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${filter.sdkmessagefilterid})`,
+      ...(filter ? { 'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${filter.sdkmessagefilterid})` } : {}),
       'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpointId})`,
     },
   });
