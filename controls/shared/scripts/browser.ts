@@ -29,7 +29,7 @@ export function resxText(control: string, languageId: number): string {
 
 export function pageFor(control: string, background = '#f5f5f5'): string {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${control}</title>
-<style>html,body{margin:0;background:${background};font-family:'Segoe UI',system-ui,sans-serif}#root{display:flex;flex-direction:column;gap:12px;padding:16px;align-items:flex-start}.control-host{background:#fff;box-shadow:0 1px 3px rgba(0,0,0,.15);border-radius:6px}</style>
+<style>html,body{margin:0;background:${background};font-family:'Segoe UI',system-ui,sans-serif}#root{display:flex;flex-direction:column;gap:12px;padding:16px;align-items:flex-start}.control-host{background:${background === '#f5f5f5' ? '#fff' : '#292929'};box-shadow:0 1px 3px rgba(0,0,0,.15);border-radius:6px}</style>
 </head><body><div id="root"></div>
 <script src="platform.js"></script><script src="harness.js"></script><script src="file://${bundlePath(control)}"></script></body></html>`;
   const file = path.join(outDir, `${control}.html`);
@@ -41,12 +41,12 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }
 
-export async function openControl(browser: Browser, control: string, viewport = { width: 900, height: 800 }): Promise<Page> {
+export async function openControl(browser: Browser, control: string, viewport = { width: 900, height: 800 }, background?: string): Promise<Page> {
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(pageFor(control));
+  await page.goto(pageFor(control, background));
   if (errors.length) throw new Error(`${control}: ${errors.join('\n')}`);
   return page;
 }

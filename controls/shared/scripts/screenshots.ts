@@ -6,8 +6,9 @@ import { buildHarness, controlsDir, launch, openControl, resxText } from './brow
 
 const docs = path.resolve(controlsDir, '..', 'docs', 'controls');
 
-const shots: { control: string; file: string; languageId: number; width: number; viewport?: { width: number; height: number }; act?: string }[] = [
+const shots: { control: string; file: string; languageId: number; width: number; viewport?: { width: number; height: number }; act?: string; dark?: boolean }[] = [
   { control: 'CommunicationPane', file: 'communication-pane.png', languageId: 1033, width: 560 },
+  { control: 'CommunicationPane', file: 'communication-pane-dark-fr.png', languageId: 1036, width: 560, dark: true },
   { control: 'CommunicationPane', file: 'communication-pane-consult.png', languageId: 1033, width: 560, act: 'consult' },
   { control: 'SessionTimer', file: 'session-timer.png', languageId: 1033, width: 240 },
   { control: 'ConversationSummary', file: 'conversation-summary.png', languageId: 1033, width: 420, viewport: { width: 900, height: 1200 } },
@@ -21,10 +22,10 @@ async function main(): Promise<void> {
   const browser = await launch();
   try {
     for (const shot of shots) {
-      const page = await openControl(browser, shot.control, shot.viewport);
+      const page = await openControl(browser, shot.control, shot.viewport, shot.dark ? '#1f1f1f' : undefined);
       await page.evaluate(
         (o) => (window as unknown as { SwitchboardHarness: { run(o: unknown): number } }).SwitchboardHarness.run(o),
-        { control: shot.control, resx: resxText(shot.control, shot.languageId), languageId: shot.languageId, width: shot.width },
+        { control: shot.control, resx: resxText(shot.control, shot.languageId), languageId: shot.languageId, width: shot.width, dark: shot.dark },
       );
       await page.waitForTimeout(1200);
       if (shot.act === 'consult') {

@@ -20,6 +20,8 @@ export interface RunOptions {
   languageId?: number;
   messages?: number;
   width?: number;
+  /** Host in dark mode: context.fluentDesignLanguage carries Fluent's dark theme. */
+  dark?: boolean;
 }
 
 function prepare(opts: RunOptions) {
@@ -37,6 +39,10 @@ function mountAll(opts: RunOptions, root: HTMLElement, prepared = prepare(opts))
     host.className = 'control-host';
     if (opts.width) host.style.width = `${opts.width}px`;
     root.appendChild(host);
+    if (opts.dark) {
+      const fluent = w.FluentUIReactv940 as { webDarkTheme: unknown };
+      (mock.context as { fluentDesignLanguage?: unknown }).fluentDesignLanguage = { tokenTheme: fluent.webDarkTheme, isDarkTheme: true };
+    }
     const control = new ctor();
     control.init(mock.context, mock.notifyOutputChanged, {}, host as HTMLDivElement);
     ReactDOM.render(control.updateView(mock.context), host);
