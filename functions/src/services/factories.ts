@@ -12,9 +12,9 @@ function graphOf(infra: Infrastructure): ServiceGraph {
     graph = buildServiceGraph({
       client: infra.dataverse,
       routingQueue: infra.routingQueue,
-      settings: process.env,
+      settings: infra.config.appSettings ?? process.env,
       publicBaseUrl: infra.config.publicBaseUrl,
-      adapterOptions: apiBaseUrls(process.env),
+      adapterOptions: apiBaseUrls(infra.config.appSettings ?? process.env),
     });
     graphs.set(infra, graph);
   }
@@ -22,7 +22,7 @@ function graphOf(infra: Infrastructure): ServiceGraph {
 }
 
 // The local stack points Twilio and TeleSign at its phone simulator.
-function apiBaseUrls(env: NodeJS.ProcessEnv) {
+function apiBaseUrls(env: Readonly<Record<string, string | undefined>>) {
   const twilio = env['SWITCHBOARD_TWILIO_API_BASE_URL'];
   const telesign = env['SWITCHBOARD_TELESIGN_API_BASE_URL'];
   return { apiBaseUrls: { ...(twilio ? { twilio } : {}), ...(telesign ? { telesign } : {}) } };
