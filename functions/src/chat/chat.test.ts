@@ -1,4 +1,4 @@
-import { AuthorKind, ChannelType, ContextVariableType, ConversationState, MessageDirection, Visibility } from '@switchboard/solution';
+import { AuthorKind, AutomatedMessageTrigger, ChannelType, ContextVariableType, ConversationState, MessageDirection, Visibility } from '@switchboard/solution';
 import { seedRouting, startStack, type Stack } from '../testing/stack.testing';
 
 let stack: Stack;
@@ -194,3 +194,17 @@ it('sending faster than the per-conversation limit is answered 429 with Retry-Af
   expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 });
 
+
+it('outside operating hours the config says closed with the configured message, and a start is 409 outside_hours', async () => {
+  const hoursId = (await stack.api.create({ collection: 'swb_operatinghourses', data: { swb_name: 'never', swb_timezone: 'Europe/Paris', swb_weeklyschedule: '{}' } })) as string;
+  const closed = (await stack.api.create({
+    collection: 'swb_chatwidgets',
+    data: { swb_name: 'closed-shop', swb_allowedorigins: ORIGIN, swb_prechatquestions: '[]', 'swb_operatinghoursid@odata.bind': `/swb_operatinghourses(${hoursId})`, swb_isenabled: true },
+  })) as string;
+  await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'closed fr', swb_trigger: AutomatedMessageTrigger.OutsideOperatingHours, swb_channeltype: ChannelType.LiveChat, swb_locale: 'fr', swb_text: 'Nous sommes fermés, revenez demain.', swb_isenabled: true } });
+  const config = await call('GET', `/${closed}/config?locale=fr-FR`);
+  expect(config.body!.hours).toEqual({ open: false, closedMessage: 'Nous sommes fermés, revenez demain.' });
+  const start = await call('POST', `/${closed}/conversations`, { body: { answers: {}, context: {}, locale: 'fr-FR', pageUrl: '', clientRequestId: 'req-closed-000001' } });
+  expect(start.status).toBe(409);
+  expect(start.body!.error).toEqual({ code: 'outside_hours', message: 'Nous sommes fermés, revenez demain.' });
+});

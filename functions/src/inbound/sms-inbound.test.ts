@@ -1,5 +1,5 @@
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { ChannelType, ConversationState, IdentificationResult, OfferResponse } from '@switchboard/solution';
+import { AutomatedMessageTrigger, ChannelType, ConversationState, IdentificationResult, OfferResponse, OverflowAction, OverflowCondition } from '@switchboard/solution';
 import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
 import { startStandIn, type StandIn } from '../channels/testing/stand-in';
 
@@ -147,4 +147,31 @@ it('a new SMS conversation is offered to the available agent with capacity in it
   await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'duplicate' });
   const again = await stack.api.retrieveMultiple({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${conv!['activityid']}` });
   expect(again.value).toHaveLength(1);
+});
+
+it('an SMS arriving outside the queue operating hours is answered with the configured message and closed, not queued', async () => {
+  const hoursId = (await stack.api.create({ collection: 'swb_operatinghourses', data: { swb_name: 'never', swb_timezone: 'America/Indiana/Indianapolis', swb_weeklyschedule: '{}' } })) as string;
+  const queueId = (await stack.api.create({
+    collection: 'queues',
+    data: { name: 'Night', 'swb_operatinghoursid@odata.bind': `/swb_operatinghourses(${hoursId})`, swb_overflowconditions: `${OverflowCondition.OutsideOperatingHours}`, swb_overflowaction: OverflowAction.AutomatedMessage },
+  })) as string;
+  const workstreamId = (await stack.api.create({ collection: 'swb_workstreams', data: { swb_name: 'Night SMS', swb_channeltype: ChannelType.Sms, 'swb_fallbackqueueid@odata.bind': `/queues(${queueId})` } })) as string;
+  const nightChannel = await seedTwilioChannel(stack.api, { swb_name: 'Night line', swb_phonenumber: '+13175550101', 'swb_workstreamid@odata.bind': `/swb_workstreams(${workstreamId})` });
+  await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'closed', swb_trigger: AutomatedMessageTrigger.OutsideOperatingHours, swb_locale: 'en', swb_text: 'We are closed; we will text you back tomorrow.', swb_isenabled: true } });
+  const before = twilio.requests.length;
+  const path = `/api/sms/twilio/${nightChannel}`;
+  const fields = inbound('SM0000000000000000000000000000c001', '+13175550122', 'anyone there?');
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE}${path}`, fields) },
+    body: new URLSearchParams(fields).toString(),
+  });
+  expect(res.status).toBe(200);
+  await stack.drain();
+  const convs = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_conversations', filter: `_swb_channelid_value eq ${nightChannel}` });
+  expect(convs.value).toHaveLength(1);
+  expect(convs.value[0]!['swb_state']).toBe(ConversationState.Closed);
+  const texts = twilio.requests.slice(before).map((r) => new URLSearchParams(r.body));
+  expect(texts.map((t) => [t.get('To'), t.get('Body')])).toEqual([['+13175550122', 'We are closed; we will text you back tomorrow.']]);
+  expect(await stack.api.retrieveMultiple({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${convs.value[0]!['activityid']}` })).toMatchObject({ value: [] });
 });
