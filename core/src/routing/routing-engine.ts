@@ -6,6 +6,7 @@
 import { type AgentCapacity, type CapacityLoadItem, type LoadPhase, hasCapacityFor, wrapUpReleaseAt } from '../capacity/capacity';
 import {
   type ConversationRecord,
+  type LifecycleErrorCode,
   assignPrimary,
   endConsult,
   openConversation,
@@ -19,6 +20,7 @@ import {
 import {
   type AgentPresence,
   DEFAULT_PRESENCE_SETTINGS,
+  type PresenceBase,
   type PresenceEvent,
   type PresenceSettings,
   loadOf,
@@ -78,7 +80,7 @@ export type EngineErrorCode =
   | 'engine.noCapacity'
   | 'engine.notEligible'
   | 'engine.agentBusy'
-  | string;
+  | LifecycleErrorCode;
 
 export interface EngineError {
   code: EngineErrorCode;
@@ -211,6 +213,8 @@ class QueueWaiting {
   /** Age order, for wait-time overflow; items leave it once their overflow fired. */
   readonly byAge = new OrderedIndex<WorkItem>();
 }
+
+const ROUTABLE_PRESENCES: readonly PresenceBase[] = ['Available', 'Busy', 'DoNotDisturb', 'Away'];
 
 const fail = (code: EngineErrorCode, message: string) => err<EngineError>({ code, message });
 
@@ -646,7 +650,7 @@ export class RoutingEngine {
       const w = this.waiting.get(queue.id);
       if (!w || w.byOrder.size === 0) continue;
       if (queue.operatingHoursId && !open(queue.operatingHoursId)) continue;
-      if (this.pool.routableCount(queue.id, ['Available', 'Busy', 'DoNotDisturb', 'Away']) === 0) continue;
+      if (this.pool.routableCount(queue.id, ROUTABLE_PRESENCES) === 0) continue;
       const minute = Math.floor(now / 60_000);
       const st = w.stalled;
       if (st && st.agents === this.pool.queueVersion(queue.id) && st.waiting === w.version && st.config === config && st.minute === minute) {
