@@ -2,6 +2,7 @@
 // 100,000 agents, 200 queues and 100,000 queued conversations. Prints numbers; never fails.
 //   npm run bench -w core            (all sizes)
 //   npm run bench -w core -- 10000   (one size)
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   type AgentInput,
@@ -69,6 +70,9 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
+// SWB_BENCH_JSON=<file>: also write the figures as JSON for the root `npm run bench` table.
+const jsonResults: Record<string, unknown>[] = [];
+
 function run(agentCount: number): void {
   const rng = seededRng(agentCount);
   const config = buildConfig();
@@ -123,6 +127,17 @@ function run(agentCount: number): void {
   }
 
   const mem = process.memoryUsage().heapUsed / 1024 / 1024;
+  jsonResults.push({
+    agents: agentCount,
+    queues: QUEUES,
+    queued: ITEMS,
+    decisions: made,
+    decisionsPerSecond: made / (total / 1e6),
+    p50Micros: percentile(t, 0.5),
+    p99Micros: percentile(t, 0.99),
+    meanMicros: total / made,
+    batchedMicrosPerDecision: batchOffers ? (batchMs * 1000) / batchOffers : null,
+  });
   console.log(
     [
       `agents=${agentCount.toLocaleString('en-US').padStart(7)}`,
@@ -142,3 +157,4 @@ function run(agentCount: number): void {
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 console.log(`Switchboard routing benchmark (node ${process.version}); times per decide() call that made one offer`);
 for (const n of sizes.length ? sizes : [1_000, 10_000, 100_000]) run(n);
+if (process.env['SWB_BENCH_JSON']) writeFileSync(process.env['SWB_BENCH_JSON'], JSON.stringify({ bench: 'core-routing', node: process.version, runs: jsonResults }, null, 2));

@@ -4,7 +4,7 @@
 // emulator's own overhead is visible. It measures; it never fails on a slow machine.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -41,9 +41,13 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+// SWB_BENCH_JSON=<file>: the same figures as JSON, for the root `npm run bench` table.
+const jsonFigures: Record<string, { perSecond: number; p50Ms: number; p99Ms: number; n: number }> = {};
+
 function summary(label: string, samplesMs: number[], wallMs: number, count: number): void {
   const s = [...samplesMs].sort((a, b) => a - b);
   const rate = count / (wallMs / 1000);
+  jsonFigures[label] = { perSecond: rate, p50Ms: pct(s, 50), p99Ms: pct(s, 99), n: count };
   console.log(`${label.padEnd(46)} ${rate.toFixed(0).padStart(8)}/s   p50 ${pct(s, 50).toFixed(3).padStart(7)} ms   p99 ${pct(s, 99).toFixed(3).padStart(7)} ms`);
 }
 
@@ -156,6 +160,7 @@ async function main(): Promise<void> {
     };
     r = await timed(Math.floor(OPS / 2), 1, page);
     summary('HTTP query startswith(phone) $top=50 (c=1)', r.samples, r.wall, Math.floor(OPS / 2));
+    if (process.env['SWB_BENCH_JSON']) writeFileSync(process.env['SWB_BENCH_JSON'], JSON.stringify({ bench: 'dataverse-emulator', node: process.version, contacts: CONTACTS, figures: jsonFigures }, null, 2));
   } finally {
     await emu.close();
     agent.destroy();
