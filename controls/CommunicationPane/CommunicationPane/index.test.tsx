@@ -124,12 +124,14 @@ describe('CommunicationPane', () => {
     expect(screen.getByRole('button', { name: 'End conversation' })).toHaveProperty('disabled', true);
   });
 
-  test('consult offers only available queue members with capacity, and invites the one chosen', async () => {
+  test('consult offers only available queue members with capacity not already in the conversation, and invites the one chosen', async () => {
     const mock = setup();
     const api = mock.webAPI;
     const free = '33333333-3333-4333-8333-333333333333';
     const busy = '44444444-4444-4444-8444-444444444444';
-    for (const [id, name, presence, used] of [[free, 'Bea Free', Presence.Available, 0], [busy, 'Cal Busy', Presence.Busy, 0], [ME, 'Avery Agent', Presence.Available, 1]] as const) {
+    const consulting = '55555555-5555-4555-8555-555555555555';
+    api.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: consulting, swb_role: SessionRole.Consult, swb_state: 612400000 });
+    for (const [id, name, presence, used] of [[free, 'Bea Free', Presence.Available, 0], [busy, 'Cal Busy', Presence.Busy, 0], [ME, 'Avery Agent', Presence.Available, 1], [consulting, 'Dee Already', Presence.Available, 0]] as const) {
       api.put('queuemembership', { queueid: QUEUE, systemuserid: id });
       api.put('systemuser', { systemuserid: id, fullname: name });
       api.put('swb_agentstatus', { _swb_agentid_value: id, swb_basepresence: presence, swb_capacityused: used, swb_capacitymax: 3 });
@@ -142,7 +144,7 @@ describe('CommunicationPane', () => {
     expect([...(select as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Bea Free (3 free)']);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Invite' }));
     await screen.findByText('Bea Free invited to consult');
-    expect(api.rows('swb_session')).toEqual([expect.objectContaining({ _swb_agentid_value: free, swb_role: SessionRole.Consult })]);
+    expect(api.rows('swb_session').filter((r) => r._swb_agentid_value === free)).toEqual([expect.objectContaining({ swb_role: SessionRole.Consult })]);
   });
 
   test('end moves to wrap-up, then close closes', async () => {

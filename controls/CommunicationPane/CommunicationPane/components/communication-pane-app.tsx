@@ -30,6 +30,7 @@ export type PaneData = Pick<
   | 'messagesFrom'
   | 'sendMessage'
   | 'mySession'
+  | 'participants'
   | 'templates'
   | 'queues'
   | 'queueMembers'
@@ -123,9 +124,9 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
       loadConsultCandidates: async () => {
         const queueId = conversation?._swb_queueid_value;
         if (!queueId) return [];
-        const members = await data.queueMembers(queueId);
+        const [members, inConversation] = await Promise.all([data.queueMembers(queueId), data.participants(id)]);
         const [statuses, names] = await Promise.all([data.agentStatuses(members), data.userNames(members)]);
-        return consultCandidates(members, statuses, names, [me]);
+        return consultCandidates(members, statuses, names, [me, ...inConversation]);
       },
       loadQueues: async () => (await data.queues()).filter((q) => q.id.toLowerCase() !== conversation?._swb_queueid_value?.toLowerCase()),
       consult: (agentId) => data.consult(id, agentId),

@@ -85,6 +85,15 @@ export class SwitchboardData {
     return rows[0];
   }
 
+  /** Agents with an open session in the conversation (primary or consult). */
+  async participants(conversationId: string): Promise<string[]> {
+    const rows = await this.all<SessionRow>(
+      T.session,
+      `?$select=_swb_agentid_value&$filter=_swb_conversationid_value eq ${guid(conversationId)} and swb_state ne ${SessionState.Closed}`,
+    );
+    return rows.map((r) => r._swb_agentid_value);
+  }
+
   /** Active templates usable on this channel (no channel type = every channel). */
   async templates(channelType?: number | null): Promise<TemplateRow[]> {
     const rows = await this.all<TemplateRow>(T.template, `?$select=swb_messagetemplateid,swb_name,swb_kind,swb_body,swb_locale,swb_channeltype&$filter=statecode eq 0&$orderby=swb_name asc`);
