@@ -1,4 +1,4 @@
-import { ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
+import { AutomatedMessageTrigger, ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
 import { buildServiceGraph } from '../services/service-graph';
 import { RoutingRepository } from './routing.repository';
 import { DataverseRoutingWorker } from './routing-worker';
@@ -124,4 +124,25 @@ it('a conversation accepted between the snapshot and the claim is not offered ag
   expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(1);
   const used = await Promise.all(seed.agents.map((a) => status(a.statusId).then((s) => s['swb_capacityused'])));
   expect(used.reduce((x, y) => x + y, 0)).toBe(1);
+});
+
+it('a new chat is classified into its queue, told its position in line, and offered', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Queue Agent', queue: 'main', presence: BasePresence.Away }]);
+  await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'queued', swb_trigger: AutomatedMessageTrigger.Queued, swb_locale: 'en', swb_text: 'You are number {queue.position} in line.', 'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})`, swb_isenabled: true } });
+  const ids: string[] = [];
+  for (const n of [1, 2]) {
+    const id = (await stack.api.create({
+      collection: 'swb_conversations',
+      data: { subject: `new ${n}`, swb_state: ConversationState.Open, swb_channeltype: ChannelType.LiveChat, 'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})` },
+    })) as string;
+    ids.push(id);
+    await stack.graph.routingWorker.run({ kind: 'route-conversation', conversationId: id, queueId: null, reason: 'test' });
+  }
+  const texts = await Promise.all(
+    ids.map(async (id) => (await stack.api.retrieveMultiple<Record<string, any>>({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${id}` })).value.map((m) => m['swb_body'])),
+  );
+  expect(texts).toEqual([['You are number 1 in line.'], ['You are number 2 in line.']]);
+  const conv = await stack.api.retrieve<Record<string, any>>({ collection: 'swb_conversations', key: ids[1]! });
+  expect(conv['swb_state']).toBe(ConversationState.Waiting);
+  expect(conv['_swb_queueid_value']).toBe(seed.queueId);
 });

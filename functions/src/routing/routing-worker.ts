@@ -189,11 +189,11 @@ export class DataverseRoutingWorker implements RoutingWorker {
       decide: (row) => (row.swb_state === ConversationState.Open && !row._swb_primaryagentid_value ? { patch } : { skip: 'already routed' }),
     });
     if (written.outcome === 'skipped') return written.row?._swb_queueid_value ?? null;
-    if (this.deps.automated) {
+    const routed = { ...conv, _swb_workstreamid_value: workstreamId };
+    // The position costs a query: only asked for when a "queued" message is configured.
+    if (this.deps.automated && (await this.deps.automated.render('queued', routed, {})) !== null) {
       const position = (await this.deps.repo.waitingInQueue(queued.queueId)).length;
-      await this.deps.automated
-        .send('queued', { ...conv, _swb_workstreamid_value: workstreamId }, { queue: { position } })
-        .catch((e: Error) => this.log(`automated "queued" message failed: ${e.message}`, context));
+      await this.deps.automated.send('queued', routed, { queue: { position } }).catch((e: Error) => this.log(`automated "queued" message failed: ${e.message}`, context));
     }
     return queued.queueId;
   }
