@@ -5,7 +5,7 @@ import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDe
 import { primaryIdOf } from '../generate/metadata.builder';
 import { el, leaf, type XmlElement } from '../xml/xml';
 import { braced, privilegeEntityNames, schemaNameOf, stableGuid, standardObjectTypeCodes } from './names';
-import type { PluginRegistrations, StepRegistration } from './plugin-steps';
+import type { PluginRegistrations, StepMessage, StepRegistration } from './plugin-steps';
 
 export interface ControlEntry {
   /** `<namespace>.<constructor>` */
@@ -16,6 +16,8 @@ export interface CustomizationsInput {
   model: DataModel;
   controls: ControlEntry[];
   registrations?: PluginRegistrations;
+  /** Message ids beyond sdkMessageIds (the packer's SWITCHBOARD_SDKMESSAGE_IDS). */
+  sdkMessageIds?: Partial<Record<StepMessage, string>>;
 }
 
 // No IntroducedVersion anywhere: the schema's VersionType pattern is written with .NET
@@ -296,11 +298,14 @@ function roleElement(role: RoleDef): XmlElement {
   );
 }
 
-// Ids of the platform messages every Dataverse organisation shares.
-export const sdkMessageIds: Record<StepRegistration['message'], string> = {
+// Ids of the platform messages every Dataverse organisation shares, as Microsoft Learn shows
+// them ("Use messages with the Organization service": the sdkmessagefilters of account).
+// Associate and Disassociate are in no source we could check, and a wrong id fails the whole
+// import, so they are not guessed: the packer takes them from SWITCHBOARD_SDKMESSAGE_IDS.
+export const sdkMessageIds: Partial<Record<StepMessage, string>> = {
   Create: '9ebdbb1b-ea3e-db11-86a7-000a3a5473e8',
   Update: '20bebb1b-ea3e-db11-86a7-000a3a5473e8',
-  Delete: '21bebb1b-ea3e-db11-86a7-000a3a5473e8',
+  Delete: 'a1bdbb1b-ea3e-db11-86a7-000a3a5473e8',
 };
 /** serviceendpoint's object type code: the step's event handler is an endpoint, not a plugin type. */
 const SERVICE_ENDPOINT_TYPE_CODE = 4618;
@@ -310,18 +315,21 @@ export const endpointId = (name: string) => stableGuid(`serviceendpoint:${name}`
 export const stepId = (name: string) => stableGuid(`step:${name}`);
 const imageId = (step: string, alias: string) => stableGuid(`image:${step}:${alias}`);
 
-function step(s: StepRegistration): XmlElement {
+function step(s: StepRegistration, messageIds: Partial<Record<StepMessage, string>>): XmlElement {
   const imageType = { pre: 0, post: 1, both: 2 } as const;
+  const messageId = messageIds[s.message];
+  if (!messageId) throw new Error(`step '${s.name}': no sdkmessage id for ${s.message}`);
   return el('SdkMessageProcessingStep', { Name: s.name, SdkMessageProcessingStepId: braced(stepId(s.name)) },
     leaf('PluginTypeName', SERVICE_BUS_PLUGIN),
-    leaf('PrimaryEntity', s.primaryTable),
+    // No PrimaryEntity = no sdkmessagefilter: Associate/Disassociate steps see every relationship.
+    s.primaryTable ? leaf('PrimaryEntity', s.primaryTable) : null,
     leaf('AsyncAutoDelete', yes(s.mode === 'async' && s.asyncAutoDelete !== false)),
     s.description ? leaf('Description', s.description) : null,
     s.filteringAttributes && s.filteringAttributes.length > 0 ? leaf('FilteringAttributes', [...s.filteringAttributes].join(',')) : null,
     leaf('InvocationSource', 0),
     leaf('Mode', s.mode === 'async' ? 1 : 0),
     leaf('Rank', s.rank ?? 1),
-    leaf('SdkMessageId', braced(sdkMessageIds[s.message])),
+    leaf('SdkMessageId', braced(messageId)),
     leaf('EventHandler', braced(endpointId(s.serviceEndpoint))),
     leaf('EventHandlerTypeCode', SERVICE_ENDPOINT_TYPE_CODE),
     leaf('Stage', s.stage),
@@ -382,7 +390,7 @@ export function customizationsTree(input: CustomizationsInput): XmlElement {
     controls.length > 0
       ? el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`))))
       : null,
-    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map(step)) : null,
+    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map((s) => step(s, { ...sdkMessageIds, ...input.sdkMessageIds }))) : null,
     registrations && registrations.serviceEndpoints.length > 0 ? el('ServiceEndpoints', null, registrations.serviceEndpoints.map(serviceEndpoint)) : null,
     el('Languages', null, LANGUAGES.map((l) => leaf('Language', l))),
   );

@@ -203,3 +203,68 @@ describe('the packer refuses bad plugin registrations', () => {
     expect(run).toThrow(/must not contain the webhook key itself/);
   });
 });
+
+describe('Associate and Disassociate steps', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fixtureRepo();
+    const file = join(root, 'plugins', 'dist', 'steps.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    for (const message of ['Associate', 'Disassociate']) {
+      json.steps.push({ name: `${message} post-operation: routing`, serviceEndpoint: 'Switchboard message created', message, stage: 40, mode: 'async', rank: 1 });
+    }
+    writeFileSync(file, JSON.stringify(json));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const ASSOCIATE = '11111111-2222-4333-8444-555555555555';
+  const DISASSOCIATE = '66666666-7777-4888-8999-aaaaaaaaaaaa';
+
+  it('ship with the message ids given for the target environment, on no table, and still validate against the schema', () => {
+    const lines: string[] = [];
+    const r = pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api', sdkMessageIds: `Associate=${ASSOCIATE},Disassociate={${DISASSOCIATE.toUpperCase()}}`, log: (l) => lines.push(l) });
+    expect(r.steps).toBe(5);
+    const customizations = strFromU8(unzipSync(new Uint8Array(readFileSync(r.managedZip)))['customizations.xml']!);
+    const at = customizations.indexOf('<SdkMessageProcessingStep Name="Associate post-operation: routing"');
+    const block = customizations.slice(at, customizations.indexOf('</SdkMessageProcessingStep>', at));
+    expect(block).toContain(`<SdkMessageId>{${ASSOCIATE}}</SdkMessageId>`);
+    expect(block).not.toContain('<PrimaryEntity>');
+    expect(block).not.toContain('<FilteringAttributes>');
+    expect(customizations).toContain(`<SdkMessageId>{${DISASSOCIATE}}</SdkMessageId>`);
+    const solution = strFromU8(unzipSync(new Uint8Array(readFileSync(r.managedZip)))['solution.xml']!);
+    expect(solution).toContain(`<RootComponent type="92" id="{${stepId('Associate post-operation: routing')}}" behavior="0" />`);
+    expect(lines.join('\n')).not.toMatch(/left out/);
+  });
+
+  it('without those ids they are left out, and the packer says which setting would bring them in', () => {
+    const previous = process.env.SWITCHBOARD_SDKMESSAGE_IDS;
+    delete process.env.SWITCHBOARD_SDKMESSAGE_IDS;
+    const lines: string[] = [];
+    try {
+      const r = pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api', log: (l) => lines.push(l) });
+      expect(r.steps).toBe(3);
+      const files = unzipSync(new Uint8Array(readFileSync(r.managedZip)));
+      expect(strFromU8(files['customizations.xml']!)).not.toContain('Associate post-operation');
+      expect(strFromU8(files['solution.xml']!)).not.toContain(stepId('Associate post-operation: routing'));
+      expect(lines.join('\n')).toContain('left out 2 step(s) on Associate/Disassociate: set SWITCHBOARD_SDKMESSAGE_IDS=Associate=<id>,Disassociate=<id>');
+    } finally {
+      if (previous !== undefined) process.env.SWITCHBOARD_SDKMESSAGE_IDS = previous;
+    }
+  });
+
+  it('are refused on a table, with filtering attributes or with images, and a malformed id is refused', () => {
+    const file = join(root, 'plugins', 'dist', 'steps.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    Object.assign(json.steps[3], { primaryTable: 'queue', filteringAttributes: ['name'], images: [{ alias: 'Pre', type: 'pre' }] });
+    writeFileSync(file, JSON.stringify(json));
+    const run = () => pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api', sdkMessageIds: `Associate=${ASSOCIATE}`, log: () => undefined });
+    expect(run).toThrow(/Associate steps are registered on no table/);
+    expect(run).toThrow(/filtering attributes apply to Update steps only/);
+    expect(run).toThrow(/Associate steps have no images/);
+    expect(() => pack({ repoRoot: root, schemasDir, sdkMessageIds: 'Associate=nope', log: () => undefined })).toThrow(/'Associate=nope' is not <Message>=<guid>/);
+  });
+
+  it('Delete steps name the Delete message Microsoft documents', () => {
+    expect(sdkMessageIds.Delete).toBe('a1bdbb1b-ea3e-db11-86a7-000a3a5473e8');
+  });
+});

@@ -13,10 +13,10 @@ import { dataverseSchemasDir, validateWithSchema } from '../validate/xmllint';
 import { serialize } from '../xml/xml';
 import { contentTypesTree } from './content-types.emitter';
 import { collectControls, type ControlPackage } from './controls.collector';
-import { customizationsTree } from './customizations.emitter';
+import { customizationsTree, sdkMessageIds } from './customizations.emitter';
 import { environmentVariablePath, environmentVariableTree } from './environment-variables.emitter';
 import { readPacConfig, type PacConfig } from './pac-config';
-import type { PluginRegistrations } from './plugin-steps';
+import type { PluginRegistrations, StepMessage } from './plugin-steps';
 import { solutionManifestTree } from './solution-manifest.emitter';
 
 export interface PackOptions {
@@ -31,6 +31,8 @@ export interface PackOptions {
   stepsFile?: string;
   /** Replaces `{functionsBaseUrl}` in endpoint URLs; default SWITCHBOARD_FUNCTIONS_BASE_URL. */
   functionsBaseUrl?: string;
+  /** `Associate=<guid>,Disassociate=<guid>`: message ids we do not ship; default SWITCHBOARD_SDKMESSAGE_IDS. */
+  sdkMessageIds?: string;
   log?: (line: string) => void;
 }
 
@@ -63,6 +65,18 @@ export function readRegistrations(file: string, functionsBaseUrl: string): Plugi
   };
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseSdkMessageIds(text: string | undefined): Partial<Record<StepMessage, string>> {
+  const out: Partial<Record<StepMessage, string>> = {};
+  for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, id] = pair.split('=').map((x) => x?.trim());
+    if (!name || !id || !GUID.test(id.replace(/[{}]/g, ''))) throw new Error(`SWITCHBOARD_SDKMESSAGE_IDS: '${pair}' is not <Message>=<guid>`);
+    out[name as StepMessage] = id.replace(/[{}]/g, '').toLowerCase();
+  }
+  return out;
+}
+
 export function pack(options: PackOptions): PackResult {
   const log = options.log ?? ((line: string) => console.log(line));
   const total = 7;
@@ -87,12 +101,22 @@ export function pack(options: PackOptions): PackResult {
   step('reading plugin-step registrations (plugins/dist/steps.json)');
   const stepsFile = options.stepsFile ?? join(repoRoot, 'plugins', 'dist', 'steps.json');
   let registrations: PluginRegistrations | undefined;
+  const extraMessageIds = parseSdkMessageIds(options.sdkMessageIds ?? process.env.SWITCHBOARD_SDKMESSAGE_IDS);
   if (existsSync(stepsFile)) {
     const base = options.functionsBaseUrl ?? process.env.SWITCHBOARD_FUNCTIONS_BASE_URL ?? PLACEHOLDER_FUNCTIONS_BASE_URL;
     registrations = readRegistrations(stepsFile, base);
     const problems = validateRegistrations(registrations, buildMetadata(model));
     if (problems.length) throw new Error(`${stepsFile} breaks ${problems.length} rule(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     log(`      ${registrations.serviceEndpoints.length} service endpoint(s), ${registrations.steps.length} step(s)`);
+    // A step whose message id we cannot name would fail the whole import; leave it out, loudly.
+    const known = { ...sdkMessageIds, ...extraMessageIds };
+    const unknown = registrations.steps.filter((s) => !known[s.message]);
+    if (unknown.length) {
+      registrations = { ...registrations, steps: registrations.steps.filter((s) => known[s.message]) };
+      const names = [...new Set(unknown.map((s) => s.message))];
+      log(`      left out ${unknown.length} step(s) on ${names.join('/')}: set SWITCHBOARD_SDKMESSAGE_IDS=${names.map((m) => `${m}=<id>`).join(',')}`
+        + ` with the ids the target environment gives for GET sdkmessages?$filter=name eq '<Message>'&$select=sdkmessageid`);
+    }
     if (base === PLACEHOLDER_FUNCTIONS_BASE_URL && registrations.serviceEndpoints.some((e) => e.url.startsWith(PLACEHOLDER_FUNCTIONS_BASE_URL))) {
       log(`      note: SWITCHBOARD_FUNCTIONS_BASE_URL is not set; endpoints point at ${PLACEHOLDER_FUNCTIONS_BASE_URL} until edited after import`);
     }
@@ -102,7 +126,7 @@ export function pack(options: PackOptions): PackResult {
 
   step('generating customizations.xml, solution.xml, [Content_Types].xml');
   const controlEntries = controls.map((c) => ({ name: c.name }));
-  const customizations = customizationsTree({ model, controls: controlEntries, ...(registrations ? { registrations } : {}) });
+  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ...(registrations ? { registrations } : {}) });
   const customizationsXml = serialize(customizations);
   const manifestTree = (managed: boolean) => (solutionManifestTree({ config, model, managed, controls: controlEntries, ...(registrations ? { registrations } : {}) }));
   const shared: Record<string, Uint8Array> = { 'customizations.xml': strToU8(customizationsXml) };

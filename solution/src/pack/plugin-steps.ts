@@ -25,7 +25,15 @@ export interface ServiceEndpointRegistration {
   description?: string;
 }
 
-export type StepMessage = 'Create' | 'Update' | 'Delete';
+/**
+ * Associate/Disassociate fire on N:N (dis)association. Dataverse registers them on no table
+ * ("none", no sdkmessagefilter): such a step sees every relationship and filters on the
+ * context's Relationship itself.
+ */
+export type StepMessage = 'Create' | 'Update' | 'Delete' | 'Associate' | 'Disassociate';
+
+/** Messages Dataverse registers on no table. */
+export const TABLELESS_MESSAGES: readonly StepMessage[] = ['Associate', 'Disassociate'];
 
 export interface StepImageRegistration {
   /** Image name and alias the handler reads (`PreImage`). */
@@ -41,8 +49,8 @@ export interface StepRegistration {
   /** `name` of the service endpoint it posts to. */
   serviceEndpoint: string;
   message: StepMessage;
-  /** Logical name of the table (`swb_message`). */
-  primaryTable: string;
+  /** Logical name of the table (`swb_message`). Required for Create/Update/Delete; absent for Associate/Disassociate. */
+  primaryTable?: string;
   /** 10 pre-validation, 20 pre-operation, 40 post-operation. Async steps must be 40. */
   stage: 10 | 20 | 40;
   mode: 'sync' | 'async';

@@ -1,7 +1,7 @@
 // Rules for plugins/dist/steps.json that Dataverse would otherwise only enforce at
 // registration time, after import.
 import type { Metadata } from '../metadata/types';
-import type { PluginRegistrations } from '../pack/plugin-steps';
+import { TABLELESS_MESSAGES, type PluginRegistrations } from '../pack/plugin-steps';
 
 export function validateRegistrations(reg: PluginRegistrations, metadata: Metadata): string[] {
   const problems: string[] = [];
@@ -22,12 +22,19 @@ export function validateRegistrations(reg: PluginRegistrations, metadata: Metada
     if (steps.has(s.name)) problems.push(`${at} is declared twice`);
     steps.add(s.name);
     if (!endpoints.has(s.serviceEndpoint)) problems.push(`${at} posts to unknown service endpoint '${s.serviceEndpoint}'`);
-    if (!['Create', 'Update', 'Delete'].includes(s.message)) problems.push(`${at}: message must be Create, Update or Delete`);
+    if (!['Create', 'Update', 'Delete', ...TABLELESS_MESSAGES].includes(s.message)) problems.push(`${at}: message must be Create, Update, Delete, Associate or Disassociate`);
     if (![10, 20, 40].includes(s.stage)) problems.push(`${at}: stage must be 10, 20 or 40`);
     if (s.mode !== 'sync' && s.mode !== 'async') problems.push(`${at}: mode must be 'sync' or 'async'`);
     if (s.mode === 'async' && s.stage !== 40) problems.push(`${at}: asynchronous steps must run at stage 40 (post-operation)`);
     if (s.rank !== undefined && (!Number.isInteger(s.rank) || s.rank < 1)) problems.push(`${at}: rank must be a positive integer`);
-    const entity = metadata.entities[s.primaryTable];
+    if (TABLELESS_MESSAGES.includes(s.message)) {
+      // Dataverse registers these on no table, so there is nothing to filter on and no image.
+      if (s.primaryTable) problems.push(`${at}: ${s.message} steps are registered on no table (primaryTable must be absent)`);
+      if (s.filteringAttributes?.length) problems.push(`${at}: filtering attributes apply to Update steps only`);
+      if (s.images?.length) problems.push(`${at}: ${s.message} steps have no images`);
+      continue;
+    }
+    const entity = s.primaryTable ? metadata.entities[s.primaryTable] : undefined;
     if (!entity) {
       problems.push(`${at}: unknown primary table '${s.primaryTable}'`);
       continue;
