@@ -19,7 +19,9 @@ const error = (status: number, code: string, message: string): StepWebhookRespon
 
 function matchesTrigger(step: StepDefinition, ctx: StepContext): boolean {
   return step.triggers.some(
-    (t) => t.message === ctx.messageName && t.table === ctx.primaryEntityName && t.stage === ctx.stage && t.mode === ctx.mode,
+    // A step on no table (Associate/Disassociate) does not depend on what Dataverse names as the
+    // primary entity for those messages ("none"); the rows are in the InputParameters.
+    (t) => t.message === ctx.messageName && (t.table === undefined || t.table === ctx.primaryEntityName) && t.stage === ctx.stage && t.mode === ctx.mode,
   );
 }
 

@@ -17,7 +17,8 @@ export type StepHandler = (ctx: StepContext, deps: StepDeps) => Promise<StepResu
 
 export interface StepTrigger {
   message: StepMessage;
-  table: string;
+  /** Absent for Associate/Disassociate: Dataverse registers them on no table. */
+  table?: string;
   stage: 10 | 20 | 40;
   mode: 'sync' | 'async';
   rank?: number;

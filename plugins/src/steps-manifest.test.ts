@@ -12,9 +12,13 @@ describe('plugin step registrations', () => {
     expect(registrationProblems(regs)).toEqual([]);
   });
 
-  it('every step is on a table and columns the solution knows', () => {
+  it('every step is on a table and columns the solution knows, except Associate/Disassociate, which are on none', () => {
     for (const s of regs.steps) {
-      const table = metadata.entities[s.primaryTable];
+      if (s.message === 'Associate' || s.message === 'Disassociate') {
+        expect({ name: s.name, primaryTable: s.primaryTable, images: s.images }).toEqual({ name: s.name, primaryTable: undefined, images: undefined });
+        continue;
+      }
+      const table = metadata.entities[s.primaryTable!];
       expect(table).toBeDefined();
       for (const column of [...(s.filteringAttributes ?? []), ...(s.images ?? []).flatMap((i) => i.attributes ?? [])]) {
         // statecode is a system column every table has.
@@ -27,7 +31,8 @@ describe('plugin step registrations', () => {
     const bad = pluginRegistrations(stepRegistry);
     bad.steps[0] = { ...bad.steps[0]!, mode: 'async', stage: 20 };
     bad.steps.push({ ...bad.steps[1]! });
-    expect(registrationProblems(bad)).toEqual(expect.arrayContaining([expect.stringMatching(/async steps must be post-operation/), expect.stringMatching(/duplicate step name/)]));
+    bad.steps.push({ ...bad.steps[1]!, name: 'Associate on a table', message: 'Associate', primaryTable: 'queue', images: undefined, filteringAttributes: undefined });
+    expect(registrationProblems(bad)).toEqual(expect.arrayContaining([expect.stringMatching(/async steps must be post-operation/), expect.stringMatching(/duplicate step name/), expect.stringMatching(/Associate is registered on no table/)]));
   });
 
   it('npm run build writes dist/steps.json exactly as the registry describes', () => {

@@ -1,6 +1,6 @@
 // The registrations the packer puts into the solution (plugins/dist/steps.json), derived from
 // the registry so what Dataverse calls and what we handle cannot drift apart.
-import type { PluginRegistrations, StepRegistration } from '@switchboard/solution/pack/plugin-steps';
+import { TABLELESS_MESSAGES, type PluginRegistrations, type StepRegistration } from '@switchboard/solution/pack/plugin-steps';
 import type { StepDefinition } from './step';
 
 /** The functions app setting holding the webhook key (functions/src/config.ts reads WEBHOOK_KEY). */
@@ -24,10 +24,10 @@ export function pluginRegistrations(registry: readonly StepDefinition[]): Plugin
     steps: registry.flatMap((step) =>
       step.triggers.map((t): StepRegistration => {
         const reg: StepRegistration = {
-          name: `${t.table} ${t.message} ${STAGE_NAMES[t.stage]}: ${step.name}`,
+          name: `${t.table ? `${t.table} ` : ''}${t.message} ${STAGE_NAMES[t.stage]}: ${step.name}`,
           serviceEndpoint: endpointName(step),
           message: t.message,
-          primaryTable: t.table,
+          ...(t.table ? { primaryTable: t.table } : {}),
           stage: t.stage,
           mode: t.mode,
           rank: t.rank ?? 1,
@@ -53,6 +53,10 @@ export function registrationProblems(regs: PluginRegistrations): string[] {
     if (!endpoints.has(s.serviceEndpoint)) problems.push(`${s.name}: unknown service endpoint '${s.serviceEndpoint}'`);
     if (s.mode === 'async' && s.stage !== 40) problems.push(`${s.name}: async steps must be post-operation (40)`);
     if (s.filteringAttributes && s.message !== 'Update') problems.push(`${s.name}: filtering attributes only apply to Update`);
+    const tableless = TABLELESS_MESSAGES.includes(s.message);
+    if (tableless && s.primaryTable) problems.push(`${s.name}: ${s.message} is registered on no table`);
+    if (!tableless && !s.primaryTable) problems.push(`${s.name}: ${s.message} needs a table`);
+    if (tableless && s.images?.length) problems.push(`${s.name}: ${s.message} has no images`);
     for (const i of s.images ?? []) {
       if (s.message === 'Create' && i.type !== 'post') problems.push(`${s.name}: Create has no pre-image`);
       if (s.message === 'Delete' && i.type !== 'pre') problems.push(`${s.name}: Delete has no post-image`);

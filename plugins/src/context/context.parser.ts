@@ -165,6 +165,10 @@ function parse(body: unknown): StepContext {
     const ref = entityRef(targetParam[0], targetParam[1]);
     target = { logicalName: ref.logicalName, id: ref.id, attributes: {} };
   } else {
+    // Associate/Disassociate: Target is the row named in the request, RelatedEntities the other side.
+    if (!targetParam) throw new Malformed('$.InputParameters', `${message} needs a Target input parameter`);
+    const ref = entityRef(targetParam[0], targetParam[1]);
+    target = { logicalName: ref.logicalName, id: ref.id, attributes: {} };
     const rel = inputs.get('Relationship');
     const related = inputs.get('RelatedEntities');
     if (!rel || !related) throw new Malformed('$.InputParameters', `${message} needs Relationship and RelatedEntities input parameters`);

@@ -27,7 +27,7 @@ export interface StepContext {
   stage: 10 | 20 | 40;
   mode: 'sync' | 'async';
   depth: number;
-  /** Create/Update: the row being written (only the columns sent). */
+  /** Create/Update: the row being written (only the columns sent). Delete, Associate, Disassociate: the row, no columns. */
   target: EntityImage | null;
   /** Associate/Disassociate: the relationship and the rows on the other side. */
   relationship: { schemaName: string; relatedEntities: EntityRef[] } | null;

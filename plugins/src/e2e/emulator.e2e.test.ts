@@ -230,6 +230,23 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
     await until(() => routingTrigger.items.some((i) => i.work.kind === 'route-agent' && i.work.agentId === users.cleo));
   });
 
+  it('adding an agent to a queue through $ref associate enqueues routing work for that agent and that queue at once; removing them too', async () => {
+    const queue: string = await app.create({ collection: 'queues', data: { name: 'Returns' } });
+    const membership = (kind: 'Associate' | 'Disassociate') => (i: (typeof routingTrigger.items)[number]) =>
+      i.work.reason === `queuemembership_association ${kind}` && ((i.work.kind === 'route-agent' && i.work.agentId === users.ben) || (i.work.kind === 'route-queue' && i.work.queueId === queue));
+    const started = Date.now();
+    await app.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: users.ben });
+    await until(() => routingTrigger.items.filter(membership('Associate')).length === 2, 3000);
+    const tookMs = Date.now() - started;
+    expect(routingTrigger.items.filter(membership('Associate')).map((i) => i.work.kind).sort()).toEqual(['route-agent', 'route-queue']);
+    expect(routingTrigger.items.filter(membership('Associate')).every((i) => i.delaySeconds === undefined)).toBe(true);
+    console.log(`queue membership → routing work enqueued in ${tookMs} ms`);
+
+    await app.disassociate({ collection: 'systemusers', primaryKey: users.ben, relationshipName: 'queuemembership_association', relatedKey: queue });
+    await until(() => routingTrigger.items.filter(membership('Disassociate')).length === 2, 3000);
+    expect(webhookCalls.filter((c) => c.step === 'routing-config').every((c) => c.status === 200)).toBe(true);
+  });
+
   it('no step answered with a server error along the way (refusals are 403, everything else 200)', async () => {
     await until(() => emu.plugins.pending().length === 0);
     expect(webhookCalls.filter((c) => c.status >= 500)).toEqual([]);

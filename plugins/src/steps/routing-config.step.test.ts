@@ -1,6 +1,6 @@
 import { BasePresence } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
-import { executionContext, option, ref } from '../testing/contexts';
+import { associationContext, executionContext, option, ref } from '../testing/contexts';
 import { fakeDeps } from '../testing/fakes';
 
 const AGENT = '22222222-2222-4222-8222-222222222222';
@@ -34,5 +34,42 @@ describe('routing configuration step', () => {
     });
     await handleStepWebhook('routing-config', body, deps);
     expect(routingTrigger.items).toEqual([{ work: { kind: 'route-agent', agentId: AGENT, reason: 'swb_agentstatus Update' } }]);
+  });
+});
+
+describe('routing configuration step on N:N membership', () => {
+  const QUEUE = '33333333-3333-4333-8333-333333333333';
+  const PROFILE = '44444444-4444-4444-8444-444444444444';
+
+  it('an agent added to a queue re-routes that agent and that queue at once, whichever side the request named', async () => {
+    for (const [target, related] of [[['queue', QUEUE], ['systemuser', AGENT]], [['systemuser', AGENT], ['queue', QUEUE]]] as [string, string][][]) {
+      const { deps, routingTrigger } = fakeDeps();
+      const body = associationContext({ message: 'Associate', relationship: 'queuemembership_association', target: target as [string, string], related: [related as [string, string]] });
+      expect((await handleStepWebhook('routing-config', body, deps)).status).toBe(200);
+      expect(routingTrigger.items.map((i) => i.work).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+        { kind: 'route-agent', agentId: AGENT, reason: 'queuemembership_association Associate' },
+        { kind: 'route-queue', queueId: QUEUE, reason: 'queuemembership_association Associate' },
+      ]);
+      expect(routingTrigger.items.every((i) => i.delaySeconds === undefined)).toBe(true);
+    }
+  });
+
+  it('an agent removed from a queue, or from a capacity profile, re-routes them too', async () => {
+    const { deps, routingTrigger } = fakeDeps();
+    await handleStepWebhook('routing-config', associationContext({ message: 'Disassociate', relationship: 'queuemembership_association', target: ['queue', QUEUE], related: [['systemuser', AGENT]] }), deps);
+    await handleStepWebhook('routing-config', associationContext({ message: 'Associate', relationship: 'swb_capacityprofile_systemuser', target: ['swb_capacityprofile', PROFILE], related: [['systemuser', AGENT]] }), deps);
+    expect(routingTrigger.items.map((i) => i.work)).toEqual([
+      { kind: 'route-queue', queueId: QUEUE, reason: 'queuemembership_association Disassociate' },
+      { kind: 'route-agent', agentId: AGENT, reason: 'queuemembership_association Disassociate' },
+      { kind: 'route-agent', agentId: AGENT, reason: 'swb_capacityprofile_systemuser Associate' },
+    ]);
+  });
+
+  it('any other relationship in the organisation is acknowledged and ignored', async () => {
+    const { deps, routingTrigger } = fakeDeps();
+    const body = associationContext({ message: 'Associate', relationship: 'systemuserroles_association', target: ['systemuser', AGENT], related: [['role', ID]] });
+    const res = await handleStepWebhook('routing-config', body, deps);
+    expect(res.status).toBe(200);
+    expect(routingTrigger.items).toEqual([]);
   });
 });

@@ -19,6 +19,18 @@ const QUEUE_ROUTING_COLUMNS = [
 // write it on every assignment and release and wake routing themselves.
 const AGENT_STATUS_COLUMNS = ['swb_basepresence', 'swb_capacitymax', 'swb_connectionstate', 'swb_manualoverride', 'swb_defaultpresence'];
 
+// N:N memberships routing reads. Associate/Disassociate steps are registered on no table and
+// see every relationship in the organisation, so anything else is acknowledged and ignored.
+const MEMBERSHIPS = new Set(['queuemembership_association', 'swb_capacityprofile_systemuser']);
+
+const membership = (message: 'Associate' | 'Disassociate'): StepTrigger => ({
+  message,
+  stage: 40,
+  mode: 'async',
+  rank: 1,
+  description: `${message}: queue membership or capacity profile of an agent changed`,
+});
+
 // `imageColumns`: columns the handler needs on Update/Delete, where the Target may lack them.
 const crud = (table: string, what: string, imageColumns?: string[]): StepTrigger[] =>
   (['Create', 'Update', 'Delete'] as const).map((message) => ({
@@ -59,12 +71,27 @@ export const routingConfigStep: StepDefinition = {
       images: [{ alias: IMAGE, type: 'post', attributes: ['swb_agentid'] }],
       description: 'swb_agentstatus Update: presence or maximum capacity changed',
     },
+    membership('Associate'),
+    membership('Disassociate'),
   ],
   async handler(ctx, deps) {
     const table = ctx.primaryEntityName;
     const reason = `${table} ${ctx.messageName}`;
     const work: RoutingWork[] = [];
-    if (table === 'swb_agentstatus' || table === 'swb_agentskill') {
+    if (ctx.relationship) {
+      // An agent joined or left a queue (or a capacity profile): both sides re-route now, the
+      // queue with its new members and the agent with its new queues (the worker reads both fresh).
+      const rel = ctx.relationship.schemaName.toLowerCase();
+      if (!MEMBERSHIPS.has(rel)) return ok(`not routing configuration: ${ctx.relationship.schemaName}`);
+      const why = `${rel} ${ctx.messageName}`;
+      const seen = new Set<string>();
+      for (const row of [ctx.target!, ...ctx.relationship.relatedEntities]) {
+        if (seen.has(`${row.logicalName}:${row.id}`)) continue;
+        seen.add(`${row.logicalName}:${row.id}`);
+        if (row.logicalName === 'systemuser') work.push({ kind: 'route-agent', agentId: row.id, reason: why });
+        else if (row.logicalName === 'queue') work.push({ kind: 'route-queue', queueId: row.id, reason: why });
+      }
+    } else if (table === 'swb_agentstatus' || table === 'swb_agentskill') {
       const image = ctx.postImages[IMAGE] ?? ctx.preImages[IMAGE];
       const agentId = refId(ctx.target?.attributes['swb_agentid']) ?? refId(image?.attributes['swb_agentid']);
       if (agentId) work.push({ kind: 'route-agent', agentId, reason });

@@ -87,3 +87,25 @@ export function executionContext(spec: ContextSpec): Record<string, unknown> {
     UserId: user,
   };
 }
+
+export interface AssociationSpec {
+  message: 'Associate' | 'Disassociate';
+  relationship: string;
+  target: [string, string];
+  related: [string, string][];
+}
+
+/** Associate/Disassociate as Dataverse posts them: no primary entity, the rows in InputParameters. */
+export function associationContext(spec: AssociationSpec): Record<string, unknown> {
+  const er = ([logicalName, id]: [string, string]) => wireValue(ref(logicalName, id));
+  return {
+    ...executionContext({ message: 'Delete', table: 'none', id: '00000000-0000-0000-0000-000000000000', stage: 40, mode: 'async' }),
+    MessageName: spec.message,
+    InputParameters: [
+      { key: 'Target', value: er(spec.target) },
+      { key: 'Relationship', value: { __type: `Relationship:${CONTRACTS}`, PrimaryEntityRole: null, SchemaName: spec.relationship } },
+      // EntityReferenceCollection is a collection contract: a bare JSON array, no __type.
+      { key: 'RelatedEntities', value: spec.related.map(er) },
+    ],
+  };
+}

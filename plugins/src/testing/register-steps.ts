@@ -22,11 +22,14 @@ export async function registerSteps(api: DynamicsWebApi, regs: PluginRegistratio
       messages.set(s.message, m.sdkmessageid);
     }
     const messageId = messages.get(s.message)!;
-    const [filter] = (await api.retrieveMultiple({
-      collection: 'sdkmessagefilters',
-      filter: `_sdkmessageid_value eq ${messageId} and primaryobjecttypecode eq '${s.primaryTable}'`,
-      select: ['sdkmessagefilterid'],
-    })).value;
+    // Associate/Disassociate are registered on no table: no sdkmessagefilter.
+    const [filter] = s.primaryTable
+      ? (await api.retrieveMultiple({
+        collection: 'sdkmessagefilters',
+        filter: `_sdkmessageid_value eq ${messageId} and primaryobjecttypecode eq '${s.primaryTable}'`,
+        select: ['sdkmessagefilterid'],
+      })).value
+      : [];
     const stepId: string = await api.create({
       collection: 'sdkmessageprocessingsteps',
       data: {
@@ -37,7 +40,7 @@ export async function registerSteps(api: DynamicsWebApi, regs: PluginRegistratio
         filteringattributes: s.filteringAttributes?.join(',') ?? null,
         supporteddeployment: 0,
         'sdkmessageid@odata.bind': `/sdkmessages(${messageId})`,
-        'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${filter.sdkmessagefilterid})`,
+        ...(filter ? { 'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${filter.sdkmessagefilterid})` } : {}),
         'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpoints.get(s.serviceEndpoint)})`,
       },
     });
