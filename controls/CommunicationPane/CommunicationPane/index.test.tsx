@@ -80,6 +80,17 @@ describe('CommunicationPane', () => {
     expect(screen.getByTestId('live-region').textContent).toBe('Message sent');
   });
 
+  test('a reply Dataverse refuses is reported and the typed text is kept', async () => {
+    const mock = setup();
+    await mount(mock);
+    mock.webAPI.failNext('create');
+    fireEvent.change(composer(), { target: { value: 'Refund is on its way' } });
+    fireEvent.keyDown(composer(), { key: 'Enter' });
+    expect(await screen.findByText('The message was not sent. Your text is kept; try again.')).toBeTruthy();
+    expect((composer() as HTMLTextAreaElement).value).toBe('Refund is on its way');
+    expect(mock.webAPI.rows('swb_message').some((m) => m.swb_body === 'Refund is on its way')).toBe(false);
+  });
+
   test('an internal note is stored internal and shown visibly different', async () => {
     const mock = setup();
     await mount(mock);
