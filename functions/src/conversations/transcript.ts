@@ -19,9 +19,24 @@ export interface TranscriptDeps {
   messages: MessageStore;
 }
 
-export async function appendMessage(deps: TranscriptDeps, conversationId: string, messageId: string, fields: Record<string, unknown>): Promise<AppendResult> {
-  const existing = await deps.messages.get(messageId);
-  if (existing) return { created: false, message: existing.row };
+export interface AppendOptions {
+  /** Look for the message before numbering it (saves a sequence number on retries; costs a read). */
+  precheck?: boolean;
+  /** Read the stored row back; callers that only need "stored" skip it. */
+  readBack?: boolean;
+}
+
+export async function appendMessage(
+  deps: TranscriptDeps,
+  conversationId: string,
+  messageId: string,
+  fields: Record<string, unknown>,
+  options: AppendOptions = {},
+): Promise<AppendResult> {
+  if (options.precheck !== false) {
+    const existing = await deps.messages.get(messageId);
+    if (existing) return { created: false, message: existing.row };
+  }
   const sequence = await deps.conversations.nextSequence(conversationId);
   const outcome = await deps.messages.createWithId(messageId, {
     swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
@@ -29,6 +44,7 @@ export async function appendMessage(deps: TranscriptDeps, conversationId: string
     swb_sequence: sequence,
     'swb_conversationid@odata.bind': bind('swb_conversations', conversationId),
   });
+  if (options.readBack === false) return { created: outcome === 'created', message: { swb_messageid: messageId, ...fields, swb_sequence: sequence } as MessageRow };
   const stored = await deps.messages.get(messageId);
   if (!stored) throw new Error(`Message ${messageId} was ${outcome} but cannot be read back.`);
   return { created: outcome === 'created', message: stored.row };

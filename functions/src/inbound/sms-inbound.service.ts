@@ -111,7 +111,7 @@ export class SmsInboundService implements SmsCallbackService {
       swb_deliverystatus: DeliveryStatusValue.Received,
       swb_providermessageid: msg.providerMessageId,
       'swb_channelid@odata.bind': bind('swb_channels', channel.channelId),
-    });
+    }, { precheck: false, readBack: false });
     // Enqueued whenever the conversation still waits for routing, not only when we created it:
     // if we died after the create, the provider's retry is what gets it routed.
     const state = conversation.swb_state;
@@ -132,11 +132,7 @@ export class SmsInboundService implements SmsCallbackService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const recent = await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5);
       const open = recent.find((c) => c.swb_state !== ConversationState.Closed);
-      if (open) {
-        const row = await this.deps.conversations.get(open.activityid);
-        if (row) return { conversation: row.row, created: false };
-        continue;
-      }
+      if (open) return { conversation: open, created: false };
       const id = deterministicId('sms-conversation', channel.channelId, msg.from, recent[0]?.activityid ?? 'first');
       const data = await this.newConversation(channel, msg);
       const outcome = await this.deps.conversations.createWithId(id, data);

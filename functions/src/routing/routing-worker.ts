@@ -182,13 +182,19 @@ export class DataverseRoutingWorker implements RoutingWorker {
       if (classified.skills.length > 0) patch['swb_requiredskills'] = JSON.stringify(classified.skills.map((s) => s.skillId));
       if (classified.language) patch['swb_language'] = classified.language;
     }
-    const written = await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
-      collection: 'swb_conversations',
-      key: conversationId,
-      // Someone else queued it (or an agent took it) since we read: their decision stands.
-      decide: (row) => (row.swb_state === ConversationState.Open && !row._swb_primaryagentid_value ? { patch } : { skip: 'already routed' }),
-    });
-    if (written.outcome === 'skipped') return written.row?._swb_queueid_value ?? null;
+    // The ETag read above usually still holds; on a 412 re-read and decide again.
+    try {
+      await this.deps.repo.updateConversation(conversationId, patch, found.etag);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyConflict)) throw err;
+      const written = await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
+        collection: 'swb_conversations',
+        key: conversationId,
+        // Someone else queued it (or an agent took it) since we read: their decision stands.
+        decide: (row) => (row.swb_state === ConversationState.Open && !row._swb_primaryagentid_value ? { patch } : { skip: 'already routed' }),
+      });
+      if (written.outcome === 'skipped') return written.row?._swb_queueid_value ?? null;
+    }
     const routed = { ...conv, _swb_workstreamid_value: workstreamId };
     // The position costs a query: only asked for when a "queued" message is configured.
     if (this.deps.automated && (await this.deps.automated.render('queued', routed, {})) !== null) {

@@ -45,7 +45,11 @@ export class DataverseConversationStore implements ConversationStore {
     const result = await this.client.execute((api) =>
       api.retrieveMultiple<ConversationRow>({
         collection: SET,
-        select: ['activityid', 'swb_state', 'swb_openedon', 'createdon', '_swb_primaryagentid_value', '_swb_queueid_value'],
+        // Everything the SMS path needs from an open conversation, so it need not read it again.
+        select: [
+          'activityid', 'swb_state', 'swb_openedon', 'createdon', '_swb_primaryagentid_value', '_swb_queueid_value', 'swb_channeltype',
+          '_swb_channelid_value', '_swb_workstreamid_value', 'swb_customerphone', 'swb_language',
+        ],
         filter: `_swb_channelid_value eq ${channelId} and swb_customerphone eq ${literal(phone)}`,
         orderBy: ['createdon desc'],
         top,
