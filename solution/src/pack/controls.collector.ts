@@ -4,8 +4,18 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+export interface ControlProperty {
+  name: string;
+  /** `SingleLine.Text`, `Whole.None`, `TwoOptions`... */
+  ofType: string;
+  usage: 'bound' | 'input' | 'output';
+  required: boolean;
+}
+
 export interface ControlPackage {
   name: string;
+  /** The manifest's properties: what a form may bind or set on this control. */
+  properties: ControlProperty[];
   /** package path -> bytes */
   files: Record<string, Uint8Array>;
 }
@@ -27,6 +37,19 @@ export function readControlManifestName(manifest: string, where: string): string
   return `${ns}.${ctor}`;
 }
 
+const attr = (tag: string, name: string): string | undefined => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+
+export function readControlProperties(manifest: string, where: string): ControlProperty[] {
+  return [...manifest.matchAll(/<property\b[^>]*>/g)].map(([tag]) => {
+    const name = attr(tag, 'name');
+    const ofType = attr(tag, 'of-type');
+    const usage = attr(tag, 'usage') ?? 'input';
+    if (!name || !ofType) throw new Error(`${where}: a <property> needs name and of-type: ${tag}`);
+    if (usage !== 'bound' && usage !== 'input' && usage !== 'output') throw new Error(`${where}: property '${name}' has unknown usage '${usage}'`);
+    return { name, ofType, usage, required: attr(tag, 'required') === 'true' };
+  });
+}
+
 export function collectControls(repoRoot: string): ControlPackage[] {
   const controlsDir = join(repoRoot, 'controls');
   if (!existsSync(controlsDir)) return [];
@@ -38,13 +61,15 @@ export function collectControls(repoRoot: string): ControlPackage[] {
       const dir = join(built, name);
       const manifestPath = join(dir, 'ControlManifest.xml');
       if (!statSync(dir).isDirectory() || !existsSync(manifestPath)) continue;
-      const controlName = readControlManifestName(readFileSync(manifestPath, 'utf8'), relative(repoRoot, manifestPath));
+      const manifest = readFileSync(manifestPath, 'utf8');
+      const controlName = readControlManifestName(manifest, relative(repoRoot, manifestPath));
+      const properties = readControlProperties(manifest, relative(repoRoot, manifestPath));
       const files: Record<string, Uint8Array> = {};
       for (const file of walk(dir)) {
         files[`Controls/${controlName}/${relative(dir, file).split('\\').join('/')}`] = new Uint8Array(readFileSync(file));
       }
       if (out.some((c) => c.name === controlName)) throw new Error(`two built controls are named ${controlName}`);
-      out.push({ name: controlName, files });
+      out.push({ name: controlName, properties, files });
     }
   }
   return out;

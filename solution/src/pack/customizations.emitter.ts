@@ -2,7 +2,12 @@
 // roles, custom controls, webhook service endpoints and their steps, in the element
 // order CustomizationsSolution.xsd declares.
 import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
-import { primaryIdOf } from '../generate/metadata.builder';
+import { buildEntity, primaryIdOf } from '../generate/metadata.builder';
+import type { UiDefinition } from '../ui/types';
+import { appModuleSiteMapTree, appModuleTree } from './app-module.emitter';
+import type { ControlProperty } from './controls.collector';
+import { systemFormTree } from './form.emitter';
+import { savedQueryTree } from './view.emitter';
 import { el, leaf, type XmlElement } from '../xml/xml';
 import { braced, privilegeEntityNames, schemaNameOf, stableGuid, standardObjectTypeCodes } from './names';
 import type { PluginRegistrations, StepMessage, StepRegistration } from './plugin-steps';
@@ -10,6 +15,7 @@ import type { PluginRegistrations, StepMessage, StepRegistration } from './plugi
 export interface ControlEntry {
   /** `<namespace>.<constructor>` */
   name: string;
+  properties?: ControlProperty[];
 }
 
 export interface CustomizationsInput {
@@ -18,6 +24,8 @@ export interface CustomizationsInput {
   registrations?: PluginRegistrations;
   /** Message ids beyond sdkMessageIds (the packer's SWITCHBOARD_SDKMESSAGE_IDS). */
   sdkMessageIds?: Partial<Record<StepMessage, string>>;
+  /** Forms, views and apps; forms and views go inside their table's `<Entity>`. */
+  ui?: UiDefinition;
 }
 
 // No IntroducedVersion anywhere: the schema's VersionType pattern is written with .NET
@@ -172,7 +180,38 @@ function primaryAttributes(table: TableDef): XmlElement[] {
   ];
 }
 
-function entity(table: TableDef, objectTypeCode: number): XmlElement {
+/** Labels of the columns Dataverse adds itself, for form cells placed on them. */
+export const systemColumnLabels: Record<string, Label> = {
+  ownerid: { 1033: 'Owner', 1036: 'Propriétaire' },
+  regardingobjectid: { 1033: 'Regarding', 1036: 'Concernant' },
+  description: { 1033: 'Description', 1036: 'Description' },
+  createdon: { 1033: 'Created on', 1036: 'Créé le' },
+  modifiedon: { 1033: 'Modified on', 1036: 'Modifié le' },
+  statecode: { 1033: 'Status', 1036: 'Statut' },
+  statuscode: { 1033: 'Status reason', 1036: 'Raison du statut' },
+};
+
+export function columnLabelOf(table: TableDef, column: string): Label | undefined {
+  if (column === table.primaryName.logicalName) return table.primaryName.displayName;
+  return table.columns.find((c) => c.logicalName === column)?.displayName ?? systemColumnLabels[column];
+}
+
+function uiOf(table: TableDef, input: CustomizationsInput, objectTypeCode: number): XmlElement[] {
+  const { ui, model } = input;
+  if (!ui) return [];
+  const forms = ui.forms.filter((f) => f.table === table.logicalName);
+  const views = ui.views.filter((v) => v.table === table.logicalName);
+  if (forms.length === 0 && views.length === 0) return [];
+  const metadata = buildEntity(table, model);
+  const controls = new Map(input.controls.map((c) => [c.name, c.properties ?? []]));
+  const columnLabel = (column: string): Label => columnLabelOf(table, column) ?? { 1033: column, 1036: column };
+  const out: XmlElement[] = [];
+  if (forms.length > 0) out.push(el('FormXml', null, el('forms', { type: 'main' }, forms.map((f) => systemFormTree(f, { entity: metadata, columnLabel, controls })))));
+  if (views.length > 0) out.push(el('SavedQueries', null, el('savedqueries', null, views.map((v) => savedQueryTree(v, metadata, objectTypeCode)))));
+  return out;
+}
+
+function entity(table: TableDef, objectTypeCode: number, input: CustomizationsInput): XmlElement {
   const schemaName = schemaNameOf(table.logicalName);
   const ours = table.columns.filter((c) => !c.standard);
   const attributes = el('attribute' + 's', null, table.standard ? [] : primaryAttributes(table), ours.map((c) => attribute(table, c)));
@@ -211,6 +250,7 @@ function entity(table: TableDef, objectTypeCode: number): XmlElement {
     el('Name', { LocalizedName: table.displayName[1033], OriginalName: table.displayName[1033] }, schemaName),
     leaf('ObjectTypeCode', objectTypeCode),
     el('EntityInfo', null, info),
+    uiOf(table, input, objectTypeCode),
   );
 }
 
@@ -365,7 +405,7 @@ function serviceEndpoint(e: PluginRegistrations['serviceEndpoints'][number]): Xm
 }
 
 /** Object type codes for new tables: the schema requires one; Dataverse assigns its own (>= 10000) on import. */
-function objectTypeCodes(model: DataModel): Map<string, number> {
+export function objectTypeCodes(model: DataModel): Map<string, number> {
   const codes = new Map<string, number>();
   let next = 10000;
   for (const t of model.tables) codes.set(t.logicalName, standardObjectTypeCodes[t.logicalName] ?? next++);
@@ -373,12 +413,12 @@ function objectTypeCodes(model: DataModel): Map<string, number> {
 }
 
 export function customizationsTree(input: CustomizationsInput): XmlElement {
-  const { model, controls, registrations } = input;
+  const { model, controls, registrations, ui } = input;
   const codes = objectTypeCodes(model);
   const shipped = model.tables.filter((t) => !t.standard || t.columns.some((c) => !c.standard));
   const relationships = model.relationships.filter((r) => !r.standard);
   return el('ImportExportXml', { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' },
-    el('Entities', null, shipped.map((t) => entity(t, codes.get(t.logicalName)!))),
+    el('Entities', null, shipped.map((t) => entity(t, codes.get(t.logicalName)!, input))),
     el('Roles', null, model.roles.map(roleElement)),
     el('Workflows'),
     el('FieldSecurityProfiles'),
@@ -390,6 +430,9 @@ export function customizationsTree(input: CustomizationsInput): XmlElement {
     controls.length > 0
       ? el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`))))
       : null,
+    // Where Dataverse exports put model-driven apps: after CustomControls, site maps first.
+    ui && ui.apps.length > 0 ? el('AppModuleSiteMaps', null, ui.apps.map(appModuleSiteMapTree)) : null,
+    ui && ui.apps.length > 0 ? el('AppModules', null, ui.apps.map(appModuleTree)) : null,
     registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map((s) => step(s, { ...sdkMessageIds, ...input.sdkMessageIds }))) : null,
     registrations && registrations.serviceEndpoints.length > 0 ? el('ServiceEndpoints', null, registrations.serviceEndpoints.map(serviceEndpoint)) : null,
     el('Languages', null, LANGUAGES.map((l) => leaf('Language', l))),

@@ -5,6 +5,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { dataverseSchemasDir } from '../validate/xmllint';
 import { pack, PLACEHOLDER_FUNCTIONS_BASE_URL, type PackResult } from './packer';
 import { sdkMessageIds, endpointId, stepId } from './customizations.emitter';
+import { placedControls, writePlacedControls } from './fixtures/placed-controls';
 
 const realRoot = join(__dirname, '..', '..', '..');
 const schemasDir = dataverseSchemasDir(realRoot);
@@ -12,7 +13,7 @@ const schemasDir = dataverseSchemasDir(realRoot);
 const manifest = (ns: string, ctor: string) =>
   `<?xml version="1.0" encoding="utf-8"?>\n<manifest><control namespace="${ns}" constructor="${ctor}" version="1.0.0" display-name-key="X" description-key="Y" control-type="virtual"><resources><code path="bundle.js" order="1" /></resources></control></manifest>\n`;
 
-/** A throwaway repository: pac.config.json with its own version, one built control, steps.json. */
+/** A throwaway repository: pac.config.json with its own version, built controls, steps.json. */
 function fixtureRepo(): string {
   const root = mkdtempSync(join(tmpdir(), 'swb-repo-'));
   const pac = JSON.parse(readFileSync(join(realRoot, 'pac.config.json'), 'utf8'));
@@ -26,6 +27,7 @@ function fixtureRepo(): string {
   writeFileSync(join(control, 'strings', 'Gauge.1033.resx'), '<root />');
   writeFileSync(join(control, 'strings', 'Gauge.1036.resx'), '<root />');
   writeFileSync(join(control, 'css', 'Gauge.css'), '.gauge{}');
+  writePlacedControls(root);
   mkdirSync(join(root, 'plugins', 'dist'), { recursive: true });
   cpSync(join(__dirname, 'fixtures', 'steps.json'), join(root, 'plugins', 'dist', 'steps.json'));
   return root;
@@ -72,11 +74,14 @@ describe('the packer', () => {
 
   it('the package holds the solution files, environment variables and the built control under Controls/<namespace>.<name>/', () => {
     expect(Object.keys(unzip(result.managedZip)).sort()).toEqual([
-      'Controls/Switchboard.Gauge/ControlManifest.xml',
-      'Controls/Switchboard.Gauge/bundle.js',
-      'Controls/Switchboard.Gauge/css/Gauge.css',
-      'Controls/Switchboard.Gauge/strings/Gauge.1033.resx',
-      'Controls/Switchboard.Gauge/strings/Gauge.1036.resx',
+      ...[
+        ...placedControls.flatMap((n) => [`Controls/Switchboard.${n}/ControlManifest.xml`, `Controls/Switchboard.${n}/bundle.js`]),
+        'Controls/Switchboard.Gauge/ControlManifest.xml',
+        'Controls/Switchboard.Gauge/bundle.js',
+        'Controls/Switchboard.Gauge/css/Gauge.css',
+        'Controls/Switchboard.Gauge/strings/Gauge.1033.resx',
+        'Controls/Switchboard.Gauge/strings/Gauge.1036.resx',
+      ].sort(),
       '[Content_Types].xml',
       'customizations.xml',
       'environmentvariabledefinitions/swb_DefaultLocale/environmentvariabledefinition.xml',
@@ -138,7 +143,7 @@ describe('the packer', () => {
   });
 
   it('prints one progress line per step', () => {
-    expect(lines.filter((l) => /^\[\d\/7\]/.test(l))).toHaveLength(7);
+    expect(lines.filter((l) => /^\[\d\/8\]/.test(l))).toHaveLength(8);
     expect(lines.join('\n')).toContain('Switchboard.Gauge');
     expect(lines.join('\n')).toContain('2 service endpoint(s), 3 step(s)');
   });

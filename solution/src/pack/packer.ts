@@ -8,9 +8,12 @@ import { model as defaultModel } from '../model/model';
 import type { DataModel } from '../model/types';
 import { assertValidModel } from '../validate/model.validator';
 import { validateRegistrations } from '../validate/registrations.validator';
-import { checkSetAside, forMicrosoftSchema, setAsideRules } from '../validate/set-aside';
+import { checkSetAside, forMicrosoftSchema, setAsideRules, SYSTEMFORM_PATH } from '../validate/set-aside';
+import { assertValidUi, checkUiSetAside, type UiCheckContext } from '../validate/ui.validator';
 import { dataverseSchemasDir, validateWithSchema } from '../validate/xmllint';
-import { serialize } from '../xml/xml';
+import { ui as defaultUi } from '../ui';
+import type { UiDefinition } from '../ui/types';
+import { select, serialize, textOf, type XmlElement } from '../xml/xml';
 import { contentTypesTree } from './content-types.emitter';
 import { collectControls, type ControlPackage } from './controls.collector';
 import { customizationsTree, sdkMessageIds } from './customizations.emitter';
@@ -33,6 +36,8 @@ export interface PackOptions {
   functionsBaseUrl?: string;
   /** `Associate=<guid>,Disassociate=<guid>`: message ids we do not ship; default SWITCHBOARD_SDKMESSAGE_IDS. */
   sdkMessageIds?: string;
+  /** Forms, views and apps; default: src/ui. */
+  ui?: UiDefinition;
   log?: (line: string) => void;
 }
 
@@ -77,9 +82,43 @@ export function parseSdkMessageIds(text: string | undefined): Partial<Record<Ste
   return out;
 }
 
+const childrenNamed = (node: XmlElement, name: string) => node.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
+
+/** Validates every form (FormXml.xsd), view query (Fetch.xsd) and app site map (SiteMap.xsd) of customizations.xml on its own. */
+export function validateUiFragments(customizations: XmlElement, schemasDir: string): { forms: number; queries: number; siteMaps: number } {
+  const entities = select(customizations, ['ImportExportXml', 'Entities', 'Entity']);
+  let forms = 0;
+  let queries = 0;
+  for (const entity of entities) {
+    const table = textOf(childrenNamed(entity, 'Name')[0]);
+    for (const systemform of select(entity, ['Entity', 'FormXml', 'forms', 'systemform'])) {
+      const form = childrenNamed(systemform, 'form')[0];
+      if (!form) continue;
+      const name = childrenNamed(childrenNamed(systemform, 'LocalizedNames')[0] ?? systemform, 'LocalizedName')[0]?.attrs.find(([k]) => k === 'description')?.[1] ?? '';
+      validateWithSchema(serialize(forMicrosoftSchema(form, SYSTEMFORM_PATH)), join(schemasDir, 'FormXml.xsd'), `customizations.xml form '${name}' (${table})`);
+      forms++;
+    }
+    for (const query of select(entity, ['Entity', 'SavedQueries', 'savedqueries', 'savedquery'])) {
+      const fetch = childrenNamed(childrenNamed(query, 'fetchxml')[0] ?? query, 'fetch')[0];
+      if (!fetch) continue;
+      const name = childrenNamed(childrenNamed(query, 'LocalizedNames')[0] ?? query, 'LocalizedName')[0]?.attrs.find(([k]) => k === 'description')?.[1] ?? '';
+      validateWithSchema(serialize(fetch), join(schemasDir, 'Fetch.xsd'), `customizations.xml view '${name}' (${table}) fetchxml`);
+      queries++;
+    }
+  }
+  const siteMaps = select(customizations, ['ImportExportXml', 'AppModuleSiteMaps', 'AppModuleSiteMap']);
+  for (const s of siteMaps) {
+    const siteMap = childrenNamed(s, 'SiteMap')[0];
+    const name = textOf(childrenNamed(s, 'SiteMapUniqueName')[0]);
+    if (!siteMap) throw new Error(`customizations.xml site map '${name}' has no <SiteMap>`);
+    validateWithSchema(serialize(siteMap), join(schemasDir, 'SiteMap.xsd'), `customizations.xml site map '${name}'`);
+  }
+  return { forms, queries, siteMaps: siteMaps.length };
+}
+
 export function pack(options: PackOptions): PackResult {
   const log = options.log ?? ((line: string) => console.log(line));
-  const total = 7;
+  const total = 8;
   let n = 0;
   const step = (text: string) => log(`[${++n}/${total}] ${text}`);
   const { repoRoot } = options;
@@ -97,6 +136,12 @@ export function pack(options: PackOptions): PackResult {
   step('collecting built PCF controls (controls/*/out/controls)');
   const controls: ControlPackage[] = collectControls(repoRoot);
   log(controls.length ? `      ${controls.map((c) => c.name).join(', ')}` : '      none built yet');
+
+  step('checking forms, views and apps against the model and the built controls');
+  const ui = options.ui ?? defaultUi;
+  const uiContext: UiCheckContext = { model, controls: new Map(controls.map((c) => [c.name, c.properties])), prefix: config.publisher.prefix };
+  assertValidUi(ui, uiContext);
+  log(`      ${ui.forms.length} form(s), ${ui.views.length} view(s), ${ui.apps.length} app(s): ${ui.apps.map((a) => a.uniqueName).join(', ')}`);
 
   step('reading plugin-step registrations (plugins/dist/steps.json)');
   const stepsFile = options.stepsFile ?? join(repoRoot, 'plugins', 'dist', 'steps.json');
@@ -125,10 +170,10 @@ export function pack(options: PackOptions): PackResult {
   }
 
   step('generating customizations.xml, solution.xml, [Content_Types].xml');
-  const controlEntries = controls.map((c) => ({ name: c.name }));
-  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ...(registrations ? { registrations } : {}) });
+  const controlEntries = controls.map((c) => ({ name: c.name, properties: c.properties }));
+  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ui, ...(registrations ? { registrations } : {}) });
   const customizationsXml = serialize(customizations);
-  const manifestTree = (managed: boolean) => (solutionManifestTree({ config, model, managed, controls: controlEntries, ...(registrations ? { registrations } : {}) }));
+  const manifestTree = (managed: boolean) => (solutionManifestTree({ config, model, managed, controls: controlEntries, apps: ui.apps, ...(registrations ? { registrations } : {}) }));
   const shared: Record<string, Uint8Array> = { 'customizations.xml': strToU8(customizationsXml) };
   for (const v of model.environmentVariables) shared[environmentVariablePath(v)] = strToU8(serialize(environmentVariableTree(v)));
   for (const c of controls) Object.assign(shared, c.files);
@@ -138,8 +183,13 @@ export function pack(options: PackOptions): PackResult {
   const paths = new Set(Object.keys(shared));
   const setAsideProblems = checkSetAside(customizations, paths);
   if (setAsideProblems.length) throw new Error(`customizations.xml: ${setAsideProblems.join('; ')}`);
+  const uiProblems = checkUiSetAside(customizations, uiContext);
+  if (uiProblems.length) throw new Error(`customizations.xml breaks ${uiProblems.length} rule(s):\n${uiProblems.map((p) => `  - ${p}`).join('\n')}`);
   const microsoftXsd = join(schemas, 'CustomizationsSolution.xsd');
+  // Each form, query and site map alone first, so a failure names the fragment it is in.
+  const fragments = validateUiFragments(customizations, schemas);
   validateWithSchema(serialize(forMicrosoftSchema(customizations)), microsoftXsd, 'customizations.xml');
+  log(`      ${fragments.forms} form(s) valid against FormXml.xsd, ${fragments.queries} view query(ies) against Fetch.xsd, ${fragments.siteMaps} site map(s) against SiteMap.xsd`);
   log(`      customizations.xml valid against CustomizationsSolution.xsd`);
   const manifestXsd = join(__dirname, '..', '..', 'schemas', 'solution-manifest.xsd');
   const manifestTrees = { managed: manifestTree(true), unmanaged: manifestTree(false) };

@@ -12,7 +12,9 @@ export const ComponentType = {
   Entity: 1,
   OptionSet: 9,
   Role: 20,
+  SiteMap: 62,
   CustomControl: 66,
+  AppModule: 80,
   SdkMessageProcessingStep: 92,
   ServiceEndpoint: 95,
   EnvironmentVariableDefinition: 380,
@@ -23,12 +25,14 @@ export interface ManifestInput {
   model: DataModel;
   managed: boolean;
   controls: { name: string }[];
+  /** Model-driven apps; each ships with the site map of the same unique name. */
+  apps?: { uniqueName: string }[];
   registrations?: PluginRegistrations;
 }
 
 const names = (wrapper: string, item: string, text: string) => el(wrapper, null, el(item, { description: text, languagecode: 1033 }));
 
-export function solutionManifestTree({ config, model, managed, controls, registrations }: ManifestInput): XmlElement {
+export function solutionManifestTree({ config, model, managed, controls, apps, registrations }: ManifestInput): XmlElement {
   const root: XmlElement[] = [];
   for (const t of model.tables) {
     // behavior 0 = include the table with all its subcomponents (ours);
@@ -39,6 +43,10 @@ export function solutionManifestTree({ config, model, managed, controls, registr
   for (const c of model.choices) root.push(el('RootComponent', { type: ComponentType.OptionSet, schemaName: c.name, behavior: 0 }));
   for (const r of model.roles) root.push(el('RootComponent', { type: ComponentType.Role, id: braced(r.id), behavior: 0 }));
   for (const c of controls) root.push(el('RootComponent', { type: ComponentType.CustomControl, schemaName: c.name, behavior: 0 }));
+  for (const a of apps ?? []) {
+    root.push(el('RootComponent', { type: ComponentType.SiteMap, schemaName: a.uniqueName, behavior: 0 }));
+    root.push(el('RootComponent', { type: ComponentType.AppModule, schemaName: a.uniqueName, behavior: 0 }));
+  }
   for (const e of registrations?.serviceEndpoints ?? []) root.push(el('RootComponent', { type: ComponentType.ServiceEndpoint, id: braced(endpointId(e.name)), behavior: 0 }));
   for (const s of registrations?.steps ?? []) root.push(el('RootComponent', { type: ComponentType.SdkMessageProcessingStep, id: braced(stepId(s.name)), behavior: 0 }));
   for (const v of model.environmentVariables) root.push(el('RootComponent', { type: ComponentType.EnvironmentVariableDefinition, schemaName: v.schemaName, behavior: 0 }));
