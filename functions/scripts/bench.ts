@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const N = Number(process.env['BENCH_N'] ?? 200);
   const M = Number(process.env['BENCH_THROUGHPUT_N'] ?? 400);
   const C = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   const bare = await bareRoundTrips(1000);
 
@@ -75,17 +75,25 @@ async function main(): Promise<void> {
   await stack.api.update({ collection: 'swb_channels', key: channelId, data: { 'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})` } });
   for (let i = 0; i < 200; i++) await stack.api.create({ collection: 'contacts', data: { lastname: `Customer ${i}`, mobilephone: `(317) 55${String(i).padStart(2, '0')}-${String(1000 + i).slice(-4)}` } });
 
+  // Dataverse requests are counted at the emulator's server: a machine-independent cost.
+  let dataverseRequests = 0;
+  stack.emulator.server.on('request', () => dataverseRequests++);
+  const perMessage: { http: number; routing: number }[] = [];
+
   // 1. Latency, one message at a time, each from a new number (identification + new conversation).
   const latency: number[] = [];
   const httpOnly: number[] = [];
   for (let i = 0; i < N + 20; i++) {
+    const r0 = dataverseRequests;
     const t = process.hrtime.bigint();
     const res = await postSms(stack, channelId, `+1317556${String(i).padStart(4, '0')}`, `latency ${i}`);
     await res.text();
     const tHttp = elapsedMs(t);
+    const r1 = dataverseRequests;
     const [item] = await stack.queue.receive();
     const outcomes = item ? await stack.graph.routingWorker.run(item.body) : [];
     const total = elapsedMs(t);
+    perMessage.push({ http: r1 - r0, routing: dataverseRequests - r1 });
     const offer = outcomes.flatMap((o) => o.offers)[0];
     if (i >= 20 && offer) {
       latency.push(total);
@@ -136,6 +144,8 @@ async function main(): Promise<void> {
   line('bare loopback HTTP round trip', bare);
   line('inbound SMS HTTP route (stored + enqueued)', httpOnly);
   line('inbound SMS → offered to an agent (end to end)', latency);
+  const avg = (f: (p: { http: number; routing: number }) => number) => (perMessage.reduce((n, p) => n + f(p), 0) / Math.max(1, perMessage.length)).toFixed(1);
+  console.log(`Dataverse requests per new-number SMS: ${avg((p) => p.http)} in the HTTP route + ${avg((p) => p.routing)} in routing`);
   console.log(`sustained inbound: ${M} messages from new numbers, ${C} concurrent senders: ${(M / ingestSeconds).toFixed(1)} msg/s accepted (HTTP 200, stored), ${failures} non-200`);
   console.log(`routing kept up at ${(routed / allSeconds).toFixed(1)} assignments/s (2 workers; ${routed}/${M} offered within ${allSeconds.toFixed(1)} s)`);
   console.log('Dataverse is the local emulator (SQLite, one writer); the routing queue is in memory (the dev host bench measures Azurite).');
