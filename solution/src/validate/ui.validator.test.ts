@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { model } from '../model/model';
 import { customizationsTree } from '../pack/customizations.emitter';
 import { placedControlProperties, realRoot } from '../pack/fixtures/placed-controls';
@@ -6,9 +7,10 @@ import { ui } from '../ui';
 import { FormIds } from '../ui/forms';
 import type { FormDef, PcfCell, UiDefinition, ViewDef } from '../ui/types';
 import { ViewIds } from '../ui/views';
-import { select, type XmlElement } from '../xml/xml';
+import { select, serialize, type XmlElement } from '../xml/xml';
+import { forMicrosoftSchema, SYSTEMFORM_PATH } from './set-aside';
 import { checkUiSetAside, validateUi, type UiCheckContext } from './ui.validator';
-import { dataverseSchemasDir, SchemaValidationError } from './xmllint';
+import { dataverseSchemasDir, SchemaValidationError, validateWithSchema } from './xmllint';
 
 const schemas = dataverseSchemasDir(realRoot);
 const controls = placedControlProperties();
@@ -187,5 +189,25 @@ describe('the XML checks behind the set-aside list', () => {
     }
     expect(error).toBeInstanceOf(SchemaValidationError);
     expect((error as Error).message).toMatch(/customizations.xml site map 'swb_SwitchboardWorkspace':\d+: element SubArea: Schemas validity error : Element 'SubArea', attribute 'Id': \[facet 'pattern'\] The value 'has-dashes' is not accepted/);
+  });
+});
+
+describe('the copy of a form that goes to Microsoft\'s schema', () => {
+  const form = () => select(tree(ui), ['ImportExportXml', 'Entities', 'Entity', 'FormXml', 'forms', 'systemform', 'form'])[0]!;
+
+  it('drops controlDescriptions and control uniqueids, and carries column widths as the literal the broken pattern accepts', () => {
+    const copy = serialize(forMicrosoftSchema(form(), SYSTEMFORM_PATH));
+    expect(copy).not.toContain('controlDescriptions');
+    expect(copy).not.toContain('uniqueid=');
+    expect(copy).toContain('<column width="^67%$">');
+    expect(serialize(form())).toContain('<column width="67%">');
+  });
+
+  it('without that, FormXml.xsd refuses a real width', () => {
+    const f = form();
+    const copy = forMicrosoftSchema(f, SYSTEMFORM_PATH);
+    const column = select(copy, ['form', 'tabs', 'tab', 'columns', 'column'])[0]!;
+    column.attrs = [['width', '67%']];
+    expect(() => validateWithSchema(serialize(copy), join(schemas, 'FormXml.xsd'), 'form')).toThrow(/The value '67%' is not accepted by the pattern '\^\(100\|\[0-9\]\{1,2\}\)%\$'/);
   });
 });
