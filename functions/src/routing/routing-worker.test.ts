@@ -146,3 +146,14 @@ it('a new chat is classified into its queue, told its position in line, and offe
   expect(conv['swb_state']).toBe(ConversationState.Waiting);
   expect(conv['_swb_queueid_value']).toBe(seed.queueId);
 });
+
+it('a configuration change (an agent added to a queue) routes what already waits, at once', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Outsider', queue: 'other', max: 3 }]);
+  const conversationId = await waitingConversation(seed, 400);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'nobody in the queue yet' });
+  expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(0);
+  await stack.api.associate({ collection: 'queues', primaryKey: seed.queueId, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: seed.agents[0]!.id });
+  await stack.graph.routingWorker.run({ kind: 'config-changed', table: 'queue', id: seed.queueId, message: 'Associate', reason: 'membership changed' });
+  const offers = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
+  expect(offers.map((o) => o['_swb_agentid_value'])).toEqual([seed.agents[0]!.id]);
+});
