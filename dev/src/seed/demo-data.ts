@@ -88,7 +88,7 @@ export interface DemoChannel {
 export const CHANNELS: DemoChannel[] = [
   { key: 'twilio', id: IDS.channels.twilio, name: 'Twilio — Support US', provider: Provider.Twilio, number: '+13175550100', region: 'US' },
   { key: 'telesign', id: IDS.channels.telesign, name: 'TeleSign — Support FR', provider: Provider.TeleSign, number: '+33757000100', region: 'FR' },
-  { key: 'acs', id: IDS.channels.acs, name: 'ACS — Support UK', provider: Provider.Acs, number: '+447700900100', region: 'GB' },
+  { key: 'acs', id: IDS.channels.acs, name: 'ACS — Support UK', provider: Provider.Acs, number: '+447400900100', region: 'GB' },
 ];
 
 export function channelRow(c: DemoChannel): Record<string, unknown> {

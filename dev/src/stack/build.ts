@@ -48,11 +48,13 @@ export function isStale(t: BuildTarget, root = REPO_ROOT): boolean {
   return t.sources.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-export function buildStale(log: (line: string) => void, force = false): { built: string[]; ms: number } {
+/** mode 'stale' rebuilds anything older than its sources; 'missing' only what was never built. */
+export function buildStale(log: (line: string) => void, mode: 'stale' | 'missing' = 'stale'): { built: string[]; ms: number } {
   const started = Date.now();
   const built: string[] = [];
   for (const t of TARGETS) {
-    if (!force && !isStale(t)) continue;
+    const needed = mode === 'missing' ? !fs.existsSync(path.join(REPO_ROOT, t.output)) : isStale(t);
+    if (!needed) continue;
     log(`[build] ${t.name} (npm run build -w ${t.workspace})`);
     const r = spawnSync('npm', ['run', 'build', '-w', t.workspace], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) {

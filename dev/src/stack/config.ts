@@ -10,10 +10,13 @@ export interface StackConfig {
   functionsPort: number;
   webPort: number;
   azuritePort: number;
+  /** stand-in of the ACS SMS endpoint (the SDK wants it at the root of a host) */
+  acsPort: number;
   dataDir: string;
   /** Fresh data each start (tests): Azurite in memory, emulator on a temp file. */
   ephemeral: boolean;
-  skipBuild: boolean;
+  /** SWITCHBOARD_BUILD: 'stale' (default) rebuilds what is older than its sources, 'missing' only what was never built, 'none' nothing. */
+  build: 'stale' | 'missing' | 'none';
   webhookKey: string;
   functionKey: string;
   appToken: string;
@@ -33,9 +36,10 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     functionsPort: port(env, 'SWB_FUNCTIONS_PORT', 7071),
     webPort: port(env, 'SWITCHBOARD_WEB_PORT', 7072),
     azuritePort: port(env, 'SWITCHBOARD_AZURITE_PORT', 10001),
+    acsPort: port(env, 'SWITCHBOARD_ACS_STANDIN_PORT', 7073),
     dataDir: path.resolve(REPO_ROOT, env['SWITCHBOARD_DATA_DIR'] ?? '.data'),
     ephemeral: env['SWITCHBOARD_EPHEMERAL'] === '1',
-    skipBuild: env['SWITCHBOARD_SKIP_BUILD'] === '1',
+    build: env['SWITCHBOARD_BUILD'] === 'missing' || env['SWITCHBOARD_BUILD'] === 'none' ? env['SWITCHBOARD_BUILD'] : 'stale',
     webhookKey: env['WEBHOOK_KEY'] ?? 'local-webhook-key-change-me',
     functionKey: env['SWB_FUNCTION_KEY'] ?? 'local-function-key',
     appToken: env['SWITCHBOARD_DATAVERSE_APP_TOKEN'] ?? 'switchboard-dev-app-token',
@@ -48,6 +52,7 @@ export function urls(c: StackConfig) {
     dataverseApi: `http://127.0.0.1:${c.dataversePort}/api/data/v9.2/`,
     functions: `http://127.0.0.1:${c.functionsPort}`,
     web: `http://127.0.0.1:${c.webPort}`,
+    acs: `http://127.0.0.1:${c.acsPort}`,
   };
 }
 

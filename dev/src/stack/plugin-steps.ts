@@ -60,7 +60,8 @@ export async function registerPluginSteps(o: { apiUrl: string; appToken: string;
       ? await list(`sdkmessagefilters?$select=sdkmessagefilterid&$filter=_sdkmessageid_value eq ${messageId} and primaryobjecttypecode eq ${q(s.primaryTable)}`)
       : [];
     const filter = filters[0];
-    if (!messageId || !filter) {
+    // Associate/Disassociate are registered on no table (no sdkmessagefilter), as on Dataverse.
+    if (!messageId || (s.primaryTable && !filter)) {
       skipped[s.name] = `the emulator has no ${s.message} message${s.primaryTable ? ` for ${s.primaryTable}` : ''}`;
       continue;
     }
@@ -75,7 +76,7 @@ export async function registerPluginSteps(o: { apiUrl: string; appToken: string;
         supporteddeployment: 0,
         asyncautodelete: s.asyncAutoDelete ?? false,
         'sdkmessageid@odata.bind': `/sdkmessages(${messageId})`,
-        'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${String(filter['sdkmessagefilterid'])})`,
+        ...(filter ? { 'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${String(filter['sdkmessagefilterid'])})` } : {}),
         'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpointIds.get(s.serviceEndpoint)})`,
       }),
     );

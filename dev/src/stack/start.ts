@@ -3,6 +3,7 @@
 // prints the URLs. Ctrl-C (or SIGTERM) stops every process it started.
 import fs from 'node:fs';
 import path from 'node:path';
+import { APP_USER_ID } from '../dataverse';
 import { ACS_ACCESS_KEY } from '../seed/demo-data';
 import { seedDemoData } from '../seed/seed';
 import { demoSecrets } from '../web/phone-simulator';
@@ -37,8 +38,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    if (!config.skipBuild) {
-      const b = buildStale(log);
+    if (config.build !== 'none') {
+      const b = buildStale(log, config.build);
       log(`[build] ${b.built.length ? `built ${b.built.join(', ')}` : 'everything up to date'} (${(b.ms / 1000).toFixed(1)} s)`);
     }
     fs.mkdirSync(config.dataDir, { recursive: true });
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     const seeded = await seedDemoData({ apiUrl: u.dataverseApi, appToken: config.appToken, webOrigin: u.web, log: (l) => log(`[seed] ${l}`) });
     log(seeded.seeded ? `[seed] demo data written (${seeded.rows} rows)` : '[seed] demo data already present');
 
-    const secrets = demoSecrets(`endpoint=${u.web}/acs/;accesskey=${ACS_ACCESS_KEY}`);
+    const secrets = demoSecrets(`endpoint=${u.acs}/;accesskey=${ACS_ACCESS_KEY}`);
     await supervisor.start({
       name: 'functions',
       command: bin('tsx'),
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
         CHAT_TOKEN_KEY: 'local-chat-token-key-0123456789abcdef',
         SWITCHBOARD_ADMIN_KEY: 'local-admin-key-0123456789',
         SWITCHBOARD_DEFAULT_REGION: 'FR',
+        // The application user's reassignments (routing, offer acceptance) are not transfers.
+        SWITCHBOARD_APP_USER_ID: APP_USER_ID,
         SWITCHBOARD_TWILIO_API_BASE_URL: `${u.web}/twilio`,
         SWITCHBOARD_TELESIGN_API_BASE_URL: `${u.web}/telesign`,
         ...secrets,
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
       dataverseApi: u.dataverseApi,
       secrets,
       acsAccessKey: ACS_ACCESS_KEY,
+      acsPort: config.acsPort,
       cacheDir: path.join(REPO_ROOT, '.data', 'cache'),
       log: (l) => log(`[web] ${l}`),
     });
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
     log(`  functions         ${u.functions}/api/health`);
     log(`  Dataverse         ${u.dataverseApi}   (app token ${config.appToken}; agents: dev:alice@switchboard.dev …)`);
     log(`  Azurite queues    http://127.0.0.1:${config.azuritePort}`);
+    log(`  SMS provider stand-ins: Twilio ${u.web}/twilio, TeleSign ${u.web}/telesign, ACS ${u.acs}`);
     log(`[stack] pids ${supervisor.pids.join(' ')}`);
     log(`[stack] ready in ${elapsed()}  — Ctrl-C stops everything`);
   } catch (err) {

@@ -24,11 +24,14 @@ export interface WebServerOptions {
   /** ACS access key the SDK signs with (from the channel's connection string). */
   acsAccessKey: string;
   cacheDir: string;
+  /** The ACS SDK only accepts an endpoint at the root of a host, so its stand-in gets its own port (0 = any). */
+  acsPort: number;
   log?: (line: string) => void;
 }
 
 export interface WebServer {
   url: string;
+  acsUrl: string;
   simulator: PhoneSimulator;
   close(): Promise<void>;
 }
@@ -119,10 +122,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const r = simulator.telesignSend(headerMap(req), await readBody(req));
       return json(res, r.status, r.body);
     }
-    if (method === 'POST' && /^\/acs\/sms$/.test(p)) {
-      const r = simulator.acsSend(method, req.url ?? '', headerMap(req), await readBody(req), options.acsAccessKey);
-      return json(res, r.status, r.body);
-    }
 
     // ---- phone simulator ----------------------------------------------------------------
     if (p === '/phone') return send(res, 200, phonePage());
@@ -193,18 +192,36 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  // ACS: POST /sms?api-version=… at the root of its own host.
+  const acs = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method !== 'POST' || url.pathname !== '/sms') return json(res, 404, { error: { code: 'NotFound', message: 'Only POST /sms is played here.' } });
+    readBody(req).then(
+      (body) => {
+        const r = simulator.acsSend('POST', req.url ?? '', headerMap(req), body, options.acsAccessKey);
+        json(res, r.status, r.body);
+      },
+      (err: Error) => json(res, 400, { error: { code: 'BadRequest', message: err.message } }),
+    );
   });
-  const { port } = server.address() as AddressInfo;
+  const listen = (srv: http.Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, options.host ?? '127.0.0.1', () => resolve((srv.address() as AddressInfo).port));
+    });
+  const port = await listen(server, options.port);
+  const acsPort = await listen(acs, options.acsPort);
+  const close = (srv: http.Server) =>
+    new Promise<void>((resolve) => {
+      srv.closeAllConnections();
+      srv.close(() => resolve());
+    });
   return {
     url: `http://127.0.0.1:${port}`,
+    acsUrl: `http://127.0.0.1:${acsPort}`,
     simulator,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all([close(server), close(acs)]);
+    },
   };
 }
