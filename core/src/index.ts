@@ -85,3 +85,4 @@ export { roundRobinMethod } from './routing/methods/round-robin.strategy';
 export { leastActiveMethod } from './routing/methods/least-active.strategy';
 export { customRulesetMethod, agentFacts } from './routing/methods/custom-ruleset.strategy';
 export * from './routing/routing-engine';
+export { type ConfigProblem, validateRoutingConfig } from './routing/config-validation';

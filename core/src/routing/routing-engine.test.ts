@@ -610,3 +610,13 @@ test('queues that overflow into each other on wait time stop moving a conversati
   expect(moves).toBe(2);
   expect(engine.conversation('c1')!.status).toBe('waiting');
 });
+
+test('a custom rule whose agent condition is broken selects nobody, so the next rule decides', () => {
+  const broken = { id: 'bad', agentCondition: 'agent.level ==', orderBy: [] };
+  const onlyBroken = makeConfig({ queues: [makeQueue('q1', { assignment: { kind: 'custom', rules: [broken] } })] });
+  const withFallback = makeConfig({ queues: [makeQueue('q1', { assignment: { kind: 'custom', rules: [broken, { id: 'all', orderBy: [] }] } })] });
+  const { engine, ctx, arrive } = setup(onlyBroken, [makeAgent('a', ['q1'])]);
+  arrive('c1');
+  expect(offers(engine.decide(onlyBroken, ctx))).toEqual([]);
+  expect(offers(engine.decide(withFallback, ctx))).toEqual(['c1->a']);
+});

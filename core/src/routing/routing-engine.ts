@@ -542,10 +542,11 @@ export class RoutingEngine {
     }
   }
 
+  // The first look is due at once: the next decide() reads the blocking from whatever
+  // configuration is in force then, and re-arms the timer for the real release time.
   private trackWrapUp(conversationId: string, agentId: string, wrapUpOn: EpochMs, ws: WorkstreamConfig): void {
     this.wrapUps.set(conversationId, { agentId, wrapUpOn, workstreamId: ws.id });
-    const at = wrapUpReleaseAt(ws.wrapUpBlocking, wrapUpOn);
-    if (at !== null) this.releaseTimers.push(at, conversationId, 0);
+    this.releaseTimers.push(wrapUpOn, conversationId, 0);
   }
 
   private wrapUpReleaseTime(cfg: PreparedConfig, w: { wrapUpOn: EpochMs; workstreamId: string }): EpochMs | null {
@@ -767,15 +768,29 @@ export class RoutingEngine {
         if (at !== null) this.releaseTimers.push(at, id, 0);
       }
     }
+    // Timers only say "look at this wrap-up"; the release time is always recomputed from the
+    // current configuration, and due releases happen in (release time, id) order so a reloaded
+    // working copy releases in the same order as the original.
+    const due: { id: string; at: EpochMs }[] = [];
+    const seen = new Set<string>();
     while (this.releaseTimers.peekTime() <= now) {
       const t = this.releaseTimers.pop()!;
       const w = this.wrapUps.get(t.id);
       if (!w) continue;
       const at = this.wrapUpReleaseTime(cfg, w);
-      if (at === null || at > now) continue;
+      if (at === null) continue;
+      if (at > now) this.releaseTimers.push(at, t.id, 0);
+      else if (!seen.has(t.id)) {
+        seen.add(t.id);
+        due.push({ id: t.id, at });
+      }
+    }
+    due.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const d of due) {
+      const w = this.wrapUps.get(d.id)!;
       const agent = this.pool.agents.get(w.agentId);
-      if (agent) this.release(agent, t.id, now, true, out);
-      this.wrapUps.delete(t.id);
+      if (agent) this.release(agent, d.id, now, true, out);
+      this.wrapUps.delete(d.id);
     }
     for (const queue of cfg.byPriority) {
       if (!queue.overflow?.waitTime) continue;
