@@ -20,6 +20,10 @@ export function fetchTree(view: ViewDef, entity: EntityMetadata): XmlElement {
               ? el('condition', { attribute: c.attribute, operator: c.operator }, c.values.map((v) => leaf('value', v)))
               : el('condition', { attribute: c.attribute, operator: c.operator, value: c.value })))
         : null,
+      // Dataverse substitutes the search text for {0} in the filter marked isquickfindfields.
+      view.quickFind && view.quickFind.length > 0
+        ? el('filter', { type: 'or', isquickfindfields: '1' }, view.quickFind.map((a) => el('condition', { attribute: a, operator: 'like', value: '{0}' })))
+        : null,
     ),
   );
 }
@@ -34,7 +38,7 @@ export function savedQueryTree(view: ViewDef, entity: EntityMetadata, objectType
   return el('savedquery', null,
     leaf('IsCustomizable', '1'),
     leaf('CanBeDeleted', view.isDefault ? '0' : '1'),
-    leaf('isquickfindquery', '0'),
+    leaf('isquickfindquery', view.queryType === 4 ? '1' : '0'),
     leaf('isprivate', '0'),
     leaf('isdefault', view.isDefault ? '1' : '0'),
     leaf('savedqueryid', braced(view.id)),

@@ -85,8 +85,8 @@ export interface ViewColumnDef {
   width: number;
 }
 
-/** 0 public view (shown in the view picker), 2 associated view (related grids). */
-export type ViewQueryType = 0 | 2;
+/** 0 public view (shown in the view picker), 2 associated view (related grids), 4 quick find (the grid's search box). */
+export type ViewQueryType = 0 | 2 | 4;
 
 export interface ViewDef {
   id: string;
@@ -98,6 +98,8 @@ export interface ViewDef {
   isDefault?: boolean;
   columns: ViewColumnDef[];
   filter: ConditionDef[];
+  /** Quick find (query type 4) only: the text columns the search box matches (`like`). */
+  quickFind?: string[];
   order: { attribute: string; descending?: boolean }[];
 }
 

@@ -14,6 +14,7 @@ export const ViewIds = {
   pendingOffers: '1135b8bf-b98c-4069-8d71-ee2d8a5c4af6',
   myAgentStatus: 'bee5a79d-ec92-499d-9525-348e4fc3a37c',
   allAgentStatuses: '0de85f25-b404-4c1e-84d8-3cdee2633bcc',
+  quickFindConversations: '8f8f4be5-d910-4c11-a2d7-ae148e44d527',
 } as const;
 
 const notClosed = { attribute: 'swb_state', operator: 'ne', value: ConversationState.Closed } as const;
@@ -87,6 +88,24 @@ export const views: ViewDef[] = [
     ],
     filter: [{ attribute: 'swb_state', operator: 'eq', value: ConversationState.Closed }],
     order: [{ attribute: 'swb_closedon', descending: true }],
+  },
+  {
+    id: ViewIds.quickFindConversations,
+    table: 'swb_conversation',
+    name: l('Quick find conversations', 'Recherche rapide de conversations'),
+    description: l('What the search box matches: subject, the name the customer gave, their phone number (E.164).', 'Ce que la recherche trouve : objet, nom donné par le client, son numéro (E.164).'),
+    queryType: 4,
+    isDefault: true,
+    columns: [
+      { attribute: 'subject', width: 220 },
+      { attribute: 'swb_customername', width: 150 },
+      { attribute: 'swb_customerphone', width: 130 },
+      { attribute: 'swb_state', width: 100 },
+      { attribute: 'swb_openedon', width: 140 },
+    ],
+    filter: [],
+    quickFind: ['subject', 'swb_customername', 'swb_customerphone'],
+    order: [{ attribute: 'swb_openedon', descending: true }],
   },
   {
     id: ViewIds.conversationMessages,

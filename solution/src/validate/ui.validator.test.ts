@@ -39,7 +39,7 @@ describe('forms, views and the app as shipped', () => {
   });
 
   it('every form validates against FormXml.xsd, every view query against Fetch.xsd and the site map against SiteMap.xsd', () => {
-    expect(validateUiFragments(tree(ui), schemas)).toEqual({ forms: 2, queries: 9, siteMaps: 1 });
+    expect(validateUiFragments(tree(ui), schemas)).toEqual({ forms: 2, queries: 10, siteMaps: 1 });
   });
 
   it('the emitted XML passes our checks of what the schemas set aside (bindings, widths, uniqueids, apps)', () => {
@@ -51,6 +51,16 @@ describe('forms, views and the app as shipped', () => {
     const described = form.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === 'controlDescriptions')!;
     const names = described.children.flatMap((d) => (typeof d === 'string' ? [] : d.children)).flatMap((c) => (typeof c === 'string' ? [] : c.attrs.filter(([k]) => k === 'name').map(([, v]) => v)));
     for (const control of ['Switchboard.CommunicationPane', 'Switchboard.SessionTimer', 'Switchboard.ConversationSummary']) expect(names.filter((n) => n === control)).toHaveLength(3);
+  });
+});
+
+describe('the quick find view', () => {
+  it('matches the search text against subject, customer name and phone', () => {
+    const q = select(tree(ui), ['ImportExportXml', 'Entities', 'Entity', 'SavedQueries', 'savedqueries', 'savedquery']).find((x) => serialize(x).includes(ViewIds.quickFindConversations))!;
+    const xml = serialize(q);
+    expect(xml).toContain('<isquickfindquery>1</isquickfindquery>');
+    expect(xml).toContain('<querytype>4</querytype>');
+    expect(xml).toMatch(/<filter type="or" isquickfindfields="1">\s*<condition attribute="subject" operator="like" value="\{0\}" \/>\s*<condition attribute="swb_customername" operator="like" value="\{0\}" \/>\s*<condition attribute="swb_customerphone"/);
   });
 });
 
@@ -76,6 +86,12 @@ describe('a view is refused', () => {
     expect(problems).toEqual([
       "view 'My open conversations' (swb_conversation): eq-userid needs a lookup to systemuser; 'swb_queueid' is lookup",
       expect.stringMatching(/^view 'My open conversations' \(swb_conversation\): 42 is not an option of 'swb_state' \(612400000, /),
+    ]);
+  });
+
+  it('when its quick find searches a column that is not text', () => {
+    expect(validateUi(withView((v) => { v.quickFind!.push('swb_priority'); }, ViewIds.quickFindConversations), ctx)).toEqual([
+      "view 'Quick find conversations' (swb_conversation): quick find column 'swb_priority' is integer; the search box matches text columns",
     ]);
   });
 

@@ -151,6 +151,12 @@ export function checkView(view: ViewDef, ctx: UiCheckContext): string[] {
     if (!Number.isInteger(c.width) || c.width <= 0) problems.push(`${at}: column '${c.attribute}' needs a positive width`);
   }
   for (const o of view.order) known(o.attribute, 'sort column');
+  if (view.queryType === 4 && !view.quickFind?.length) problems.push(`${at}: a quick find view needs the columns its search matches (quickFind)`);
+  if (view.queryType !== 4 && view.quickFind?.length) problems.push(`${at}: only a quick find view (query type 4) searches columns`);
+  for (const q of view.quickFind ?? []) {
+    const column = known(q, 'quick find column');
+    if (column && column.type !== 'string' && column.type !== 'memo') problems.push(`${at}: quick find column '${q}' is ${column.type}; the search box matches text columns`);
+  }
   for (const c of view.filter) {
     const column = known(c.attribute, 'filter column');
     const values = c.values ?? (c.value !== undefined ? [c.value] : []);
