@@ -12,5 +12,6 @@ export * from './hooks/use-polling';
 export * from './hooks/use-now';
 export * from './ui/control-shell';
 export * from './ui/live-region';
+export * from './ui/error-boundary';
 export * from './ui/virtual-list';
 export * from './pcf/record-id';

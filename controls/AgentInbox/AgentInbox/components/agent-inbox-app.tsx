@@ -129,7 +129,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
 
   const presence = status?.swb_basepresence;
   return (
-    <ControlShell theme={props.theme}>
+    <ControlShell theme={props.theme} errorText={t('Control_Error')}>
       <div className={s.root} data-testid="agent-inbox">
         {error && (
           <Caption1 role="alert" className={s.error}>

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Caption1, MessageBar, MessageBarBody, makeStyles, tokens, type Theme } from '@fluentui/react-components';
+import { Caption1, makeStyles, tokens, type Theme } from '@fluentui/react-components';
 import {
   ControlShell,
   ConversationState,
@@ -58,6 +58,13 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', backgroundColor: tokens.colorNeutralBackground2, border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, overflow: 'hidden' },
   transcript: { flexGrow: 1, minHeight: 0, outlineOffset: '-2px' },
   empty: { padding: tokens.spacingHorizontalL, color: tokens.colorNeutralForeground3, textAlign: 'center' },
+  error: {
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    backgroundColor: tokens.colorPaletteRedBackground1,
+    color: tokens.colorPaletteRedForeground1,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorPaletteRedBorder1}`,
+    fontSize: tokens.fontSizeBase200,
+  },
 });
 
 const messageKey = (m: MessageRow) => m.swb_sequence;
@@ -163,20 +170,21 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
 
   if (!conversationId) {
     return (
-      <ControlShell theme={props.theme}>
+      <ControlShell theme={props.theme} errorText={t('Control_Error')}>
         <Caption1 className={s.empty}>{t('NoConversation')}</Caption1>
       </ControlShell>
     );
   }
 
   return (
-    <ControlShell theme={props.theme}>
+    <ControlShell theme={props.theme} errorText={t('Control_Error')}>
       <div className={s.root} style={{ height: props.height }} data-testid="communication-pane">
         <ActionsBar t={t} state={conversation?.swb_state} isPrimary={isPrimary} actions={actions} onDone={setAnnouncement} onError={setError} />
+        {/* Not Fluent's MessageBar: it needs ResizeObserver, which some hosts (and jsdom) lack. */}
         {error && (
-          <MessageBar intent="error">
-            <MessageBarBody>{error}</MessageBarBody>
-          </MessageBar>
+          <div role="alert" className={s.error}>
+            {error}
+          </div>
         )}
         {messages.length === 0 && loaded.current ? (
           <Caption1 className={s.empty}>{t('Transcript_Empty')}</Caption1>

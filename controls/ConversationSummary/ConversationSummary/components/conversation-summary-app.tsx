@@ -248,7 +248,7 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
   }
 
   return (
-    <ControlShell theme={props.theme}>
+    <ControlShell theme={props.theme} errorText={t('Control_Error')}>
       <div className={s.root} data-testid="conversation-summary">
         {content}
       </div>

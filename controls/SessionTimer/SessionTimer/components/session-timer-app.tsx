@@ -60,5 +60,5 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
       </div>
     );
   }
-  return <ControlShell theme={props.theme}>{body}</ControlShell>;
+  return <ControlShell theme={props.theme} errorText={t('Control_Error')}>{body}</ControlShell>;
 }

@@ -1,10 +1,13 @@
 import * as React from 'react';
 import { FluentProvider, webLightTheme, type Theme } from '@fluentui/react-components';
+import { ErrorBoundary } from './error-boundary';
 
 export interface ShellProps {
   theme?: Theme;
   rtl?: boolean;
   className?: string;
+  /** Shown instead of the control if rendering throws. */
+  errorText: string;
   children?: React.ReactNode;
 }
 
@@ -15,7 +18,7 @@ export interface ShellProps {
 export function ControlShell(props: ShellProps): React.ReactElement {
   return (
     <FluentProvider theme={props.theme ?? webLightTheme} dir={props.rtl ? 'rtl' : 'ltr'} className={props.className} style={{ height: '100%', background: 'transparent' }}>
-      {props.children}
+      <ErrorBoundary message={props.errorText}>{props.children}</ErrorBoundary>
     </FluentProvider>
   );
 }
