@@ -5,7 +5,7 @@
 // default control for the column.
 import type { EntityMetadata } from '../metadata/types';
 import type { ColumnType } from '../model/types';
-import type { CellDef, FormDef, PcfCell } from '../ui/types';
+import type { CellDef, FormDef, PcfCell, SubgridCell } from '../ui/types';
 import { el, leaf, type XmlElement } from '../xml/xml';
 import type { ControlProperty } from './controls.collector';
 import { braced, stableGuid } from './names';
@@ -62,14 +62,44 @@ interface Placed {
   description?: XmlElement;
 }
 
-function placeCell(form: FormDef, cell: CellDef, controlId: string, ctx: FormEmitContext, path: string[]): Placed {
+/** The platform's subgrid control: rows of a related table through one of its views. */
+export const SUBGRID_CLASS_ID = '{E7A81278-8635-4d9e-8D4D-59480B391C5B}';
+
+function subgridCell(form: FormDef, cell: SubgridCell, path: string[]): Placed {
+  const view = braced(cell.view);
+  return {
+    cell: el('cell', { id: id(form, ...path, 'cell'), showlabel: 'true', locklevel: 0, rowspan: cell.rowSpan ?? 4, colspan: 1, auto: 'false' },
+      labels(cell.label),
+      el('control', { id: cell.name, classid: SUBGRID_CLASS_ID, uniqueid: id(form, ...path, 'control') },
+        el('parameters', null,
+          leaf('ViewId', view),
+          leaf('IsUserView', 'false'),
+          leaf('RelationshipName', cell.relationship),
+          leaf('TargetEntityType', cell.table),
+          leaf('AutoExpand', 'Fixed'),
+          leaf('EnableQuickFind', 'false'),
+          leaf('EnableViewPicker', 'false'),
+          leaf('ViewIds', view),
+          leaf('EnableJumpBar', 'false'),
+          leaf('ChartGridMode', 'Grid'),
+          leaf('VisualizationId', ''),
+          leaf('EnableChartPicker', 'false'),
+          leaf('RecordsPerPage', cell.recordsPerPage ?? 4),
+        ),
+      ),
+    ),
+  };
+}
+
+function placeCell(form: FormDef, cell: CellDef, ctx: FormEmitContext, path: string[], controlIdFor: (column: string) => string): Placed {
+  if (cell.kind === 'subgrid') return subgridCell(form, cell, path);
   const column = cell.kind === 'field' ? cell.column : cell.bind.column;
   const classid = classIdOf(ctx.entity, column);
   const uniqueid = id(form, ...path, 'control');
   const label = cell.kind === 'field' ? (cell.label ?? ctx.columnLabel(column)) : cell.label;
   const showLabel = cell.kind === 'field' ? true : (cell.showLabel ?? false);
   const cellAttrs = { id: id(form, ...path, 'cell'), showlabel: String(showLabel), locklevel: 0, ...(cell.kind === 'pcf' && cell.rowSpan ? { rowspan: cell.rowSpan, colspan: 1 } : {}) };
-  const control = el('control', { id: controlId, classid, datafieldname: column, disabled: String(cell.kind === 'field' && cell.disabled === true), uniqueid });
+  const control = el('control', { id: controlIdFor(column), classid, datafieldname: column, disabled: String(cell.kind === 'field' && cell.disabled === true), uniqueid });
   const placed: Placed = { cell: el('cell', cellAttrs, labels(label), control) };
   if (cell.kind === 'pcf') placed.description = controlDescription(cell, uniqueid, classid, ctx);
   return placed;
@@ -108,10 +138,10 @@ export function formTree(form: FormDef, ctx: FormEmitContext): XmlElement {
             el('section', { name: section.name, id: id(form, tab.name, String(ci), section.name), showlabel: String(section.showLabel ?? true), showbar: 'false', IsUserDefined: 0, locklevel: 0, layout: 'varwidth', columns: 1, labelwidth: 115, celllabelalignment: 'Left', celllabelposition: 'Left' },
               labels(section.label),
               el('rows', null, section.cells.flatMap((cell, i) => {
-                const placed = placeCell(form, cell, controlIdFor(cell.kind === 'field' ? cell.column : cell.bind.column), ctx, [tab.name, section.name, String(i)]);
+                const placed = placeCell(form, cell, ctx, [tab.name, section.name, String(i)], controlIdFor);
                 if (placed.description) descriptions.push(placed.description);
                 // A cell spanning n rows is followed by n-1 empty rows, as exported forms do.
-                const span = cell.kind === 'pcf' ? (cell.rowSpan ?? 1) : 1;
+                const span = cell.kind === 'field' ? 1 : (cell.rowSpan ?? (cell.kind === 'subgrid' ? 4 : 1));
                 return [el('row', null, placed.cell), ...Array.from({ length: span - 1 }, () => el('row'))];
               })),
             ))),

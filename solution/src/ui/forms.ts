@@ -6,6 +6,7 @@
 // offers and open conversations there.
 import type { FormDef } from './types';
 import { l } from './labels';
+import { ViewIds } from './views';
 
 export const FormIds = {
   conversationMain: 'd2564a19-075b-4958-8aa4-eff4f61d1e9d',
@@ -130,6 +131,27 @@ export const conversationForm: FormDef = {
                 { kind: 'field', column: 'swb_wrapupon', disabled: true },
                 { kind: 'field', column: 'swb_closedon', disabled: true },
               ],
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'tab_routing_history',
+      label: l('Routing history', 'Historique du routage'),
+      columns: [
+        {
+          width: 100,
+          sections: [
+            {
+              name: 'section_sessions',
+              label: l('Sessions', 'Sessions'),
+              cells: [{ kind: 'subgrid', name: 'subgrid_sessions', table: 'swb_session', relationship: 'swb_conversation_session_conversationid', view: ViewIds.conversationSessions, label: l('Sessions', 'Sessions'), recordsPerPage: 5, rowSpan: 4 }],
+            },
+            {
+              name: 'section_offers',
+              label: l('Offers', 'Offres'),
+              cells: [{ kind: 'subgrid', name: 'subgrid_offers', table: 'swb_offer', relationship: 'swb_conversation_offer_conversationid', view: ViewIds.conversationOffers, label: l('Offers', 'Offres'), recordsPerPage: 10, rowSpan: 6 }],
             },
           ],
         },

@@ -33,7 +33,22 @@ export interface PcfCell {
   rowSpan?: number;
 }
 
-export type CellDef = FieldCell | PcfCell;
+/** Rows of a related table (through a 1:N relationship of the form's table), shown with one of its views. */
+export interface SubgridCell {
+  kind: 'subgrid';
+  /** Control id on the form (letters, digits, _). */
+  name: string;
+  table: string;
+  /** Schema name of the 1:N relationship from the form's table to `table`. */
+  relationship: string;
+  /** Id of a view of `table` (src/ui/views.ts). */
+  view: string;
+  label: Label;
+  recordsPerPage?: number;
+  rowSpan?: number;
+}
+
+export type CellDef = FieldCell | PcfCell | SubgridCell;
 
 export interface SectionDef {
   name: string;

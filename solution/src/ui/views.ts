@@ -15,6 +15,8 @@ export const ViewIds = {
   myAgentStatus: 'bee5a79d-ec92-499d-9525-348e4fc3a37c',
   allAgentStatuses: '0de85f25-b404-4c1e-84d8-3cdee2633bcc',
   quickFindConversations: '8f8f4be5-d910-4c11-a2d7-ae148e44d527',
+  conversationSessions: '282b2660-649b-48e6-9987-0d095efd89f8',
+  conversationOffers: '80911bec-af01-4ed9-917a-f5b1407d61bd',
 } as const;
 
 const notClosed = { attribute: 'swb_state', operator: 'ne', value: ConversationState.Closed } as const;
@@ -140,6 +142,41 @@ export const views: ViewDef[] = [
     ],
     filter: [{ attribute: 'swb_deliverystatus', operator: 'eq', value: DeliveryStatus.Failed }],
     order: [{ attribute: 'createdon', descending: true }],
+  },
+  {
+    id: ViewIds.conversationSessions,
+    table: 'swb_session',
+    name: l('Conversation sessions', 'Sessions de la conversation'),
+    description: l('Who worked the conversation, primary or consult, in the order they joined.', 'Qui a traité la conversation, principal ou consultation, dans l\'ordre d\'arrivée.'),
+    queryType: 2,
+    isDefault: true,
+    columns: [
+      { attribute: 'swb_agentid', width: 160 },
+      { attribute: 'swb_role', width: 100 },
+      { attribute: 'swb_state', width: 100 },
+      { attribute: 'swb_joinedon', width: 140 },
+      { attribute: 'swb_lefton', width: 140 },
+    ],
+    filter: [],
+    order: [{ attribute: 'swb_joinedon' }],
+  },
+  {
+    id: ViewIds.conversationOffers,
+    table: 'swb_offer',
+    name: l('Conversation offers', 'Offres de la conversation'),
+    description: l('Every offer of the conversation and its answer, in order: declines and time-outs show why routing took time.', 'Chaque offre de la conversation et sa réponse, dans l\'ordre.'),
+    queryType: 2,
+    isDefault: true,
+    columns: [
+      { attribute: 'swb_attempt', width: 70 },
+      { attribute: 'swb_agentid', width: 160 },
+      { attribute: 'swb_queueid', width: 150 },
+      { attribute: 'swb_response', width: 110 },
+      { attribute: 'swb_offeredon', width: 140 },
+      { attribute: 'swb_respondedon', width: 140 },
+    ],
+    filter: [],
+    order: [{ attribute: 'swb_attempt' }],
   },
   {
     id: ViewIds.pendingOffers,

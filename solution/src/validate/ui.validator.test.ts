@@ -39,7 +39,7 @@ describe('forms, views and the app as shipped', () => {
   });
 
   it('every form validates against FormXml.xsd, every view query against Fetch.xsd and the site map against SiteMap.xsd', () => {
-    expect(validateUiFragments(tree(ui), schemas)).toEqual({ forms: 2, queries: 10, siteMaps: 1 });
+    expect(validateUiFragments(tree(ui), schemas)).toEqual({ forms: 2, queries: 12, siteMaps: 1 });
   });
 
   it('the emitted XML passes our checks of what the schemas set aside (bindings, widths, uniqueids, apps)', () => {
@@ -131,6 +131,20 @@ describe('a form is refused', () => {
     expect(problems).toEqual([
       "form 'Conversation' (swb_conversation) tab 'tab_details': column widths 60% + 50% must be whole percents adding up to 100%",
       "form 'Conversation' (swb_conversation) tab 'tab_details' section 'section_routing' cell 9: column 'swb_nothere' is not a column of swb_conversation",
+    ]);
+  });
+});
+
+describe('a subgrid is refused', () => {
+  it('when its relationship does not lead from the form\'s table to the shown table, or its view is of another table', () => {
+    const u = clone(ui);
+    const form = u.forms.find((f) => f.id === FormIds.conversationMain)!;
+    const cells = form.tabs[2]!.columns[0]!.sections.flatMap((s) => s.cells);
+    Object.assign(cells[0]!, { relationship: 'swb_conversation_message_conversationid' });
+    Object.assign(cells[1]!, { view: ViewIds.conversationSessions });
+    expect(validateUi(u, ctx)).toEqual([
+      "form 'Conversation' (swb_conversation) tab 'tab_routing_history' section 'section_sessions' cell 1: relationship 'swb_conversation_message_conversationid' goes from swb_conversation to swb_message, not from swb_conversation to swb_session",
+      "form 'Conversation' (swb_conversation) tab 'tab_routing_history' section 'section_offers' cell 1: view 'Conversation sessions' is a view of swb_session, not of swb_offer",
     ]);
   });
 });

@@ -8,7 +8,7 @@ import type { ColumnType, DataModel, Label } from '../model/types';
 import type { ControlProperty } from '../pack/controls.collector';
 import { columnLabelOf } from '../pack/customizations.emitter';
 import { defaultControlClassIds, FORM_FACTORS } from '../pack/form.emitter';
-import type { AppDef, ConditionDef, FormDef, PcfCell, UiDefinition, ViewDef } from '../ui/types';
+import type { AppDef, ConditionDef, FormDef, PcfCell, SubgridCell, UiDefinition, ViewDef } from '../ui/types';
 import { select, textOf, type XmlElement } from '../xml/xml';
 import { SYSTEMFORM_PATH } from './set-aside';
 
@@ -55,6 +55,8 @@ export interface UiCheckContext {
   controls: Map<string, ControlProperty[]>;
   /** Publisher prefix (`swb`). */
   prefix: string;
+  /** The views subgrids may show; validateUi fills it from the definition. */
+  views?: ViewDef[];
 }
 
 function entityOf(model: DataModel, table: string): EntityMetadata | undefined {
@@ -84,6 +86,18 @@ function checkPcfCell(at: string, cell: PcfCell, entity: EntityMetadata, ctx: Ui
   for (const p of properties.filter((x) => x.usage === 'input' && x.required)) {
     if (!(p.name in (cell.parameters ?? {}))) problems.push(`${at}: required property '${p.name}' of '${cell.control}' has no value`);
   }
+  return problems;
+}
+
+function checkSubgrid(at: string, cell: SubgridCell, form: FormDef, ctx: UiCheckContext): string[] {
+  const problems: string[] = [];
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(cell.name)) problems.push(`${at}: subgrid name '${cell.name}' may only use letters, digits and _`);
+  const rel = ctx.model.relationships.find((r) => r.schemaName === cell.relationship);
+  if (!rel || rel.kind !== 'oneToMany') problems.push(`${at}: relationship '${cell.relationship}' is not a 1:N relationship of the model`);
+  else if (rel.referencedTable !== form.table || rel.referencingTable !== cell.table) problems.push(`${at}: relationship '${cell.relationship}' goes from ${rel.referencedTable} to ${rel.referencingTable}, not from ${form.table} to ${cell.table}`);
+  const view = ctx.views?.find((v) => v.id === cell.view);
+  if (!view) problems.push(`${at}: view ${cell.view} is not defined`);
+  else if (view.table !== cell.table) problems.push(`${at}: view '${view.name[1033]}' is a view of ${view.table}, not of ${cell.table}`);
   return problems;
 }
 
@@ -117,6 +131,11 @@ export function checkForm(form: FormDef, ctx: UiCheckContext): string[] {
         const cellAt = `${sectionAt} cell ${i + 1}`;
         if (cell.kind === 'pcf') {
           problems.push(...labelProblems(cellAt, 'the cell', cell.label), ...checkPcfCell(cellAt, cell, entity, ctx));
+          return;
+        }
+        if (cell.kind === 'subgrid') {
+          unique(cell.name, 'subgrid');
+          problems.push(...labelProblems(cellAt, 'the subgrid', cell.label), ...checkSubgrid(cellAt, cell, form, ctx));
           return;
         }
         const column = entity.attributes[cell.column];
@@ -187,6 +206,11 @@ export function checkApp(app: AppDef, ui: UiDefinition, ctx: UiCheckContext): st
     const form = ui.forms.find((f) => f.id === id);
     if (!form) problems.push(`${at}: form ${id} is not defined`);
     else if (!app.tables.includes(form.table)) problems.push(`${at}: form '${form.name[1033]}' is on ${form.table}, which is not among the app's tables`);
+    for (const cell of form?.tabs.flatMap((t) => t.columns.flatMap((c) => c.sections.flatMap((s) => s.cells))) ?? []) {
+      if (cell.kind !== 'subgrid') continue;
+      if (!app.tables.includes(cell.table)) problems.push(`${at}: form '${form!.name[1033]}' shows ${cell.table} in subgrid '${cell.name}', which is not among the app's tables`);
+      if (!app.views.includes(cell.view)) problems.push(`${at}: form '${form!.name[1033]}' subgrid '${cell.name}' shows view ${cell.view}, which is not among the app's views`);
+    }
   }
   for (const id of app.views) {
     const view = ui.views.find((v) => v.id === id);
@@ -238,7 +262,7 @@ export function validateUi(ui: UiDefinition, ctx: UiCheckContext): string[] {
     if (apps.has(a.uniqueName.toLowerCase())) problems.push(`app '${a.uniqueName}' is declared twice`);
     apps.add(a.uniqueName.toLowerCase());
   }
-  for (const f of ui.forms) problems.push(...checkForm(f, ctx));
+  for (const f of ui.forms) problems.push(...checkForm(f, { ...ctx, views: ui.views }));
   for (const v of ui.views) problems.push(...checkView(v, ctx));
   for (const a of ui.apps) problems.push(...checkApp(a, ui, ctx));
   return problems;
