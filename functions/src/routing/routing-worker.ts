@@ -20,7 +20,7 @@ import {
 } from '@switchboard/core';
 import type { RoutingTriggerPort, RoutingWork } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow, type OfferRow } from '@switchboard/solution';
-import { claim, type DataverseClient } from '../dataverse/dataverse-client';
+import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso, ms } from '../dataverse/repositories/odata';
@@ -103,12 +103,14 @@ export class DataverseRoutingWorker implements RoutingWorker {
   }
 
   async run(work: RoutingWork, context?: InvocationContext): Promise<QueueOutcome[]> {
+    if (work.kind === 'route-conversation') {
+      // Independent reads, in parallel: they are most of a new conversation's latency.
+      const [config, found] = await Promise.all([this.deps.repo.loadConfig(), this.deps.repo.getConversation(work.conversationId)]);
+      const queueId = await this.arrive(work.conversationId, config, context, found);
+      return queueId ? [await this.routeQueue(queueId, config, context)] : [];
+    }
     const config = await this.deps.repo.loadConfig();
     switch (work.kind) {
-      case 'route-conversation': {
-        const queueId = await this.arrive(work.conversationId, config, context);
-        return queueId ? [await this.routeQueue(queueId, config, context)] : [];
-      }
       case 'route-queue':
         return [await this.routeQueue(work.queueId, config, context)];
       case 'route-agent':
@@ -128,8 +130,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
   }
 
   /** Classifies a new conversation and puts it in its queue; returns the queue, or null when it is not routable. */
-  async arrive(conversationId: string, config: RoutingConfig, context?: InvocationContext): Promise<string | null> {
-    const found = await this.deps.repo.getConversation(conversationId);
+  async arrive(conversationId: string, config: RoutingConfig, context?: InvocationContext, preloaded?: RowWithETag<ConversationRow> | null): Promise<string | null> {
+    const found = preloaded === undefined ? await this.deps.repo.getConversation(conversationId) : preloaded;
     if (!found) return null;
     const conv = found.row;
     if (conv._swb_primaryagentid_value) return null;
