@@ -164,6 +164,7 @@ async function main(): Promise<void> {
           bareRoundTrip: stats(bare),
           inboundHttp: stats(httpOnly),
           inboundToOffered: stats(latency),
+          dataverseRequestsPerSms: { http: Number(avg((p) => p.http)), routing: Number(avg((p) => p.routing)) },
           sustained: { messages: M, concurrency: C, acceptedPerSecond: M / ingestSeconds, nonOk: failures, assignmentsPerSecond: routed / allSeconds, offered: routed },
         },
         null,
