@@ -399,7 +399,7 @@ function serviceEndpoint(e: PluginRegistrations['serviceEndpoints'][number]): Xm
     leaf('UserClaim', 1),
     leaf('IsCustomizable', '1'),
     leaf('Url', e.url),
-    leaf('AuthType', 5), // 5 = WebhookKey; the key (AuthValue) is never shipped
+    leaf('AuthType', 4), // 4 = Webhook Key (5 is Http Header, per the serviceendpoint table reference); the key (AuthValue) is never shipped
     leaf('MessageFormat', 2), // 2 = JSON
   );
 }

@@ -118,7 +118,7 @@ describe('the packer', () => {
     expect(customizations).toContain('<Url>https://fn.example.com/api/dataverse/message-created</Url>');
     expect(customizations).toContain('<Url>https://contoso-switchboard.azurewebsites.net/api/dataverse/conversation-updated</Url>');
     expect(customizations).toContain('<Contract>8</Contract>');
-    expect(customizations).toContain('<AuthType>5</AuthType>');
+    expect(customizations).toContain('<AuthType>4</AuthType>'); // Webhook Key; 5 would be Http Header
     expect(customizations).not.toMatch(/AuthValue|SWITCHBOARD_WEBHOOK_KEY/);
 
     const update = customizations.slice(customizations.indexOf('<SdkMessageProcessingStep Name="swb_conversation Update'));

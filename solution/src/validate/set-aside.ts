@@ -21,7 +21,7 @@ const FORM = [...SYSTEMFORM_PATH, 'form'].join('/');
 export const setAsideRules: SetAsideRule[] = [
   { path: 'ImportExportXml/CustomControls', reason: 'PCF custom controls (2018) postdate the schema; checked: name <namespace>.<constructor>, manifest present in the package' },
   { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/Url', reason: 'webhook endpoints (2019) postdate the schema; checked: absolute https URL (http only for localhost)' },
-  { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/AuthType', reason: 'webhook authentication postdates the schema; checked: 5 (WebhookKey), and no AuthValue is shipped' },
+  { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/AuthType', reason: 'webhook authentication postdates the schema; checked: 4 (WebhookKey), and no AuthValue is shipped' },
   { path: 'ImportExportXml/ServiceEndpoints/ServiceEndpoint/MessageFormat', reason: 'message format postdates the schema; checked: 2 (JSON)' },
   { path: `${FORM}/controlDescriptions`, reason: 'PCF control bindings on forms (2018) postdate FormXml.xsd; checked: every controlDescription names a control uniqueid of its form, a built control, all three form factors, the bound property bound to the cell\'s column, static values of the manifest\'s types' },
   { path: `${FORM}/tabs/tab/columns/column@width`, reason: "FormXml.xsd's FormPercentageType pattern is written with .NET anchors (^...$), which XML Schema reads literally, so no real width ('50%') validates; checked: n% with 1 <= n <= 100, and a tab's columns add up to 100%. The attribute is required, so the copy for xmllint carries '^n%$', the literal text that pattern accepts", rewrite: (v) => `^${v}$` },
@@ -79,7 +79,7 @@ export function checkSetAside(customizations: XmlElement, packagePaths: Set<stri
     if (parsed && parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(parsed.hostname))) {
       problems.push(`service endpoint '${name}': Url '${url}' must use https`);
     }
-    if (textOf(child('AuthType')[0]) !== '5') problems.push(`service endpoint '${name}': AuthType must be 5 (WebhookKey)`);
+    if (textOf(child('AuthType')[0]) !== '4') problems.push(`service endpoint '${name}': AuthType must be 4 (WebhookKey)`);
     if (textOf(child('MessageFormat')[0]) !== '2') problems.push(`service endpoint '${name}': MessageFormat must be 2 (JSON)`);
     if (child('AuthValue').length > 0) problems.push(`service endpoint '${name}': the webhook key (AuthValue) must never be in the package`);
   }
