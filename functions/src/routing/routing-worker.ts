@@ -210,12 +210,17 @@ export class DataverseRoutingWorker implements RoutingWorker {
   async routeQueue(queueId: string, config: RoutingConfig, context?: InvocationContext): Promise<QueueOutcome> {
     const outcome: QueueOutcome = { queueId, offers: [], conflicts: 0 };
     const rounds = this.deps.maxRounds ?? 3;
+    let lostLastRound = false;
     for (let round = 0; round < rounds; round++) {
       const conflictsBefore = outcome.conflicts;
       const made = await this.routeOnce(queueId, config, outcome, context);
+      lostLastRound = outcome.conflicts > conflictsBefore && made !== 'nothing-waiting';
       // Stop when a round lost no race: what is left cannot be placed now.
-      if (outcome.conflicts === conflictsBefore || made === 'nothing-waiting') break;
+      if (!lostLastRound) break;
     }
+    // Still losing races (a busy queue, a customer typing while waiting): try again shortly
+    // rather than leave a placeable conversation waiting for an unrelated event.
+    if (lostLastRound) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'claims lost to concurrent writers' }, { delaySeconds: 1 });
     return outcome;
   }
 
