@@ -30,6 +30,7 @@ import type { ApiRequest, ChatApiService } from '../services/contracts';
 import { TokenSigner, tokenHash } from './customer-token';
 import type { RateLimiter, RateRule } from './rate-limiter';
 import { WidgetRepository, type WidgetRecord } from './widget.repository';
+import { nextOpening } from './next-opening';
 
 export interface ChatSettings {
   tokenLifetimeSeconds: number;
@@ -259,6 +260,7 @@ export class ChatService implements ChatApiService {
         const questions = parseQuestions(w.row.swb_prechatquestions, locale);
         const open = !w.hours || isOpen(w.hours, this.deps.now());
         const closedMessage = open ? null : await this.closedMessage(w, locale);
+        const nextOpenOn = open || !w.hours ? null : nextOpening(w.hours, this.deps.now());
         let strings: Record<string, string> | undefined;
         try {
           const all = JSON.parse(w.row.swb_localestrings ?? '{}') as Record<string, Record<string, string>>;
@@ -281,7 +283,7 @@ export class ChatService implements ChatApiService {
               ...(q.choices ? { choices: q.choices } : {}),
               ...(q.hint ? { hint: q.hint } : {}),
             })),
-            hours: { open, ...(closedMessage ? { closedMessage } : {}) },
+            hours: { open, ...(nextOpenOn !== null ? { nextOpenOn: iso(nextOpenOn) } : {}), ...(closedMessage ? { closedMessage } : {}) },
             allowedOrigins: w.allowedOrigins,
             contextVariables: w.contextVariables.map((v) => v.swb_name ?? '').filter(Boolean),
             ...(strings && typeof strings === 'object' ? { strings } : {}),
