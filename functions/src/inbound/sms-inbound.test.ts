@@ -149,11 +149,16 @@ it('a new SMS conversation is offered to the available agent with capacity in it
   expect(again.value).toHaveLength(1);
 });
 
-it('an SMS arriving outside the queue operating hours is answered with the configured message and closed, not queued', async () => {
+it("an SMS arriving outside the queue operating hours is answered with the queue's own overflow message and closed, not queued", async () => {
   const hoursId = (await stack.api.create({ collection: 'swb_operatinghourses', data: { swb_name: 'never', swb_timezone: 'America/Indiana/Indianapolis', swb_weeklyschedule: '{}' } })) as string;
+  // The queue names its own message; the generic "outside hours" one must not be used.
+  const own = (await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'night queue', swb_trigger: AutomatedMessageTrigger.OutsideOperatingHours, swb_locale: 'xx', swb_text: 'The night line opens at 8am.', swb_isenabled: true } })) as string;
   const queueId = (await stack.api.create({
     collection: 'queues',
-    data: { name: 'Night', 'swb_operatinghoursid@odata.bind': `/swb_operatinghourses(${hoursId})`, swb_overflowconditions: `${OverflowCondition.OutsideOperatingHours}`, swb_overflowaction: OverflowAction.AutomatedMessage },
+    data: {
+      name: 'Night', 'swb_operatinghoursid@odata.bind': `/swb_operatinghourses(${hoursId})`, swb_overflowconditions: `${OverflowCondition.OutsideOperatingHours}`,
+      swb_overflowaction: OverflowAction.AutomatedMessage, 'swb_overflowmessageid@odata.bind': `/swb_automatedmessages(${own})`,
+    },
   })) as string;
   const workstreamId = (await stack.api.create({ collection: 'swb_workstreams', data: { swb_name: 'Night SMS', swb_channeltype: ChannelType.Sms, 'swb_fallbackqueueid@odata.bind': `/queues(${queueId})` } })) as string;
   const nightChannel = await seedTwilioChannel(stack.api, { swb_name: 'Night line', swb_phonenumber: '+13175550101', 'swb_workstreamid@odata.bind': `/swb_workstreams(${workstreamId})` });
@@ -172,6 +177,6 @@ it('an SMS arriving outside the queue operating hours is answered with the confi
   expect(convs.value).toHaveLength(1);
   expect(convs.value[0]!['swb_state']).toBe(ConversationState.Closed);
   const texts = twilio.requests.slice(before).map((r) => new URLSearchParams(r.body));
-  expect(texts.map((t) => [t.get('To'), t.get('Body')])).toEqual([['+13175550122', 'We are closed; we will text you back tomorrow.']]);
+  expect(texts.map((t) => [t.get('To'), t.get('Body')])).toEqual([['+13175550122', 'The night line opens at 8am.']]);
   expect(await stack.api.retrieveMultiple({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${convs.value[0]!['activityid']}` })).toMatchObject({ value: [] });
 });

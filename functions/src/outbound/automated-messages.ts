@@ -2,7 +2,7 @@
 // left, outside hours, ended), rendered from swb_automatedmessage in the conversation's
 // language with fallback (fr-CA → fr → default), written as public system messages so chat
 // customers read them, and delivered on the SMS channel for SMS customers.
-import { type TemplateData, renderLocalizedTemplate } from '@switchboard/core';
+import { type TemplateData, renderLocalizedTemplate, renderTemplate } from '@switchboard/core';
 import {
   AuthorKind,
   AutomatedMessageTrigger,
@@ -80,6 +80,8 @@ export function textsFor(rows: readonly AutomatedMessageRow[], conversation: Pic
 
 export interface AutomatedMessengerDeps extends TranscriptDeps, DeliveryRecorderDeps {
   source: AutomatedMessageSource;
+  /** For queue-specific overflow messages, read by id. */
+  client?: DataverseClient;
   defaultLocale?: string;
 }
 
@@ -103,8 +105,8 @@ export class AutomatedMessenger {
    * Stores (once per conversation, event and `occurrence`) and, on SMS, delivers. Returns the
    * stored message, or null when no automated message is configured for the event.
    */
-  async send(event: AutomatedEvent, conversation: ConversationRow, data: TemplateData, occurrence = ''): Promise<MessageRow | null> {
-    const text = await this.render(event, conversation, data);
+  async send(event: AutomatedEvent, conversation: ConversationRow, data: TemplateData, occurrence = '', chosenText?: string): Promise<MessageRow | null> {
+    const text = chosenText ?? (await this.render(event, conversation, data));
     if (text === null || text.trim() === '') return null;
     const sms = conversation.swb_channeltype === ChannelType.Sms;
     const id = deterministicId('automated-message', conversation.activityid, event, occurrence);
@@ -119,5 +121,12 @@ export class AutomatedMessenger {
       await deliverStoredMessage(this.deps, id, conversation._swb_channelid_value, conversation.swb_customerphone);
     }
     return message;
+  }
+
+  /** A queue's own overflow message (swb_queue.swb_overflowmessageid) instead of the event's generic one. */
+  async sendChosen(event: AutomatedEvent, messageRowId: string, conversation: ConversationRow, data: TemplateData): Promise<MessageRow | null> {
+    const row = this.deps.client ? await this.deps.client.retrieveWithETag<AutomatedMessageRow>('swb_automatedmessages', messageRowId, ['swb_text', 'swb_isenabled']) : null;
+    if (!row || row.row.swb_isenabled === false || !row.row.swb_text) return this.send(event, conversation, data);
+    return this.send(event, conversation, data, '', renderTemplate(row.row.swb_text, data).text);
   }
 }

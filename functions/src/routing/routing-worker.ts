@@ -167,9 +167,12 @@ export class DataverseRoutingWorker implements RoutingWorker {
     const now = this.deps.now();
     if (ended) {
       // Overflow on arrival that ends the conversation (outside hours with a message).
-      const outside = decisions.some((d) => d.kind === 'overflowed' && d.reason === 'outside-hours');
+      const overflow = decisions.find((d): d is Extract<RoutingDecision, { kind: 'overflowed' }> => d.kind === 'overflowed');
+      const event = overflow?.reason === 'outside-hours' ? 'outside-hours' : 'ended';
+      const chosen = overflow && (overflow.action.kind === 'end' || overflow.action.kind === 'message') ? overflow.action.messageId : undefined;
       await this.deps.repo.updateConversation(conversationId, { swb_state: ConversationState.Closed, swb_closedon: iso(now) }, found.etag);
-      await this.deps.automated?.send(outside ? 'outside-hours' : 'ended', conv, {}).catch((e: Error) => this.log(`automated message failed: ${e.message}`, context));
+      const sent = chosen ? this.deps.automated?.sendChosen(event, chosen, conv, {}) : this.deps.automated?.send(event, conv, {});
+      await sent?.catch((e: Error) => this.log(`automated message failed: ${e.message}`, context));
       return null;
     }
     if (!queued) return null;

@@ -90,6 +90,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const confirmations = createChannelDelivery({ ...deliveryDeps, optOuts: { isOptedOut: async () => false } });
   const automated = new AutomatedMessenger({
     source: new DataverseAutomatedMessageSource(client, { ttlMs: ttl, now }),
+    client,
     conversations,
     messages,
     delivery,
