@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { createMockContext, prop, assignMessageSequence, type MockContext } from '../../shared/src/testing';
+import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { AuthorKind, ConversationState, DeliveryStatus, MessageDirection, Presence, SessionRole, TemplateKind, Visibility } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
@@ -25,7 +25,6 @@ function setup(opts: { primary?: boolean; messages?: number; state?: number } = 
     height: -1,
   });
   const api = mock.webAPI;
-  api.beforeCreate.set('swb_message', assignMessageSequence);
   api.put('swb_conversation', {
     activityid: CONV,
     swb_state: opts.state ?? ConversationState.Active,

@@ -1,6 +1,6 @@
 // Demo data for screenshots and the render benchmark, seeded into the in-memory Web API.
 import { AuthorKind, ChannelType, ConversationState, DeliveryStatus, IdentificationResult, MessageDirection, OfferResponse, Presence, SessionRole, SessionState, Sentiment, TemplateKind, Visibility } from '../../src';
-import { InMemoryWebApi, assignMessageSequence, createMockContext, prop, type MockContext } from '../../src/testing';
+import { InMemoryWebApi, createMockContext, prop, type MockContext } from '../../src/testing';
 
 export const ME = '11111111-1111-4111-8111-111111111111';
 export const CONV = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -59,7 +59,6 @@ const transcript: [number, number, number, string, string | null, number | null]
 ];
 
 function seedPane(api: InMemoryWebApi, now: number): void {
-  api.beforeCreate.set('swb_message', assignMessageSequence);
   transcript.forEach(([author, direction, visibility, body, name, delivery], i) => {
     api.put('swb_message', {
       _swb_conversationid_value: CONV,

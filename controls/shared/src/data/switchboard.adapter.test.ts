@@ -28,6 +28,31 @@ describe('Switchboard data access', () => {
     expect(rows.map((r) => r.swb_body)).toEqual(['m4', 'm5']);
   });
 
+  test('a reply takes the next number of the conversation counter and moves the counter on', async () => {
+    const api = seeded(0);
+    api.row('swb_conversation', CONV)!.swb_lastmessagesequence = 7;
+    await new SwitchboardData(api, ME).sendMessage(CONV, 'hello', false);
+    expect(api.rows('swb_message').find((r) => r.swb_body === 'hello')).toMatchObject({ swb_sequence: 8 });
+    expect(api.row('swb_conversation', CONV)!.swb_lastmessagesequence).toBe(8);
+  });
+
+  test('a reply whose number another writer already used takes the next free one instead of failing or duplicating', async () => {
+    // The functions app claimed 3 and stored it, but this pane read the counter at 2.
+    const api = seeded(3);
+    api.row('swb_conversation', CONV)!.swb_lastmessagesequence = 2;
+    await new SwitchboardData(api, ME).sendMessage(CONV, 'late', false);
+    const sequences = api.rows('swb_message').filter((r) => r._swb_conversationid_value === CONV).map((r) => r.swb_sequence);
+    expect(sequences).toEqual([1, 2, 3, 4]);
+    expect(api.rows('swb_message').find((r) => r.swb_body === 'late')).toMatchObject({ swb_sequence: 4 });
+  });
+
+  test('a failure other than a duplicate key is not retried', async () => {
+    const api = seeded(0);
+    api.failNext('create', new Error('privilege'));
+    await expect(new SwitchboardData(api, ME).sendMessage(CONV, 'x', false)).rejects.toThrow('privilege');
+    expect(api.calls.filter((c) => c.op === 'create')).toHaveLength(1);
+  });
+
   test('an internal note is written as internal with no delivery status; a reply as pending', async () => {
     const api = seeded(0);
     const data = new SwitchboardData(api, `{${ME.toUpperCase()}}`);

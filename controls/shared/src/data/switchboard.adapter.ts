@@ -29,6 +29,17 @@ export interface CustomerRef {
   id: string;
 }
 
+const MAX_SEQUENCE_ATTEMPTS = 5;
+/** Dataverse's "duplicate key" (0x80040237), as the PCF webAPI or a plain Web API error carries it. */
+const DUPLICATE_KEY = 0x80040237;
+
+export function isDuplicateKey(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { errorCode?: unknown; code?: unknown; message?: unknown };
+  const code = typeof e.errorCode === 'number' ? e.errorCode : typeof e.code === 'string' ? Number.parseInt(e.code, 16) : NaN;
+  return (code >>> 0) === DUPLICATE_KEY;
+}
+
 export class SwitchboardData {
   constructor(
     private readonly api: WebApi,
@@ -64,17 +75,44 @@ export class SwitchboardData {
   }
 
   async sendMessage(conversationId: string, body: string, internal: boolean): Promise<string> {
-    const created = await this.api.createRecord(T.message, {
-      'swb_conversationid@odata.bind': bind(T.conversation, guid(conversationId)),
-      'swb_authoragentid@odata.bind': bind(T.systemuser, this.currentUserId),
-      swb_direction: MessageDirection.Outbound,
-      swb_authorkind: AuthorKind.Agent,
-      swb_visibility: internal ? Visibility.Internal : Visibility.Public,
-      swb_body: body,
-      // Internal notes never travel through a channel, so they carry no delivery status.
-      ...(internal ? {} : { swb_deliverystatus: DeliveryStatus.Pending }),
-    });
-    return created.id;
+    // Every message needs the next swb_sequence of its conversation. PCF's webAPI cannot send
+    // If-Match, so the counter on the conversation cannot be claimed atomically from here:
+    // the (conversation, sequence) alternate key is the guard instead. Two writers that pick
+    // the same number collide on create; the loser reads the counter again and takes the next.
+    const id = guid(conversationId);
+    for (let attempt = 1; ; attempt++) {
+      const conversation = (await this.api.retrieveRecord(T.conversation, id, '?$select=swb_lastmessagesequence')) as ConversationRow;
+      let last = conversation.swb_lastmessagesequence ?? 0;
+      // After a collision the counter may lag behind what another writer stored: trust the rows.
+      if (attempt > 1) last = Math.max(last, await this.lastSequence(id));
+      const sequence = last + 1;
+      await this.api.updateRecord(T.conversation, id, { swb_lastmessagesequence: sequence });
+      try {
+        const created = await this.api.createRecord(T.message, {
+          'swb_conversationid@odata.bind': bind(T.conversation, id),
+          'swb_authoragentid@odata.bind': bind(T.systemuser, this.currentUserId),
+          swb_name: body.slice(0, 100),
+          swb_sequence: sequence,
+          swb_direction: MessageDirection.Outbound,
+          swb_authorkind: AuthorKind.Agent,
+          swb_visibility: internal ? Visibility.Internal : Visibility.Public,
+          swb_body: body,
+          // Internal notes never travel through a channel, so they carry no delivery status.
+          ...(internal ? {} : { swb_deliverystatus: DeliveryStatus.Pending }),
+        });
+        return created.id;
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= MAX_SEQUENCE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async lastSequence(conversationId: string): Promise<number> {
+    const page = await this.api.retrieveMultipleRecords(
+      T.message,
+      `?$select=swb_sequence&$filter=_swb_conversationid_value eq ${conversationId}&$orderby=swb_sequence desc&$top=1`,
+    );
+    return Number((page.entities[0] as MessageRow | undefined)?.swb_sequence ?? 0);
   }
 
   async mySession(conversationId: string): Promise<SessionRow | undefined> {

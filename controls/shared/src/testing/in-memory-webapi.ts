@@ -13,6 +13,10 @@ export interface WebApiCall {
   data?: Entity;
 }
 
+const ALTERNATE_KEYS: Record<string, string[][]> = {
+  swb_message: [['_swb_conversationid_value', 'swb_sequence']],
+};
+
 const ACTIVITY_TABLES = new Set(['swb_conversation', 'swb_session']);
 
 export function primaryKeyOf(table: string): string {
@@ -103,8 +107,20 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
     await this.gate({ op: 'create', table: entityType, data });
     const hook = this.beforeCreate.get(entityType);
     const resolved = InMemoryWebApi.resolveBinds(data);
-    const stored = this.put(entityType, hook ? hook(resolved, this) : resolved);
+    const candidate = hook ? hook(resolved, this) : resolved;
+    this.checkAlternateKeys(entityType, candidate);
+    const stored = this.put(entityType, candidate);
     return { id: String(stored[primaryKeyOf(entityType)]), entityType };
+  }
+
+  // Dataverse refuses a create whose alternate key values already exist; the pane relies on
+  // that for message sequence numbers, so the mock must refuse it the same way.
+  private checkAlternateKeys(entityType: string, row: Entity): void {
+    for (const columns of ALTERNATE_KEYS[entityType] ?? []) {
+      if (columns.some((c) => row[c] == null)) continue;
+      const clash = this.rows(entityType).some((r) => columns.every((c) => String(r[c]).toLowerCase() === String(row[c]).toLowerCase()));
+      if (clash) throw Object.assign(new Error('A record with matching key values already exists.'), { errorCode: 0x80040237, code: '0x80040237' });
+    }
   }
 
   async updateRecord(entityType: string, id: string, data: Entity): Promise<ComponentFramework.LookupValue> {
@@ -167,12 +183,3 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
   }
 }
 
-/** What the message-sequence plugin step does: next sequence per conversation, stamped on the conversation. */
-export function assignMessageSequence(row: Entity, api: InMemoryWebApi): Entity {
-  const conversationId = String(row._swb_conversationid_value);
-  const conversation = api.row('swb_conversation', conversationId);
-  const existing = api.rows('swb_message').filter((m) => m._swb_conversationid_value === conversationId).map((m) => Number(m.swb_sequence ?? 0));
-  const next = Math.max(0, ...existing) + 1;
-  if (conversation) conversation.swb_lastmessagesequence = next;
-  return { ...row, swb_sequence: next };
-}
