@@ -19,7 +19,7 @@ import {
   signedOutPresence,
 } from '@switchboard/core';
 import type { RoutingTriggerPort, RoutingWork } from '@switchboard/plugins';
-import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow, type OfferRow } from '@switchboard/solution';
+import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
@@ -377,4 +377,3 @@ export class DataverseRoutingWorker implements RoutingWorker {
   }
 }
 
-export type { OfferRow };

@@ -1,4 +1,4 @@
-import { ConversationState, type ConversationRow } from '@switchboard/solution';
+import type { ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse-client';
 import { isStatus, literal } from './odata';
 
@@ -78,4 +78,3 @@ export class DataverseConversationStore implements ConversationStore {
   }
 }
 
-export const OPEN_STATES: readonly ConversationState[] = [ConversationState.Open, ConversationState.Waiting, ConversationState.Active, ConversationState.WrapUp];
