@@ -64,6 +64,7 @@ export function compose(config: FunctionsConfig, factories: ServiceFactories = s
     pluginWebhooks: pick('pluginWebhooks'),
     routingWorker: pick('routingWorker'),
     offerTimeouts: pick('offerTimeouts'),
+    broadcasts: pick('broadcasts'),
   };
   return { infrastructure, services, table: functionsTable(services, config) };
 }

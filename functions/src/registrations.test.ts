@@ -45,6 +45,8 @@ test('every public route of the design is registered with exactly its methods', 
       'POST /api/sms/telesign/{channelId}',
       'POST /api/sms/acs/{channelId}',
       'POST /api/sms/{channelId}/validate',
+      // Beyond the design's table: admin-only (function key + admin key), templates to many customers.
+      'POST /api/admin/broadcasts',
       'GET /api/chat/{widgetId}/config',
       'POST /api/chat/{widgetId}/conversations',
       'GET /api/chat/conversations/{id}/messages',

@@ -1,5 +1,6 @@
 import type { FunctionDef } from './hosting/function-def';
-import { json, KiB } from './hosting/http';
+import { guarded, json, KiB, toResponse } from './hosting/http';
+import { apiRequest } from './handlers/request';
 import { chatHandlers } from './handlers/chat.handler';
 import { dataverseWebhookHandler } from './handlers/dataverse-webhook.handler';
 import { channelValidationHandler, smsCallbackHandler } from './handlers/sms.handler';
@@ -19,6 +20,7 @@ export const LIMITS = {
   smsBytes: 64 * KiB,
   acsBytes: 1024 * KiB,
   validateBytes: 8 * KiB,
+  broadcastBytes: 1024 * KiB,
   chatStartBytes: 32 * KiB,
   chatMessageBytes: 16 * KiB,
   webhookBytes: 2048 * KiB,
@@ -46,6 +48,15 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
       methods: ['POST'],
       authLevel: 'function',
       handler: channelValidationHandler(services.channelValidation, { maxBytes: LIMITS.validateBytes }),
+    },
+    // Admin only, like validate: function key + SWITCHBOARD_ADMIN_KEY (checked by the service).
+    {
+      kind: 'http',
+      name: 'admin-broadcasts',
+      route: 'admin/broadcasts',
+      methods: ['POST'],
+      authLevel: 'function',
+      handler: guarded(async (request, context) => toResponse(await services.broadcasts.send(await apiRequest(request, { body: 'json', maxBytes: LIMITS.broadcastBytes }), context))),
     },
     { kind: 'http', name: 'chat-config', route: 'chat/{widgetId}/config', methods: ['GET', 'OPTIONS'], authLevel: 'anonymous', handler: chat.widgetConfig },
     { kind: 'http', name: 'chat-start', route: 'chat/{widgetId}/conversations', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.startConversation },

@@ -20,15 +20,20 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Throws 401/403 unless the request carries the administrator key; refuses all when none is configured. */
+export function requireAdminKey(request: ApiRequest, adminKey: string | undefined): void {
+  const expected = adminKey?.trim();
+  if (!expected || expected.length < 16) throw new HttpError(403, 'AdminKeyNotConfigured', 'Administrator routes are disabled: SWITCHBOARD_ADMIN_KEY is not set on the function app.');
+  const given = request.headers[ADMIN_KEY_HEADER];
+  if (!given) throw new HttpError(401, 'Unauthorized', `The ${ADMIN_KEY_HEADER} header is missing.`);
+  if (!same(given, expected)) throw new HttpError(403, 'Forbidden', 'The administrator key is not valid.');
+}
+
 export class AdminValidationService implements ChannelValidationService {
   constructor(private readonly deps: { deliveryDeps: ChannelDeliveryDeps; adminKey: string | undefined }) {}
 
   async validate(channelId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult> {
-    const expected = this.deps.adminKey?.trim();
-    if (!expected || expected.length < 16) throw new HttpError(403, 'AdminKeyNotConfigured', 'Channel validation is disabled: SWITCHBOARD_ADMIN_KEY is not set on the function app.');
-    const given = request.headers[ADMIN_KEY_HEADER];
-    if (!given) throw new HttpError(401, 'Unauthorized', `The ${ADMIN_KEY_HEADER} header is missing.`);
-    if (!same(given, expected)) throw new HttpError(403, 'Forbidden', 'The administrator key is not valid.');
+    requireAdminKey(request, this.deps.adminKey);
     if (!isGuid(channelId)) throw new HttpError(404, 'UnknownChannel', 'No such SMS channel.');
     const body = (request.body ?? {}) as { locale?: unknown };
     const locale = typeof body.locale === 'string' ? body.locale : (request.headers['accept-language'] ?? 'en').split(',')[0]!.trim();

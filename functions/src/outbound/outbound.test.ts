@@ -11,7 +11,7 @@ import {
 } from '@switchboard/solution';
 import { registerWebhookStep } from '../../../dev/src/dataverse/testing/register-step';
 import { startStandIn, type StandIn } from '../channels/testing/stand-in';
-import { PUBLIC_BASE, TWILIO_TOKEN, WEBHOOK_KEY, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
+import { ADMIN_KEY, FUNCTION_KEY, PUBLIC_BASE, TWILIO_TOKEN, WEBHOOK_KEY, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
 
 let stack: Stack;
 let twilio: StandIn;
@@ -203,4 +203,18 @@ it('when an agent accepts, the customer gets the "assigned" message with the age
   const found = await waitFor(system, (v) => v.length > 0);
   expect(found.map((m) => m['swb_body'])).toEqual(['Sam is here to help.']);
   expect(found[0]!['swb_visibility']).toBe(Visibility.Public);
+});
+
+it('an administrator sends a template to many customers over POST /api/admin/broadcasts; others are refused', async () => {
+  const url = `${stack.baseUrl}/api/admin/broadcasts?code=${FUNCTION_KEY}`;
+  const body = JSON.stringify({ campaignId: 'admin-route-1', channelId, templateName: 'delivery-notice', recipients: [{ phone: '+13175550171', data: { customer: { firstname: 'Eve' }, order: { id: 'E5' } } }] });
+  const denied = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-admin-key': 'not-the-admin-key-at-all' }, body });
+  expect(denied.status).toBe(403);
+  const before = twilio.requests.length;
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-admin-key': ADMIN_KEY }, body });
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { counts: Record<string, number> }).counts.sent).toBe(1);
+  expect(new URLSearchParams(twilio.requests[before]!.body).get('Body')).toBe('Hi Eve, order E5 is out for delivery.');
+  const unknown = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-admin-key': ADMIN_KEY }, body: body.replace('delivery-notice', 'no-such-template') });
+  expect(unknown.status).toBe(404);
 });

@@ -56,6 +56,11 @@ export interface RoutingWorker {
   process(workItem: unknown, meta: { dequeueCount: number; messageId: string }, context: InvocationContext): Promise<void>;
 }
 
+// Admin only: a message template sent to many customers (see outbound/template-broadcast.ts).
+export interface BroadcastService {
+  send(request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+}
+
 export interface OfferTimeoutSweeper {
   sweep(now: Date, context: InvocationContext): Promise<void>;
 }
@@ -68,4 +73,5 @@ export interface Services {
   pluginWebhooks: PluginWebhookService;
   routingWorker: RoutingWorker;
   offerTimeouts: OfferTimeoutSweeper;
+  broadcasts: BroadcastService;
 }

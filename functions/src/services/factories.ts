@@ -36,4 +36,5 @@ export const serviceFactories: ServiceFactories = {
   offerTimeouts: (infra) => graphOf(infra).offerTimeouts,
   pluginWebhooks: (infra) => graphOf(infra).pluginWebhooks,
   widgetScript: (infra) => graphOf(infra).widgetScript,
+  broadcasts: (infra) => graphOf(infra).broadcasts,
 };

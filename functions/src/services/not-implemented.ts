@@ -26,5 +26,6 @@ export function notImplementedServices(): Services {
     pluginWebhooks: { handle: refuse('Plugin step webhooks') },
     routingWorker: { process: refuse('Routing worker') },
     offerTimeouts: { sweep: refuse('Offer timeout sweep') },
+    broadcasts: { send: refuse('Template broadcasts') },
   };
 }

@@ -26,6 +26,7 @@ import { AdminValidationService } from '../inbound/channel-validation.service';
 import { AutomatedMessenger, DataverseAutomatedMessageSource } from '../outbound/automated-messages';
 import { TemplateBroadcaster } from '../outbound/template-broadcast';
 import { sendLifecycleMessage } from '../outbound/lifecycle-messages';
+import { AdminBroadcastService } from '../outbound/broadcast.service';
 import { FileWidgetScriptService, widgetScriptCandidates } from '../widget/widget-script.service';
 import type { WorkQueue } from '../queue/work-queue';
 import { DataverseOfferTimeoutSweeper } from '../routing/offer-timeout.sweeper';
@@ -70,6 +71,7 @@ export interface ServiceGraph {
   stepDeps: StepDeps;
   pluginWebhooks: PluginWebhookService;
   widgetScript: FileWidgetScriptService;
+  broadcasts: AdminBroadcastService;
 }
 
 export function buildServiceGraph(options: GraphOptions): ServiceGraph {
@@ -157,5 +159,6 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     },
   };
   const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
-  return { widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
+  const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
+  return { broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
 }
