@@ -3,16 +3,21 @@
 // agent workspace, SMS through the phone simulator. Then Ctrl-C, and nothing may be left.
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from './browser';
-import { until } from './dataverse-client';
+import { BasePresence, OfferResponse } from '@switchboard/solution';
+import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
+import { TestWebApi, until } from './dataverse-client';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
 
 jest.setTimeout(120_000);
 
 let stack: StackProcess;
 let browser: LaunchedBrowser;
+let app: TestWebApi;
+const agent = (key: string) => AGENTS.find((a) => a.key === key)!;
 
 beforeAll(async () => {
   stack = await startStackProcess({ readyTimeoutMs: 150_000 });
+  app = new TestWebApi(stack.dataverseApi, 'switchboard-dev-app-token');
   browser = await launchBrowser();
 }, 240_000);
 
@@ -21,11 +26,35 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-async function openWorkspace(key: string): Promise<Page> {
+async function setPresence(key: string, presence: BasePresence): Promise<void> {
+  // The agent's own choice, written as that agent (what the inbox's presence menu writes).
+  await new TestWebApi(stack.dataverseApi, agent(key).token).patch(`swb_agentstatuses(${agent(key).statusId})`, { swb_basepresence: presence, swb_manualoverride: true });
+}
+
+async function openWorkspace(key: string, conversationId?: string): Promise<Page> {
   const page = await browser.context.newPage();
-  await page.goto(`${stack.web}/workspace/agent?agent=${key}`);
+  await page.goto(`${stack.web}/workspace/agent?agent=${key}${conversationId ? `&conversation=${conversationId}` : ''}`);
   await page.getByTestId('agent-inbox').waitFor({ timeout: 30_000 });
   return page;
+}
+
+interface ConversationRef {
+  activityid: string;
+  _swb_queueid_value: string | null;
+}
+
+async function routedConversationOf(customerId: string): Promise<ConversationRef> {
+  return until('the conversation to be identified and queued', async () => {
+    const rows = await app.list<ConversationRef>(`swb_conversations?$select=activityid,_swb_queueid_value&$filter=_swb_customerid_value eq ${customerId}`);
+    return rows[0]?._swb_queueid_value ? rows[0] : undefined;
+  });
+}
+
+async function pendingOfferOf(conversationId: string): Promise<{ _swb_agentid_value: string }> {
+  return until('an offer', async () => {
+    const rows = await app.list<{ _swb_agentid_value: string }>(`swb_offers?$select=_swb_agentid_value&$filter=_swb_conversationid_value eq ${conversationId} and swb_response eq ${OfferResponse.Pending}`);
+    return rows[0];
+  });
 }
 
 describe('the local stack', () => {
@@ -37,6 +66,61 @@ describe('the local stack', () => {
     await expect(chloe.getByRole('combobox', { name: 'My presence' }).textContent()).resolves.toContain('Away');
     await page.close();
     await chloe.close();
+  });
+
+  it('a chat whose pre-chat answers match a contact is identified, queued in Web support and offered to the one available agent of that queue, whose workspace shows it', async () => {
+    await setPresence('bruno', BasePresence.Away);
+    const camille = CONTACTS[0]!;
+    const shop = await browser.context.newPage();
+    await shop.goto(`${stack.web}/shop`);
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
+    await dialog.getByLabel('First name').fill(camille.firstname);
+    await dialog.getByLabel('Email').fill(camille.emailaddress1);
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await dialog.getByLabel('Your message').fill('Hello, where is my tent?');
+    await dialog.getByLabel('Your message').press('Enter');
+
+    const conversation = await routedConversationOf(camille.id);
+    expect(conversation._swb_queueid_value).toBe(IDS.queues.web);
+    // Bruno has more capacity left but is away; Alice is the available one.
+    expect((await pendingOfferOf(conversation.activityid))._swb_agentid_value).toBe(agent('alice').id);
+    await dialog.locator('.msg.customer:not(.pending) .text', { hasText: 'Hello, where is my tent?' }).waitFor();
+
+    const alice = await openWorkspace('alice', conversation.activityid);
+    await alice.getByTestId('communication-pane').getByText('Hello, where is my tent?').waitFor({ timeout: 30_000 });
+    await alice.getByText('Camille Bernard').first().waitFor();
+    await shop.close();
+    await alice.close();
+    await setPresence('bruno', BasePresence.Available);
+  });
+
+  it('an SMS typed with a local number identifies the contact and is offered in the SMS queue; after STOP the number is opted out and nothing more is sent', async () => {
+    const emile = CONTACTS[2]!;
+    const typed = '06 98 76 54 32';
+    const send = async (body: string) => {
+      const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'telesign', from: typed, body }) });
+      expect(((await res.json()) as { status: number }).status).toBe(200);
+    };
+    const outbound = async () => {
+      const t = (await (await fetch(`${stack.web}/phone/api/thread?provider=telesign&from=${encodeURIComponent(typed)}`)).json()) as { entries: { direction: string; body: string }[] };
+      return t.entries.filter((e) => e.direction === 'out').map((e) => e.body);
+    };
+    await send('Bonjour, ma commande ?');
+    const conversation = await routedConversationOf(emile.id);
+    expect(conversation._swb_queueid_value).toBe(IDS.queues.sms);
+    expect((await pendingOfferOf(conversation.activityid))._swb_agentid_value).toBe(agent('alice').id);
+    await until('the automatic reply on the simulator', async () => (await outbound()).includes('Thanks for your message, an agent will reply soon.'));
+
+    await send('STOP');
+    await until('the opt-out', async () => (await app.list(`swb_optouts?$filter=swb_phonenumber eq '${emile.mobilephone}' and swb_isoptedout eq true`)).length === 1);
+    await until('the unsubscribe confirmation', async () => (await outbound()).some((b) => /unsubscribed/i.test(b)));
+    const sentBefore = (await outbound()).length;
+    await send('Toujours là ?');
+    await until('the message to be stored', async () => (await app.list(`swb_messages?$filter=_swb_conversationid_value eq ${conversation.activityid} and swb_body eq 'Toujours là ?'`)).length === 1);
+    // Anything triggered by that message would have gone out within a couple of seconds.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await outbound()).length).toBe(sentBefore);
   });
 
   it.each(['twilio', 'telesign', 'acs'] as const)('an SMS from the simulator through %s is accepted by the functions app (signed as the provider signs) and the automatic reply comes back through the provider stand-in', async (provider) => {

@@ -82,7 +82,7 @@ export function agentPage(configJson: string, agentName: string): string {
 <script src="/controls/ConversationSummary/bundle.js"></script>
 <script>window.SwitchboardWorkspace.start(${configJson});</script>`,
     `<style>.layout{display:flex;gap:8px;padding:8px;height:calc(100vh - 52px);box-sizing:border-box}.col{background:white;border-radius:6px;overflow:auto}
-#inbox{width:320px;flex:none}.main{flex:1;min-width:0;padding:8px}.row{display:flex;gap:8px}#pane{flex:2;min-width:0}#summary{flex:1;min-width:220px}
+#inbox{width:260px;flex:none}.main{flex:1;min-width:0;padding:8px}.row{display:flex;flex-wrap:wrap;gap:8px}#pane{flex:2 1 380px;min-width:0}#summary{flex:1 1 240px}
 .empty{color:#616161}#close-conversation{margin-left:auto}</style>`,
   );
 }
@@ -143,7 +143,7 @@ async function refresh() {
     li.dataset.direction = e.direction;
     const b = document.createElement('div'); b.className = 'bubble'; b.textContent = e.body; li.append(b);
     const m = document.createElement('small');
-    m.textContent = new Date(e.at).toLocaleTimeString() + ' · ' + e.provider + (e.direction === 'in' ? ' · functions answered ' + e.status : '') + (e.detail ? ' · ' + e.detail : '');
+    m.textContent = new Date(e.at).toLocaleTimeString() + ' · ' + e.provider + (e.direction === 'in' ? (e.status ? ' · functions answered ' + e.status : ' · sending…') : ' · sent to your phone by the ' + e.provider + ' stand-in') + (e.detail ? ' · ' + e.detail : '');
     li.append(m);
     return li;
   }));
@@ -170,6 +170,6 @@ setInterval(refresh, 1500);
 .send{display:flex;gap:8px}.send input{flex:1}button{font:inherit;padding:6px 14px;background:#0f6cbd;color:#fff;border:0;border-radius:4px}
 #thread{list-style:none;padding:0;display:flex;flex-direction:column;gap:8px}.msg{max-width:80%}.msg.in{align-self:flex-end;text-align:right}
 .bubble{display:inline-block;padding:8px 12px;border-radius:16px;background:#e0e0e0;white-space:pre-wrap}.msg.in .bubble{background:#0b84ff;color:white}
-.msg small{display:block;color:#707070;font-size:11px;margin-top:2px}</style>`,
+.msg small{display:block;color:#707070;font-size:11px;margin-top:2px}h2{font-size:16px}</style>`,
   );
 }

@@ -56,10 +56,11 @@ export class PhoneSimulator {
     const channel = this.channel(input.provider);
     const from = this.e164(input.from, input.provider);
     const entry: ThreadEntry = { id: randomUUID(), direction: 'in', provider: input.provider, channelNumber: channel.number, customer: from ?? input.from, body: input.body, at: new Date().toISOString(), status: 0 };
+    // In the thread before the POST: the automatic reply may be sent while it is in flight.
+    this.thread.push(entry);
     if (!from) {
       entry.status = 400;
       entry.detail = `"${input.from}" is not a phone number in ${channel.region}`;
-      this.thread.push(entry);
       return entry;
     }
     const request = this.signedRequest(channel, from, input.body);
@@ -72,7 +73,6 @@ export class PhoneSimulator {
       entry.status = 599;
       entry.detail = `functions app unreachable: ${(err as Error).message}`;
     }
-    this.thread.push(entry);
     return entry;
   }
 

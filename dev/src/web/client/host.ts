@@ -203,6 +203,17 @@ export function start(config: WorkspaceConfig): void {
       mount('ConversationSummary', div('summary'), { conversationId: id, showCustomer: true, showRouting: true, showPreChat: true, showContext: true, showSentiment: false, showHistory: true, historyCount: 5 }, config, open),
     ];
   };
+  // Agent switcher: the page is the agent (its token), so switching reloads as someone else.
+  const switcher = document.getElementById('agent-switch');
+  if (switcher) {
+    const select = document.createElement('select');
+    select.setAttribute('aria-label', 'Work as');
+    for (const a of config.agents) select.add(new Option(a.fullname, a.key, a.key === config.agent.key, a.key === config.agent.key));
+    select.addEventListener('change', () => {
+      window.location.search = `?agent=${encodeURIComponent(select.value)}`;
+    });
+    switcher.replaceChildren(select);
+  }
   mount('AgentInbox', div('inbox'), { pollSeconds: 2 }, config, open);
   const close = document.getElementById('close-conversation');
   close?.addEventListener('click', () => open(undefined));

@@ -1,0 +1,70 @@
+// Screenshots for the README: starts the stack on free ports (as the browser tests do), plays
+// a little of each surface, and writes docs/stack/*.png.
+import path from 'node:path';
+import { CONTACTS } from '../src/seed/demo-data';
+import { launchBrowser } from '../src/e2e/browser';
+import { TestWebApi, until } from '../src/e2e/dataverse-client';
+import { startStackProcess } from '../src/e2e/stack-process';
+import { REPO_ROOT } from '../src/stack/config';
+
+const OUT = path.join(REPO_ROOT, 'docs', 'stack');
+
+async function main(): Promise<void> {
+  const stack = await startStackProcess({ readyTimeoutMs: 150_000 });
+  const browser = await launchBrowser({ viewport: { width: 1680, height: 1000 } });
+  try {
+    const app = new TestWebApi(stack.dataverseApi, 'switchboard-dev-app-token');
+    const camille = CONTACTS[0]!;
+
+    // Phone simulator: Dana texts the Twilio number in a local US format.
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 760, height: 900 });
+    await phone.goto(`${stack.web}/phone`);
+    await phone.getByLabel('Your number (any local format)').fill('(317) 555-0147');
+    await phone.getByLabel('Your number (any local format)').dispatchEvent('change');
+    await phone.getByLabel('Message').fill('Hi, my order #4411 has not arrived yet');
+    await phone.getByRole('button', { name: 'Send' }).click();
+    await phone.locator('#thread li[data-direction="out"]').first().waitFor({ timeout: 30_000 });
+    await phone.screenshot({ path: path.join(OUT, 'phone-simulator.png') });
+
+    // Widget demo: Camille chats from the cart page.
+    const shop = await browser.context.newPage();
+    await shop.goto(`${stack.web}/shop/cart`);
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
+    await dialog.getByLabel('First name').waitFor();
+    await shop.waitForTimeout(800); // the panel fades in
+    await shop.screenshot({ path: path.join(OUT, 'widget-prechat.png') });
+    await dialog.getByLabel('First name').fill(camille.firstname);
+    await dialog.getByLabel('Email').fill(camille.emailaddress1);
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await dialog.getByLabel('Your message').fill('Hello! Can I change the colour of my tent?');
+    await dialog.getByLabel('Your message').press('Enter');
+    await dialog.locator('.msg.customer').first().waitFor();
+    await shop.waitForTimeout(2500);
+    await shop.screenshot({ path: path.join(OUT, 'widget-demo.png') });
+
+    const conversation = await until('the chat to be routed', async () => {
+      const rows = await app.list<{ activityid: string; _swb_queueid_value: string | null }>(`swb_conversations?$select=activityid,_swb_queueid_value&$filter=_swb_customerid_value eq ${camille.id}`);
+      return rows[0]?._swb_queueid_value ? rows[0] : undefined;
+    });
+
+    // Workspace: Alice and Bruno side by side; Alice has Camille's conversation open.
+    const ws = await browser.context.newPage();
+    await ws.goto(`${stack.web}/workspace`);
+    await ws.waitForTimeout(1500);
+    const alice = ws.frame({ name: 'pane-0' });
+    if (alice) await alice.goto(`${stack.web}/workspace/agent?agent=alice&conversation=${conversation.activityid}`);
+    await ws.waitForTimeout(5000);
+    await ws.screenshot({ path: path.join(OUT, 'workspace.png') });
+    console.log(`screenshots written to ${OUT}`);
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
