@@ -9,6 +9,8 @@ import type { ConversationStore } from '../dataverse/repositories/conversation.r
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { bind } from '../dataverse/repositories/odata';
 
+const MAX_SEQUENCE_ATTEMPTS = 5;
+
 export interface AppendResult {
   created: boolean;
   message: MessageRow;
@@ -37,15 +39,26 @@ export async function appendMessage(
     const existing = await deps.messages.get(messageId);
     if (existing) return { created: false, message: existing.row };
   }
-  const sequence = await deps.conversations.nextSequence(conversationId);
-  const outcome = await deps.messages.createWithId(messageId, {
-    swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
-    ...fields,
-    swb_sequence: sequence,
-    'swb_conversationid@odata.bind': bind('swb_conversations', conversationId),
-  });
-  if (options.readBack === false) return { created: outcome === 'created', message: { swb_messageid: messageId, ...fields, swb_sequence: sequence } as MessageRow };
+  // A conflict on create means either this message id exists (a retry: done) or the sequence
+  // number was taken by a writer that numbers without If-Match (the agent's pane, whose PCF
+  // webAPI cannot send it): then claim the next number and try again.
+  let sequence = 0;
+  let outcome: 'created' | 'exists' = 'exists';
+  for (let attempt = 1; attempt <= MAX_SEQUENCE_ATTEMPTS; attempt++) {
+    sequence = await deps.conversations.nextSequence(conversationId);
+    outcome = await deps.messages.createWithId(messageId, {
+      swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
+      ...fields,
+      swb_sequence: sequence,
+      'swb_conversationid@odata.bind': bind('swb_conversations', conversationId),
+    });
+    if (outcome === 'created') break;
+    const existing = await deps.messages.get(messageId);
+    if (existing) return { created: false, message: existing.row };
+  }
+  if (outcome !== 'created') throw new Error(`No free sequence number for a message of conversation ${conversationId} after ${MAX_SEQUENCE_ATTEMPTS} attempts.`);
+  if (options.readBack === false) return { created: true, message: { swb_messageid: messageId, ...fields, swb_sequence: sequence } as MessageRow };
   const stored = await deps.messages.get(messageId);
-  if (!stored) throw new Error(`Message ${messageId} was ${outcome} but cannot be read back.`);
-  return { created: outcome === 'created', message: stored.row };
+  if (!stored) throw new Error(`Message ${messageId} was created but cannot be read back.`);
+  return { created: true, message: stored.row };
 }
