@@ -19,7 +19,7 @@ beforeAll(async () => {
   stack = await startStackProcess({ readyTimeoutMs: 150_000 });
   app = new TestWebApi(stack.dataverseApi, 'switchboard-dev-app-token');
   browser = await launchBrowser();
-}, 240_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -68,7 +68,7 @@ describe('the local stack', () => {
     await chloe.close();
   });
 
-  it('a chat whose pre-chat answers match a contact is identified, queued in Web support and offered to the one available agent of that queue, whose workspace shows it', async () => {
+  it('a chat whose pre-chat answers match a contact is identified, queued in Web support and offered to the one available agent of that queue, whose workspace shows it; the chat follows the customer to the cart page', async () => {
     await setPresence('bruno', BasePresence.Away);
     const camille = CONTACTS[0]!;
     const shop = await browser.context.newPage();
@@ -86,6 +86,10 @@ describe('the local stack', () => {
     // Bruno has more capacity left but is away; Alice is the available one.
     expect((await pendingOfferOf(conversation.activityid))._swb_agentid_value).toBe(agent('alice').id);
     await dialog.locator('.msg.customer:not(.pending) .text', { hasText: 'Hello, where is my tent?' }).waitFor();
+    // The demo shop's second page: the widget keeps the same conversation across navigation.
+    await shop.getByRole('link', { name: 'Cart', exact: true }).click();
+    await shop.waitForURL(/\/shop\/cart$/);
+    await shop.getByRole('dialog', { name: 'Chat with us' }).locator('.msg.customer .text', { hasText: 'Hello, where is my tent?' }).waitFor();
 
     const alice = await openWorkspace('alice', conversation.activityid);
     await alice.getByTestId('communication-pane').getByText('Hello, where is my tent?').waitFor({ timeout: 30_000 });
