@@ -179,6 +179,25 @@ describe('chat routes under malformed input', () => {
   });
 });
 
+describe('widget script', () => {
+  test('any other method is refused, and GET with any query or headers never fails on our side nor writes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+        fc.string({ maxLength: 40 }).map(encodeURIComponent),
+        fc.string({ maxLength: 60 }).filter((v) => !/[\r\n]/.test(v)),
+        async (method, query, etag) => {
+          const reply = await call(stack.baseUrl, method, `/api/chat/widget.js?v=${query}`, { headers: { 'if-none-match': etag, 'accept-encoding': 'gzip, br' }, body: 'x' });
+          if (method === 'GET') expect([200, 304, 404]).toContain(reply.status);
+          else expectRefused(reply, { hostMayAnswer: true });
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(stack.counts()).toEqual(before);
+  });
+});
+
 describe('CORS', () => {
   const origins = fc.oneof(
     fc.webUrl({ withQueryParameters: false, withFragments: false }).map((u) => new URL(u).origin),
