@@ -15,8 +15,17 @@ export interface RegisterResult {
   skipped: Record<string, string>;
 }
 
-export async function registerPluginSteps(o: { apiUrl: string; appToken: string; stepsFile: string; functionsApiBase: string; webhookKey: string }): Promise<RegisterResult> {
-  const manifest = JSON.parse(fs.readFileSync(o.stepsFile, 'utf8')) as PluginRegistrations;
+export async function registerPluginSteps(o: {
+  apiUrl: string;
+  appToken: string;
+  /** plugins/dist/steps.json, what the packer ships */
+  stepsFile?: string;
+  /** or the registrations themselves */
+  manifest?: PluginRegistrations;
+  functionsApiBase: string;
+  webhookKey: string;
+}): Promise<RegisterResult> {
+  const manifest = o.manifest ?? (JSON.parse(fs.readFileSync(o.stepsFile ?? '', 'utf8')) as PluginRegistrations);
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const res = await fetch(o.apiUrl + path, {
       method,

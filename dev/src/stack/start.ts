@@ -21,7 +21,9 @@ const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name)
 async function main(): Promise<void> {
   const config = stackConfig();
   const u = urls(config);
-  const supervisor = new Supervisor({ log });
+  // The offer sweeper runs every 15 s; its uneventful runs would bury everything else.
+  const quiet = /timer → offer-timeouts ok$/;
+  const supervisor = new Supervisor({ log: (line) => quiet.test(line) || log(line) });
   let web: WebServer | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
