@@ -62,8 +62,11 @@ describe('the local stack', () => {
     const page = await openWorkspace('alice');
     await page.getByRole('combobox', { name: 'My presence' }).waitFor();
     await expect(page.getByRole('combobox', { name: 'My presence' }).textContent()).resolves.toContain('Available');
-    const chloe = await openWorkspace('chloe');
-    await expect(chloe.getByRole('combobox', { name: 'My presence' }).textContent()).resolves.toContain('Away');
+    // Chloé works in French: the controls get their 1036 strings, as on a French user's form.
+    const chloe = await browser.context.newPage();
+    await chloe.goto(`${stack.web}/workspace/agent?agent=chloe&lang=fr`);
+    await chloe.getByRole('combobox', { name: 'Ma présence' }).waitFor({ timeout: 30_000 });
+    await expect(chloe.getByRole('combobox', { name: 'Ma présence' }).textContent()).resolves.toContain('Absent');
     await page.close();
     await chloe.close();
   });
