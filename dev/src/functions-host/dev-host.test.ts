@@ -96,7 +96,8 @@ test("the functions app's own table is served: unbuilt services answer 501 JSON,
     WEBHOOK_KEY: 'w'.repeat(20),
     PUBLIC_BASE_URL: 'http://127.0.0.1:7071',
   });
-  const host = await serve(compose(config).table, { enableQueues: false, enableTimers: false });
+  // No factories: every service is the 501 fallback, whatever factories.ts ships today.
+  const host = await serve(compose(config, {}).table, { enableQueues: false, enableTimers: false });
   const chat = await fetch(`${host.url}/api/chat/w1/config`);
   expect(chat.status).toBe(501);
   expect(await chat.json()).toMatchObject({ error: { code: 'NotImplemented' } });
