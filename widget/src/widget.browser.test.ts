@@ -98,6 +98,20 @@ it('a customer starts a chat with pre-chat answers, gets the agent reply, and ke
   await expect(dialog2.locator('.msg.customer .text').allTextContents()).resolves.toEqual(['Where is my order?']);
   server.backend.push(conversation.id, 'agent', 'Anything else?', 'Sam');
   await dialog2.locator('.msg.agent .text', { hasText: 'Anything else?' }).waitFor();
+
+  // Markup in a message stays text in a real browser: nothing is parsed, nothing runs.
+  const hostile = '<img src=x onerror="window.__swbXss=1"><script>window.__swbXss=2</script><b>bold?</b>';
+  server.backend.push(conversation.id, 'agent', hostile, 'Sam');
+  await dialog2.locator('.msg.agent .text', { hasText: hostile }).waitFor();
+  const injected = await page.evaluate(() => {
+    const root = document.querySelector('switchboard-chat')?.shadowRoot;
+    if (!root) return { elements: -1, ran: null };
+    return {
+      elements: root.querySelectorAll('.msg img, .msg script, .msg b').length,
+      ran: (window as unknown as { __swbXss?: number }).__swbXss ?? null,
+    };
+  });
+  expect(injected).toEqual({ elements: 0, ran: null });
   await dialog2.getByLabel('Your message').fill('No, thanks!');
   await dialog2.getByLabel('Your message').press('Enter');
   await until(() => customerBodies().length === 2, 'the message from page 2');
