@@ -4,6 +4,7 @@ import type { StepDefinition } from './step';
 import { consultTransferStep } from './steps/consult-transfer.step';
 import { conversationStateStep } from './steps/conversation-state.step';
 import { outboundDeliveryStep } from './steps/outbound-delivery.step';
+import { offerResponseStep } from './steps/offer-response.step';
 import { phoneNormaliseStep } from './steps/phone-normalise.step';
 import { routingConfigStep } from './steps/routing-config.step';
 
@@ -13,6 +14,7 @@ export const stepRegistry: readonly StepDefinition[] = [
   conversationStateStep,
   routingConfigStep,
   consultTransferStep,
+  offerResponseStep,
 ];
 
 export function findStep(name: string, registry: readonly StepDefinition[] = stepRegistry): StepDefinition | undefined {

@@ -39,6 +39,8 @@ it('an offer that times out is marked, its capacity given back, and the conversa
   await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'test' });
   const [first] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
   expect(first!['_swb_agentid_value']).toBe(seed.agents[0]!.id);
+  // Owned by the agent it is offered to: the Agent role reads and answers only its own offers.
+  expect(first!['_ownerid_value']).toBe(seed.agents[0]!.id);
   expect((await status(seed.agents[0]!.statusId))['swb_capacityused']).toBe(1);
 
   stack.queue.items.splice(0);

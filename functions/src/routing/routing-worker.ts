@@ -344,6 +344,9 @@ export class DataverseRoutingWorker implements RoutingWorker {
       swb_name: `Offer ${attempt}`,
       'swb_conversationid@odata.bind': bind('swb_conversations', d.conversationId),
       'swb_agentid@odata.bind': bind('systemusers', d.agentId),
+      // The Agent role reads and answers only offers it owns (Basic depth): owned by the
+      // application user, the offered agent could not even see it.
+      'ownerid@odata.bind': bind('systemusers', d.agentId),
       'swb_queueid@odata.bind': bind('queues', d.queueId),
       swb_response: OfferResponse.Pending,
       swb_offeredon: iso(d.offeredAt),

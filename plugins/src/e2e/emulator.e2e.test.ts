@@ -15,6 +15,7 @@ import {
   ConversationState,
   DeliveryStatus,
   MessageDirection,
+  OfferResponse,
   Provider,
   SessionRole,
   SessionState,
@@ -247,10 +248,36 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
     expect(webhookCalls.filter((c) => c.step === 'routing-config').every((c) => c.status === 200)).toBe(true);
   });
 
+  it("an agent accepting its own offer makes the conversation Active with that agent as primary and owner, with a primary session", async () => {
+    const conversationId: string = await app.create({
+      collection: 'swb_conversations',
+      data: { subject: 'Offered', swb_channeltype: ChannelType.Sms, swb_customerphone: '+33611111111', swb_state: ConversationState.Waiting },
+    });
+    // As the routing worker creates it: owned by the offered agent (the Agent role reads only its own offers).
+    const offerId: string = await app.create({
+      collection: 'swb_offers',
+      data: {
+        swb_name: 'Offer 1', 'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`, 'swb_agentid@odata.bind': `/systemusers(${users.ben})`,
+        'ownerid@odata.bind': `/systemusers(${users.ben})`, swb_response: OfferResponse.Pending,
+        swb_offeredon: new Date().toISOString(), swb_expireson: new Date(Date.now() + 60_000).toISOString(), swb_attempt: 1,
+      },
+    });
+    await as('ben').update({ collection: 'swb_offers', key: offerId, data: { swb_response: OfferResponse.Accepted, swb_respondedon: new Date().toISOString() } });
+    const row = async () => app.retrieve({ collection: 'swb_conversations', key: conversationId, select: ['swb_state', '_swb_primaryagentid_value', '_ownerid_value', 'swb_activeon'] });
+    await until(async () => (await row()).swb_state === ConversationState.Active);
+    expect(await row()).toMatchObject({ swb_state: ConversationState.Active, _swb_primaryagentid_value: users.ben, _ownerid_value: users.ben });
+    const sessions = async () =>
+      (await app.retrieveMultiple({ collection: 'swb_sessions', filter: `_swb_conversationid_value eq ${conversationId}`, select: ['_swb_agentid_value', 'swb_role', 'swb_state'] })).value;
+    await until(async () => (await sessions()).length === 1);
+    expect((await sessions())[0]).toMatchObject({ _swb_agentid_value: users.ben, swb_role: SessionRole.Primary, swb_state: SessionState.Active });
+    // Now the owner, the agent can write the conversation as the pane does.
+    await as('ben').update({ collection: 'swb_conversations', key: conversationId, data: { swb_lastmessagesequence: 3 } });
+  });
+
   it('no step answered with a server error along the way (refusals are 403, everything else 200)', async () => {
     await until(() => emu.plugins.pending().length === 0);
     expect(webhookCalls.filter((c) => c.status >= 500)).toEqual([]);
-    expect(new Set(webhookCalls.map((c) => c.step))).toEqual(new Set(['phone-normalise', 'consult-transfer', 'conversation-state', 'message-created', 'routing-config']));
+    expect(new Set(webhookCalls.map((c) => c.step))).toEqual(new Set(['phone-normalise', 'consult-transfer', 'conversation-state', 'message-created', 'routing-config', 'offer-response']));
     expect(stepLog.filter((l) => / failed on /.test(l))).toEqual([]);
   });
 });

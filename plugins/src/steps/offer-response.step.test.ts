@@ -1,0 +1,103 @@
+import { AgentConnectionState, BasePresence, ChannelType, ConversationState, OfferResponse } from '@switchboard/solution';
+import { handleStepWebhook } from '../service';
+import { date, executionContext, option, ref } from '../testing/contexts';
+import { fakeDeps } from '../testing/fakes';
+
+const AGENT = '22222222-2222-4222-8222-222222222222';
+const OTHER_AGENT = '33333333-3333-4333-8333-333333333333';
+const CONV = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const OFFER = '0f000000-0000-4000-8000-000000000001';
+const WS = '4b000000-0000-4000-8000-000000000001';
+const QUEUE = '9a000000-0000-4000-8000-000000000001';
+const STATUS = '5c000000-0000-4000-8000-000000000001';
+const OPERATION_AT = new Date('2026-11-24T10:00:00Z');
+
+function setup(conversation: { state?: ConversationState; primary?: string } = {}) {
+  const f = fakeDeps(Date.parse('2026-11-24T10:00:05Z'));
+  f.data.workstreams.set(WS, { swb_workstreamid: WS, swb_capacityunits: 1, swb_channeltype: ChannelType.Sms });
+  f.data.seed(f.data.conversations, CONV, {
+    activityid: CONV, swb_state: conversation.state ?? ConversationState.Waiting, _swb_workstreamid_value: WS, _swb_queueid_value: QUEUE,
+    _swb_primaryagentid_value: conversation.primary ?? null, swb_queuedon: '2026-11-24T09:59:00Z',
+  });
+  // The routing worker reserved one unit for the offer.
+  f.data.seed(f.data.agentStatuses, STATUS, {
+    swb_agentstatusid: STATUS, _swb_agentid_value: AGENT, swb_basepresence: BasePresence.Available, swb_manualoverride: false,
+    swb_connectionstate: AgentConnectionState.Connected, swb_capacityused: 1, swb_capacitymax: 2,
+  });
+  return f;
+}
+
+/** The agent's own save of its offer: the fake's offer row is updated and the webhook body built. */
+function answer(f: ReturnType<typeof setup>, response: OfferResponse, opts: { before?: OfferResponse; expiresOn?: string } = {}) {
+  f.data.offers = [{
+    swb_offerid: OFFER, _swb_conversationid_value: CONV, _swb_agentid_value: AGENT, _swb_queueid_value: QUEUE,
+    swb_response: response, swb_expireson: opts.expiresOn ?? '2026-11-24T10:00:30Z',
+  }];
+  const columns = {
+    swb_conversationid: ref('swb_conversation', CONV), swb_agentid: ref('systemuser', AGENT), swb_queueid: ref('queue', QUEUE),
+    swb_expireson: date(opts.expiresOn ?? '2026-11-24T10:00:30Z'),
+  };
+  return executionContext({
+    message: 'Update', table: 'swb_offer', id: OFFER, stage: 40, mode: 'async', userId: AGENT, operationCreatedOn: OPERATION_AT,
+    target: { swb_response: option(response) },
+    preImages: { Image: { ...columns, swb_response: option(opts.before ?? OfferResponse.Pending) } },
+    postImages: { Image: { ...columns, swb_response: option(response) } },
+  });
+}
+
+describe('offer response step', () => {
+  it('an accepted live offer makes the conversation Active with that agent as primary and owner', async () => {
+    const f = setup();
+    const res = await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted), f.deps);
+    expect(res.status).toBe(200);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({
+      swb_state: ConversationState.Active, _swb_primaryagentid_value: AGENT, _ownerid_value: AGENT,
+      swb_activeon: '2026-11-24T10:00:00.000Z', swb_firstassignedon: '2026-11-24T10:00:00.000Z',
+    });
+    // Sessions, capacity and presence are the conversation-state step's work, triggered by this write.
+    expect(f.data.writes.filter((w) => w.table !== 'swb_conversation')).toEqual([]);
+    expect(f.routingTrigger.items).toEqual([]);
+  });
+
+  it('an accept after the offer expired assigns nothing and gives the reserved capacity back', async () => {
+    const f = setup();
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted, { expiresOn: '2026-11-24T09:59:50Z' }), f.deps);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_state: ConversationState.Waiting, _swb_primaryagentid_value: null });
+    expect(f.data.agentStatuses.get(STATUS)!.row.swb_capacityused).toBe(0);
+  });
+
+  it('an accept of an offer that had already timed out assigns nothing', async () => {
+    const f = setup();
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted, { before: OfferResponse.TimedOut }), f.deps);
+    expect(f.data.conversations.get(CONV)!.row.swb_state).toBe(ConversationState.Waiting);
+  });
+
+  it('an accept of a conversation another agent already has changes nothing on it', async () => {
+    const f = setup({ state: ConversationState.Active, primary: OTHER_AGENT });
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted), f.deps);
+    expect(f.data.conversations.get(CONV)!.row._swb_primaryagentid_value).toBe(OTHER_AGENT);
+    expect(f.data.writes.some((w) => w.table === 'swb_conversation')).toBe(false);
+  });
+
+  it('an accept loses to a write that changed the conversation since it was read (If-Match)', async () => {
+    const f = setup();
+    f.data.beforeConditionalWrite = (table) => {
+      if (table === 'swb_conversation') f.data.touch(f.data.conversations, CONV, { swb_state: ConversationState.Closed });
+    };
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted), f.deps);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_state: ConversationState.Closed, _swb_primaryagentid_value: null });
+  });
+
+  it('a decline releases the held capacity and routes the conversation and its queue again', async () => {
+    const f = setup();
+    const res = await handleStepWebhook('offer-response', answer(f, OfferResponse.Declined), f.deps);
+    expect(res.status).toBe(200);
+    expect(f.data.conversations.get(CONV)!.row.swb_state).toBe(ConversationState.Waiting);
+    expect(f.data.agentStatuses.get(STATUS)!.row.swb_capacityused).toBe(0);
+    expect(f.routingTrigger.items.map((i) => i.work)).toEqual([
+      expect.objectContaining({ kind: 'route-agent', agentId: AGENT }),
+      expect.objectContaining({ kind: 'route-conversation', conversationId: CONV, queueId: QUEUE }),
+      expect.objectContaining({ kind: 'route-queue', queueId: QUEUE }),
+    ]);
+  });
+});

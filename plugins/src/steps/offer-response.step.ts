@@ -1,0 +1,93 @@
+// An agent answers an offer (the AgentInbox control sets swb_response on its own offer row).
+//
+// Accepted: the conversation becomes Active with that agent as primary and owner (the Agent
+// role writes only what it owns; the pane updates swb_lastmessagesequence). The
+// conversation-state step then opens the primary session and recomputes capacity and presence.
+// Only the live offer counts: it was Pending before this save, had not expired when the agent
+// saved it, and the conversation still waits with nobody assigned. The conversation write is
+// If-Match on the version we checked, so two agents accepting offers for the same
+// conversation (or routing moving it meanwhile) cannot both win.
+// Declined (or a stale accept): the capacity the offer reserved is released by recomputing
+// the agent from rows, and routing looks for someone else.
+//
+// Post-operation, async: the agent's click must not wait for this; Dataverse retries failures.
+import { ConversationState, OfferResponse } from '@switchboard/solution';
+import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
+import { recomputeAgent } from '../capacity/recompute-agent';
+import type { RowPatch, StepDeps } from '../ports';
+import type { StepDefinition, StepResult } from '../step';
+import { ok } from '../step';
+
+const IMAGE = 'Image';
+const IMAGE_COLUMNS = ['swb_response', 'swb_conversationid', 'swb_agentid', 'swb_queueid', 'swb_expireson'];
+const WAITING = new Set<number>([ConversationState.Open, ConversationState.Waiting]);
+
+async function releaseCapacity(agentId: string, why: string, deps: StepDeps): Promise<string> {
+  const outcome = await recomputeAgent(agentId, deps);
+  if (outcome.released) await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, reason: `capacity released by ${why}` });
+  return `agent ${agentId}: ${outcome.previousUnits}→${outcome.usedUnits} units`;
+}
+
+async function accept(ctx: StepContext, deps: StepDeps, agentId: string, conversationId: string): Promise<string | null> {
+  const pre = ctx.preImages[IMAGE]?.attributes ?? {};
+  const post = ctx.postImages[IMAGE]?.attributes ?? {};
+  const at = ctx.operationCreatedOn ?? new Date(deps.clock.now());
+  if (numberValue(pre['swb_response']) !== OfferResponse.Pending) return 'offer was no longer pending';
+  const expires = dateValue(post['swb_expireson']);
+  if (expires && expires.getTime() < at.getTime()) return 'offer had expired';
+  const conv = await deps.data.getConversation(conversationId);
+  if (!conv) return 'conversation not found';
+  if (!WAITING.has(conv.row.swb_state ?? -1) || conv.row._swb_primaryagentid_value) return 'conversation no longer waiting';
+  const iso = at.toISOString();
+  const patch: RowPatch = {
+    swb_state: ConversationState.Active,
+    'swb_primaryagentid@odata.bind': `/systemusers(${agentId})`,
+    'ownerid@odata.bind': `/systemusers(${agentId})`,
+    swb_activeon: iso,
+  };
+  if (!conv.row.swb_firstassignedon) patch['swb_firstassignedon'] = iso;
+  const written = await deps.data.updateConversation(conversationId, patch, conv.etag);
+  return written === 'updated' ? null : 'conversation changed meanwhile';
+}
+
+async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
+  const post = ctx.postImages[IMAGE]?.attributes ?? {};
+  const response = numberValue(ctx.target?.attributes['swb_response'] ?? post['swb_response']);
+  const agentId = refId(post['swb_agentid']);
+  const conversationId = refId(post['swb_conversationid']);
+  const queueId = refId(post['swb_queueid']);
+  if (response !== OfferResponse.Accepted && response !== OfferResponse.Declined) return ok('not an answer');
+  if (!agentId || !conversationId) return ok('offer without agent or conversation');
+  const offer = ctx.primaryEntityId;
+
+  if (response === OfferResponse.Accepted) {
+    const refused = await accept(ctx, deps, agentId, conversationId);
+    if (refused === null) return ok(`offer ${offer} accepted: ${conversationId} Active with ${agentId}`);
+    // A stale accept assigns nothing, but the offer no longer reserves capacity either.
+    const note = await releaseCapacity(agentId, `stale offer ${offer}`, deps);
+    return ok(`offer ${offer} accept ignored (${refused}); ${note}`);
+  }
+
+  const note = await releaseCapacity(agentId, `declined offer ${offer}`, deps);
+  await deps.routingTrigger.enqueue({ kind: 'route-conversation', conversationId, queueId, reason: `offer ${offer} declined by ${agentId}` });
+  if (queueId) await deps.routingTrigger.enqueue({ kind: 'route-queue', queueId, reason: `offer ${offer} declined by ${agentId}` });
+  return ok(`offer ${offer} declined; ${note}`);
+}
+
+export const offerResponseStep: StepDefinition = {
+  name: 'offer-response',
+  description: 'Assigns the conversation when an agent accepts its live offer; releases the reservation and re-routes on a decline.',
+  triggers: [
+    {
+      message: 'Update',
+      table: 'swb_offer',
+      stage: 40,
+      mode: 'async',
+      rank: 1,
+      filteringAttributes: ['swb_response'],
+      images: [{ alias: IMAGE, type: 'both', attributes: IMAGE_COLUMNS }],
+      description: 'swb_offer Update (response): accept assigns the conversation, decline re-routes it',
+    },
+  ],
+  handler: handle,
+};
