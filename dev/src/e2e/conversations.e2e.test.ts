@@ -71,7 +71,7 @@ describe('the local stack', () => {
     await chloe.close();
   });
 
-  it('a chat whose pre-chat answers match a contact is identified, queued in Web support and offered to the one available agent of that queue, whose workspace shows it; the chat follows the customer to the cart page', async () => {
+  it('a chat whose pre-chat answers match a contact is identified, queued in Web support and offered to the one available agent of that queue, who accepts it in her inbox; her reply reaches the widget on the cart page, her internal note never does, and the session timer runs', async () => {
     await setPresence('bruno', BasePresence.Away);
     const camille = CONTACTS[0]!;
     const shop = await browser.context.newPage();
@@ -94,9 +94,48 @@ describe('the local stack', () => {
     await shop.waitForURL(/\/shop\/cart$/);
     await shop.getByRole('dialog', { name: 'Chat with us' }).locator('.msg.customer .text', { hasText: 'Hello, where is my tent?' }).waitFor();
 
-    const alice = await openWorkspace('alice', conversation.activityid);
-    await alice.getByTestId('communication-pane').getByText('Hello, where is my tent?').waitFor({ timeout: 30_000 });
+    // Alice answers the offer herself: a real click on Accept in her inbox, which opens the conversation.
+    const alice = await openWorkspace('alice');
+    await alice.getByTestId('agent-inbox').getByRole('button', { name: /^Accept / }).click({ timeout: 30_000 });
+    await alice.waitForURL(new RegExp(`conversation=${conversation.activityid}`), { timeout: 30_000 });
+    const pane = alice.getByTestId('communication-pane');
+    await pane.getByText('Hello, where is my tent?').waitFor({ timeout: 30_000 });
     await alice.getByText('Camille Bernard').first().waitFor();
+    // The offer-response step runs asynchronously through the functions host: Active, Alice primary and owner.
+    await until('the conversation to be active with Alice as owner', async () => {
+      const rows = await app.list<{ _ownerid_value: string; _swb_primaryagentid_value: string | null }>(`swb_conversations?$select=_ownerid_value,_swb_primaryagentid_value&$filter=activityid eq ${conversation.activityid}`);
+      return rows[0]?._ownerid_value === agent('alice').id && rows[0]._swb_primaryagentid_value === agent('alice').id ? rows[0] : undefined;
+    }, 30_000);
+
+    const widget = shop.getByRole('dialog', { name: 'Chat with us' });
+    const reply = pane.getByRole('textbox', { name: 'Reply to the customer' });
+    await reply.fill('Hi Camille, it ships tomorrow.', { timeout: 30_000 });
+    await reply.press('Enter');
+    await widget.locator('.msg.agent .text', { hasText: 'Hi Camille, it ships tomorrow.' }).waitFor({ timeout: 30_000 });
+
+    // An internal note, then a later public reply: once the later reply is on the widget, the note would be too if it leaked.
+    await pane.getByRole('switch', { name: 'Internal note' }).click();
+    const note = pane.getByRole('textbox', { name: 'Internal note (agents and supervisors only)' });
+    await note.fill('Note: customer asked twice, check the warehouse.');
+    await note.press('Enter');
+    await pane.getByText('Note: customer asked twice, check the warehouse.').waitFor({ timeout: 30_000 });
+    await pane.getByRole('switch', { name: 'Internal note' }).click();
+    await reply.fill('Anything else I can help with?');
+    await reply.press('Enter');
+    await widget.locator('.msg.agent .text', { hasText: 'Anything else I can help with?' }).waitFor({ timeout: 30_000 });
+    const widgetText = await shop.evaluate(() => {
+      const texts: string[] = [];
+      for (const host of Array.from(document.querySelectorAll('*'))) if (host.shadowRoot) texts.push(host.shadowRoot.textContent ?? '');
+      return texts.join('\n');
+    });
+    expect(widgetText).toContain('Anything else I can help with?');
+    expect(widgetText).not.toContain('check the warehouse');
+
+    // The workspace mounts the session timer beside the pane: once active it shows a running time.
+    const timer = alice.locator('#timer').getByRole('timer').first();
+    await timer.waitFor({ timeout: 30_000 });
+    const first = await until('the session timer to show a time', async () => /\d+:\d\d/.exec((await timer.textContent()) ?? '')?.[0], 30_000);
+    await until('the session timer to move on', async () => ((await timer.textContent()) ?? '').includes(first) ? undefined : true, 30_000);
     await shop.close();
     await alice.close();
     await setPresence('bruno', BasePresence.Available);
