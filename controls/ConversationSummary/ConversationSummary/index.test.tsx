@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { ChannelType, ConversationState, IdentificationResult, Sentiment } from '../../shared/src';
@@ -76,6 +76,24 @@ describe('ConversationSummary', () => {
     expect(screen.getByText('A-1042')).toBeTruthy();
     expect(screen.getByText('/checkout')).toBeTruthy();
     expect(screen.getByText('129.5')).toBeTruthy();
+  });
+
+  test('a summary opened while the conversation still waits shows the wait time once an agent accepts, without reloading the form', async () => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-24T10:01:00Z') });
+    try {
+      const mock = setup({ swb_state: ConversationState.Waiting, swb_firstassignedon: null });
+      await mount(mock);
+      expect(await screen.findByText('1:00 (still waiting)')).toBeTruthy();
+      mock.webAPI.put('swb_conversation', { ...mock.webAPI.row('swb_conversation', CONV), swb_state: ConversationState.Active, swb_firstassignedon: '2026-11-24T10:01:30Z' });
+      await act(async () => {
+        jest.advanceTimersByTime(3_000);
+        for (let i = 0; i < 20; i++) await Promise.resolve();
+      });
+      expect(await screen.findByText('1:30')).toBeTruthy();
+      expect(screen.queryByText(/still waiting/)).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('an unidentified customer is labelled so, with the name and number they gave', async () => {

@@ -13,6 +13,7 @@ import {
   nameOf,
   parseJsonArray,
   parseJsonObject,
+  usePolling,
   type ConversationRow,
   type CustomerRef,
   type SwitchboardData,
@@ -83,6 +84,9 @@ function Pairs(props: { rows: [string, React.ReactNode][]; empty: string }): Rea
   );
 }
 
+const UNSETTLED_POLL_MS = 3_000;
+const SETTLED_POLL_MS = 30_000;
+
 interface Candidate extends CustomerRef {
   name: string;
 }
@@ -115,9 +119,11 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
     }
   }, [conversationId, data, sections.history, props.historyCount]);
 
-  React.useEffect(() => {
-    void load();
-  }, [load]);
+  // The form opens while routing and the plugin steps are still writing (an offer accepted a
+  // moment ago, a transfer): re-read often until the conversation is assigned, then now and then
+  // so a transfer or wrap-up shows without reloading the form.
+  const settled = Boolean(row?.swb_firstassignedon) || row?.swb_state === ConversationState.Closed;
+  usePolling(load, settled ? SETTLED_POLL_MS : UNSETTLED_POLL_MS, Boolean(conversationId));
 
   const dateFmt = React.useMemo(() => new Intl.DateTimeFormat(props.locale, { dateStyle: 'medium', timeStyle: 'short' }), [props.locale]);
 
