@@ -134,6 +134,22 @@ describe('CommunicationPane', () => {
     expect(screen.getByRole('button', { name: 'End conversation' })).toHaveProperty('disabled', true);
   });
 
+  test('after transferring the conversation away, the sender can no longer consult, transfer or end it', async () => {
+    const mock = setup();
+    // The sender's primary session, as the session step stores it: read once when the pane opens.
+    mock.webAPI.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: ME, swb_role: SessionRole.Primary, swb_state: 612400000, swb_joinedon: '2026-11-24T10:00:00Z' });
+    await mount(mock);
+    await screen.findByText('message number 2');
+    expect(screen.getByRole('button', { name: 'Transfer' })).toHaveProperty('disabled', false);
+    mock.webAPI.put('swb_conversation', { ...mock.webAPI.row('swb_conversation', CONV), _swb_primaryagentid_value: OTHER });
+    await act(async () => {
+      jest.advanceTimersByTime(2000);
+    });
+    await screen.findByText('Only the primary agent can consult, transfer or end.');
+    expect(screen.getByRole('button', { name: 'Transfer' })).toHaveProperty('disabled', true);
+    expect(screen.getByRole('button', { name: 'End conversation' })).toHaveProperty('disabled', true);
+  });
+
   test('consult offers only available queue members with capacity not already in the conversation, and invites the one chosen', async () => {
     const mock = setup();
     const api = mock.webAPI;

@@ -123,7 +123,11 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
 
   usePolling(refresh, props.pollSeconds * 1000, Boolean(conversationId));
 
-  const isPrimary = Boolean(conversation && (conversation._swb_primaryagentid_value?.toLowerCase() === me || session?.swb_role === SessionRole.Primary));
+  // The conversation's primary agent is the authority (it is re-read on every poll, so a
+  // transfer away takes the actions from the sender at once); the session, read once, only
+  // speaks while the row has no primary agent yet.
+  const primaryAgent = conversation?._swb_primaryagentid_value?.toLowerCase();
+  const isPrimary = Boolean(conversation && (primaryAgent ? primaryAgent === me : session?.swb_role === SessionRole.Primary));
 
   const actions = React.useMemo<PaneActions>(() => {
     const id = conversationId ?? '';
