@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
-import { ConversationState, OfferResponse, Presence } from '../../shared/src';
+import { ConversationState, OfferResponse, Presence, SessionRole, SessionState } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { AgentInbox } from './index';
 
@@ -111,6 +111,27 @@ describe('AgentInbox', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Resume the conversation with Bo Chen' }));
     expect(screen.queryByText('Old Closed')).toBeNull();
     expect(mock.opened).toEqual([{ entityName: 'swb_conversation', entityId: OPEN }]);
+  });
+
+  test('a conversation another agent invites me to consult on appears as a consult, is announced and can be opened; a closed consult does not', async () => {
+    const mock = setup();
+    await mount(mock);
+    const CONSULTED = 'aaaaaaaa-0000-4000-8000-00000000000c';
+    const OWNER = '22222222-2222-4222-8222-222222222222';
+    mock.webAPI.put('swb_conversation', { activityid: CONSULTED, _swb_primaryagentid_value: OWNER, swb_state: ConversationState.Active, swb_customername: 'Dana Whitfield', swb_activeon: '2026-11-24T10:10:00Z' });
+    mock.webAPI.put('swb_session', { _swb_conversationid_value: CONSULTED, _swb_agentid_value: ME, swb_role: SessionRole.Consult, swb_state: SessionState.Active });
+    // A consult I already left, on another conversation: not listed.
+    mock.webAPI.put('swb_conversation', { activityid: 'aaaaaaaa-0000-4000-8000-00000000000d', _swb_primaryagentid_value: OWNER, swb_state: ConversationState.Active, swb_customername: 'Left Earlier' });
+    mock.webAPI.put('swb_session', { _swb_conversationid_value: 'aaaaaaaa-0000-4000-8000-00000000000d', _swb_agentid_value: ME, swb_role: SessionRole.Consult, swb_state: SessionState.Closed });
+    await act(async () => {
+      jest.advanceTimersByTime(5_000);
+    });
+    const item = (await screen.findByRole('button', { name: 'Resume the conversation with Dana Whitfield' })).closest('li')!;
+    expect(within(item).getByText('Consulting')).toBeTruthy();
+    expect(screen.queryByText('Left Earlier')).toBeNull();
+    expect(screen.getByTestId('live-region').textContent).toBe('You were invited to consult on the conversation with Dana Whitfield');
+    fireEvent.click(within(item).getByRole('button'));
+    expect(mock.opened).toEqual([{ entityName: 'swb_conversation', entityId: CONSULTED }]);
   });
 
   test('an agent without a status row is told so and cannot pick a presence', async () => {

@@ -157,8 +157,13 @@ describe('CommunicationPane', () => {
     const busy = '44444444-4444-4444-8444-444444444444';
     const consulting = '55555555-5555-4555-8555-555555555555';
     api.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: consulting, swb_role: SessionRole.Consult, swb_state: 612400000 });
-    for (const [id, name, presence, used] of [[free, 'Bea Free', Presence.Available, 0], [busy, 'Cal Busy', Presence.Busy, 0], [ME, 'Avery Agent', Presence.Available, 1], [consulting, 'Dee Already', Presence.Available, 0]] as const) {
-      api.put('queuemembership', { queueid: QUEUE, systemuserid: id });
+    const members = [[free, 'Bea Free', Presence.Available, 0], [busy, 'Cal Busy', Presence.Busy, 0], [ME, 'Avery Agent', Presence.Available, 1], [consulting, 'Dee Already', Presence.Available, 0]] as const;
+    // A member whose user account is disabled is not a candidate either.
+    const disabled = '66666666-6666-4666-8666-666666666666';
+    api.put('queue', { queueid: QUEUE, queuemembership_association: [...members.map(([id]) => ({ systemuserid: id })), { systemuserid: disabled, isdisabled: true }] });
+    api.put('systemuser', { systemuserid: disabled, fullname: 'Eve Disabled' });
+    api.put('swb_agentstatus', { _swb_agentid_value: disabled, swb_basepresence: Presence.Available, swb_capacityused: 0, swb_capacitymax: 3 });
+    for (const [id, name, presence, used] of members) {
       api.put('systemuser', { systemuserid: id, fullname: name });
       api.put('swb_agentstatus', { _swb_agentid_value: id, swb_basepresence: presence, swb_capacityused: used, swb_capacitymax: 3 });
     }
@@ -170,7 +175,29 @@ describe('CommunicationPane', () => {
     expect([...(select as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Bea Free (3 free)']);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Invite' }));
     await screen.findByText('Bea Free invited to consult');
-    expect(api.rows('swb_session').filter((r) => r._swb_agentid_value === free)).toEqual([expect.objectContaining({ swb_role: SessionRole.Consult })]);
+    expect(api.rows('swb_session').filter((r) => r._swb_agentid_value === free)).toEqual([expect.objectContaining({ swb_role: SessionRole.Consult, swb_joinedon: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+  });
+
+  test('transfer to an agent lists the agent I am consulting with, and makes the one chosen primary', async () => {
+    const mock = setup();
+    const api = mock.webAPI;
+    const consulting = '55555555-5555-4555-8555-555555555555';
+    api.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: consulting, swb_role: SessionRole.Consult, swb_state: 612400000 });
+    api.put('queue', { queueid: QUEUE, name: 'Web', queuemembership_association: [{ systemuserid: ME }, { systemuserid: consulting }] });
+    for (const [id, name] of [[ME, 'Avery Agent'], [consulting, 'Dee Consulting']] as const) {
+      api.put('systemuser', { systemuserid: id, fullname: name });
+      api.put('swb_agentstatus', { _swb_agentid_value: id, swb_basepresence: Presence.Available, swb_capacityused: 1, swb_capacitymax: 3 });
+    }
+    await mount(mock);
+    await screen.findByText('message number 2');
+    fireEvent.click(screen.getByRole('button', { name: 'Transfer' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('radio', { name: 'An agent' }));
+    const select = await within(dialog).findByRole('combobox', { name: 'Agent' });
+    expect([...(select as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Dee Consulting']);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Transfer' }));
+    await screen.findByText('Transferred to Dee Consulting');
+    expect(api.row('swb_conversation', CONV)!._swb_primaryagentid_value).toBe(consulting);
   });
 
   test('end moves to wrap-up, then close closes', async () => {

@@ -3,7 +3,7 @@
 // agent workspace, SMS through the phone simulator. Then Ctrl-C, and nothing may be left.
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from './browser';
-import { BasePresence, OfferResponse } from '@switchboard/solution';
+import { BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
 import { TestWebApi, until } from './dataverse-client';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
@@ -13,6 +13,8 @@ jest.setTimeout(120_000);
 let stack: StackProcess;
 let browser: LaunchedBrowser;
 let app: TestWebApi;
+/** The chat of scenario 1: Alice accepts it, transfers it to Bruno, who ends and closes it. */
+let chat: ConversationRef | undefined;
 const agent = (key: string) => AGENTS.find((a) => a.key === key)!;
 
 beforeAll(async () => {
@@ -43,9 +45,10 @@ interface ConversationRef {
   _swb_queueid_value: string | null;
 }
 
-async function routedConversationOf(customerId: string): Promise<ConversationRef> {
+/** The customer's newest conversation on that channel, once identified and queued. */
+async function routedConversationOf(customerId: string, channel: ChannelType): Promise<ConversationRef> {
   return until('the conversation to be identified and queued', async () => {
-    const rows = await app.list<ConversationRef>(`swb_conversations?$select=activityid,_swb_queueid_value&$filter=_swb_customerid_value eq ${customerId}`);
+    const rows = await app.list<ConversationRef>(`swb_conversations?$select=activityid,_swb_queueid_value&$filter=_swb_customerid_value eq ${customerId} and swb_channeltype eq ${channel}&$orderby=createdon desc&$top=1`);
     return rows[0]?._swb_queueid_value ? rows[0] : undefined;
   });
 }
@@ -55,6 +58,29 @@ async function pendingOfferOf(conversationId: string): Promise<{ _swb_agentid_va
     const rows = await app.list<{ _swb_agentid_value: string }>(`swb_offers?$select=_swb_agentid_value&$filter=_swb_conversationid_value eq ${conversationId} and swb_response eq ${OfferResponse.Pending}`);
     return rows[0];
   });
+}
+
+/** What the session timer shows, as [phase, elapsed seconds]. */
+async function timerReading(page: Page): Promise<[string, number]> {
+  const label = (await page.locator('#timer').getByRole('timer').first().getAttribute('aria-label', { timeout: 30_000 })) ?? '';
+  const m = /^(.*): (?:(\d+):)?(\d+):(\d\d)$/.exec(label);
+  if (!m) throw new Error(`unexpected timer label "${label}"`);
+  return [m[1]!, Number(m[2] ?? 0) * 3600 + Number(m[3]) * 60 + Number(m[4])];
+}
+
+async function conversationRow(id: string): Promise<Record<string, unknown>> {
+  return app.get(`swb_conversations(${id})?$select=swb_state,_swb_primaryagentid_value,_ownerid_value,swb_activeon,swb_wrapupon,swb_closedon`);
+}
+
+async function openSessionOf(conversationId: string, key: string): Promise<{ swb_role: number; swb_joinedon: string; swb_wrapupon: string | null } | undefined> {
+  const rows = await app.list<{ swb_role: number; swb_joinedon: string; swb_wrapupon: string | null }>(
+    `swb_sessions?$select=swb_role,swb_joinedon,swb_wrapupon&$filter=_swb_conversationid_value eq ${conversationId} and _swb_agentid_value eq ${agent(key).id} and swb_state ne ${SessionState.Closed}`,
+  );
+  return rows[0];
+}
+
+async function capacityUsed(key: string): Promise<number> {
+  return Number((await app.get<{ swb_capacityused: number }>(`swb_agentstatuses(${agent(key).statusId})?$select=swb_capacityused`)).swb_capacityused);
 }
 
 describe('the local stack', () => {
@@ -84,7 +110,8 @@ describe('the local stack', () => {
     await dialog.getByLabel('Your message').fill('Hello, where is my tent?');
     await dialog.getByLabel('Your message').press('Enter');
 
-    const conversation = await routedConversationOf(camille.id);
+    const conversation = await routedConversationOf(camille.id, ChannelType.LiveChat);
+    chat = conversation;
     expect(conversation._swb_queueid_value).toBe(IDS.queues.web);
     // Bruno has more capacity left but is away; Alice is the available one.
     expect((await pendingOfferOf(conversation.activityid))._swb_agentid_value).toBe(agent('alice').id);
@@ -141,7 +168,86 @@ describe('the local stack', () => {
     await setPresence('bruno', BasePresence.Available);
   });
 
-  it('an SMS typed with a local number identifies the contact and is offered in the SMS queue; after STOP the number is opted out and nothing more is sent', async () => {
+  it('Alice consults Bruno, who sees the conversation in his inbox but cannot transfer it; then Alice transfers it to him and he becomes its primary agent and owner, with its capacity', async () => {
+    const conversation = chat!;
+    const alice = await openWorkspace('alice', conversation.activityid);
+    const alicePane = alice.getByTestId('communication-pane');
+    await alicePane.getByText('Hello, where is my tent?').waitFor({ timeout: 30_000 });
+    await alicePane.getByRole('button', { name: 'Consult' }).click();
+    const consult = alice.getByRole('dialog', { name: 'Consult an agent' });
+    await consult.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Bruno Petit (3 free)' });
+    await consult.getByRole('button', { name: 'Invite' }).click();
+    await until('Bruno\'s consult session', async () => (await openSessionOf(conversation.activityid, 'bruno'))?.swb_role === SessionRole.Consult);
+
+    // Bruno finds the invitation in his inbox and opens it: he reads the transcript but only the primary agent may transfer.
+    const bruno = await openWorkspace('bruno');
+    const invitation = bruno.getByTestId('agent-inbox').getByRole('listitem').filter({ hasText: 'Consulting' });
+    await invitation.getByRole('button', { name: 'Resume the conversation with Camille Bernard' }).click({ timeout: 30_000 });
+    const brunoPane = bruno.getByTestId('communication-pane');
+    await brunoPane.getByText('Hi Camille, it ships tomorrow.').waitFor({ timeout: 30_000 });
+    await brunoPane.getByText('Only the primary agent can consult, transfer or end.').waitFor();
+    expect(await brunoPane.getByRole('button', { name: 'Transfer' }).isDisabled()).toBe(true);
+    expect(await brunoPane.getByRole('button', { name: 'End conversation' }).isDisabled()).toBe(true);
+    // Going around the disabled button, straight to the Web API as Bruno, is refused too and changes nothing.
+    const refused = await fetch(`${stack.dataverseApi}swb_conversations(${conversation.activityid})`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${agent('bruno').token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ 'swb_primaryagentid@odata.bind': `/systemusers(${agent('bruno').id})` }),
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect((await conversationRow(conversation.activityid))['_swb_primaryagentid_value']).toBe(agent('alice').id);
+
+    // Alice transfers it to Bruno.
+    await alicePane.getByRole('button', { name: 'Transfer' }).click();
+    const transfer = alice.getByRole('dialog', { name: 'Transfer the conversation' });
+    await transfer.getByRole('radio', { name: 'An agent' }).check();
+    await transfer.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Bruno Petit' });
+    await transfer.getByRole('button', { name: 'Transfer' }).click();
+    await until('Bruno to be primary agent and owner', async () => {
+      const row = await conversationRow(conversation.activityid);
+      return row['_swb_primaryagentid_value'] === agent('bruno').id && row['_ownerid_value'] === agent('bruno').id && row['swb_state'] === ConversationState.Active;
+    });
+    await until('Bruno\'s session to be the primary one and Alice\'s to be over', async () =>
+      (await openSessionOf(conversation.activityid, 'bruno'))?.swb_role === SessionRole.Primary && (await openSessionOf(conversation.activityid, 'alice')) === undefined,
+    );
+    await until('the capacity to move from Alice to Bruno', async () => (await capacityUsed('alice')) === 0 && (await capacityUsed('bruno')) === 1);
+    // Each pane follows: Alice loses the actions, Bruno gets them and answers the customer.
+    await alicePane.getByText('Only the primary agent can consult, transfer or end.').waitFor({ timeout: 30_000 });
+    await until('Bruno\'s actions to be enabled', async () => !(await brunoPane.getByRole('button', { name: 'End conversation' }).isDisabled()));
+    const reply = brunoPane.getByRole('textbox', { name: 'Reply to the customer' });
+    await reply.fill('Bruno here, I am taking over.');
+    await reply.press('Enter');
+    await brunoPane.locator('text=Bruno here, I am taking over.').waitFor({ timeout: 30_000 });
+    await alice.close();
+    await bruno.close();
+  });
+
+  it('Bruno refreshes his page: the conversation resumes with its whole transcript and a timer counted from when he joined, not from the reload', async () => {
+    const conversation = chat!;
+    const bruno = await openWorkspace('bruno', conversation.activityid);
+    const pane = bruno.getByTestId('communication-pane');
+    await pane.getByText('Bruno here, I am taking over.').waitFor({ timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 2_000));
+    await bruno.reload();
+    await bruno.getByTestId('agent-inbox').waitFor({ timeout: 30_000 });
+    // The URL carries the conversation, as a model-driven form's does: it reopens by itself.
+    for (const text of ['Hello, where is my tent?', 'Hi Camille, it ships tomorrow.', 'Note: customer asked twice, check the warehouse.', 'Bruno here, I am taking over.']) {
+      await pane.getByText(text).waitFor({ timeout: 30_000 });
+    }
+    const session = (await openSessionOf(conversation.activityid, 'bruno'))!;
+    const [phase, shown] = await until('the timer after the reload', async () => {
+      const r = await timerReading(bruno).catch(() => undefined);
+      return r && r[0] === 'In session' ? r : undefined;
+    });
+    const expected = (Date.now() - Date.parse(session.swb_joinedon)) / 1000;
+    expect(phase).toBe('In session');
+    expect(shown).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(shown - expected)).toBeLessThanOrEqual(3);
+    await bruno.close();
+  });
+
+  it('an SMS typed with a local number identifies the contact and is offered in the SMS queue; the agent\'s reply arrives on the simulator; after STOP the number is opted out and nothing more is sent', async () => {
     const emile = CONTACTS[2]!;
     const typed = '06 98 76 54 32';
     const send = async (body: string) => {
@@ -153,10 +259,30 @@ describe('the local stack', () => {
       return t.entries.filter((e) => e.direction === 'out').map((e) => e.body);
     };
     await send('Bonjour, ma commande ?');
-    const conversation = await routedConversationOf(emile.id);
+    const conversation = await routedConversationOf(emile.id, ChannelType.Sms);
     expect(conversation._swb_queueid_value).toBe(IDS.queues.sms);
     expect((await pendingOfferOf(conversation.activityid))._swb_agentid_value).toBe(agent('alice').id);
     await until('the automatic reply on the simulator', async () => (await outbound()).includes('Thanks for your message, an agent will reply soon.'));
+
+    // Alice accepts it in her inbox and answers in the pane: the reply goes out through TeleSign's stand-in to the phone.
+    const alice = await openWorkspace('alice');
+    await alice.getByTestId('agent-inbox').getByRole('button', { name: /^Accept / }).click({ timeout: 30_000 });
+    await alice.waitForURL(new RegExp(`conversation=${conversation.activityid}`), { timeout: 30_000 });
+    const pane = alice.getByTestId('communication-pane');
+    await pane.getByText('Bonjour, ma commande ?').waitFor({ timeout: 30_000 });
+    const reply = pane.getByRole('textbox', { name: 'Reply to the customer' });
+    await reply.fill('Bonjour Émile, elle part demain.');
+    await reply.press('Enter');
+    await until('the agent\'s reply on the simulator', async () => (await outbound()).includes('Bonjour Émile, elle part demain.'), 30_000);
+    // The phone simulator's page shows it in the thread, as the customer's phone would.
+    const phone = await browser.context.newPage();
+    await phone.goto(`${stack.web}/phone`);
+    await phone.locator('#provider').selectOption('telesign');
+    await phone.locator('#from').fill(typed);
+    await phone.locator('#from').dispatchEvent('change');
+    await phone.locator('#thread li[data-direction="out"] .bubble', { hasText: 'Bonjour Émile, elle part demain.' }).waitFor({ timeout: 30_000 });
+    await phone.close();
+    await alice.close();
 
     await send('STOP');
     await until('the opt-out', async () => (await app.list(`swb_optouts?$filter=swb_phonenumber eq '${emile.mobilephone}' and swb_isoptedout eq true`)).length === 1);
@@ -179,6 +305,73 @@ describe('the local stack', () => {
       return t.entries.some((e) => e.direction === 'out') ? t.entries : undefined;
     });
     expect(thread.find((e) => e.direction === 'out')?.body).toBe('Thanks for your message, an agent will reply soon.');
+  });
+
+  it('Bruno ends the conversation: wrap-up starts its own timer and still holds his capacity, so a new chat waits; when he closes it the capacity is released and the waiting chat is offered to him', async () => {
+    const conversation = chat!;
+    // Bruno takes one conversation at a time today (an admin's setting); Alice is away.
+    await app.patch(`swb_agentstatuses(${agent('bruno').statusId})`, { swb_capacitymax: 1 });
+    await setPresence('alice', BasePresence.Away);
+    const bruno = await openWorkspace('bruno', conversation.activityid);
+    const pane = bruno.getByTestId('communication-pane');
+    await pane.getByText('Bruno here, I am taking over.').waitFor({ timeout: 30_000 });
+    await until('a running session timer', async () => {
+      const [phase, shown] = await timerReading(bruno);
+      return phase === 'In session' && shown >= 3;
+    });
+    await pane.getByRole('button', { name: 'End conversation' }).click();
+    await pane.getByText('Conversation ended; wrap-up started').waitFor({ timeout: 30_000 });
+    const wrapUpOn = await until('the wrap-up time on the session', async () => (await openSessionOf(conversation.activityid, 'bruno'))?.swb_wrapupon ?? undefined);
+    const [phase, shown] = await until('the wrap-up timer', async () => {
+      const r = await timerReading(bruno);
+      return r[0] === 'Wrap-up' ? r : undefined;
+    }, 30_000);
+    expect(phase).toBe('Wrap-up');
+    expect(Math.abs(shown - (Date.now() - Date.parse(wrapUpOn)) / 1000)).toBeLessThanOrEqual(3);
+    expect(shown).toBeLessThan(15);
+    expect(await capacityUsed('bruno')).toBe(1);
+
+    // Dana starts a chat from another browser: nobody can take it, so it waits in Web support.
+    const dana = CONTACTS[1]!;
+    const customer = await launchBrowser();
+    try {
+      const shop = await customer.context.newPage();
+      await shop.goto(`${stack.web}/shop`);
+      await shop.getByRole('button', { name: 'Chat with us' }).click();
+      const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
+      await dialog.getByLabel('First name').fill(dana.firstname);
+      await dialog.getByLabel('Email').fill(dana.emailaddress1);
+      await dialog.getByRole('button', { name: 'Start chat' }).click();
+      await dialog.getByLabel('Your message').fill('Do you ship to Canada?');
+      await dialog.getByLabel('Your message').press('Enter');
+      const waiting = await routedConversationOf(dana.id, ChannelType.LiveChat);
+      expect(waiting._swb_queueid_value).toBe(IDS.queues.web);
+      // Routing had its chance (the conversation is queued) and made no offer: Bruno is full.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(await app.list(`swb_offers?$filter=_swb_conversationid_value eq ${waiting.activityid}`)).toEqual([]);
+      expect((await conversationRow(waiting.activityid))['swb_state']).toBe(ConversationState.Waiting);
+
+      await pane.getByRole('button', { name: 'Close' }).click();
+      await pane.getByText('Conversation closed').waitFor({ timeout: 30_000 });
+      expect((await conversationRow(conversation.activityid))['swb_state']).toBe(ConversationState.Closed);
+      // Closing releases the capacity and wakes routing: Dana's chat is offered to Bruno, who accepts it.
+      expect((await pendingOfferOf(waiting.activityid))._swb_agentid_value).toBe(agent('bruno').id);
+      await bruno.getByTestId('agent-inbox').getByRole('button', { name: /^Accept / }).click({ timeout: 30_000 });
+      await bruno.waitForURL(new RegExp(`conversation=${waiting.activityid}`), { timeout: 30_000 });
+      await pane.getByText('Do you ship to Canada?').waitFor({ timeout: 30_000 });
+      await until('Dana\'s chat to be active with Bruno', async () => {
+        const row = await conversationRow(waiting.activityid);
+        return row['swb_state'] === ConversationState.Active && row['_swb_primaryagentid_value'] === agent('bruno').id;
+      });
+      expect(await capacityUsed('bruno')).toBe(1);
+      // The closed chat left Bruno's inbox; the new one is there.
+      const inbox = bruno.getByTestId('agent-inbox');
+      await inbox.getByRole('button', { name: 'Resume the conversation with Dana Whitfield' }).waitFor({ timeout: 30_000 });
+      await until('the closed chat to leave the inbox', async () => (await inbox.getByRole('button', { name: 'Resume the conversation with Camille Bernard' }).count()) === 0);
+    } finally {
+      await customer.close();
+      await bruno.close();
+    }
   });
 
   it('Ctrl-C stops every process the stack started and frees its ports', async () => {

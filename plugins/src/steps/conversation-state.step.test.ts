@@ -209,6 +209,12 @@ describe('conversation state step', () => {
       expect(f.data.conversations.get(CONV)!.row.swb_activeon).toBe('2026-11-24T09:40:00Z');
     });
 
+    it('the receiver becomes the owner of the conversation, so the Agent role lets them end and close it', async () => {
+      const f = withReceiver(setup(null), CONSULT);
+      await handleStepWebhook('conversation-state', transfer(f, CONSULT), f.deps);
+      expect(f.data.writes.filter((w) => w.table === 'swb_conversation').map((w) => w.patch)).toContainEqual(expect.objectContaining({ 'ownerid@odata.bind': `/systemusers(${CONSULT})` }));
+    });
+
     it('a receiver who was not consulting gets a new primary session, once even when the webhook is retried', async () => {
       const THIRD = '44444444-4444-4444-8444-444444444444';
       const f = withReceiver(setup(null), THIRD);

@@ -124,6 +124,9 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const patch = from === to ? {} : lifecycleStamps(from, to, (c) => dateValue(post[c]) !== null, (c) => target[c] !== undefined && target[c] !== null, at);
   // Back to a queue (transfer to queue, reopen): nobody owns it until routing assigns it again.
   if ((to === 'Open' || to === 'Waiting') && primaryAfter) patch['swb_primaryagentid@odata.bind'] = null;
+  // A transfer to an agent: the receiver must own the row to end and close it (the Agent role
+  // writes only what it owns), as an accepted offer does.
+  if (to === 'Active' && primaryBefore && primaryAfter && primaryBefore !== primaryAfter) patch['ownerid@odata.bind'] = `/systemusers(${primaryAfter})`;
   if (Object.keys(patch).length > 0) await deps.data.updateConversation(conversationId, patch);
 
   const sessions = from !== null || to === 'Active' ? await deps.data.listOpenSessions(conversationId) : [];

@@ -32,7 +32,7 @@ import {
   type Translate,
 } from '../../../shared/src';
 
-export type InboxData = Pick<SwitchboardData, 'myAgentStatus' | 'setPresence' | 'myPendingOffers' | 'answerOffer' | 'myOpenConversations'>;
+export type InboxData = Pick<SwitchboardData, 'myAgentStatus' | 'setPresence' | 'myPendingOffers' | 'answerOffer' | 'myOpenConversations' | 'myConsultConversations'>;
 
 export interface AgentInboxAppProps {
   data: InboxData;
@@ -78,19 +78,28 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
   const [error, setError] = React.useState('');
   const [announcement, setAnnouncement] = React.useState('');
   const [answering, setAnswering] = React.useState<string>();
+  const [consults, setConsults] = React.useState<ConversationRow[]>([]);
   const seenOffers = React.useRef(new Set<string>());
+  const seenConsults = React.useRef<Set<string>>();
   const offersId = useId('swb-offers');
   const openId = useId('swb-open');
 
   const refresh = React.useCallback(async () => {
     try {
-      const [mine, pending, conversations] = await Promise.all([data.myAgentStatus(), data.myPendingOffers(), data.myOpenConversations()]);
+      const [mine, pending, conversations, consulting] = await Promise.all([data.myAgentStatus(), data.myPendingOffers(), data.myOpenConversations(), data.myConsultConversations()]);
       setStatus(mine ?? null);
       setOffers(pending);
       setOpen(conversations);
+      setConsults(consulting);
       const fresh = pending.filter((o) => !seenOffers.current.has(o.swb_offerid));
       fresh.forEach((o) => seenOffers.current.add(o.swb_offerid));
+      // Consults already there when the inbox opens are not news; later invitations are.
+      const firstLook = !seenConsults.current;
+      const known = (seenConsults.current ??= new Set());
+      const invited = consulting.filter((c) => !known.has(c.activityid));
+      invited.forEach((c) => known.add(c.activityid));
       if (fresh.length) setAnnouncement(t('Announce_Offer', offerTitle(fresh[0], t)));
+      else if (invited.length && !firstLook) setAnnouncement(t('Announce_Consult', conversationName(invited[0], t)));
       setError('');
     } catch {
       setError(t('Load_Failed'));
@@ -202,16 +211,16 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
           </Subtitle2>
           {!open ? (
             <Caption1 className={s.muted}>{t('Loading')}</Caption1>
-          ) : open.length === 0 ? (
+          ) : open.length + consults.length === 0 ? (
             <Caption1 className={s.muted}>{t('Open_None')}</Caption1>
           ) : (
             <ul className={s.list}>
-              {open.map((c) => {
-                const name = c.swb_customername || (c[`_swb_customerid_value${FORMATTED}`] as string | undefined) || c.subject || t('Open_Untitled');
+              {[...open.map((c) => ({ c, consult: false })), ...consults.filter((c) => !open.some((o) => o.activityid === c.activityid)).map((c) => ({ c, consult: true }))].map(({ c, consult }) => {
+                const name = conversationName(c, t);
                 return (
                   <li key={c.activityid} className={s.row}>
-                    <Badge appearance="tint" color={c.swb_state === ConversationState.WrapUp ? 'warning' : 'success'}>
-                      {c.swb_state === ConversationState.WrapUp ? t('State_WrapUp') : t('State_Active')}
+                    <Badge appearance="tint" color={consult ? 'informative' : c.swb_state === ConversationState.WrapUp ? 'warning' : 'success'}>
+                      {consult ? t('State_Consult') : c.swb_state === ConversationState.WrapUp ? t('State_WrapUp') : t('State_Active')}
                     </Badge>
                     <Text className={s.grow}>{name}</Text>
                     <Button size="small" onClick={() => props.openConversation(c.activityid)} aria-label={t('Open_ResumeAria', name)}>
@@ -227,6 +236,10 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
       </div>
     </ControlShell>
   );
+}
+
+function conversationName(c: ConversationRow, t: Translate): string {
+  return c.swb_customername || (c[`_swb_customerid_value${FORMATTED}`] as string | undefined) || c.subject || t('Open_Untitled');
 }
 
 function offerTitle(o: OfferRow, t: Translate): string {

@@ -28,6 +28,7 @@ const useStyles = makeStyles({
 
 export interface PaneActions {
   loadConsultCandidates: () => Promise<AgentCandidate[]>;
+  loadTransferCandidates: () => Promise<AgentCandidate[]>;
   loadQueues: () => Promise<{ id: string; name: string }[]>;
   consult: (agentId: string) => Promise<void>;
   transferToQueue: (queueId: string) => Promise<void>;
@@ -102,7 +103,7 @@ export function ActionsBar(props: ActionsBarProps): React.ReactElement {
       {open === 'transfer' && (
         <TransferDialog
           t={t}
-          loadAgents={actions.loadConsultCandidates}
+          loadAgents={actions.loadTransferCandidates}
           loadQueues={actions.loadQueues}
           onCancel={() => setOpen(undefined)}
           onConfirm={(kind, id, name) => {

@@ -131,14 +131,19 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
 
   const actions = React.useMemo<PaneActions>(() => {
     const id = conversationId ?? '';
+    // Available members of the queue with capacity left, never me. A consult also skips whoever
+    // is already in the conversation; a transfer does not: handing over to the agent you just
+    // consulted is the usual way a transfer goes.
+    const candidates = async (skipParticipants: boolean) => {
+      const queueId = conversation?._swb_queueid_value;
+      if (!queueId) return [];
+      const [members, inConversation] = await Promise.all([data.queueMembers(queueId), skipParticipants ? data.participants(id) : Promise.resolve([])]);
+      const [statuses, names] = await Promise.all([data.agentStatuses(members), data.userNames(members)]);
+      return consultCandidates(members, statuses, names, [me, ...inConversation]);
+    };
     return {
-      loadConsultCandidates: async () => {
-        const queueId = conversation?._swb_queueid_value;
-        if (!queueId) return [];
-        const [members, inConversation] = await Promise.all([data.queueMembers(queueId), data.participants(id)]);
-        const [statuses, names] = await Promise.all([data.agentStatuses(members), data.userNames(members)]);
-        return consultCandidates(members, statuses, names, [me, ...inConversation]);
-      },
+      loadConsultCandidates: () => candidates(true),
+      loadTransferCandidates: () => candidates(false),
       loadQueues: async () => (await data.queues()).filter((q) => q.id.toLowerCase() !== conversation?._swb_queueid_value?.toLowerCase()),
       consult: (agentId) => data.consult(id, agentId),
       transferToQueue: (queueId) => data.transferToQueue(id, queueId),

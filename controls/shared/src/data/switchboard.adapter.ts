@@ -7,6 +7,8 @@ import { T, bind } from '../model/tables';
 
 type WebApi = ComponentFramework.WebApi;
 
+const QUEUE_MEMBERS = 'queuemembership_association';
+
 const MESSAGE_SELECT =
   'swb_messageid,swb_direction,swb_authorkind,swb_visibility,swb_body,swb_deliverystatus,swb_sequence,swb_authorname,_swb_authoragentid_value,swb_error,createdon';
 
@@ -143,10 +145,11 @@ export class SwitchboardData {
     return rows.map((r) => ({ id: r.queueid, name: r.name }));
   }
 
-  queueMembers(queueId: string): Promise<string[]> {
-    return this.all<{ systemuserid: string }>(T.queueMembership, `?$select=systemuserid&$filter=queueid eq ${guid(queueId)}`).then((rows) =>
-      rows.map((r) => r.systemuserid),
-    );
+  /** The queue's members who are enabled users, through its N:N relationship (the intersect table has no entity set of its own). */
+  async queueMembers(queueId: string): Promise<string[]> {
+    const row = await this.api.retrieveRecord(T.queue, guid(queueId), `?$select=queueid&$expand=${QUEUE_MEMBERS}($select=systemuserid,isdisabled)`);
+    const members = (row[QUEUE_MEMBERS] ?? []) as { systemuserid: string; isdisabled?: boolean | null }[];
+    return members.filter((m) => m.isdisabled !== true).map((m) => m.systemuserid);
   }
 
   agentStatuses(agentIds: readonly string[]): Promise<AgentStatusRow[]> {
@@ -173,6 +176,8 @@ export class SwitchboardData {
       'swb_agentid@odata.bind': bind(T.systemuser, guid(agentId)),
       swb_role: SessionRole.Consult,
       swb_state: SessionState.Active,
+      // When the consultant joined: their session timer counts from here, and still does if the conversation is transferred to them.
+      swb_joinedon: this.now().toISOString(),
     });
   }
 
@@ -242,6 +247,21 @@ export class SwitchboardData {
       swb_response: accept ? OfferResponse.Accepted : OfferResponse.Declined,
       swb_respondedon: this.now().toISOString(),
     });
+  }
+
+  /** Conversations another agent invited me to consult on, while my consult session is open. */
+  async myConsultConversations(): Promise<ConversationRow[]> {
+    const sessions = await this.all<SessionRow>(
+      T.session,
+      `?$select=_swb_conversationid_value&$filter=_swb_agentid_value eq ${this.currentUserId} and swb_role eq ${SessionRole.Consult} and swb_state ne ${SessionState.Closed}`,
+    );
+    const ids = [...new Set(sessions.map((r) => r._swb_conversationid_value?.toLowerCase()).filter((id): id is string => Boolean(id)))];
+    if (ids.length === 0) return [];
+    const ors = ids.map((id) => `activityid eq ${guid(id)}`).join(' or ');
+    return this.all<ConversationRow>(
+      T.conversation,
+      `?$select=activityid,subject,swb_state,swb_channeltype,swb_customername,_swb_customerid_value,_swb_queueid_value,_swb_primaryagentid_value,swb_activeon&$filter=(${ors}) and swb_state eq ${ConversationState.Active}&$orderby=swb_activeon desc`,
+    );
   }
 
   myOpenConversations(): Promise<ConversationRow[]> {

@@ -8,7 +8,6 @@ export const T = {
   agentStatus: 'swb_agentstatus',
   template: 'swb_messagetemplate',
   queue: 'queue',
-  queueMembership: 'queuemembership',
   systemuser: 'systemuser',
   workstream: 'swb_workstream',
   contact: 'contact',
