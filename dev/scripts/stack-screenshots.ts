@@ -1,6 +1,7 @@
 // Screenshots for the README: starts the stack on free ports (as the browser tests do), plays
 // a little of each surface, and writes docs/stack/*.png.
 import path from 'node:path';
+import { ConversationState } from '@switchboard/solution';
 import { CONTACTS } from '../src/seed/demo-data';
 import { launchBrowser } from '../src/e2e/browser';
 import { TestWebApi, until } from '../src/e2e/dataverse-client';
@@ -49,13 +50,35 @@ async function main(): Promise<void> {
       return rows[0]?._swb_queueid_value ? rows[0] : undefined;
     });
 
-    // Workspace: Alice and Bruno side by side; Alice has Camille's conversation open.
+    // Workspace: Alice and Bruno side by side. Web support offers Camille's chat to Bruno (most
+    // capacity left); he accepts, replies, writes an internal note and consults Alice, who opens
+    // the consult from her inbox, where Dana's SMS is still on offer.
     const ws = await browser.context.newPage();
     await ws.goto(`${stack.web}/workspace`);
-    await ws.waitForTimeout(1500);
-    const alice = ws.frame({ name: 'pane-0' });
-    if (alice) await alice.goto(`${stack.web}/workspace/agent?agent=alice&conversation=${conversation.activityid}`);
-    await ws.waitForTimeout(5000);
+    const alice = ws.frameLocator('iframe[name="pane-0"]');
+    const bruno = ws.frameLocator('iframe[name="pane-1"]');
+    await bruno.getByRole('button', { name: /^Accept / }).click({ timeout: 30_000 });
+    const pane = bruno.getByTestId('communication-pane');
+    await pane.getByText('Hello! Can I change the colour of my tent?').waitFor({ timeout: 30_000 });
+    await until('the chat to be active', async () => {
+      const row = await app.get<{ swb_state: number }>(`swb_conversations(${conversation.activityid})?$select=swb_state`);
+      return row.swb_state === ConversationState.Active;
+    });
+    const reply = pane.getByRole('textbox', { name: 'Reply to the customer' });
+    await reply.fill('Hi Camille! Yes: green or sand, which one would you like?');
+    await reply.press('Enter');
+    await pane.getByRole('switch', { name: 'Internal note' }).click();
+    const note = pane.getByRole('textbox', { name: 'Internal note (agents and supervisors only)' });
+    await note.fill('Sand is out of stock until Friday.');
+    await note.press('Enter');
+    await pane.getByRole('switch', { name: 'Internal note' }).click();
+    await pane.getByRole('button', { name: 'Consult' }).click();
+    const consult = bruno.getByRole('dialog', { name: 'Consult an agent' });
+    await consult.getByRole('combobox', { name: 'Agent' }).selectOption({ index: 0 });
+    await consult.getByRole('button', { name: 'Invite' }).click();
+    await alice.getByRole('button', { name: 'Resume the conversation with Camille Bernard' }).click({ timeout: 30_000 });
+    await alice.getByTestId('communication-pane').getByText('Sand is out of stock until Friday.').waitFor({ timeout: 30_000 });
+    await ws.waitForTimeout(4000);
     await ws.screenshot({ path: path.join(OUT, 'workspace.png') });
     console.log(`screenshots written to ${OUT}`);
   } finally {

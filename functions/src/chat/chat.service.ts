@@ -10,6 +10,7 @@ import {
   ChannelType,
   ContextVariableType,
   ConversationState,
+  DeliveryStatus,
   IdentificationResult,
   MessageDirection,
   Visibility,
@@ -472,7 +473,7 @@ export class ChatService implements ChatApiService {
     return loaded.conv;
   }
 
-  async readMessages(conversationId: string, after: number, request: ApiRequest): Promise<HttpResult> {
+  async readMessages(conversationId: string, after: number, request: ApiRequest, context?: InvocationContext): Promise<HttpResult> {
     let loaded: Awaited<ReturnType<ChatService['load']>> = null;
     return this.guard(
       request,
@@ -481,6 +482,7 @@ export class ChatService implements ChatApiService {
         this.limit(`read:${conversationId}`, this.settings.readRate);
         const rows = await this.deps.messages.listPublicAfter(conversationId, after, this.settings.pageSize + 1);
         const page = rows.slice(0, this.settings.pageSize);
+        await this.markDelivered(page, context);
         return {
           status: 200,
           headers: { ...cors, 'cache-control': 'no-store' },
@@ -491,6 +493,21 @@ export class ChatService implements ChatApiService {
       },
       async () => (loaded = await this.load(conversationId))?.widget ?? null,
     );
+  }
+
+  /**
+   * A chat reply is delivered when the widget reads it: the agent's "Sending…" becomes
+   * "Delivered". Once per message (a later read starts after it, and a re-read finds it
+   * Delivered already); a failed status write never costs the customer their messages.
+   */
+  private async markDelivered(page: readonly MessageRow[], context?: InvocationContext): Promise<void> {
+    const unconfirmed = new Set<number>([DeliveryStatus.Pending, DeliveryStatus.Queued, DeliveryStatus.Sent]);
+    const arrived = page.filter((r) => r.swb_direction === MessageDirection.Outbound && r.swb_deliverystatus != null && unconfirmed.has(r.swb_deliverystatus));
+    if (arrived.length === 0) return;
+    const at = iso(this.deps.now());
+    const results = await Promise.allSettled(arrived.map((r) => this.deps.messages.update(r.swb_messageid, { swb_deliverystatus: DeliveryStatus.Delivered, swb_deliveredon: at })));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed > 0) context?.log(`chat: ${failed} delivery status write(s) failed; they are retried on the next read`);
   }
 
   async sendMessage(conversationId: string, request: ApiRequest): Promise<HttpResult> {

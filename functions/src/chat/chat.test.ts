@@ -1,4 +1,4 @@
-import { AuthorKind, AutomatedMessageTrigger, ChannelType, ContextVariableType, ConversationState, MessageDirection, Visibility } from '@switchboard/solution';
+import { AuthorKind, AutomatedMessageTrigger, ChannelType, ContextVariableType, ConversationState, DeliveryStatus, MessageDirection, Visibility } from '@switchboard/solution';
 import { seedRouting, startStack, type Stack } from '../testing/stack.testing';
 
 let stack: Stack;
@@ -152,6 +152,32 @@ it('send is idempotent by clientMessageId; read returns public messages after a 
   const long = await call('POST', `/conversations/${conversationId}/messages`, { token, body: { body: 'x'.repeat(4001), clientMessageId: 'msg-0000000002' } });
   expect(long.status).toBe(400);
   expect(long.body!.error.code).toBe('message_too_long');
+});
+
+it("an agent's reply is marked delivered, with its time, once the widget has read it; the internal note is left alone", async () => {
+  const { conversationId, token } = (await start()).body!;
+  const seq = async () => (await stack.api.retrieve<Record<string, number>>({ collection: 'swb_conversations', key: conversationId, select: ['swb_lastmessagesequence'] })).swb_lastmessagesequence ?? 0;
+  const ids: string[] = [];
+  for (const [visibility, body] of [[Visibility.Public, 'On its way.'], [Visibility.Internal, 'checked the warehouse']] as const) {
+    const next = (await seq()) + 1;
+    await stack.api.update({ collection: 'swb_conversations', key: conversationId, data: { swb_lastmessagesequence: next } });
+    ids.push(
+      (await stack.api.create({
+        collection: 'swb_messages',
+        data: {
+          swb_body: body, swb_sequence: next, swb_visibility: visibility, swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.Agent,
+          ...(visibility === Visibility.Public ? { swb_deliverystatus: DeliveryStatus.Pending } : {}),
+          'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`,
+        },
+      })) as string,
+    );
+  }
+  const status = async (id: string) => stack.api.retrieve<{ swb_deliverystatus: number | null; swb_deliveredon: Date | null }>({ collection: 'swb_messages', key: id, select: ['swb_deliverystatus', 'swb_deliveredon'] });
+  expect((await status(ids[0]!)).swb_deliverystatus).toBe(DeliveryStatus.Pending);
+  const read = await call('GET', `/conversations/${conversationId}/messages?after=0`, { token });
+  expect(read.body!.messages.map((m: { body: string }) => m.body)).toContain('On its way.');
+  expect(await status(ids[0]!)).toMatchObject({ swb_deliverystatus: DeliveryStatus.Delivered, swb_deliveredon: expect.any(Date) });
+  expect((await status(ids[1]!)).swb_deliverystatus).toBeNull();
 });
 
 it("another conversation's token, a forged token and no token are all refused", async () => {

@@ -41,7 +41,7 @@ export class DataverseMessageStore implements MessageStore {
     const result = await this.client.execute((api) =>
       api.retrieveMultiple<MessageRow>({
         collection: SET,
-        select: ['swb_messageid', 'swb_sequence', 'swb_authorkind', 'swb_body', 'createdon', 'swb_authorname', 'swb_providermessageid', 'swb_direction', 'swb_visibility'],
+        select: ['swb_messageid', 'swb_sequence', 'swb_authorkind', 'swb_body', 'createdon', 'swb_authorname', 'swb_providermessageid', 'swb_direction', 'swb_visibility', 'swb_deliverystatus'],
         filter: `_swb_conversationid_value eq ${conversationId} and swb_sequence gt ${Math.floor(after)} and swb_visibility eq ${Visibility.Public}`,
         orderBy: ['swb_sequence asc'],
         top,
