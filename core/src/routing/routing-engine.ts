@@ -54,7 +54,16 @@ export type RoutingDecision =
   | { kind: 'classified'; conversationId: string; priority: number; skills: SkillRequirement[]; language?: string; matchedRuleIds: string[] }
   | { kind: 'rule-problem'; conversationId: string; problem: RuleProblem }
   | { kind: 'queued'; conversationId: string; queueId: string; ruleId: string | null; reason: QueuedReason }
-  | { kind: 'offered'; conversationId: string; agentId: string; queueId: string; offeredAt: EpochMs; expiresAt: EpochMs }
+  | {
+      kind: 'offered';
+      conversationId: string;
+      agentId: string;
+      queueId: string;
+      offeredAt: EpochMs;
+      expiresAt: EpochMs;
+      /** The offer's place in routing order (ms-based, strictly increasing): store it to keep round robin exact across reloads. */
+      stamp: number;
+    }
   | { kind: 'offer-ended'; conversationId: string; agentId: string; reason: 'declined' | 'timeout' | 'withdrawn' }
   | { kind: 'assigned'; conversationId: string; agentId: string }
   | { kind: 'overflowed'; conversationId: string; fromQueueId: string; reason: OverflowReason; action: OverflowAction }
@@ -742,7 +751,7 @@ export class RoutingEngine {
     item.offer = { agentId: agent.id, offeredAt: now, expiresAt: now + ws.offerTimeoutSeconds * 1000, seq: ++this.offerSeq };
     this.charge(agent, item, ws, 'offered', out);
     this.offerTimers.push(item.offer.expiresAt, item.id, item.offer.seq);
-    out.push({ kind: 'offered', conversationId: item.id, agentId: agent.id, queueId: queue.id, offeredAt: now, expiresAt: item.offer.expiresAt });
+    out.push({ kind: 'offered', conversationId: item.id, agentId: agent.id, queueId: queue.id, offeredAt: now, expiresAt: item.offer.expiresAt, stamp: s });
   }
 
   private runTimers(cfg: PreparedConfig, now: EpochMs, out: RoutingDecision[]): void {

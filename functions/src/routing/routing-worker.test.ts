@@ -1,4 +1,4 @@
-import { AutomatedMessageTrigger, ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
+import { AssignmentMethod, AutomatedMessageTrigger, ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
 import { buildServiceGraph } from '../services/service-graph';
 import { RoutingRepository } from './routing.repository';
 import { DataverseRoutingWorker } from './routing-worker';
@@ -97,6 +97,26 @@ it('an agent becoming available (route-agent work from the presence plugin) pick
   await stack.api.update({ collection: 'swb_agentstatuses', key: seed.agents[0]!.statusId, data: { swb_basepresence: BasePresence.Available } });
   await stack.graph.routingWorker.run({ kind: 'route-agent', agentId: seed.agents[0]!.id, reason: 'presence changed' });
   expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(1);
+});
+
+it('advanced round robin carries its rotation from one work item to the next: three agents with room for more are offered in turn, not the first one every time', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
+    { name: 'Rota One', queue: 'main', max: 5 },
+    { name: 'Rota Two', queue: 'main', max: 5 },
+    { name: 'Rota Three', queue: 'main', max: 5 },
+  ]);
+  await stack.api.update({ collection: 'queues', key: seed.queueId, data: { swb_assignmentmethod: AssignmentMethod.AdvancedRoundRobin } });
+  const offered: string[] = [];
+  for (let n = 0; n < 6; n++) {
+    // One conversation per work item, each routed by a worker that starts from the rows alone.
+    const conversationId = await waitingConversation(seed, 300 + n);
+    await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: `arrival ${n}` });
+    const [offer] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
+    offered.push(offer!['_swb_agentid_value']);
+  }
+  // Each agent once (in membership order), then the same rotation again.
+  expect(new Set(offered.slice(0, 3))).toEqual(new Set(seed.agents.map((x) => x.id)));
+  expect(offered.slice(3)).toEqual(offered.slice(0, 3));
 });
 
 it('a malformed work item is dropped instead of being retried into the poison queue', async () => {

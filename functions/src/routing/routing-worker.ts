@@ -250,7 +250,12 @@ export class DataverseRoutingWorker implements RoutingWorker {
 
     const members = await this.deps.repo.queueMembers(queueId);
     if (members.length === 0) return 'done';
-    const [statuses, skills] = await Promise.all([this.deps.repo.agentStatuses(members), this.deps.repo.agentSkills(members)]);
+    const roundRobin = config.queues.find((q) => q.id === queueId)?.assignment.kind === 'round-robin';
+    const [statuses, skills, lastOffers] = await Promise.all([
+      this.deps.repo.agentStatuses(members),
+      this.deps.repo.agentSkills(members),
+      roundRobin ? this.deps.repo.lastOfferByAgent(queueId, members.length) : Promise.resolve(new Map<string, number>()),
+    ]);
     const statusByAgent = new Map(statuses.filter((s) => s._swb_agentid_value).map((s) => [s._swb_agentid_value!, s]));
     const now = this.deps.now();
     const agents: AgentInput[] = [];
@@ -270,6 +275,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
         capacity: { maxUnits: Math.max(0, (status.swb_capacitymax ?? 0) - (status.swb_capacityused ?? 0)) },
         presence: { ...signedOutPresence(now), statusId: base, signedIn: base !== 'Offline', lastActivityAt: now },
         ...(lastRelease !== undefined ? { lastReleaseAt: lastRelease } : {}),
+        ...(lastOffers.has(agentId.toLowerCase()) ? { lastOfferStampByQueue: { [queueId]: lastOffers.get(agentId.toLowerCase())! } } : {}),
       });
     }
     const snapshots: ConversationSnapshot[] = candidates.map((c) => {
@@ -350,6 +356,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       'swb_queueid@odata.bind': bind('queues', d.queueId),
       swb_response: OfferResponse.Pending,
       swb_offeredon: iso(d.offeredAt),
+      swb_offerstamp: d.stamp,
       swb_expireson: iso(d.expiresAt),
       swb_attempt: attempt,
     });

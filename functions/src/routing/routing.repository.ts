@@ -83,6 +83,33 @@ export class RoutingRepository {
     return out;
   }
 
+  /**
+   * Each agent's last offer stamp in this queue: what advanced round robin orders by, so the
+   * rotation carries over from one work item (and one instance) to the next. The stamp, not
+   * swb_offeredon: Dataverse keeps dates to the second, and offers a second apart are the
+   * common case. Reads the newest offers only; an agent absent from them was offered longer
+   * ago than anyone present, which is all the ordering needs.
+   */
+  async lastOfferByAgent(queueId: string, memberCount: number): Promise<Map<string, number>> {
+    const top = Math.max(200, memberCount * 4);
+    const result = await this.client.execute((api) =>
+      api.retrieveMultiple<OfferRow>({
+        collection: 'swb_offers',
+        select: ['_swb_agentid_value', 'swb_offerstamp'],
+        filter: `_swb_queueid_value eq ${queueId} and swb_offerstamp ne null`,
+        orderBy: ['swb_offerstamp desc'],
+        top,
+      }),
+    );
+    const last = new Map<string, number>();
+    for (const o of result.value) {
+      const agent = o._swb_agentid_value?.toLowerCase();
+      const stamp = Number(o.swb_offerstamp);
+      if (agent && Number.isFinite(stamp) && !last.has(agent)) last.set(agent, stamp);
+    }
+    return last;
+  }
+
   async queueMembers(queueId: string): Promise<string[]> {
     try {
       const row = await this.client.execute((api) =>

@@ -1088,6 +1088,12 @@ export const metadata: Metadata = {
           "system": false,
           "searched": true
         },
+        "swb_offerstamp": {
+          "logicalName": "swb_offerstamp",
+          "type": "bigint",
+          "required": false,
+          "system": false
+        },
         "swb_attempt": {
           "logicalName": "swb_attempt",
           "type": "integer",

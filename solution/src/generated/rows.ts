@@ -431,6 +431,8 @@ export interface OfferRow {
   swb_respondedon?: string | null;
   /** Expires on */
   swb_expireson?: string | null;
+  /** Offer stamp */
+  swb_offerstamp?: number | null;
   /** Attempt */
   swb_attempt?: number | null;
 }

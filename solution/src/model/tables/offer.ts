@@ -1,4 +1,4 @@
-import { choice, int, lookup, table, when } from '../builders';
+import { choice, column, int, lookup, table, when } from '../builders';
 
 export const offer = table({
   logicalName: 'swb_offer',
@@ -15,6 +15,10 @@ export const offer = table({
     when('swb_offeredon', ['Offered on', 'Proposée le'], ['When the offer was made.', "Date de l'offre."]),
     when('swb_respondedon', ['Responded on', 'Répondue le'], ['When the agent answered or it timed out.', "Réponse de l'agent ou expiration."]),
     when('swb_expireson', ['Expires on', 'Expire le'], ['When an unanswered offer times out.', "Expiration d'une offre sans réponse."], { searched: true }),
+    column('swb_offerstamp', 'bigint', ['Offer stamp', "Rang de l'offre"], [
+      'Routing order of the offer: milliseconds, strictly increasing. Dates keep only seconds; advanced round robin needs the exact order.',
+      "Ordre de routage de l'offre : millisecondes, strictement croissantes. Les dates ne gardent que les secondes ; le tourniquet avancé a besoin de l'ordre exact.",
+    ]),
     int('swb_attempt', ['Attempt', 'Tentative'], ['Offer number for this conversation, from 1.', 'Numéro de l\'offre pour cette conversation, à partir de 1.'], 1, 1000),
   ],
 });
