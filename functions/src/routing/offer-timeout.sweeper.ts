@@ -1,6 +1,8 @@
 // Timer: pending offers past their expiry become TimedOut (claimed with If-Match, so two
-// instances sweeping at once time an offer out once), the agent's reserved capacity is given
-// back, and the queue is routed again so the conversation is re-offered to someone else.
+// instances sweeping at once time an offer out once), the agent's capacity is recomputed from
+// what they hold and are offered, and the queue is routed again so the conversation is
+// re-offered to someone else. Recomputing rather than subtracting also repairs a reservation
+// an instance made and then died before creating its offer: it cannot leak past the next sweep.
 import type { InvocationContext } from '@azure/functions';
 import type { RoutingTriggerPort } from '@switchboard/plugins';
 import { OfferResponse, type ConversationRow, type OfferRow } from '@switchboard/solution';
@@ -8,15 +10,13 @@ import { claim, type DataverseClient } from '../dataverse/dataverse-client';
 import { iso } from '../dataverse/repositories/odata';
 import type { OfferTimeoutSweeper } from '../services/contracts';
 import type { RoutingRepository } from './routing.repository';
-import type { DataverseRoutingWorker } from './routing-worker';
 
 export interface OfferSweeperDeps {
   repo: RoutingRepository;
   client: DataverseClient;
-  worker: Pick<DataverseRoutingWorker, 'adjustCapacity'>;
+  /** The plugins' recomputeAgent: capacity in use (units and profiles) and presence, from the rows. */
+  recomputeAgent: (agentId: string) => Promise<unknown>;
   routing: RoutingTriggerPort;
-  /** Capacity units an offer reserved, by conversation (the workstream's units). */
-  unitsFor?: (conversationId: string) => Promise<number>;
 }
 
 export class DataverseOfferTimeoutSweeper implements OfferTimeoutSweeper {
@@ -40,11 +40,7 @@ export class DataverseOfferTimeoutSweeper implements OfferTimeoutSweeper {
       if (result.outcome !== 'claimed') continue;
       timedOut++;
       const agentId = offer._swb_agentid_value;
-      if (agentId) {
-        const [status] = await this.deps.repo.agentStatuses([agentId]);
-        const units = offer._swb_conversationid_value && this.deps.unitsFor ? await this.deps.unitsFor(offer._swb_conversationid_value) : 1;
-        if (status) await this.deps.worker.adjustCapacity(status.swb_agentstatusid, -units);
-      }
+      if (agentId) await this.deps.recomputeAgent(agentId);
       if (offer._swb_conversationid_value) {
         await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
           collection: 'swb_conversations',

@@ -141,6 +141,7 @@ export function workstreamFromRows(row: WorkstreamRow, rules: readonly RoutingRu
     channel: channelName(row.swb_channeltype),
     allowedPresences: presences.length > 0 ? presences : ['Available', 'Busy'],
     capacityUnits: row.swb_capacityunits ?? 1,
+    ...(row._swb_capacityprofileid_value ? { capacityProfileId: row._swb_capacityprofileid_value.toLowerCase() } : {}),
     wrapUpBlocking: blocking,
     offerTimeoutSeconds: row.swb_offertimeoutseconds ?? 60,
     declineLimitPerAgent: row.swb_declinelimit ?? 3,

@@ -89,6 +89,76 @@ it('many workers routing one queue at once never offer a conversation twice nor 
   expect(outcomes.reduce((n, o) => n + o[0]!.offers.length, 0)).toBe(4);
 });
 
+it("a workstream's capacity profile caps how many of its conversations each agent holds, even with units left and many workers racing", async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
+    { name: 'Profile A', queue: 'main', max: 10, used: 1 },
+    { name: 'Profile B', queue: 'main', max: 10 },
+  ]);
+  const profileId = (await stack.api.create({ collection: 'swb_capacityprofiles', data: { swb_name: 'Two chats', swb_maxunits: 2 } })) as string;
+  await stack.api.update({ collection: 'swb_workstreams', key: seed.workstreamId, data: { 'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${profileId})` } });
+  // A already holds one conversation of this workstream.
+  await stack.api.create({
+    collection: 'swb_conversations',
+    data: {
+      subject: 'held', swb_state: ConversationState.Active, swb_channeltype: ChannelType.LiveChat,
+      'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})`, 'swb_queueid@odata.bind': `/queues(${seed.queueId})`,
+      'swb_primaryagentid@odata.bind': `/systemusers(${seed.agents[0]!.id})`,
+    },
+  });
+  // What the conversation-state step does when A accepts it: the status row learns what A holds.
+  await stack.graph.routingWorker.run({ kind: 'recompute-agent', agentId: seed.agents[0]!.id, reason: 'accepted' });
+  expect(await status(seed.agents[0]!.statusId)).toMatchObject({ swb_capacityused: 1, swb_profileusage: `{"${profileId}":1}` });
+  for (let i = 0; i < 8; i++) await waitingConversation(seed, 400 + i);
+  const workers = Array.from({ length: 4 }, () =>
+    buildServiceGraph({ client: stack.client, routingQueue: new MemoryWorkQueue(), settings: {}, publicBaseUrl: 'https://x.test', cacheTtlMs: 0 }).routingWorker,
+  );
+  await Promise.all(workers.map((w) => w.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'race' })));
+  // Races lost are retried later in production (a delayed work item); here, a few more passes.
+  for (const w of workers) await w.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'settle' });
+  const offers = await offersOf(`_swb_queueid_value eq ${seed.queueId} and swb_response eq ${OfferResponse.Pending}`);
+  const perAgent = (id: string) => offers.filter((o) => o['_swb_agentid_value'] === id).length;
+  // Two of the profile each: A has one already, so one more; B two. Units (10 each) never bind.
+  expect(seed.agents.map((a) => perAgent(a.id))).toEqual([1, 2]);
+  expect(new Set(offers.map((o) => o['_swb_conversationid_value'])).size).toBe(3);
+});
+
+it('two queues routed at once cannot together take an agent past a capacity profile: the profile count is reserved in the same guarded write as the units', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Two Queues', queue: 'main', max: 10 }]);
+  const agent = seed.agents[0]!;
+  await stack.api.associate({ collection: 'queues', primaryKey: seed.otherQueueId, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: agent.id });
+  const profileId = (await stack.api.create({ collection: 'swb_capacityprofiles', data: { swb_name: 'One at a time', swb_maxunits: 1 } })) as string;
+  await stack.api.update({ collection: 'swb_workstreams', key: seed.workstreamId, data: { 'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${profileId})` } });
+  await waitingConversation(seed, 500);
+  await waitingConversation({ ...seed, queueId: seed.otherQueueId }, 501);
+  const workers = Array.from({ length: 2 }, () =>
+    buildServiceGraph({ client: stack.client, routingQueue: new MemoryWorkQueue(), settings: {}, publicBaseUrl: 'https://x.test', cacheTtlMs: 0 }).routingWorker,
+  );
+  await Promise.all([
+    workers[0]!.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'race' }),
+    workers[1]!.run({ kind: 'route-queue', queueId: seed.otherQueueId, reason: 'race' }),
+  ]);
+  for (const q of [seed.queueId, seed.otherQueueId]) await workers[0]!.run({ kind: 'route-queue', queueId: q, reason: 'settle' });
+  const offers = await offersOf(`_swb_agentid_value eq ${agent.id} and swb_response eq ${OfferResponse.Pending}`);
+  expect(offers).toHaveLength(1);
+  expect(await status(agent.statusId)).toMatchObject({ swb_capacityused: 1, swb_profileusage: `{"${profileId}":1}` });
+});
+
+it('a timed-out offer gives back its units and its profile count, recomputed from what the agent still holds', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Profile Timeout', queue: 'main', max: 10 }]);
+  const agent = seed.agents[0]!;
+  const profileId = (await stack.api.create({ collection: 'swb_capacityprofiles', data: { swb_name: 'One chat', swb_maxunits: 1 } })) as string;
+  await stack.api.update({ collection: 'swb_workstreams', key: seed.workstreamId, data: { 'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${profileId})` } });
+  const first = await waitingConversation(seed, 600);
+  const second = await waitingConversation(seed, 601);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'arrivals' });
+  const [offer] = await offersOf(`_swb_agentid_value eq ${agent.id} and swb_response eq ${OfferResponse.Pending}`);
+  expect(offer!['_swb_conversationid_value']).toBe(first);
+  expect(await offersOf(`_swb_conversationid_value eq ${second}`)).toHaveLength(0);
+  expect(await status(agent.statusId)).toMatchObject({ swb_capacityused: 1, swb_profileusage: `{"${profileId}":1}` });
+  await stack.graph.offerTimeouts.run(new Date(Date.parse(offer!['swb_expireson']) + 1000));
+  expect(await status(agent.statusId)).toMatchObject({ swb_capacityused: 0, swb_profileusage: '{}' });
+});
+
 it('an agent becoming available (route-agent work from the presence plugin) picks up what waits in their queues', async () => {
   const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Late Agent', queue: 'main', presence: BasePresence.Offline }]);
   const conversationId = await waitingConversation(seed, 200);

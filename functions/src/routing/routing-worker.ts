@@ -18,7 +18,7 @@ import {
   RoutingEngine,
   signedOutPresence,
 } from '@switchboard/core';
-import type { RoutingTriggerPort, RoutingWork } from '@switchboard/plugins';
+import { formatProfileUsage, parseProfileUsage, type RoutingTriggerPort, type RoutingWork } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
@@ -113,8 +113,10 @@ export class DataverseRoutingWorker implements RoutingWorker {
     switch (work.kind) {
       case 'route-queue':
         return [await this.routeQueue(work.queueId, config, context)];
+      // A presence change is also a repair point: capacity is recomputed from the rows first, so
+      // a reservation orphaned by an instance that died between reserving and creating its
+      // offer is given back the next time the agent touches their presence.
       case 'route-agent':
-        return this.routeQueues(await this.deps.repo.agentQueues(work.agentId), config, context);
       case 'recompute-agent':
         if (this.deps.recomputeAgent) await this.deps.recomputeAgent(work.agentId);
         return this.routeQueues(await this.deps.repo.agentQueues(work.agentId), config, context);
@@ -272,7 +274,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
         skills: agentSkills,
         // The status row is the authority on what the agent already holds (the plugins keep it
         // from held conversations and pending offers); the engine sees what is left.
-        capacity: { maxUnits: Math.max(0, (status.swb_capacitymax ?? 0) - (status.swb_capacityused ?? 0)) },
+        capacity: { maxUnits: Math.max(0, (status.swb_capacitymax ?? 0) - (status.swb_capacityused ?? 0)), ...remainingProfiles(config, parseProfileUsage(status.swb_profileusage)) },
         presence: { ...signedOutPresence(now), statusId: base, signedIn: base !== 'Offline', lastActivityAt: now },
         ...(lastRelease !== undefined ? { lastReleaseAt: lastRelease } : {}),
         ...(lastOffers.has(agentId.toLowerCase()) ? { lastOfferStampByQueue: { [queueId]: lastOffers.get(agentId.toLowerCase())! } } : {}),
@@ -303,7 +305,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
         const status = statusByAgent.get(d.agentId);
         if (!ws || !status) continue;
         const etag = (byId.get(d.conversationId) as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
-        const made = await this.persistOffer(d, status, ws.capacityUnits, (attempts.get(d.conversationId) ?? 0) + 1, etag, byId.get(d.conversationId)?.swb_declinecount ?? 0);
+        const demand: Demand = { units: ws.capacityUnits, ...profileDemand(config, ws.capacityProfileId) };
+        const made = await this.persistOffer(d, status, demand, (attempts.get(d.conversationId) ?? 0) + 1, etag, byId.get(d.conversationId)?.swb_declinecount ?? 0);
         if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
         else outcome.conflicts++;
       } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
@@ -327,7 +330,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
   private async persistOffer(
     d: Extract<RoutingDecision, { kind: 'offered' }>,
     status: AgentStatusRow,
-    units: number,
+    demand: Demand,
     attempt: number,
     conversationEtag: string | undefined,
     declineCount: number,
@@ -343,33 +346,46 @@ export class DataverseRoutingWorker implements RoutingWorker {
       if (err instanceof ConcurrencyConflict) return null;
       throw err;
     }
-    const reserved = await this.adjustCapacity(status.swb_agentstatusid, units);
+    const reserved = await this.adjustCapacity(status.swb_agentstatusid, demand);
     if (!reserved) return null;
     const offerId = deterministicId('offer', d.conversationId, String(attempt));
-    const created = await this.deps.repo.createOffer(offerId, {
-      swb_name: `Offer ${attempt}`,
-      'swb_conversationid@odata.bind': bind('swb_conversations', d.conversationId),
-      'swb_agentid@odata.bind': bind('systemusers', d.agentId),
-      // The Agent role reads and answers only offers it owns (Basic depth): owned by the
-      // application user, the offered agent could not even see it.
-      'ownerid@odata.bind': bind('systemusers', d.agentId),
-      'swb_queueid@odata.bind': bind('queues', d.queueId),
-      swb_response: OfferResponse.Pending,
-      swb_offeredon: iso(d.offeredAt),
-      swb_offerstamp: d.stamp,
-      swb_expireson: iso(d.expiresAt),
-      swb_attempt: attempt,
-    });
+    let created: Awaited<ReturnType<RoutingRepository['createOffer']>>;
+    try {
+      created = await this.deps.repo.createOffer(offerId, {
+        swb_name: `Offer ${attempt}`,
+        'swb_conversationid@odata.bind': bind('swb_conversations', d.conversationId),
+        'swb_agentid@odata.bind': bind('systemusers', d.agentId),
+        // The Agent role reads and answers only offers it owns (Basic depth): owned by the
+        // application user, the offered agent could not even see it.
+        'ownerid@odata.bind': bind('systemusers', d.agentId),
+        'swb_queueid@odata.bind': bind('queues', d.queueId),
+        swb_response: OfferResponse.Pending,
+        swb_offeredon: iso(d.offeredAt),
+        swb_offerstamp: d.stamp,
+        swb_expireson: iso(d.expiresAt),
+        swb_attempt: attempt,
+      });
+    } catch (err) {
+      // The offer was not written: the reservation must not outlive it.
+      await this.adjustCapacity(status.swb_agentstatusid, { ...demand, units: -demand.units }).catch(() => undefined);
+      throw err;
+    }
     if (created === 'exists') {
       // Another instance offered this conversation first: give the reservation back.
-      await this.adjustCapacity(status.swb_agentstatusid, -units);
+      await this.adjustCapacity(status.swb_agentstatusid, { ...demand, units: -demand.units });
       return null;
     }
     return offerId;
   }
 
-  /** Adds `units` (negative to release) to the agent's capacity in use, with If-Match; false when it no longer fits. */
-  async adjustCapacity(statusRowId: string, units: number): Promise<boolean> {
+  /**
+   * Reserves a demand on the agent's status row (negative units give it back), with If-Match:
+   * units against the maximum and, for a workstream with a capacity profile, the profile's
+   * count against its limit, in the same guarded write, so concurrent workers (even routing
+   * different queues) can never take an agent past either. False when it no longer fits.
+   */
+  async adjustCapacity(statusRowId: string, demand: Demand | number): Promise<boolean> {
+    const { units, profileId, profileLimit } = typeof demand === 'number' ? { units: demand } as Demand : demand;
     const result = await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
       collection: 'swb_agentstatuses',
       key: statusRowId,
@@ -379,6 +395,13 @@ export class DataverseRoutingWorker implements RoutingWorker {
         const max = row.swb_capacitymax ?? 0;
         if (units > 0 && used + units > max) return { skip: 'no capacity left' };
         const patch: Record<string, unknown> = { swb_capacityused: Math.max(0, used + units) };
+        if (profileId) {
+          const usage = parseProfileUsage(row.swb_profileusage);
+          const count = usage[profileId] ?? 0;
+          if (units > 0 && profileLimit !== undefined && count + 1 > profileLimit) return { skip: 'profile limit reached' };
+          usage[profileId] = Math.max(0, count + (units > 0 ? 1 : -1));
+          patch['swb_profileusage'] = formatProfileUsage(usage);
+        }
         if (units < 0) patch['swb_lastreleaseon'] = iso(this.deps.now());
         return { patch };
       },
@@ -387,3 +410,28 @@ export class DataverseRoutingWorker implements RoutingWorker {
   }
 }
 
+/** What one offer takes from an agent. */
+export interface Demand {
+  units: number;
+  profileId?: string;
+  /** The profile's limit per agent (its default; there are no per-agent overrides in the data model). */
+  profileLimit?: number;
+}
+
+function profileDemand(config: RoutingConfig, profileId: string | undefined): Pick<Demand, 'profileId' | 'profileLimit'> {
+  if (!profileId) return {};
+  const limit = config.capacityProfiles.find((p) => p.id === profileId)?.defaultMaxItems;
+  return { profileId: profileId.toLowerCase(), ...(limit !== undefined ? { profileLimit: limit } : {}) };
+}
+
+/** The engine sees what is left of each profile, as it sees what is left of the units. */
+function remainingProfiles(config: RoutingConfig, used: Readonly<Record<string, number>>): { profileLimits?: Record<string, number> } {
+  const entries = Object.entries(used);
+  if (entries.length === 0) return {};
+  const limits: Record<string, number> = {};
+  for (const [profileId, count] of entries) {
+    const limit = config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId)?.defaultMaxItems;
+    if (limit !== undefined) limits[profileId] = Math.max(0, limit - count);
+  }
+  return { profileLimits: limits };
+}

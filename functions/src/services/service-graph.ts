@@ -121,15 +121,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  // What an expired offer reserved: the units of its conversation's workstream.
-  const unitsFor = async (conversationId: string): Promise<number> => {
-    const conv = await repo.getConversation(conversationId);
-    const ws = conv?.row._swb_workstreamid_value;
-    if (!ws) return 1;
-    const row = await client.retrieveWithETag<{ swb_capacityunits?: number | null }>('swb_workstreams', ws, ['swb_capacityunits']);
-    return row?.row.swb_capacityunits ?? 1;
-  };
-  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, client, worker: routingWorker, routing: routingTrigger, unitsFor });
+  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, client, recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps), routing: routingTrigger });
   const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatService({

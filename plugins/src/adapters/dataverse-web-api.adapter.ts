@@ -31,7 +31,7 @@ const MESSAGE = [
 const WORKSTREAM = ['swb_workstreamid', 'swb_capacityunits', '_swb_capacityprofileid_value', 'swb_wrapupblocking', 'swb_wrapupseconds'];
 const AGENT_STATUS = [
   'swb_agentstatusid', '_swb_agentid_value', 'swb_basepresence', 'swb_manualoverride', 'swb_connectionstate',
-  'swb_capacityused', 'swb_capacitymax', 'swb_lastreleaseon', 'swb_defaultpresence',
+  'swb_capacityused', 'swb_capacitymax', 'swb_profileusage', 'swb_lastreleaseon', 'swb_defaultpresence',
 ];
 const OFFER = ['swb_offerid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_response'];
 const SESSION = ['activityid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_role', 'swb_state'];

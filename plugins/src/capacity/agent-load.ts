@@ -123,3 +123,29 @@ export function presenceAfterLoad(row: Pick<AgentStatusRow, 'swb_basepresence' |
   const next = reducePresence(state, { type: 'capacity', load: loadOf(usedUnits, row.swb_capacitymax ?? 0) }, settings);
   return presenceBase(next, settings);
 }
+
+/**
+ * The agent status row's `swb_profileusage`: conversations held or offered per capacity
+ * profile. Read and written by the routing worker's guarded reservation and by recomputeAgent,
+ * so both agree on the format. Anything unreadable counts as nothing held (the next
+ * recompute rewrites it).
+ */
+export function parseProfileUsage(text: string | null | undefined): Record<string, number> {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[k.toLowerCase()] = Math.floor(v);
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** Stable text for the column: sorted keys, zero counts left out, so an unchanged usage is never rewritten. */
+export function formatProfileUsage(usage: ReadonlyMap<string, number> | Readonly<Record<string, number>>): string {
+  const entries = (usage instanceof Map ? [...usage] : Object.entries(usage)).filter(([, n]) => n > 0).map(([k, n]) => [k.toLowerCase(), n] as const);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(Object.fromEntries(entries));
+}

@@ -3,7 +3,8 @@
 // when the delayed `recompute-agent` item comes due.
 import type { WorkstreamRow } from '@switchboard/solution';
 import type { RowPatch, StepDeps } from '../ports';
-import { BASE_VALUES, agentLoad, presenceAfterLoad, type HeldConversation, type OfferedConversation } from './agent-load';
+import { usageOf } from '@switchboard/core';
+import { BASE_VALUES, agentLoad, formatProfileUsage, parseProfileUsage, presenceAfterLoad, type HeldConversation, type OfferedConversation } from './agent-load';
 
 export interface RecomputeOutcome {
   agentId: string;
@@ -47,6 +48,8 @@ export async function recomputeAgent(agentId: string, deps: StepDeps): Promise<R
     const previousUnits = status.row.swb_capacityused ?? 0;
     const patch: RowPatch = {};
     if (previousUnits !== load.usedUnits) patch['swb_capacityused'] = load.usedUnits;
+    const profiles = formatProfileUsage(usageOf(load.items).profileUsed);
+    if (profiles !== formatProfileUsage(parseProfileUsage(status.row.swb_profileusage))) patch['swb_profileusage'] = profiles;
     const released = load.usedUnits < previousUnits;
     // Least-active routing orders agents by their last release.
     if (released) patch['swb_lastreleaseon'] = new Date(now).toISOString();

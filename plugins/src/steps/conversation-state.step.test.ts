@@ -114,6 +114,20 @@ describe('conversation state step', () => {
     expect(due).toMatchObject({ usedUnits: 1, released: true, presence: 'Busy' });
   });
 
+  it('the capacity-profile count on the status row follows what the agent holds: written on recompute, lowered on close', async () => {
+    const PROFILE = 'c9000000-0000-4000-8000-000000000001';
+    const f = setup({ kind: WrapUpBlocking.UntilClosed }, { swb_profileusage: '{"stale-profile":4}' });
+    f.data.workstreams.set(WS, { ...f.data.workstreams.get(WS)!, _swb_capacityprofileid_value: PROFILE });
+    await recomputeAgent(AGENT, f.deps);
+    expect(f.data.agentStatuses.get(STATUS)!.row.swb_profileusage).toBe(`{"${PROFILE}":2}`);
+    await handleStepWebhook('conversation-state', change(f, ConversationState.Active, ConversationState.Closed), f.deps);
+    expect(f.data.agentStatuses.get(STATUS)!.row.swb_profileusage).toBe(`{"${PROFILE}":1}`);
+    // Nothing changed: no write.
+    const writes = f.data.writes.length;
+    await recomputeAgent(AGENT, f.deps);
+    expect(f.data.writes.length).toBe(writes);
+  });
+
   it('a retried webhook releases the same conversation only once', async () => {
     const f = setup({ kind: WrapUpBlocking.Never });
     const body = change(f, ConversationState.Active, ConversationState.WrapUp);

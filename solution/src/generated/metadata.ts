@@ -1788,6 +1788,13 @@ export const metadata: Metadata = {
           "min": 0,
           "max": 100000
         },
+        "swb_profileusage": {
+          "logicalName": "swb_profileusage",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 4000
+        },
         "swb_capacitymax": {
           "logicalName": "swb_capacitymax",
           "type": "integer",

@@ -560,6 +560,8 @@ export interface AgentStatusRow {
   swb_disconnectedon?: string | null;
   /** Capacity used */
   swb_capacityused?: number | null;
+  /** Capacity by profile */
+  swb_profileusage?: string | null;
   /** Capacity maximum */
   swb_capacitymax?: number | null;
   /** Last capacity release */

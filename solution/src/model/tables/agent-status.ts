@@ -1,4 +1,4 @@
-import { bool, choice, int, key, lookup, table, text, when } from '../builders';
+import { bool, choice, int, json, key, lookup, table, text, when } from '../builders';
 
 export const agentStatus = table({
   logicalName: 'swb_agentstatus',
@@ -17,6 +17,10 @@ export const agentStatus = table({
     choice('swb_connectionstate', 'swb_agentconnectionstate', ['Connection', 'Connexion'], ['Connected, disconnected or signed out.', 'Connecté, déconnecté ou sorti.']),
     when('swb_disconnectedon', ['Disconnected on', 'Déconnecté le'], ['Start of the current disconnect; under 2.5 minutes presence is kept.', 'Début de la déconnexion ; moins de 2,5 minutes, la présence est gardée.']),
     int('swb_capacityused', ['Capacity used', 'Capacité utilisée'], ['Units held by active and wrap-up items.', 'Unités prises par les éléments actifs et en conclusion.'], 0, 100000, { defaultValue: 0 }),
+    json('swb_profileusage', ['Capacity by profile', 'Capacité par profil'], [
+      'Conversations held or offered per capacity profile, as JSON {"profile id": count}; kept with the units so one guarded write checks both.',
+      'Conversations prises ou proposées par profil de capacité, en JSON {"id du profil": nombre} ; tenu avec les unités pour qu\'une seule écriture conditionnelle vérifie les deux.',
+    ], 4000),
     int('swb_capacitymax', ['Capacity maximum', 'Capacité maximale'], ['Units the agent may hold.', "Unités que l'agent peut prendre."], 0, 100000, { defaultValue: 3 }),
     when('swb_lastreleaseon', ['Last capacity release', 'Dernière libération'], ['When capacity was last released (least-active routing).', 'Dernière libération de capacité (routage le moins actif).']),
     choice('swb_defaultpresence', 'swb_presencebase', ['Default presence', 'Présence par défaut'], ['Presence set by the admin; Away or Offline wins over computed presence.', "Présence fixée par l'administrateur."]),
