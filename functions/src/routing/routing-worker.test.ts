@@ -189,6 +189,40 @@ it('advanced round robin carries its rotation from one work item to the next: th
   expect(offered.slice(3)).toEqual(offered.slice(0, 3));
 });
 
+it('a conversation stored without a priority waits its turn behind earlier ones of the default priority instead of jumping the line', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Priority Agent', queue: 'main', max: 1 }]);
+  const earlier = await waitingConversation(seed, 700);
+  await stack.api.update({ collection: 'swb_conversations', key: earlier, data: { swb_priority: 100 } });
+  const later = await waitingConversation(seed, 701);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'two waiting' });
+  expect(await offersOf(`_swb_conversationid_value eq ${earlier}`)).toHaveLength(1);
+  expect(await offersOf(`_swb_conversationid_value eq ${later}`)).toHaveLength(0);
+});
+
+it("a conversation's decline count is recounted from its declined and timed-out offers when it is offered again", async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
+    { name: 'Decliner', queue: 'main', max: 3 },
+    { name: 'Taker', queue: 'main', max: 3 },
+  ]);
+  const conversationId = await waitingConversation(seed, 800);
+  // Decliner already said no twice (one decline, one timeout).
+  for (const [n, response] of [[1, OfferResponse.Declined], [2, OfferResponse.TimedOut]] as const) {
+    await stack.api.create({
+      collection: 'swb_offers',
+      data: {
+        swb_name: `Offer ${n}`, swb_attempt: n, swb_response: response,
+        'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`, 'swb_agentid@odata.bind': `/systemusers(${seed.agents[0]!.id})`,
+        'swb_queueid@odata.bind': `/queues(${seed.queueId})`,
+      },
+    });
+  }
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'declined before' });
+  const [pending] = await offersOf(`_swb_conversationid_value eq ${conversationId} and swb_response eq ${OfferResponse.Pending}`);
+  expect(pending).toMatchObject({ swb_attempt: 3 });
+  const row = await stack.api.retrieve<{ swb_declinecount: number }>({ collection: 'swb_conversations', key: conversationId, select: ['swb_declinecount'] });
+  expect(row.swb_declinecount).toBe(2);
+});
+
 it('a malformed work item is dropped instead of being retried into the poison queue', async () => {
   await expect(stack.graph.routingWorker.process({ kind: 'nonsense' }, { dequeueCount: 1, messageId: 'm1' }, stack.context)).resolves.toBeUndefined();
 });

@@ -152,7 +152,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
         conversation: { subject: conv.subject ?? '', language: conv.swb_language ?? '', identified: conv.swb_identificationresult ?? null, phone: conv.swb_customerphone ?? '' },
         customer: conv._swb_customerid_value ? { id: conv._swb_customerid_value, name: conv.swb_customername ?? '' } : null,
         context: parseObject(conv.swb_context),
-        priority: conv.swb_priority ?? 0,
+        // No priority stored: core's default applies, as for any unclassified arrival.
+        ...(conv.swb_priority != null ? { priority: conv.swb_priority } : {}),
       },
       config,
       this.ctx(),
@@ -287,7 +288,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
         workstreamId: c._swb_workstreamid_value!,
         queueId,
         record: { id: c.activityid, state: 'Waiting', timestamps: { openedOn }, participants: [], reopenCount: 0 },
-        priority: c.swb_priority ?? 0,
+        ...(c.swb_priority != null ? { priority: c.swb_priority } : {}),
         skills: parseSkills(c.swb_requiredskills),
         enqueuedAt: ms(c.swb_queuedon) ?? openedOn,
         arrivedAt: openedOn,
@@ -306,7 +307,9 @@ export class DataverseRoutingWorker implements RoutingWorker {
         if (!ws || !status) continue;
         const etag = (byId.get(d.conversationId) as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
         const demand: Demand = { units: ws.capacityUnits, ...profileDemand(config, ws.capacityProfileId) };
-        const made = await this.persistOffer(d, status, demand, (attempts.get(d.conversationId) ?? 0) + 1, etag, byId.get(d.conversationId)?.swb_declinecount ?? 0);
+        // Declines and timeouts so far, counted from the offers themselves (idempotent, whoever answered).
+        const declineCount = Object.values(declines.get(d.conversationId) ?? {}).reduce((n, k) => n + k, 0);
+        const made = await this.persistOffer(d, status, demand, (attempts.get(d.conversationId) ?? 0) + 1, etag, declineCount);
         if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
         else outcome.conflicts++;
       } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
@@ -335,10 +338,10 @@ export class DataverseRoutingWorker implements RoutingWorker {
     conversationEtag: string | undefined,
     declineCount: number,
   ): Promise<string | null> {
-    // The conversation must still be exactly as the snapshot saw it: an If-Match write (of an
-    // unchanged column no plugin step watches) fails if it was accepted, ended, moved or
-    // claimed by another worker since, and bumps the ETag so a twin worker holding the same
-    // snapshot fails here too.
+    // The conversation must still be exactly as the snapshot saw it: an If-Match write (of the
+    // decline count, recounted from its offers; no plugin step watches it) fails if it was
+    // accepted, ended, moved or claimed by another worker since, and bumps the ETag so a twin
+    // worker holding the same snapshot fails here too.
     if (!conversationEtag) return null;
     try {
       await this.deps.repo.updateConversation(d.conversationId, { swb_declinecount: declineCount }, conversationEtag);
