@@ -1,7 +1,7 @@
 // Whole conversations through the local stack as people use it: `npm start`'s entry point
 // on free ports, the real widget in chromium on the demo shop, the real PCF bundles in the
 // agent workspace, SMS through the phone simulator. Then Ctrl-C, and nothing may be left.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from './browser';
 import { BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
@@ -60,6 +60,20 @@ async function pendingOfferOf(conversationId: string): Promise<{ _swb_agentid_va
   });
 }
 
+/** A customer opens the demo shop, answers the pre-chat survey as the contact and sends a first message. */
+async function startChat(customer: LaunchedBrowser, contact: { firstname: string; emailaddress1: string }, message: string): Promise<{ shop: Page; dialog: Locator }> {
+  const shop = await customer.context.newPage();
+  await shop.goto(`${stack.web}/shop`);
+  await shop.getByRole('button', { name: 'Chat with us' }).click();
+  const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
+  await dialog.getByLabel('First name').fill(contact.firstname);
+  await dialog.getByLabel('Email').fill(contact.emailaddress1);
+  await dialog.getByRole('button', { name: 'Start chat' }).click();
+  await dialog.getByLabel('Your message').fill(message);
+  await dialog.getByLabel('Your message').press('Enter');
+  return { shop, dialog };
+}
+
 /** What the session timer shows, as [phase, elapsed seconds]. */
 async function timerReading(page: Page): Promise<[string, number]> {
   const label = (await page.locator('#timer').getByRole('timer').first().getAttribute('aria-label', { timeout: 30_000 })) ?? '';
@@ -100,15 +114,7 @@ describe('the local stack', () => {
   it('a chat whose pre-chat answers match a contact is identified, queued in Web support and offered to the one available agent of that queue, who accepts it in her inbox; her reply reaches the widget on the cart page, her internal note never does, and the session timer runs', async () => {
     await setPresence('bruno', BasePresence.Away);
     const camille = CONTACTS[0]!;
-    const shop = await browser.context.newPage();
-    await shop.goto(`${stack.web}/shop`);
-    await shop.getByRole('button', { name: 'Chat with us' }).click();
-    const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
-    await dialog.getByLabel('First name').fill(camille.firstname);
-    await dialog.getByLabel('Email').fill(camille.emailaddress1);
-    await dialog.getByRole('button', { name: 'Start chat' }).click();
-    await dialog.getByLabel('Your message').fill('Hello, where is my tent?');
-    await dialog.getByLabel('Your message').press('Enter');
+    const { shop, dialog } = await startChat(browser, camille, 'Hello, where is my tent?');
 
     const conversation = await routedConversationOf(camille.id, ChannelType.LiveChat);
     chat = conversation;
@@ -335,15 +341,7 @@ describe('the local stack', () => {
     const dana = CONTACTS[1]!;
     const customer = await launchBrowser();
     try {
-      const shop = await customer.context.newPage();
-      await shop.goto(`${stack.web}/shop`);
-      await shop.getByRole('button', { name: 'Chat with us' }).click();
-      const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
-      await dialog.getByLabel('First name').fill(dana.firstname);
-      await dialog.getByLabel('Email').fill(dana.emailaddress1);
-      await dialog.getByRole('button', { name: 'Start chat' }).click();
-      await dialog.getByLabel('Your message').fill('Do you ship to Canada?');
-      await dialog.getByLabel('Your message').press('Enter');
+      await startChat(customer, dana, 'Do you ship to Canada?');
       const waiting = await routedConversationOf(dana.id, ChannelType.LiveChat);
       expect(waiting._swb_queueid_value).toBe(IDS.queues.web);
       // Routing had its chance (the conversation is queued) and made no offer: Bruno is full.

@@ -3,7 +3,7 @@
 // functions host, and its sdkmessageprocessingstep (+ images) rows. Re-running only fixes
 // endpoint URLs and keys (the functions port may have moved) and adds missing steps.
 import fs from 'node:fs';
-import type { PluginRegistrations } from '@switchboard/solution';
+import { processingStepRow, serviceEndpointRow, stepImageRow, type PluginRegistrations } from '@switchboard/solution';
 
 type Json = Record<string, unknown>;
 
@@ -41,8 +41,7 @@ export async function registerPluginSteps(o: {
 
   const endpointIds = new Map<string, string>();
   for (const e of manifest.serviceEndpoints) {
-    const url = e.url.replace('{functionsBaseUrl}', o.functionsApiBase);
-    const data = { name: e.name, contract: 8, url, authtype: 4, authvalue: o.webhookKey, messageformat: 2, description: e.description ?? null };
+    const data = serviceEndpointRow({ ...e, url: e.url.replace('{functionsBaseUrl}', o.functionsApiBase) }, o.webhookKey);
     const [existing] = await list(`serviceendpoints?$select=serviceendpointid&$filter=name eq ${encodeURIComponent(q(e.name))}`);
     if (existing) {
       await call('PATCH', `serviceendpoints(${String(existing['serviceendpointid'])})`, data);
@@ -75,30 +74,9 @@ export async function registerPluginSteps(o: {
       continue;
     }
     const stepId = created(
-      await call('POST', 'sdkmessageprocessingsteps', {
-        name: s.name,
-        description: s.description ?? null,
-        stage: s.stage,
-        mode: s.mode === 'sync' ? 0 : 1,
-        rank: s.rank ?? 1,
-        filteringattributes: s.filteringAttributes?.join(',') ?? null,
-        supporteddeployment: 0,
-        asyncautodelete: s.asyncAutoDelete ?? false,
-        'sdkmessageid@odata.bind': `/sdkmessages(${messageId})`,
-        ...(filter ? { 'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${String(filter['sdkmessagefilterid'])})` } : {}),
-        'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpointIds.get(s.serviceEndpoint)})`,
-      }),
+      await call('POST', 'sdkmessageprocessingsteps', processingStepRow(s, { messageId, filterId: filter ? String(filter['sdkmessagefilterid']) : undefined, endpointId: endpointIds.get(s.serviceEndpoint)! })),
     );
-    for (const image of s.images ?? []) {
-      await call('POST', 'sdkmessageprocessingstepimages', {
-        name: image.alias,
-        entityalias: image.alias,
-        imagetype: image.type === 'pre' ? 0 : image.type === 'post' ? 1 : 2,
-        messagepropertyname: s.message === 'Create' ? 'Id' : 'Target',
-        attributes: image.attributes?.join(',') ?? null,
-        'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${stepId})`,
-      });
-    }
+    for (const image of s.images ?? []) await call('POST', 'sdkmessageprocessingstepimages', stepImageRow(image, s.message, stepId));
     stepsCreated++;
   }
   return { endpoints: endpointIds.size, stepsCreated, stepsExisting, skipped };

@@ -63,3 +63,42 @@ export interface StepRegistration {
   /** Async only: delete the system job when it succeeds (default true). */
   asyncAutoDelete?: boolean;
 }
+
+// The Web API bodies a registration becomes on Dataverse: one definition for every tool that
+// lands steps through the Web API (the local stack, the emulator and plugin tests).
+
+const IMAGE_TYPES = { pre: 0, post: 1, both: 2 } as const;
+
+/** serviceendpoint: contract 8 (webhook), auth type 4 (WebhookKey, sent as ?code=), JSON. */
+export function serviceEndpointRow(e: { name: string; url: string; description?: string }, key: string): Record<string, unknown> {
+  return { name: e.name, contract: 8, url: e.url, authtype: 4, authvalue: key, messageformat: 2, description: e.description ?? null };
+}
+
+/** sdkmessageprocessingstep; no filter for Associate/Disassociate (registered on no table). */
+export function processingStepRow(s: StepRegistration, ids: { messageId: string; filterId?: string | undefined; endpointId: string }): Record<string, unknown> {
+  return {
+    name: s.name,
+    description: s.description ?? null,
+    stage: s.stage,
+    mode: s.mode === 'sync' ? 0 : 1,
+    rank: s.rank ?? 1,
+    filteringattributes: s.filteringAttributes?.join(',') ?? null,
+    supporteddeployment: 0,
+    asyncautodelete: s.asyncAutoDelete ?? false,
+    'sdkmessageid@odata.bind': `/sdkmessages(${ids.messageId})`,
+    ...(ids.filterId ? { 'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${ids.filterId})` } : {}),
+    'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${ids.endpointId})`,
+  };
+}
+
+/** sdkmessageprocessingstepimage: on Create the image is keyed by Id, otherwise by Target. */
+export function stepImageRow(image: StepImageRegistration, message: StepMessage, stepId: string): Record<string, unknown> {
+  return {
+    name: image.alias,
+    entityalias: image.alias,
+    imagetype: IMAGE_TYPES[image.type],
+    messagepropertyname: message === 'Create' ? 'Id' : 'Target',
+    attributes: image.attributes?.join(',') ?? null,
+    'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${stepId})`,
+  };
+}

@@ -1,6 +1,7 @@
 // Registers a webhook plugin step through the Web API the way a deployment tool would on real
 // Dataverse: serviceendpoint (contract 8) → sdkmessageprocessingstep (+ images).
 import type { DynamicsWebApi } from 'dynamics-web-api';
+import { processingStepRow, serviceEndpointRow, stepImageRow, type StepRegistration } from '@switchboard/solution';
 
 export interface WebhookStep {
   name: string;
@@ -18,44 +19,16 @@ export interface WebhookStep {
 }
 
 export async function registerWebhookStep(api: DynamicsWebApi, s: WebhookStep): Promise<{ endpointId: string; stepId: string }> {
-  const endpointId: string = await api.create({
-    collection: 'serviceendpoints',
-    data: { name: `${s.name} endpoint`, contract: 8, url: s.url, authtype: 4, authvalue: s.key ?? '', messageformat: 2 },
-  });
+  const endpointId: string = await api.create({ collection: 'serviceendpoints', data: serviceEndpointRow({ name: `${s.name} endpoint`, url: s.url }, s.key ?? '') });
   const [message] = (await api.retrieveMultiple({ collection: 'sdkmessages', filter: `name eq '${s.message}'`, select: ['sdkmessageid'] })).value;
   const [filter] = s.table
-    ? (await api.retrieveMultiple({
-      collection: 'sdkmessagefilters',
-      filter: `_sdkmessageid_value eq ${message.sdkmessageid} and primaryobjecttypecode eq '${s.table}'`,
-      select: ['sdkmessagefilterid'],
-    })).value
+    ? (await api.retrieveMultiple({ collection: 'sdkmessagefilters', filter: `_sdkmessageid_value eq ${message.sdkmessageid} and primaryobjecttypecode eq '${s.table}'`, select: ['sdkmessagefilterid'] })).value
     : [];
+  const registration: StepRegistration = { ...s, serviceEndpoint: `${s.name} endpoint`, ...(s.table ? { primaryTable: s.table } : {}) };
   const stepId: string = await api.create({
     collection: 'sdkmessageprocessingsteps',
-    data: {
-      name: s.name,
-      stage: s.stage,
-      mode: s.mode === 'sync' ? 0 : 1,
-      rank: s.rank ?? 1,
-      filteringattributes: s.filteringAttributes?.join(',') ?? null,
-      supporteddeployment: 0,
-      'sdkmessageid@odata.bind': `/sdkmessages(${message.sdkmessageid})`,
-      ...(filter ? { 'sdkmessagefilterid@odata.bind': `/sdkmessagefilters(${filter.sdkmessagefilterid})` } : {}),
-      'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpointId})`,
-    },
+    data: processingStepRow(registration, { messageId: message.sdkmessageid, filterId: filter?.sdkmessagefilterid, endpointId }),
   });
-  for (const image of s.images ?? []) {
-    await api.create({
-      collection: 'sdkmessageprocessingstepimages',
-      data: {
-        name: image.alias,
-        entityalias: image.alias,
-        imagetype: image.type === 'pre' ? 0 : image.type === 'post' ? 1 : 2,
-        messagepropertyname: s.message === 'Create' ? 'Id' : 'Target',
-        attributes: image.attributes?.join(',') ?? null,
-        'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${stepId})`,
-      },
-    });
-  }
+  for (const image of s.images ?? []) await api.create({ collection: 'sdkmessageprocessingstepimages', data: stepImageRow(image, s.message, stepId) });
   return { endpointId, stepId };
 }
