@@ -387,8 +387,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
    * count against its limit, in the same guarded write, so concurrent workers (even routing
    * different queues) can never take an agent past either. False when it no longer fits.
    */
-  async adjustCapacity(statusRowId: string, demand: Demand | number): Promise<boolean> {
-    const { units, profileId, profileLimit } = typeof demand === 'number' ? { units: demand } as Demand : demand;
+  async adjustCapacity(statusRowId: string, demand: Demand): Promise<boolean> {
+    const { units, profileId, profileLimit } = demand;
     const result = await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
       collection: 'swb_agentstatuses',
       key: statusRowId,
@@ -423,7 +423,7 @@ export interface Demand {
 
 function profileDemand(config: RoutingConfig, profileId: string | undefined): Pick<Demand, 'profileId' | 'profileLimit'> {
   if (!profileId) return {};
-  const limit = config.capacityProfiles.find((p) => p.id === profileId)?.defaultMaxItems;
+  const limit = config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId.toLowerCase())?.defaultMaxItems;
   return { profileId: profileId.toLowerCase(), ...(limit !== undefined ? { profileLimit: limit } : {}) };
 }
 
