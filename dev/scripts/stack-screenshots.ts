@@ -80,6 +80,18 @@ async function main(): Promise<void> {
     await alice.getByTestId('communication-pane').getByText('Sand is out of stock until Friday.').waitFor({ timeout: 30_000 });
     await ws.waitForTimeout(4000);
     await ws.screenshot({ path: path.join(OUT, 'workspace.png') });
+
+    // Phone simulator, again: Alice accepts Dana's SMS and answers; the reply reaches the phone.
+    const smsAgent = await browser.context.newPage();
+    await smsAgent.goto(`${stack.web}/workspace/agent?agent=alice`);
+    await smsAgent.getByTestId('agent-inbox').getByRole('button', { name: /^Accept SMS/ }).click({ timeout: 30_000 });
+    const smsPane = smsAgent.getByTestId('communication-pane');
+    await smsPane.getByText('Hi, my order #4411 has not arrived yet').waitFor({ timeout: 30_000 });
+    const smsReply = smsPane.getByRole('textbox', { name: 'Reply to the customer' });
+    await smsReply.fill('Hi Dana, it left our warehouse this morning: tracking number FX-20817.');
+    await smsReply.press('Enter');
+    await phone.locator('#thread li[data-direction="out"] .bubble', { hasText: 'FX-20817' }).waitFor({ timeout: 30_000 });
+    await phone.screenshot({ path: path.join(OUT, 'phone-simulator.png') });
     console.log(`screenshots written to ${OUT}`);
   } finally {
     await browser.close();
