@@ -1,8 +1,9 @@
 // Timer: pending offers past their expiry become TimedOut (claimed with If-Match, so two
 // instances sweeping at once time an offer out once), the agent's capacity is recomputed from
 // what they hold and are offered, and the queue is routed again so the conversation is
-// re-offered to someone else. Recomputing rather than subtracting also repairs a reservation
-// an instance made and then died before creating its offer: it cannot leak past the next sweep.
+// re-offered to someone else. Recomputing rather than subtracting leaves the agent holding
+// exactly what the rows say, which also clears any reservation an instance made and then
+// died before creating its offer.
 import type { InvocationContext } from '@azure/functions';
 import type { RoutingTriggerPort } from '@switchboard/plugins';
 import { OfferResponse, type ConversationRow, type OfferRow } from '@switchboard/solution';

@@ -86,8 +86,8 @@ export class RoutingRepository {
   /**
    * Each agent's last offer stamp in this queue: what advanced round robin orders by, so the
    * rotation carries over from one work item (and one instance) to the next. The stamp, not
-   * swb_offeredon: Dataverse keeps dates to the second, and offers a second apart are the
-   * common case. Reads the newest offers only; an agent absent from them was offered longer
+   * swb_offeredon: Dataverse keeps dates to the second, and several offers within one second
+   * are common. Reads the newest offers only; an agent absent from them was offered longer
    * ago than anyone present, which is all the ordering needs.
    */
   async lastOfferByAgent(queueId: string, memberCount: number): Promise<Map<string, number>> {
