@@ -498,7 +498,8 @@ export class ChatService implements ChatApiService {
   /**
    * A chat reply is delivered when the widget reads it: the agent's "Sending…" becomes
    * "Delivered". Once per message (a later read starts after it, and a re-read finds it
-   * Delivered already); a failed status write never costs the customer their messages.
+   * Delivered already). A failed status write is logged and left: the customer still gets
+   * their messages, the agent keeps seeing the earlier status.
    */
   private async markDelivered(page: readonly MessageRow[], context?: InvocationContext): Promise<void> {
     const unconfirmed = new Set<number>([DeliveryStatus.Pending, DeliveryStatus.Queued, DeliveryStatus.Sent]);
@@ -507,7 +508,7 @@ export class ChatService implements ChatApiService {
     const at = iso(this.deps.now());
     const results = await Promise.allSettled(arrived.map((r) => this.deps.messages.update(r.swb_messageid, { swb_deliverystatus: DeliveryStatus.Delivered, swb_deliveredon: at })));
     const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) context?.log(`chat: ${failed} delivery status write(s) failed; they are retried on the next read`);
+    if (failed > 0) context?.log(`chat: ${failed} delivery status write(s) failed; those messages keep their earlier status`);
   }
 
   async sendMessage(conversationId: string, request: ApiRequest): Promise<HttpResult> {

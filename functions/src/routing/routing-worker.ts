@@ -421,9 +421,14 @@ export interface Demand {
   profileLimit?: number;
 }
 
+/** A capacity profile's limit per agent, by id in any case. */
+function profileLimitOf(config: RoutingConfig, profileId: string): number | undefined {
+  return config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId.toLowerCase())?.defaultMaxItems;
+}
+
 function profileDemand(config: RoutingConfig, profileId: string | undefined): Pick<Demand, 'profileId' | 'profileLimit'> {
   if (!profileId) return {};
-  const limit = config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId.toLowerCase())?.defaultMaxItems;
+  const limit = profileLimitOf(config, profileId);
   return { profileId: profileId.toLowerCase(), ...(limit !== undefined ? { profileLimit: limit } : {}) };
 }
 
@@ -433,7 +438,7 @@ function remainingProfiles(config: RoutingConfig, used: Readonly<Record<string, 
   if (entries.length === 0) return {};
   const limits: Record<string, number> = {};
   for (const [profileId, count] of entries) {
-    const limit = config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId)?.defaultMaxItems;
+    const limit = profileLimitOf(config, profileId);
     if (limit !== undefined) limits[profileId] = Math.max(0, limit - count);
   }
   return { profileLimits: limits };

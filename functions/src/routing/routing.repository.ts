@@ -60,7 +60,7 @@ export class RoutingRepository {
 
   waitingInQueue(queueId: string): Promise<ConversationRow[]> {
     return this.all<ConversationRow>('swb_conversations', {
-      select: ['activityid', 'swb_state', '_swb_queueid_value', '_swb_workstreamid_value', 'swb_priority', 'swb_requiredskills', 'swb_language', 'swb_openedon', 'swb_queuedon', 'createdon', 'swb_declinecount'],
+      select: ['activityid', 'swb_state', '_swb_queueid_value', '_swb_workstreamid_value', 'swb_priority', 'swb_requiredskills', 'swb_language', 'swb_openedon', 'swb_queuedon', 'createdon'],
       filter: `_swb_queueid_value eq ${queueId} and ${WAITING}`,
     });
   }
