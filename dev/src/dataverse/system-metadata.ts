@@ -173,5 +173,5 @@ export function buildEmulatorMetadata(model: Metadata): Metadata {
   for (const r of standardOneToMany) if (!oneToMany.some((x) => x.schemaName === r.schemaName)) oneToMany.push(r);
   const manyToMany = [...model.manyToMany];
   for (const r of standardManyToMany) if (!manyToMany.some((x) => x.schemaName === r.schemaName)) manyToMany.push(r);
-  return { entities, entitySets, oneToMany, manyToMany, roles: model.roles };
+  return { entities, entitySets, oneToMany, manyToMany, roles: model.roles, fieldSecurityProfiles: model.fieldSecurityProfiles ?? [] };
 }

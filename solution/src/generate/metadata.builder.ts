@@ -1,7 +1,7 @@
 // Builds the runtime metadata from the model: adds the columns Dataverse adds to
 // every table (ids, audit, ownership, state, row version) and, for activity tables,
 // the activitypointer columns, so consumers see what the Web API would return.
-import type { AttributeMetadata, EntityMetadata, Metadata } from '../metadata/types';
+import type { AttributeMetadata, EntityMetadata, FieldSecurityProfileMetadata, Metadata } from '../metadata/types';
 import type { ColumnDef, DataModel, TableDef } from '../model/types';
 
 /** statecode / statuscode values per table, as Dataverse defines them. */
@@ -77,6 +77,7 @@ function columnAttribute(column: ColumnDef, model: DataModel, searched: boolean)
   }
   if (column.type === 'boolean') a.options = [0, 1];
   if (searched) a.searched = true;
+  if (column.secured) a.secured = true;
   return a;
 }
 
@@ -121,6 +122,11 @@ export function buildMetadata(model: DataModel): Metadata {
     oneToMany: model.relationships.filter((r) => r.kind === 'oneToMany'),
     manyToMany: model.relationships.filter((r) => r.kind === 'manyToMany'),
     roles: model.roles.map((r) => ({ id: r.id, name: r.name[1033], privileges: r.privileges })),
+    fieldSecurityProfiles: model.fieldSecurityProfiles.map((p) => {
+      const permissions: FieldSecurityProfileMetadata['permissions'] = {};
+      for (const f of p.permissions) (permissions[f.table] ??= {})[f.column] = { read: f.read, create: f.create, update: f.update };
+      return { id: p.id, name: p.name[1033], permissions };
+    }),
     optionSets: Object.fromEntries(model.choices.map((c) => [c.name, c.options.map((o) => ({ value: o.value, name: o.name, label: o.label[1033] }))])),
   };
 }

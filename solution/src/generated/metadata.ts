@@ -1073,7 +1073,8 @@ export const metadata: Metadata = {
           "logicalName": "swb_offeredon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_respondedon": {
           "logicalName": "swb_respondedon",
@@ -1086,13 +1087,15 @@ export const metadata: Metadata = {
           "type": "datetime",
           "required": false,
           "system": false,
-          "searched": true
+          "searched": true,
+          "secured": true
         },
         "swb_offerstamp": {
           "logicalName": "swb_offerstamp",
           "type": "bigint",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_attempt": {
           "logicalName": "swb_attempt",
@@ -1100,7 +1103,8 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "min": 1,
-          "max": 1000
+          "max": 1000,
+          "secured": true
         }
       },
       "alternateKeys": []
@@ -1786,14 +1790,16 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "min": 0,
-          "max": 100000
+          "max": 100000,
+          "secured": true
         },
         "swb_profileusage": {
           "logicalName": "swb_profileusage",
           "type": "memo",
           "required": false,
           "system": false,
-          "maxLength": 4000
+          "maxLength": 4000,
+          "secured": true
         },
         "swb_capacitymax": {
           "logicalName": "swb_capacitymax",
@@ -1801,13 +1807,15 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "min": 0,
-          "max": 100000
+          "max": 100000,
+          "secured": true
         },
         "swb_lastreleaseon": {
           "logicalName": "swb_lastreleaseon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_defaultpresence": {
           "logicalName": "swb_defaultpresence",
@@ -1821,7 +1829,8 @@ export const metadata: Metadata = {
             612400002,
             612400003,
             612400004
-          ]
+          ],
+          "secured": true
         }
       },
       "alternateKeys": [
@@ -4674,6 +4683,173 @@ export const metadata: Metadata = {
           "read": "global",
           "append": "global",
           "appendTo": "global"
+        }
+      }
+    }
+  ],
+  "fieldSecurityProfiles": [
+    {
+      "id": "5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b01",
+      "name": "Switchboard Agent",
+      "permissions": {
+        "swb_offer": {
+          "swb_offeredon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_expireson": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_offerstamp": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_attempt": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_agentstatus": {
+          "swb_capacityused": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_profileusage": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_capacitymax": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lastreleaseon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_defaultpresence": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        }
+      }
+    },
+    {
+      "id": "5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b02",
+      "name": "Switchboard Supervisor",
+      "permissions": {
+        "swb_offer": {
+          "swb_offeredon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_expireson": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_offerstamp": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_attempt": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_agentstatus": {
+          "swb_capacityused": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_profileusage": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_capacitymax": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lastreleaseon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_defaultpresence": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        }
+      }
+    },
+    {
+      "id": "5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b03",
+      "name": "Switchboard Administrator",
+      "permissions": {
+        "swb_offer": {
+          "swb_offeredon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_expireson": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_offerstamp": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_attempt": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
+        },
+        "swb_agentstatus": {
+          "swb_capacityused": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_profileusage": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_capacitymax": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_lastreleaseon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_defaultpresence": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
         }
       }
     }

@@ -21,6 +21,8 @@ export interface AttributeMetadata {
   optionSet?: string;
   /** Indexed by the emulator: alternate key columns and columns Switchboard searches. */
   searched?: boolean;
+  /** Column security: readable and writable only through a field security profile. */
+  secured?: boolean;
 }
 
 export interface EntityMetadata {
@@ -41,6 +43,13 @@ export interface RoleMetadata {
   privileges: Record<string, Partial<Record<PrivilegeKind, PrivilegeDepth>>>;
 }
 
+export interface FieldSecurityProfileMetadata {
+  id: string;
+  name: string;
+  /** table → column → what the profile's members may do with it */
+  permissions: Record<string, Record<string, { read: boolean; create: boolean; update: boolean }>>;
+}
+
 export interface Metadata {
   /** by logical name */
   entities: Record<string, EntityMetadata>;
@@ -49,6 +58,7 @@ export interface Metadata {
   oneToMany: OneToManyDef[];
   manyToMany: ManyToManyDef[];
   roles: RoleMetadata[];
+  fieldSecurityProfiles: FieldSecurityProfileMetadata[];
   /** Global choices by name, with English labels (formatted values). */
   optionSets?: Record<string, { value: number; name: string; label: string }[]>;
 }

@@ -1,5 +1,6 @@
 import { choices } from './choices';
 import { environmentVariables } from './environment-variables';
+import { fieldSecurityProfiles } from './field-security';
 import { relationships } from './relationships';
 import { roles } from './roles';
 import { tables } from './tables';
@@ -10,5 +11,6 @@ export const model: DataModel = {
   choices,
   relationships: relationships(tables),
   roles,
+  fieldSecurityProfiles: fieldSecurityProfiles(tables),
   environmentVariables,
 };

@@ -60,6 +60,12 @@ export interface ColumnDef {
   standard?: boolean;
   /** Column searched by Switchboard: the emulator indexes it, the packer may not care. */
   searched?: boolean;
+  /**
+   * Column security (field security): only users given access by a field security profile
+   * may read, create or update it; for everyone else a read returns null and a write is
+   * refused. For columns only admins or the app may set (capacity, offer expiry).
+   */
+  secured?: boolean;
 }
 
 export interface AlternateKeyDef {
@@ -157,10 +163,33 @@ export interface EnvironmentVariableDef {
   defaultValue?: string;
 }
 
+/** What one field security profile grants on one secured column. */
+export interface FieldPermissionDef {
+  table: string;
+  column: string;
+  read: boolean;
+  create: boolean;
+  update: boolean;
+}
+
+/**
+ * A column security profile (Dataverse `fieldsecurityprofile`): users and teams are added to
+ * it (N:N `systemuserprofiles_association`), and it grants access to secured columns. A user
+ * in no profile that grants a column gets null on read and a refusal on write.
+ */
+export interface FieldSecurityProfileDef {
+  /** Stable id (GUID) so upgrades update the same profile. */
+  id: string;
+  name: Label;
+  description: Label;
+  permissions: FieldPermissionDef[];
+}
+
 export interface DataModel {
   tables: TableDef[];
   choices: ChoiceDef[];
   relationships: RelationshipDef[];
   roles: RoleDef[];
+  fieldSecurityProfiles: FieldSecurityProfileDef[];
   environmentVariables: EnvironmentVariableDef[];
 }

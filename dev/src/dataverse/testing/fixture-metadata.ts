@@ -64,6 +64,7 @@ export const fixtureMetadata: Metadata = {
   manyToMany: [
     { kind: 'manyToMany', schemaName: 'queuemembership_association', table1: 'queue', table2: 'systemuser', intersectEntityName: 'queuemembership', standard: true },
   ],
+  fieldSecurityProfiles: [],
   roles: [
     {
       id: AGENT_ROLE,
