@@ -195,7 +195,8 @@ export const metadata: Metadata = {
           "options": [
             612400000,
             612400001
-          ]
+          ],
+          "secured": true
         },
         "swb_channelid": {
           "logicalName": "swb_channelid",
@@ -204,7 +205,8 @@ export const metadata: Metadata = {
           "system": false,
           "targets": [
             "swb_channel"
-          ]
+          ],
+          "secured": true
         },
         "swb_chatwidgetid": {
           "logicalName": "swb_chatwidgetid",
@@ -213,7 +215,8 @@ export const metadata: Metadata = {
           "system": false,
           "targets": [
             "swb_chatwidget"
-          ]
+          ],
+          "secured": true
         },
         "swb_queueid": {
           "logicalName": "swb_queueid",
@@ -249,7 +252,8 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "maxLength": 32,
-          "searched": true
+          "searched": true,
+          "secured": true
         },
         "swb_customername": {
           "logicalName": "swb_customername",
@@ -283,14 +287,16 @@ export const metadata: Metadata = {
           "type": "memo",
           "required": false,
           "system": false,
-          "maxLength": 100000
+          "maxLength": 100000,
+          "secured": true
         },
         "swb_context": {
           "logicalName": "swb_context",
           "type": "memo",
           "required": false,
           "system": false,
-          "maxLength": 100000
+          "maxLength": 100000,
+          "secured": true
         },
         "swb_priority": {
           "logicalName": "swb_priority",
@@ -298,14 +304,16 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "min": 0,
-          "max": 1000
+          "max": 1000,
+          "secured": true
         },
         "swb_requiredskills": {
           "logicalName": "swb_requiredskills",
           "type": "memo",
           "required": false,
           "system": false,
-          "maxLength": 4000
+          "maxLength": 4000,
+          "secured": true
         },
         "swb_language": {
           "logicalName": "swb_language",
@@ -318,44 +326,51 @@ export const metadata: Metadata = {
           "logicalName": "swb_openedon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_queuedon": {
           "logicalName": "swb_queuedon",
           "type": "datetime",
           "required": false,
           "system": false,
-          "searched": true
+          "searched": true,
+          "secured": true
         },
         "swb_firstassignedon": {
           "logicalName": "swb_firstassignedon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_activeon": {
           "logicalName": "swb_activeon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_wrapupon": {
           "logicalName": "swb_wrapupon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_closedon": {
           "logicalName": "swb_closedon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_reopenedon": {
           "logicalName": "swb_reopenedon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_primaryagentid": {
           "logicalName": "swb_primaryagentid",
@@ -373,7 +388,8 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "min": 0,
-          "max": 2147483647
+          "max": 2147483647,
+          "secured": true
         },
         "swb_declinecount": {
           "logicalName": "swb_declinecount",
@@ -381,7 +397,8 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "min": 0,
-          "max": 1000
+          "max": 1000,
+          "secured": true
         },
         "swb_customertokenhash": {
           "logicalName": "swb_customertokenhash",
@@ -389,7 +406,8 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "maxLength": 128,
-          "searched": true
+          "searched": true,
+          "secured": true
         },
         "swb_sentiment": {
           "logicalName": "swb_sentiment",
@@ -403,7 +421,8 @@ export const metadata: Metadata = {
             612400002,
             612400003,
             612400004
-          ]
+          ],
+          "secured": true
         }
       },
       "alternateKeys": []
@@ -895,19 +914,22 @@ export const metadata: Metadata = {
           "logicalName": "swb_joinedon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_wrapupon": {
           "logicalName": "swb_wrapupon",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         },
         "swb_lefton": {
           "logicalName": "swb_lefton",
           "type": "datetime",
           "required": false,
-          "system": false
+          "system": false,
+          "secured": true
         }
       },
       "alternateKeys": []
@@ -4334,14 +4356,12 @@ export const metadata: Metadata = {
         "swb_message": {
           "create": "basic",
           "read": "local",
-          "write": "basic",
           "append": "local",
           "appendTo": "local"
         },
         "swb_session": {
           "create": "basic",
           "read": "local",
-          "write": "basic",
           "append": "local",
           "appendTo": "local"
         },
@@ -4451,7 +4471,6 @@ export const metadata: Metadata = {
         "swb_message": {
           "create": "basic",
           "read": "global",
-          "write": "global",
           "append": "global",
           "appendTo": "global"
         },
@@ -4692,6 +4711,120 @@ export const metadata: Metadata = {
       "id": "5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b01",
       "name": "Switchboard Agent",
       "permissions": {
+        "swb_conversation": {
+          "swb_channeltype": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_channelid": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_chatwidgetid": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_customerphone": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_prechatanswers": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_context": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_priority": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_requiredskills": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_openedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_queuedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_firstassignedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_activeon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_wrapupon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_closedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_reopenedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lastmessagesequence": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_declinecount": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_customertokenhash": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
+          "swb_sentiment": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_session": {
+          "swb_joinedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_wrapupon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lefton": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
         "swb_offer": {
           "swb_offeredon": {
             "read": true,
@@ -4747,6 +4880,120 @@ export const metadata: Metadata = {
       "id": "5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b02",
       "name": "Switchboard Supervisor",
       "permissions": {
+        "swb_conversation": {
+          "swb_channeltype": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_channelid": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_chatwidgetid": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_customerphone": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_prechatanswers": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_context": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_priority": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_requiredskills": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_openedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_queuedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_firstassignedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_activeon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_wrapupon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_closedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_reopenedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lastmessagesequence": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_declinecount": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_customertokenhash": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
+          "swb_sentiment": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_session": {
+          "swb_joinedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_wrapupon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lefton": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
         "swb_offer": {
           "swb_offeredon": {
             "read": true,
@@ -4802,6 +5049,120 @@ export const metadata: Metadata = {
       "id": "5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b03",
       "name": "Switchboard Administrator",
       "permissions": {
+        "swb_conversation": {
+          "swb_channeltype": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_channelid": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_chatwidgetid": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_customerphone": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_prechatanswers": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_context": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_priority": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_requiredskills": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_openedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_queuedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_firstassignedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_activeon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_wrapupon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_closedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_reopenedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_lastmessagesequence": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_declinecount": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_customertokenhash": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_sentiment": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
+        },
+        "swb_session": {
+          "swb_joinedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_wrapupon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_lefton": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
+        },
         "swb_offer": {
           "swb_offeredon": {
             "read": true,

@@ -7,12 +7,13 @@
 import { label } from './builders';
 import type { FieldPermissionDef, FieldSecurityProfileDef, TableDef } from './types';
 
-function securedColumns(tables: TableDef[]): { table: string; column: string }[] {
-  return tables.flatMap((t) => t.columns.filter((c) => c.secured).map((c) => ({ table: t.logicalName, column: c.logicalName })));
+function securedColumns(tables: TableDef[]): { table: string; column: string; hidden: boolean }[] {
+  return tables.flatMap((t) => t.columns.filter((c) => c.secured).map((c) => ({ table: t.logicalName, column: c.logicalName, hidden: c.secured === 'hidden' })));
 }
 
+/** Floor staff read what routing decided; a hidden column (the chat token's hash) stays with admins and the app. */
 const grant = (tables: TableDef[], access: Omit<FieldPermissionDef, 'table' | 'column'>): FieldPermissionDef[] =>
-  securedColumns(tables).map((c) => ({ ...c, ...access }));
+  securedColumns(tables).map(({ table, column, hidden }) => ({ table, column, ...access, read: access.read && (!hidden || access.update) }));
 
 export function fieldSecurityProfiles(tables: TableDef[]): FieldSecurityProfileDef[] {
   return [

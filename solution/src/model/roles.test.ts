@@ -15,8 +15,17 @@ describe('security roles', () => {
     expect(has(agentRole, 'swb_conversation', 'read', 'local')).toBe(true);
   });
 
-  it('an agent can open their own session, answer their own offers and set their own presence', () => {
+  it('a message once written is never edited by an agent or a supervisor', () => {
+    expect(has(agentRole, 'swb_message', 'write')).toBe(false);
+    expect(has(supervisorRole, 'swb_message', 'write')).toBe(false);
+  });
+
+  it('an agent can invite a consult but never edits a session afterwards', () => {
     expect(canCreateWithLookups(agentRole, 'swb_session', ['swb_conversation', 'systemuser'])).toBe(true);
+    expect(has(agentRole, 'swb_session', 'write')).toBe(false);
+  });
+
+  it('an agent can answer their own offers and set their own presence', () => {
     expect(has(agentRole, 'swb_offer', 'write')).toBe(true);
     expect(agentRole.privileges.swb_offer?.write).toBe('basic');
     expect(canCreateWithLookups(agentRole, 'swb_agentstatus', ['systemuser'])).toBe(true);

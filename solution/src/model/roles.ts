@@ -38,8 +38,12 @@ export const agentRole: RoleDef = {
     // Agents see the conversations of their business unit: consult and transfer need
     // conversations they do not own yet.
     swb_conversation: { create: 'basic', read: 'local', write: 'basic', append: 'local', appendTo: 'local' },
-    swb_message: { create: 'basic', read: 'local', write: 'basic', append: 'local', appendTo: 'local' },
-    swb_session: { create: 'basic', read: 'local', write: 'basic', append: 'local', appendTo: 'local' },
+    // A message, once written, is the record: no one on the floor edits it (delivery status and
+    // provider ids are the app's). Who may write which message is the message-guard step's rule.
+    swb_message: { create: 'basic', read: 'local', append: 'local', appendTo: 'local' },
+    // Sessions are created for a consult (the conversation guard checks who may invite) and
+    // moved by the conversation-state step as the app; an agent never edits one.
+    swb_session: { create: 'basic', read: 'local', append: 'local', appendTo: 'local' },
     swb_offer: { read: 'basic', write: 'basic' },
     // Presence of others is readable so consult can list available agents.
     swb_agentstatus: { create: 'basic', read: 'global', write: 'basic', append: 'basic' },
@@ -58,6 +62,8 @@ export const supervisorRole: RoleDef = {
   privileges: {
     ...each(configTables, { read: 'global', appendTo: 'global' }),
     ...each(routingState, { create: 'basic', read: 'global', write: 'global', append: 'global', appendTo: 'global' }),
+    // Transcripts are records, not drafts: supervisors read them and add notes, never edit them.
+    swb_message: { create: 'basic', read: 'global', append: 'global', appendTo: 'global' },
     swb_conversation: { create: 'basic', read: 'global', write: 'global', append: 'global', appendTo: 'global', assign: 'global' },
     swb_agentskill: { create: 'global', read: 'global', write: 'global', delete: 'global' },
     contact: readAll,

@@ -63,9 +63,10 @@ export interface ColumnDef {
   /**
    * Column security (field security): only users given access by a field security profile
    * may read, create or update it; for everyone else a read returns null and a write is
-   * refused. For columns only admins or the app may set (capacity, offer expiry).
+   * refused. For columns only admins or the app may set (capacity, offer expiry, lifecycle
+   * times). `'hidden'`: not even readable by agents and supervisors (the customer token hash).
    */
-  secured?: boolean;
+  secured?: true | 'hidden';
 }
 
 export interface AlternateKeyDef {

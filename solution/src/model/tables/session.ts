@@ -13,8 +13,8 @@ export const session = table({
     lookup('swb_agentid', 'systemuser', ['Agent', 'Agent'], ['Agent of this session.', 'Agent de cette session.'], { required: 'required', searched: true }),
     choice('swb_role', 'swb_sessionrole', ['Role', 'Rôle'], ['Primary or consult.', 'Principal ou consultation.'], { required: 'required' }),
     choice('swb_state', 'swb_sessionstate', ['State', 'État'], ['Active, wrap-up or closed.', 'Active, conclusion ou fermée.'], { required: 'required', defaultValue: 612400000 }),
-    when('swb_joinedon', ['Joined on', 'Rejointe le'], ['When the agent joined; the session timer starts here.', "Arrivée de l'agent ; le chronomètre part d'ici."]),
-    when('swb_wrapupon', ['Wrap-up on', 'Conclusion le'], ['When wrap-up began; the timer restarts here.', 'Début de la conclusion ; le chronomètre repart.']),
-    when('swb_lefton', ['Left on', 'Quittée le'], ['When the agent left.', "Départ de l'agent."]),
+    when('swb_joinedon', ['Joined on', 'Rejointe le'], ['When the agent joined; the session timer starts here.', "Arrivée de l'agent ; le chronomètre part d'ici."], { secured: true }),
+    when('swb_wrapupon', ['Wrap-up on', 'Conclusion le'], ['When wrap-up began; the timer restarts here.', 'Début de la conclusion ; le chronomètre repart.'], { secured: true }),
+    when('swb_lefton', ['Left on', 'Quittée le'], ['When the agent left.', "Départ de l'agent."], { secured: true }),
   ],
 });
