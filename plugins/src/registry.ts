@@ -1,8 +1,10 @@
 // Every step Switchboard registers, listed explicitly: adding a step means adding it here,
 // and the steps.json build, the webhook service and the tests all read this one list.
 import type { StepDefinition } from './step';
-import { consultTransferStep } from './steps/consult-transfer.step';
+import { conversationGuardStep } from './steps/conversation-guard.step';
 import { conversationStateStep } from './steps/conversation-state.step';
+import { messageGuardStep } from './steps/message-guard.step';
+import { offerGuardStep } from './steps/offer-guard.step';
 import { outboundDeliveryStep } from './steps/outbound-delivery.step';
 import { offerResponseStep } from './steps/offer-response.step';
 import { phoneNormaliseStep } from './steps/phone-normalise.step';
@@ -13,7 +15,9 @@ export const stepRegistry: readonly StepDefinition[] = [
   outboundDeliveryStep,
   conversationStateStep,
   routingConfigStep,
-  consultTransferStep,
+  conversationGuardStep,
+  messageGuardStep,
+  offerGuardStep,
   offerResponseStep,
 ];
 

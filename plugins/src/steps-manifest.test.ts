@@ -40,6 +40,6 @@ describe('plugin step registrations', () => {
     execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build-steps.ts'], { cwd: root, stdio: 'pipe' });
     const written = JSON.parse(readFileSync(join(root, 'dist', 'steps.json'), 'utf8'));
     expect(written).toEqual(JSON.parse(JSON.stringify(regs)));
-    expect(written.serviceEndpoints.map((e: { url: string }) => e.url)).toContain('{functionsBaseUrl}/dataverse/consult-transfer');
+    expect(written.serviceEndpoints.map((e: { url: string }) => e.url)).toContain('{functionsBaseUrl}/dataverse/conversation-guard');
   });
 });

@@ -262,7 +262,7 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
         swb_offeredon: new Date().toISOString(), swb_expireson: new Date(Date.now() + 60_000).toISOString(), swb_attempt: 1,
       },
     });
-    await as('ben').update({ collection: 'swb_offers', key: offerId, data: { swb_response: OfferResponse.Accepted, swb_respondedon: new Date().toISOString() } });
+    await as('ben').update({ collection: 'swb_offers', key: offerId, data: { swb_response: OfferResponse.Accepted } });
     const row = async () => app.retrieve({ collection: 'swb_conversations', key: conversationId, select: ['swb_state', '_swb_primaryagentid_value', '_ownerid_value', 'swb_activeon'] });
     await until(async () => (await row()).swb_state === ConversationState.Active);
     expect(await row()).toMatchObject({ swb_state: ConversationState.Active, _swb_primaryagentid_value: users.ben, _ownerid_value: users.ben });
@@ -270,14 +270,15 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
       (await app.retrieveMultiple({ collection: 'swb_sessions', filter: `_swb_conversationid_value eq ${conversationId}`, select: ['_swb_agentid_value', 'swb_role', 'swb_state'] })).value;
     await until(async () => (await sessions()).length === 1);
     expect((await sessions())[0]).toMatchObject({ _swb_agentid_value: users.ben, swb_role: SessionRole.Primary, swb_state: SessionState.Active });
-    // Now the owner, the agent can write the conversation as the pane does.
-    await as('ben').update({ collection: 'swb_conversations', key: conversationId, data: { swb_lastmessagesequence: 3 } });
+    // Now the owner and primary agent, the agent can end the conversation as the pane does.
+    await as('ben').update({ collection: 'swb_conversations', key: conversationId, data: { swb_state: ConversationState.WrapUp } });
+    await until(async () => (await app.retrieve({ collection: 'swb_offers', key: offerId, select: ['swb_respondedon'] })).swb_respondedon != null);
   });
 
   it('no step answered with a server error along the way (refusals are 403, everything else 200)', async () => {
     await until(() => emu.plugins.pending().length === 0);
     expect(webhookCalls.filter((c) => c.status >= 500)).toEqual([]);
-    expect(new Set(webhookCalls.map((c) => c.step))).toEqual(new Set(['phone-normalise', 'consult-transfer', 'conversation-state', 'message-created', 'routing-config', 'offer-response']));
+    expect(new Set(webhookCalls.map((c) => c.step))).toEqual(new Set(['phone-normalise', 'conversation-guard', 'conversation-state', 'message-created', 'message-guard', 'offer-guard', 'routing-config', 'offer-response']));
     expect(stepLog.filter((l) => / failed on /.test(l))).toEqual([]);
   });
 });

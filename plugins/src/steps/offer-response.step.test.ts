@@ -54,8 +54,9 @@ describe('offer response step', () => {
       swb_state: ConversationState.Active, _swb_primaryagentid_value: AGENT, _ownerid_value: AGENT,
       swb_activeon: '2026-11-24T10:00:00.000Z', swb_firstassignedon: '2026-11-24T10:00:00.000Z',
     });
-    // Sessions, capacity and presence are the conversation-state step's work, triggered by this write.
-    expect(f.data.writes.filter((w) => w.table !== 'swb_conversation')).toEqual([]);
+    // Sessions, capacity and presence are the conversation-state step's work, triggered by this write;
+    // the offer only gets the server's time of the answer.
+    expect(f.data.writes.filter((w) => w.table !== 'swb_conversation')).toEqual([{ table: 'swb_offer', id: OFFER, patch: { swb_respondedon: '2026-11-24T10:00:00.000Z' } }]);
     expect(f.routingTrigger.items).toEqual([]);
   });
 
@@ -64,6 +65,16 @@ describe('offer response step', () => {
     await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted, { expiresOn: '2026-11-24T09:59:50Z' }), f.deps);
     expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_state: ConversationState.Waiting, _swb_primaryagentid_value: null });
     expect(f.data.agentStatuses.get(STATUS)!.row.swb_capacityused).toBe(0);
+  });
+
+  it('an accept that rewrote its own expiry is judged on the stored expiry and assigns nothing', async () => {
+    const f = setup();
+    const body = answer(f, OfferResponse.Accepted, { expiresOn: '2026-11-24T09:59:50Z' });
+    // The request pushed the expiry a year out: the post-image carries it, the pre-image does not.
+    const post = (body.PostEntityImages as { value: { Attributes: { key: string; value: unknown }[] } }[])[0]!.value.Attributes;
+    post.find((a) => a.key === 'swb_expireson')!.value = `/Date(${Date.parse('2027-11-24T10:00:00Z')})/`;
+    await handleStepWebhook('offer-response', body, f.deps);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_state: ConversationState.Waiting, _swb_primaryagentid_value: null });
   });
 
   it('an accept of an offer that had already timed out assigns nothing', async () => {

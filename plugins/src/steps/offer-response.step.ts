@@ -19,7 +19,7 @@ import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
 
 const IMAGE = 'Image';
-const IMAGE_COLUMNS = ['swb_response', 'swb_conversationid', 'swb_agentid', 'swb_queueid', 'swb_expireson'];
+const IMAGE_COLUMNS = ['swb_response', 'swb_conversationid', 'swb_agentid', 'swb_queueid', 'swb_expireson', 'swb_respondedon'];
 const WAITING = new Set<number>([ConversationState.Open, ConversationState.Waiting]);
 
 async function releaseCapacity(agentId: string, why: string, deps: StepDeps): Promise<string> {
@@ -30,10 +30,10 @@ async function releaseCapacity(agentId: string, why: string, deps: StepDeps): Pr
 
 async function accept(ctx: StepContext, deps: StepDeps, agentId: string, conversationId: string): Promise<string | null> {
   const pre = ctx.preImages[IMAGE]?.attributes ?? {};
-  const post = ctx.postImages[IMAGE]?.attributes ?? {};
-  const at = ctx.operationCreatedOn ?? new Date(deps.clock.now());
+  const at = answeredAt(ctx, deps);
   if (numberValue(pre['swb_response']) !== OfferResponse.Pending) return 'offer was no longer pending';
-  const expires = dateValue(post['swb_expireson']);
+  // The stored expiry, before this write: an accept cannot bring its own offer back to life.
+  const expires = dateValue(pre['swb_expireson']);
   if (expires && expires.getTime() < at.getTime()) return 'offer had expired';
   const conv = await deps.data.getConversation(conversationId);
   if (!conv) return 'conversation not found';
@@ -50,6 +50,11 @@ async function accept(ctx: StepContext, deps: StepDeps, agentId: string, convers
   return written === 'updated' ? null : 'conversation changed meanwhile';
 }
 
+/** When the agent answered: the operation's own time, not when this async job happens to run. */
+function answeredAt(ctx: StepContext, deps: StepDeps): Date {
+  return ctx.operationCreatedOn ?? new Date(deps.clock.now());
+}
+
 async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const post = ctx.postImages[IMAGE]?.attributes ?? {};
   const response = numberValue(ctx.target?.attributes['swb_response'] ?? post['swb_response']);
@@ -59,6 +64,8 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   if (response !== OfferResponse.Accepted && response !== OfferResponse.Declined) return ok('not an answer');
   if (!agentId || !conversationId) return ok('offer without agent or conversation');
   const offer = ctx.primaryEntityId;
+  // The server stamps the answer's time; the agent sends only the answer (see offer-guard).
+  if (!dateValue(post['swb_respondedon'])) await deps.data.updateRow('swb_offer', offer, { swb_respondedon: answeredAt(ctx, deps).toISOString() });
 
   if (response === OfferResponse.Accepted) {
     const refused = await accept(ctx, deps, agentId, conversationId);

@@ -8,9 +8,11 @@
 // at most once, because a duplicated text to a customer cannot be taken back.
 import { shouldDeliverToCustomer } from '@switchboard/core';
 import { AuthorKind, ChannelType, DeliveryStatus, MessageDirection, Visibility, type MessageRow } from '@switchboard/solution';
+import { numberValue, refId } from '../context/execution-context';
 import type { StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
+import { isTrusted } from './caller';
 
 const AUTHOR: Record<number, 'customer' | 'agent' | 'bot' | 'system'> = {
   [AuthorKind.Customer]: 'customer',
@@ -93,6 +95,21 @@ async function deliver(messageId: string, deps: StepDeps): Promise<StepResult> {
   return ok(`failed: ${result.failure.code}`);
 }
 
+/**
+ * People number their own messages from the rows (the pane cannot claim the conversation's
+ * counter: PCF's webAPI has no If-Match, and a consultant may not write the conversation).
+ * The counter is caught up here, as the app, so the app's own writers — which claim it with
+ * If-Match — do not collide with the agent's number on the alternate key.
+ */
+async function advanceSequence(conversationId: string | null, sequence: number | null, deps: StepDeps): Promise<void> {
+  if (!conversationId || sequence === null) return;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const conversation = await deps.data.getConversation(conversationId);
+    if (!conversation || (conversation.row.swb_lastmessagesequence ?? 0) >= sequence) return;
+    if ((await deps.data.updateConversation(conversationId, { swb_lastmessagesequence: sequence }, conversation.etag)) === 'updated') return;
+  }
+}
+
 export const outboundDeliveryStep: StepDefinition = {
   name: 'message-created',
   description: "Sends an agent's public reply through the conversation's SMS channel.",
@@ -107,8 +124,9 @@ export const outboundDeliveryStep: StepDefinition = {
     },
   ],
   async handler(ctx, deps) {
-    // Cheap filter on the Target before any read: most messages are inbound.
     const t = ctx.target?.attributes ?? {};
+    if (!isTrusted(ctx, deps)) await advanceSequence(refId(t['swb_conversationid']), numberValue(t['swb_sequence']), deps);
+    // Cheap filter on the Target before any read: most messages are inbound.
     const preview = {
       swb_visibility: (t['swb_visibility'] as number | undefined) ?? Visibility.Public,
       swb_direction: t['swb_direction'] as number | undefined,

@@ -100,7 +100,15 @@ export class FakeDataverse implements DataversePort {
     const r = this.get(this.rows, `${table}:${id}`);
     return r ? { row: Object.fromEntries(columns.map((c) => [c, r.row[c] ?? null])), etag: r.etag } : null;
   }
-  async updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) { return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch); }
+  async updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) {
+    const offer = table === 'swb_offer' ? this.offers.findIndex((o) => o.swb_offerid === id) : -1;
+    if (offer >= 0) {
+      this.offers[offer] = applyPatch(this.offers[offer]!, patch);
+      this.writes.push({ table, id, patch });
+      return 'updated' as const;
+    }
+    return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch);
+  }
   async getUserLanguage(userId: string) { return this.languages.get(userId); }
 }
 

@@ -28,12 +28,19 @@ describe('Switchboard data access', () => {
     expect(rows.map((r) => r.swb_body)).toEqual(['m4', 'm5']);
   });
 
-  test('a reply takes the next number of the conversation counter and moves the counter on', async () => {
+  test('a reply takes the number after the conversation counter and never writes the conversation (a consultant may not)', async () => {
     const api = seeded(0);
     api.row('swb_conversation', CONV)!.swb_lastmessagesequence = 7;
     await new SwitchboardData(api, ME).sendMessage(CONV, 'hello', false);
     expect(api.rows('swb_message').find((r) => r.swb_body === 'hello')).toMatchObject({ swb_sequence: 8 });
-    expect(api.row('swb_conversation', CONV)!.swb_lastmessagesequence).toBe(8);
+    expect(api.calls.filter((c) => c.op === 'update')).toEqual([]);
+  });
+
+  test('a reply right after my own last one takes the number after it even though the counter has not caught up yet', async () => {
+    const api = seeded(4);
+    api.row('swb_conversation', CONV)!.swb_lastmessagesequence = 3;
+    await new SwitchboardData(api, ME).sendMessage(CONV, 'next', false);
+    expect(api.rows('swb_message').find((r) => r.swb_body === 'next')).toMatchObject({ swb_sequence: 5 });
   });
 
   test('a reply whose number another writer already used takes the next free one instead of failing or duplicating', async () => {
@@ -64,10 +71,10 @@ describe('Switchboard data access', () => {
     expect(reply).toMatchObject({ swb_visibility: Visibility.Public, swb_deliverystatus: DeliveryStatus.Pending });
   });
 
-  test('ending moves the conversation to wrap-up with a timestamp the timer can read', async () => {
+  test('ending sends only the new state: the wrap-up time is stamped by the server, never by the browser', async () => {
     const api = seeded(0);
     await new SwitchboardData(api, ME, () => new Date('2026-11-24T10:00:00Z')).endConversation(CONV);
-    expect(api.row('swb_conversation', CONV)).toMatchObject({ swb_state: ConversationState.WrapUp, swb_wrapupon: '2026-11-24T10:00:00.000Z' });
+    expect(api.calls.filter((c) => c.op === 'update').map((c) => c.data)).toEqual([{ swb_state: ConversationState.WrapUp }]);
   });
 
   test('anything but a GUID is refused before it reaches a filter', () => {

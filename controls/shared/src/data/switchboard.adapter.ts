@@ -78,18 +78,22 @@ export class SwitchboardData {
 
   async sendMessage(conversationId: string, body: string, internal: boolean): Promise<string> {
     // Every message needs the next swb_sequence of its conversation. PCF's webAPI cannot send
-    // If-Match, so the counter on the conversation cannot be claimed atomically from here:
-    // the (conversation, sequence) alternate key is the guard instead. Two writers that pick
-    // the same number collide on create; the loser reads the counter again and takes the next.
+    // If-Match and a consultant may not write the conversation, so the pane takes the next
+    // number after both the conversation's counter (numbers the app has claimed) and the last
+    // stored row (the counter lags the pane's own messages until the message-created step
+    // catches it up), and lets the (conversation, sequence) alternate key refuse a collision;
+    // the loser reads again and takes the next. Never below the counter: readers poll
+    // `after=N`, and a number filled in behind them would never be read.
     const id = guid(conversationId);
     for (let attempt = 1; ; attempt++) {
-      const conversation = (await this.api.retrieveRecord(T.conversation, id, '?$select=swb_lastmessagesequence')) as ConversationRow;
-      let last = conversation.swb_lastmessagesequence ?? 0;
-      // After a collision the counter may lag behind what another writer stored: trust the rows.
-      if (attempt > 1) last = Math.max(last, await this.lastSequence(id));
-      const sequence = last + 1;
-      await this.api.updateRecord(T.conversation, id, { swb_lastmessagesequence: sequence });
+      const [conversation, last] = await Promise.all([
+        this.api.retrieveRecord(T.conversation, id, '?$select=swb_lastmessagesequence') as Promise<ConversationRow>,
+        this.lastSequence(id),
+      ]);
+      const sequence = Math.max(conversation.swb_lastmessagesequence ?? 0, last) + 1;
       try {
+        // Only what the agent decides: the text and whether it is a note. Direction, author and
+        // delivery are checked by the message-guard step, which refuses anything else.
         const created = await this.api.createRecord(T.message, {
           'swb_conversationid@odata.bind': bind(T.conversation, id),
           'swb_authoragentid@odata.bind': bind(T.systemuser, this.currentUserId),
@@ -120,7 +124,7 @@ export class SwitchboardData {
   async mySession(conversationId: string): Promise<SessionRow | undefined> {
     const rows = await this.all<SessionRow>(
       T.session,
-      `?$select=activityid,_swb_conversationid_value,_swb_agentid_value,swb_role,swb_state,swb_joinedon,swb_wrapupon,swb_lefton&$filter=_swb_conversationid_value eq ${guid(conversationId)} and _swb_agentid_value eq ${this.currentUserId} and swb_state ne ${SessionState.Closed}&$orderby=swb_joinedon desc`,
+      `?$select=activityid,_swb_conversationid_value,_swb_agentid_value,swb_role,swb_state,swb_joinedon,swb_wrapupon,swb_lefton,createdon&$filter=_swb_conversationid_value eq ${guid(conversationId)} and _swb_agentid_value eq ${this.currentUserId} and swb_state ne ${SessionState.Closed}&$orderby=swb_joinedon desc`,
     );
     return rows[0];
   }
@@ -176,8 +180,8 @@ export class SwitchboardData {
       'swb_agentid@odata.bind': bind(T.systemuser, guid(agentId)),
       swb_role: SessionRole.Consult,
       swb_state: SessionState.Active,
-      // When the consultant joined: their session timer counts from here, and still does if the conversation is transferred to them.
-      swb_joinedon: this.now().toISOString(),
+      // No swb_joinedon: times are the server's (a secured column). The row's createdon is when
+      // the consultant joined, and the timer counts from it, even after a transfer to them.
     });
   }
 
@@ -196,12 +200,14 @@ export class SwitchboardData {
     });
   }
 
+  // Only the state: the conversation-state step stamps swb_wrapupon / swb_closedon with the
+  // operation's own time (secured columns a person may not set).
   async endConversation(conversationId: string): Promise<void> {
-    await this.api.updateRecord(T.conversation, guid(conversationId), { swb_state: ConversationState.WrapUp, swb_wrapupon: this.now().toISOString() });
+    await this.api.updateRecord(T.conversation, guid(conversationId), { swb_state: ConversationState.WrapUp });
   }
 
   async closeConversation(conversationId: string): Promise<void> {
-    await this.api.updateRecord(T.conversation, guid(conversationId), { swb_state: ConversationState.Closed, swb_closedon: this.now().toISOString() });
+    await this.api.updateRecord(T.conversation, guid(conversationId), { swb_state: ConversationState.Closed });
   }
 
   async recordName(ref: CustomerRef): Promise<string> {
@@ -243,10 +249,9 @@ export class SwitchboardData {
   }
 
   async answerOffer(offerId: string, accept: boolean): Promise<void> {
-    await this.api.updateRecord(T.offer, guid(offerId), {
-      swb_response: accept ? OfferResponse.Accepted : OfferResponse.Declined,
-      swb_respondedon: this.now().toISOString(),
-    });
+    // The answer only: the offer-guard step refuses any other column, and the offer-response
+    // step stamps when it was given.
+    await this.api.updateRecord(T.offer, guid(offerId), { swb_response: accept ? OfferResponse.Accepted : OfferResponse.Declined });
   }
 
   /** Conversations another agent invited me to consult on, while my consult session is open. */

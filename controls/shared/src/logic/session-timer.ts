@@ -14,7 +14,7 @@ function ms(iso: string | null | undefined): number | undefined {
 
 export function timerFromRows(
   row: Pick<ConversationRow, 'swb_state' | 'swb_openedon' | 'createdon' | 'swb_activeon' | 'swb_firstassignedon' | 'swb_wrapupon' | 'swb_closedon' | 'swb_reopenedon'>,
-  session: Pick<SessionRow, 'swb_joinedon' | 'swb_wrapupon'> | undefined,
+  session: Pick<SessionRow, 'swb_joinedon' | 'swb_wrapupon' | 'createdon'> | undefined,
   now: number,
 ): SessionTimerReading {
   const state = (nameOf(ConversationState, row.swb_state) ?? 'Open') as CoreState;
@@ -29,7 +29,9 @@ export function timerFromRows(
         closedOn: ms(row.swb_closedon),
         reopenedOn: ms(row.swb_reopenedon),
       },
-      sessionOpenedOn: ms(session?.swb_joinedon),
+      // A consult session is created by the inviting pane without swb_joinedon (a server time):
+      // its createdon is when the consultant joined.
+      sessionOpenedOn: ms(session?.swb_joinedon) ?? ms(session?.createdon),
     },
     now,
   );

@@ -71,6 +71,7 @@ export interface SessionRow {
   swb_joinedon?: string | null;
   swb_wrapupon?: string | null;
   swb_lefton?: string | null;
+  createdon?: string | null;
 }
 
 export interface OfferRow {

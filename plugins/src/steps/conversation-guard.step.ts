@@ -1,8 +1,11 @@
-// Only the primary agent may consult or transfer. In the model a transfer is a write to the
-// conversation (a new primary agent, or a new queue with state Open), and a consult is a
-// session row created with role Consult — so those writes are checked here, pre-operation and
-// sync, and a refusal rolls the write back with a message the agent reads in their language.
-// The decision itself is core's (startConsult / transferToAgent / transferToQueue).
+// What an agent may do to a conversation with their own token. In the model a transfer is a
+// write to the conversation (a new primary agent, or a new queue with state Open), ending and
+// closing are writes of its state, and a consult is a session row created with role Consult —
+// so those writes are checked here, synchronously, and a refusal rolls the write back with a
+// message the agent reads in their language. Only the primary agent consults, transfers, ends
+// and closes; a conversation moves only along its lifecycle (Active → Wrap-up → Closed, or
+// back to a queue); the only session a person creates is a consult. The decisions on consult
+// and transfer are core's (startConsult / transferToAgent / transferToQueue).
 import {
   type ConversationRecord,
   type LifecycleError,
@@ -10,34 +13,23 @@ import {
   transferToAgent,
   transferToQueue,
 } from '@switchboard/core';
-import { SessionRole, SessionState } from '@switchboard/solution';
+import { ConversationState, SessionRole, SessionState } from '@switchboard/solution';
 import { type StepContext, isEntityRef, numberValue, refId } from '../context/execution-context';
 import type { StepDeps } from '../ports';
-import { type MessageKey, localize } from '../resources/resources';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
+import { isTrusted, refuse } from './caller';
 import { stateName } from './conversation-state.step';
 
 const PRE_IMAGE = 'PreImage';
 
-async function refuse(ctx: StepContext, deps: StepDeps, code: string, key: MessageKey, args: Record<string, string> = {}): Promise<StepResult> {
-  let lcid: number | undefined;
-  try {
-    lcid = await deps.data.getUserLanguage(ctx.initiatingUserId);
-  } catch {
-    lcid = undefined; // the refusal matters more than its language
-  }
-  return { kind: 'refuse', code, message: localize(key, lcid, deps.config.defaultLanguage, args) };
-}
-
-function isTrusted(ctx: StepContext, deps: StepDeps): boolean {
-  const trusted = deps.config.trustedUserIds.map((u) => u.toLowerCase());
-  return trusted.includes(ctx.initiatingUserId);
-}
-
 async function checkConsult(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const t = ctx.target?.attributes ?? {};
-  if (numberValue(t['swb_role']) !== SessionRole.Consult) return ok('not a consult session');
+  // Primary sessions are opened by the conversation-state step when routing assigns: a person
+  // creating one would make themselves a participant of someone else's conversation.
+  if (numberValue(t['swb_role']) !== SessionRole.Consult) return refuse(ctx, deps, 'consult.onlyConsult', 'consult.onlyConsult');
+  const sessionState = numberValue(t['swb_state']);
+  if (sessionState !== null && sessionState !== SessionState.Active) return refuse(ctx, deps, 'consult.onlyConsult', 'consult.onlyConsult');
   const conversationId = refId(t['swb_conversationid']);
   const consultant = refId(t['swb_agentid']);
   if (!conversationId || !consultant) return ok('consult without conversation or agent: left to required-column checks');
@@ -93,25 +85,48 @@ async function checkTransfer(ctx: StepContext, deps: StepDeps): Promise<StepResu
     participants: [{ agentId: primary, role: 'primary', joinedOn: at }],
     reopenCount: 0,
   };
+  const from = numberValue(pre['swb_state']);
+  const to = numberValue(t['swb_state']);
+  const backToQueue = to === ConversationState.Open || to === ConversationState.Waiting;
+  const nextAgent = 'swb_primaryagentid' in t ? refId(t['swb_primaryagentid']) : primary;
+  const nextQueue = 'swb_queueid' in t ? refId(t['swb_queueid']) : refId(pre['swb_queueid']);
   let decided;
-  if ('swb_primaryagentid' in t) {
-    const next = refId(t['swb_primaryagentid']);
-    if (next === primary) return ok('primary agent unchanged');
-    decided = next ? transferToAgent(record, ctx.initiatingUserId, next, at) : transferToQueue(record, ctx.initiatingUserId, at);
-  } else if ('swb_queueid' in t) {
-    if (refId(t['swb_queueid']) === refId(pre['swb_queueid'])) return ok('queue unchanged');
+  if (nextAgent !== primary) {
+    decided = nextAgent ? transferToAgent(record, ctx.initiatingUserId, nextAgent, at) : transferToQueue(record, ctx.initiatingUserId, at);
+  } else if (nextQueue !== refId(pre['swb_queueid']) || (backToQueue && to !== from)) {
     decided = transferToQueue(record, ctx.initiatingUserId, at);
   } else {
-    return ok('neither agent nor queue changes');
+    return checkStateChange(ctx, deps, primary, from);
   }
-  if (decided.ok) return ok('transfer by the primary agent');
-  const name = isEntityRef(primaryRef) ? primaryRef.name ?? null : null;
-  return refuseFor(ctx, deps, 'transfer', decided.error, name);
+  if (!decided.ok) {
+    const name = isEntityRef(primaryRef) ? primaryRef.name ?? null : null;
+    return refuseFor(ctx, deps, 'transfer', decided.error, name);
+  }
+  // A transfer keeps the conversation Active (to an agent) or sends it back to a queue (Open):
+  // a state riding along with it must be one of those, not a close slipped into a transfer.
+  const toAgent = nextAgent !== null && nextAgent !== primary;
+  const allowed = toAgent ? [ConversationState.Active] : [ConversationState.Open, ConversationState.Waiting];
+  if (to !== null && to !== from && !allowed.includes(to)) return refuse(ctx, deps, 'lifecycle.badTransition', 'conversation.badTransition');
+  return ok('transfer by the primary agent');
 }
 
-export const consultTransferStep: StepDefinition = {
-  name: 'consult-transfer',
-  description: 'Refuses consults and transfers by anyone but the primary agent.',
+/** Where a person may move a conversation they hold; back to a queue is a transfer, checked above. */
+const NEXT_STATES: Readonly<Record<number, readonly number[]>> = {
+  [ConversationState.Active]: [ConversationState.WrapUp, ConversationState.Closed],
+  [ConversationState.WrapUp]: [ConversationState.Closed],
+};
+
+async function checkStateChange(ctx: StepContext, deps: StepDeps, primary: string, from: number | null): Promise<StepResult> {
+  const to = numberValue(ctx.target?.attributes['swb_state']);
+  if (to === null || to === from) return ok('state unchanged');
+  if (ctx.initiatingUserId !== primary) return refuse(ctx, deps, 'lifecycle.notPrimary', 'conversation.notPrimary');
+  if (from === null || !(NEXT_STATES[from] ?? []).includes(to)) return refuse(ctx, deps, 'lifecycle.badTransition', 'conversation.badTransition');
+  return ok('ended or closed by the primary agent');
+}
+
+export const conversationGuardStep: StepDefinition = {
+  name: 'conversation-guard',
+  description: 'Refuses consults, transfers, ends and closes by anyone but the primary agent, and state changes outside the lifecycle.',
   triggers: [
     {
       message: 'Create',
@@ -127,9 +142,9 @@ export const consultTransferStep: StepDefinition = {
       stage: 20,
       mode: 'sync',
       rank: 1,
-      filteringAttributes: ['swb_primaryagentid', 'swb_queueid'],
+      filteringAttributes: ['swb_primaryagentid', 'swb_queueid', 'swb_state'],
       images: [{ alias: PRE_IMAGE, type: 'pre', attributes: ['swb_state', 'swb_primaryagentid', 'swb_queueid'] }],
-      description: 'swb_conversation Update (agent or queue): only the primary agent may transfer',
+      description: 'swb_conversation Update (agent, queue, state): only the primary agent may transfer, end or close',
     },
   ],
   async handler(ctx, deps) {

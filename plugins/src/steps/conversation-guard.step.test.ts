@@ -31,16 +31,16 @@ function setup(state = ConversationState.Active) {
   return f;
 }
 
-describe('consult and transfer step', () => {
+describe('conversation guard step', () => {
   it('the primary agent may transfer to another agent', async () => {
     const { deps } = setup();
-    const res = await handleStepWebhook('consult-transfer', transfer(PRIMARY, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
+    const res = await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
     expect(res.status).toBe(200);
   });
 
   it("anyone else's transfer is refused with a message naming the primary agent", async () => {
     const { deps } = setup();
-    const res = await handleStepWebhook('consult-transfer', transfer(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
+    const res = await handleStepWebhook('conversation-guard', transfer(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
       error: { code: 'lifecycle.notPrimary', message: 'Only the primary agent of this conversation (Ana Agent) can transfer it.' },
@@ -50,7 +50,7 @@ describe('consult and transfer step', () => {
   it('the refusal is in French for an agent whose Dataverse language is French', async () => {
     const { deps, data } = setup();
     data.languages.set(OTHER_AGENT, 1036);
-    const res = await handleStepWebhook('consult-transfer', transfer(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', THIRD) }), deps);
+    const res = await handleStepWebhook('conversation-guard', transfer(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', THIRD) }), deps);
     expect((res.body as { error: { message: string } }).error.message).toBe(
       "Seul l'agent principal de cette conversation (Ana Agent) peut la transférer.",
     );
@@ -58,20 +58,20 @@ describe('consult and transfer step', () => {
 
   it('a transfer to a queue by someone else is refused too', async () => {
     const { deps } = setup();
-    const res = await handleStepWebhook('consult-transfer', transfer(OTHER_AGENT, { swb_queueid: ref('queue', QUEUE2), swb_state: option(ConversationState.Open) }), deps);
+    const res = await handleStepWebhook('conversation-guard', transfer(OTHER_AGENT, { swb_queueid: ref('queue', QUEUE2), swb_state: option(ConversationState.Open) }), deps);
     expect(res.status).toBe(403);
   });
 
   it('a conversation in wrap-up cannot be transferred, even by its primary agent', async () => {
     const { deps } = setup(ConversationState.WrapUp);
-    const res = await handleStepWebhook('consult-transfer', transfer(PRIMARY, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }, ConversationState.WrapUp), deps);
+    const res = await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }, ConversationState.WrapUp), deps);
     expect(res.status).toBe(403);
     expect((res.body as { error: { message: string } }).error.message).toBe('This conversation is not active, so it cannot be transferred.');
   });
 
   it('the application user (routing, offer acceptance) may reassign freely', async () => {
     const { deps } = setup();
-    const res = await handleStepWebhook('consult-transfer', transfer(TEST_CONFIG.trustedUserIds[0]!, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
+    const res = await handleStepWebhook('conversation-guard', transfer(TEST_CONFIG.trustedUserIds[0]!, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
     expect(res.status).toBe(200);
   });
 
@@ -82,13 +82,13 @@ describe('consult and transfer step', () => {
       target: { swb_primaryagentid: ref('systemuser', OTHER_AGENT) },
       preImages: { PreImage: { swb_state: option(ConversationState.Open), swb_primaryagentid: null } },
     });
-    expect((await handleStepWebhook('consult-transfer', body, deps)).status).toBe(200);
+    expect((await handleStepWebhook('conversation-guard', body, deps)).status).toBe(200);
   });
 
   it('the primary agent may invite a consult; anyone else is refused', async () => {
     const { deps } = setup();
-    expect((await handleStepWebhook('consult-transfer', consult(PRIMARY, OTHER_AGENT), deps)).status).toBe(200);
-    const refused = await handleStepWebhook('consult-transfer', consult(OTHER_AGENT, THIRD), deps);
+    expect((await handleStepWebhook('conversation-guard', consult(PRIMARY, OTHER_AGENT), deps)).status).toBe(200);
+    const refused = await handleStepWebhook('conversation-guard', consult(OTHER_AGENT, THIRD), deps);
     expect(refused.status).toBe(403);
     expect((refused.body as { error: { message: string } }).error.message).toBe('Only the primary agent of this conversation can invite someone to consult.');
   });
@@ -98,12 +98,45 @@ describe('consult and transfer step', () => {
     data.seed(data.sessions, 'b0000000-0000-4000-8000-000000000009', {
       activityid: 'b0000000-0000-4000-8000-000000000009', _swb_conversationid_value: CONV, _swb_agentid_value: OTHER_AGENT, swb_role: SessionRole.Consult, swb_state: SessionState.Active,
     });
-    const res = await handleStepWebhook('consult-transfer', consult(PRIMARY, OTHER_AGENT), deps);
+    const res = await handleStepWebhook('conversation-guard', consult(PRIMARY, OTHER_AGENT), deps);
     expect((res.body as { error: { code: string } }).error.code).toBe('lifecycle.alreadyParticipant');
   });
 
-  it('a primary session created by routing is not a consult and is not checked', async () => {
+  it('a person cannot create a primary session: only the app opens one, when it assigns the conversation', async () => {
     const { deps } = setup();
-    expect((await handleStepWebhook('consult-transfer', consult(OTHER_AGENT, OTHER_AGENT, SessionRole.Primary), deps)).status).toBe(200);
+    const refused = await handleStepWebhook('conversation-guard', consult(OTHER_AGENT, OTHER_AGENT, SessionRole.Primary), deps);
+    expect(refused.status).toBe(403);
+    expect((refused.body as { error: { code: string } }).error.code).toBe('consult.onlyConsult');
+    expect((await handleStepWebhook('conversation-guard', consult(TEST_CONFIG.trustedUserIds[0]!, OTHER_AGENT, SessionRole.Primary), deps)).status).toBe(200);
+  });
+
+  it('the primary agent ends and closes; a consultant or anyone else cannot', async () => {
+    const { deps } = setup();
+    expect((await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_state: option(ConversationState.WrapUp) }), deps)).status).toBe(200);
+    expect((await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_state: option(ConversationState.Closed) }, ConversationState.WrapUp), deps)).status).toBe(200);
+    const refused = await handleStepWebhook('conversation-guard', transfer(OTHER_AGENT, { swb_state: option(ConversationState.Closed) }), deps);
+    expect(refused.status).toBe(403);
+    expect((refused.body as { error: { message: string } }).error.message).toBe('Only the primary agent of this conversation can end or close it.');
+  });
+
+  it('a conversation moves only along its lifecycle: a closed one cannot be made active again by its agent', async () => {
+    const { deps } = setup(ConversationState.Closed);
+    const res = await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_state: option(ConversationState.Active) }, ConversationState.Closed), deps);
+    expect(res.status).toBe(403);
+    expect((res.body as { error: { code: string } }).error.code).toBe('lifecycle.badTransition');
+    const wrapUpBack = await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_state: option(ConversationState.Active) }, ConversationState.WrapUp), deps);
+    expect(wrapUpBack.status).toBe(403);
+  });
+
+  it('a close cannot ride along with a transfer to an agent', async () => {
+    const { deps } = setup();
+    const res = await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_primaryagentid: ref('systemuser', OTHER_AGENT), swb_state: option(ConversationState.Closed) }), deps);
+    expect(res.status).toBe(403);
+  });
+
+  it('the primary agent may send the conversation back to its own queue', async () => {
+    const { deps } = setup();
+    const res = await handleStepWebhook('conversation-guard', transfer(PRIMARY, { swb_queueid: ref('queue', QUEUE), swb_state: option(ConversationState.Open) }), deps);
+    expect(res.status).toBe(200);
   });
 });
