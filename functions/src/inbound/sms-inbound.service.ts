@@ -181,13 +181,30 @@ export class SmsInboundService implements SmsCallbackService {
   }
 
   private async optOut(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
-    const before = await this.deps.optOuts.record(channel.channelId, msg.from, true, msg.body.trim(), new Date(this.deps.now()));
-    return { kind: 'keyword', keyword: 'opt-out', confirmed: await this.confirm(channel, msg, 'opt-out', before !== true, context) };
+    const outcome = await this.recordKeyword(channel, msg, true);
+    const changed = !outcome.duplicate && outcome.after && outcome.before !== true;
+    return { kind: 'keyword', keyword: 'opt-out', confirmed: await this.confirm(channel, msg, 'opt-out', changed, context) };
   }
 
   private async optIn(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
-    await this.deps.optOuts.record(channel.channelId, msg.from, false, msg.body.trim(), new Date(this.deps.now()));
-    return { kind: 'keyword', keyword: 'opt-in', confirmed: await this.confirm(channel, msg, 'opt-in', true, context) };
+    const outcome = await this.recordKeyword(channel, msg, false);
+    const changed = !outcome.duplicate && !outcome.after && outcome.before === true;
+    return { kind: 'keyword', keyword: 'opt-in', confirmed: await this.confirm(channel, msg, 'opt-in', changed, context) };
+  }
+
+  // Ordered by when the customer sent it: the provider's timestamp where the webhook carries one
+  // (TeleSign, ACS); Twilio's inbound webhook has none, so its order is ours, and a replay is
+  // still recognised by its message id.
+  private recordKeyword(channel: ChannelRecord, msg: InboundMessage, optedOut: boolean) {
+    const sent = msg.receivedAt ? Date.parse(msg.receivedAt) : Number.NaN;
+    return this.deps.optOuts.record({
+      channelId: channel.channelId,
+      number: msg.from,
+      optedOut,
+      keyword: msg.body.trim(),
+      providerMessageId: msg.providerMessageId,
+      at: new Date(Number.isNaN(sent) ? this.deps.now() : sent),
+    });
   }
 
   // Twilio answers STOP/START itself on long codes and toll-free numbers and refuses our own

@@ -122,6 +122,35 @@ it('STOP records an opt-out for the number and channel and is never routed; STAR
   expect(await conversationsOf('+13175550144')).toHaveLength(1);
 });
 
+it('a replayed START, signed and identical, does not opt a number back in after a later STOP', async () => {
+  const number = '+13175550177';
+  const send = (sid: string, body: string) => postTwilio(`/api/sms/twilio/${channelId}`, inbound(sid, number, body));
+  await send('SM0000000000000000000000000000b001', 'STOP');
+  const start = inbound('SM0000000000000000000000000000b002', number, 'START');
+  expect((await postTwilio(`/api/sms/twilio/${channelId}`, start)).status).toBe(200);
+  expect(await stack.graph.optOuts.isOptedOut(channelId, number)).toBe(false);
+  await send('SM0000000000000000000000000000b003', 'STOP');
+  expect(await stack.graph.optOuts.isOptedOut(channelId, number)).toBe(true);
+  const confirmationsBefore = twilio.requests.length;
+  // The attacker (or a confused retry) sends the very same signed START again.
+  expect((await postTwilio(`/api/sms/twilio/${channelId}`, start)).status).toBe(200);
+  expect(await stack.graph.optOuts.isOptedOut(channelId, number)).toBe(true);
+  expect(twilio.requests.length).toBe(confirmationsBefore);
+});
+
+it('a keyword is applied in the order the customer sent it: an older START reported after a STOP loses', async () => {
+  const number = '+13175550178';
+  const record = (id: string, optedOut: boolean, at: string) =>
+    stack.graph.optOuts.record({ channelId, number, optedOut, keyword: optedOut ? 'STOP' : 'START', providerMessageId: id, at: new Date(at) });
+  await record('ts-1', true, '2026-11-24T10:00:00Z');
+  const late = await record('ts-3', true, '2026-11-24T10:02:00Z');
+  expect(late).toMatchObject({ before: true, after: true, duplicate: false });
+  const older = await record('ts-2', false, '2026-11-24T10:01:00Z');
+  expect(older).toMatchObject({ before: true, after: true, duplicate: false });
+  expect(await stack.graph.optOuts.isOptedOut(channelId, number)).toBe(true);
+  expect(await record('ts-2', false, '2026-11-24T10:03:00Z')).toMatchObject({ duplicate: true, after: true });
+});
+
 it('a new SMS conversation is offered to the available agent with capacity in its queue, not to the others', async () => {
   const seed = await seedRouting(stack.api, ChannelType.Sms, [
     { name: 'Full Agent', queue: 'main', max: 2, used: 2 },

@@ -157,7 +157,7 @@ it('automated messages are rendered in the customer language with fallback, stor
 it('a template goes to many customers: rendered per recipient, opted-out and invalid numbers skipped, never sent twice', async () => {
   await stack.api.create({ collection: 'swb_messagetemplates', data: { swb_name: 'delivery-notice', swb_kind: TemplateKind.MessageTemplate, swb_locale: 'en', swb_body: 'Hi {customer.firstname|there}, order {order.id} is out for delivery.' } });
   await stack.api.create({ collection: 'swb_messagetemplates', data: { swb_name: 'delivery-notice', swb_kind: TemplateKind.MessageTemplate, swb_locale: 'fr', swb_body: 'Bonjour {customer.firstname|}, la commande {order.id} est en route.' } });
-  await stack.graph.optOuts.record(channelId, '+13175550199', true, 'STOP', new Date());
+  await stack.graph.optOuts.record({ channelId, number: '+13175550199', optedOut: true, keyword: 'STOP', providerMessageId: 'SMstop0199', at: new Date() });
   const recipients = [
     { phone: '(317) 555-0121', data: { customer: { firstname: 'Ana' }, order: { id: 'A1' } } },
     { phone: '+13175550122', locale: 'fr-CA', data: { customer: { firstname: 'Luc' }, order: { id: 'B2' } } },

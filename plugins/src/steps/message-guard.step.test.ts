@@ -58,14 +58,15 @@ describe('message guard step', () => {
 
   it('a message claiming to come from the customer, or from another agent, is refused even from the primary agent', async () => {
     const { deps } = setup();
-    for (const lie of [
+    const lies: Record<string, Wire>[] = [
       { swb_direction: option(MessageDirection.Inbound), swb_authorkind: option(AuthorKind.Customer) },
       { swb_authorkind: option(AuthorKind.System) },
       { swb_authoragentid: ref('systemuser', CONSULTANT) },
       { swb_providermessageid: 'SM123' },
       { swb_senton: date('2026-11-24T10:00:00Z') },
       { swb_deliverystatus: option(DeliveryStatus.Delivered) },
-    ]) {
+    ];
+    for (const lie of lies) {
       const res = await handleStepWebhook('message-guard', write(PRIMARY, lie), deps);
       expect([JSON.stringify(lie), res.status, codeOf(res)]).toEqual([JSON.stringify(lie), 403, 'message.forged']);
     }

@@ -3123,6 +3123,13 @@ export const metadata: Metadata = {
           "type": "datetime",
           "required": false,
           "system": false
+        },
+        "swb_keywordlog": {
+          "logicalName": "swb_keywordlog",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 20000
         }
       },
       "alternateKeys": [

@@ -790,6 +790,8 @@ export interface OptOutRow {
   swb_keyword?: string | null;
   /** Changed on */
   swb_changedon?: string | null;
+  /** Keyword log */
+  swb_keywordlog?: string | null;
 }
 
 /** Contact (`contact`, entity set `contacts`) */
