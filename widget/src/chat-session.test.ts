@@ -175,6 +175,22 @@ describe('chat session', () => {
     expect(s.snapshot.messages.filter((m) => m.body === 'only once please')).toHaveLength(1);
   });
 
+  it('a send answered busy (503 with Retry-After) is retried with the same clientMessageId until it is stored, once', async () => {
+    const h = harness();
+    const s = await started(h);
+    h.backend.busySends = 3;
+    s.send('please keep trying');
+    await settle();
+    expect(h.customerBodies()).toEqual([]);
+    expect(s.snapshot.pending.map((p) => p.state)).toEqual(['waiting']);
+    for (let i = 0; i < 6 && h.customerBodies().length === 0; i++) await h.timers.advance(5000);
+    expect(h.customerBodies()).toEqual(['please keep trying']);
+    const sends = h.backend.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
+    expect(sends).toHaveLength(4);
+    expect(new Set(sends.map((r) => JSON.parse(r.body!).clientMessageId)).size).toBe(1);
+    expect(s.snapshot.pending).toEqual([]);
+  });
+
   it('going offline stops all timers; coming back online polls and delivers at once', async () => {
     const h = harness();
     const s = await started(h);

@@ -101,6 +101,8 @@ export class FakeChatBackend {
   readonly configs: Record<string, WidgetConfig>;
   readonly requests: FakeRequest[] = [];
   private readonly startsByRequestId = new Map<string, string>();
+  /** Test hook: the next N sends are answered 503 Busy with Retry-After, as the chat API does when a conversation's numbering stays contended. */
+  busySends = 0;
   private readonly pageSize: number;
   private readonly now: () => number;
 
@@ -186,6 +188,10 @@ export class FakeChatBackend {
         return json(200, response);
       }
       if (parts[2] === 'messages' && req.method === 'POST') {
+        if (this.busySends > 0) {
+          this.busySends--;
+          return { status: 503, headers: { ...cors, 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '1' }, body: JSON.stringify({ error: { code: 'Busy', message: 'retry' } }) };
+        }
         const send = body as Partial<SendMessageRequest> | undefined;
         if (typeof send?.body !== 'string' || typeof send.clientMessageId !== 'string' || !send.body.trim()) {
           return fail(400, 'validation_failed', 'body and clientMessageId are required');

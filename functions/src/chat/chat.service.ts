@@ -17,7 +17,7 @@ import {
   type ConversationRow,
   type MessageRow,
 } from '@switchboard/solution';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendMessage } from '../conversations/transcript';
 import { claim, type DataverseClient } from '../dataverse/dataverse-client';
 import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
@@ -159,6 +159,13 @@ function clientIp(request: ApiRequest): string {
   // entries are whatever the client sent and could be forged to dodge the limit.
   const forwarded = request.headers['x-forwarded-for']?.split(',').pop()?.trim().replace(/:\d+$/, '');
   return forwarded || request.headers['x-client-ip'] || request.headers['client-ip'] || 'unknown';
+}
+
+/** What makes two starts the same request: the answers, the context and the locale, in a stable order. */
+export function startFingerprint(answers: readonly { question: { id: string }; value: string }[], context: Record<string, string | number | boolean>, locale: string): string {
+  const sorted = (entries: [string, unknown][]) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const canonical = JSON.stringify([sorted(answers.map((a) => [a.question.id, a.value])), sorted(Object.entries(context)), locale]);
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 export function toPublicMessage(row: MessageRow) {
@@ -324,22 +331,28 @@ export class ChatService implements ChatApiService {
         const conversationId = deterministicId('chat-start', w.row.swb_chatwidgetid, clientRequestId);
         const expiresAt = now + this.settings.tokenLifetimeSeconds * 1000;
         const token = this.deps.signer.issue(conversationId, expiresAt, randomUUID());
+        const fingerprint = startFingerprint(answers, contextValues, locale);
         const existing = await this.deps.conversations.get(conversationId);
         if (existing) {
           // The same start retried after a lost response: hand the conversation back with a
           // fresh token (only the hash is stored, so the first token cannot be re-sent).
           const age = now - (ms(existing.row.swb_openedon) ?? ms(existing.row.createdon) ?? 0);
           if (age > this.settings.startReplayWindowSeconds * 1000) throw new ChatError(400, 'bad_request', 'This clientRequestId was already used.');
+          this.sameStart(existing.row, fingerprint);
           await this.deps.conversations.update(conversationId, { swb_customertokenhash: tokenHash(token) }, existing.etag);
           return { status: 200, headers: cors, body: { conversationId, token, expiresOn: iso(expiresAt), status: publicStatus(existing.row.swb_state) } };
         }
         const data = await this.newConversation(w, answers, contextValues, locale, typeof body.pageUrl === 'string' ? body.pageUrl.slice(0, 2000) : '', now);
         data['swb_customertokenhash'] = tokenHash(token);
+        data['swb_startfingerprint'] = fingerprint;
         const outcome = await this.deps.conversations.createWithId(conversationId, data);
         if (outcome === 'exists') {
           // A concurrent twin of this start won the create: ours must not hand out a token whose hash is not stored.
           const row = await this.deps.conversations.get(conversationId);
-          if (row) await this.deps.conversations.update(conversationId, { swb_customertokenhash: tokenHash(token) }, row.etag);
+          if (row) {
+            this.sameStart(row.row, fingerprint);
+            await this.deps.conversations.update(conversationId, { swb_customertokenhash: tokenHash(token) }, row.etag);
+          }
         }
         await this.deps.routing.enqueue({ kind: 'route-conversation', conversationId, queueId: null, reason: 'chat started' });
         if (this.deps.automated) {
@@ -350,6 +363,15 @@ export class ChatService implements ChatApiService {
       },
       async () => (widget = await this.widgetOr404(widgetId)),
     );
+  }
+
+  /**
+   * A retried start gets the conversation back only if it is the same request. The
+   * clientRequestId alone is not proof: anyone who learns it (a shared link, a log) could
+   * otherwise take the conversation over with answers of their own and revoke the customer.
+   */
+  private sameStart(row: ConversationRow, fingerprint: string): void {
+    if (row.swb_startfingerprint !== fingerprint) throw new ChatError(400, 'bad_request', 'This clientRequestId was already used for another chat.');
   }
 
   private validateAnswers(widget: WidgetRecord, raw: unknown, locale: string): { question: Question; value: string }[] {

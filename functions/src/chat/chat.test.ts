@@ -124,6 +124,34 @@ it('a retried start with the same clientRequestId returns the same conversation,
   expect((await call('GET', `/conversations/${first.body!.conversationId}/messages?after=0`, { token: second.body!.token })).status).toBe(200);
 });
 
+it('a start replayed with the same clientRequestId but other answers is refused and the customer keeps the conversation', async () => {
+  const body = { answers: { name: 'Lopez', email: 'ana@example.test' }, context: {}, locale: 'en', pageUrl: '', clientRequestId: 'req-hijack-000001' };
+  const first = await call('POST', `/${widgetId}/conversations`, { body });
+  expect(first.status).toBe(201);
+  const hijack = await call('POST', `/${widgetId}/conversations`, { body: { ...body, answers: { name: 'Mallory', email: 'mallory@example.test' } } });
+  expect(hijack.status).toBe(400);
+  expect(hijack.body!.token).toBeUndefined();
+  const otherContext = await call('POST', `/${widgetId}/conversations`, { body: { ...body, context: { vip: true } } });
+  expect(otherContext.status).toBe(400);
+  // The customer's token was not revoked by either attempt.
+  expect((await call('GET', `/conversations/${first.body!.conversationId}/messages?after=0`, { token: first.body!.token })).status).toBe(200);
+});
+
+it('twenty messages posted at once to each of ten conversations are all stored, once each, with distinct numbers: never a 409', async () => {
+  const chats = await Promise.all(Array.from({ length: 10 }, () => start()));
+  const results = await Promise.all(chats.flatMap(({ body }, c) =>
+    Array.from({ length: 20 }, (_, i) => call('POST', `/conversations/${body!.conversationId}/messages`, { token: body!.token, body: { body: `burst ${c}-${i}`, clientMessageId: `burst-${c}-${String(i).padStart(4, '0')}` } })),
+  ));
+  expect(results.filter((r) => r.status !== 201).map((r) => [r.status, r.body])).toEqual([]);
+  for (const { body } of chats) {
+    const stored = await stack.api.retrieveMultiple<{ swb_sequence: number; swb_body: string }>({
+      collection: 'swb_messages', filter: `_swb_conversationid_value eq ${body!.conversationId} and swb_direction eq ${MessageDirection.Inbound}`, select: ['swb_sequence', 'swb_body'],
+    });
+    expect(stored.value).toHaveLength(20);
+    expect(new Set(stored.value.map((m) => m.swb_sequence)).size).toBe(20);
+  }
+});
+
 it('send is idempotent by clientMessageId; read returns public messages after a sequence and never internal notes', async () => {
   const { conversationId, token } = (await start()).body!;
   const sent = await call('POST', `/conversations/${conversationId}/messages`, { token, body: { body: 'Where is my parcel?', clientMessageId: 'msg-0000000001' } });

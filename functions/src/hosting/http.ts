@@ -39,8 +39,11 @@ export function mapError(err: unknown, context: InvocationContext): HttpResponse
   if (err instanceof HttpError) return errorResponse(err.status, err.code, err.message, err.headers);
   if (err instanceof NotImplementedError) return errorResponse(501, err.code, err.message);
   if (err instanceof ConcurrencyConflict) {
-    // Someone else changed the row between our read and our write: the caller may simply retry.
-    return errorResponse(409, 'Conflict', 'The item was changed by someone else; retry the request.');
+    // We kept losing a race on one row for longer than we wait: nothing the caller sent was
+    // wrong, so not a 4xx (a widget drops a message on a 409); the same request will succeed
+    // in a moment, and every route that can get here is idempotent.
+    context.warn(`still contended after retries: ${err.message}`);
+    return errorResponse(503, 'Busy', 'The item is being changed by others; retry the request.', { 'retry-after': '1' });
   }
   if (isDataverseError(err) && (err.status === 429 || err.status === 503)) {
     context.warn(`Dataverse unavailable after retries: ${err.status} ${err.message}`);

@@ -409,6 +409,14 @@ export const metadata: Metadata = {
           "searched": true,
           "secured": true
         },
+        "swb_startfingerprint": {
+          "logicalName": "swb_startfingerprint",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 64,
+          "secured": true
+        },
         "swb_sentiment": {
           "logicalName": "swb_sentiment",
           "type": "choice",
@@ -4809,6 +4817,11 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           },
+          "swb_startfingerprint": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
           "swb_sentiment": {
             "read": true,
             "create": false,
@@ -4978,6 +4991,11 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           },
+          "swb_startfingerprint": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
           "swb_sentiment": {
             "read": true,
             "create": false,
@@ -5143,6 +5161,11 @@ export const metadata: Metadata = {
             "update": true
           },
           "swb_customertokenhash": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_startfingerprint": {
             "read": true,
             "create": true,
             "update": true

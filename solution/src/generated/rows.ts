@@ -313,6 +313,8 @@ export interface ConversationRow {
   swb_declinecount?: number | null;
   /** Customer token hash */
   swb_customertokenhash?: string | null;
+  /** Start fingerprint */
+  swb_startfingerprint?: string | null;
   /** Sentiment */
   swb_sentiment?: Sentiment | null;
 }

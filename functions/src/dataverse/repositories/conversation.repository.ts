@@ -1,5 +1,7 @@
 import type { ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse-client';
+import { KeyedSerializer } from '../../conversations/keyed-serializer';
+import { ConcurrencyConflict } from '../errors';
 import { isStatus, literal } from './odata';
 
 export type CreateOutcome = 'created' | 'exists';
@@ -18,8 +20,17 @@ export interface ConversationStore {
   findByTokenHash(hash: string): Promise<ConversationRow | null>;
 }
 
+const SEQUENCE_DEADLINE_MS = 10_000;
+
 export class DataverseConversationStore implements ConversationStore {
-  constructor(private readonly client: DataverseClient) {}
+  constructor(
+    private readonly client: DataverseClient,
+    private readonly clock: () => number = Date.now,
+    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** One claim at a time per conversation in this process (see KeyedSerializer). */
+  private readonly numbering = new KeyedSerializer();
 
   get(id: string) {
     return this.client.retrieveWithETag<ConversationRow>(SET, id);
@@ -58,16 +69,32 @@ export class DataverseConversationStore implements ConversationStore {
     return result.value;
   }
 
-  async nextSequence(id: string): Promise<number> {
-    const outcome = await claim<ConversationRow, { swb_lastmessagesequence: number }>(this.client, {
-      collection: SET,
-      key: id,
-      select: ['swb_lastmessagesequence'],
-      maxAttempts: 20,
-      decide: (row) => ({ patch: { swb_lastmessagesequence: (row.swb_lastmessagesequence ?? 0) + 1 } }),
-    });
-    if (outcome.outcome !== 'claimed') throw new Error(`Conversation ${id} disappeared while numbering a message.`);
-    return outcome.patch.swb_lastmessagesequence;
+  nextSequence(id: string): Promise<number> {
+    return this.numbering.run(id, () => this.claimSequence(id));
+  }
+
+  private async claimSequence(id: string): Promise<number> {
+    // Contention on one conversation's counter is expected (a customer sending a burst, an
+    // agent replying, instances racing), and losing it is never the customer's fault: keep
+    // claiming, with a growing random pause between rounds, until the deadline; only then give
+    // up with an error the caller turns into a retryable answer.
+    const deadline = this.clock() + SEQUENCE_DEADLINE_MS;
+    for (let round = 0; ; round++) {
+      try {
+        const outcome = await claim<ConversationRow, { swb_lastmessagesequence: number }>(this.client, {
+          collection: SET,
+          key: id,
+          select: ['swb_lastmessagesequence'],
+          maxAttempts: 5,
+          decide: (row) => ({ patch: { swb_lastmessagesequence: (row.swb_lastmessagesequence ?? 0) + 1 } }),
+        });
+        if (outcome.outcome !== 'claimed') throw new Error(`Conversation ${id} disappeared while numbering a message.`);
+        return outcome.patch.swb_lastmessagesequence;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyConflict) || this.clock() >= deadline) throw err;
+        await this.pause(Math.random() * Math.min(200, 10 * 2 ** round));
+      }
+    }
   }
 
   async findByTokenHash(hash: string): Promise<ConversationRow | null> {

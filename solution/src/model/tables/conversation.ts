@@ -38,6 +38,10 @@ export const conversation = table({
     int('swb_lastmessagesequence', ['Last message sequence', 'Dernière séquence de message'], ['Sequence number of the latest message; the next one is this plus one.', 'Numéro de séquence du dernier message.'], 0, 2147483647, { defaultValue: 0, secured: true }),
     int('swb_declinecount', ['Decline count', 'Nombre de refus'], ['Offers declined or timed out for this item.', 'Offres refusées ou expirées pour cet élément.'], 0, 1000, { defaultValue: 0, secured: true }),
     text('swb_customertokenhash', ['Customer token hash', 'Empreinte du jeton client'], ['SHA-256 of the chat customer token; the token itself is never stored.', 'SHA-256 du jeton client ; le jeton n\'est jamais stocké.'], 128, { searched: true, secured: 'hidden' }),
+    text('swb_startfingerprint', ['Start fingerprint', 'Empreinte du démarrage'], [
+      'SHA-256 of the chat start request (answers, context, locale): a retried start must match it to get the conversation back.',
+      'SHA-256 de la demande de démarrage du chat (réponses, contexte, langue) : un démarrage réessayé doit y correspondre pour retrouver la conversation.',
+    ], 64, { secured: 'hidden' }),
     choice('swb_sentiment', 'swb_sentiment', ['Sentiment', 'Sentiment'], ['Last estimated customer sentiment.', 'Dernier sentiment estimé du client.'], { secured: true }),
   ],
 });
