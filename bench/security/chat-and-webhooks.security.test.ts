@@ -12,7 +12,7 @@ import { ALLOWED_ORIGIN, SECRETS, seedAgentMessages, startSecurityStack, type Se
 let stack: SecurityStack;
 let before: WriteCounts;
 let ip = 0;
-// The start limit is per client IP (the entry our front end appends to X-Forwarded-For).
+// The start limit is per client IP: the entry the CDN the suite plays (two trusted hops) appends.
 const freshIp = () => `10.${(++ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`;
 
 interface Started {
@@ -272,12 +272,29 @@ describe('rate limits', () => {
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
     expect(stack.counts().swb_conversation).toBe(before.swb_conversation + created);
-    // A forged X-Forwarded-For prefix does not buy a new bucket: only the last entry counts.
+    // A forged X-Forwarded-For prefix does not buy a new bucket: only the entries our proxies add count.
     const forged = await call(stack.baseUrl, 'POST', `/api/chat/${stack.seeded.widget}/conversations`, {
       headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}, ${client}` },
       body: JSON.stringify({ clientRequestId: randomUUID(), answers: { firstname: 'Burst', email: 'burst@example.com' } }),
     });
     expect(forged.status).toBe(429);
+  });
+
+  test('behind Azure\'s front end alone, an X-Forwarded-For changed on every request does not dodge the start limit', async () => {
+    // One trusted hop, the default: the front end (the dev host here) appends the address it
+    // accepted the connection from; whatever the client wrote before it is not trusted.
+    const direct = await stack.startHost({ SWITCHBOARD_TRUSTED_PROXY_HOPS: '1' });
+    const replies = [];
+    for (let i = 0; i < 12; i++) {
+      replies.push(
+        await call(direct.url, 'POST', `/api/chat/${stack.seeded.widget}/conversations`, {
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp() },
+          body: JSON.stringify({ clientRequestId: randomUUID(), answers: { firstname: 'Rotating', email: 'rotating@example.com' } }),
+        }),
+      );
+    }
+    expect(replies.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(12 - 5);
+    for (const r of replies) expect([201, 429]).toContain(r.status);
   });
 
   test('a burst of reads and sends on one conversation is cut with 429 and Retry-After', async () => {

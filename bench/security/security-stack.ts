@@ -54,6 +54,8 @@ export interface SecurityStack {
   baseUrl: string;
   seeded: Seeded;
   counts(): WriteCounts;
+  /** Another functions host on the same emulator and queue, with some settings changed (stopped with the stack). */
+  startHost(overrides: Record<string, string>): Promise<FunctionsDevHost>;
   stop(): Promise<void>;
 }
 
@@ -120,8 +122,13 @@ export async function startSecurityStack(): Promise<SecurityStack> {
       AzureWebJobsStorage: azurite.connectionString,
       PUBLIC_BASE_URL: PUBLIC_BASE,
       SWB_ROUTING_QUEUE: 'swb-routing',
+      // The suites play a CDN in front of the app (Front Door), which appends the client's
+      // address; the dev host then appends the suite's own, as Azure's front end would. So the
+      // app trusts two hops, and each attack can speak for many "clients" without forging.
+      SWITCHBOARD_TRUSTED_PROXY_HOPS: '2',
     };
     const host = await startFunctionsHost({ port: 0, settings, functionKey: FUNCTION_KEY, enableQueues: false, enableTimers: false, log: () => undefined });
+    const extraHosts: FunctionsDevHost[] = [];
     const countOf = (table: string) => (emulator.store.reader.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
     const az = azurite;
     return {
@@ -137,7 +144,13 @@ export async function startSecurityStack(): Promise<SecurityStack> {
         swb_optout: countOf('swb_optout'),
         version: Number((emulator.store.reader.prepare(`SELECT value FROM _emu_meta WHERE key = 'version'`).get() as { value: string } | undefined)?.value ?? 0),
       }),
+      async startHost(overrides: Record<string, string>) {
+        const extra = await startFunctionsHost({ port: 0, settings: { ...settings, ...overrides }, functionKey: FUNCTION_KEY, enableQueues: false, enableTimers: false, log: () => undefined });
+        extraHosts.push(extra);
+        return extra;
+      },
       async stop() {
+        for (const extra of extraHosts) await extra.stop();
         await host.stop();
         await az.stop();
         await emulator.close();

@@ -21,6 +21,15 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.stop()));
 });
 
+test('as Azure\'s front end does, the host appends the address it accepted the connection from to X-Forwarded-For', async () => {
+  const table: FunctionDef[] = [
+    { kind: 'http', name: 'whoami', route: 'whoami', methods: ['GET'], authLevel: 'anonymous', handler: async (request) => ({ jsonBody: { xff: request.headers.get('x-forwarded-for') } }) },
+  ];
+  const host = await serve(table);
+  expect(await (await fetch(`${host.url}/api/whoami`)).json()).toEqual({ xff: '127.0.0.1' });
+  expect(await (await fetch(`${host.url}/api/whoami`, { headers: { 'x-forwarded-for': '6.6.6.6' } })).json()).toEqual({ xff: '6.6.6.6, 127.0.0.1' });
+});
+
 test('an HTTP function is invoked with the real HttpRequest and InvocationContext: body, headers, query, route params, JSON response', async () => {
   const table: FunctionDef[] = [
     {

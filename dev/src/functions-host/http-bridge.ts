@@ -17,6 +17,11 @@ export async function toFunctionsRequest(req: http.IncomingMessage, url: URL, pa
     if (value === undefined) continue;
     headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }
+  // Azure's front end for a Functions app appends the address it accepted the connection from
+  // to X-Forwarded-For (after whatever the client sent); the app trusts only entries added by
+  // its own proxies. The dev host is that front end here, so it does the same.
+  const peer = req.socket.remoteAddress?.replace(/^::ffff:/, '');
+  if (peer) headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
   const method = req.method ?? 'GET';
   const bytes = Buffer.concat(chunks);
   return new HttpRequest({

@@ -43,6 +43,8 @@ export interface ChatSettings {
   sendRate: RateRule;
   readRate: RateRule;
   widgetCacheTtlMs: number;
+  /** Proxies in front of the app that append to X-Forwarded-For (1: Azure's front end). */
+  trustedProxyHops: number;
 }
 
 export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
@@ -54,6 +56,7 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   sendRate: { burst: 20, perSecond: 1 },
   readRate: { burst: 30, perSecond: 2 },
   widgetCacheTtlMs: 30_000,
+  trustedProxyHops: 1,
 };
 
 export interface ChatDeps {
@@ -154,11 +157,20 @@ function publicStatus(state: ConversationState | null | undefined): 'waiting' | 
   return 'waiting';
 }
 
-function clientIp(request: ApiRequest): string {
-  // The last entry is the one our own front end (App Service, Front Door) appended; earlier
-  // entries are whatever the client sent and could be forged to dodge the limit.
-  const forwarded = request.headers['x-forwarded-for']?.split(',').pop()?.trim().replace(/:\d+$/, '');
-  return forwarded || request.headers['x-client-ip'] || request.headers['client-ip'] || 'unknown';
+/**
+ * The caller's address for rate limits. Each proxy in front of us appends the address it saw
+ * to X-Forwarded-For (Azure's front end for Functions does; Front Door before it does too), so
+ * with N trusted proxies the client is the N-th entry from the end; anything to the left of it
+ * is whatever the client wrote and could be changed on every request to dodge the limit. A
+ * request that passed fewer proxies than configured did not come the way we trust: it shares
+ * one bucket rather than choosing its own.
+ */
+export function clientIp(request: Pick<ApiRequest, 'headers'>, trustedProxyHops: number): string {
+  const entries = (request.headers['x-forwarded-for'] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (trustedProxyHops < 1 || entries.length < trustedProxyHops) return 'untrusted-path';
+  const entry = entries[entries.length - trustedProxyHops]!;
+  // "1.2.3.4:5678" and "[::1]:5678" → the address alone: a new source port is not a new client.
+  return entry.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
 }
 
 /** What makes two starts the same request: the answers, the context and the locale, in a stable order. */
@@ -316,7 +328,7 @@ export class ChatService implements ChatApiService {
       request,
       async (cors) => {
         const w = widget!;
-        this.limit(`start:${clientIp(request)}`, this.settings.startRate);
+        this.limit(`start:${clientIp(request, this.settings.trustedProxyHops)}`, this.settings.startRate);
         const body = request.body as Record<string, unknown> | null;
         if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ChatError(400, 'bad_request', 'The body must be a JSON object.');
         const locale = typeof body.locale === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(body.locale) ? body.locale : (w.row.swb_defaultlocale ?? 'en');

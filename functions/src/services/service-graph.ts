@@ -34,7 +34,17 @@ import { queueRoutingTrigger } from '../routing/routing-trigger';
 import { DataverseRoutingWorker } from '../routing/routing-worker';
 import { RoutingRepository } from '../routing/routing.repository';
 import type { Env } from '../config';
+import { ConfigError } from '../hosting/errors';
 import type { PluginWebhookService } from './contracts';
+
+/** SWITCHBOARD_TRUSTED_PROXY_HOPS: how many proxies append to X-Forwarded-For in front of the app. */
+function trustedProxyHops(settings: Env): Partial<ChatSettings> {
+  const raw = settings['SWITCHBOARD_TRUSTED_PROXY_HOPS']?.trim();
+  if (!raw) return {};
+  const hops = Number(raw);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new ConfigError([`SWITCHBOARD_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, got "${raw}"`]);
+  return { trustedProxyHops: hops };
+}
 
 export interface GraphOptions {
   client: DataverseClient;
@@ -134,7 +144,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
     limiter: new InMemoryRateLimiter({ now }),
     now,
-    settings: options.chat ?? {},
+    settings: { ...trustedProxyHops(options.settings), ...options.chat },
   });
   const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
   const agentName = async (agentId: string) =>
