@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { stepRegistry } from '@switchboard/plugins';
+import { executionContext } from '@switchboard/plugins/testing/contexts';
+import { ChannelType, ConversationState } from '@switchboard/solution';
 import { TokenSigner } from '@switchboard/functions/chat/customer-token';
 import { call, contentTypes, expectRefused, guid, ipv4, junkBody, wrongSecret } from './attack.testing';
 import { ALLOWED_ORIGIN, SECRETS, seedAgentMessages, startSecurityStack, type SecurityStack, type WriteCounts } from './security-stack';
@@ -351,6 +353,23 @@ describe('Dataverse webhook route', () => {
       { numRuns: 100 },
     );
     expect(stack.counts()).toEqual(before);
+  });
+
+  test('a context Dataverse trimmed (over 256 KB: header set, no InputParameters or images) is handled from the row, not refused', async () => {
+    const conversationId = (await stack.api.create({
+      collection: 'swb_conversations',
+      data: { subject: 'Big context', swb_channeltype: ChannelType.LiveChat, swb_state: ConversationState.Open, swb_context: JSON.stringify({ notes: 'n'.repeat(90_000) }) },
+    })) as string;
+    const body = executionContext({ message: 'Create', table: 'swb_conversation', id: conversationId, stage: 40, mode: 'async' });
+    for (const dropped of ['InputParameters', 'PreEntityImages', 'PostEntityImages', 'ParentContext']) delete body[dropped];
+    const reply = await call(stack.baseUrl, 'POST', `/api/dataverse/conversation-state?code=${encodeURIComponent(SECRETS.WEBHOOK_KEY)}`, {
+      headers: { 'content-type': 'application/json', 'x-ms-dynamics-msg-size-exceeded': 'true' },
+      body: JSON.stringify(body),
+    });
+    expect(reply.status).toBe(200);
+    const row = await stack.api.retrieve<{ swb_queuedon: string | null }>({ collection: 'swb_conversations', key: conversationId, select: ['swb_queuedon'] });
+    expect(row.swb_queuedon).not.toBeNull();
+    before = stack.counts();
   });
 
   test('an oversized webhook body is refused with 413', async () => {

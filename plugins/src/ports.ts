@@ -1,6 +1,7 @@
 // The narrow ports step handlers depend on. Functions builds the real ones (Dataverse over
 // dynamics-web-api, its channel delivery, its Storage routing queue); tests pass fakes.
 import type { Clock } from '@switchboard/core';
+import type { EntityImage } from './context/execution-context';
 import type {
   AgentStatusRow,
   ConversationRow,
@@ -43,6 +44,8 @@ export interface DataversePort {
   /** Any row by table logical name, only the columns asked for (phone write-back on contact/account). */
   getRow(table: string, id: string, columns: readonly string[]): Promise<Versioned<Record<string, unknown>> | null>;
   updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
+  /** The whole row as a webhook image (every column), for contexts Dataverse trimmed; null when gone. */
+  readImage(table: string, id: string): Promise<EntityImage | null>;
   /** The user's UI language (LCID, e.g. 1036) from usersettings; undefined when unknown. */
   getUserLanguage(userId: string): Promise<number | undefined>;
 }

@@ -1,6 +1,6 @@
 import { clientIp } from './chat.service';
 
-const req = (xff?: string) => ({ headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
+const req = (xff?: string): { headers: Record<string, string> } => ({ headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
 
 test('behind one trusted proxy the client is the entry that proxy appended, whatever the client wrote before it', () => {
   expect(clientIp(req('203.0.113.9:51234'), 1)).toBe('203.0.113.9');

@@ -22,6 +22,9 @@ export function dataverseWebhookHandler(service: PluginWebhookService, options: 
     const step = request.params['step'] ?? '';
     if (!STEP_PATTERN.test(step)) throw new HttpError(404, 'UnknownStep', 'No plugin step is registered under this name.');
     const executionContext = await readJson(request, options.maxBytes);
-    return toResponse(await service.handle(step, executionContext, context));
+    // Over 256 KB Dataverse drops InputParameters and the images and says so in this header;
+    // the steps then work from the row as it is now.
+    const trimmed = request.headers.has('x-ms-dynamics-msg-size-exceeded');
+    return toResponse(await service.handle(step, executionContext, context, { trimmed }));
   });
 }

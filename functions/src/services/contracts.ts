@@ -48,7 +48,8 @@ export interface WidgetScriptService {
 
 // Dataverse plugin steps arrive as webhooks carrying a RemoteExecutionContext.
 export interface PluginWebhookService {
-  handle(step: string, executionContext: unknown, context: InvocationContext): Promise<HttpResult>;
+  /** `trimmed`: Dataverse left InputParameters and images out (context over 256 KB). */
+  handle(step: string, executionContext: unknown, context: InvocationContext, options?: { trimmed?: boolean }): Promise<HttpResult>;
 }
 
 // Consumes the routing work queue. Throwing makes the host retry the item, then poison it.

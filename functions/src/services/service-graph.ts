@@ -151,8 +151,10 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     (await client.retrieveWithETag<{ fullname?: string | null; firstname?: string | null }>('systemusers', agentId, ['fullname']))?.row.fullname ?? null;
   // Dataverse plugin steps (webhooks) run the plugins package's handlers on these same ports.
   const pluginWebhooks: PluginWebhookService = {
-    async handle(step, executionContext) {
-      const r = await handleStepWebhook(step, executionContext, stepDeps);
+    async handle(step, executionContext, _context, webhook = {}) {
+      const r = await handleStepWebhook(step, executionContext, stepDeps, undefined, webhook);
+      // A trimmed context has no images to tell which lifecycle moment this was: no automated
+      // message rather than a wrong one (only the customer-facing greeting is lost).
       // Only once the step did its work: a failed step is retried by Dataverse, and so is this.
       if (step === 'conversation-state' && r.status < 300) {
         await sendLifecycleMessage(executionContext, { automated, conversations, agentName }).catch((e: Error) => options.log?.(`lifecycle message failed: ${e.message}`));

@@ -16,6 +16,8 @@ import {
   type SessionRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
+import type { EntityImage } from '../context/execution-context';
+import { rowToImage } from '../context/row-image';
 import type { DataversePort, RowPatch, UpdateOutcome, Versioned } from '../ports';
 
 export type Execute = <T>(op: (api: DynamicsWebApi) => Promise<T>) => Promise<T>;
@@ -167,6 +169,19 @@ export class WebApiDataverseAdapter implements DataversePort {
 
   updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) {
     return this.update(this.entitySet(table), id, patch, ifMatch);
+  }
+
+  async readImage(table: string, id: string): Promise<EntityImage | null> {
+    try {
+      // Every column, with the table of each lookup (customer lookups point at more than one).
+      const row = await this.execute((api) =>
+        api.retrieve<Record<string, unknown>>({ collection: this.entitySet(table), key: guid(id), includeAnnotations: 'Microsoft.Dynamics.CRM.lookuplogicalname' }),
+      );
+      return row ? rowToImage(table, id, row) : null;
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
   }
 
   async getUserLanguage(userId: string): Promise<number | undefined> {

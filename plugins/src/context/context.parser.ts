@@ -137,7 +137,12 @@ function images(v: unknown, path: string): Record<string, EntityImage> {
   return out;
 }
 
-function parse(body: unknown): StepContext {
+export interface ParseOptions {
+  /** The request carried `x-ms-dynamics-msg-size-exceeded`: InputParameters and images were left out. */
+  trimmed?: boolean;
+}
+
+function parse(body: unknown, options: ParseOptions): StepContext {
   const root = obj(typeof body === 'string' ? safeJson(body) : body, '$');
   const messageName = str(root['MessageName'], '$.MessageName');
   if (!MESSAGES.includes(messageName as StepMessageName)) {
@@ -151,13 +156,21 @@ function parse(body: unknown): StepContext {
   const depth = int(root['Depth'], '$.Depth');
   if (depth < 1) throw new Malformed('$.Depth', '$.Depth must be at least 1');
 
+  const trimmed = options.trimmed === true;
   const inputs = new Map<string, [unknown, string]>();
-  for (const [key, value, at] of keyValues(root['InputParameters'], '$.InputParameters')) inputs.set(key, [value, at]);
+  if (!(trimmed && (root['InputParameters'] === undefined || root['InputParameters'] === null))) {
+    for (const [key, value, at] of keyValues(root['InputParameters'], '$.InputParameters')) inputs.set(key, [value, at]);
+  }
+  const primaryEntityName = str(root['PrimaryEntityName'], '$.PrimaryEntityName').toLowerCase();
+  const primaryEntityId = guid(root['PrimaryEntityId'], '$.PrimaryEntityId');
 
   let target: EntityImage | null = null;
   let relationship: StepContext['relationship'] = null;
   const targetParam = inputs.get('Target');
-  if (message === 'Create' || message === 'Update') {
+  if (trimmed && !targetParam && message !== 'Associate' && message !== 'Disassociate') {
+    // Only the row's name and id survive the trim; the service reads the row for async steps.
+    target = { logicalName: primaryEntityName, id: primaryEntityId, attributes: {} };
+  } else if (message === 'Create' || message === 'Update') {
     if (!targetParam) throw new Malformed('$.InputParameters', `${message} needs a Target input parameter`);
     target = entity(targetParam[0], targetParam[1]);
   } else if (message === 'Delete') {
@@ -184,8 +197,8 @@ function parse(body: unknown): StepContext {
   const created = root['OperationCreatedOn'];
   return {
     messageName: message,
-    primaryEntityName: str(root['PrimaryEntityName'], '$.PrimaryEntityName').toLowerCase(),
-    primaryEntityId: guid(root['PrimaryEntityId'], '$.PrimaryEntityId'),
+    primaryEntityName,
+    primaryEntityId,
     stage,
     mode: mode === 0 ? 'sync' : 'async',
     depth,
@@ -199,6 +212,7 @@ function parse(body: unknown): StepContext {
     organizationId: guid(root['OrganizationId'], '$.OrganizationId'),
     requestId: typeof root['RequestId'] === 'string' && GUID.test(root['RequestId']) ? root['RequestId'].toLowerCase() : null,
     operationCreatedOn: typeof created === 'string' ? dotNetDate(created) : null,
+    trimmed,
   };
 }
 
@@ -210,9 +224,9 @@ function safeJson(text: string): unknown {
   }
 }
 
-export function parseExecutionContext(body: unknown): Result<StepContext, ContextError> {
+export function parseExecutionContext(body: unknown, options: ParseOptions = {}): Result<StepContext, ContextError> {
   try {
-    return ok(parse(body));
+    return ok(parse(body, options));
   } catch (e) {
     if (e instanceof Malformed) return err({ code: e.code, message: e.message, path: e.path });
     throw e;

@@ -41,6 +41,12 @@ export interface StepContext {
   requestId: string | null;
   /** When the operation happened: async steps may run later, and must stamp this time. */
   operationCreatedOn: Date | null;
+  /**
+   * Dataverse trimmed the context (over 256 KB, header `x-ms-dynamics-msg-size-exceeded`): it
+   * carried no InputParameters and no images. For async steps the service puts the row, as read
+   * now, in their place; sync steps cannot see what is being written.
+   */
+  trimmed: boolean;
 }
 
 export function isEntityRef(v: AttributeValue | undefined): v is EntityRef {

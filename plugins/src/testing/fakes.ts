@@ -13,6 +13,7 @@ import {
   type SessionRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
+import { rowToImage } from '../context/row-image';
 import type { DataversePort, DeliveryPort, PluginConfig, RoutingTriggerPort, RoutingWork, RowPatch, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
 
 type Table<T> = Map<string, { row: T; version: number }>;
@@ -110,6 +111,11 @@ export class FakeDataverse implements DataversePort {
     return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch);
   }
   async getUserLanguage(userId: string) { return this.languages.get(userId); }
+  async readImage(table: string, id: string) {
+    const typed: Record<string, Table<object>> = { swb_conversation: this.conversations, swb_message: this.messages, swb_session: this.sessions, swb_agentstatus: this.agentStatuses };
+    const row = typed[table]?.get(id)?.row ?? this.offers.find((o) => table === 'swb_offer' && o.swb_offerid === id) ?? this.rows.get(`${table}:${id}`)?.row;
+    return row ? rowToImage(table, id, row as Record<string, unknown>) : null;
+  }
 }
 
 export class RecordingDelivery implements DeliveryPort {
