@@ -1,6 +1,7 @@
 // customizations.xml: entities (with attributes and keys), global choices, relationships,
-// roles, custom controls, webhook service endpoints and their steps, in the element
-// order CustomizationsSolution.xsd declares.
+// roles, custom controls, webhook service endpoints and their steps, and the apps, in the
+// order Dataverse exports them (fixtures/real-exports). That is the published schema's order,
+// except inside a plug-in step, where Dataverse writes SdkMessageId first.
 import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
 import { buildEntity, primaryIdOf } from '../generate/metadata.builder';
 import type { UiDefinition } from '../ui/types';
@@ -26,11 +27,15 @@ export interface CustomizationsInput {
   sdkMessageIds?: Partial<Record<StepMessage, string>>;
   /** Forms, views and apps; forms and views go inside their table's `<Entity>`. */
   ui?: UiDefinition;
+  /** The solution version, written as IntroducedVersion where exports carry one (steps, apps). */
+  version?: string;
 }
 
-// No IntroducedVersion anywhere: the schema's VersionType pattern is written with .NET
-// anchors (^...$), which XML Schema reads as literal characters, so no real version
-// validates. The element is optional and Dataverse fills it with the solution version.
+/** What exports write as IntroducedVersion for a component of a solution's first version. */
+const INTRODUCED_VERSION = '1.0.0.0';
+
+// IntroducedVersion only where every export writes it (steps, apps). Elsewhere it is optional and
+// Dataverse fills it with the solution version.
 const LANGUAGES = [1033, 1036] as const;
 
 const labels = (wrapper: string, item: string, l: Label) =>
@@ -349,58 +354,76 @@ export const sdkMessageIds: Partial<Record<StepMessage, string>> = {
 };
 /** serviceendpoint's object type code: the step's event handler is an endpoint, not a plugin type. */
 const SERVICE_ENDPOINT_TYPE_CODE = 4618;
-const SERVICE_BUS_PLUGIN = 'Microsoft.Crm.ServiceBus.ServiceBusPlugin, Microsoft.Crm.ServiceBus, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35';
+/**
+ * The plug-in type Dataverse binds every webhook step to, with the id it has in every organisation,
+ * as the exported webhook step carries them (fixtures/real-exports/packagedeployer-mock). The
+ * ServiceBusPlugin we used to name is the Azure Service Bus contract's, not the webhook's.
+ */
+export const WEBHOOK_PLUGIN_TYPE = 'Microsoft.Crm.ServiceBus.WebhookPlugin, Microsoft.Crm.ServiceBus, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35';
+export const WEBHOOK_PLUGIN_TYPE_ID = 'fe4f0cdb-b254-4fa1-84f6-d58d0759b8b3';
 
 export const endpointId = (name: string) => stableGuid(`serviceendpoint:${name}`);
 export const stepId = (name: string) => stableGuid(`step:${name}`);
 const imageId = (step: string, alias: string) => stableGuid(`image:${step}:${alias}`);
 
-function step(s: StepRegistration, messageIds: Partial<Record<StepMessage, string>>): XmlElement {
+/**
+ * A webhook step as Dataverse exports one: SdkMessageId first and unbraced, then the schema's order
+ * (STEP_EXPORT_ORDER in validate/set-aside.ts, checked there). Empty FilteringAttributes and
+ * SdkMessageProcessingStepImages are written anyway, and InvocationSource is 1, as in every export.
+ */
+function step(s: StepRegistration, messageIds: Partial<Record<StepMessage, string>>, version: string): XmlElement {
   const imageType = { pre: 0, post: 1, both: 2 } as const;
   const messageId = messageIds[s.message];
   if (!messageId) throw new Error(`step '${s.name}': no sdkmessage id for ${s.message}`);
   return el('SdkMessageProcessingStep', { Name: s.name, SdkMessageProcessingStepId: braced(stepId(s.name)) },
-    leaf('PluginTypeName', SERVICE_BUS_PLUGIN),
+    leaf('SdkMessageId', messageId.toLowerCase()),
+    leaf('PluginTypeName', WEBHOOK_PLUGIN_TYPE),
+    leaf('PluginTypeId', WEBHOOK_PLUGIN_TYPE_ID),
     // No PrimaryEntity = no sdkmessagefilter: Associate/Disassociate steps see every relationship.
     s.primaryTable ? leaf('PrimaryEntity', s.primaryTable) : null,
     leaf('AsyncAutoDelete', yes(s.mode === 'async' && s.asyncAutoDelete !== false)),
     s.description ? leaf('Description', s.description) : null,
-    s.filteringAttributes && s.filteringAttributes.length > 0 ? leaf('FilteringAttributes', [...s.filteringAttributes].join(',')) : null,
-    leaf('InvocationSource', 0),
+    s.filteringAttributes && s.filteringAttributes.length > 0 ? leaf('FilteringAttributes', [...s.filteringAttributes].join(',')) : el('FilteringAttributes'),
+    leaf('InvocationSource', 1),
     leaf('Mode', s.mode === 'async' ? 1 : 0),
     leaf('Rank', s.rank ?? 1),
-    leaf('SdkMessageId', braced(messageId)),
     leaf('EventHandler', braced(endpointId(s.serviceEndpoint))),
     leaf('EventHandlerTypeCode', SERVICE_ENDPOINT_TYPE_CODE),
     leaf('Stage', s.stage),
     leaf('IsCustomizable', '1'),
     leaf('IsHidden', '0'),
     leaf('SupportedDeployment', 0),
-    s.images && s.images.length > 0
-      ? el('SdkMessageProcessingStepImages', null, s.images.map((i) =>
-          el('SdkMessageProcessingStepImage', { Name: i.alias },
-            leaf('SdkMessageProcessingStepImageId', braced(imageId(s.name, i.alias))),
-            i.attributes && i.attributes.length > 0 ? leaf('Attributes', i.attributes.join(',')) : null,
-            leaf('EntityAlias', i.alias),
-            leaf('ImageType', imageType[i.type]),
-            leaf('MessagePropertyName', s.message === 'Create' ? 'Id' : 'Target'),
-            leaf('IsCustomizable', '1'),
-          )))
-      : null,
+    leaf('IntroducedVersion', version),
+    el('SdkMessageProcessingStepImages', null, (s.images ?? []).map((i) =>
+      el('SdkMessageProcessingStepImage', { Name: i.alias },
+        leaf('SdkMessageProcessingStepImageId', braced(imageId(s.name, i.alias))),
+        i.attributes && i.attributes.length > 0 ? leaf('Attributes', i.attributes.join(',')) : null,
+        leaf('EntityAlias', i.alias),
+        leaf('ImageType', imageType[i.type]),
+        leaf('MessagePropertyName', s.message === 'Create' ? 'Id' : 'Target'),
+        leaf('IsCustomizable', '1'),
+      ))),
   );
 }
 
-/** Webhook service endpoint. Url, AuthType and MessageFormat postdate the schema: see validate/set-aside.ts. */
+/**
+ * Webhook service endpoint, children in the order of the exported webhook endpoint (fixtures/real-exports,
+ * packagedeployer-mock): Url last. Path and SolutionNamespace are empty for a webhook, and Dataverse
+ * writes them anyway; NamespaceFormat 1 is what it exports for a webhook too.
+ */
 function serviceEndpoint(e: PluginRegistrations['serviceEndpoints'][number]): XmlElement {
   return el('ServiceEndpoint', { ServiceEndpointId: braced(endpointId(e.name)), Name: e.name },
     leaf('ConnectionMode', 1),
     leaf('Contract', 8), // 8 = Webhook
     e.description ? leaf('Description', e.description) : null,
+    el('Path'),
+    el('SolutionNamespace'),
     leaf('UserClaim', 1),
     leaf('IsCustomizable', '1'),
-    leaf('Url', e.url),
     leaf('AuthType', 4), // 4 = Webhook Key (5 is Http Header, per the serviceendpoint table reference); the key (AuthValue) is never shipped
     leaf('MessageFormat', 2), // 2 = JSON
+    leaf('NamespaceFormat', 1),
+    leaf('Url', e.url),
   );
 }
 
@@ -427,14 +450,13 @@ export function customizationsTree(input: CustomizationsInput): XmlElement {
     el('EntityRelationships', null, relationships.map((r) => (r.kind === 'oneToMany' ? oneToMany(r, model) : manyToMany(r)))),
     el('OrganizationSettings'),
     el('optionsets', null, model.choices.map(optionSet)),
-    controls.length > 0
-      ? el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`))))
-      : null,
-    // Where Dataverse exports put model-driven apps: after CustomControls, site maps first.
-    ui && ui.apps.length > 0 ? el('AppModuleSiteMaps', null, ui.apps.map(appModuleSiteMapTree)) : null,
-    ui && ui.apps.length > 0 ? el('AppModules', null, ui.apps.map(appModuleTree)) : null,
-    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map((s) => step(s, { ...sdkMessageIds, ...input.sdkMessageIds }))) : null,
+    // Every export writes CustomControls, empty or not.
+    el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`)))),
+    // Steps and endpoints come before the apps, as in every export and the published schema's sequence.
+    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map((s) => step(s, { ...sdkMessageIds, ...input.sdkMessageIds }, input.version ?? INTRODUCED_VERSION))) : null,
     registrations && registrations.serviceEndpoints.length > 0 ? el('ServiceEndpoints', null, registrations.serviceEndpoints.map(serviceEndpoint)) : null,
+    ui && ui.apps.length > 0 ? el('AppModuleSiteMaps', null, ui.apps.map(appModuleSiteMapTree)) : null,
+    ui && ui.apps.length > 0 ? el('AppModules', null, ui.apps.map((a) => appModuleTree(a, input.version ?? INTRODUCED_VERSION))) : null,
     el('Languages', null, LANGUAGES.map((l) => leaf('Language', l))),
   );
 }

@@ -128,7 +128,7 @@ describe('the packer', () => {
     expect(block).toContain('<FilteringAttributes>swb_state,swb_queueid</FilteringAttributes>');
     expect(block).toContain('<Mode>1</Mode>');
     expect(block).toContain('<Stage>40</Stage>');
-    expect(block).toContain(`<SdkMessageId>{${sdkMessageIds.Update}}</SdkMessageId>`);
+    expect(block).toContain(`<SdkMessageId>${sdkMessageIds.Update}</SdkMessageId>`);
     expect(block).toContain(`<EventHandler>{${endpointId('Switchboard conversation updated')}}</EventHandler>`);
     expect(block).toContain('<EntityAlias>PreImage</EntityAlias>');
     expect(block).toContain('<ImageType>0</ImageType>');
@@ -232,10 +232,10 @@ describe('Associate and Disassociate steps', () => {
     const customizations = strFromU8(unzipSync(new Uint8Array(readFileSync(r.managedZip)))['customizations.xml']!);
     const at = customizations.indexOf('<SdkMessageProcessingStep Name="Associate post-operation: routing"');
     const block = customizations.slice(at, customizations.indexOf('</SdkMessageProcessingStep>', at));
-    expect(block).toContain(`<SdkMessageId>{${ASSOCIATE}}</SdkMessageId>`);
+    expect(block).toContain(`<SdkMessageId>${ASSOCIATE}</SdkMessageId>`);
     expect(block).not.toContain('<PrimaryEntity>');
     expect(block).not.toContain('<FilteringAttributes>');
-    expect(customizations).toContain(`<SdkMessageId>{${DISASSOCIATE}}</SdkMessageId>`);
+    expect(customizations).toContain(`<SdkMessageId>${DISASSOCIATE}</SdkMessageId>`);
     const solution = strFromU8(unzipSync(new Uint8Array(readFileSync(r.managedZip)))['solution.xml']!);
     expect(solution).toContain(`<RootComponent type="92" id="{${stepId('Associate post-operation: routing')}}" behavior="0" />`);
     expect(lines.join('\n')).not.toMatch(/left out/);

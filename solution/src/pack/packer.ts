@@ -8,7 +8,8 @@ import { model as defaultModel } from '../model/model';
 import type { DataModel } from '../model/types';
 import { assertValidModel } from '../validate/model.validator';
 import { validateRegistrations } from '../validate/registrations.validator';
-import { checkSetAside, forMicrosoftSchema, setAsideRules, SYSTEMFORM_PATH } from '../validate/set-aside';
+import { checkSetAside, forMicrosoftSchema, sdkSchemaGaps, setAsideRules, SYSTEMFORM_PATH, type SetAsideRule } from '../validate/set-aside';
+import { docsSchemaSet, sdkSchemaSet, type SchemaSet } from '../validate/schema-sets';
 import { assertValidUi, checkUiSetAside, type UiCheckContext } from '../validate/ui.validator';
 import { dataverseSchemasDir, validateWithSchema } from '../validate/xmllint';
 import { ui as defaultUi } from '../ui';
@@ -82,10 +83,22 @@ export function parseSdkMessageIds(text: string | undefined): Partial<Record<Ste
   return out;
 }
 
+const describeRule = (r: SetAsideRule): string => {
+  const path = r.path.replace(/^ImportExportXml\/?/, '').replace(/^Entities\/Entity\/FormXml\/forms\/systemform\/form\/(tabs\/.*\/)?/, 'form ') || 'solution.xml root';
+  if (r.attributes) return `${path}@${r.attributes.join('|')}${r.rewrite ? ' (rewritten)' : ''}`;
+  if (r.children) return `${path}/${r.children.join('|')}`;
+  return `${path}${r.reorder ? ' (children reordered)' : r.rewrite ? ' (rewritten)' : ''}`;
+};
+
 const childrenNamed = (node: XmlElement, name: string) => node.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
 
-/** Validates every form (FormXml.xsd), view query (Fetch.xsd) and app site map (SiteMap.xsd) of customizations.xml on its own. */
-export function validateUiFragments(customizations: XmlElement, schemasDir: string): { forms: number; queries: number; siteMaps: number } {
+/**
+ * Validates every form (FormXml.xsd), view query (Fetch.xsd) and app site map (SiteMap.xsd) of
+ * customizations.xml on its own, so a failure names the fragment. `schemas` is the published set,
+ * whose copy of FormXml.xsd accepts real widths.
+ */
+export function validateUiFragments(customizations: XmlElement, schemas: SchemaSet): { forms: number; queries: number; siteMaps: number } {
+  const schemasDir = schemas.dir;
   const entities = select(customizations, ['ImportExportXml', 'Entities', 'Entity']);
   let forms = 0;
   let queries = 0;
@@ -95,7 +108,7 @@ export function validateUiFragments(customizations: XmlElement, schemasDir: stri
       const form = childrenNamed(systemform, 'form')[0];
       if (!form) continue;
       const name = childrenNamed(childrenNamed(systemform, 'LocalizedNames')[0] ?? systemform, 'LocalizedName')[0]?.attrs.find(([k]) => k === 'description')?.[1] ?? '';
-      validateWithSchema(serialize(forMicrosoftSchema(form, SYSTEMFORM_PATH)), join(schemasDir, 'FormXml.xsd'), `customizations.xml form '${name}' (${table})`);
+      validateWithSchema(serialize(forMicrosoftSchema(form, schemas.name, SYSTEMFORM_PATH)), join(schemasDir, 'FormXml.xsd'), `customizations.xml form '${name}' (${table})`);
       forms++;
     }
     for (const query of select(entity, ['Entity', 'SavedQueries', 'savedqueries', 'savedquery'])) {
@@ -171,35 +184,37 @@ export function pack(options: PackOptions): PackResult {
 
   step('generating customizations.xml, solution.xml, [Content_Types].xml');
   const controlEntries = controls.map((c) => ({ name: c.name, properties: c.properties }));
-  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ui, ...(registrations ? { registrations } : {}) });
+  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ui, version, ...(registrations ? { registrations } : {}) });
   const customizationsXml = serialize(customizations);
   const manifestTree = (managed: boolean) => (solutionManifestTree({ config, model, managed, controls: controlEntries, apps: ui.apps, ...(registrations ? { registrations } : {}) }));
   const shared: Record<string, Uint8Array> = { 'customizations.xml': strToU8(customizationsXml) };
   for (const v of model.environmentVariables) shared[environmentVariablePath(v)] = strToU8(serialize(environmentVariableTree(v)));
   for (const c of controls) Object.assign(shared, c.files);
 
-  step('validating against the schemas (xmllint)');
-  const schemas = options.schemasDir ?? dataverseSchemasDir(repoRoot);
+  step("validating against Microsoft's published schema and the SDK schema (xmllint)");
+  const sdkDir = options.schemasDir ?? dataverseSchemasDir(repoRoot);
+  const schemaSets = [docsSchemaSet(sdkDir), sdkSchemaSet(sdkDir)];
   const paths = new Set(Object.keys(shared));
   const setAsideProblems = checkSetAside(customizations, paths);
   if (setAsideProblems.length) throw new Error(`customizations.xml: ${setAsideProblems.join('; ')}`);
   const uiProblems = checkUiSetAside(customizations, uiContext);
   if (uiProblems.length) throw new Error(`customizations.xml breaks ${uiProblems.length} rule(s):\n${uiProblems.map((p) => `  - ${p}`).join('\n')}`);
-  const microsoftXsd = join(schemas, 'CustomizationsSolution.xsd');
   // Each form, query and site map alone first, so a failure names the fragment it is in.
-  const fragments = validateUiFragments(customizations, schemas);
-  validateWithSchema(serialize(forMicrosoftSchema(customizations)), microsoftXsd, 'customizations.xml');
+  const fragments = validateUiFragments(customizations, schemaSets[0]!);
   log(`      ${fragments.forms} form(s) valid against FormXml.xsd, ${fragments.queries} view query(ies) against Fetch.xsd, ${fragments.siteMaps} site map(s) against SiteMap.xsd`);
-  log(`      customizations.xml valid against CustomizationsSolution.xsd`);
   const manifestXsd = join(__dirname, '..', '..', 'schemas', 'solution-manifest.xsd');
   const manifestTrees = { managed: manifestTree(true), unmanaged: manifestTree(false) };
   const solutionXml = { managed: serialize(manifestTrees.managed), unmanaged: serialize(manifestTrees.unmanaged) };
-  for (const kind of ['managed', 'unmanaged'] as const) {
-    validateWithSchema(serialize(forMicrosoftSchema(manifestTrees[kind])), microsoftXsd, `solution.xml (${kind})`);
-    validateWithSchema(solutionXml[kind], manifestXsd, `solution.xml (${kind})`);
+  for (const set of schemaSets) {
+    const xsd = join(set.dir, 'CustomizationsSolution.xsd');
+    validateWithSchema(serialize(forMicrosoftSchema(customizations, set.name)), xsd, `customizations.xml (${set.name} schema)`);
+    for (const kind of ['managed', 'unmanaged'] as const) validateWithSchema(serialize(forMicrosoftSchema(manifestTrees[kind], set.name)), xsd, `solution.xml (${kind}, ${set.name} schema)`);
+    log(`      customizations.xml and solution.xml valid against ${set.label}`);
   }
-  log('      solution.xml valid against CustomizationsSolution.xsd and solution/schemas/solution-manifest.xsd');
-  log(`      set aside for Microsoft's schema, checked by our rules: ${setAsideRules.map((r) => r.path.replace(/^ImportExportXml\/?/, '')).join(', ')}`);
+  for (const kind of ['managed', 'unmanaged'] as const) validateWithSchema(solutionXml[kind], manifestXsd, `solution.xml (${kind})`);
+  log('      solution.xml valid against solution/schemas/solution-manifest.xsd');
+  log(`      set aside for both schemas, checked by our rules: ${setAsideRules.map(describeRule).join('; ')}`);
+  log(`      only the SDK schema lacks (the published one validates): ${sdkSchemaGaps.map(describeRule).join('; ')}`);
 
   step('writing the zips');
   const outDir = options.outDir ?? join(repoRoot, 'solution', 'bin');

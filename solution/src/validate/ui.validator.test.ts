@@ -10,9 +10,11 @@ import { ViewIds } from '../ui/views';
 import { select, serialize, type XmlElement } from '../xml/xml';
 import { forMicrosoftSchema, SYSTEMFORM_PATH } from './set-aside';
 import { checkUiSetAside, validateUi, type UiCheckContext } from './ui.validator';
+import { docsSchemaSet } from './schema-sets';
 import { dataverseSchemasDir, SchemaValidationError, validateWithSchema } from './xmllint';
 
 const schemas = dataverseSchemasDir(realRoot);
+const docs = docsSchemaSet(schemas);
 const controls = placedControlProperties();
 const ctx: UiCheckContext = { model, controls, prefix: 'swb' };
 const clone = <T>(x: T): T => structuredClone(x);
@@ -39,7 +41,7 @@ describe('forms, views and the app as shipped', () => {
   });
 
   it('every form validates against FormXml.xsd, every view query against Fetch.xsd and the site map against SiteMap.xsd', () => {
-    expect(validateUiFragments(tree(ui), schemas)).toEqual({ forms: 2, queries: 12, siteMaps: 1 });
+    expect(validateUiFragments(tree(ui), docs)).toEqual({ forms: 2, queries: 12, siteMaps: 1 });
   });
 
   it('the emitted XML passes our checks of what the schemas set aside (bindings, widths, uniqueids, apps)', () => {
@@ -213,7 +215,7 @@ describe('the XML checks behind the set-aside list', () => {
     setAttr(find(t, 'SubArea')[0]!, 'Id', 'has-dashes');
     let error: unknown;
     try {
-      validateUiFragments(t, schemas);
+      validateUiFragments(t, docs);
     } catch (e) {
       error = e;
     }
@@ -222,22 +224,22 @@ describe('the XML checks behind the set-aside list', () => {
   });
 });
 
-describe('the copy of a form that goes to Microsoft\'s schema', () => {
+describe('the copy of a form that goes to Microsoft\'s schemas', () => {
   const form = () => select(tree(ui), ['ImportExportXml', 'Entities', 'Entity', 'FormXml', 'forms', 'systemform', 'form'])[0]!;
 
-  it('drops controlDescriptions and control uniqueids, and carries column widths as the literal the broken pattern accepts', () => {
-    const copy = serialize(forMicrosoftSchema(form(), SYSTEMFORM_PATH));
+  it('drops controlDescriptions and control uniqueids for both; the published set keeps real column widths', () => {
+    const copy = serialize(forMicrosoftSchema(form(), 'docs', SYSTEMFORM_PATH));
     expect(copy).not.toContain('controlDescriptions');
     expect(copy).not.toContain('uniqueid=');
-    expect(copy).toContain('<column width="^67%$">');
-    expect(serialize(form())).toContain('<column width="67%">');
+    expect(copy).toContain('<column width="67%">');
+    expect(() => validateWithSchema(copy, join(docs.dir, 'FormXml.xsd'), 'form')).not.toThrow();
   });
 
-  it('without that, FormXml.xsd refuses a real width', () => {
-    const f = form();
-    const copy = forMicrosoftSchema(f, SYSTEMFORM_PATH);
-    const column = select(copy, ['form', 'tabs', 'tab', 'columns', 'column'])[0]!;
-    column.attrs = [['width', '67%']];
+  it('the SDK copy carries column widths as the literal its broken pattern accepts, because a real width fails it', () => {
+    const copy = forMicrosoftSchema(form(), 'sdk', SYSTEMFORM_PATH);
+    expect(serialize(copy)).toContain('<column width="^67%$">');
+    expect(() => validateWithSchema(serialize(copy), join(schemas, 'FormXml.xsd'), 'form')).not.toThrow();
+    select(copy, ['form', 'tabs', 'tab', 'columns', 'column'])[0]!.attrs = [['width', '67%']];
     expect(() => validateWithSchema(serialize(copy), join(schemas, 'FormXml.xsd'), 'form')).toThrow(/The value '67%' is not accepted by the pattern '\^\(100\|\[0-9\]\{1,2\}\)%\$'/);
   });
 });

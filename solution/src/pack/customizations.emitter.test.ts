@@ -1,0 +1,84 @@
+import { model } from '../model/model';
+import { ui } from '../ui';
+import { childNames, select, type XmlElement } from '../xml/xml';
+import { customizationsTree } from './customizations.emitter';
+import { placedControlProperties } from './fixtures/placed-controls';
+import { realExport, shared } from './fixtures/real-exports';
+import registrationsFixture from './fixtures/steps.json';
+import type { PluginRegistrations } from './plugin-steps';
+
+const registrations = {
+  ...registrationsFixture,
+  serviceEndpoints: registrationsFixture.serviceEndpoints.map((e) => ({ ...e, url: e.url.replace('{functionsBaseUrl}', 'https://fn.example.com/api') })),
+} as PluginRegistrations;
+const controls = [...placedControlProperties()].map(([name, properties]) => ({ name, properties }));
+const ours = customizationsTree({ model, controls, registrations, ui });
+
+/** Every pair of root elements both files carry comes in the same order. */
+function sameRelativeOrder(a: XmlElement, b: XmlElement): [string[], string[]] {
+  const ourNames = childNames(a);
+  const theirNames = childNames(b);
+  return [shared(ourNames, theirNames), shared(theirNames, ourNames)];
+}
+
+describe('customizations.xml against solutions Dataverse exported', () => {
+  it.each([
+    ['power365crm-sales/customizations.outline.xml'],
+    ['incident-reporting/customizations.outline.xml'],
+    ['casesystem/customizations.outline.xml'],
+    ['packagedeployer-mock/Customizations.xml'],
+  ])('lists its root elements in the order of %s: steps and endpoints before the app site maps and modules', (file) => {
+    const [mine, theirs] = sameRelativeOrder(ours, realExport(file));
+    expect(mine).toEqual(theirs);
+  });
+
+  it('carries steps, endpoints, site maps and apps, so the order above is really compared', () => {
+    expect(childNames(ours)).toEqual(expect.arrayContaining(['CustomControls', 'SdkMessageProcessingSteps', 'ServiceEndpoints', 'AppModuleSiteMaps', 'AppModules', 'Languages']));
+    expect(childNames(ours).indexOf('ServiceEndpoints')).toBeLessThan(childNames(ours).indexOf('AppModuleSiteMaps'));
+  });
+
+  it('writes a webhook endpoint with the exported webhook endpoint\'s children in its order, Url last', () => {
+    const theirs = childNames(select(realExport('packagedeployer-mock/ServiceEndpoints.xml'), ['ServiceEndpoints', 'ServiceEndpoint'])[0]!);
+    for (const endpoint of select(ours, ['ImportExportXml', 'ServiceEndpoints', 'ServiceEndpoint'])) {
+      const mine = childNames(endpoint);
+      // Description is ours only (the exported endpoint has none); the schema puts it after Contract.
+      expect(mine.filter((n) => n !== 'Description')).toEqual(theirs);
+      expect(mine[mine.length - 1]).toBe('Url');
+    }
+  });
+});
+
+describe('webhook steps against the steps Dataverse exported', () => {
+  const steps = select(ours, ['ImportExportXml', 'SdkMessageProcessingSteps', 'SdkMessageProcessingStep']);
+  const webhookStep = realExport('packagedeployer-mock/SdkMessageProcessingStep.xml');
+  const text = (node: XmlElement, name: string) => {
+    const c = node.children.find((x): x is XmlElement => typeof x !== 'string' && x.name === name);
+    return c ? c.children.join('') : undefined;
+  };
+
+  it('bind every step to Dataverse\'s webhook plug-in type and id, with the endpoint as event handler of type 4618, as the exported webhook step does', () => {
+    expect(steps.length).toBeGreaterThan(0);
+    for (const s of steps) {
+      for (const name of ['PluginTypeName', 'PluginTypeId', 'EventHandlerTypeCode']) expect([s.attrs[0]![1], name, text(s, name)]).toEqual([s.attrs[0]![1], name, text(webhookStep, name)]);
+      const endpoint = select(ours, ['ImportExportXml', 'ServiceEndpoints', 'ServiceEndpoint']).find((e) => e.attrs.some(([k, v]) => k === 'ServiceEndpointId' && v === text(s, 'EventHandler')));
+      expect(endpoint).toBeDefined();
+    }
+  });
+
+  it.each([
+    ['packagedeployer-mock/SdkMessageProcessingStep.xml', ['SdkMessageProcessingStep']],
+    ['power365crm-sales/SdkMessageProcessingStep.xml', ['SdkMessageProcessingStep']],
+  ])('write a step\'s children in the order of %s: SdkMessageId first, then PluginTypeName, PluginTypeId, … IntroducedVersion, images', (file, path) => {
+    const theirs = childNames(select(realExport(file), path)[0]!);
+    for (const s of steps) expect(shared(childNames(s), theirs)).toEqual(shared(theirs, childNames(s)));
+    expect(childNames(steps[0]!).slice(0, 3)).toEqual(['SdkMessageId', 'PluginTypeName', 'PluginTypeId']);
+  });
+
+  it('write the message id unbraced, as exports do, and carry IntroducedVersion', () => {
+    for (const s of steps) {
+      expect(text(s, 'SdkMessageId')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(text(s, 'IntroducedVersion')).toMatch(/^\d+(\.\d+){1,3}$/);
+    }
+    expect(text(webhookStep, 'SdkMessageId')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
