@@ -96,7 +96,7 @@ describe('the packer', () => {
     for (const ext of ['xml', 'js', 'css', 'resx']) expect(types).toContain(`<Default Extension="${ext}" ContentType="application/octet-stream" />`);
   });
 
-  it('customizations.xml lists the control and solution.xml roots it, with the tables, choices, roles and variables', () => {
+  it('customizations.xml lists the control and solution.xml roots it, with the tables, choices and roles', () => {
     const customizations = text(result.managedZip, 'customizations.xml');
     expect(customizations).toContain('<CustomControl>\r\n      <Name>Switchboard.Gauge</Name>\r\n      <FileName>/Controls/Switchboard.Gauge/ControlManifest.xml</FileName>');
     const solution = text(result.managedZip, 'solution.xml');
@@ -106,7 +106,7 @@ describe('the packer', () => {
     expect(solution).not.toContain('schemaName="contact"');
     expect(solution).toContain('<RootComponent type="9" schemaName="swb_conversationstate" behavior="0" />');
     expect(solution).toContain('<RootComponent type="20" id="{5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0a01}" behavior="0" />');
-    expect(solution).toContain('<RootComponent type="380" schemaName="swb_FunctionsBaseUrl" behavior="0" />');
+    expect(solution).not.toContain('type="380"');
     expect(solution).toContain('<CustomizationPrefix>swb</CustomizationPrefix>');
     expect(solution).toContain('<CustomizationOptionValuePrefix>61240</CustomizationOptionValuePrefix>');
   });

@@ -17,7 +17,6 @@ export const ComponentType = {
   AppModule: 80,
   SdkMessageProcessingStep: 92,
   ServiceEndpoint: 95,
-  EnvironmentVariableDefinition: 380,
 } as const;
 
 export interface ManifestInput {
@@ -49,7 +48,8 @@ export function solutionManifestTree({ config, model, managed, controls, apps, r
   }
   for (const e of registrations?.serviceEndpoints ?? []) root.push(el('RootComponent', { type: ComponentType.ServiceEndpoint, id: braced(endpointId(e.name)), behavior: 0 }));
   for (const s of registrations?.steps ?? []) root.push(el('RootComponent', { type: ComponentType.SdkMessageProcessingStep, id: braced(stepId(s.name)), behavior: 0 }));
-  for (const v of model.environmentVariables) root.push(el('RootComponent', { type: ComponentType.EnvironmentVariableDefinition, schemaName: v.schemaName, behavior: 0 }));
+  // No RootComponent for environment variables: no export that ships them lists one (fixtures/real-exports,
+  // incident-reporting and packagedeployer-mock); the environmentvariabledefinitions/ files are what imports them.
 
   const { publisher, solution } = config;
   return el('ImportExportXml', { version: '9.2.0.0', SolutionPackageVersion: '9.2', languagecode: 1033, generatedBy: 'CrmLive', 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' },
