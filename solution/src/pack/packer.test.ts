@@ -75,12 +75,12 @@ describe('the packer', () => {
   it('the package holds the solution files, environment variables and the built control under Controls/<namespace>.<name>/', () => {
     expect(Object.keys(unzip(result.managedZip)).sort()).toEqual([
       ...[
-        ...placedControls.flatMap((n) => [`Controls/Switchboard.${n}/ControlManifest.xml`, `Controls/Switchboard.${n}/bundle.js`]),
-        'Controls/Switchboard.Gauge/ControlManifest.xml',
-        'Controls/Switchboard.Gauge/bundle.js',
-        'Controls/Switchboard.Gauge/css/Gauge.css',
-        'Controls/Switchboard.Gauge/strings/Gauge.1033.resx',
-        'Controls/Switchboard.Gauge/strings/Gauge.1036.resx',
+        ...placedControls.flatMap((n) => [`Controls/swb_Switchboard.${n}/ControlManifest.xml`, `Controls/swb_Switchboard.${n}/bundle.js`]),
+        'Controls/swb_Switchboard.Gauge/ControlManifest.xml',
+        'Controls/swb_Switchboard.Gauge/bundle.js',
+        'Controls/swb_Switchboard.Gauge/css/Gauge.css',
+        'Controls/swb_Switchboard.Gauge/strings/Gauge.1033.resx',
+        'Controls/swb_Switchboard.Gauge/strings/Gauge.1036.resx',
       ].sort(),
       '[Content_Types].xml',
       'customizations.xml',
@@ -98,9 +98,9 @@ describe('the packer', () => {
 
   it('customizations.xml lists the control and solution.xml roots it, with the tables, choices and roles', () => {
     const customizations = text(result.managedZip, 'customizations.xml');
-    expect(customizations).toContain('<CustomControl>\r\n      <Name>Switchboard.Gauge</Name>\r\n      <FileName>/Controls/Switchboard.Gauge/ControlManifest.xml</FileName>');
+    expect(customizations).toContain('<CustomControl>\r\n      <Name>swb_Switchboard.Gauge</Name>\r\n      <FileName>/Controls/swb_Switchboard.Gauge/ControlManifest.xml</FileName>');
     const solution = text(result.managedZip, 'solution.xml');
-    expect(solution).toContain('<RootComponent type="66" schemaName="Switchboard.Gauge" behavior="0" />');
+    expect(solution).toContain('<RootComponent type="66" schemaName="swb_Switchboard.Gauge" behavior="0" />');
     expect(solution).toContain('<RootComponent type="1" schemaName="swb_conversation" behavior="0" />');
     expect(solution).toContain('<RootComponent type="1" schemaName="queue" behavior="2" />');
     expect(solution).not.toContain('schemaName="contact"');
@@ -144,7 +144,7 @@ describe('the packer', () => {
 
   it('prints one progress line per step', () => {
     expect(lines.filter((l) => /^\[\d\/8\]/.test(l))).toHaveLength(8);
-    expect(lines.join('\n')).toContain('Switchboard.Gauge');
+    expect(lines.join('\n')).toContain('swb_Switchboard.Gauge');
     expect(lines.join('\n')).toContain('2 service endpoint(s), 3 step(s)');
   });
 

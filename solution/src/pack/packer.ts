@@ -147,7 +147,7 @@ export function pack(options: PackOptions): PackResult {
   log(`      ${model.tables.length} tables, ${model.choices.length} choices, ${model.relationships.length} relationships, ${model.roles.length} roles, ${model.environmentVariables.length} environment variables`);
 
   step('collecting built PCF controls (controls/*/out/controls)');
-  const controls: ControlPackage[] = collectControls(repoRoot);
+  const controls: ControlPackage[] = collectControls(repoRoot, config.publisher.prefix);
   log(controls.length ? `      ${controls.map((c) => c.name).join(', ')}` : '      none built yet');
 
   step('checking forms, views and apps against the model and the built controls');
@@ -195,7 +195,7 @@ export function pack(options: PackOptions): PackResult {
   const sdkDir = options.schemasDir ?? dataverseSchemasDir(repoRoot);
   const schemaSets = [docsSchemaSet(sdkDir), sdkSchemaSet(sdkDir)];
   const paths = new Set(Object.keys(shared));
-  const setAsideProblems = checkSetAside(customizations, paths);
+  const setAsideProblems = checkSetAside(customizations, paths, config.publisher.prefix);
   if (setAsideProblems.length) throw new Error(`customizations.xml: ${setAsideProblems.join('; ')}`);
   const uiProblems = checkUiSetAside(customizations, uiContext);
   if (uiProblems.length) throw new Error(`customizations.xml breaks ${uiProblems.length} rule(s):\n${uiProblems.map((p) => `  - ${p}`).join('\n')}`);

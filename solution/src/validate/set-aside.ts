@@ -149,12 +149,12 @@ export function forMicrosoftSchema(root: XmlElement, schema: SchemaName, parentP
 const kids = (node: XmlElement, name: string) => node.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
 
 /** Our own checks of what the schemas cannot (or, for order, do not) check; returns problems as plain sentences. */
-export function checkSetAside(customizations: XmlElement, packagePaths: Set<string>): string[] {
+export function checkSetAside(customizations: XmlElement, packagePaths: Set<string>, prefix: string): string[] {
   const problems: string[] = [];
   for (const control of select(customizations, ['ImportExportXml', 'CustomControls', 'CustomControl'])) {
     const name = textOf(kids(control, 'Name')[0]);
     const file = textOf(kids(control, 'FileName')[0]);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push(`custom control name '${name}' must be <namespace>.<constructor>`);
+    if (!new RegExp(`^${prefix}_[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$`).test(name)) problems.push(`custom control name '${name}' must be ${prefix}_<namespace>.<constructor>, the name Dataverse gives a packed control`);
     if (file !== `/Controls/${name}/ControlManifest.xml`) problems.push(`custom control '${name}' must point to /Controls/${name}/ControlManifest.xml, not '${file}'`);
     else if (!packagePaths.has(file.slice(1))) problems.push(`custom control '${name}': ${file} is not in the package`);
   }

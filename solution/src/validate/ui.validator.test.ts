@@ -52,7 +52,7 @@ describe('forms, views and the app as shipped', () => {
     const form = select(tree(ui), ['ImportExportXml', 'Entities', 'Entity', 'FormXml', 'forms', 'systemform', 'form'])[0]!;
     const described = form.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === 'controlDescriptions')!;
     const names = described.children.flatMap((d) => (typeof d === 'string' ? [] : d.children)).flatMap((c) => (typeof c === 'string' ? [] : c.attrs.filter(([k]) => k === 'name').map(([, v]) => v)));
-    for (const control of ['Switchboard.CommunicationPane', 'Switchboard.SessionTimer', 'Switchboard.ConversationSummary']) expect(names.filter((n) => n === control)).toHaveLength(3);
+    for (const control of ['swb_Switchboard.CommunicationPane', 'swb_Switchboard.SessionTimer', 'swb_Switchboard.ConversationSummary']) expect(names.filter((n) => n === control)).toHaveLength(3);
   });
 });
 
@@ -106,9 +106,9 @@ describe('a view is refused', () => {
 
 describe('a form is refused', () => {
   it('when it places a control that is not built', () => {
-    const problems = validateUi(withForm((_, pane) => { pane.control = 'Switchboard.NoSuchControl'; }), ctx);
+    const problems = validateUi(withForm((_, pane) => { pane.control = 'swb_Switchboard.NoSuchControl'; }), ctx);
     expect(problems).toEqual([
-      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'Switchboard.NoSuchControl', which is not among the built controls (Switchboard.AgentInbox, Switchboard.CommunicationPane, Switchboard.ConversationSummary, Switchboard.SessionTimer): build it (npm run build -w <its workspace>) or fix the name",
+      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'swb_Switchboard.NoSuchControl', which is not among the built controls (swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer): build it (npm run build -w <its workspace>) or fix the name",
     ]);
   });
 
@@ -119,9 +119,9 @@ describe('a form is refused', () => {
     }), ctx);
     const at = "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1";
     expect(problems).toEqual([
-      `${at}: property 'pollSeconds' of 'Switchboard.CommunicationPane' is input, not bound`,
-      `${at}: property 'heightPx' of 'Switchboard.CommunicationPane' is Whole.None; "tall" does not fit`,
-      `${at}: control 'Switchboard.CommunicationPane' has no property 'nosuch'`,
+      `${at}: property 'pollSeconds' of 'swb_Switchboard.CommunicationPane' is input, not bound`,
+      `${at}: property 'heightPx' of 'swb_Switchboard.CommunicationPane' is Whole.None; "tall" does not fit`,
+      `${at}: control 'swb_Switchboard.CommunicationPane' has no property 'nosuch'`,
     ]);
   });
 
@@ -193,8 +193,8 @@ describe('the XML checks behind the set-aside list', () => {
     expect(problems).toEqual([
       "customizations.xml form {id} tab 'tab_conversation': column widths 70% + 33% do not add up to 100%",
       'customizations.xml form {id}: controlDescription for {id} matches no control uniqueid on the form',
-      "customizations.xml form {id} control 'subject1' (Switchboard.SessionTimer): needs exactly one customControl per form factor 0, 1, 2 (has 0, 1)",
-      "customizations.xml form {id} control 'subject2' (Switchboard.ConversationSummary): bound property 'anchor' must name the cell's column 'subject', not 'swb_language'",
+      "customizations.xml form {id} control 'subject1' (swb_Switchboard.SessionTimer): needs exactly one customControl per form factor 0, 1, 2 (has 0, 1)",
+      "customizations.xml form {id} control 'subject2' (swb_Switchboard.ConversationSummary): bound property 'anchor' must name the cell's column 'subject', not 'swb_language'",
     ]);
   });
 

@@ -19,7 +19,7 @@ const registrations = {
   ...registrationsFixture,
   serviceEndpoints: registrationsFixture.serviceEndpoints.map((e) => ({ ...e, url: e.url.replace('{functionsBaseUrl}', 'https://fn.example.com/api') })),
 } as PluginRegistrations;
-const full = () => customizationsTree({ model, controls: [{ name: 'Switchboard.Gauge' }], registrations });
+const full = () => customizationsTree({ model, controls: [{ name: 'swb_Switchboard.Gauge' }], registrations });
 
 describe('schema validation', () => {
   it('generated customizations.xml — entities, keys, choices, relationships, roles, steps, endpoints — is valid against the published schema and the SDK one', () => {
@@ -39,8 +39,10 @@ describe('schema validation', () => {
     expect(forSdk).not.toContain('<CustomControls>');
     expect(forSdk).not.toContain('<Url>');
     expect(forSdk).toContain('<ServiceEndpoint ');
-    expect(checkSetAside(tree, new Set(['Controls/Switchboard.Gauge/ControlManifest.xml']))).toEqual([]);
-    expect(checkSetAside(tree, new Set())).toEqual(["custom control 'Switchboard.Gauge': /Controls/Switchboard.Gauge/ControlManifest.xml is not in the package"]);
+    expect(checkSetAside(tree, new Set(['Controls/swb_Switchboard.Gauge/ControlManifest.xml']), 'swb')).toEqual([]);
+    expect(checkSetAside(tree, new Set(), 'swb')).toEqual(["custom control 'swb_Switchboard.Gauge': /Controls/swb_Switchboard.Gauge/ControlManifest.xml is not in the package"]);
+    expect(checkSetAside(customizationsTree({ model, controls: [{ name: 'Switchboard.Gauge' }] }), new Set(['Controls/Switchboard.Gauge/ControlManifest.xml']), 'swb'))
+      .toEqual(["custom control name 'Switchboard.Gauge' must be swb_<namespace>.<constructor>, the name Dataverse gives a packed control"]);
   });
 
   it('what neither schema checks is a short list, each entry with its reason; the SDK-only gaps are all declared by the published schema', () => {
