@@ -82,3 +82,29 @@ describe('webhook steps against the steps Dataverse exported', () => {
     expect(text(webhookStep, 'SdkMessageId')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('custom activity tables against the activity table Dataverse exported', () => {
+  const theirs = select(realExport('incident-reporting/activity-entity.xml'), ['entity', 'attributes', 'attribute']);
+  const platform = (attrs: XmlElement[]) => attrs
+    .filter((a) => select(a, ['attribute', 'IsCustomField']).map((x) => x.children.join(''))[0] === '0')
+    .map((a) => [a.attrs[0]![1], ...['Type', 'Name', 'LogicalName'].map((n) => select(a, ['attribute', n])[0]!.children.join(''))].join(' '))
+    .sort();
+  const entityOf = (table: string) => select(ours, ['ImportExportXml', 'Entities', 'Entity']).find((e) => select(e, ['Entity', 'Name'])[0]!.children.join('') === table)!;
+
+  it.each([['swb_conversation'], ['swb_session']])('%s carries every activity column under its platform schema name (ActivityId, Subject, RegardingObjectId …), as the export does', (table) => {
+    const attrs = select(entityOf(table), ['Entity', 'EntityInfo', 'entity', 'attributes', 'attribute']);
+    expect(platform(attrs)).toEqual(platform(theirs));
+    expect(platform(attrs)).toContain('RegardingObjectId lookup regardingobjectid regardingobjectid');
+    // our own columns stay custom, and no platform column comes twice under a lowercase name
+    const names = attrs.map((a) => a.attrs[0]![1]!.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+    expect(attrs.filter((a) => a.attrs[0]![1]!.startsWith('swb_')).every((a) => select(a, ['attribute', 'IsCustomField'])[0]!.children.join('') === '1')).toBe(true);
+  });
+
+  it.each([['swb_conversation'], ['swb_session']])('%s is a communication activity, ActivityTypeMask as exported', (table) => {
+    const info = select(entityOf(table), ['Entity', 'EntityInfo', 'entity'])[0]!;
+    const mask = (e: XmlElement) => select(e, [e.name, 'ActivityTypeMask'])[0]?.children.join('');
+    expect(mask(info)).toBe(mask(realExport('incident-reporting/activity-entity.xml')));
+    expect(mask(info)).toBe('CommunicationActivity');
+  });
+});

@@ -5,6 +5,7 @@
 import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
 import { buildEntity, primaryIdOf } from '../generate/metadata.builder';
 import type { UiDefinition } from '../ui/types';
+import { ACTIVITY_TYPE_MASK, activityColumns, type PlatformColumn } from './activity-columns';
 import { appModuleSiteMapTree, appModuleTree } from './app-module.emitter';
 import type { ControlProperty } from './controls.collector';
 import { systemFormTree } from './form.emitter';
@@ -136,6 +137,7 @@ function attribute(table: TableDef, c: ColumnDef): XmlElement {
   return el('attribute', { PhysicalName: c.logicalName }, children);
 }
 
+/** Primary key and primary name of a table we create that is not an activity (activities get activityColumns). */
 function primaryAttributes(table: TableDef): XmlElement[] {
   const id = primaryIdOf(table);
   const idLabel: Label = { 1033: table.displayName[1033], 1036: table.displayName[1036] };
@@ -168,7 +170,7 @@ function primaryAttributes(table: TableDef): XmlElement[] {
       leaf('ValidForUpdateApi', '1'),
       leaf('ValidForReadApi', '1'),
       leaf('ValidForCreateApi', '1'),
-      leaf('IsCustomField', table.isActivity ? '0' : '1'),
+      leaf('IsCustomField', '1'),
       leaf('IsAuditEnabled', '1'),
       leaf('IsSecured', '0'),
       leaf('IsCustomizable', '1'),
@@ -183,6 +185,41 @@ function primaryAttributes(table: TableDef): XmlElement[] {
       labels('Descriptions', 'Description', { 1033: `Name of the ${table.displayName[1033].toLowerCase()}.`, 1036: `Nom : ${table.displayName[1036].toLowerCase()}.` }),
     ),
   ];
+}
+
+/**
+ * One of the columns every activity table has (activity-columns.ts), as the activity export writes
+ * it. Subject is the table's primary name: it carries the table's own labels in both languages.
+ */
+function platformAttribute(table: TableDef, c: PlatformColumn): XmlElement {
+  const logicalName = c.physicalName.toLowerCase();
+  const only1033 = (wrapper: string, item: string, text: string) => el(wrapper, null, el(item, { description: text, languagecode: 1033 }));
+  const optionSet = c.optionSet
+    ? el('optionset', { Name: `${table.logicalName}_${logicalName}` },
+        leaf('OptionSetType', c.optionSet.type),
+        only1033('displaynames', 'displayname', c.optionSet.displayName),
+        only1033('Descriptions', 'Description', c.optionSet.description),
+        c.optionSet.type === 'state'
+          ? el('states', null, c.optionSet.options.map((o) => el('state', { value: o.value, defaultstatus: o.defaultStatus, invariantname: o.invariantName }, only1033('labels', 'label', o.label))))
+          : c.optionSet.type === 'status'
+            ? el('statuses', null, c.optionSet.options.map((o) => el('status', { value: o.value, state: o.state }, only1033('labels', 'label', o.label))))
+            : el('options', null, c.optionSet.options.map((o) => el('option', { value: o.value }, only1033('labels', 'label', o.label)))),
+      )
+    : null;
+  const children: (XmlElement | null)[] = [leaf('Type', c.type), leaf('Name', logicalName), leaf('LogicalName', logicalName)];
+  for (const [name, value] of c.fields) {
+    children.push(value === '' ? el(name) : leaf(name, value));
+    // Where the export places them: LookupTypes after LookupStyle, a local option set after its default.
+    if (name === 'LookupStyle' && c.lookupTypes) children.push(el('LookupTypes', null, c.lookupTypes.map((t) => leaf('LookupType', t, { id: '00000000-0000-0000-0000-000000000000' }))));
+    if (name === 'AppDefaultValue') children.push(optionSet);
+  }
+  if (!c.fields.some(([name]) => name === 'AppDefaultValue')) children.push(optionSet);
+  const isPrimaryName = logicalName === table.primaryName.logicalName;
+  children.push(
+    isPrimaryName ? labels('displaynames', 'displayname', table.primaryName.displayName) : only1033('displaynames', 'displayname', c.displayName),
+    only1033('Descriptions', 'Description', c.description),
+  );
+  return el('attribute', { PhysicalName: c.physicalName }, children);
 }
 
 /** Labels of the columns Dataverse adds itself, for form cells placed on them. */
@@ -219,7 +256,8 @@ function uiOf(table: TableDef, input: CustomizationsInput, objectTypeCode: numbe
 function entity(table: TableDef, objectTypeCode: number, input: CustomizationsInput): XmlElement {
   const schemaName = schemaNameOf(table.logicalName);
   const ours = table.columns.filter((c) => !c.standard);
-  const attributes = el('attribute' + 's', null, table.standard ? [] : primaryAttributes(table), ours.map((c) => attribute(table, c)));
+  const system = table.standard ? [] : table.isActivity ? activityColumns.map((c) => platformAttribute(table, c)) : primaryAttributes(table);
+  const attributes = el('attributes', null, system, ours.map((c) => attribute(table, c)));
   const keys = table.alternateKeys && table.alternateKeys.length > 0
     ? el('EntityKeys', null, table.alternateKeys.map((k) =>
         el('EntityKey', null,
@@ -244,6 +282,7 @@ function entity(table: TableDef, objectTypeCode: number, input: CustomizationsIn
         leaf('IsRenameable', '1'),
         leaf('IsAuditEnabled', '1'),
         leaf('IsActivity', yes(table.isActivity === true)),
+        table.isActivity ? leaf('ActivityTypeMask', ACTIVITY_TYPE_MASK) : null,
         leaf('IsActivityParty', '0'),
         leaf('HasRelatedNotes', 'True'),
         leaf('HasRelatedActivities', table.isActivity ? 'False' : 'True'),
