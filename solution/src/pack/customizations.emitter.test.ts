@@ -108,3 +108,45 @@ describe('custom activity tables against the activity table Dataverse exported',
     expect(mask(info)).toBe('CommunicationActivity');
   });
 });
+
+describe('column security against the profiles Dataverse exported (fixtures/real-exports/casesystem)', () => {
+  const profiles = select(ours, ['ImportExportXml', 'FieldSecurityProfiles', 'FieldSecurityProfile']);
+  const exported = select(realExport('casesystem/FieldSecurityProfiles.xml'), ['FieldSecurityProfiles', 'FieldSecurityProfile']);
+  const text = (n: XmlElement, name: string) => select(n, [n.name, name])[0]?.children.join('');
+
+  it('ships every profile of the model with the exported attributes, permissions as EntityName, AttributeName, CanRead, CanUpdate, CanCreate', () => {
+    expect(profiles.map((p) => p.attrs.find(([k]) => k === 'name')![1])).toEqual(model.fieldSecurityProfiles.map((p) => p.name[1033]));
+    const theirAttrs = exported[0]!.attrs.map(([k]) => k);
+    const theirPermission = childNames(select(exported[0]!, ['FieldSecurityProfile', 'FieldPermissions', 'FieldPermission'])[0]!);
+    for (const p of profiles) {
+      expect(p.attrs.map(([k]) => k)).toEqual(theirAttrs);
+      for (const f of select(p, ['FieldSecurityProfile', 'FieldPermissions', 'FieldPermission'])) {
+        expect(shared(theirPermission, childNames(f))).toEqual(childNames(f));
+        // CanReadUnmasked is newer than both schemas; it is the only exported child we leave out.
+        expect(theirPermission.filter((n) => !childNames(f).includes(n))).toEqual(['CanReadUnmasked']);
+      }
+    }
+  });
+
+  it('encodes access as Dataverse does: 4 allowed, 0 not allowed; agents read only, administrators read, create and update', () => {
+    const exportedValues = new Set(select(exported[0]!, ['FieldSecurityProfile', 'FieldPermissions', 'FieldPermission']).flatMap((f) => ['CanRead', 'CanUpdate', 'CanCreate'].map((n) => text(f, n))));
+    expect([...exportedValues].sort()).toEqual(['0', '4']);
+    const grants = (name: string) => select(profiles.find((p) => p.attrs.some(([k, v]) => k === 'name' && v === name))!, ['FieldSecurityProfile', 'FieldPermissions', 'FieldPermission'])
+      .map((f) => `${text(f, 'EntityName')}.${text(f, 'AttributeName')} r${text(f, 'CanRead')} u${text(f, 'CanUpdate')} c${text(f, 'CanCreate')}`);
+    expect(grants('Switchboard Agent')).toContain('swb_agentstatus.swb_capacitymax r4 u0 c0');
+    expect(grants('Switchboard Administrator')).toContain('swb_agentstatus.swb_capacitymax r4 u4 c4');
+    expect(grants('Switchboard Administrator')).toContain('swb_offer.swb_expireson r4 u4 c4');
+  });
+
+  it('marks the secured columns IsSecured 1, as the exported secured column, and the others 0', () => {
+    const isSecured = (table: string, column: string) => {
+      const entity = select(ours, ['ImportExportXml', 'Entities', 'Entity']).find((e) => select(e, ['Entity', 'Name'])[0]!.children.join('') === table)!;
+      const attribute = select(entity, ['Entity', 'EntityInfo', 'entity', 'attributes', 'attribute']).find((a) => a.attrs[0]![1] === column)!;
+      return text(attribute, 'IsSecured');
+    };
+    expect(text(realExport('casesystem/secured-attribute.xml'), 'IsSecured')).toBe('1');
+    expect(isSecured('swb_agentstatus', 'swb_capacitymax')).toBe('1');
+    expect(isSecured('swb_offer', 'swb_expireson')).toBe('1');
+    expect(isSecured('swb_offer', 'swb_response')).toBe('0');
+  });
+});

@@ -2,7 +2,7 @@
 // roles, custom controls, webhook service endpoints and their steps, and the apps, in the
 // order Dataverse exports them (fixtures/real-exports). That is the published schema's order,
 // except inside a plug-in step, where Dataverse writes SdkMessageId first.
-import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
+import type { ChoiceDef, ColumnDef, DataModel, FieldSecurityProfileDef, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
 import { buildEntity, primaryIdOf } from '../generate/metadata.builder';
 import type { UiDefinition } from '../ui/types';
 import { ACTIVITY_TYPE_MASK, activityColumns, type PlatformColumn } from './activity-columns';
@@ -86,7 +86,8 @@ function attribute(table: TableDef, c: ColumnDef): XmlElement {
     leaf('ValidForCreateApi', '1'),
     leaf('IsCustomField', '1'),
     leaf('IsAuditEnabled', '1'),
-    leaf('IsSecured', '0'),
+    // Column security: only the field security profiles below may read, create or update it.
+    leaf('IsSecured', yes(c.secured === true)),
     leaf('IsCustomizable', '1'),
     leaf('IsRenameable', '1'),
     leaf('CanModifySearchSettings', '1'),
@@ -382,6 +383,29 @@ function roleElement(role: RoleDef): XmlElement {
   );
 }
 
+/** How FieldPermission encodes an access: 4 = allowed, 0 = not allowed (the CaseSystem export's values). */
+const FIELD_ACCESS = { allowed: 4, denied: 0 } as const;
+const access = (granted: boolean) => (granted ? FIELD_ACCESS.allowed : FIELD_ACCESS.denied);
+
+/**
+ * A column security profile as exported (fixtures/real-exports/casesystem): one name and description
+ * (the schema has no per-language labels for them), then CanRead, CanUpdate, CanCreate per column.
+ * CanReadUnmasked, which newer exports add, is left out: neither schema declares it, and absent it
+ * means what its exported 0 means — no unmasked read.
+ */
+function fieldSecurityProfile(p: FieldSecurityProfileDef): XmlElement {
+  return el('FieldSecurityProfile', { name: p.name[1033], description: p.description[1033], fieldsecurityprofileid: braced(p.id) },
+    el('FieldPermissions', null, p.permissions.map((f) =>
+      el('FieldPermission', null,
+        leaf('EntityName', f.table),
+        leaf('AttributeName', f.column),
+        leaf('CanRead', access(f.read)),
+        leaf('CanUpdate', access(f.update)),
+        leaf('CanCreate', access(f.create)),
+      ))),
+  );
+}
+
 // Ids of the platform messages every Dataverse organisation shares, as Microsoft Learn shows
 // them ("Use messages with the Organization service": the sdkmessagefilters of account).
 // Associate and Disassociate are in no source we could check, and a wrong id fails the whole
@@ -483,7 +507,7 @@ export function customizationsTree(input: CustomizationsInput): XmlElement {
     el('Entities', null, shipped.map((t) => entity(t, codes.get(t.logicalName)!, input))),
     el('Roles', null, model.roles.map(roleElement)),
     el('Workflows'),
-    el('FieldSecurityProfiles'),
+    el('FieldSecurityProfiles', null, model.fieldSecurityProfiles.map(fieldSecurityProfile)),
     el('Templates'),
     el('EntityMaps'),
     el('EntityRelationships', null, relationships.map((r) => (r.kind === 'oneToMany' ? oneToMany(r, model) : manyToMany(r)))),

@@ -21,3 +21,13 @@ describe('solution.xml root components against solutions Dataverse exported', ()
     },
   );
 });
+
+describe('solution.xml roots column security', () => {
+  it('lists each field security profile as root component 70 by id, as the CaseSystem export does', () => {
+    const line = (xml: XmlElement) => select(xml, ['RootComponents', 'RootComponent']).filter((r) => r.attrs.some(([k, v]) => k === 'type' && v === '70')).map((r) => r.attrs.map(([k]) => k));
+    const ours = select(solutionManifestTree({ config, model, managed: true, controls: [] }), ['ImportExportXml', 'SolutionManifest', 'RootComponents'])[0]!;
+    expect(line(realExport('casesystem/solution.RootComponents.xml'))).toEqual([['type', 'id', 'behavior']]);
+    expect(line(ours)).toEqual(model.fieldSecurityProfiles.map(() => ['type', 'id', 'behavior']));
+    for (const p of model.fieldSecurityProfiles) expect(ours.children.some((r) => typeof r !== 'string' && r.attrs.some(([k, v]) => k === 'id' && v === `{${p.id}}`))).toBe(true);
+  });
+});

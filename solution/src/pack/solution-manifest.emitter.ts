@@ -12,6 +12,7 @@ export const ComponentType = {
   Entity: 1,
   OptionSet: 9,
   Role: 20,
+  FieldSecurityProfile: 70,
   SiteMap: 62,
   CustomControl: 66,
   AppModule: 80,
@@ -41,6 +42,7 @@ export function solutionManifestTree({ config, model, managed, controls, apps, r
   }
   for (const c of model.choices) root.push(el('RootComponent', { type: ComponentType.OptionSet, schemaName: c.name, behavior: 0 }));
   for (const r of model.roles) root.push(el('RootComponent', { type: ComponentType.Role, id: braced(r.id), behavior: 0 }));
+  for (const p of model.fieldSecurityProfiles) root.push(el('RootComponent', { type: ComponentType.FieldSecurityProfile, id: braced(p.id), behavior: 0 }));
   for (const c of controls) root.push(el('RootComponent', { type: ComponentType.CustomControl, schemaName: c.name, behavior: 0 }));
   for (const a of apps ?? []) {
     root.push(el('RootComponent', { type: ComponentType.SiteMap, schemaName: a.uniqueName, behavior: 0 }));
