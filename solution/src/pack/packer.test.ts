@@ -154,6 +154,19 @@ describe('the packer', () => {
     expect(readFileSync(result.managedZip).equals(first)).toBe(true);
   });
 
+  it('with the functions app\'s address (--functions-url), endpoints post to <address>/api/dataverse/...', () => {
+    const out = mkdtempSync(join(tmpdir(), 'swb-out-'));
+    try {
+      const r = pack({ repoRoot: root, outDir: out, schemasDir, functionsBaseUrl: 'https://contoso-switchboard.azurewebsites.net', log: () => undefined });
+      const customizations = text(r.managedZip, 'customizations.xml');
+      expect(customizations).toContain('<Url>https://contoso-switchboard.azurewebsites.net/api/dataverse/message-created</Url>');
+      expect(customizations).not.toContain(PLACEHOLDER_FUNCTIONS_BASE_URL);
+      expect(() => pack({ repoRoot: root, outDir: out, schemasDir, functionsBaseUrl: 'http://contoso.example.com', log: () => undefined })).toThrow(/must use https/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('without a base URL, endpoints get a placeholder host that cannot resolve', () => {
     const out = mkdtempSync(join(tmpdir(), 'swb-out-'));
     try {
@@ -251,7 +264,7 @@ describe('Associate and Disassociate steps', () => {
       const files = unzipSync(new Uint8Array(readFileSync(r.managedZip)));
       expect(strFromU8(files['customizations.xml']!)).not.toContain('Associate post-operation');
       expect(strFromU8(files['solution.xml']!)).not.toContain(stepId('Associate post-operation: routing'));
-      expect(lines.join('\n')).toContain('left out 2 step(s) on Associate/Disassociate: set SWITCHBOARD_SDKMESSAGE_IDS=Associate=<id>,Disassociate=<id>');
+      expect(lines.join('\n')).toContain('left out 2 step(s) on Associate/Disassociate: their sdkmessage ids differ per environment; after import, npm run configure registers them (or set SWITCHBOARD_SDKMESSAGE_IDS=Associate=<id>,Disassociate=<id> to ship them in the solution)');
     } finally {
       if (previous !== undefined) process.env.SWITCHBOARD_SDKMESSAGE_IDS = previous;
     }

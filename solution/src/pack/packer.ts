@@ -19,6 +19,7 @@ import { contentTypesTree } from './content-types.emitter';
 import { collectControls, type ControlPackage } from './controls.collector';
 import { customizationsTree, sdkMessageIds } from './customizations.emitter';
 import { environmentVariablePath, environmentVariableTree } from './environment-variables.emitter';
+import { endpointUrl, functionsApiBase } from './functions-url';
 import { readPacConfig, type PacConfig } from './pac-config';
 import type { PluginRegistrations, StepMessage } from './plugin-steps';
 import { solutionManifestTree } from './solution-manifest.emitter';
@@ -33,7 +34,10 @@ export interface PackOptions {
   schemasDir?: string;
   /** Default: <repoRoot>/plugins/dist/steps.json when it exists. */
   stepsFile?: string;
-  /** Replaces `{functionsBaseUrl}` in endpoint URLs; default SWITCHBOARD_FUNCTIONS_BASE_URL. */
+  /**
+   * The functions app's address (`--functions-url`, e.g. https://contoso.azurewebsites.net); its /api
+   * base replaces `{functionsBaseUrl}` in endpoint URLs. Default SWITCHBOARD_FUNCTIONS_BASE_URL.
+   */
   functionsBaseUrl?: string;
   /** `Associate=<guid>,Disassociate=<guid>`: message ids we do not ship; default SWITCHBOARD_SDKMESSAGE_IDS. */
   sdkMessageIds?: string;
@@ -51,7 +55,6 @@ export interface PackResult {
   steps: number;
 }
 
-export const FUNCTIONS_BASE_URL_TOKEN = '{functionsBaseUrl}';
 /** Used when no base URL is given: clearly not a real host, so the admin must edit the endpoint. */
 export const PLACEHOLDER_FUNCTIONS_BASE_URL = 'https://switchboard-functions.invalid/api';
 
@@ -67,7 +70,7 @@ export function readRegistrations(file: string, functionsBaseUrl: string): Plugi
   }
   return {
     ...raw,
-    serviceEndpoints: (raw.serviceEndpoints ?? []).map((e) => ({ ...e, url: e.url?.startsWith(FUNCTIONS_BASE_URL_TOKEN) ? functionsBaseUrl.replace(/\/$/, '') + e.url.slice(FUNCTIONS_BASE_URL_TOKEN.length) : e.url })),
+    serviceEndpoints: (raw.serviceEndpoints ?? []).map((e) => ({ ...e, url: e.url ? endpointUrl(e.url, functionsBaseUrl) : e.url })),
   };
 }
 
@@ -161,7 +164,8 @@ export function pack(options: PackOptions): PackResult {
   let registrations: PluginRegistrations | undefined;
   const extraMessageIds = parseSdkMessageIds(options.sdkMessageIds ?? process.env.SWITCHBOARD_SDKMESSAGE_IDS);
   if (existsSync(stepsFile)) {
-    const base = options.functionsBaseUrl ?? process.env.SWITCHBOARD_FUNCTIONS_BASE_URL ?? PLACEHOLDER_FUNCTIONS_BASE_URL;
+    const given = options.functionsBaseUrl ?? process.env.SWITCHBOARD_FUNCTIONS_BASE_URL;
+    const base = given ? functionsApiBase(given) : PLACEHOLDER_FUNCTIONS_BASE_URL;
     registrations = readRegistrations(stepsFile, base);
     const problems = validateRegistrations(registrations, buildMetadata(model));
     if (problems.length) throw new Error(`${stepsFile} breaks ${problems.length} rule(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -172,11 +176,11 @@ export function pack(options: PackOptions): PackResult {
     if (unknown.length) {
       registrations = { ...registrations, steps: registrations.steps.filter((s) => known[s.message]) };
       const names = [...new Set(unknown.map((s) => s.message))];
-      log(`      left out ${unknown.length} step(s) on ${names.join('/')}: set SWITCHBOARD_SDKMESSAGE_IDS=${names.map((m) => `${m}=<id>`).join(',')}`
-        + ` with the ids the target environment gives for GET sdkmessages?$filter=name eq '<Message>'&$select=sdkmessageid`);
+      log(`      left out ${unknown.length} step(s) on ${names.join('/')}: their sdkmessage ids differ per environment; after import, npm run configure registers them`
+        + ` (or set SWITCHBOARD_SDKMESSAGE_IDS=${names.map((m) => `${m}=<id>`).join(',')} to ship them in the solution)`);
     }
     if (base === PLACEHOLDER_FUNCTIONS_BASE_URL && registrations.serviceEndpoints.some((e) => e.url.startsWith(PLACEHOLDER_FUNCTIONS_BASE_URL))) {
-      log(`      note: SWITCHBOARD_FUNCTIONS_BASE_URL is not set; endpoints point at ${PLACEHOLDER_FUNCTIONS_BASE_URL} until edited after import`);
+      log(`      note: no --functions-url given; endpoints point at ${PLACEHOLDER_FUNCTIONS_BASE_URL} until npm run configure -- --functions-url <url> fixes them after import`);
     }
   } else {
     log('      none built yet');
