@@ -6,7 +6,7 @@ import { writeGenerated } from '../src/generate/write-generated';
 import { model } from '../src/model/model';
 import { readPacConfig } from '../src/pack/pac-config';
 import { pack } from '../src/pack/packer';
-import { parseOptions } from './options';
+import { parseOptions } from '../src/cli/options';
 
 const USAGE = `usage: npm run pack [-- --functions-url https://<app>.azurewebsites.net]
 
