@@ -217,7 +217,7 @@ export function pack(options: PackOptions): PackResult {
   }
   for (const kind of ['managed', 'unmanaged'] as const) validateWithSchema(solutionXml[kind], manifestXsd, `solution.xml (${kind})`);
   log('      solution.xml valid against solution/schemas/solution-manifest.xsd');
-  log(`      set aside for both schemas, checked by our rules: ${setAsideRules.map(describeRule).join('; ')}`);
+  log(`      set aside (neither schema accepts them), checked by our rules: ${setAsideRules.map(describeRule).join('; ')}`);
   log(`      only the SDK schema lacks (the published one validates): ${sdkSchemaGaps.map(describeRule).join('; ')}`);
 
   step('writing the zips');
