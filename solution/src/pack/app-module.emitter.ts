@@ -1,7 +1,8 @@
 // An AppDef → the two blocks Dataverse exports in customizations.xml for a model-driven
 // app: `<AppModuleSiteMap>` (under `<AppModuleSiteMaps>`, holding the `<SiteMap>` that
 // SiteMap.xsd describes) and `<AppModule>` (under `<AppModules>`) with its components and
-// role map. Both postdate CustomizationsSolution.xsd: see validate/set-aside.ts.
+// role map. The SDK schema predates both; the published one declares them, minus a few elements
+// exports carry (validate/set-aside.ts).
 import type { AppDef } from '../ui/types';
 import { el, leaf, type XmlElement } from '../xml/xml';
 import { braced } from './names';
@@ -43,9 +44,11 @@ export function appModuleSiteMapTree(app: AppDef): XmlElement {
   );
 }
 
-export function appModuleTree(app: AppDef): XmlElement {
+export function appModuleTree(app: AppDef, introducedVersion: string): XmlElement {
   return el('AppModule', null,
     leaf('UniqueName', app.uniqueName),
+    // Exported apps carry it, and the published schema requires it.
+    leaf('IntroducedVersion', introducedVersion),
     leaf('WebResourceId', DEFAULT_APP_ICON),
     leaf('statecode', 0),
     leaf('statuscode', 1),

@@ -1,6 +1,10 @@
 // Built PCF controls: pcf-scripts writes controls/<Folder>/out/controls/<Name>/ with
 // ControlManifest.xml, bundle.js, strings/*.resx and css/. Each becomes
-// Controls/<namespace>.<constructor>/... in the package.
+// Controls/<prefix>_<namespace>.<constructor>/... in the package. pcf-scripts never sees the
+// publisher prefix (its bundle registers `<namespace>.<constructor>`); packing a control into a
+// solution adds it, and that name is the folder, the CustomControl, the root component and what
+// forms bind (fixtures/real-exports/business-approvals-kit: cat_PowerCAT.Panel). The manifest
+// and the bundle inside keep the unprefixed name, as in that export.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -13,7 +17,10 @@ export interface ControlProperty {
 }
 
 export interface ControlPackage {
+  /** The name in the solution: `<prefix>_<namespace>.<constructor>`. */
   name: string;
+  /** `<namespace>.<constructor>`, what the bundle registers itself as. */
+  manifestName: string;
   /** The manifest's properties: what a form may bind or set on this control. */
   properties: ControlProperty[];
   /** package path -> bytes */
@@ -50,7 +57,10 @@ export function readControlProperties(manifest: string, where: string): ControlP
   });
 }
 
-export function collectControls(repoRoot: string): ControlPackage[] {
+/** The name Dataverse gives a control packed by a publisher with this prefix. */
+export const solutionControlName = (prefix: string, manifestName: string): string => `${prefix}_${manifestName}`;
+
+export function collectControls(repoRoot: string, prefix: string): ControlPackage[] {
   const controlsDir = join(repoRoot, 'controls');
   if (!existsSync(controlsDir)) return [];
   const out: ControlPackage[] = [];
@@ -62,14 +72,15 @@ export function collectControls(repoRoot: string): ControlPackage[] {
       const manifestPath = join(dir, 'ControlManifest.xml');
       if (!statSync(dir).isDirectory() || !existsSync(manifestPath)) continue;
       const manifest = readFileSync(manifestPath, 'utf8');
-      const controlName = readControlManifestName(manifest, relative(repoRoot, manifestPath));
+      const manifestName = readControlManifestName(manifest, relative(repoRoot, manifestPath));
+      const controlName = solutionControlName(prefix, manifestName);
       const properties = readControlProperties(manifest, relative(repoRoot, manifestPath));
       const files: Record<string, Uint8Array> = {};
       for (const file of walk(dir)) {
         files[`Controls/${controlName}/${relative(dir, file).split('\\').join('/')}`] = new Uint8Array(readFileSync(file));
       }
       if (out.some((c) => c.name === controlName)) throw new Error(`two built controls are named ${controlName}`);
-      out.push({ name: controlName, properties, files });
+      out.push({ name: controlName, manifestName, properties, files });
     }
   }
   return out;

@@ -1,9 +1,11 @@
 // customizations.xml: entities (with attributes and keys), global choices, relationships,
-// roles, custom controls, webhook service endpoints and their steps, in the element
-// order CustomizationsSolution.xsd declares.
-import type { ChoiceDef, ColumnDef, DataModel, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
+// roles, custom controls, webhook service endpoints and their steps, and the apps, in the
+// order Dataverse exports them (fixtures/real-exports). That is the published schema's order,
+// except inside a plug-in step, where Dataverse writes SdkMessageId first.
+import type { ChoiceDef, ColumnDef, DataModel, FieldSecurityProfileDef, Label, OneToManyDef, ManyToManyDef, PrivilegeDepth, PrivilegeKind, RoleDef, TableDef } from '../model/types';
 import { buildEntity, primaryIdOf } from '../generate/metadata.builder';
 import type { UiDefinition } from '../ui/types';
+import { ACTIVITY_TYPE_MASK, activityColumns, type PlatformColumn } from './activity-columns';
 import { appModuleSiteMapTree, appModuleTree } from './app-module.emitter';
 import type { ControlProperty } from './controls.collector';
 import { systemFormTree } from './form.emitter';
@@ -26,11 +28,15 @@ export interface CustomizationsInput {
   sdkMessageIds?: Partial<Record<StepMessage, string>>;
   /** Forms, views and apps; forms and views go inside their table's `<Entity>`. */
   ui?: UiDefinition;
+  /** The solution version, written as IntroducedVersion where exports carry one (steps, apps). */
+  version?: string;
 }
 
-// No IntroducedVersion anywhere: the schema's VersionType pattern is written with .NET
-// anchors (^...$), which XML Schema reads as literal characters, so no real version
-// validates. The element is optional and Dataverse fills it with the solution version.
+/** What exports write as IntroducedVersion for a component of a solution's first version. */
+const INTRODUCED_VERSION = '1.0.0.0';
+
+// IntroducedVersion only where every export writes it (steps, apps). Elsewhere it is optional and
+// Dataverse fills it with the solution version.
 const LANGUAGES = [1033, 1036] as const;
 
 const labels = (wrapper: string, item: string, l: Label) =>
@@ -80,7 +86,8 @@ function attribute(table: TableDef, c: ColumnDef): XmlElement {
     leaf('ValidForCreateApi', '1'),
     leaf('IsCustomField', '1'),
     leaf('IsAuditEnabled', '1'),
-    leaf('IsSecured', '0'),
+    // Column security: only the field security profiles below may read, create or update it.
+    leaf('IsSecured', yes(c.secured === true)),
     leaf('IsCustomizable', '1'),
     leaf('IsRenameable', '1'),
     leaf('CanModifySearchSettings', '1'),
@@ -131,6 +138,7 @@ function attribute(table: TableDef, c: ColumnDef): XmlElement {
   return el('attribute', { PhysicalName: c.logicalName }, children);
 }
 
+/** Primary key and primary name of a table we create that is not an activity (activities get activityColumns). */
 function primaryAttributes(table: TableDef): XmlElement[] {
   const id = primaryIdOf(table);
   const idLabel: Label = { 1033: table.displayName[1033], 1036: table.displayName[1036] };
@@ -163,7 +171,7 @@ function primaryAttributes(table: TableDef): XmlElement[] {
       leaf('ValidForUpdateApi', '1'),
       leaf('ValidForReadApi', '1'),
       leaf('ValidForCreateApi', '1'),
-      leaf('IsCustomField', table.isActivity ? '0' : '1'),
+      leaf('IsCustomField', '1'),
       leaf('IsAuditEnabled', '1'),
       leaf('IsSecured', '0'),
       leaf('IsCustomizable', '1'),
@@ -178,6 +186,41 @@ function primaryAttributes(table: TableDef): XmlElement[] {
       labels('Descriptions', 'Description', { 1033: `Name of the ${table.displayName[1033].toLowerCase()}.`, 1036: `Nom : ${table.displayName[1036].toLowerCase()}.` }),
     ),
   ];
+}
+
+/**
+ * One of the columns every activity table has (activity-columns.ts), as the activity export writes
+ * it. Subject is the table's primary name: it carries the table's own labels in both languages.
+ */
+function platformAttribute(table: TableDef, c: PlatformColumn): XmlElement {
+  const logicalName = c.physicalName.toLowerCase();
+  const only1033 = (wrapper: string, item: string, text: string) => el(wrapper, null, el(item, { description: text, languagecode: 1033 }));
+  const optionSet = c.optionSet
+    ? el('optionset', { Name: `${table.logicalName}_${logicalName}` },
+        leaf('OptionSetType', c.optionSet.type),
+        only1033('displaynames', 'displayname', c.optionSet.displayName),
+        only1033('Descriptions', 'Description', c.optionSet.description),
+        c.optionSet.type === 'state'
+          ? el('states', null, c.optionSet.options.map((o) => el('state', { value: o.value, defaultstatus: o.defaultStatus, invariantname: o.invariantName }, only1033('labels', 'label', o.label))))
+          : c.optionSet.type === 'status'
+            ? el('statuses', null, c.optionSet.options.map((o) => el('status', { value: o.value, state: o.state }, only1033('labels', 'label', o.label))))
+            : el('options', null, c.optionSet.options.map((o) => el('option', { value: o.value }, only1033('labels', 'label', o.label)))),
+      )
+    : null;
+  const children: (XmlElement | null)[] = [leaf('Type', c.type), leaf('Name', logicalName), leaf('LogicalName', logicalName)];
+  for (const [name, value] of c.fields) {
+    children.push(value === '' ? el(name) : leaf(name, value));
+    // Where the export places them: LookupTypes after LookupStyle, a local option set after its default.
+    if (name === 'LookupStyle' && c.lookupTypes) children.push(el('LookupTypes', null, c.lookupTypes.map((t) => leaf('LookupType', t, { id: '00000000-0000-0000-0000-000000000000' }))));
+    if (name === 'AppDefaultValue') children.push(optionSet);
+  }
+  if (!c.fields.some(([name]) => name === 'AppDefaultValue')) children.push(optionSet);
+  const isPrimaryName = logicalName === table.primaryName.logicalName;
+  children.push(
+    isPrimaryName ? labels('displaynames', 'displayname', table.primaryName.displayName) : only1033('displaynames', 'displayname', c.displayName),
+    only1033('Descriptions', 'Description', c.description),
+  );
+  return el('attribute', { PhysicalName: c.physicalName }, children);
 }
 
 /** Labels of the columns Dataverse adds itself, for form cells placed on them. */
@@ -214,7 +257,8 @@ function uiOf(table: TableDef, input: CustomizationsInput, objectTypeCode: numbe
 function entity(table: TableDef, objectTypeCode: number, input: CustomizationsInput): XmlElement {
   const schemaName = schemaNameOf(table.logicalName);
   const ours = table.columns.filter((c) => !c.standard);
-  const attributes = el('attribute' + 's', null, table.standard ? [] : primaryAttributes(table), ours.map((c) => attribute(table, c)));
+  const system = table.standard ? [] : table.isActivity ? activityColumns.map((c) => platformAttribute(table, c)) : primaryAttributes(table);
+  const attributes = el('attributes', null, system, ours.map((c) => attribute(table, c)));
   const keys = table.alternateKeys && table.alternateKeys.length > 0
     ? el('EntityKeys', null, table.alternateKeys.map((k) =>
         el('EntityKey', null,
@@ -239,6 +283,7 @@ function entity(table: TableDef, objectTypeCode: number, input: CustomizationsIn
         leaf('IsRenameable', '1'),
         leaf('IsAuditEnabled', '1'),
         leaf('IsActivity', yes(table.isActivity === true)),
+        table.isActivity ? leaf('ActivityTypeMask', ACTIVITY_TYPE_MASK) : null,
         leaf('IsActivityParty', '0'),
         leaf('HasRelatedNotes', 'True'),
         leaf('HasRelatedActivities', table.isActivity ? 'False' : 'True'),
@@ -338,6 +383,29 @@ function roleElement(role: RoleDef): XmlElement {
   );
 }
 
+/** How FieldPermission encodes an access: 4 = allowed, 0 = not allowed (the CaseSystem export's values). */
+const FIELD_ACCESS = { allowed: 4, denied: 0 } as const;
+const access = (granted: boolean) => (granted ? FIELD_ACCESS.allowed : FIELD_ACCESS.denied);
+
+/**
+ * A column security profile as exported (fixtures/real-exports/casesystem): one name and description
+ * (the schema has no per-language labels for them), then CanRead, CanUpdate, CanCreate per column.
+ * CanReadUnmasked, which newer exports add, is left out: neither schema declares it, and absent it
+ * means what its exported 0 means — no unmasked read.
+ */
+function fieldSecurityProfile(p: FieldSecurityProfileDef): XmlElement {
+  return el('FieldSecurityProfile', { name: p.name[1033], description: p.description[1033], fieldsecurityprofileid: braced(p.id) },
+    el('FieldPermissions', null, p.permissions.map((f) =>
+      el('FieldPermission', null,
+        leaf('EntityName', f.table),
+        leaf('AttributeName', f.column),
+        leaf('CanRead', access(f.read)),
+        leaf('CanUpdate', access(f.update)),
+        leaf('CanCreate', access(f.create)),
+      ))),
+  );
+}
+
 // Ids of the platform messages every Dataverse organisation shares, as Microsoft Learn shows
 // them ("Use messages with the Organization service": the sdkmessagefilters of account).
 // Associate and Disassociate are in no source we could check, and a wrong id fails the whole
@@ -349,58 +417,76 @@ export const sdkMessageIds: Partial<Record<StepMessage, string>> = {
 };
 /** serviceendpoint's object type code: the step's event handler is an endpoint, not a plugin type. */
 const SERVICE_ENDPOINT_TYPE_CODE = 4618;
-const SERVICE_BUS_PLUGIN = 'Microsoft.Crm.ServiceBus.ServiceBusPlugin, Microsoft.Crm.ServiceBus, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35';
+/**
+ * The plug-in type Dataverse binds every webhook step to, with the id it has in every organisation,
+ * as the exported webhook step carries them (fixtures/real-exports/packagedeployer-mock). The
+ * ServiceBusPlugin we used to name is the Azure Service Bus contract's, not the webhook's.
+ */
+export const WEBHOOK_PLUGIN_TYPE = 'Microsoft.Crm.ServiceBus.WebhookPlugin, Microsoft.Crm.ServiceBus, Version=9.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35';
+export const WEBHOOK_PLUGIN_TYPE_ID = 'fe4f0cdb-b254-4fa1-84f6-d58d0759b8b3';
 
 export const endpointId = (name: string) => stableGuid(`serviceendpoint:${name}`);
 export const stepId = (name: string) => stableGuid(`step:${name}`);
 const imageId = (step: string, alias: string) => stableGuid(`image:${step}:${alias}`);
 
-function step(s: StepRegistration, messageIds: Partial<Record<StepMessage, string>>): XmlElement {
+/**
+ * A webhook step as Dataverse exports one: SdkMessageId first and unbraced, then the schema's order
+ * (STEP_EXPORT_ORDER in validate/set-aside.ts, checked there). Empty FilteringAttributes and
+ * SdkMessageProcessingStepImages are written anyway, and InvocationSource is 1, as in every export.
+ */
+function step(s: StepRegistration, messageIds: Partial<Record<StepMessage, string>>, version: string): XmlElement {
   const imageType = { pre: 0, post: 1, both: 2 } as const;
   const messageId = messageIds[s.message];
   if (!messageId) throw new Error(`step '${s.name}': no sdkmessage id for ${s.message}`);
   return el('SdkMessageProcessingStep', { Name: s.name, SdkMessageProcessingStepId: braced(stepId(s.name)) },
-    leaf('PluginTypeName', SERVICE_BUS_PLUGIN),
+    leaf('SdkMessageId', messageId.toLowerCase()),
+    leaf('PluginTypeName', WEBHOOK_PLUGIN_TYPE),
+    leaf('PluginTypeId', WEBHOOK_PLUGIN_TYPE_ID),
     // No PrimaryEntity = no sdkmessagefilter: Associate/Disassociate steps see every relationship.
     s.primaryTable ? leaf('PrimaryEntity', s.primaryTable) : null,
     leaf('AsyncAutoDelete', yes(s.mode === 'async' && s.asyncAutoDelete !== false)),
     s.description ? leaf('Description', s.description) : null,
-    s.filteringAttributes && s.filteringAttributes.length > 0 ? leaf('FilteringAttributes', [...s.filteringAttributes].join(',')) : null,
-    leaf('InvocationSource', 0),
+    s.filteringAttributes && s.filteringAttributes.length > 0 ? leaf('FilteringAttributes', [...s.filteringAttributes].join(',')) : el('FilteringAttributes'),
+    leaf('InvocationSource', 1),
     leaf('Mode', s.mode === 'async' ? 1 : 0),
     leaf('Rank', s.rank ?? 1),
-    leaf('SdkMessageId', braced(messageId)),
     leaf('EventHandler', braced(endpointId(s.serviceEndpoint))),
     leaf('EventHandlerTypeCode', SERVICE_ENDPOINT_TYPE_CODE),
     leaf('Stage', s.stage),
     leaf('IsCustomizable', '1'),
     leaf('IsHidden', '0'),
     leaf('SupportedDeployment', 0),
-    s.images && s.images.length > 0
-      ? el('SdkMessageProcessingStepImages', null, s.images.map((i) =>
-          el('SdkMessageProcessingStepImage', { Name: i.alias },
-            leaf('SdkMessageProcessingStepImageId', braced(imageId(s.name, i.alias))),
-            i.attributes && i.attributes.length > 0 ? leaf('Attributes', i.attributes.join(',')) : null,
-            leaf('EntityAlias', i.alias),
-            leaf('ImageType', imageType[i.type]),
-            leaf('MessagePropertyName', s.message === 'Create' ? 'Id' : 'Target'),
-            leaf('IsCustomizable', '1'),
-          )))
-      : null,
+    leaf('IntroducedVersion', version),
+    el('SdkMessageProcessingStepImages', null, (s.images ?? []).map((i) =>
+      el('SdkMessageProcessingStepImage', { Name: i.alias },
+        leaf('SdkMessageProcessingStepImageId', braced(imageId(s.name, i.alias))),
+        i.attributes && i.attributes.length > 0 ? leaf('Attributes', i.attributes.join(',')) : null,
+        leaf('EntityAlias', i.alias),
+        leaf('ImageType', imageType[i.type]),
+        leaf('MessagePropertyName', s.message === 'Create' ? 'Id' : 'Target'),
+        leaf('IsCustomizable', '1'),
+      ))),
   );
 }
 
-/** Webhook service endpoint. Url, AuthType and MessageFormat postdate the schema: see validate/set-aside.ts. */
+/**
+ * Webhook service endpoint, children in the order of the exported webhook endpoint (fixtures/real-exports,
+ * packagedeployer-mock): Url last. Path and SolutionNamespace are empty for a webhook, and Dataverse
+ * writes them anyway; NamespaceFormat 1 is what it exports for a webhook too.
+ */
 function serviceEndpoint(e: PluginRegistrations['serviceEndpoints'][number]): XmlElement {
   return el('ServiceEndpoint', { ServiceEndpointId: braced(endpointId(e.name)), Name: e.name },
     leaf('ConnectionMode', 1),
     leaf('Contract', 8), // 8 = Webhook
     e.description ? leaf('Description', e.description) : null,
+    el('Path'),
+    el('SolutionNamespace'),
     leaf('UserClaim', 1),
     leaf('IsCustomizable', '1'),
-    leaf('Url', e.url),
     leaf('AuthType', 4), // 4 = Webhook Key (5 is Http Header, per the serviceendpoint table reference); the key (AuthValue) is never shipped
     leaf('MessageFormat', 2), // 2 = JSON
+    leaf('NamespaceFormat', 1),
+    leaf('Url', e.url),
   );
 }
 
@@ -421,20 +507,19 @@ export function customizationsTree(input: CustomizationsInput): XmlElement {
     el('Entities', null, shipped.map((t) => entity(t, codes.get(t.logicalName)!, input))),
     el('Roles', null, model.roles.map(roleElement)),
     el('Workflows'),
-    el('FieldSecurityProfiles'),
+    el('FieldSecurityProfiles', null, model.fieldSecurityProfiles.map(fieldSecurityProfile)),
     el('Templates'),
     el('EntityMaps'),
     el('EntityRelationships', null, relationships.map((r) => (r.kind === 'oneToMany' ? oneToMany(r, model) : manyToMany(r)))),
     el('OrganizationSettings'),
     el('optionsets', null, model.choices.map(optionSet)),
-    controls.length > 0
-      ? el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`))))
-      : null,
-    // Where Dataverse exports put model-driven apps: after CustomControls, site maps first.
-    ui && ui.apps.length > 0 ? el('AppModuleSiteMaps', null, ui.apps.map(appModuleSiteMapTree)) : null,
-    ui && ui.apps.length > 0 ? el('AppModules', null, ui.apps.map(appModuleTree)) : null,
-    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map((s) => step(s, { ...sdkMessageIds, ...input.sdkMessageIds }))) : null,
+    // Every export writes CustomControls, empty or not.
+    el('CustomControls', null, controls.map((c) => el('CustomControl', null, leaf('Name', c.name), leaf('FileName', `/Controls/${c.name}/ControlManifest.xml`)))),
+    // Steps and endpoints come before the apps, as in every export and the published schema's sequence.
+    registrations && registrations.steps.length > 0 ? el('SdkMessageProcessingSteps', null, registrations.steps.map((s) => step(s, { ...sdkMessageIds, ...input.sdkMessageIds }, input.version ?? INTRODUCED_VERSION))) : null,
     registrations && registrations.serviceEndpoints.length > 0 ? el('ServiceEndpoints', null, registrations.serviceEndpoints.map(serviceEndpoint)) : null,
+    ui && ui.apps.length > 0 ? el('AppModuleSiteMaps', null, ui.apps.map(appModuleSiteMapTree)) : null,
+    ui && ui.apps.length > 0 ? el('AppModules', null, ui.apps.map((a) => appModuleTree(a, input.version ?? INTRODUCED_VERSION))) : null,
     el('Languages', null, LANGUAGES.map((l) => leaf('Language', l))),
   );
 }

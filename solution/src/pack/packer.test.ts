@@ -75,12 +75,12 @@ describe('the packer', () => {
   it('the package holds the solution files, environment variables and the built control under Controls/<namespace>.<name>/', () => {
     expect(Object.keys(unzip(result.managedZip)).sort()).toEqual([
       ...[
-        ...placedControls.flatMap((n) => [`Controls/Switchboard.${n}/ControlManifest.xml`, `Controls/Switchboard.${n}/bundle.js`]),
-        'Controls/Switchboard.Gauge/ControlManifest.xml',
-        'Controls/Switchboard.Gauge/bundle.js',
-        'Controls/Switchboard.Gauge/css/Gauge.css',
-        'Controls/Switchboard.Gauge/strings/Gauge.1033.resx',
-        'Controls/Switchboard.Gauge/strings/Gauge.1036.resx',
+        ...placedControls.flatMap((n) => [`Controls/swb_Switchboard.${n}/ControlManifest.xml`, `Controls/swb_Switchboard.${n}/bundle.js`]),
+        'Controls/swb_Switchboard.Gauge/ControlManifest.xml',
+        'Controls/swb_Switchboard.Gauge/bundle.js',
+        'Controls/swb_Switchboard.Gauge/css/Gauge.css',
+        'Controls/swb_Switchboard.Gauge/strings/Gauge.1033.resx',
+        'Controls/swb_Switchboard.Gauge/strings/Gauge.1036.resx',
       ].sort(),
       '[Content_Types].xml',
       'customizations.xml',
@@ -96,17 +96,17 @@ describe('the packer', () => {
     for (const ext of ['xml', 'js', 'css', 'resx']) expect(types).toContain(`<Default Extension="${ext}" ContentType="application/octet-stream" />`);
   });
 
-  it('customizations.xml lists the control and solution.xml roots it, with the tables, choices, roles and variables', () => {
+  it('customizations.xml lists the control and solution.xml roots it, with the tables, choices and roles', () => {
     const customizations = text(result.managedZip, 'customizations.xml');
-    expect(customizations).toContain('<CustomControl>\r\n      <Name>Switchboard.Gauge</Name>\r\n      <FileName>/Controls/Switchboard.Gauge/ControlManifest.xml</FileName>');
+    expect(customizations).toContain('<CustomControl>\r\n      <Name>swb_Switchboard.Gauge</Name>\r\n      <FileName>/Controls/swb_Switchboard.Gauge/ControlManifest.xml</FileName>');
     const solution = text(result.managedZip, 'solution.xml');
-    expect(solution).toContain('<RootComponent type="66" schemaName="Switchboard.Gauge" behavior="0" />');
+    expect(solution).toContain('<RootComponent type="66" schemaName="swb_Switchboard.Gauge" behavior="0" />');
     expect(solution).toContain('<RootComponent type="1" schemaName="swb_conversation" behavior="0" />');
     expect(solution).toContain('<RootComponent type="1" schemaName="queue" behavior="2" />');
     expect(solution).not.toContain('schemaName="contact"');
     expect(solution).toContain('<RootComponent type="9" schemaName="swb_conversationstate" behavior="0" />');
     expect(solution).toContain('<RootComponent type="20" id="{5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0a01}" behavior="0" />');
-    expect(solution).toContain('<RootComponent type="380" schemaName="swb_FunctionsBaseUrl" behavior="0" />');
+    expect(solution).not.toContain('type="380"');
     expect(solution).toContain('<CustomizationPrefix>swb</CustomizationPrefix>');
     expect(solution).toContain('<CustomizationOptionValuePrefix>61240</CustomizationOptionValuePrefix>');
   });
@@ -128,7 +128,7 @@ describe('the packer', () => {
     expect(block).toContain('<FilteringAttributes>swb_state,swb_queueid</FilteringAttributes>');
     expect(block).toContain('<Mode>1</Mode>');
     expect(block).toContain('<Stage>40</Stage>');
-    expect(block).toContain(`<SdkMessageId>{${sdkMessageIds.Update}}</SdkMessageId>`);
+    expect(block).toContain(`<SdkMessageId>${sdkMessageIds.Update}</SdkMessageId>`);
     expect(block).toContain(`<EventHandler>{${endpointId('Switchboard conversation updated')}}</EventHandler>`);
     expect(block).toContain('<EntityAlias>PreImage</EntityAlias>');
     expect(block).toContain('<ImageType>0</ImageType>');
@@ -144,7 +144,7 @@ describe('the packer', () => {
 
   it('prints one progress line per step', () => {
     expect(lines.filter((l) => /^\[\d\/8\]/.test(l))).toHaveLength(8);
-    expect(lines.join('\n')).toContain('Switchboard.Gauge');
+    expect(lines.join('\n')).toContain('swb_Switchboard.Gauge');
     expect(lines.join('\n')).toContain('2 service endpoint(s), 3 step(s)');
   });
 
@@ -152,6 +152,19 @@ describe('the packer', () => {
     const first = readFileSync(result.managedZip);
     pack({ repoRoot: root, schemasDir, functionsBaseUrl: 'https://fn.example.com/api/', log: () => undefined });
     expect(readFileSync(result.managedZip).equals(first)).toBe(true);
+  });
+
+  it('with the functions app\'s address (--functions-url), endpoints post to <address>/api/dataverse/...', () => {
+    const out = mkdtempSync(join(tmpdir(), 'swb-out-'));
+    try {
+      const r = pack({ repoRoot: root, outDir: out, schemasDir, functionsBaseUrl: 'https://contoso-switchboard.azurewebsites.net', log: () => undefined });
+      const customizations = text(r.managedZip, 'customizations.xml');
+      expect(customizations).toContain('<Url>https://contoso-switchboard.azurewebsites.net/api/dataverse/message-created</Url>');
+      expect(customizations).not.toContain(PLACEHOLDER_FUNCTIONS_BASE_URL);
+      expect(() => pack({ repoRoot: root, outDir: out, schemasDir, functionsBaseUrl: 'http://contoso.example.com', log: () => undefined })).toThrow(/must use https/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('without a base URL, endpoints get a placeholder host that cannot resolve', () => {
@@ -232,10 +245,10 @@ describe('Associate and Disassociate steps', () => {
     const customizations = strFromU8(unzipSync(new Uint8Array(readFileSync(r.managedZip)))['customizations.xml']!);
     const at = customizations.indexOf('<SdkMessageProcessingStep Name="Associate post-operation: routing"');
     const block = customizations.slice(at, customizations.indexOf('</SdkMessageProcessingStep>', at));
-    expect(block).toContain(`<SdkMessageId>{${ASSOCIATE}}</SdkMessageId>`);
+    expect(block).toContain(`<SdkMessageId>${ASSOCIATE}</SdkMessageId>`);
     expect(block).not.toContain('<PrimaryEntity>');
     expect(block).not.toContain('<FilteringAttributes>');
-    expect(customizations).toContain(`<SdkMessageId>{${DISASSOCIATE}}</SdkMessageId>`);
+    expect(customizations).toContain(`<SdkMessageId>${DISASSOCIATE}</SdkMessageId>`);
     const solution = strFromU8(unzipSync(new Uint8Array(readFileSync(r.managedZip)))['solution.xml']!);
     expect(solution).toContain(`<RootComponent type="92" id="{${stepId('Associate post-operation: routing')}}" behavior="0" />`);
     expect(lines.join('\n')).not.toMatch(/left out/);
@@ -251,7 +264,7 @@ describe('Associate and Disassociate steps', () => {
       const files = unzipSync(new Uint8Array(readFileSync(r.managedZip)));
       expect(strFromU8(files['customizations.xml']!)).not.toContain('Associate post-operation');
       expect(strFromU8(files['solution.xml']!)).not.toContain(stepId('Associate post-operation: routing'));
-      expect(lines.join('\n')).toContain('left out 2 step(s) on Associate/Disassociate: set SWITCHBOARD_SDKMESSAGE_IDS=Associate=<id>,Disassociate=<id>');
+      expect(lines.join('\n')).toContain('left out 2 step(s) on Associate/Disassociate: their sdkmessage ids differ per environment; after import, npm run configure registers them (or set SWITCHBOARD_SDKMESSAGE_IDS=Associate=<id>,Disassociate=<id> to ship them in the solution)');
     } finally {
       if (previous !== undefined) process.env.SWITCHBOARD_SDKMESSAGE_IDS = previous;
     }

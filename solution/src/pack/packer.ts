@@ -8,7 +8,8 @@ import { model as defaultModel } from '../model/model';
 import type { DataModel } from '../model/types';
 import { assertValidModel } from '../validate/model.validator';
 import { validateRegistrations } from '../validate/registrations.validator';
-import { checkSetAside, forMicrosoftSchema, setAsideRules, SYSTEMFORM_PATH } from '../validate/set-aside';
+import { checkSetAside, forMicrosoftSchema, sdkSchemaGaps, setAsideRules, SYSTEMFORM_PATH, type SetAsideRule } from '../validate/set-aside';
+import { docsSchemaSet, sdkSchemaSet, type SchemaSet } from '../validate/schema-sets';
 import { assertValidUi, checkUiSetAside, type UiCheckContext } from '../validate/ui.validator';
 import { dataverseSchemasDir, validateWithSchema } from '../validate/xmllint';
 import { ui as defaultUi } from '../ui';
@@ -18,6 +19,7 @@ import { contentTypesTree } from './content-types.emitter';
 import { collectControls, type ControlPackage } from './controls.collector';
 import { customizationsTree, sdkMessageIds } from './customizations.emitter';
 import { environmentVariablePath, environmentVariableTree } from './environment-variables.emitter';
+import { endpointUrl, functionsApiBase } from './functions-url';
 import { readPacConfig, type PacConfig } from './pac-config';
 import type { PluginRegistrations, StepMessage } from './plugin-steps';
 import { solutionManifestTree } from './solution-manifest.emitter';
@@ -32,7 +34,10 @@ export interface PackOptions {
   schemasDir?: string;
   /** Default: <repoRoot>/plugins/dist/steps.json when it exists. */
   stepsFile?: string;
-  /** Replaces `{functionsBaseUrl}` in endpoint URLs; default SWITCHBOARD_FUNCTIONS_BASE_URL. */
+  /**
+   * The functions app's address (`--functions-url`, e.g. https://contoso.azurewebsites.net); its /api
+   * base replaces `{functionsBaseUrl}` in endpoint URLs. Default SWITCHBOARD_FUNCTIONS_BASE_URL.
+   */
   functionsBaseUrl?: string;
   /** `Associate=<guid>,Disassociate=<guid>`: message ids we do not ship; default SWITCHBOARD_SDKMESSAGE_IDS. */
   sdkMessageIds?: string;
@@ -50,7 +55,6 @@ export interface PackResult {
   steps: number;
 }
 
-export const FUNCTIONS_BASE_URL_TOKEN = '{functionsBaseUrl}';
 /** Used when no base URL is given: clearly not a real host, so the admin must edit the endpoint. */
 export const PLACEHOLDER_FUNCTIONS_BASE_URL = 'https://switchboard-functions.invalid/api';
 
@@ -66,7 +70,7 @@ export function readRegistrations(file: string, functionsBaseUrl: string): Plugi
   }
   return {
     ...raw,
-    serviceEndpoints: (raw.serviceEndpoints ?? []).map((e) => ({ ...e, url: e.url?.startsWith(FUNCTIONS_BASE_URL_TOKEN) ? functionsBaseUrl.replace(/\/$/, '') + e.url.slice(FUNCTIONS_BASE_URL_TOKEN.length) : e.url })),
+    serviceEndpoints: (raw.serviceEndpoints ?? []).map((e) => ({ ...e, url: e.url ? endpointUrl(e.url, functionsBaseUrl) : e.url })),
   };
 }
 
@@ -82,10 +86,22 @@ export function parseSdkMessageIds(text: string | undefined): Partial<Record<Ste
   return out;
 }
 
+const describeRule = (r: SetAsideRule): string => {
+  const path = r.path.replace(/^ImportExportXml\/?/, '').replace(/^Entities\/Entity\/FormXml\/forms\/systemform\/form\/(tabs\/.*\/)?/, 'form ') || 'solution.xml root';
+  if (r.attributes) return `${path}@${r.attributes.join('|')}${r.rewrite ? ' (rewritten)' : ''}`;
+  if (r.children) return `${path}/${r.children.join('|')}`;
+  return `${path}${r.reorder ? ' (children reordered)' : r.rewrite ? ' (rewritten)' : ''}`;
+};
+
 const childrenNamed = (node: XmlElement, name: string) => node.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
 
-/** Validates every form (FormXml.xsd), view query (Fetch.xsd) and app site map (SiteMap.xsd) of customizations.xml on its own. */
-export function validateUiFragments(customizations: XmlElement, schemasDir: string): { forms: number; queries: number; siteMaps: number } {
+/**
+ * Validates every form (FormXml.xsd), view query (Fetch.xsd) and app site map (SiteMap.xsd) of
+ * customizations.xml on its own, so a failure names the fragment. `schemas` is the published set,
+ * whose copy of FormXml.xsd accepts real widths.
+ */
+export function validateUiFragments(customizations: XmlElement, schemas: SchemaSet): { forms: number; queries: number; siteMaps: number } {
+  const schemasDir = schemas.dir;
   const entities = select(customizations, ['ImportExportXml', 'Entities', 'Entity']);
   let forms = 0;
   let queries = 0;
@@ -95,7 +111,7 @@ export function validateUiFragments(customizations: XmlElement, schemasDir: stri
       const form = childrenNamed(systemform, 'form')[0];
       if (!form) continue;
       const name = childrenNamed(childrenNamed(systemform, 'LocalizedNames')[0] ?? systemform, 'LocalizedName')[0]?.attrs.find(([k]) => k === 'description')?.[1] ?? '';
-      validateWithSchema(serialize(forMicrosoftSchema(form, SYSTEMFORM_PATH)), join(schemasDir, 'FormXml.xsd'), `customizations.xml form '${name}' (${table})`);
+      validateWithSchema(serialize(forMicrosoftSchema(form, schemas.name, SYSTEMFORM_PATH)), join(schemasDir, 'FormXml.xsd'), `customizations.xml form '${name}' (${table})`);
       forms++;
     }
     for (const query of select(entity, ['Entity', 'SavedQueries', 'savedqueries', 'savedquery'])) {
@@ -134,7 +150,7 @@ export function pack(options: PackOptions): PackResult {
   log(`      ${model.tables.length} tables, ${model.choices.length} choices, ${model.relationships.length} relationships, ${model.roles.length} roles, ${model.environmentVariables.length} environment variables`);
 
   step('collecting built PCF controls (controls/*/out/controls)');
-  const controls: ControlPackage[] = collectControls(repoRoot);
+  const controls: ControlPackage[] = collectControls(repoRoot, config.publisher.prefix);
   log(controls.length ? `      ${controls.map((c) => c.name).join(', ')}` : '      none built yet');
 
   step('checking forms, views and apps against the model and the built controls');
@@ -148,7 +164,8 @@ export function pack(options: PackOptions): PackResult {
   let registrations: PluginRegistrations | undefined;
   const extraMessageIds = parseSdkMessageIds(options.sdkMessageIds ?? process.env.SWITCHBOARD_SDKMESSAGE_IDS);
   if (existsSync(stepsFile)) {
-    const base = options.functionsBaseUrl ?? process.env.SWITCHBOARD_FUNCTIONS_BASE_URL ?? PLACEHOLDER_FUNCTIONS_BASE_URL;
+    const given = options.functionsBaseUrl ?? process.env.SWITCHBOARD_FUNCTIONS_BASE_URL;
+    const base = given ? functionsApiBase(given) : PLACEHOLDER_FUNCTIONS_BASE_URL;
     registrations = readRegistrations(stepsFile, base);
     const problems = validateRegistrations(registrations, buildMetadata(model));
     if (problems.length) throw new Error(`${stepsFile} breaks ${problems.length} rule(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -159,11 +176,11 @@ export function pack(options: PackOptions): PackResult {
     if (unknown.length) {
       registrations = { ...registrations, steps: registrations.steps.filter((s) => known[s.message]) };
       const names = [...new Set(unknown.map((s) => s.message))];
-      log(`      left out ${unknown.length} step(s) on ${names.join('/')}: set SWITCHBOARD_SDKMESSAGE_IDS=${names.map((m) => `${m}=<id>`).join(',')}`
-        + ` with the ids the target environment gives for GET sdkmessages?$filter=name eq '<Message>'&$select=sdkmessageid`);
+      log(`      left out ${unknown.length} step(s) on ${names.join('/')}: their sdkmessage ids differ per environment; after import, npm run configure registers them`
+        + ` (or set SWITCHBOARD_SDKMESSAGE_IDS=${names.map((m) => `${m}=<id>`).join(',')} to ship them in the solution)`);
     }
     if (base === PLACEHOLDER_FUNCTIONS_BASE_URL && registrations.serviceEndpoints.some((e) => e.url.startsWith(PLACEHOLDER_FUNCTIONS_BASE_URL))) {
-      log(`      note: SWITCHBOARD_FUNCTIONS_BASE_URL is not set; endpoints point at ${PLACEHOLDER_FUNCTIONS_BASE_URL} until edited after import`);
+      log(`      note: no --functions-url given; endpoints point at ${PLACEHOLDER_FUNCTIONS_BASE_URL} until npm run configure -- --functions-url <url> fixes them after import`);
     }
   } else {
     log('      none built yet');
@@ -171,35 +188,37 @@ export function pack(options: PackOptions): PackResult {
 
   step('generating customizations.xml, solution.xml, [Content_Types].xml');
   const controlEntries = controls.map((c) => ({ name: c.name, properties: c.properties }));
-  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ui, ...(registrations ? { registrations } : {}) });
+  const customizations = customizationsTree({ model, controls: controlEntries, sdkMessageIds: extraMessageIds, ui, version, ...(registrations ? { registrations } : {}) });
   const customizationsXml = serialize(customizations);
   const manifestTree = (managed: boolean) => (solutionManifestTree({ config, model, managed, controls: controlEntries, apps: ui.apps, ...(registrations ? { registrations } : {}) }));
   const shared: Record<string, Uint8Array> = { 'customizations.xml': strToU8(customizationsXml) };
   for (const v of model.environmentVariables) shared[environmentVariablePath(v)] = strToU8(serialize(environmentVariableTree(v)));
   for (const c of controls) Object.assign(shared, c.files);
 
-  step('validating against the schemas (xmllint)');
-  const schemas = options.schemasDir ?? dataverseSchemasDir(repoRoot);
+  step("validating against Microsoft's published schema and the SDK schema (xmllint)");
+  const sdkDir = options.schemasDir ?? dataverseSchemasDir(repoRoot);
+  const schemaSets = [docsSchemaSet(sdkDir), sdkSchemaSet(sdkDir)];
   const paths = new Set(Object.keys(shared));
-  const setAsideProblems = checkSetAside(customizations, paths);
+  const setAsideProblems = checkSetAside(customizations, paths, config.publisher.prefix);
   if (setAsideProblems.length) throw new Error(`customizations.xml: ${setAsideProblems.join('; ')}`);
   const uiProblems = checkUiSetAside(customizations, uiContext);
   if (uiProblems.length) throw new Error(`customizations.xml breaks ${uiProblems.length} rule(s):\n${uiProblems.map((p) => `  - ${p}`).join('\n')}`);
-  const microsoftXsd = join(schemas, 'CustomizationsSolution.xsd');
   // Each form, query and site map alone first, so a failure names the fragment it is in.
-  const fragments = validateUiFragments(customizations, schemas);
-  validateWithSchema(serialize(forMicrosoftSchema(customizations)), microsoftXsd, 'customizations.xml');
+  const fragments = validateUiFragments(customizations, schemaSets[0]!);
   log(`      ${fragments.forms} form(s) valid against FormXml.xsd, ${fragments.queries} view query(ies) against Fetch.xsd, ${fragments.siteMaps} site map(s) against SiteMap.xsd`);
-  log(`      customizations.xml valid against CustomizationsSolution.xsd`);
   const manifestXsd = join(__dirname, '..', '..', 'schemas', 'solution-manifest.xsd');
   const manifestTrees = { managed: manifestTree(true), unmanaged: manifestTree(false) };
   const solutionXml = { managed: serialize(manifestTrees.managed), unmanaged: serialize(manifestTrees.unmanaged) };
-  for (const kind of ['managed', 'unmanaged'] as const) {
-    validateWithSchema(serialize(forMicrosoftSchema(manifestTrees[kind])), microsoftXsd, `solution.xml (${kind})`);
-    validateWithSchema(solutionXml[kind], manifestXsd, `solution.xml (${kind})`);
+  for (const set of schemaSets) {
+    const xsd = join(set.dir, 'CustomizationsSolution.xsd');
+    validateWithSchema(serialize(forMicrosoftSchema(customizations, set.name)), xsd, `customizations.xml (${set.name} schema)`);
+    for (const kind of ['managed', 'unmanaged'] as const) validateWithSchema(serialize(forMicrosoftSchema(manifestTrees[kind], set.name)), xsd, `solution.xml (${kind}, ${set.name} schema)`);
+    log(`      customizations.xml and solution.xml valid against ${set.label}`);
   }
-  log('      solution.xml valid against CustomizationsSolution.xsd and solution/schemas/solution-manifest.xsd');
-  log(`      set aside for Microsoft's schema, checked by our rules: ${setAsideRules.map((r) => r.path.replace(/^ImportExportXml\/?/, '')).join(', ')}`);
+  for (const kind of ['managed', 'unmanaged'] as const) validateWithSchema(solutionXml[kind], manifestXsd, `solution.xml (${kind})`);
+  log('      solution.xml valid against solution/schemas/solution-manifest.xsd');
+  log(`      set aside (neither schema accepts them), checked by our rules: ${setAsideRules.map(describeRule).join('; ')}`);
+  log(`      only the SDK schema lacks (the published one validates): ${sdkSchemaGaps.map(describeRule).join('; ')}`);
 
   step('writing the zips');
   const outDir = options.outDir ?? join(repoRoot, 'solution', 'bin');

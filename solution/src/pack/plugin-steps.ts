@@ -11,9 +11,9 @@ export interface ServiceEndpointRegistration {
   /** Unique name, shown in Dataverse (`Switchboard conversation changed`). */
   name: string;
   /**
-   * Absolute https URL the webhook posts to. May start with `{functionsBaseUrl}`, replaced at
-   * pack time by SWITCHBOARD_FUNCTIONS_BASE_URL (else a placeholder the admin edits after
-   * import), e.g. `{functionsBaseUrl}/dataverse/conversation-updated`.
+   * Absolute https URL the webhook posts to. May start with `{functionsBaseUrl}`, the functions
+   * app's /api base, filled in by `npm run pack -- --functions-url <app URL>` (else a placeholder
+   * `npm run configure` replaces after import), e.g. `{functionsBaseUrl}/dataverse/conversation-updated`.
    */
   url: string;
   authType: 'WebhookKey';

@@ -12,12 +12,12 @@ export const ComponentType = {
   Entity: 1,
   OptionSet: 9,
   Role: 20,
+  FieldSecurityProfile: 70,
   SiteMap: 62,
   CustomControl: 66,
   AppModule: 80,
   SdkMessageProcessingStep: 92,
   ServiceEndpoint: 95,
-  EnvironmentVariableDefinition: 380,
 } as const;
 
 export interface ManifestInput {
@@ -42,6 +42,7 @@ export function solutionManifestTree({ config, model, managed, controls, apps, r
   }
   for (const c of model.choices) root.push(el('RootComponent', { type: ComponentType.OptionSet, schemaName: c.name, behavior: 0 }));
   for (const r of model.roles) root.push(el('RootComponent', { type: ComponentType.Role, id: braced(r.id), behavior: 0 }));
+  for (const p of model.fieldSecurityProfiles) root.push(el('RootComponent', { type: ComponentType.FieldSecurityProfile, id: braced(p.id), behavior: 0 }));
   for (const c of controls) root.push(el('RootComponent', { type: ComponentType.CustomControl, schemaName: c.name, behavior: 0 }));
   for (const a of apps ?? []) {
     root.push(el('RootComponent', { type: ComponentType.SiteMap, schemaName: a.uniqueName, behavior: 0 }));
@@ -49,7 +50,8 @@ export function solutionManifestTree({ config, model, managed, controls, apps, r
   }
   for (const e of registrations?.serviceEndpoints ?? []) root.push(el('RootComponent', { type: ComponentType.ServiceEndpoint, id: braced(endpointId(e.name)), behavior: 0 }));
   for (const s of registrations?.steps ?? []) root.push(el('RootComponent', { type: ComponentType.SdkMessageProcessingStep, id: braced(stepId(s.name)), behavior: 0 }));
-  for (const v of model.environmentVariables) root.push(el('RootComponent', { type: ComponentType.EnvironmentVariableDefinition, schemaName: v.schemaName, behavior: 0 }));
+  // No RootComponent for environment variables: no export that ships them lists one (fixtures/real-exports,
+  // incident-reporting and packagedeployer-mock); the environmentvariabledefinitions/ files are what imports them.
 
   const { publisher, solution } = config;
   return el('ImportExportXml', { version: '9.2.0.0', SolutionPackageVersion: '9.2', languagecode: 1033, generatedBy: 'CrmLive', 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' },

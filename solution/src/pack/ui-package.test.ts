@@ -53,7 +53,7 @@ describe('the packed solution', () => {
     const forms = entity.slice(entity.indexOf('<FormXml>'), entity.indexOf('</FormXml>'));
     expect(forms).toContain('<forms type="main">');
     expect(forms).toContain(`<formid>{${FormIds.conversationMain}}</formid>`);
-    expect(forms).toMatch(/<customControl formFactor="0" name="Switchboard.CommunicationPane">\s*<parameters>\s*<anchor>subject<\/anchor>\s*<pollSeconds type="Whole.None" static="true">3<\/pollSeconds>/);
+    expect(forms).toMatch(/<customControl formFactor="0" name="swb_Switchboard.CommunicationPane">\s*<parameters>\s*<anchor>subject<\/anchor>\s*<pollSeconds type="Whole.None" static="true">3<\/pollSeconds>/);
     expect(entity.slice(0, entity.indexOf('</Entity>'))).toContain(`<savedqueryid>{${ViewIds.myOpenConversations}}</savedqueryid>`);
     expect(entity.slice(0, entity.indexOf('</Entity>'))).toContain('<condition attribute="swb_primaryagentid" operator="eq-userid" />');
   });
@@ -77,11 +77,27 @@ describe('the packer refuses', () => {
   it('a form that places a control nobody built, naming the control and the built ones', () => {
     const u = structuredClone(ui);
     const pane = u.forms.find((f) => f.id === FormIds.conversationMain)!.tabs[0]!.columns[0]!.sections[0]!.cells[0] as PcfCell;
-    pane.control = 'Switchboard.Transcript';
-    expect(attempt(u)).toThrow(/places control 'Switchboard.Transcript', which is not among the built controls \(Switchboard.AgentInbox, Switchboard.CommunicationPane, Switchboard.ConversationSummary, Switchboard.SessionTimer\)/);
+    pane.control = 'swb_Switchboard.Transcript';
+    expect(attempt(u)).toThrow(/places control 'swb_Switchboard.Transcript', which is not among the built controls \(swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer\)/);
   });
 
   it('the shipped forms when their controls are not built yet', () => {
-    expect(attempt(ui, [])).toThrow(/places control 'Switchboard.CommunicationPane', which is not among the built controls \(none built\)/);
+    expect(attempt(ui, [])).toThrow(/places control 'swb_Switchboard.CommunicationPane', which is not among the built controls \(none built\)/);
+  });
+});
+
+describe('forms bind PCF controls', () => {
+  it('by the name the package gives them, <prefix>_<namespace>.<constructor>, like every CustomControl of the package', () => {
+    const root = repo();
+    try {
+      const zip = unzipSync(new Uint8Array(readFileSync(pack({ repoRoot: root, schemasDir, log: () => undefined }).managedZip)));
+      const customizations = strFromU8(zip['customizations.xml']!);
+      const packaged = [...customizations.matchAll(/<CustomControl>\s*<Name>([^<]+)<\/Name>/g)].map((m) => m[1]);
+      const bound = new Set([...customizations.matchAll(/<customControl formFactor="\d" name="([^"]+)">/g)].map((m) => m[1]));
+      expect([...bound].sort()).toEqual(packaged.sort());
+      for (const name of bound) expect(name).toMatch(/^swb_Switchboard\.[A-Za-z]+$/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -36,7 +36,7 @@ export const conversationForm: FormDef = {
               cells: [
                 {
                   kind: 'pcf',
-                  control: 'Switchboard.CommunicationPane',
+                  control: 'swb_Switchboard.CommunicationPane',
                   bind: { property: 'anchor', column: 'subject' },
                   parameters: { pollSeconds: 3, heightPx: 600 },
                   label: l('Communication', 'Communication'),
@@ -56,7 +56,7 @@ export const conversationForm: FormDef = {
               cells: [
                 {
                   kind: 'pcf',
-                  control: 'Switchboard.SessionTimer',
+                  control: 'swb_Switchboard.SessionTimer',
                   bind: { property: 'anchor', column: 'subject' },
                   parameters: { refreshSeconds: 15 },
                   label: l('Session time', 'Durée de session'),
@@ -70,7 +70,7 @@ export const conversationForm: FormDef = {
               cells: [
                 {
                   kind: 'pcf',
-                  control: 'Switchboard.ConversationSummary',
+                  control: 'swb_Switchboard.ConversationSummary',
                   bind: { property: 'anchor', column: 'subject' },
                   parameters: { showCustomer: true, showRouting: true, showPreChat: true, showContext: true, showSentiment: false, showHistory: true, historyCount: 5 },
                   label: l('Summary', 'Résumé'),
@@ -181,7 +181,7 @@ export const agentStatusForm: FormDef = {
               cells: [
                 {
                   kind: 'pcf',
-                  control: 'Switchboard.AgentInbox',
+                  control: 'swb_Switchboard.AgentInbox',
                   bind: { property: 'anchor', column: 'swb_name' },
                   parameters: { pollSeconds: 5 },
                   label: l('Agent inbox', 'Boîte de réception'),

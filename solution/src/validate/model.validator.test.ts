@@ -112,4 +112,14 @@ describe('model validation', () => {
     table(m, 'swb_message').columns.find((c) => c.logicalName === 'swb_providermessageid')!.maxLength = 500;
     expect(validateModel(m, config).map((p) => p.message)).toContain("alternate key 'swb_message_provider' on table 'swb_message' is 1016 bytes wide; Dataverse allows 900");
   });
+
+  it('a field security permission on a column that is not secured, and a secured column no profile grants, are refused', () => {
+    const m = clone();
+    m.fieldSecurityProfiles[0]!.permissions.push({ table: 'swb_offer', column: 'swb_response', read: true, create: false, update: false });
+    table(m, 'swb_agentstatus').columns.find((c) => c.logicalName === 'swb_heartbeaton')!.secured = true;
+    expect(validateModel(m, config).map((p) => `${p.at}: ${p.message}`)).toEqual(expect.arrayContaining([
+      "field security profile Switchboard Agent: grants access to 'swb_offer.swb_response', which is not secured",
+      'swb_agentstatus.swb_heartbeaton: is secured but no field security profile grants access to it',
+    ]));
+  });
 });

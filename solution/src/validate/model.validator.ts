@@ -229,6 +229,25 @@ export function validateModel(model: DataModel, config: PacConfig): ModelProblem
     }
     checkLabel(v.description, at, 'environment variable description');
   }
+  // A permission on a column that is not secured is refused on import; a secured column no profile
+  // grants is readable by System Administrators only, which is never what a model means.
+  const granted = new Set<string>();
+  for (const profile of model.fieldSecurityProfiles) {
+    const at = `field security profile ${profile.name[1033]}`;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(profile.id)) add('name', at, `profile id '${profile.id}' must be a lower-case GUID`);
+    checkLabel(profile.name, at, 'field security profile name');
+    for (const f of profile.permissions) {
+      const column = tableByName.get(f.table)?.columns.find((c) => c.logicalName === f.column);
+      if (!column) add('reference', at, `grants access to unknown column '${f.table}.${f.column}'`);
+      else if (!column.secured) add('reference', at, `grants access to '${f.table}.${f.column}', which is not secured`);
+      granted.add(`${f.table}.${f.column}`);
+    }
+  }
+  for (const table of model.tables) {
+    for (const c of table.columns.filter((x) => x.secured && !granted.has(`${table.logicalName}.${x.logicalName}`))) {
+      add('reference', `${table.logicalName}.${c.logicalName}`, 'is secured but no field security profile grants access to it');
+    }
+  }
   return problems;
 }
 

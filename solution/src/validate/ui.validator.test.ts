@@ -10,9 +10,11 @@ import { ViewIds } from '../ui/views';
 import { select, serialize, type XmlElement } from '../xml/xml';
 import { forMicrosoftSchema, SYSTEMFORM_PATH } from './set-aside';
 import { checkUiSetAside, validateUi, type UiCheckContext } from './ui.validator';
+import { docsSchemaSet } from './schema-sets';
 import { dataverseSchemasDir, SchemaValidationError, validateWithSchema } from './xmllint';
 
 const schemas = dataverseSchemasDir(realRoot);
+const docs = docsSchemaSet(schemas);
 const controls = placedControlProperties();
 const ctx: UiCheckContext = { model, controls, prefix: 'swb' };
 const clone = <T>(x: T): T => structuredClone(x);
@@ -39,7 +41,7 @@ describe('forms, views and the app as shipped', () => {
   });
 
   it('every form validates against FormXml.xsd, every view query against Fetch.xsd and the site map against SiteMap.xsd', () => {
-    expect(validateUiFragments(tree(ui), schemas)).toEqual({ forms: 2, queries: 12, siteMaps: 1 });
+    expect(validateUiFragments(tree(ui), docs)).toEqual({ forms: 2, queries: 12, siteMaps: 1 });
   });
 
   it('the emitted XML passes our checks of what the schemas set aside (bindings, widths, uniqueids, apps)', () => {
@@ -50,7 +52,7 @@ describe('forms, views and the app as shipped', () => {
     const form = select(tree(ui), ['ImportExportXml', 'Entities', 'Entity', 'FormXml', 'forms', 'systemform', 'form'])[0]!;
     const described = form.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === 'controlDescriptions')!;
     const names = described.children.flatMap((d) => (typeof d === 'string' ? [] : d.children)).flatMap((c) => (typeof c === 'string' ? [] : c.attrs.filter(([k]) => k === 'name').map(([, v]) => v)));
-    for (const control of ['Switchboard.CommunicationPane', 'Switchboard.SessionTimer', 'Switchboard.ConversationSummary']) expect(names.filter((n) => n === control)).toHaveLength(3);
+    for (const control of ['swb_Switchboard.CommunicationPane', 'swb_Switchboard.SessionTimer', 'swb_Switchboard.ConversationSummary']) expect(names.filter((n) => n === control)).toHaveLength(3);
   });
 });
 
@@ -104,9 +106,9 @@ describe('a view is refused', () => {
 
 describe('a form is refused', () => {
   it('when it places a control that is not built', () => {
-    const problems = validateUi(withForm((_, pane) => { pane.control = 'Switchboard.NoSuchControl'; }), ctx);
+    const problems = validateUi(withForm((_, pane) => { pane.control = 'swb_Switchboard.NoSuchControl'; }), ctx);
     expect(problems).toEqual([
-      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'Switchboard.NoSuchControl', which is not among the built controls (Switchboard.AgentInbox, Switchboard.CommunicationPane, Switchboard.ConversationSummary, Switchboard.SessionTimer): build it (npm run build -w <its workspace>) or fix the name",
+      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'swb_Switchboard.NoSuchControl', which is not among the built controls (swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer): build it (npm run build -w <its workspace>) or fix the name",
     ]);
   });
 
@@ -117,9 +119,9 @@ describe('a form is refused', () => {
     }), ctx);
     const at = "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1";
     expect(problems).toEqual([
-      `${at}: property 'pollSeconds' of 'Switchboard.CommunicationPane' is input, not bound`,
-      `${at}: property 'heightPx' of 'Switchboard.CommunicationPane' is Whole.None; "tall" does not fit`,
-      `${at}: control 'Switchboard.CommunicationPane' has no property 'nosuch'`,
+      `${at}: property 'pollSeconds' of 'swb_Switchboard.CommunicationPane' is input, not bound`,
+      `${at}: property 'heightPx' of 'swb_Switchboard.CommunicationPane' is Whole.None; "tall" does not fit`,
+      `${at}: control 'swb_Switchboard.CommunicationPane' has no property 'nosuch'`,
     ]);
   });
 
@@ -191,8 +193,8 @@ describe('the XML checks behind the set-aside list', () => {
     expect(problems).toEqual([
       "customizations.xml form {id} tab 'tab_conversation': column widths 70% + 33% do not add up to 100%",
       'customizations.xml form {id}: controlDescription for {id} matches no control uniqueid on the form',
-      "customizations.xml form {id} control 'subject1' (Switchboard.SessionTimer): needs exactly one customControl per form factor 0, 1, 2 (has 0, 1)",
-      "customizations.xml form {id} control 'subject2' (Switchboard.ConversationSummary): bound property 'anchor' must name the cell's column 'subject', not 'swb_language'",
+      "customizations.xml form {id} control 'subject1' (swb_Switchboard.SessionTimer): needs exactly one customControl per form factor 0, 1, 2 (has 0, 1)",
+      "customizations.xml form {id} control 'subject2' (swb_Switchboard.ConversationSummary): bound property 'anchor' must name the cell's column 'subject', not 'swb_language'",
     ]);
   });
 
@@ -213,7 +215,7 @@ describe('the XML checks behind the set-aside list', () => {
     setAttr(find(t, 'SubArea')[0]!, 'Id', 'has-dashes');
     let error: unknown;
     try {
-      validateUiFragments(t, schemas);
+      validateUiFragments(t, docs);
     } catch (e) {
       error = e;
     }
@@ -222,22 +224,22 @@ describe('the XML checks behind the set-aside list', () => {
   });
 });
 
-describe('the copy of a form that goes to Microsoft\'s schema', () => {
+describe('the copy of a form that goes to Microsoft\'s schemas', () => {
   const form = () => select(tree(ui), ['ImportExportXml', 'Entities', 'Entity', 'FormXml', 'forms', 'systemform', 'form'])[0]!;
 
-  it('drops controlDescriptions and control uniqueids, and carries column widths as the literal the broken pattern accepts', () => {
-    const copy = serialize(forMicrosoftSchema(form(), SYSTEMFORM_PATH));
+  it('drops controlDescriptions and control uniqueids for both; the published set keeps real column widths', () => {
+    const copy = serialize(forMicrosoftSchema(form(), 'docs', SYSTEMFORM_PATH));
     expect(copy).not.toContain('controlDescriptions');
     expect(copy).not.toContain('uniqueid=');
-    expect(copy).toContain('<column width="^67%$">');
-    expect(serialize(form())).toContain('<column width="67%">');
+    expect(copy).toContain('<column width="67%">');
+    expect(() => validateWithSchema(copy, join(docs.dir, 'FormXml.xsd'), 'form')).not.toThrow();
   });
 
-  it('without that, FormXml.xsd refuses a real width', () => {
-    const f = form();
-    const copy = forMicrosoftSchema(f, SYSTEMFORM_PATH);
-    const column = select(copy, ['form', 'tabs', 'tab', 'columns', 'column'])[0]!;
-    column.attrs = [['width', '67%']];
+  it('the SDK copy carries column widths as the literal its broken pattern accepts, because a real width fails it', () => {
+    const copy = forMicrosoftSchema(form(), 'sdk', SYSTEMFORM_PATH);
+    expect(serialize(copy)).toContain('<column width="^67%$">');
+    expect(() => validateWithSchema(serialize(copy), join(schemas, 'FormXml.xsd'), 'form')).not.toThrow();
+    select(copy, ['form', 'tabs', 'tab', 'columns', 'column'])[0]!.attrs = [['width', '67%']];
     expect(() => validateWithSchema(serialize(copy), join(schemas, 'FormXml.xsd'), 'form')).toThrow(/The value '67%' is not accepted by the pattern '\^\(100\|\[0-9\]\{1,2\}\)%\$'/);
   });
 });

@@ -1,4 +1,4 @@
-import { el, leaf, select, serialize, textOf, without } from './xml';
+import { attrOf, child, childNames, el, leaf, parseXml, select, serialize, textOf, without } from './xml';
 
 describe('xml writer', () => {
   it('escapes markup in text and attributes so labels with quotes and ampersands stay well-formed', () => {
@@ -16,5 +16,25 @@ describe('xml writer', () => {
     expect(select(copy, ['r', 'drop'])).toHaveLength(0);
     expect(textOf(select(copy, ['r', 'keep', 'x'])[0])).toBe('1');
     expect(select(tree, ['r', 'drop'])).toHaveLength(1);
+  });
+});
+
+describe('xml reader', () => {
+  it('reads what Dataverse exports: byte order mark, declaration, attributes, empty and nested elements', () => {
+    const tree = parseXml('\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<A x="1 &amp; 2">\r\n  <B />\r\n  <C>t &lt; u</C>\r\n  <!-- note -->\r\n  <D><E>{42}</E></D>\r\n</A>');
+    expect(tree.name).toBe('A');
+    expect(attrOf(tree, 'x')).toBe('1 & 2');
+    expect(childNames(tree)).toEqual(['B', 'C', 'D']);
+    expect(textOf(child(tree, 'C'))).toBe('t < u');
+    expect(textOf(select(tree, ['A', 'D', 'E'])[0])).toBe('{42}');
+  });
+
+  it('gives back what the writer wrote', () => {
+    const tree = el('r', { a: 'q"uote' }, leaf('x', 'a & b'), el('y'));
+    expect(parseXml(serialize(tree))).toEqual(tree);
+  });
+
+  it('refuses a tag closed by the wrong name', () => {
+    expect(() => parseXml('<a><b></a>')).toThrow('</a> does not close <b>');
   });
 });

@@ -80,3 +80,54 @@ export function select(root: XmlElement, path: string[]): XmlElement[] {
 
 export const textOf = (node: XmlElement | undefined): string =>
   node ? node.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('') : '';
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function unescape(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITIES[e]!);
+}
+
+/**
+ * Reads an XML document into the same tree the writer uses, to compare our output with files
+ * Dataverse exported. Whitespace-only text between elements is dropped; comments, processing
+ * instructions and the byte order mark Dataverse writes are skipped. Not a validating parser:
+ * it throws on mismatched tags, which is all a fixture needs.
+ */
+export function parseXml(text: string): XmlElement {
+  const src = text.replace(/^\uFEFF/, '');
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  const token = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([^\s>]+)\s*>|<([^\s/>]+)((?:\s+[^\s=]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
+  for (let m = token.exec(src); m; m = token.exec(src)) {
+    const [whole, cdata, close, open, attrText, selfClosing, chars] = m;
+    const parent = stack[stack.length - 1];
+    if (open) {
+      const attrs: [string, string][] = [...(attrText ?? '').matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((a) => [a[1]!, unescape(a[2] ?? a[3] ?? '')]);
+      const node: XmlElement = { name: open, attrs, children: [] };
+      if (parent) parent.children.push(node);
+      else if (root) throw new Error('more than one root element');
+      else root = node;
+      if (!selfClosing) stack.push(node);
+    } else if (close) {
+      const top = stack.pop();
+      if (!top || top.name !== close) throw new Error(`</${close}> does not close <${top?.name ?? 'nothing'}>`);
+    } else if (cdata !== undefined || chars !== undefined) {
+      const value = cdata ?? unescape(chars!);
+      if (parent && (cdata !== undefined || value.trim())) parent.children.push(cdata !== undefined ? value : value.trim());
+    } else if (!whole.startsWith('<!--') && !whole.startsWith('<?')) {
+      throw new Error(`cannot read ${whole.slice(0, 40)}`);
+    }
+  }
+  if (!root || stack.length) throw new Error(stack.length ? `<${stack[stack.length - 1]!.name}> is not closed` : 'no root element');
+  return root;
+}
+
+/** Names of an element's child elements, in document order. */
+export const childNames = (node: XmlElement): string[] => node.children.filter((c): c is XmlElement => typeof c !== 'string').map((c) => c.name);
+
+/** The first child element called `name`. */
+export const child = (node: XmlElement, name: string): XmlElement | undefined =>
+  node.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === name);
+
+export const attrOf = (node: XmlElement, name: string): string | undefined => node.attrs.find(([k]) => k === name)?.[1];
