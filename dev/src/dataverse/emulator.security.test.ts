@@ -38,6 +38,16 @@ it('a request without a token or with an unknown token is 401', async () => {
   expect((await failure(client('dev:ghost@switchboard.dev').callFunction({ name: 'WhoAmI' }))).status).toBe(401);
 });
 
+// Application users sign in with their own credential only (client secret or certificate):
+// https://learn.microsoft.com/power-apps/developer/data-platform/use-single-tenant-server-server-authentication
+it('the dev scheme never signs in as an application user, only the configured app token does', async () => {
+  expect((await failure(client('dev:switchboard-app@switchboard.dev').callFunction({ name: 'WhoAmI' }))).status).toBe(401);
+  const app = client('test-app-token');
+  await app.create({ collection: 'systemusers', data: { fullname: 'Other app', domainname: 'other-app@switchboard.dev', applicationid: 'a1b2c3d4-0000-4000-8000-00000000a991' } });
+  expect((await failure(client('dev:other-app@switchboard.dev').callFunction({ name: 'WhoAmI' }))).status).toBe(401);
+  expect((await app.callFunction({ name: 'WhoAmI' })).UserId).toBe('0a7e0003-0000-4000-8000-000000000001');
+});
+
 it('dev tokens and registered tokens identify the seeded user; the app token is the application user', async () => {
   expect((await client('dev:alice@switchboard.dev').callFunction({ name: 'WhoAmI' })).UserId).toBe(alice);
   expect((await client('bob-secret').callFunction({ name: 'WhoAmI' })).UserId).toBe(bob);

@@ -42,7 +42,11 @@ export class Security {
     const users = this.model.entity('systemuser');
     let user: Row | undefined = userId ? this.store.get(db, users, userId) : undefined;
     if (!user && token.startsWith('dev:')) {
-      user = this.store.findBy(db, users, { domainname: token.slice(4) });
+      const person = this.store.findBy(db, users, { domainname: token.slice(4) });
+      // The dev scheme stands in for an agent's interactive sign-in. An application user only
+      // ever authenticates with its own secret (--app-token); otherwise `dev:` + the app user's
+      // domain name would hand anyone on the machine full, System Administrator-like access.
+      if (person && person.systemuserid !== APP_USER_ID && person.applicationid == null) user = person;
     }
     if (!user || user.isdisabled === 1) {
       throw new DataverseError(401, ErrorCodes.notAuthenticated, 'The user is not authenticated: unknown or disabled token.', { 'WWW-Authenticate': 'Bearer' });
