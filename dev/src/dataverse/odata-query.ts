@@ -22,6 +22,8 @@ export interface QueryOptions {
   count?: boolean;
   expand?: ExpandOption[];
   skiptoken?: string;
+  /** $id: the entity URL of the row to disassociate (DELETE .../$ref?$id=...) */
+  id?: string;
 }
 
 /** Splits on `sep` outside parentheses and quoted strings. */
@@ -89,6 +91,10 @@ function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions 
         o.skiptoken = value;
         break;
       case '$format':
+        break;
+      case '$id':
+        if (nested) throw badRequest('$id is not allowed inside $expand.');
+        o.id = value;
         break;
       default:
         if (UNSUPPORTED.has(key)) throw unsupported(`the query option '${key}'`);

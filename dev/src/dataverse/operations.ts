@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeMetadata, EntityMetadata, PrivilegeKind } from '@switchboard/solution';
 import {
-  DataverseError, ErrorCodes, badRequest, duplicate, notFound, notFoundByKey, unknownProperty, unsupported, versionMismatch,
+  DataverseError, ErrorCodes, badRequest, duplicate, notFound, notFoundByKey, payloadError, unknownProperty, unsupported, versionMismatch,
 } from './errors';
 import { type ChoiceLabels, formatChoice } from './choice-labels';
 import { type Model, type NavProperty, isLookup } from './model';
@@ -184,7 +184,7 @@ export class Operations {
         const navName = key.slice(0, -'@odata.bind'.length);
         const nav = this.model.nav(e.logicalName, navName);
         if (!nav) {
-          throw badRequest(`An undeclared property '${navName}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`);
+          throw payloadError(e.entitySetName, `An undeclared property '${navName}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`);
         }
         if (nav.kind === 'single') {
           if (value === null) {
@@ -207,7 +207,7 @@ export class Operations {
       const a = e.attributes[key];
       if (!a || isLookup(a)) {
         if (value !== null && typeof value === 'object') throw unsupported(`deep insert ('${key}')`);
-        throw badRequest(`The property '${key}' does not exist on type 'Microsoft.Dynamics.CRM.${e.logicalName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`, ErrorCodes.queryBuilderNoAttribute);
+        throw badRequest(`An error occurred while validating input parameters: Microsoft.Crm.CrmException: Invalid property '${key}' was found in entity 'Microsoft.Dynamics.CRM.${e.logicalName}'. ---> Microsoft.OData.ODataException: Does not support untyped value in non-open type.`, ErrorCodes.odataInvalidProperty);
       }
       if (a.system && READONLY_SYSTEM.has(key)) continue;
       values[key] = this.coerce(e, a, value);
@@ -507,9 +507,9 @@ export class Operations {
   private formatted(e: EntityMetadata, a: AttributeMetadata, v: unknown): string | undefined {
     switch (a.type) {
       case 'boolean': return v === 1 ? 'Yes' : 'No';
-      case 'choice': case 'state': case 'status': return formatChoice(this.labels, e.logicalName, a.logicalName, v as number);
+      case 'choice': case 'state': case 'status': return formatChoice(this.labels, e, a.logicalName, v as number);
       case 'multichoice': {
-        const parts = String(v).split(',').filter(Boolean).map((x) => formatChoice(this.labels, e.logicalName, a.logicalName, Number(x)));
+        const parts = String(v).split(',').filter(Boolean).map((x) => formatChoice(this.labels, e, a.logicalName, Number(x)));
         return parts.every((p) => p !== undefined) ? parts.join('; ') : undefined;
       }
       default: return undefined;
