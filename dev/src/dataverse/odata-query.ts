@@ -1,8 +1,9 @@
-// System query options ($select, $filter, $orderby, $top, $count, $expand, $skiptoken) parsed from
-// the raw query string. `+` is kept literally (only %XX is decoded) because phone numbers in
-// filters ('+33...') are common here and a client that forgets to encode them should still match.
+// System query options ($select, $filter, $orderby, $top, $count, $expand, $skiptoken, $apply,
+// fetchXml, and parameter aliases) parsed from the raw query string. `+` is kept literally (only
+// %XX is decoded) because phone numbers in filters ('+33...') are common here and a client that
+// forgets to encode them should still match.
 import { badRequest, unsupported } from './errors';
-import { type FilterNode, parseFilter } from './odata-filter';
+import { type Aliases, type FilterNode, parseFilter } from './odata-filter';
 
 export interface OrderBy {
   property: string;
@@ -24,6 +25,10 @@ export interface QueryOptions {
   skiptoken?: string;
   /** $id: the entity URL of the row to disassociate (DELETE .../$ref?$id=...) */
   id?: string;
+  /** $apply: aggregation transformations, parsed against the entity by aggregate.ts */
+  apply?: string;
+  /** fetchXml: a FetchXML query, run by fetchxml.ts */
+  fetchXml?: string;
 }
 
 /** Splits on `sep` outside parentheses and quoted strings. */
@@ -54,17 +59,27 @@ function decode(s: string): string {
   }
 }
 
-const UNSUPPORTED = new Set(['$skip', '$search', '$apply', 'fetchXml', 'savedQuery', 'userQuery', '$compute']);
+const UNSUPPORTED = new Set(['$skip', '$search', 'savedQuery', 'userQuery', '$compute']);
 
-function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions {
+function parseOptions(pairs: [string, string][], nested: boolean, aliases: Aliases): QueryOptions {
   const o: QueryOptions = {};
-  for (const [key, value] of pairs) {
+  for (const [key, raw] of pairs) {
+    // an alias may stand for a whole $orderby item list or $top value as well as inside $filter
+    const value = /^@[A-Za-z_]\w*$/.test(raw) && key !== '$filter' && aliases.has(raw) ? aliases.get(raw)! : raw;
     switch (key) {
       case '$select':
         o.select = splitTopLevel(value, ',');
         break;
       case '$filter':
-        o.filter = parseFilter(value);
+        o.filter = parseFilter(value, aliases);
+        break;
+      case '$apply':
+        if (nested) throw badRequest('$apply is not allowed inside $expand.');
+        o.apply = value;
+        break;
+      case 'fetchXml':
+        if (nested) throw badRequest('fetchXml is not allowed inside $expand.');
+        o.fetchXml = value;
         break;
       case '$orderby':
         o.orderby = splitTopLevel(value, ',').map((part) => {
@@ -84,7 +99,7 @@ function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions 
         o.count = value === 'true';
         break;
       case '$expand':
-        o.expand = splitTopLevel(value, ',').map(parseExpand);
+        o.expand = splitTopLevel(value, ',').map((item) => parseExpand(item, aliases));
         break;
       case '$skiptoken':
         if (nested) throw badRequest('$skiptoken is not allowed inside $expand.');
@@ -98,15 +113,17 @@ function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions 
         break;
       default:
         if (UNSUPPORTED.has(key)) throw unsupported(`the query option '${key}'`);
+        if (key.startsWith('@')) {
+          if (nested) throw badRequest(`Parameter aliases are set on the request, not inside $expand ('${key}').`);
+          break; // collected before parsing
+        }
         if (key.startsWith('$') || nested) throw badRequest(`The query parameter '${key}' is not supported.`);
-        // parameter aliases (@p1) and other non-system parameters: Dataverse ignores unknown ones
-        if (key.startsWith('@')) throw unsupported('parameter aliases in query options');
     }
   }
   return o;
 }
 
-function parseExpand(item: string): ExpandOption {
+function parseExpand(item: string, aliases: Aliases): ExpandOption {
   const m = /^([A-Za-z_][\w]*)(?:\((.*)\))?$/s.exec(item);
   if (!m) throw badRequest(`Invalid $expand clause '${item}'.`);
   const inner = m[2] ? splitTopLevel(m[2], ';').map((kv): [string, string] => {
@@ -114,7 +131,7 @@ function parseExpand(item: string): ExpandOption {
     if (eq < 0) throw badRequest(`Invalid option '${kv}' in $expand.`);
     return [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
   }) : [];
-  return { nav: m[1], options: parseOptions(inner, true) };
+  return { nav: m[1], options: parseOptions(inner, true, aliases) };
 }
 
 export function parseQueryString(search: string): QueryOptions {
@@ -124,5 +141,12 @@ export function parseQueryString(search: string): QueryOptions {
     const eq = kv.indexOf('=');
     return eq < 0 ? [decode(kv), ''] : [decode(kv.slice(0, eq)), decode(kv.slice(eq + 1))];
   });
-  return parseOptions(pairs, false);
+  const aliases = new Map<string, string>();
+  for (const [k, v] of pairs) {
+    if (!k.startsWith('@')) continue;
+    if (!/^@[A-Za-z_]\w*$/.test(k)) throw badRequest(`'${k}' is not a valid parameter alias name.`);
+    if (aliases.has(k)) throw badRequest(`The parameter alias '${k}' is given twice.`);
+    aliases.set(k, v);
+  }
+  return parseOptions(pairs, false, aliases);
 }

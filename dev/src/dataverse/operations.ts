@@ -10,7 +10,8 @@ import {
 } from './errors';
 import { type ChoiceLabels, formatChoice } from './choice-labels';
 import { type Model, type NavProperty, isLookup } from './model';
-import { bindValue, compileFilter, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
+import { type SqlScope, compileFilter } from './filter-sql';
+import { bindValue, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
 import type { QueryOptions } from './odata-query';
 import type { ExecutionInput, PluginDispatcher } from './plugin-dispatcher';
 import { type ParsedKey, parseEntityUrl } from './resource-path';
@@ -586,12 +587,13 @@ export class Operations {
     for (const part of [scope, extra]) {
       if (part?.sql) { where.push(part.sql); params.push(...part.params); }
     }
+    const sqlScope = this.sqlScope(ctx);
     if (options.filter) {
-      const f = compileFilter(options.filter, e);
+      const f = compileFilter(options.filter, e, sqlScope);
       where.push(f.sql);
       params.push(...f.params);
     }
-    const order = (options.orderby ?? []).map((o) => `t.${quoteIdent(resolveColumn(e, o.property).logicalName)} ${o.desc ? 'DESC' : 'ASC'}`);
+    const order = (options.orderby ?? []).map((o) => `${sqlScope.column('t', e, resolveColumn(e, o.property))} ${o.desc ? 'DESC' : 'ASC'}`);
     order.push(`t.${quoteIdent(e.primaryIdAttribute)} ASC`);
     const whereSql = where.join(' AND ');
     const size = Math.min(Math.max(pageSize, 1), MAX_PAGE);
@@ -609,6 +611,18 @@ export class Operations {
     const page: QueryPage = { rows: rows.map((r) => this.toJson(ctx, db, e, r, options, annotations)), nextOffset };
     if (options.count) page.count = this.store.count(db, e, whereSql, params);
     return page;
+  }
+
+  /** How queries see the caller's session: row scopes of related tables, the clock, the user. */
+  sqlScope(ctx: Ctx): SqlScope {
+    return {
+      model: this.model,
+      column: (alias, _e, a) => `${alias}.${quoteIdent(a.logicalName)}`,
+      readScope: (target, alias) => this.security.readScope(ctx.caller, target, alias),
+      userId: ctx.caller.userId,
+      businessUnitId: ctx.caller.businessUnitId,
+      now: this.clock(),
+    };
   }
 
   retrieveRow(ctx: Ctx, db: Db, e: EntityMetadata, key: ParsedKey, kind: PrivilegeKind = 'read'): Row {

@@ -28,6 +28,7 @@ const tables = [
     numberofchildren: { type: 'integer', min: 0, max: 100 },
     creditlimit: { type: 'money' },
     donotsms: { type: 'boolean' },
+    swb_topics: { type: 'multichoice', options: [1, 2, 3, 4] },
   }),
   entity('account', 'accounts', 'accountid', 'name', 'user', {
     telephone1: { type: 'string', maxLength: 50, searched: true },

@@ -1,0 +1,190 @@
+// Query features of the Web API, over HTTP with dynamics-web-api (raw fetch where it cannot say
+// it): navigation-path and lambda filters, the Microsoft.Dynamics.CRM query functions, parameter
+// aliases. The emulator runs on a fixed clock so relative dates are exact.
+import { DynamicsWebApi } from 'dynamics-web-api';
+import { type Emulator, createEmulator } from './emulator';
+import { AGENT_ROLE, fixtureMetadata } from './testing/fixture-metadata';
+
+const NOW = Date.parse('2026-03-04T13:00:00Z');
+let emu: Emulator;
+let api: DynamicsWebApi;
+let port: number;
+
+const client = (token: string) =>
+  new DynamicsWebApi({ serverUrl: `http://127.0.0.1:${port}`, dataApi: { version: '9.2' }, onTokenRefresh: async () => token, propagateErrors: true });
+
+async function failure(p: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { status: number; code: string; message: string };
+  }
+  throw new Error('expected the request to fail');
+}
+
+let contoso: string;
+let fabrikam: string;
+
+const marker = 'qf';
+
+beforeAll(async () => {
+  emu = createEmulator({ metadata: fixtureMetadata, db: ':memory:', now: () => NOW });
+  ({ port } = await emu.listen(0));
+  api = client(emu.appToken);
+  contoso = await api.create({ collection: 'accounts', data: { name: 'Contoso', telephone1: '+1 425 555 0100' } });
+  fabrikam = await api.create({ collection: 'accounts', data: { name: 'Fabrikam' } });
+  await api.create({ collection: 'accounts', data: { name: 'Empty Inc' } });
+  const people = [
+    { firstname: 'Alice', numberofchildren: 0, birthdate: '2026-03-04T12:30:00Z', account: contoso, swb_topics: '1,3' },
+    { firstname: 'Bob', numberofchildren: 2, birthdate: '2026-03-04T09:00:00Z', account: contoso, swb_topics: '2' },
+    { firstname: 'Carla', numberofchildren: 5, birthdate: '2026-03-03T10:00:00Z', account: fabrikam, swb_topics: null },
+    { firstname: 'Dave', numberofchildren: 1, birthdate: '2026-03-01T08:00:00Z', account: fabrikam, swb_topics: '3,4' },
+    { firstname: 'Erin', numberofchildren: 3, birthdate: '2026-01-23T08:00:00Z', account: null, swb_topics: '4' },
+    { firstname: 'Finn', numberofchildren: 4, birthdate: '2026-03-05T08:00:00Z', account: null, swb_topics: null },
+  ];
+  for (const p of people) {
+    await api.create({
+      collection: 'contacts',
+      data: {
+        firstname: p.firstname, lastname: p.firstname === 'Bob' ? 'Bob' : marker, numberofchildren: p.numberofchildren, birthdate: p.birthdate,
+        swb_topics: p.swb_topics, ...(p.account ? { 'parentcustomerid_account@odata.bind': `/accounts(${p.account})` } : {}),
+      },
+    });
+  }
+});
+afterAll(() => emu.close());
+
+const names = async (filter: string, queryParams?: string[]) =>
+  (await api.retrieveMultiple({ collection: 'contacts', select: ['firstname'], filter, orderBy: ['firstname'], queryParams }))
+    .value.map((r: { firstname: string }) => r.firstname);
+
+const accounts = async (filter: string) =>
+  (await api.retrieveMultiple({ collection: 'accounts', select: ['name'], filter, orderBy: ['name'] })).value.map((r: { name: string }) => r.name);
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#filter-using-lookup-column-property-values
+describe('filters on related rows', () => {
+  it('a path through a lookup filters on the related row, and a missing related row reads as null', async () => {
+    expect(await names("parentcustomerid_account/name eq 'Contoso'")).toEqual(['Alice', 'Bob']);
+    expect(await names("startswith(parentcustomerid_account/name, 'Fab')")).toEqual(['Carla', 'Dave']);
+    expect(await names('parentcustomerid_account/name eq null')).toEqual(['Erin', 'Finn']);
+    // further up the chain of single-valued navigation properties
+    expect(await names("parentcustomerid_account/createdby/domainname eq 'switchboard-app@switchboard.dev'")).toEqual(['Alice', 'Bob', 'Carla', 'Dave']);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#filter-using-values-of-related-collections
+  it('any() and all() filter on a collection-valued navigation property, nested and combined', async () => {
+    expect(await accounts("contact_customer_accounts/any(c: c/numberofchildren ge 5)")).toEqual(['Fabrikam']);
+    expect(await accounts('contact_customer_accounts/any()')).toEqual(['Contoso', 'Fabrikam']);
+    // all() is true for an account without contacts, as OData defines it
+    expect(await accounts('contact_customer_accounts/all(c: c/numberofchildren le 2)')).toEqual(['Contoso', 'Empty Inc']);
+    expect(await accounts("contact_customer_accounts/any(c: contains(c/firstname, 'ar') and c/numberofchildren gt 1) and startswith(name, 'F')")).toEqual(['Fabrikam']);
+    expect(await accounts("not contact_customer_accounts/any(c: c/firstname eq 'Alice')")).toEqual(['Empty Inc', 'Fabrikam']);
+    // nested: channels with a conversation that has a message saying 'refund'
+    const sms: string = await api.create({ collection: 'swb_channels', data: { swb_name: 'Lambda SMS' } });
+    const chat: string = await api.create({ collection: 'swb_channels', data: { swb_name: 'Lambda chat' } });
+    for (const [channel, body] of [[sms, 'refund please'], [chat, 'hello']]) {
+      const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'nested', 'swb_channelid@odata.bind': `/swb_channels(${channel})` } });
+      await api.create({ collection: 'swb_messages', data: { swb_body: body, 'swb_conversationid@odata.bind': `/swb_conversations(${conv})` } });
+    }
+    const channels = await api.retrieveMultiple({
+      collection: 'swb_channels', select: ['swb_name'],
+      filter: "startswith(swb_name, 'Lambda') and swb_channel_conversations/any(c: c/swb_conversation_messages/any(m: contains(m/swb_body, 'refund')))",
+    });
+    expect(channels.value.map((r: { swb_name: string }) => r.swb_name)).toEqual(['Lambda SMS']);
+  });
+
+  it('collections nested in a lookup, a lambda on a lookup, and unknown names are 400s that say why', async () => {
+    for (const filter of [
+      "parentcustomerid_account/contact_customer_accounts/any(c: c/firstname eq 'x')",
+      "parentcustomerid_account/any(c: c/name eq 'x')",
+      "contact_customer_accounts/any(c: c/nosuch eq 'x')",
+      "contact_customer_accounts/firstname eq 'x'",
+    ]) {
+      const err = await failure(api.retrieveMultiple({ collection: filter.startsWith('parent') ? 'contacts' : 'accounts', filter }));
+      expect({ filter, status: err.status }).toEqual({ filter, status: 400 });
+      expect(err.message.length).toBeGreaterThan(20);
+    }
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#column-comparison
+  it('two columns of the same row compare with the comparison operators', async () => {
+    expect(await names('firstname eq lastname')).toEqual(['Bob']);
+    expect((await failure(api.retrieveMultiple({ collection: 'contacts', filter: 'firstname eq numberofchildren' }))).status).toBe(400);
+  });
+});
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#dataverse-query-functions
+describe('query functions', () => {
+  it('In, NotIn, Between and NotBetween compare with lists of values, inline or through parameter aliases', async () => {
+    expect(await names("Microsoft.Dynamics.CRM.In(PropertyName='firstname',PropertyValues=['Alice','Carla'])")).toEqual(['Alice', 'Carla']);
+    expect(await names("Microsoft.Dynamics.CRM.NotIn(PropertyName='numberofchildren',PropertyValues=[\"0\",\"1\",\"2\"])")).toEqual(['Carla', 'Erin', 'Finn']);
+    expect(await names('Microsoft.Dynamics.CRM.Between(PropertyName=\'numberofchildren\',PropertyValues=["2","4"])')).toEqual(['Bob', 'Erin', 'Finn']);
+    expect(await names('Microsoft.Dynamics.CRM.NotBetween(PropertyName=\'numberofchildren\',PropertyValues=["1","4"])')).toEqual(['Alice', 'Carla']);
+    // "Manage single quotes": values with apostrophes go in double quotes, here through aliases
+    expect(await names('Microsoft.Dynamics.CRM.In(PropertyName=@p1,PropertyValues=@p2)', ["@p1='firstname'", `@p2=${encodeURIComponent('["Dave","O\'Brian"]')}`])).toEqual(['Dave']);
+    expect(await names(`Microsoft.Dynamics.CRM.In(PropertyName='parentcustomerid',PropertyValues=['${fabrikam}'])`)).toEqual(['Carla', 'Dave']);
+  });
+
+  it('relative dates follow the clock: last/next X, older than X, today, yesterday, tomorrow, on, on or after, on or before', async () => {
+    expect(await names("Microsoft.Dynamics.CRM.LastXHours(PropertyName='birthdate',PropertyValue=2)")).toEqual(['Alice']);
+    expect(await names("Microsoft.Dynamics.CRM.LastXHours(PropertyName=@p1,PropertyValue=@p2)", ["@p1='birthdate'", '@p2=5'])).toEqual(['Alice', 'Bob']);
+    // last 1 day: from yesterday's midnight to now
+    expect(await names("Microsoft.Dynamics.CRM.LastXDays(PropertyName='birthdate',PropertyValue=1)")).toEqual(['Alice', 'Bob', 'Carla']);
+    expect(await names("Microsoft.Dynamics.CRM.NextXDays(PropertyName='birthdate',PropertyValue=1)")).toEqual(['Finn']);
+    expect(await names("Microsoft.Dynamics.CRM.OlderThanXDays(PropertyName='birthdate',PropertyValue=2)")).toEqual(['Dave', 'Erin']);
+    expect(await names("Microsoft.Dynamics.CRM.OlderThanXMinutes(PropertyName='birthdate',PropertyValue=45)")).toEqual(['Bob', 'Carla', 'Dave', 'Erin']);
+    expect(await names("Microsoft.Dynamics.CRM.OlderThanXMonths(PropertyName='birthdate',PropertyValue=1)")).toEqual(['Erin']);
+    expect(await names("Microsoft.Dynamics.CRM.Today(PropertyName='birthdate')")).toEqual(['Alice', 'Bob']);
+    expect(await names("Microsoft.Dynamics.CRM.Yesterday(PropertyName='birthdate')")).toEqual(['Carla']);
+    expect(await names("Microsoft.Dynamics.CRM.Tomorrow(PropertyName='birthdate')")).toEqual(['Finn']);
+    expect(await names("Microsoft.Dynamics.CRM.On(PropertyName='birthdate',PropertyValue='2026-03-01')")).toEqual(['Dave']);
+    expect(await names("Microsoft.Dynamics.CRM.OnOrBefore(PropertyName='birthdate',PropertyValue='2026-03-01')")).toEqual(['Dave', 'Erin']);
+    expect(await names("Microsoft.Dynamics.CRM.OnOrAfter(PropertyName='birthdate',PropertyValue='2026-03-04')")).toEqual(['Alice', 'Bob', 'Finn']);
+    expect(await names("Microsoft.Dynamics.CRM.ThisMonth(PropertyName='birthdate') and not Microsoft.Dynamics.CRM.Today(PropertyName='birthdate')")).toEqual(['Carla', 'Dave', 'Finn']);
+  });
+
+  it('EqualUserId and NotEqualUserId compare a user lookup with the caller', async () => {
+    const agent = emu.seedUser({ fullname: 'Query Agent', domainname: 'query-agent@switchboard.dev', roles: [AGENT_ROLE] });
+    const as = client('dev:query-agent@switchboard.dev');
+    await as.create({ collection: 'swb_conversations', data: { subject: 'mine' } });
+    await api.create({ collection: 'swb_conversations', data: { subject: 'app', 'ownerid@odata.bind': `/systemusers(${agent})` } });
+    await api.create({ collection: 'swb_conversations', data: { subject: 'not mine' } });
+    const subjects = async (c: DynamicsWebApi, filter: string) =>
+      (await c.retrieveMultiple({ collection: 'swb_conversations', select: ['subject'], filter: `subject ne 'nested' and ${filter}`, orderBy: ['subject'] })).value.map((r: { subject: string }) => r.subject);
+    expect(await subjects(api, "Microsoft.Dynamics.CRM.EqualUserId(PropertyName='ownerid')")).toEqual(['not mine']);
+    expect(await subjects(as, "Microsoft.Dynamics.CRM.EqualUserId(PropertyName='createdby')")).toEqual(['mine']);
+    expect(await subjects(api, "Microsoft.Dynamics.CRM.NotEqualUserId(PropertyName='ownerid')")).toEqual(['app', 'mine']);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/multi-select-picklist#query-data-from-choices
+  it('ContainValues and DoesNotContainValues match any of the chosen options of a choices column', async () => {
+    expect(await names("Microsoft.Dynamics.CRM.ContainValues(PropertyName='swb_topics',PropertyValues=['3','2'])")).toEqual(['Alice', 'Bob', 'Dave']);
+    expect(await names("Microsoft.Dynamics.CRM.DoesNotContainValues(PropertyName='swb_topics',PropertyValues=['4'])")).toEqual(['Alice', 'Bob', 'Carla', 'Finn']);
+  });
+
+  it('query functions the emulator does not implement, and names that are not Dataverse functions, are 400s that say so', async () => {
+    const fiscal = await failure(api.retrieveMultiple({ collection: 'contacts', filter: "Microsoft.Dynamics.CRM.InFiscalYear(PropertyName='birthdate',PropertyValue=2026)" }));
+    expect([fiscal.status, fiscal.message]).toEqual([400, 'The Dataverse emulator does not support the query function Microsoft.Dynamics.CRM.InFiscalYear.']);
+    const made = await failure(api.retrieveMultiple({ collection: 'contacts', filter: "Microsoft.Dynamics.CRM.LastXMinutes(PropertyName='birthdate',PropertyValue=5)" }));
+    expect([made.status, made.message]).toEqual([400, "'Microsoft.Dynamics.CRM.LastXMinutes' is not a Dataverse query function."]);
+    const wrongArg = await failure(api.retrieveMultiple({ collection: 'contacts', filter: "Microsoft.Dynamics.CRM.LastXHours(PropertyName='firstname',PropertyValue=5)" }));
+    expect(wrongArg.status).toBe(400);
+    const missing = await failure(api.retrieveMultiple({ collection: 'contacts', filter: "Microsoft.Dynamics.CRM.In(PropertyName='firstname')" }));
+    expect(missing.message).toContain("needs the parameter 'PropertyValues'");
+  });
+});
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/use-web-api-functions#passing-parameters-to-a-function
+describe('parameter aliases', () => {
+  it('stand for values and properties in $filter and for the order in $orderby', async () => {
+    expect(await names('firstname eq @p1', ["@p1='Carla'"])).toEqual(['Carla']);
+    expect(await names('@p1 eq @p2', ['@p1=numberofchildren', '@p2=3'])).toEqual(['Erin']);
+    const ordered = await api.retrieveMultiple({ collection: 'contacts', select: ['firstname'], filter: `lastname eq '${marker}'`, queryParams: ['$orderby=@o', '@o=numberofchildren desc'] });
+    expect(ordered.value.map((r: { firstname: string }) => r.firstname)).toEqual(['Carla', 'Finn', 'Erin', 'Dave', 'Alice']);
+  });
+
+  it('an alias used but not given is a 400 naming it', async () => {
+    const err = await failure(api.retrieveMultiple({ collection: 'contacts', filter: 'firstname eq @missing' }));
+    expect([err.status, err.message]).toEqual([400, "The parameter alias '@missing' is used in the query but has no value (add &@missing=...)."]);
+  });
+});
