@@ -111,3 +111,22 @@ it('users and their roles can be seeded over HTTP by the application user, as on
   // agents cannot grant themselves roles
   expect((await failure(hal.associate({ collection: 'systemusers', primaryKey: id, relationshipName: 'systemuserroles_association', relatedCollection: 'roles', relatedKey: ADMIN_ROLE }))).status).toBe(403);
 });
+
+// A hostile filter is the caller's mistake: a 400 that says what to fix, never a 500 from a
+// blown stack (Troubleshoot Web API client errors: 4xx for what the client got wrong).
+it('deeply nested or oversized $filter expressions are a 400 with a message, over HTTP and inside a $batch', async () => {
+  const app = client('test-app-token');
+  const filters = [`${'not '.repeat(2000)}firstname eq 'a'`, `${'('.repeat(5000)}firstname eq 'a'${')'.repeat(5000)}`];
+  for (const filter of filters) {
+    const err = await failure(app.retrieveMultiple({ collection: 'contacts', filter }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('nested more than 64 levels');
+  }
+  const res = await fetch(`${emu.url}$batch`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer test-app-token', 'Content-Type': 'multipart/mixed; boundary=b' },
+    body: ['--b', 'Content-Type: application/http', '', `GET /api/data/v9.2/contacts?$filter=${encodeURIComponent(filters[1])} HTTP/1.1`, '', '--b--', ''].join('\r\n'),
+  });
+  expect(res.status).toBe(400);
+  expect(await res.text()).toContain('nested more than 64 levels');
+});
