@@ -188,3 +188,39 @@ describe('parameter aliases', () => {
     expect([err.status, err.message]).toEqual([400, "The parameter alias '@missing' is used in the query but has no value (add &@missing=...)."]);
   });
 });
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
+describe('aggregation with $apply', () => {
+  const apply = async (text: string, extra: Record<string, unknown> = {}) =>
+    (await api.retrieveMultiple({ collection: 'contacts', apply: text, ...extra })).value;
+
+  it('groupby lists the distinct values, with formatted values when asked, and leaves nulls out', async () => {
+    // dynamics-web-api also copies each formatted value to <name>_Formatted
+    expect(await apply(`filter(lastname eq '${marker}')/groupby((statuscode))`, { includeAnnotations: 'OData.Community.Display.V1.FormattedValue' }))
+      .toEqual([{ statuscode: 1, 'statuscode@OData.Community.Display.V1.FormattedValue': 'Active', statuscode_Formatted: 'Active' }]);
+    expect(await apply('groupby((parentcustomerid_account/name))')).toEqual([{}, { account_name: 'Contoso' }, { account_name: 'Fabrikam' }]);
+  });
+
+  it('groupby with aggregate sums, counts and averages per group, grouping through a lookup', async () => {
+    expect(await apply('groupby((parentcustomerid_account/name),aggregate(numberofchildren with sum as total,$count as n))')).toEqual([
+      { total: 7, n: 2 },
+      { account_name: 'Contoso', total: 2, n: 2 },
+      { account_name: 'Fabrikam', total: 6, n: 2 },
+    ]);
+  });
+
+  it('aggregate alone returns one row: average, min, max, countdistinct, over a filter()', async () => {
+    const [row] = await apply('filter(numberofchildren gt 0)/aggregate(numberofchildren with average as avg,numberofchildren with max as most,birthdate with min as first,numberofchildren with countdistinct as kinds)');
+    expect(row).toEqual({ avg: 3, most: 5, first: new Date('2026-01-23T08:00:00Z'), kinds: 5 }); // dynamics-web-api revives dates
+  });
+
+  it('orders by grouped properties, refuses ordering by aggregates and grouping by dates, as documented', async () => {
+    const rows = await apply('groupby((numberofchildren))', { orderBy: ['numberofchildren desc'], top: 2 });
+    expect(rows).toEqual([{ numberofchildren: 5 }, { numberofchildren: 4 }]);
+    const byAggregate = await failure(api.retrieveMultiple({ collection: 'contacts', apply: 'groupby((statuscode),aggregate($count as n))', orderBy: ['n desc'] }));
+    expect([byAggregate.status, byAggregate.message]).toEqual([400, 'The query node SingleValueOpenPropertyAccess is not supported']);
+    expect((await failure(api.retrieveMultiple({ collection: 'contacts', apply: 'groupby((birthdate))' }))).status).toBe(400);
+    expect((await failure(api.retrieveMultiple({ collection: 'contacts', apply: 'groupby((statuscode))', filter: "firstname eq 'x'" }))).message).toContain('filter(...)');
+    expect((await failure(api.retrieveMultiple({ collection: 'contacts', apply: 'aggregate(firstname with sum as s)' }))).status).toBe(400);
+  });
+});

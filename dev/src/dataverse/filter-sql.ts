@@ -35,15 +35,17 @@ export interface CompiledSql {
 const SQL_OPS: Record<CompareOp, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
 const OP_NAMES: Record<CompareOp, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' };
 
-interface Binding {
+export interface Binding {
   entity: EntityMetadata;
   alias: string;
 }
 
-interface ResolvedValue {
+export interface ResolvedValue {
   sql: string;
   params: unknown[];
   attribute: AttributeMetadata;
+  /** the table the attribute belongs to (the last one reached through the path) */
+  entity: EntityMetadata;
   /** true when the path went through a lookup (a related table's column) */
   joined: boolean;
 }
@@ -72,13 +74,14 @@ const KNOWN_UNSUPPORTED = new Set([
   'EqualUserOrUserTeams', 'EqualUserTeams', 'EqualUserLanguage', 'Contains', 'DoesNotContain',
 ]);
 
-export function compileFilter(node: FilterNode, entity: EntityMetadata, scope: SqlScope, alias = 't'): CompiledSql {
+/** Resolves property paths (through single-valued navigation properties) to SQL; aliases are unique per resolver. */
+export function pathResolver(scope: SqlScope, aliasBase: string): {
+  value(start: Binding, segments: string[]): ResolvedValue;
+  nextAlias(): string;
+} {
   let aliasCounter = 0;
-  const nextAlias = (): string => `${alias}_j${++aliasCounter}`;
-  const root: Binding = { entity, alias };
-
+  const nextAlias = (): string => `${aliasBase}_j${++aliasCounter}`;
   const targetOf = (nav: NavProperty): EntityMetadata => scope.model.entity(nav.target);
-
   const typeCheck = (from: Binding, nav: Extract<NavProperty, { kind: 'single' }>): CompiledSql => {
     const a = from.entity.attributes[nav.attribute];
     // polymorphic lookups (customer, owner) store which table the id belongs to
@@ -90,7 +93,7 @@ export function compileFilter(node: FilterNode, entity: EntityMetadata, scope: S
   const resolveValue = (start: Binding, segments: string[]): ResolvedValue => {
     if (segments.length === 1) {
       const attribute = resolveColumn(start.entity, segments[0]);
-      return { sql: scope.column(start.alias, start.entity, attribute), params: [], attribute, joined: false };
+      return { sql: scope.column(start.alias, start.entity, attribute), params: [], attribute, entity: start.entity, joined: false };
     }
     const nav = scope.model.nav(start.entity.logicalName, segments[0]);
     if (!nav) throw badRequest(`Could not find a property named '${segments[0]}' on type 'Microsoft.Dynamics.CRM.${start.entity.logicalName}'.`, '0x0');
@@ -103,8 +106,18 @@ export function compileFilter(node: FilterNode, entity: EntityMetadata, scope: S
     const type = typeCheck(start, nav);
     const read = scope.readScope(target, inner.alias);
     const sql = `(SELECT ${value.sql} FROM ${quoteIdent(target.logicalName)} ${inner.alias} WHERE ${inner.alias}.${quoteIdent(target.primaryIdAttribute)} = ${start.alias}.${quoteIdent(nav.attribute)}${type.sql}${read.sql ? ` AND ${read.sql}` : ''})`;
-    return { sql, params: [...value.params, ...type.params, ...read.params], attribute: value.attribute, joined: true };
+    return { sql, params: [...value.params, ...type.params, ...read.params], attribute: value.attribute, entity: value.entity, joined: true };
   };
+
+  return { value: resolveValue, nextAlias };
+}
+
+export function compileFilter(node: FilterNode, entity: EntityMetadata, scope: SqlScope, alias = 't'): CompiledSql {
+  const paths = pathResolver(scope, alias);
+  const { nextAlias } = paths;
+  const resolveValue = paths.value;
+  const root: Binding = { entity, alias };
+  const targetOf = (nav: NavProperty): EntityMetadata => scope.model.entity(nav.target);
 
   const walk = (n: FilterNode, vars: Map<string, Binding>, inLambda: boolean): CompiledSql => {
     const startOf = (segments: string[]): { binding: Binding; rest: string[] } => {
@@ -214,24 +227,34 @@ export function compileFilter(node: FilterNode, entity: EntityMetadata, scope: S
   };
 
   const queryFunction = (name: string, args: Record<string, FunctionArg>): CompiledSql => {
-    const fn = QUERY_FUNCTIONS[name];
-    if (!fn) {
-      if (KNOWN_UNSUPPORTED.has(name)) throw unsupported(`the query function Microsoft.Dynamics.CRM.${name}`);
-      throw badRequest(`'Microsoft.Dynamics.CRM.${name}' is not a Dataverse query function.`);
-    }
-    const allowed = ['PropertyName', ...fn.params];
-    for (const k of Object.keys(args)) {
-      if (!allowed.includes(k)) throw badRequest(`Microsoft.Dynamics.CRM.${name} has no parameter '${k}' (expected ${allowed.join(', ')}).`);
-    }
-    for (const k of allowed) if (!(k in args)) throw badRequest(`Microsoft.Dynamics.CRM.${name} needs the parameter '${k}'.`);
+    checkQueryFunction(name, args);
     const propertyName = args.PropertyName;
     if (Array.isArray(propertyName) || propertyName.type !== 'string') throw badRequest(`PropertyName of Microsoft.Dynamics.CRM.${name} must be a string naming a column.`);
     const a = columnByName(entity, propertyName.value);
-    const column = scope.column(alias, entity, a);
-    return fn.compile({ name, a, column, args, scope });
+    return compileQueryFunction(name, a, scope.column(alias, entity, a), args, scope);
   };
 
   return walk(node, new Map(), false);
+}
+
+function checkQueryFunction(name: string, args: Record<string, FunctionArg>): QueryFunction {
+  const fn = QUERY_FUNCTIONS[name];
+  if (!fn) {
+    if (KNOWN_UNSUPPORTED.has(name)) throw unsupported(`the query function Microsoft.Dynamics.CRM.${name}`);
+    throw badRequest(`'Microsoft.Dynamics.CRM.${name}' is not a Dataverse query function.`);
+  }
+  const allowed = ['PropertyName', ...fn.params];
+  for (const k of Object.keys(args)) {
+    if (!allowed.includes(k)) throw badRequest(`Microsoft.Dynamics.CRM.${name} has no parameter '${k}' (expected ${allowed.join(', ')}).`);
+  }
+  for (const k of allowed) if (!(k in args)) throw badRequest(`Microsoft.Dynamics.CRM.${name} needs the parameter '${k}'.`);
+  return fn;
+}
+
+/** One query function applied to a column SQL expression (also what FetchXML's condition operators map to). */
+export function compileQueryFunction(name: string, a: AttributeMetadata, column: string, args: Record<string, FunctionArg>, scope: SqlScope): CompiledSql {
+  const fn = checkQueryFunction(name, { PropertyName: { type: 'string', value: a.logicalName }, ...args });
+  return fn.compile({ name, a, column, args, scope });
 }
 
 /** PropertyName of a query function: the column's logical name (lookups too), or its `_x_value` form. */
@@ -254,13 +277,16 @@ interface QueryFunction {
   compile(call: FunctionCall): CompiledSql;
 }
 
-/** A query function argument as the column's stored value: strings are converted as Dataverse does ("5" for a number). */
 function typed(call: FunctionCall, lit: Literal): unknown {
-  const a = call.a;
-  if (lit.type === 'null') throw badRequest(`Microsoft.Dynamics.CRM.${call.name} cannot compare with null.`);
-  if (lit.type !== 'string') return bindValue(a, lit, call.name);
+  return typedValue(call.a, lit, `Microsoft.Dynamics.CRM.${call.name}`);
+}
+
+/** A value given as text (query function arguments, FetchXML values) as the column stores it: "5" for a number. */
+export function typedValue(a: AttributeMetadata, lit: Literal, what: string): unknown {
+  if (lit.type === 'null') throw badRequest(`${what} cannot compare with null.`);
+  if (lit.type !== 'string') return bindValue(a, lit, what);
   const s = lit.value;
-  const invalid = () => badRequest(`The value '${s}' of Microsoft.Dynamics.CRM.${call.name} is not valid for ${a.logicalName} (${edmOf(a)}).`);
+  const invalid = () => badRequest(`The value '${s}' of ${what} is not valid for ${a.logicalName} (${edmOf(a)}).`);
   switch (a.type) {
     case 'string': case 'memo': return s;
     case 'integer': case 'bigint': case 'choice': case 'state': case 'status': {
@@ -284,7 +310,7 @@ function typed(call: FunctionCall, lit: Literal): unknown {
       return m[1].toLowerCase();
     }
     default:
-      throw unsupported(`Microsoft.Dynamics.CRM.${call.name} on ${a.type} columns ('${a.logicalName}')`);
+      throw unsupported(`${what} on ${a.type} columns ('${a.logicalName}')`);
   }
 }
 

@@ -3,7 +3,11 @@
 // %XX is decoded) because phone numbers in filters ('+33...') are common here and a client that
 // forgets to encode them should still match.
 import { badRequest, unsupported } from './errors';
+import { type ApplyPlan, parseApply } from './aggregate';
 import { type Aliases, type FilterNode, parseFilter } from './odata-filter';
+import { splitTopLevel } from './split';
+
+export { splitTopLevel };
 
 export interface OrderBy {
   property: string;
@@ -25,30 +29,10 @@ export interface QueryOptions {
   skiptoken?: string;
   /** $id: the entity URL of the row to disassociate (DELETE .../$ref?$id=...) */
   id?: string;
-  /** $apply: aggregation transformations, parsed against the entity by aggregate.ts */
-  apply?: string;
+  /** $apply: aggregation transformations (aggregate.ts) */
+  apply?: ApplyPlan;
   /** fetchXml: a FetchXML query, run by fetchxml.ts */
   fetchXml?: string;
-}
-
-/** Splits on `sep` outside parentheses and quoted strings. */
-export function splitTopLevel(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "'") quoted = !quoted;
-    else if (!quoted && c === '(') depth++;
-    else if (!quoted && c === ')') depth--;
-    else if (!quoted && depth === 0 && c === sep) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
 function decode(s: string): string {
@@ -75,7 +59,7 @@ function parseOptions(pairs: [string, string][], nested: boolean, aliases: Alias
         break;
       case '$apply':
         if (nested) throw badRequest('$apply is not allowed inside $expand.');
-        o.apply = value;
+        o.apply = parseApply(value, aliases);
         break;
       case 'fetchXml':
         if (nested) throw badRequest('fetchXml is not allowed inside $expand.');

@@ -10,6 +10,7 @@ import {
 } from './errors';
 import { type ChoiceLabels, formatChoice } from './choice-labels';
 import { type Model, type NavProperty, isLookup } from './model';
+import { runApply } from './aggregate';
 import { type SqlScope, compileFilter } from './filter-sql';
 import { bindValue, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
 import type { QueryOptions } from './odata-query';
@@ -505,7 +506,7 @@ export class Operations {
     return [...cols.values()];
   }
 
-  private formatted(e: EntityMetadata, a: AttributeMetadata, v: unknown): string | undefined {
+  formatted(e: EntityMetadata, a: AttributeMetadata, v: unknown): string | undefined {
     switch (a.type) {
       case 'boolean': return v === 1 ? 'Yes' : 'No';
       case 'choice': case 'state': case 'status': return formatChoice(this.labels, e, a.logicalName, v as number);
@@ -582,6 +583,13 @@ export class Operations {
 
   query(ctx: Ctx, db: Db, e: EntityMetadata, options: QueryOptions, pageSize: number, offset: number, annotations: Annotations, extra?: { sql: string; params: unknown[] }): QueryPage {
     const scope = this.security.readScope(ctx.caller, e);
+    if (options.apply) {
+      const rows = runApply({
+        db, scope: this.sqlScope(ctx), where: extra ? [scope, extra] : [scope],
+        formatted: (te, a, v) => this.formatted(te, a, v), wantsFormatted: annotations('OData.Community.Display.V1.FormattedValue'),
+      }, e, options.apply, options);
+      return { rows };
+    }
     const where: string[] = [];
     const params: unknown[] = [];
     for (const part of [scope, extra]) {
