@@ -224,3 +224,117 @@ describe('aggregation with $apply', () => {
     expect((await failure(api.retrieveMultiple({ collection: 'contacts', apply: 'aggregate(firstname with sum as s)' }))).status).toBe(400);
   });
 });
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/use-fetchxml-web-api
+// https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/overview
+describe('FetchXML', () => {
+  const fetchRows = async (fetchXml: string, extra: Record<string, unknown> = {}) =>
+    (await api.fetch({ collection: 'contacts', fetchXml, ...extra })).value as Record<string, unknown>[];
+
+  it('returns the chosen attributes and the primary key, leaves null values out, filters and orders', async () => {
+    const rows = await fetchRows(`<fetch>
+      <entity name='contact'>
+        <attribute name='firstname' /><attribute name='swb_topics' /><attribute name='parentcustomerid' />
+        <filter type='and'>
+          <condition attribute='lastname' operator='eq' value='${marker}' />
+          <filter type='or'>
+            <condition attribute='firstname' operator='like' value='%a%' />
+            <condition attribute='numberofchildren' operator='in'><value>3</value><value>4</value></condition>
+          </filter>
+        </filter>
+        <order attribute='numberofchildren' descending='true' />
+      </entity></fetch>`);
+    expect(rows.map((r) => r.firstname)).toEqual(['Carla', 'Finn', 'Erin', 'Dave', 'Alice']); // like is case-insensitive
+    const carla = rows[0];
+    expect(carla).not.toHaveProperty('swb_topics'); // null: left out, as FetchXML does
+    expect(carla._parentcustomerid_value).toBe(fabrikam);
+    expect(carla.contactid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(carla['@odata.etag']).toMatch(/^W\/"\d+"$/);
+    expect(rows[1]).not.toHaveProperty('_parentcustomerid_value');
+  });
+
+  it('link-entity joins inner or outer, with linked columns as <alias>_x002e_<name> and conditions on either table', async () => {
+    const inner = await fetchRows(`<fetch><entity name='contact'><attribute name='firstname' /><order attribute='firstname' />
+      <link-entity name='account' from='accountid' to='parentcustomerid' alias='acct' link-type='inner'>
+        <attribute name='name' /><filter><condition attribute='name' operator='begins-with' value='Fab' /></filter>
+      </link-entity></entity></fetch>`);
+    // dynamics-web-api also nests each alias: { acct: { name } }
+    expect(inner.map((r) => [r.firstname, r.acct_x002e_name])).toEqual([['Carla', 'Fabrikam'], ['Dave', 'Fabrikam']]);
+    const outer = await fetchRows(`<fetch><entity name='contact'><attribute name='firstname' />
+      <filter><condition attribute='lastname' operator='eq' value='${marker}' /><condition entityname='acct' attribute='name' operator='null' /></filter>
+      <order attribute='firstname' />
+      <link-entity name='account' from='accountid' to='parentcustomerid' alias='acct' link-type='outer'><attribute name='name' /></link-entity>
+      </entity></fetch>`);
+    expect(outer.map((r) => [r.firstname, r.acct_x002e_name])).toEqual([['Erin', undefined], ['Finn', undefined]]);
+  });
+
+  it('links through an N:N intersect table', async () => {
+    const queue: string = await api.create({ collection: 'queues', data: { name: 'Fetch queue' } });
+    const member = emu.seedUser({ fullname: 'Fetch Member', domainname: 'fetch-member@switchboard.dev' });
+    emu.seedUser({ fullname: 'Not A Member', domainname: 'fetch-outsider@switchboard.dev' });
+    await api.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: member });
+    const users = (await api.fetch({ collection: 'systemusers', fetchXml: `<fetch><entity name='systemuser'><attribute name='fullname' />
+      <link-entity name='queuemembership' from='systemuserid' to='systemuserid' intersect='true'>
+        <link-entity name='queue' from='queueid' to='queueid' alias='q'><attribute name='name' /><filter><condition attribute='name' operator='eq' value='Fetch queue' /></filter></link-entity>
+      </link-entity></entity></fetch>` })).value;
+    expect(users.map((u: Record<string, unknown>) => [u.fullname, u.q_x002e_name])).toEqual([['Fetch Member', 'Fetch queue']]);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/aggregate-data
+  it('aggregates: count, countcolumn (distinct), sum, avg, min, max, grouped and ordered by alias', async () => {
+    const [all] = await fetchRows(`<fetch aggregate='true'><entity name='contact'>
+      <attribute name='contactid' alias='rows' aggregate='count' />
+      <attribute name='swb_topics' alias='withTopics' aggregate='countcolumn' />
+      <attribute name='numberofchildren' alias='kinds' aggregate='countcolumn' distinct='true' />
+      <attribute name='numberofchildren' alias='total' aggregate='sum' />
+      <attribute name='numberofchildren' alias='most' aggregate='max' />
+      <filter><condition attribute='lastname' operator='eq' value='${marker}' /></filter></entity></fetch>`);
+    expect(all).toEqual({ rows: 5, withTopics: 3, kinds: 5, total: 13, most: 5 });
+    const byAccount = await fetchRows(`<fetch aggregate='true'><entity name='contact'>
+      <attribute name='numberofchildren' alias='total' aggregate='sum' />
+      <attribute name='numberofchildren' alias='average' aggregate='avg' />
+      <link-entity name='account' from='accountid' to='parentcustomerid' alias='a'><attribute name='name' alias='account' groupby='true' /></link-entity>
+      <order alias='total' descending='true' /></entity></fetch>`);
+    expect(byAccount).toEqual([{ total: 6, average: 3, account: 'Fabrikam' }, { total: 2, average: 1, account: 'Contoso' }]);
+  });
+
+  it('aggregatelimit, the 15 link-entity limit and unsupported parts are refused as Dataverse documents', async () => {
+    const limited = await failure(api.fetch({ collection: 'contacts', fetchXml: "<fetch aggregate='true' aggregatelimit='2'><entity name='contact'><attribute name='contactid' alias='n' aggregate='count' /></entity></fetch>" }));
+    expect([limited.status, limited.code, limited.message]).toEqual([400, '0x8004E023', 'AggregateQueryRecordLimit exceeded. Cannot perform this operation.']);
+    const links = Array.from({ length: 16 }, (_, i) => `<link-entity name='account' from='accountid' to='parentcustomerid' alias='a${i}' link-type='outer' />`).join('');
+    const tooMany = await failure(api.fetch({ collection: 'contacts', fetchXml: `<fetch><entity name='contact'>${links}</entity></fetch>` }));
+    expect([tooMany.code, tooMany.message]).toEqual(['0x8004430D', 'Number of link entities in query exceeded maximum limit.']);
+    for (const fetchXml of [
+      "<fetch><entity name='contact'><filter><condition attribute='birthdate' operator='in-fiscal-year' value='2026' /></filter></entity></fetch>",
+      "<fetch><entity name='contact'><link-entity name='account' from='accountid' to='parentcustomerid' link-type='any' /></entity></fetch>",
+      "<fetch><entity name='contact'><attribute name='birthdate' alias='d' groupby='true' dategrouping='month' /></entity></fetch>",
+      "<fetch><entity name='account'><attribute name='name' /></entity></fetch>",
+      "<fetch><entity name='contact'><attribute name='nosuch' /></entity></fetch>",
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><fetch />',
+      'not xml',
+    ]) {
+      const err = await failure(api.fetch({ collection: 'contacts', fetchXml }));
+      expect({ fetchXml, status: err.status }).toEqual({ fetchXml, status: 400 });
+    }
+  });
+
+  it('date operators use the same clock as the query functions', async () => {
+    const rows = await fetchRows("<fetch><entity name='contact'><attribute name='firstname' /><filter><condition attribute='birthdate' operator='last-x-hours' value='5' /></filter><order attribute='firstname' /></entity></fetch>");
+    expect(rows.map((r) => r.firstname)).toEqual(['Alice', 'Bob']);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/use-fetchxml-web-api#paging-with-fetchxml
+  it('pages with page and count: the paging cookie and morerecords annotations until the last page, which dynamics-web-api follows', async () => {
+    const xml = `<fetch count='2'><entity name='contact'><attribute name='firstname' /><filter><condition attribute='lastname' operator='eq' value='${marker}' /></filter><order attribute='firstname' /></entity></fetch>`;
+    const res = await fetch(`${emu.url}contacts?fetchXml=${encodeURIComponent(xml)}&$count=true`, { headers: { Authorization: `Bearer ${emu.appToken}`, Prefer: 'odata.include-annotations="*"' } });
+    const first = (await res.json()) as Record<string, unknown>;
+    expect(first['@odata.count']).toBe(5);
+    expect(first['@Microsoft.Dynamics.CRM.morerecords']).toBe(true);
+    expect(first['@Microsoft.Dynamics.CRM.fetchxmlpagingcookie']).toMatch(/^<cookie pagenumber="2" pagingcookie="%253ccookie%2520page%253d%25221%2522%253e/i);
+    const all = await api.fetchAll({ collection: 'contacts', fetchXml: xml, includeAnnotations: 'Microsoft.Dynamics.CRM.fetchxmlpagingcookie' });
+    expect(all.value.map((r: Record<string, unknown>) => r.firstname)).toEqual(['Alice', 'Carla', 'Dave', 'Erin', 'Finn']);
+    const last = await api.fetch({ collection: 'contacts', fetchXml: xml.replace("count='2'", "count='2' page='3'"), includeAnnotations: '*' });
+    expect(last.value.map((r: Record<string, unknown>) => r.firstname)).toEqual(['Finn']);
+    expect(last).not.toHaveProperty('PagingInfo');
+  });
+});

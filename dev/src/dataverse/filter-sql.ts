@@ -299,8 +299,9 @@ export function typedValue(a: AttributeMetadata, lit: Literal, what: string): un
       return n;
     }
     case 'boolean':
-      if (s !== 'true' && s !== 'false') throw invalid();
-      return s === 'true' ? 1 : 0;
+      // FetchXML writes booleans as 1/0, query functions as true/false
+      if (!['true', 'false', '1', '0'].includes(s)) throw invalid();
+      return s === 'true' || s === '1' ? 1 : 0;
     case 'datetime':
       if (!/^\d{4}-\d{2}-\d{2}/.test(s)) throw invalid();
       return normaliseDateTime(s);

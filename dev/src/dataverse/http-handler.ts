@@ -256,6 +256,12 @@ export class HttpHandler {
   }
 
   private collection(ctx: Ctx, e: EntityMetadata, options: QueryOptions, search: string, maxPageSize: number | undefined, setPath: string, annotations: ReturnType<typeof annotationFilter>): CoreResponse {
+    if (options.fetchXml !== undefined) {
+      const { fetchXml, count, ...others } = options;
+      if (Object.values(others).some((v) => v !== undefined)) throw badRequest('fetchXml cannot be combined with other query options (except $count); put them in the FetchXML.');
+      const body = this.ops.fetchXml(ctx, this.ops.store.reader, e, fetchXml, annotations, count === true);
+      return json(200, { '@odata.context': `${ctx.base}$metadata#${e.entitySetName}`, ...body });
+    }
     const page = this.ops.query(ctx, this.ops.store.reader, e, options, maxPageSize ?? 5000, this.offsetOf(options), annotations);
     return this.pageResponse(ctx, e, page, setPath, search, maxPageSize);
   }

@@ -11,6 +11,7 @@ import {
 import { type ChoiceLabels, formatChoice } from './choice-labels';
 import { type Model, type NavProperty, isLookup } from './model';
 import { runApply } from './aggregate';
+import { runFetchXml } from './fetchxml';
 import { type SqlScope, compileFilter } from './filter-sql';
 import { bindValue, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
 import type { QueryOptions } from './odata-query';
@@ -619,6 +620,16 @@ export class Operations {
     const page: QueryPage = { rows: rows.map((r) => this.toJson(ctx, db, e, r, options, annotations)), nextOffset };
     if (options.count) page.count = this.store.count(db, e, whereSql, params);
     return page;
+  }
+
+  /** GET <entityset>?fetchXml=...: the response body without its @odata.context. */
+  fetchXml(ctx: Ctx, db: Db, e: EntityMetadata, xml: string, annotations: Annotations, withCount = false): Record<string, unknown> {
+    const runtime = {
+      model: this.model, db, scope: this.sqlScope(ctx), annotations,
+      rowJson: (row: Row, select: string[] | undefined) => this.toJson(ctx, db, e, row, { select }, annotations),
+      formatted: (te: EntityMetadata, a: AttributeMetadata, v: unknown) => this.formatted(te, a, v),
+    };
+    return runFetchXml(runtime, e, xml, this.security.readScope(ctx.caller, e), withCount).body;
   }
 
   /** How queries see the caller's session: row scopes of related tables, the clock, the user. */
