@@ -211,6 +211,46 @@ describe('rows', () => {
   });
 });
 
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+describe('deep insert', () => {
+  it('a conversation and its first messages are one request: collection-valued rows point back at the new row', async () => {
+    const conv: string = await api.create({
+      collection: 'swb_conversations',
+      data: { subject: 'deep', swb_conversation_messages: [{ swb_body: 'hello', swb_sequence: 1 }, { swb_body: 'anyone?', swb_sequence: 2 }] },
+    });
+    const messages = await api.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conv}`, select: ['swb_body'], orderBy: ['swb_sequence'] });
+    expect(messages.value.map((m: { swb_body: string }) => m.swb_body)).toEqual(['hello', 'anyone?']);
+  });
+
+  it('single-valued related rows are created first and bound, nesting further levels, with return=representation', async () => {
+    const row: { parentcustomerid_account: { name: string; accountid: string } } = await api.create({
+      collection: 'contacts',
+      data: { firstname: 'Deep', parentcustomerid_account: { name: 'Deep Co', contact_customer_accounts: [{ firstname: 'Colleague' }] } },
+      returnRepresentation: true, select: ['firstname'], expand: [{ property: 'parentcustomerid_account', select: ['name'] }],
+    });
+    expect(row.parentcustomerid_account.name).toBe('Deep Co');
+    const colleagues = await api.retrieveMultiple({ collection: `accounts(${row.parentcustomerid_account.accountid})/contact_customer_accounts`, select: ['firstname'], orderBy: ['firstname'] });
+    expect(colleagues.value.map((c: { firstname: string }) => c.firstname)).toEqual(['Colleague', 'Deep']);
+  });
+
+  it('is one transaction: a related row that fails rolls every row back', async () => {
+    const subject = `deep-fail-${Date.now()}`;
+    const err = await failure(api.create({ collection: 'swb_conversations', data: { subject, swb_conversation_messages: [{ swb_body: 'ok' }, { swb_nosuch: 1 }] } }));
+    expect(err.status).toBe(400);
+    expect((await api.retrieveMultiple({ collection: 'swb_conversations', filter: `subject eq '${subject}'` })).value).toEqual([]);
+    expect((await api.retrieveMultiple({ collection: 'swb_messages', filter: "swb_body eq 'ok'" })).value).toEqual([]);
+  });
+
+  it('inline related rows in an update are refused: Dataverse has no deep update', async () => {
+    const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'no deep update' } });
+    const err = await failure(api.update({ collection: 'swb_conversations', key: conv, data: { swb_conversation_messages: [{ swb_body: 'x' }] } }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('deep insert works on create only');
+    const shape = await failure(api.create({ collection: 'swb_conversations', data: { subject: 'x', swb_conversation_messages: { swb_body: 'not an array' } } }));
+    expect(shape.message).toContain('must be an array of objects');
+  });
+});
+
 describe('documented answers', () => {
   // https://learn.microsoft.com/troubleshoot/power-platform/dataverse/dataverse-web-api-and-sdk/web-api-client-errors
   it('a resource name in the wrong case is 404 Resource not found for the segment, 0x8006088a', async () => {

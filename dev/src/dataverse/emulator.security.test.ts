@@ -130,3 +130,18 @@ it('deeply nested or oversized $filter expressions are a 400 with a message, ove
   expect(res.status).toBe(400);
   expect(await res.text()).toContain('nested more than 64 levels');
 });
+
+// Each row of a deep insert is a Create of its own table, so its privileges apply:
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+it('a deep insert needs create privilege on every table it writes, and writes nothing when one is missing', async () => {
+  const a = client('dev:alice@switchboard.dev');
+  const err = await failure(a.create({ collection: 'contacts', data: { firstname: 'Deep agent', parentcustomerid_account: { name: 'Not allowed Co' } } }));
+  expect([err.status, err.code]).toEqual([403, '0x80040220']);
+  expect(err.message).toContain('prvCreateaccount');
+  const app = client('test-app-token');
+  expect((await app.retrieveMultiple({ collection: 'accounts', filter: "name eq 'Not allowed Co'" })).value).toEqual([]);
+  expect((await app.retrieveMultiple({ collection: 'contacts', filter: "firstname eq 'Deep agent'" })).value).toEqual([]);
+  const conv: string = await a.create({ collection: 'swb_conversations', data: { subject: 'agent deep', swb_conversation_messages: [{ swb_body: 'mine' }] } });
+  const msgs = await a.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conv}`, select: ['swb_body', '_ownerid_value'] });
+  expect(msgs.value).toEqual([expect.objectContaining({ swb_body: 'mine', _ownerid_value: alice })]);
+});

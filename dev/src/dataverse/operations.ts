@@ -51,7 +51,12 @@ const MAX_PAGE = 5000;
 interface ParsedInput {
   values: Row;
   relate: { nav: NavProperty; targets: { entity: EntityMetadata; id: string }[] }[];
+  /** deep insert: related rows given inline, created with the row ("Create related table rows in one operation") */
+  deep: { nav: NavProperty; bodies: Record<string, unknown>[] }[];
 }
+
+/** How many levels of related rows one deep insert may nest. */
+const MAX_DEEP_INSERT_DEPTH = 10;
 
 export interface QueryPage {
   rows: Record<string, unknown>[];
@@ -181,6 +186,7 @@ export class Operations {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
     const values: Row = {};
     const relate: ParsedInput['relate'] = [];
+    const deep: ParsedInput['deep'] = [];
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
       if (key.startsWith('@odata.')) continue;
       if (key.endsWith('@odata.bind')) {
@@ -207,15 +213,26 @@ export class Operations {
         continue;
       }
       if (key.includes('@')) continue; // instance annotations sent back by clients are ignored, as Dataverse does
+      const nav = value !== null && typeof value === 'object' ? this.model.nav(e.logicalName, key) : undefined;
+      if (nav) {
+        // a navigation property with a value: the related row(s) themselves, to create with this one
+        const bodies = nav.kind === 'single' ? [value] : value;
+        if (!Array.isArray(bodies) || bodies.some((b) => !b || typeof b !== 'object' || Array.isArray(b))) {
+          throw badRequest(nav.kind === 'single'
+            ? `The value of the single-valued navigation property '${key}' must be an object (the related row to create).`
+            : `The value of the collection-valued navigation property '${key}' must be an array of objects (the related rows to create).`);
+        }
+        deep.push({ nav, bodies: bodies as Record<string, unknown>[] });
+        continue;
+      }
       const a = e.attributes[key];
       if (!a || isLookup(a)) {
-        if (value !== null && typeof value === 'object') throw unsupported(`deep insert ('${key}')`);
         throw badRequest(`An error occurred while validating input parameters: Microsoft.Crm.CrmException: Invalid property '${key}' was found in entity 'Microsoft.Dynamics.CRM.${e.logicalName}'. ---> Microsoft.OData.ODataException: Does not support untyped value in non-open type.`, ErrorCodes.odataInvalidProperty);
       }
       if (a.system && READONLY_SYSTEM.has(key)) continue;
       values[key] = this.coerce(e, a, value);
     }
-    return { values, relate };
+    return { values, relate, deep };
   }
 
   // ---------- plugin pipeline
@@ -236,6 +253,7 @@ export class Operations {
         const changes = await this.plugins.runSync(step, input);
         if (changes && target) {
           const parsed = this.parseInput(ctx, e, changes);
+          if (parsed.deep.length || parsed.relate.length) throw new DataverseError(500, ErrorCodes.unexpected, `The step '${step.name}' answered a Target with related rows; only column values and single-valued @odata.bind may be changed.`);
           Object.assign(target, parsed.values);
         }
       }
@@ -300,9 +318,20 @@ export class Operations {
     }
   }
 
-  async create(ctx: Ctx, e: EntityMetadata, body: unknown, preset: Row = {}): Promise<Row> {
+  async create(ctx: Ctx, e: EntityMetadata, body: unknown, preset: Row = {}, level = 0): Promise<Row> {
     const depth = this.security.require(ctx.caller, e.logicalName, 'create');
-    const { values, relate } = this.parseInput(ctx, e, body);
+    const { values, relate, deep } = this.parseInput(ctx, e, body);
+    if (deep.length && level >= MAX_DEEP_INSERT_DEPTH) throw badRequest(`A deep insert may nest related rows ${MAX_DEEP_INSERT_DEPTH} levels deep at most.`);
+    // deep insert, single-valued: the related row exists first so this one can point at it
+    for (const d of deep) {
+      if (d.nav.kind !== 'single') continue;
+      const target = this.model.entity(d.nav.target);
+      this.security.require(ctx.caller, e.logicalName, 'append');
+      this.security.require(ctx.caller, target.logicalName, 'appendTo');
+      const related = await this.create(ctx, target, d.bodies[0], {}, level + 1);
+      values[d.nav.attribute] = related[target.primaryIdAttribute];
+      values[`${d.nav.attribute}__type`] = target.logicalName;
+    }
     Object.assign(values, preset);
     const pk = e.primaryIdAttribute;
     const id = ((values[pk] as string) ?? randomUUID()).toLowerCase();
@@ -342,13 +371,31 @@ export class Operations {
     const post = this.store.get(this.store.writer, e, id)!;
     for (const r of relate) for (const t of r.targets) this.link(ctx, e, post, r.nav, t);
     await this.runPost(ctx, 'Create', e, id, values, undefined, post);
+    // deep insert, collection-valued: each related row is its own Create (plugins fire for each, as
+    // on Dataverse), pointing back at this row (1:N) or linked through the intersect table (N:N)
+    for (const d of deep) {
+      if (d.nav.kind === 'single') continue;
+      const target = this.model.entity(d.nav.target);
+      for (const childBody of d.bodies) {
+        if (d.nav.kind === 'oneToMany') {
+          this.security.require(ctx.caller, target.logicalName, 'append');
+          this.security.require(ctx.caller, e.logicalName, 'appendTo');
+          await this.create(ctx, target, childBody, { [d.nav.lookup]: id, [`${d.nav.lookup}__type`]: e.logicalName }, level + 1);
+        } else {
+          const child = await this.create(ctx, target, childBody, {}, level + 1);
+          this.link(ctx, e, post, d.nav, { entity: target, id: child[target.primaryIdAttribute] as string });
+        }
+      }
+    }
     return post;
   }
 
   async update(ctx: Ctx, e: EntityMetadata, row: Row, body: unknown, ifMatch?: string): Promise<Row> {
     this.security.requireRow(ctx.caller, e, row, 'write');
     this.checkEtag(row, ifMatch);
-    const { values, relate } = this.parseInput(ctx, e, body);
+    const { values, relate, deep } = this.parseInput(ctx, e, body);
+    // Dataverse creates related rows inline only on create ("deep insert"); there is no deep update
+    if (deep.length) throw unsupported(`related rows inline in an update ('${deep[0].nav.name}'); deep insert works on create only`);
     delete values[e.primaryIdAttribute];
     const updated = await this.applyUpdate(ctx, e, row, values);
     for (const r of relate) for (const t of r.targets) this.link(ctx, e, updated, r.nav, t);
