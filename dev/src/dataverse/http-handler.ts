@@ -58,18 +58,30 @@ function preferences(prefer: string | undefined): { representation: boolean; max
   return { representation: /return=representation/i.test(p), maxPageSize: m ? Number(m[1]) : undefined, continueOnError: /odata\.continue-on-error/i.test(p) };
 }
 
+/** Told about every operation answered: each request, and each part of a $batch (not the envelope). */
+export type OperationObserver = (ctx: Ctx, req: CoreRequest, res: CoreResponse) => void;
+
+/** The entity set (or function) a request path names: `contacts(…)/x?$top=1` → contacts. */
+export function entitySetOf(path: string): string {
+  return /^[^(/?]*/.exec(path)?.[0] || '(root)';
+}
+
 export class HttpHandler {
   constructor(
     private readonly ops: Operations,
     private readonly runWrite: WriteRunner,
+    private readonly observe?: OperationObserver,
   ) {}
 
   async handle(ctx: Ctx, req: CoreRequest, inChangeSet = false): Promise<CoreResponse> {
+    let response: CoreResponse;
     try {
-      return await this.route(ctx, req, inChangeSet);
+      response = await this.route(ctx, req, inChangeSet);
     } catch (err) {
-      return errorResponse(err);
+      response = errorResponse(err);
     }
+    if (this.observe && entitySetOf(req.path) !== '$batch') this.observe(ctx, req, response);
+    return response;
   }
 
   private write<T>(ctx: Ctx, inChangeSet: boolean, fn: () => Promise<T>): Promise<T> {

@@ -10,6 +10,8 @@ import { APP_USER_ID, ROOT_BUSINESS_UNIT_ID } from './system-metadata';
 
 export interface Caller {
   userId: string;
+  /** the user's domain name (how request statistics name callers) */
+  domainname: string;
   businessUnitId: string;
   /** The application user: full access, like a System Administrator. */
   isApp: boolean;
@@ -54,6 +56,7 @@ export class Security {
     const id = user.systemuserid as string;
     return {
       userId: id,
+      domainname: (user.domainname as string | null) ?? id,
       businessUnitId: (user.businessunitid as string) ?? ROOT_BUSINESS_UNIT_ID,
       isApp: id === APP_USER_ID,
       roleIds: this.store.relatedIds(db, 'systemuserroles', 'systemuserid', id, 'roleid'),
