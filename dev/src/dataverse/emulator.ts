@@ -65,6 +65,8 @@ export interface SeedUser {
   roles?: string[];
   /** extra bearer token for this user, besides `dev:<domainname>` */
   token?: string;
+  /** field security profile ids from metadata.fieldSecurityProfiles (access to secured columns) */
+  fieldSecurityProfiles?: string[];
 }
 
 export interface Emulator {
@@ -169,6 +171,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         isdisabled: 0, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit',
       });
       for (const role of metadata.roles) ensure('role', role.id, { name: role.name, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit' });
+      for (const profile of metadata.fieldSecurityProfiles) ensure('fieldsecurityprofile', profile.id, { name: profile.name });
       for (const [name, id] of Object.entries(SDK_MESSAGE_IDS)) {
         ensure('sdkmessage', id, { name });
         if (!FILTERED_MESSAGES.includes(name)) continue;
@@ -188,6 +191,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         fullname: user.fullname, domainname: user.domainname, isdisabled: 0, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit',
       });
       for (const roleId of user.roles ?? []) store.associate('systemuserroles', 'systemuserid', id, 'roleid', roleId);
+      for (const profileId of user.fieldSecurityProfiles ?? []) {
+        if (!metadata.fieldSecurityProfiles.some((p) => p.id === profileId)) throw new Error(`seedUser: no field security profile ${profileId} in the metadata`);
+        store.associate('systemuserprofiles', 'fieldsecurityprofileid', profileId.toLowerCase(), 'systemuserid', id);
+      }
       if (user.token) store.setToken(user.token, id);
     })();
     return id;

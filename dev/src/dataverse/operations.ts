@@ -363,6 +363,8 @@ export class Operations {
       }
     }
     await this.runPre(ctx, 'Create', e, id, values);
+    // after the pre-stages: a step setting a secured column does so with the caller's permissions
+    this.security.requireColumnWrite(ctx.caller, e, values, 'create');
     values[pk] = id;
     this.derive(e, values);
     if (a.versionnumber) values.versionnumber = this.store.nextVersion();
@@ -406,6 +408,7 @@ export class Operations {
     const id = row[e.primaryIdAttribute] as string;
     if (values.ownerid !== undefined && values.ownerid !== row.ownerid) this.security.requireRow(ctx.caller, e, row, 'assign');
     await this.runPre(ctx, 'Update', e, id, values, row);
+    this.security.requireColumnWrite(ctx.caller, e, values, 'update');
     delete values[e.primaryIdAttribute];
     const target = { ...values };
     this.derive(e, values, row);
@@ -570,7 +573,8 @@ export class Operations {
     const out: Record<string, unknown> = {};
     if (row.versionnumber != null) out['@odata.etag'] = `W/"${row.versionnumber}"`;
     for (const a of this.selected(e, options.select)) {
-      const v = row[a.logicalName] ?? null;
+      // column security: a secured column the caller may not read reads as null, indistinguishable from empty
+      const v = this.security.columnAllowed(ctx.caller, e, a, 'read') ? row[a.logicalName] ?? null : null;
       if (isLookup(a)) {
         const key = `_${a.logicalName}_value`;
         out[key] = v;
@@ -683,7 +687,8 @@ export class Operations {
   sqlScope(ctx: Ctx): SqlScope {
     return {
       model: this.model,
-      column: (alias, _e, a) => `${alias}.${quoteIdent(a.logicalName)}`,
+      // a secured column the caller may not read is NULL wherever a query uses it (filter, order, group, aggregate)
+      column: (alias, te, a) => (this.security.columnAllowed(ctx.caller, te, a, 'read') ? `${alias}.${quoteIdent(a.logicalName)}` : 'NULL'),
       readScope: (target, alias) => this.security.readScope(ctx.caller, target, alias),
       userId: ctx.caller.userId,
       businessUnitId: ctx.caller.businessUnitId,

@@ -1,8 +1,9 @@
-// Identity and table-level privileges. A bearer token maps to a systemuser: the application
-// user's token (--app-token), a token registered in _emu_tokens, or the documented dev scheme
-// `dev:<domainname>` for any enabled systemuser. Privileges come from the Switchboard roles in the
-// metadata, joined to users through systemuserroles exactly as Dataverse stores them.
-import type { EntityMetadata, PrivilegeDepth, PrivilegeKind } from '@switchboard/solution';
+// Identity, table-level privileges and column security. A bearer token maps to a systemuser: the
+// application user's token (--app-token), a token registered in _emu_tokens, or the documented dev
+// scheme `dev:<domainname>` for any enabled systemuser. Privileges come from the Switchboard roles
+// in the metadata, joined to users through systemuserroles exactly as Dataverse stores them; access
+// to secured columns from the field security profiles, joined through systemuserprofiles.
+import type { AttributeMetadata, EntityMetadata, PrivilegeDepth, PrivilegeKind } from '@switchboard/solution';
 import { DataverseError, ErrorCodes } from './errors';
 import type { Model } from './model';
 import type { Row, Store } from './store';
@@ -16,7 +17,11 @@ export interface Caller {
   /** The application user: full access, like a System Administrator. */
   isApp: boolean;
   roleIds: string[];
+  /** field security profiles the user is a member of */
+  profileIds: string[];
 }
+
+export type ColumnAccess = 'read' | 'create' | 'update';
 
 const DEPTH_ORDER: PrivilegeDepth[] = ['none', 'basic', 'local', 'deep', 'global'];
 const PRIVILEGE_NAMES: Record<PrivilegeKind, string> = {
@@ -60,7 +65,35 @@ export class Security {
       businessUnitId: (user.businessunitid as string) ?? ROOT_BUSINESS_UNIT_ID,
       isApp: id === APP_USER_ID,
       roleIds: this.store.relatedIds(db, 'systemuserroles', 'systemuserid', id, 'roleid'),
+      profileIds: this.store.relatedIds(db, 'systemuserprofiles', 'systemuserid', id, 'fieldsecurityprofileid'),
     };
+  }
+
+  /**
+   * Column security: everyone has every access to a column that is not secured; on a secured one,
+   * the application user has all (like a System Administrator, whose profile grants everything)
+   * and anyone else the union of what their field security profiles grant.
+   */
+  columnAllowed(caller: Caller, e: EntityMetadata, a: AttributeMetadata, access: ColumnAccess): boolean {
+    if (!a.secured || caller.isApp) return true;
+    return this.model.metadata.fieldSecurityProfiles.some((p) => caller.profileIds.includes(p.id) && p.permissions[e.logicalName]?.[a.logicalName]?.[access] === true);
+  }
+
+  /**
+   * Refuses a write of secured columns the caller may not set, with Dataverse's errors
+   * (web service error codes AttributePrivilegeCreateIsMissing / AttributePermissionUpdateIsMissingDuringUpdate).
+   * On create only non-null values count: leaving a secured column empty needs no permission.
+   */
+  requireColumnWrite(caller: Caller, e: EntityMetadata, values: Row, operation: 'create' | 'update'): void {
+    for (const [name, value] of Object.entries(values)) {
+      const a = e.attributes[name];
+      if (!a?.secured || (operation === 'create' && value === null)) continue;
+      if (this.columnAllowed(caller, e, a, operation)) continue;
+      if (operation === 'create') {
+        throw new DataverseError(403, ErrorCodes.attributePrivilegeCreateIsMissing, 'The user does not have create permissions to a secured field. The requested operation could not be completed.');
+      }
+      throw new DataverseError(403, ErrorCodes.attributePermissionUpdateIsMissingDuringUpdate, "The user doesn't have AttributePrivilegeUpdate and not granted shared access for a secured attribute during update operation");
+    }
   }
 
   depth(caller: Caller, table: string, kind: PrivilegeKind): PrivilegeDepth {
