@@ -145,3 +145,15 @@ it('a deep insert needs create privilege on every table it writes, and writes no
   const msgs = await a.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conv}`, select: ['swb_body', '_ownerid_value'] });
   expect(msgs.value).toEqual([expect.objectContaining({ swb_body: 'mine', _ownerid_value: alice })]);
 });
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/join-tables ("up to 15 $expand options")
+it('more than 15 $expand options, or a hostile nesting of them, is a 400 rather than a stack overflow', async () => {
+  const app = client('test-app-token');
+  const levels = 100;
+  const nested = `${'swb_conversation_messages($expand=swb_conversationid($expand='.repeat(levels)}swb_channelid${'))'.repeat(levels)}`;
+  const deep = await failure(app.retrieveMultiple({ collection: 'swb_conversations', queryParams: [`$expand=${encodeURIComponent(nested)}`] }));
+  expect([deep.status, deep.code]).toEqual([400, '0x8004430D']);
+  const wide = Array.from({ length: 16 }, () => 'swb_channelid').join(',');
+  const err = await failure(app.retrieveMultiple({ collection: 'swb_conversations', queryParams: [`$expand=${wide}`] }));
+  expect([err.status, err.code]).toEqual([400, '0x8004430D']);
+});

@@ -2,7 +2,7 @@
 // fetchXml, and parameter aliases) parsed from the raw query string. `+` is kept literally (only
 // %XX is decoded) because phone numbers in filters ('+33...') are common here and a client that
 // forgets to encode them should still match.
-import { badRequest, unsupported } from './errors';
+import { DataverseError, ErrorCodes, badRequest, unsupported } from './errors';
 import { type ApplyPlan, parseApply } from './aggregate';
 import { type Aliases, type FilterNode, parseFilter } from './odata-filter';
 import { splitTopLevel } from './split';
@@ -45,7 +45,16 @@ function decode(s: string): string {
 
 const UNSUPPORTED = new Set(['$skip', '$search', 'savedQuery', 'userQuery', '$compute']);
 
-function parseOptions(pairs: [string, string][], nested: boolean, aliases: Aliases): QueryOptions {
+/** Dataverse: "You can include up to 15 $expand options in a query" (each one is a join). */
+export const MAX_EXPAND_OPTIONS = 15;
+
+interface ParseState {
+  aliases: Aliases;
+  expands: number;
+}
+
+function parseOptions(pairs: [string, string][], nested: boolean, state: ParseState): QueryOptions {
+  const { aliases } = state;
   const o: QueryOptions = {};
   for (const [key, raw] of pairs) {
     // an alias may stand for a whole $orderby item list or $top value as well as inside $filter
@@ -83,7 +92,7 @@ function parseOptions(pairs: [string, string][], nested: boolean, aliases: Alias
         o.count = value === 'true';
         break;
       case '$expand':
-        o.expand = splitTopLevel(value, ',').map((item) => parseExpand(item, aliases));
+        o.expand = splitTopLevel(value, ',').map((item) => parseExpand(item, state));
         break;
       case '$skiptoken':
         if (nested) throw badRequest('$skiptoken is not allowed inside $expand.');
@@ -107,7 +116,11 @@ function parseOptions(pairs: [string, string][], nested: boolean, aliases: Alias
   return o;
 }
 
-function parseExpand(item: string, aliases: Aliases): ExpandOption {
+function parseExpand(item: string, state: ParseState): ExpandOption {
+  // counted before recursing, so a hostile nesting stops at the limit instead of at the stack's end
+  if (++state.expands > MAX_EXPAND_OPTIONS) {
+    throw new DataverseError(400, ErrorCodes.tooManyLinkEntities, `Number of link entities in query exceeded maximum limit. (A query may have up to ${MAX_EXPAND_OPTIONS} $expand options.)`);
+  }
   const m = /^([A-Za-z_][\w]*)(?:\((.*)\))?$/s.exec(item);
   if (!m) throw badRequest(`Invalid $expand clause '${item}'.`);
   const inner = m[2] ? splitTopLevel(m[2], ';').map((kv): [string, string] => {
@@ -115,7 +128,7 @@ function parseExpand(item: string, aliases: Aliases): ExpandOption {
     if (eq < 0) throw badRequest(`Invalid option '${kv}' in $expand.`);
     return [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
   }) : [];
-  return { nav: m[1], options: parseOptions(inner, true, aliases) };
+  return { nav: m[1], options: parseOptions(inner, true, state) };
 }
 
 export function parseQueryString(search: string): QueryOptions {
@@ -132,5 +145,5 @@ export function parseQueryString(search: string): QueryOptions {
     if (aliases.has(k)) throw badRequest(`The parameter alias '${k}' is given twice.`);
     aliases.set(k, v);
   }
-  return parseOptions(pairs, false, aliases);
+  return parseOptions(pairs, false, { aliases, expands: 0 });
 }
