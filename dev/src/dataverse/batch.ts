@@ -26,15 +26,21 @@ export function boundaryOf(contentType: string | undefined): string {
   return m[2];
 }
 
-function splitParts(body: string, boundary: string): string[] {
+// The OData batch format (and Dataverse) requires the closing `--boundary--`; a body without
+// parts or without the terminator is malformed, not an empty batch (which would answer 200 and
+// let a client believe nothing went wrong).
+function splitParts(body: string, boundary: string, what: string): string[] {
   const delim = `--${boundary}`;
   const pieces = body.split(delim);
   const parts: string[] = [];
+  let closed = false;
   for (let i = 1; i < pieces.length; i++) {
     const p = pieces[i];
-    if (p.startsWith('--')) break;
+    if (p.startsWith('--')) { closed = true; break; }
     parts.push(p.replace(/^\r?\n/, '').replace(/\r?\n$/, ''));
   }
+  if (!parts.length) throw badRequest(`The ${what} body has no part delimited by '${delim}'.`);
+  if (!closed) throw badRequest(`The ${what} body does not end with the terminator '${delim}--'.`);
   return parts;
 }
 
@@ -62,16 +68,28 @@ function parseHttpPart(text: string): HttpPart {
   return { contentId: mime.headers['content-id'], method: m[1].toUpperCase(), url: m[2], headers: http.headers, body: http.rest.trim() };
 }
 
+/** Dataverse accepts up to 1000 requests in one batch. */
+export const MAX_BATCH_REQUESTS = 1000;
+
 export function parseBatch(body: string, contentType: string | undefined): BatchItem[] {
   const items: BatchItem[] = [];
-  for (const part of splitParts(body, boundaryOf(contentType))) {
+  let count = 0;
+  for (const part of splitParts(body, boundaryOf(contentType), '$batch')) {
     const { headers, rest } = readHeaders(part);
     const ct = headers['content-type'] ?? '';
     if (/^multipart\/mixed/i.test(ct)) {
-      items.push({ kind: 'changeset', requests: splitParts(rest, boundaryOf(ct)).map(parseHttpPart) });
-    } else {
+      const requests = splitParts(rest, boundaryOf(ct), 'change set').map(parseHttpPart);
+      const get = requests.find((r) => r.method === 'GET');
+      if (get) throw badRequest(`GET requests are not allowed in a change set ('${get.url}'); send them outside it.`);
+      count += requests.length;
+      items.push({ kind: 'changeset', requests });
+    } else if (/^application\/http/i.test(ct) || !ct) {
+      count += 1;
       items.push({ kind: 'request', request: parseHttpPart(part) });
+    } else {
+      throw badRequest(`A $batch part must be application/http or a multipart/mixed change set, not '${ct}'.`);
     }
+    if (count > MAX_BATCH_REQUESTS) throw badRequest(`A $batch may contain at most ${MAX_BATCH_REQUESTS} requests.`);
   }
   return items;
 }

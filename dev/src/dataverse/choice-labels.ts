@@ -18,8 +18,24 @@ export function choiceLabelsFromModel(model: DataModel, lcid: 1033 | 1036 = 1033
   return out;
 }
 
-const STATE_DEFAULTS: Record<number, string> = { 0: 'Active', 1: 'Inactive' };
+// Dataverse's own labels for the state and status columns every table gets: the defaults of a
+// custom table, of an activity table (activitypointer), and of incident.
+// https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/activitypointer
+type StateLabels = { statecode: Record<number, string>; statuscode: Record<number, string> };
+const TABLE_STATES: StateLabels = { statecode: { 0: 'Active', 1: 'Inactive' }, statuscode: { 1: 'Active', 2: 'Inactive' } };
+const ACTIVITY_STATES: StateLabels = {
+  statecode: { 0: 'Open', 1: 'Completed', 2: 'Canceled', 3: 'Scheduled' },
+  statuscode: { 1: 'Open', 2: 'Completed', 3: 'Canceled', 4: 'Scheduled' },
+};
+const INCIDENT_STATES: StateLabels = {
+  statecode: { 0: 'Active', 1: 'Resolved', 2: 'Cancelled' },
+  statuscode: { 1: 'In Progress', 2: 'On Hold', 3: 'Waiting for Details', 4: 'Researching', 5: 'Problem Solved', 6: 'Cancelled', 1000: 'Information Provided', 2000: 'Merged' },
+};
 
-export function formatChoice(labels: ChoiceLabels | undefined, table: string, column: string, value: number): string | undefined {
-  return labels?.[table]?.[column]?.[value] ?? (column === 'statecode' ? STATE_DEFAULTS[value] : undefined);
+export function formatChoice(labels: ChoiceLabels | undefined, table: { logicalName: string; isActivity: boolean }, column: string, value: number): string | undefined {
+  const declared = labels?.[table.logicalName]?.[column]?.[value];
+  if (declared !== undefined) return declared;
+  if (column !== 'statecode' && column !== 'statuscode') return undefined;
+  const states = table.logicalName === 'incident' ? INCIDENT_STATES : table.isActivity ? ACTIVITY_STATES : TABLE_STATES;
+  return states[column][value];
 }

@@ -1,7 +1,8 @@
-// npm run dataverse -- --port 7070 --db dev.db [--app-token T] [--faults 429:0.05,503:0.02]
+// npm run dataverse -- --port 7070 --db dev.db [--app-token T] [--faults 429:0.05,503:0.02] [--budget requests:6000,window:300,concurrent:52]
 import { metadata, model } from '@switchboard/solution';
 import { choiceLabelsFromModel } from './choice-labels';
-import { DEFAULT_APP_TOKEN, createEmulator, parseFaults } from './emulator';
+import { DEFAULT_APP_TOKEN, STATS_PATH, createEmulator, parseFaults } from './emulator';
+import { parseBudget } from './service-protection';
 
 function args(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -17,15 +18,18 @@ function args(argv: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
-  const known = new Set(['port', 'db', 'app-token', 'faults', 'host']);
+  const known = new Set(['port', 'db', 'app-token', 'faults', 'budget', 'host']);
   for (const k of Object.keys(a)) if (!known.has(k)) throw new Error(`Unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(' ')})`);
   const port = Number(a.port ?? process.env.SWITCHBOARD_DATAVERSE_PORT ?? 7070);
   const db = a.db ?? process.env.SWITCHBOARD_DATAVERSE_DB ?? ':memory:';
   const appToken = a['app-token'] ?? process.env.SWITCHBOARD_DATAVERSE_APP_TOKEN ?? DEFAULT_APP_TOKEN;
   const faults = parseFaults(a.faults ?? process.env.SWITCHBOARD_DATAVERSE_FAULTS);
-  const emulator = createEmulator({ metadata, db, appToken, faults, choiceLabels: choiceLabelsFromModel(model), log: (l) => console.error(`[dataverse] ${l}`) });
+  const budgetSpec = a.budget ?? process.env.SWITCHBOARD_DATAVERSE_BUDGET;
+  const budget = parseBudget(budgetSpec);
+  const emulator = createEmulator({ metadata, db, appToken, faults, budget, choiceLabels: choiceLabelsFromModel(model), log: (l) => console.error(`[dataverse] ${l}`) });
   const { url } = await emulator.listen(port, a.host ?? '127.0.0.1');
-  console.log(`Dataverse emulator: ${url}  (db ${db}${faults.length ? `, faults ${a.faults}` : ''})`);
+  console.log(`Dataverse emulator: ${url}  (db ${db}${faults.length ? `, faults ${a.faults}` : ''}${budget ? `, budget ${budgetSpec}` : ''})`);
+  console.log(`Request statistics: ${new URL(STATS_PATH, url).href} (GET, POST .../reset; application token)`);
   console.log(`Application user token: ${appToken === DEFAULT_APP_TOKEN ? `${appToken} (default)` : '(from --app-token)'}`);
   let closing = false;
   const stop = () => {

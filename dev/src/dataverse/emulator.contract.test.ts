@@ -211,6 +211,134 @@ describe('rows', () => {
   });
 });
 
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+describe('deep insert', () => {
+  it('a conversation and its first messages are one request: collection-valued rows point back at the new row', async () => {
+    const conv: string = await api.create({
+      collection: 'swb_conversations',
+      data: { subject: 'deep', swb_conversation_messages: [{ swb_body: 'hello', swb_sequence: 1 }, { swb_body: 'anyone?', swb_sequence: 2 }] },
+    });
+    const messages = await api.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conv}`, select: ['swb_body'], orderBy: ['swb_sequence'] });
+    expect(messages.value.map((m: { swb_body: string }) => m.swb_body)).toEqual(['hello', 'anyone?']);
+  });
+
+  it('single-valued related rows are created first and bound, nesting further levels, with return=representation', async () => {
+    const row: { parentcustomerid_account: { name: string; accountid: string } } = await api.create({
+      collection: 'contacts',
+      data: { firstname: 'Deep', parentcustomerid_account: { name: 'Deep Co', contact_customer_accounts: [{ firstname: 'Colleague' }] } },
+      returnRepresentation: true, select: ['firstname'], expand: [{ property: 'parentcustomerid_account', select: ['name'] }],
+    });
+    expect(row.parentcustomerid_account.name).toBe('Deep Co');
+    const colleagues = await api.retrieveMultiple({ collection: `accounts(${row.parentcustomerid_account.accountid})/contact_customer_accounts`, select: ['firstname'], orderBy: ['firstname'] });
+    expect(colleagues.value.map((c: { firstname: string }) => c.firstname)).toEqual(['Colleague', 'Deep']);
+  });
+
+  it('is one transaction: a related row that fails rolls every row back', async () => {
+    const subject = `deep-fail-${Date.now()}`;
+    const err = await failure(api.create({ collection: 'swb_conversations', data: { subject, swb_conversation_messages: [{ swb_body: 'ok' }, { swb_nosuch: 1 }] } }));
+    expect(err.status).toBe(400);
+    expect((await api.retrieveMultiple({ collection: 'swb_conversations', filter: `subject eq '${subject}'` })).value).toEqual([]);
+    expect((await api.retrieveMultiple({ collection: 'swb_messages', filter: "swb_body eq 'ok'" })).value).toEqual([]);
+  });
+
+  it('inline related rows in an update are refused: Dataverse has no deep update', async () => {
+    const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'no deep update' } });
+    const err = await failure(api.update({ collection: 'swb_conversations', key: conv, data: { swb_conversation_messages: [{ swb_body: 'x' }] } }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('deep insert works on create only');
+    const shape = await failure(api.create({ collection: 'swb_conversations', data: { subject: 'x', swb_conversation_messages: { swb_body: 'not an array' } } }));
+    expect(shape.message).toContain('must be an array of objects');
+  });
+});
+
+describe('documented answers', () => {
+  // https://learn.microsoft.com/troubleshoot/power-platform/dataverse/dataverse-web-api-and-sdk/web-api-client-errors
+  it('a resource name in the wrong case is 404 Resource not found for the segment, 0x8006088a', async () => {
+    const res = await fetch(`${emu.url}Contact`, { headers: { Authorization: `Bearer ${emu.appToken}` } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: '0x8006088a', message: "Resource not found for the segment 'Contact'." } });
+    const viaLib = await failure(api.retrieveMultiple({ collection: 'Contact' }));
+    expect([viaLib.status, viaLib.code]).toEqual([404, '0x8006088a']);
+  });
+
+  // same page: "Error identified in Payload provided by the user for Entity"
+  it('an @odata.bind on a navigation property that does not exist is 400 with 0x80048d19', async () => {
+    const acct: string = await api.create({ collection: 'accounts', data: { name: 'Bind target' } });
+    const err = await failure(api.create({ collection: 'contacts', data: { firstname: 'test', 'parentcustomerid@odata.bind': `accounts(${acct})` } }));
+    expect([err.status, err.code]).toEqual([400, '0x80048d19']);
+    expect(err.message).toContain("Error identified in Payload provided by the user for Entity :'contacts'");
+    expect(err.message).toContain("An undeclared property 'parentcustomerid' which only has property annotations in the payload");
+  });
+
+  // same page: "Could not find a property named" (0x0) and "Invalid property ... was found in entity" (0x0)
+  it('unknown property names answer the OData messages Dataverse shows, with code 0x0', async () => {
+    const select = await failure(api.retrieveMultiple({ collection: 'contacts', select: ['Firstname'] }));
+    expect([select.status, select.code, select.message]).toEqual([400, '0x0', "Could not find a property named 'Firstname' on type 'Microsoft.Dynamics.CRM.contact'."]);
+    const payload = await failure(api.create({ collection: 'contacts', data: { Firstname: 'x' } }));
+    expect([payload.status, payload.code]).toEqual([400, '0x0']);
+    expect(payload.message).toContain("Invalid property 'Firstname' was found in entity 'Microsoft.Dynamics.CRM.contact'");
+  });
+
+  // same page: "No HTTP resource was found that matches the request URI"
+  it('a function called with POST is 404 No HTTP resource was found', async () => {
+    const res = await fetch(`${emu.url}WhoAmI`, { method: 'POST', headers: { Authorization: `Bearer ${emu.appToken}` } });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(`No HTTP resource was found that matches the request URI '${emu.url}WhoAmI'.`);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/count-rows
+  it('a related collection answers /$count with the bare number as text/plain, honouring $filter', async () => {
+    const acct: string = await api.create({ collection: 'accounts', data: { name: 'Counted' } });
+    for (const n of ['One', 'Two', 'Three']) await api.create({ collection: 'contacts', data: { firstname: n, 'parentcustomerid_account@odata.bind': `/accounts(${acct})` } });
+    const res = await fetch(`${emu.url}accounts(${acct})/contact_customer_accounts/$count`, { headers: { Authorization: `Bearer ${emu.appToken}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('3');
+    expect(await api.count({ collection: `accounts(${acct})/contact_customer_accounts`, filter: "firstname ne 'Two'" })).toBe(2);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/retrieve-entity-using-web-api#retrieve-a-single-property-value
+  it('a single property /$value is its raw text, and a null value is 204', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Raw', numberofchildren: 4 } });
+    const get = (path: string) => fetch(`${emu.url}contacts(${id})/${path}`, { headers: { Authorization: `Bearer ${emu.appToken}` } });
+    const first = await get('firstname/$value');
+    expect([first.status, first.headers.get('content-type'), await first.text()]).toEqual([200, 'text/plain', 'Raw']);
+    expect(await (await get('numberofchildren/$value')).text()).toBe('4');
+    expect((await get('lastname/$value')).status).toBe(204);
+    expect(await (await get('firstname')).json()).toMatchObject({ value: 'Raw' });
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api#remove-a-reference-to-a-table-row
+  it('DELETE .../$ref?$id=<entity URL> removes a collection-valued reference', async () => {
+    const acct: string = await api.create({ collection: 'accounts', data: { name: 'Unlink me' } });
+    const contact: string = await api.create({ collection: 'contacts', data: { firstname: 'Linked', 'parentcustomerid_account@odata.bind': `/accounts(${acct})` } });
+    const res = await fetch(`${emu.url}accounts(${acct})/contact_customer_accounts/$ref?$id=${emu.url}contacts(${contact})`, {
+      method: 'DELETE', headers: { Authorization: `Bearer ${emu.appToken}` },
+    });
+    expect(res.status).toBe(204);
+    expect((await api.retrieve({ collection: 'contacts', key: contact, select: ['_parentcustomerid_value'] }))._parentcustomerid_value).toBeNull();
+    const queue: string = await api.create({ collection: 'queues', data: { name: 'Unlink queue' } });
+    const user = emu.seedUser({ fullname: 'Unlinked Member', domainname: 'unlinked@switchboard.dev' });
+    await api.associate({ collection: 'queues', primaryKey: queue, relationshipName: 'queuemembership_association', relatedCollection: 'systemusers', relatedKey: user });
+    const nn = await fetch(`${emu.url}queues(${queue})/queuemembership_association/$ref?$id=${encodeURIComponent(`${emu.url}systemusers(${user})`)}`, {
+      method: 'DELETE', headers: { Authorization: `Bearer ${emu.appToken}` },
+    });
+    expect(nn.status).toBe(204);
+    expect((await api.retrieveMultiple({ collection: `queues(${queue})/queuemembership_association` })).value).toEqual([]);
+  });
+
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/select-columns#formatted-values
+  it('statuscode carries its formatted value like statecode, with activity labels on activity tables', async () => {
+    const id: string = await api.create({ collection: 'contacts', data: { firstname: 'Formatted' } });
+    const row = await api.retrieve({ collection: 'contacts', key: id, select: ['statecode', 'statuscode'], includeAnnotations: 'OData.Community.Display.V1.FormattedValue' });
+    expect(row['statecode@OData.Community.Display.V1.FormattedValue']).toBe('Active');
+    expect(row['statuscode@OData.Community.Display.V1.FormattedValue']).toBe('Active');
+    const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'formatted', statecode: 1, statuscode: 2 } });
+    const act = await api.retrieve({ collection: 'swb_conversations', key: conv, select: ['statecode', 'statuscode'], includeAnnotations: '*' });
+    expect([act['statecode@OData.Community.Display.V1.FormattedValue'], act['statuscode@OData.Community.Display.V1.FormattedValue']]).toEqual(['Completed', 'Completed']);
+  });
+});
+
 describe('queries', () => {
   let marker: string;
   beforeAll(async () => {
@@ -239,7 +367,9 @@ describe('queries', () => {
     expect(await names('birthdate ne null and birthdate lt 1986-01-01T00:00:00Z')).toEqual(['Bob', 'dave']);
     expect(await names("firstname eq 'O''Brien'")).toEqual(["O'Brien"]);
     expect(await names("firstname eq 'DAVE'")).toEqual(['dave']); // Dataverse compares text case-insensitively
-    expect(await names("contains(firstname, '%')")).toEqual([]); // wildcards in values are literal
+    // % and _ are wildcards in string filters: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#use-wildcard-characters
+    expect(await names("contains(firstname, 'C%a')")).toEqual(['Carla']);
+    expect(await names("startswith(firstname, 'B_b')")).toEqual(['Bob']);
   });
 
   it('lookup values are filtered with _x_value and an unquoted guid', async () => {
@@ -253,15 +383,14 @@ describe('queries', () => {
 
   it('anything unsupported or malformed is a 400 with a message, never a match-all', async () => {
     const cases = [
-      `Microsoft.Dynamics.CRM.In(PropertyName='firstname',PropertyValues=['a'])`,
-      'firstname eq lastname',
       "nosuch eq 'x'",
       "numberofchildren eq 'two'",
       `_parentcustomerid_value eq '00000000-0000-0000-0000-000000000000'`,
       "firstname eq 'unterminated",
       "tolower(firstname) eq 'a'",
       "firstname eq 'a' and",
-      'parentcustomerid_account/name eq \'x\'',
+      "firstname in ('a','b')",
+      "contains(firstname, '[ab]')",
     ];
     for (const filter of cases) {
       const err = await failure(api.retrieveMultiple({ collection: 'contacts', filter }));
@@ -318,6 +447,76 @@ describe('$batch', () => {
     const [one, many] = await api.executeBatch();
     expect(one.firstname).toBe('Batchy');
     expect(many.value[0].firstname).toBe('Batchy');
+  });
+});
+
+// Raw multipart bodies: dynamics-web-api cannot send a malformed batch or leave out continue-on-error per test.
+function batchBody(boundary: string, parts: { method: string; url: string; body?: unknown }[]): string {
+  const lines: string[] = [];
+  for (const p of parts) {
+    lines.push(`--${boundary}`, 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', '', `${p.method} ${p.url} HTTP/1.1`);
+    if (p.body !== undefined) lines.push('Content-Type: application/json; type=entry', '', JSON.stringify(p.body));
+    else lines.push('');
+  }
+  lines.push(`--${boundary}--`, '');
+  return lines.join('\r\n');
+}
+
+const postBatch = (body: string, boundary: string, prefer?: string) =>
+  fetch(`${emu.url}$batch`, {
+    method: 'POST', body,
+    headers: { Authorization: `Bearer ${emu.appToken}`, 'Content-Type': `multipart/mixed; boundary=${boundary}`, ...(prefer ? { Prefer: prefer } : {}) },
+  });
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors
+describe('$batch errors', () => {
+  it('a batch that stops at a failing request answers 400 with the responses up to the failure, and runs nothing after it', async () => {
+    const marker = `stop-${Date.now()}`;
+    const body = batchBody('batch_stop', [
+      { method: 'POST', url: '/api/data/v9.2/contacts', body: { firstname: 'First', lastname: marker } },
+      { method: 'POST', url: '/api/data/v9.2/contacts', body: { firstname: 'x'.repeat(51), lastname: marker } },
+      { method: 'POST', url: '/api/data/v9.2/contacts', body: { firstname: 'Never', lastname: marker } },
+    ]);
+    const res = await postBatch(body, 'batch_stop');
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 204', 'HTTP/1.1 400']);
+    expect(text).toContain('"code":"0x80044331"');
+    const left = await api.retrieveMultiple({ collection: 'contacts', filter: `lastname eq '${marker}'`, select: ['firstname'] });
+    expect(left.value.map((r: { firstname: string }) => r.firstname)).toEqual(['First']);
+  });
+
+  it('with Prefer: odata.continue-on-error the batch answers 200 and every request runs, failures in their own parts', async () => {
+    const marker = `cont-${Date.now()}`;
+    const body = batchBody('batch_cont', [
+      { method: 'POST', url: '/api/data/v9.2/contacts', body: { firstname: 'x'.repeat(51), lastname: marker } },
+      { method: 'POST', url: '/api/data/v9.2/contacts', body: { firstname: 'Second', lastname: marker } },
+    ]);
+    const res = await postBatch(body, 'batch_cont', 'odata.continue-on-error');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('preference-applied')).toBe('odata.continue-on-error');
+    expect((await res.text()).match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 400', 'HTTP/1.1 204']);
+    const left = await api.retrieveMultiple({ collection: 'contacts', filter: `lastname eq '${marker}'`, select: ['firstname'] });
+    expect(left.value.map((r: { firstname: string }) => r.firstname)).toEqual(['Second']);
+  });
+
+  it('a body that is not a multipart batch is a 400, never an empty 200', async () => {
+    for (const body of ['garbage', '--other\r\nContent-Type: application/http\r\n\r\nGET /x HTTP/1.1\r\n\r\n--other--', '']) {
+      const res = await postBatch(body, 'batch_x');
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/batch/);
+    }
+    const unterminated = batchBody('batch_u', [{ method: 'GET', url: '/api/data/v9.2/WhoAmI' }]).replace('--batch_u--', '');
+    expect((await postBatch(unterminated, 'batch_u')).status).toBe(400);
+  });
+
+  it('a Content-ID reference to a request that does not exist is a 400 naming it', async () => {
+    api.startBatch();
+    api.create({ collection: 'swb_messages', data: { swb_body: 'orphan', 'swb_conversationid@odata.bind': '$7' } });
+    // dynamics-web-api hands back the parsed parts of a failed batch: [{ status, error: { code, message } }]
+    const [first] = (await api.executeBatch().catch((e: unknown) => e)) as { status: number; error: { message: string } }[];
+    expect(first.status).toBe(400);
+    expect(first.error.message).toBe("Content-ID Reference: '$7' does not exist in the batch context.");
   });
 });
 

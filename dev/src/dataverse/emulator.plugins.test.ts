@@ -247,3 +247,18 @@ describe('Associate and Disassociate steps (N:N $ref)', () => {
     expect(hits.filter((h) => h.path === '/membership-guard').map((h) => h.body.Mode)).toEqual([0, 0]);
   });
 });
+
+// Deep insert is one Create per row on Dataverse, so each row's steps run:
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+it('a deep insert runs the Create steps of every row it creates, parent and related', async () => {
+  await registerWebhookStep(api, { name: 'deep conversation', url: `${hookUrl}/deep-conv`, message: 'Create', table: 'swb_conversation', stage: 40, mode: 'sync' });
+  await registerWebhookStep(api, { name: 'deep message', url: `${hookUrl}/deep-msg`, message: 'Create', table: 'swb_message', stage: 20, mode: 'sync' });
+  reply = () => ({ status: 200 });
+  const conv: string = await api.create({ collection: 'swb_conversations', data: { subject: 'deep plugins', swb_conversation_messages: [{ swb_body: 'one' }, { swb_body: 'two' }] } });
+  expect(hits.filter((h) => h.path === '/deep-conv').map((h) => h.body.PrimaryEntityId)).toEqual([conv]);
+  const messageTargets = hits.filter((h) => h.path === '/deep-msg').map((h) => h.body.InputParameters[0].value.Attributes);
+  expect(messageTargets).toHaveLength(2);
+  for (const attrs of messageTargets) {
+    expect(attrs).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'swb_conversationid', value: expect.objectContaining({ Id: conv, LogicalName: 'swb_conversation' }) })]));
+  }
+});

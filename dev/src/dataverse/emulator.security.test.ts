@@ -38,6 +38,16 @@ it('a request without a token or with an unknown token is 401', async () => {
   expect((await failure(client('dev:ghost@switchboard.dev').callFunction({ name: 'WhoAmI' }))).status).toBe(401);
 });
 
+// Application users sign in with their own credential only (client secret or certificate):
+// https://learn.microsoft.com/power-apps/developer/data-platform/use-single-tenant-server-server-authentication
+it('the dev scheme never signs in as an application user, only the configured app token does', async () => {
+  expect((await failure(client('dev:switchboard-app@switchboard.dev').callFunction({ name: 'WhoAmI' }))).status).toBe(401);
+  const app = client('test-app-token');
+  await app.create({ collection: 'systemusers', data: { fullname: 'Other app', domainname: 'other-app@switchboard.dev', applicationid: 'a1b2c3d4-0000-4000-8000-00000000a991' } });
+  expect((await failure(client('dev:other-app@switchboard.dev').callFunction({ name: 'WhoAmI' }))).status).toBe(401);
+  expect((await app.callFunction({ name: 'WhoAmI' })).UserId).toBe('0a7e0003-0000-4000-8000-000000000001');
+});
+
 it('dev tokens and registered tokens identify the seeded user; the app token is the application user', async () => {
   expect((await client('dev:alice@switchboard.dev').callFunction({ name: 'WhoAmI' })).UserId).toBe(alice);
   expect((await client('bob-secret').callFunction({ name: 'WhoAmI' })).UserId).toBe(bob);
@@ -100,4 +110,50 @@ it('users and their roles can be seeded over HTTP by the application user, as on
   expect((await app.retrieve({ collection: 'systemusers', key: id, select: ['fullname'] })).fullname).toBe('Hal Http');
   // agents cannot grant themselves roles
   expect((await failure(hal.associate({ collection: 'systemusers', primaryKey: id, relationshipName: 'systemuserroles_association', relatedCollection: 'roles', relatedKey: ADMIN_ROLE }))).status).toBe(403);
+});
+
+// A hostile filter is the caller's mistake: a 400 that says what to fix, never a 500 from a
+// blown stack (Troubleshoot Web API client errors: 4xx for what the client got wrong).
+it('deeply nested or oversized $filter expressions are a 400 with a message, over HTTP and inside a $batch', async () => {
+  const app = client('test-app-token');
+  const filters = [`${'not '.repeat(2000)}firstname eq 'a'`, `${'('.repeat(5000)}firstname eq 'a'${')'.repeat(5000)}`];
+  for (const filter of filters) {
+    const err = await failure(app.retrieveMultiple({ collection: 'contacts', filter }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('nested more than 64 levels');
+  }
+  const res = await fetch(`${emu.url}$batch`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer test-app-token', 'Content-Type': 'multipart/mixed; boundary=b' },
+    body: ['--b', 'Content-Type: application/http', '', `GET /api/data/v9.2/contacts?$filter=${encodeURIComponent(filters[1])} HTTP/1.1`, '', '--b--', ''].join('\r\n'),
+  });
+  expect(res.status).toBe(400);
+  expect(await res.text()).toContain('nested more than 64 levels');
+});
+
+// Each row of a deep insert is a Create of its own table, so its privileges apply:
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+it('a deep insert needs create privilege on every table it writes, and writes nothing when one is missing', async () => {
+  const a = client('dev:alice@switchboard.dev');
+  const err = await failure(a.create({ collection: 'contacts', data: { firstname: 'Deep agent', parentcustomerid_account: { name: 'Not allowed Co' } } }));
+  expect([err.status, err.code]).toEqual([403, '0x80040220']);
+  expect(err.message).toContain('prvCreateaccount');
+  const app = client('test-app-token');
+  expect((await app.retrieveMultiple({ collection: 'accounts', filter: "name eq 'Not allowed Co'" })).value).toEqual([]);
+  expect((await app.retrieveMultiple({ collection: 'contacts', filter: "firstname eq 'Deep agent'" })).value).toEqual([]);
+  const conv: string = await a.create({ collection: 'swb_conversations', data: { subject: 'agent deep', swb_conversation_messages: [{ swb_body: 'mine' }] } });
+  const msgs = await a.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${conv}`, select: ['swb_body', '_ownerid_value'] });
+  expect(msgs.value).toEqual([expect.objectContaining({ swb_body: 'mine', _ownerid_value: alice })]);
+});
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/join-tables ("up to 15 $expand options")
+it('more than 15 $expand options, or a hostile nesting of them, is a 400 rather than a stack overflow', async () => {
+  const app = client('test-app-token');
+  const levels = 100;
+  const nested = `${'swb_conversation_messages($expand=swb_conversationid($expand='.repeat(levels)}swb_channelid${'))'.repeat(levels)}`;
+  const deep = await failure(app.retrieveMultiple({ collection: 'swb_conversations', queryParams: [`$expand=${encodeURIComponent(nested)}`] }));
+  expect([deep.status, deep.code]).toEqual([400, '0x8004430D']);
+  const wide = Array.from({ length: 16 }, () => 'swb_channelid').join(',');
+  const err = await failure(app.retrieveMultiple({ collection: 'swb_conversations', queryParams: [`$expand=${wide}`] }));
+  expect([err.status, err.code]).toEqual([400, '0x8004430D']);
 });

@@ -55,7 +55,8 @@ it('an inbound SMS path: find the contact by phone, open a conversation, upsert 
   expect(conv.activitytypecode).toBe('swb_conversation');
   const stateChoice = model.choices.find((c) => c.name === model.tables.find((t) => t.logicalName === 'swb_conversation')!.columns.find((c2) => c2.logicalName === 'swb_state')!.choice)!;
   expect(conv['swb_state@OData.Community.Display.V1.FormattedValue']).toBe(stateChoice.options.find((o) => o.value === conv.swb_state)!.label[1033]);
-  expect(conv['statecode@OData.Community.Display.V1.FormattedValue']).toBe('Active');
+  // an activity's state is Open/Completed/Canceled/Scheduled (activitypointer), not Active/Inactive
+  expect(conv['statecode@OData.Community.Display.V1.FormattedValue']).toBe('Open');
   expect(conv['_swb_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname']).toBe('contact');
   expect(conv['_swb_customerid_value@OData.Community.Display.V1.FormattedValue']).toBe('Sam Sms');
   expect(conv.swb_conversation_message_conversationid.map((m: { swb_body: string }) => m.swb_body)).toEqual(['Hello']);

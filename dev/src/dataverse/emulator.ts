@@ -6,11 +6,13 @@ import type { AddressInfo } from 'node:net';
 import type { Metadata } from '@switchboard/solution';
 import type { ChoiceLabels } from './choice-labels';
 import { DataverseError, ErrorCodes } from './errors';
-import { API_PREFIX, type CoreRequest, type CoreResponse, HttpHandler, errorResponse, newCorrelationId } from './http-handler';
+import { API_PREFIX, type CoreRequest, type CoreResponse, HttpHandler, entitySetOf, errorResponse, newCorrelationId } from './http-handler';
 import { Model } from './model';
 import { type Ctx, Operations } from './operations';
 import { type FetchLike, PluginDispatcher } from './plugin-dispatcher';
-import { Security } from './security';
+import { ANONYMOUS, type CallerIdentity, type EmulatorStats, RequestStats } from './request-stats';
+import { type Caller, Security } from './security';
+import { type Admission, type Budget, ServiceProtection, parseBudget } from './service-protection';
 import { type Row, Store } from './store';
 import { APP_USER_ID, ORGANIZATION_ID, ROOT_BUSINESS_UNIT_ID, FILTERED_MESSAGES, SDK_MESSAGE_IDS, buildEmulatorMetadata } from './system-metadata';
 
@@ -48,6 +50,11 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Labels for choice FormattedValue annotations, e.g. choiceLabelsFromModel(model). */
   choiceLabels?: ChoiceLabels;
+  /**
+   * Service protection limits per user, off when absent: `{ requests: 6000, windowSeconds: 300, concurrent: 52 }`
+   * or `'requests:6000,window:300,concurrent:52'` (what Dataverse documents per web server).
+   */
+  budget?: Budget | string;
 }
 
 export interface SeedUser {
@@ -58,6 +65,8 @@ export interface SeedUser {
   roles?: string[];
   /** extra bearer token for this user, besides `dev:<domainname>` */
   token?: string;
+  /** field security profile ids from metadata.fieldSecurityProfiles (access to secured columns) */
+  fieldSecurityProfiles?: string[];
 }
 
 export interface Emulator {
@@ -74,7 +83,13 @@ export interface Emulator {
   /** Creates (or updates) a systemuser with roles, for seeding without HTTP. Returns its id. */
   seedUser(user: SeedUser): string;
   issueToken(systemuserid: string, token: string): void;
+  /** Requests by caller, method, entity set and status, and webhook calls by step, since start or the last reset. */
+  stats(): EmulatorStats;
+  resetStats(): void;
 }
+
+/** Dev-only routes outside the Web API (application token required). */
+export const STATS_PATH = '/_emulator/stats';
 
 function stableId(name: string): string {
   const h = createHash('sha1').update(`swb-emulator-row:${name}`).digest('hex');
@@ -104,8 +119,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     store, model, fetch: options.fetch ?? (globalThis.fetch as unknown as FetchLike), syncTimeoutMs: options.syncTimeoutMs,
     maxAttempts: options.asyncRetry?.maxAttempts, baseDelayMs: options.asyncRetry?.baseDelayMs, now,
     withWriteLock: (fn) => mutex.run(fn), log: options.log,
+    onDelivery: (step, message, mode, ok) => stats.webhook(step, message, mode, ok),
   });
   const operations = new Operations(model, store, security, plugins, now, options.choiceLabels);
+  const stats = new RequestStats(now);
+  const budget = typeof options.budget === 'string' ? parseBudget(options.budget) : options.budget;
+  const protection = budget ? new ServiceProtection(budget, now) : undefined;
+  const identity = (caller: Caller): CallerIdentity => ({ key: caller.domainname, userId: caller.userId, kind: caller.isApp ? 'app' : 'user' });
 
   const runWrite = <T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> =>
     mutex.run(async () => {
@@ -120,7 +140,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         throw err;
       }
     });
-  const handler = new HttpHandler(operations, runWrite);
+  const handler = new HttpHandler(operations, runWrite, (ctx, req, res) => {
+    stats.operation(identity(ctx.caller), req.method, entitySetOf(req.path), res.status);
+  });
 
   seed();
 
@@ -149,6 +171,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         isdisabled: 0, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit',
       });
       for (const role of metadata.roles) ensure('role', role.id, { name: role.name, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit' });
+      for (const profile of metadata.fieldSecurityProfiles) ensure('fieldsecurityprofile', profile.id, { name: profile.name });
       for (const [name, id] of Object.entries(SDK_MESSAGE_IDS)) {
         ensure('sdkmessage', id, { name });
         if (!FILTERED_MESSAGES.includes(name)) continue;
@@ -168,6 +191,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         fullname: user.fullname, domainname: user.domainname, isdisabled: 0, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit',
       });
       for (const roleId of user.roles ?? []) store.associate('systemuserroles', 'systemuserid', id, 'roleid', roleId);
+      for (const profileId of user.fieldSecurityProfiles ?? []) {
+        if (!metadata.fieldSecurityProfiles.some((p) => p.id === profileId)) throw new Error(`seedUser: no field security profile ${profileId} in the metadata`);
+        store.associate('systemuserprofiles', 'fieldsecurityprofileid', profileId.toLowerCase(), 'systemuserid', id);
+      }
       if (user.token) store.setToken(user.token, id);
     })();
     return id;
@@ -194,7 +221,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       'Access-Control-Allow-Origin': req.headers.origin ?? '*',
       'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
       'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type, Prefer, If-Match, If-None-Match, OData-Version, OData-MaxVersion, Accept',
-      'Access-Control-Expose-Headers': 'OData-EntityId, Location, ETag, Preference-Applied, Retry-After, OData-Version',
+      'Access-Control-Expose-Headers': 'OData-EntityId, Location, ETag, Preference-Applied, Retry-After, OData-Version, x-ms-ratelimit-burst-remaining-xrm-requests',
       'Access-Control-Max-Age': '600',
       Vary: 'Origin',
     };
@@ -203,38 +230,77 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   async function respond(req: http.IncomingMessage, body: string): Promise<CoreResponse> {
     const url = req.url ?? '/';
     if (req.method === 'OPTIONS') return { status: 204, headers: {}, body: '' };
+    if (url === STATS_PATH || url.startsWith(`${STATS_PATH}/`) || url.startsWith(`${STATS_PATH}?`)) return statsRoute(req, url);
     const at = url.indexOf(API_PREFIX);
     if (at !== 0) return errorResponse(new DataverseError(404, ErrorCodes.invalidArgument, `No Web API at '${url}'; use ${API_PREFIX}.`));
+    // who is asking, before anything can fail, so every answer is counted against its caller
+    let caller: Caller | undefined;
+    let authError: unknown;
+    try {
+      caller = security.authenticate(req.headers.authorization);
+    } catch (err) {
+      authError = err;
+    }
+    const who = caller ? identity(caller) : ANONYMOUS;
+    const answer = (r: CoreResponse): CoreResponse => {
+      stats.request(who, r.status);
+      return r;
+    };
     let r = random();
     for (const f of faults) {
       if (r < f.rate) {
         if (f.status === 429) {
-          return errorResponse(new DataverseError(429, ErrorCodes.requestLimitExceeded,
-            'Number of requests exceeded the limit of 6000 over time window of 300 seconds.', { 'Retry-After': String(options.retryAfterSeconds ?? 1) }));
+          return answer(errorResponse(new DataverseError(429, ErrorCodes.requestLimitExceeded,
+            'Number of requests exceeded the limit of 6000 over time window of 300 seconds.', { 'Retry-After': String(options.retryAfterSeconds ?? 1) })));
         }
-        return errorResponse(new DataverseError(503, ErrorCodes.unexpected, 'The service is temporarily unavailable (injected fault). Retry the request.'));
+        return answer(errorResponse(new DataverseError(503, ErrorCodes.unexpected, 'The service is temporarily unavailable (injected fault). Retry the request.')));
       }
       r -= f.rate;
     }
-    const host = req.headers.host ?? '127.0.0.1';
-    const base = `http://${host}${API_PREFIX}`;
-    let ctx: Ctx;
+    if (!caller) return answer(errorResponse(authError));
+    let admission: Admission | undefined;
     try {
-      const caller = security.authenticate(req.headers.authorization);
-      const bypass = String(req.headers['mscrm.bypasscustompluginexecution'] ?? '').toLowerCase() === 'true';
-      if (bypass && !caller.isApp) {
-        throw new DataverseError(403, ErrorCodes.privilegeDenied, `Principal user (Id=${caller.userId}) is missing prvBypassCustomPlugins privilege.`);
-      }
-      ctx = { caller, correlationId: newCorrelationId(), base, bypassPlugins: bypass };
+      admission = protection?.admit(caller.userId);
     } catch (err) {
-      return errorResponse(err);
+      return answer(errorResponse(err));
     }
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    const core: CoreRequest = { method: req.method ?? 'GET', path: url.slice(API_PREFIX.length), headers, body };
-    const response = await handler.handle(ctx, core);
-    if (ctx.queuedAsync) plugins.kick();
-    return response;
+    try {
+      const host = req.headers.host ?? '127.0.0.1';
+      const base = `http://${host}${API_PREFIX}`;
+      const bypass = String(req.headers['mscrm.bypasscustompluginexecution'] ?? '').toLowerCase() === 'true';
+      const ctx: Ctx = { caller, correlationId: newCorrelationId(), base, bypassPlugins: bypass };
+      let response: CoreResponse;
+      if (bypass && !caller.isApp) {
+        response = errorResponse(new DataverseError(403, ErrorCodes.privilegeDenied, `Principal user (Id=${caller.userId}) is missing prvBypassCustomPlugins privilege.`));
+        stats.operation(who, req.method ?? 'GET', entitySetOf(url.slice(API_PREFIX.length)), response.status);
+      } else {
+        const headers: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        const core: CoreRequest = { method: req.method ?? 'GET', path: url.slice(API_PREFIX.length), headers, body };
+        response = await handler.handle(ctx, core);
+        if (ctx.queuedAsync) plugins.kick();
+      }
+      // Dataverse reports what is left of the burst budget on every answer
+      if (admission) response.headers['x-ms-ratelimit-burst-remaining-xrm-requests'] = String(admission.remaining);
+      return answer(response);
+    } finally {
+      admission?.release();
+    }
+  }
+
+  function statsRoute(req: http.IncomingMessage, url: string): CoreResponse {
+    const jsonHeaders = { 'Content-Type': 'application/json' };
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    if (token !== appToken) {
+      return { status: 401, headers: { ...jsonHeaders, 'WWW-Authenticate': 'Bearer' }, body: JSON.stringify({ error: { code: ErrorCodes.notAuthenticated, message: 'The emulator statistics need the application token.' } }) };
+    }
+    const path = url.split('?')[0];
+    if (path === STATS_PATH && req.method === 'GET') return { status: 200, headers: jsonHeaders, body: JSON.stringify(stats.snapshot()) };
+    if (path === `${STATS_PATH}/reset` && req.method === 'POST') {
+      stats.reset();
+      return { status: 204, headers: {}, body: '' };
+    }
+    return { status: 404, headers: jsonHeaders, body: JSON.stringify({ error: { code: ErrorCodes.resourceNotFound, message: `GET ${STATS_PATH} reads the request statistics; POST ${STATS_PATH}/reset clears them.` } }) };
   }
 
   plugins.start();
@@ -249,6 +315,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     plugins,
     seedUser,
     issueToken: (systemuserid, token) => store.setToken(token, systemuserid.toLowerCase()),
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
     listen(port = 0, hostname = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

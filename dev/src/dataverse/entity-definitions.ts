@@ -78,10 +78,10 @@ export function entityDefinitions(model: Model, key: string | undefined, rest: s
     let list = Object.values(model.metadata.entities);
     if (options.filter) {
       const f = options.filter;
-      if (f.kind !== 'compare' || f.op !== 'eq' || f.property !== 'LogicalName' || f.value.type !== 'string') {
-        throw unsupported('EntityDefinitions filters other than LogicalName eq \'...\'');
-      }
-      const name = f.value.value;
+      const byName = f.kind === 'compare' && f.op === 'eq' && f.left.kind === 'path' && f.left.segments.join('/') === 'LogicalName'
+        && f.right.kind === 'literal' && f.right.value.type === 'string' ? f.right.value.value : undefined;
+      if (byName === undefined) throw unsupported('EntityDefinitions filters other than LogicalName eq \'...\'');
+      const name = byName;
       list = list.filter((e) => e.logicalName === name);
     }
     return { '@odata.context': `${base}$metadata#EntityDefinitions`, value: list.map((e) => project(entityDef(e, expandAttributes), options.select)) };

@@ -1,8 +1,10 @@
 // Dataverse answers every failure as {"error":{"code":"0x...","message":"..."}}; clients such as
-// dynamics-web-api surface `code` and `message`. Codes are Dataverse's web service error codes;
-// the not-found, duplicate, concurrency, privilege and record-access ones are the documented
-// values, while cascadeRestricted and notImplemented are our best match and not verified
-// against a live environment — callers should branch on the HTTP status for those.
+// dynamics-web-api surface `code` and `message`. Codes are Dataverse's web service error codes
+// (https://learn.microsoft.com/power-apps/developer/data-platform/reference/web-service-error-codes)
+// and the ones "Troubleshoot Dataverse Web API client errors" shows: resourceNotFound,
+// odataInvalidProperty and payloadError. cascadeRestricted is our best match and not verified
+// against a live environment; the emulator's own refusals (notImplemented) share Dataverse's
+// "not supported" code — callers should branch on the HTTP status for those.
 export const ErrorCodes = {
   objectDoesNotExist: '0x80040217',
   duplicateRecord: '0x80040237',
@@ -10,7 +12,6 @@ export const ErrorCodes = {
   privilegeDenied: '0x80040220',
   accessCheckFailed: '0x80048306',
   invalidArgument: '0x80040203',
-  queryBuilderNoAttribute: '0x80060888',
   validationFailed: '0x80044331',
   valueOutOfRange: '0x8004431a',
   isvAborted: '0x80040265',
@@ -19,6 +20,18 @@ export const ErrorCodes = {
   unexpected: '0x80040216',
   cascadeRestricted: '0x80040226',
   notImplemented: '0x8006088a',
+  /** 404 "Resource not found for the segment 'x'." — also used for names in the wrong case */
+  resourceNotFound: '0x8006088a',
+  /** OData's own validation errors carry no Dataverse code */
+  odataInvalidProperty: '0x0',
+  /** "Error identified in Payload provided by the user for Entity" (a bad @odata.bind name) */
+  payloadError: '0x80048d19',
+  aggregateQueryRecordLimit: '0x8004E023',
+  tooManyLinkEntities: '0x8004430D',
+  attributePrivilegeCreateIsMissing: '0x8004F502',
+  attributePermissionUpdateIsMissingDuringUpdate: '0x8004F507',
+  attributePermissionReadIsMissing: '0x8004F504',
+  concurrentRequestsExceeded: '0x80072326',
 } as const;
 
 export class DataverseError extends Error {
@@ -57,6 +70,17 @@ export const unsupported = (what: string): DataverseError =>
 export const unknownProperty = (name: string, logicalName: string): DataverseError =>
   new DataverseError(
     400,
-    ErrorCodes.queryBuilderNoAttribute,
+    ErrorCodes.odataInvalidProperty,
     `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${logicalName}'.`,
+  );
+
+export const segmentNotFound = (segment: string): DataverseError =>
+  new DataverseError(404, ErrorCodes.resourceNotFound, `Resource not found for the segment '${segment}'.`);
+
+/** Dataverse's wrapper around OData payload errors, e.g. a navigation property name that does not exist. */
+export const payloadError = (entitySet: string, inner: string): DataverseError =>
+  new DataverseError(
+    400,
+    ErrorCodes.payloadError,
+    `Error identified in Payload provided by the user for Entity :'${entitySet}', For more information on this error please follow this help link https://go.microsoft.com/fwlink/?linkid=2195293  ---->  InnerException : Microsoft.OData.ODataException: ${inner}`,
   );

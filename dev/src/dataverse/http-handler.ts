@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityMetadata } from '@switchboard/solution';
 import { type BatchOutput, type HttpPart, type PartResponse, parseBatch, writeBatch } from './batch';
 import { entityDefinitions } from './entity-definitions';
-import { DataverseError, ErrorCodes, badRequest, unsupported } from './errors';
+import { DataverseError, ErrorCodes, badRequest, segmentNotFound, unknownProperty, unsupported } from './errors';
 import { type Ctx, type Operations, annotationFilter } from './operations';
 import { type QueryOptions, parseQueryString, splitTopLevel } from './odata-query';
-import { parseKey, parseSegment } from './resource-path';
+import { isLookup } from './model';
+import { resolveColumn } from './odata-filter';
+import { parseEntityUrl, parseKey, parseSegment } from './resource-path';
 import type { Row } from './store';
 import { ORGANIZATION_ID } from './system-metadata';
 
@@ -56,18 +58,30 @@ function preferences(prefer: string | undefined): { representation: boolean; max
   return { representation: /return=representation/i.test(p), maxPageSize: m ? Number(m[1]) : undefined, continueOnError: /odata\.continue-on-error/i.test(p) };
 }
 
+/** Told about every operation answered: each request, and each part of a $batch (not the envelope). */
+export type OperationObserver = (ctx: Ctx, req: CoreRequest, res: CoreResponse) => void;
+
+/** The entity set (or function) a request path names: `contacts(…)/x?$top=1` → contacts. */
+export function entitySetOf(path: string): string {
+  return /^[^(/?]*/.exec(path)?.[0] || '(root)';
+}
+
 export class HttpHandler {
   constructor(
     private readonly ops: Operations,
     private readonly runWrite: WriteRunner,
+    private readonly observe?: OperationObserver,
   ) {}
 
   async handle(ctx: Ctx, req: CoreRequest, inChangeSet = false): Promise<CoreResponse> {
+    let response: CoreResponse;
     try {
-      return await this.route(ctx, req, inChangeSet);
+      response = await this.route(ctx, req, inChangeSet);
     } catch (err) {
-      return errorResponse(err);
+      response = errorResponse(err);
     }
+    if (this.observe && entitySetOf(req.path) !== '$batch') this.observe(ctx, req, response);
+    return response;
   }
 
   private write<T>(ctx: Ctx, inChangeSet: boolean, fn: () => Promise<T>): Promise<T> {
@@ -102,7 +116,8 @@ export class HttpHandler {
     }
     if (first.name === '$metadata') throw unsupported('the CSDL $metadata document');
     if (first.name === 'WhoAmI') {
-      if (method !== 'GET') throw new DataverseError(405, ErrorCodes.invalidArgument, 'WhoAmI is a function: use GET.');
+      // a function called with POST: Dataverse's routing finds no resource (Troubleshoot Web API client errors)
+      if (method !== 'GET') throw new DataverseError(404, '', `No HTTP resource was found that matches the request URI '${ctx.base}WhoAmI'.`);
       return json(200, {
         '@odata.context': `${ctx.base}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
         BusinessUnitId: ctx.caller.businessUnitId, UserId: ctx.caller.userId, OrganizationId: ORGANIZATION_ID,
@@ -114,14 +129,15 @@ export class HttpHandler {
       return json(200, entityDefinitions(this.ops.model, first.key, segments.slice(1), options, ctx.base) as Record<string, unknown>);
     }
     const e = this.ops.model.entityBySet(first.name);
-    if (!e) throw new DataverseError(404, ErrorCodes.invalidArgument, `Resource not found for the segment '${first.name}'.`);
+    // entity set names are case sensitive: GET Contact is a 404, not a query on contacts
+    if (!e) throw segmentNotFound(first.name);
 
     if (first.key === undefined) {
       if (segments.length === 2 && segments[1] === '$count' && method === 'GET') {
         const page = this.ops.query(ctx, this.ops.store.reader, e, { ...options, top: 0, count: true }, 1, 0, annotations);
         return { status: 200, headers: { 'Content-Type': 'text/plain', 'OData-Version': '4.0' }, body: String(page.count) };
       }
-      if (segments.length > 1) throw badRequest(`Resource not found for the segment '${segments[1]}'.`);
+      if (segments.length > 1) throw segmentNotFound(segments[1]);
       if (method === 'GET') return this.collection(ctx, e, options, search, prefer.maxPageSize, first.name, annotations);
       if (method === 'POST') {
         const body = parseBody(req.body);
@@ -159,11 +175,11 @@ export class HttpHandler {
     }
 
     const second = parseSegment(segments[1]);
-    const isRef = segments[2] === '$ref';
-    if (segments.length > (isRef ? 3 : 2)) throw badRequest(`Resource not found for the segment '${segments.slice(2).join('/')}'.`);
+    const third = segments[2];
+    if (segments.length > 3 || (third !== undefined && !['$ref', '$count', '$value'].includes(third))) throw segmentNotFound(segments.slice(2).join('/'));
     const nav = this.ops.model.nav(e.logicalName, second.name);
 
-    if (isRef) {
+    if (third === '$ref') {
       if (!nav) throw badRequest(`'${second.name}' is not a navigation property of ${e.logicalName}.`);
       if (method === 'POST' || method === 'PUT') {
         if ((method === 'PUT') !== (nav.kind === 'single')) throw badRequest(`Use ${nav.kind === 'single' ? 'PUT' : 'POST'} to associate through '${nav.name}'.`);
@@ -175,11 +191,13 @@ export class HttpHandler {
         return empty(204);
       }
       if (method === 'DELETE') {
+        // the related row is named in the URL (nav(<id>)/$ref) or, as OData 4 also allows, by ?$id=<entity URL>
         let relatedId = second.key !== undefined ? (parseKey(second.key) as { id?: string }).id : undefined;
-        const idParam = /(?:^|&)\$id=([^&]+)/.exec(search);
-        if (!relatedId && idParam) {
-          const m = /\(([^()]+)\)\s*$/.exec(decodeURIComponent(idParam[1]));
-          relatedId = m ? (parseKey(m[1]) as { id?: string }).id : undefined;
+        if (options.id !== undefined) {
+          if (relatedId) throw badRequest('Name the related row either in the URL or with $id, not both.');
+          const ref = parseEntityUrl(this.ops.model, options.id, ctx.contentIds);
+          if (ref.entity.logicalName !== nav.target) throw badRequest(`The $id '${options.id}' points to '${ref.entity.logicalName}', expected ${nav.target}.`);
+          relatedId = this.ops.findOrThrow(this.ops.store.reader, ref.entity, ref.key)[ref.entity.primaryIdAttribute] as string;
         }
         await this.write(ctx, inChangeSet, async () => {
           const row = this.ops.findOrThrow(this.ops.store.writer, e, key);
@@ -189,12 +207,15 @@ export class HttpHandler {
       }
       throw new DataverseError(405, ErrorCodes.invalidArgument, `${method} is not allowed on $ref.`);
     }
+    if (options.id !== undefined) throw badRequest('$id is only allowed when deleting a reference (.../$ref?$id=...).');
 
     if (nav) {
       if (method !== 'GET') throw new DataverseError(405, ErrorCodes.invalidArgument, `${method} is not allowed on a navigation property; use $ref.`);
+      if (third === '$value') throw segmentNotFound('$value');
       const db = this.ops.store.reader;
       const row = this.ops.retrieveRow(ctx, db, e, key);
       if (nav.kind === 'single') {
+        if (third === '$count') throw badRequest(`$count needs a collection; '${nav.name}' is single-valued.`);
         const target = this.ops.model.entity(nav.target);
         const id = row[nav.attribute] as string | null;
         if (!id || (row[`${nav.attribute}__type`] ?? nav.target) !== nav.target) return empty(204);
@@ -202,19 +223,32 @@ export class HttpHandler {
         return json(200, { '@odata.context': `${ctx.base}$metadata#${target.entitySetName}/$entity`, ...this.ops.toJson(ctx, db, target, related, options, annotations) });
       }
       const target = this.ops.model.entity(nav.target);
+      if (third === '$count') {
+        // OData's /$count answers the bare number as text/plain (Query data: "Count rows")
+        const page = this.ops.related(ctx, db, e, row, nav, { ...options, top: 0, count: true }, 1, 0, annotations);
+        return { status: 200, headers: { 'Content-Type': 'text/plain', 'OData-Version': '4.0' }, body: String(page.count) };
+      }
       const offset = this.offsetOf(options);
       const page = this.ops.related(ctx, db, e, row, nav, options, prefer.maxPageSize ?? 5000, offset, annotations);
       return this.pageResponse(ctx, target, page, `${segments[0]}/${segments[1]}`, search, prefer.maxPageSize);
     }
 
-    // a single column: GET its value, PUT a new one, DELETE to clear it
-    const attr = e.attributes[second.name];
-    if (!attr || second.key !== undefined) throw badRequest(`Could not find a property named '${second.name}' on type 'Microsoft.Dynamics.CRM.${e.logicalName}'.`);
+    // a single column: GET its value (or its raw /$value), PUT a new one, DELETE to clear it
+    if (second.key !== undefined) throw unknownProperty(second.name, e.logicalName);
+    const attr = resolveColumn(e, second.name);
+    if (third === '$count') throw badRequest(`$count needs a collection; '${second.name}' is a property.`);
     if (method === 'GET') {
       const row = this.ops.retrieveRow(ctx, this.ops.store.reader, e, key);
       const body = this.ops.toJson(ctx, this.ops.store.reader, e, row, { select: [second.name] }, annotations);
-      return json(200, { '@odata.context': `${ctx.base}$metadata#${e.entitySetName}(${row[e.primaryIdAttribute]})/${second.name}`, value: body[second.name] });
+      const value = body[isLookup(attr) ? `_${attr.logicalName}_value` : attr.logicalName] ?? null;
+      if (third === '$value') {
+        // OData: the raw value as text/plain; a null value is 204 No Content
+        if (value === null) return empty(204);
+        return { status: 200, headers: { 'Content-Type': 'text/plain', 'OData-Version': '4.0' }, body: String(value) };
+      }
+      return json(200, { '@odata.context': `${ctx.base}$metadata#${e.entitySetName}(${row[e.primaryIdAttribute]})/${second.name}`, value });
     }
+    if (third === '$value') throw new DataverseError(405, ErrorCodes.invalidArgument, `${method} is not allowed on $value.`);
     if (method === 'PUT' || method === 'DELETE') {
       const value = method === 'PUT' ? (parseBody(req.body) as { value?: unknown }).value : null;
       await this.write(ctx, inChangeSet, async () => {
@@ -234,6 +268,12 @@ export class HttpHandler {
   }
 
   private collection(ctx: Ctx, e: EntityMetadata, options: QueryOptions, search: string, maxPageSize: number | undefined, setPath: string, annotations: ReturnType<typeof annotationFilter>): CoreResponse {
+    if (options.fetchXml !== undefined) {
+      const { fetchXml, count, ...others } = options;
+      if (Object.values(others).some((v) => v !== undefined)) throw badRequest('fetchXml cannot be combined with other query options (except $count); put them in the FetchXML.');
+      const body = this.ops.fetchXml(ctx, this.ops.store.reader, e, fetchXml, annotations, count === true);
+      return json(200, { '@odata.context': `${ctx.base}$metadata#${e.entitySetName}`, ...body });
+    }
     const page = this.ops.query(ctx, this.ops.store.reader, e, options, maxPageSize ?? 5000, this.offsetOf(options), annotations);
     return this.pageResponse(ctx, e, page, setPath, search, maxPageSize);
   }
@@ -271,7 +311,7 @@ export class HttpHandler {
     if (url.startsWith('$') && ctx.contentIds) {
       const m = /^\$([^/?]+)(.*)$/s.exec(url);
       const target = m && ctx.contentIds.get(m[1]);
-      if (!target) throw badRequest(`Content-ID reference '${url}' does not match any earlier request in the change set.`);
+      if (!target) throw badRequest(`Content-ID Reference: '$${m?.[1] ?? url}' does not exist in the batch context.`);
       url = target + m![2];
     }
     return { method: part.method, path: url, headers: part.headers, body: part.body };
@@ -280,12 +320,13 @@ export class HttpHandler {
   private async batch(ctx: Ctx, req: CoreRequest, continueOnError: boolean): Promise<CoreResponse> {
     const items = parseBatch(req.body, req.headers['content-type']);
     const outputs: BatchOutput[] = [];
+    let stopped = false;
     for (const item of items) {
       if (item.kind === 'request') {
         const r = item.request;
         const response = await this.handle({ ...ctx, contentIds: undefined }, this.partRequest(ctx, r));
         outputs.push({ kind: 'request', response });
-        if (response.status >= 400 && !continueOnError) break;
+        if (response.status >= 400 && !continueOnError) { stopped = true; break; }
         continue;
       }
       const csCtx: Ctx = { ...ctx, contentIds: new Map() };
@@ -317,13 +358,18 @@ export class HttpHandler {
       if (failed) {
         // Dataverse answers a failed change set with the failing operation only; nothing in it was kept
         outputs.push({ kind: 'request', response: failed });
-        if (!continueOnError) break;
+        if (!continueOnError) { stopped = true; break; }
       } else {
         outputs.push({ kind: 'changeset', responses });
       }
     }
     const out = writeBatch(outputs);
-    return { status: 200, headers: { 'Content-Type': out.contentType, 'OData-Version': '4.0' }, body: out.body };
+    // Without odata.continue-on-error, Dataverse stops at the first failure and the batch itself
+    // answers 400 ("the batch error represents the error of the first failing request");
+    // with it, the batch answers 200 and each failure is only in its part.
+    const headers: Record<string, string> = { 'Content-Type': out.contentType, 'OData-Version': '4.0' };
+    if (continueOnError) headers['Preference-Applied'] = 'odata.continue-on-error';
+    return { status: stopped ? 400 : 200, headers, body: out.body };
   }
 }
 

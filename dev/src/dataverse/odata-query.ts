@@ -1,8 +1,13 @@
-// System query options ($select, $filter, $orderby, $top, $count, $expand, $skiptoken) parsed from
-// the raw query string. `+` is kept literally (only %XX is decoded) because phone numbers in
-// filters ('+33...') are common here and a client that forgets to encode them should still match.
-import { badRequest, unsupported } from './errors';
-import { type FilterNode, parseFilter } from './odata-filter';
+// System query options ($select, $filter, $orderby, $top, $count, $expand, $skiptoken, $apply,
+// fetchXml, and parameter aliases) parsed from the raw query string. `+` is kept literally (only
+// %XX is decoded) because phone numbers in filters ('+33...') are common here and a client that
+// forgets to encode them should still match.
+import { DataverseError, ErrorCodes, badRequest, unsupported } from './errors';
+import { type ApplyPlan, parseApply } from './aggregate';
+import { type Aliases, type FilterNode, parseFilter } from './odata-filter';
+import { splitTopLevel } from './split';
+
+export { splitTopLevel };
 
 export interface OrderBy {
   property: string;
@@ -22,26 +27,12 @@ export interface QueryOptions {
   count?: boolean;
   expand?: ExpandOption[];
   skiptoken?: string;
-}
-
-/** Splits on `sep` outside parentheses and quoted strings. */
-export function splitTopLevel(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "'") quoted = !quoted;
-    else if (!quoted && c === '(') depth++;
-    else if (!quoted && c === ')') depth--;
-    else if (!quoted && depth === 0 && c === sep) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+  /** $id: the entity URL of the row to disassociate (DELETE .../$ref?$id=...) */
+  id?: string;
+  /** $apply: aggregation transformations (aggregate.ts) */
+  apply?: ApplyPlan;
+  /** fetchXml: a FetchXML query, run by fetchxml.ts */
+  fetchXml?: string;
 }
 
 function decode(s: string): string {
@@ -52,17 +43,36 @@ function decode(s: string): string {
   }
 }
 
-const UNSUPPORTED = new Set(['$skip', '$search', '$apply', 'fetchXml', 'savedQuery', 'userQuery', '$compute']);
+const UNSUPPORTED = new Set(['$skip', '$search', 'savedQuery', 'userQuery', '$compute']);
 
-function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions {
+/** Dataverse: "You can include up to 15 $expand options in a query" (each one is a join). */
+export const MAX_EXPAND_OPTIONS = 15;
+
+interface ParseState {
+  aliases: Aliases;
+  expands: number;
+}
+
+function parseOptions(pairs: [string, string][], nested: boolean, state: ParseState): QueryOptions {
+  const { aliases } = state;
   const o: QueryOptions = {};
-  for (const [key, value] of pairs) {
+  for (const [key, raw] of pairs) {
+    // an alias may stand for a whole $orderby item list or $top value as well as inside $filter
+    const value = /^@[A-Za-z_]\w*$/.test(raw) && key !== '$filter' && aliases.has(raw) ? aliases.get(raw)! : raw;
     switch (key) {
       case '$select':
         o.select = splitTopLevel(value, ',');
         break;
       case '$filter':
-        o.filter = parseFilter(value);
+        o.filter = parseFilter(value, aliases);
+        break;
+      case '$apply':
+        if (nested) throw badRequest('$apply is not allowed inside $expand.');
+        o.apply = parseApply(value, aliases);
+        break;
+      case 'fetchXml':
+        if (nested) throw badRequest('fetchXml is not allowed inside $expand.');
+        o.fetchXml = value;
         break;
       case '$orderby':
         o.orderby = splitTopLevel(value, ',').map((part) => {
@@ -82,7 +92,7 @@ function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions 
         o.count = value === 'true';
         break;
       case '$expand':
-        o.expand = splitTopLevel(value, ',').map(parseExpand);
+        o.expand = splitTopLevel(value, ',').map((item) => parseExpand(item, state));
         break;
       case '$skiptoken':
         if (nested) throw badRequest('$skiptoken is not allowed inside $expand.');
@@ -90,17 +100,27 @@ function parseOptions(pairs: [string, string][], nested: boolean): QueryOptions 
         break;
       case '$format':
         break;
+      case '$id':
+        if (nested) throw badRequest('$id is not allowed inside $expand.');
+        o.id = value;
+        break;
       default:
         if (UNSUPPORTED.has(key)) throw unsupported(`the query option '${key}'`);
+        if (key.startsWith('@')) {
+          if (nested) throw badRequest(`Parameter aliases are set on the request, not inside $expand ('${key}').`);
+          break; // collected before parsing
+        }
         if (key.startsWith('$') || nested) throw badRequest(`The query parameter '${key}' is not supported.`);
-        // parameter aliases (@p1) and other non-system parameters: Dataverse ignores unknown ones
-        if (key.startsWith('@')) throw unsupported('parameter aliases in query options');
     }
   }
   return o;
 }
 
-function parseExpand(item: string): ExpandOption {
+function parseExpand(item: string, state: ParseState): ExpandOption {
+  // counted before recursing, so a hostile nesting stops at the limit instead of at the stack's end
+  if (++state.expands > MAX_EXPAND_OPTIONS) {
+    throw new DataverseError(400, ErrorCodes.tooManyLinkEntities, `Number of link entities in query exceeded maximum limit. (A query may have up to ${MAX_EXPAND_OPTIONS} $expand options.)`);
+  }
   const m = /^([A-Za-z_][\w]*)(?:\((.*)\))?$/s.exec(item);
   if (!m) throw badRequest(`Invalid $expand clause '${item}'.`);
   const inner = m[2] ? splitTopLevel(m[2], ';').map((kv): [string, string] => {
@@ -108,7 +128,7 @@ function parseExpand(item: string): ExpandOption {
     if (eq < 0) throw badRequest(`Invalid option '${kv}' in $expand.`);
     return [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
   }) : [];
-  return { nav: m[1], options: parseOptions(inner, true) };
+  return { nav: m[1], options: parseOptions(inner, true, state) };
 }
 
 export function parseQueryString(search: string): QueryOptions {
@@ -118,5 +138,12 @@ export function parseQueryString(search: string): QueryOptions {
     const eq = kv.indexOf('=');
     return eq < 0 ? [decode(kv), ''] : [decode(kv.slice(0, eq)), decode(kv.slice(eq + 1))];
   });
-  return parseOptions(pairs, false);
+  const aliases = new Map<string, string>();
+  for (const [k, v] of pairs) {
+    if (!k.startsWith('@')) continue;
+    if (!/^@[A-Za-z_]\w*$/.test(k)) throw badRequest(`'${k}' is not a valid parameter alias name.`);
+    if (aliases.has(k)) throw badRequest(`The parameter alias '${k}' is given twice.`);
+    aliases.set(k, v);
+  }
+  return parseOptions(pairs, false, { aliases, expands: 0 });
 }

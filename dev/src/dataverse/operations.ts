@@ -6,11 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeMetadata, EntityMetadata, PrivilegeKind } from '@switchboard/solution';
 import {
-  DataverseError, ErrorCodes, badRequest, duplicate, notFound, notFoundByKey, unknownProperty, unsupported, versionMismatch,
+  DataverseError, ErrorCodes, badRequest, duplicate, notFound, notFoundByKey, payloadError, unknownProperty, unsupported, versionMismatch,
 } from './errors';
 import { type ChoiceLabels, formatChoice } from './choice-labels';
 import { type Model, type NavProperty, isLookup } from './model';
-import { bindValue, compileFilter, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
+import { runApply } from './aggregate';
+import { runFetchXml } from './fetchxml';
+import { type SqlScope, compileFilter } from './filter-sql';
+import { bindValue, normaliseDateTime, quoteIdent, resolveColumn } from './odata-filter';
 import type { QueryOptions } from './odata-query';
 import type { ExecutionInput, PluginDispatcher } from './plugin-dispatcher';
 import { type ParsedKey, parseEntityUrl } from './resource-path';
@@ -48,7 +51,12 @@ const MAX_PAGE = 5000;
 interface ParsedInput {
   values: Row;
   relate: { nav: NavProperty; targets: { entity: EntityMetadata; id: string }[] }[];
+  /** deep insert: related rows given inline, created with the row ("Create related table rows in one operation") */
+  deep: { nav: NavProperty; bodies: Record<string, unknown>[] }[];
 }
+
+/** How many levels of related rows one deep insert may nest. */
+const MAX_DEEP_INSERT_DEPTH = 10;
 
 export interface QueryPage {
   rows: Record<string, unknown>[];
@@ -178,13 +186,14 @@ export class Operations {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
     const values: Row = {};
     const relate: ParsedInput['relate'] = [];
+    const deep: ParsedInput['deep'] = [];
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
       if (key.startsWith('@odata.')) continue;
       if (key.endsWith('@odata.bind')) {
         const navName = key.slice(0, -'@odata.bind'.length);
         const nav = this.model.nav(e.logicalName, navName);
         if (!nav) {
-          throw badRequest(`An undeclared property '${navName}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`);
+          throw payloadError(e.entitySetName, `An undeclared property '${navName}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`);
         }
         if (nav.kind === 'single') {
           if (value === null) {
@@ -204,15 +213,26 @@ export class Operations {
         continue;
       }
       if (key.includes('@')) continue; // instance annotations sent back by clients are ignored, as Dataverse does
+      const nav = value !== null && typeof value === 'object' ? this.model.nav(e.logicalName, key) : undefined;
+      if (nav) {
+        // a navigation property with a value: the related row(s) themselves, to create with this one
+        const bodies = nav.kind === 'single' ? [value] : value;
+        if (!Array.isArray(bodies) || bodies.some((b) => !b || typeof b !== 'object' || Array.isArray(b))) {
+          throw badRequest(nav.kind === 'single'
+            ? `The value of the single-valued navigation property '${key}' must be an object (the related row to create).`
+            : `The value of the collection-valued navigation property '${key}' must be an array of objects (the related rows to create).`);
+        }
+        deep.push({ nav, bodies: bodies as Record<string, unknown>[] });
+        continue;
+      }
       const a = e.attributes[key];
       if (!a || isLookup(a)) {
-        if (value !== null && typeof value === 'object') throw unsupported(`deep insert ('${key}')`);
-        throw badRequest(`The property '${key}' does not exist on type 'Microsoft.Dynamics.CRM.${e.logicalName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`, ErrorCodes.queryBuilderNoAttribute);
+        throw badRequest(`An error occurred while validating input parameters: Microsoft.Crm.CrmException: Invalid property '${key}' was found in entity 'Microsoft.Dynamics.CRM.${e.logicalName}'. ---> Microsoft.OData.ODataException: Does not support untyped value in non-open type.`, ErrorCodes.odataInvalidProperty);
       }
       if (a.system && READONLY_SYSTEM.has(key)) continue;
       values[key] = this.coerce(e, a, value);
     }
-    return { values, relate };
+    return { values, relate, deep };
   }
 
   // ---------- plugin pipeline
@@ -233,6 +253,7 @@ export class Operations {
         const changes = await this.plugins.runSync(step, input);
         if (changes && target) {
           const parsed = this.parseInput(ctx, e, changes);
+          if (parsed.deep.length || parsed.relate.length) throw new DataverseError(500, ErrorCodes.unexpected, `The step '${step.name}' answered a Target with related rows; only column values and single-valued @odata.bind may be changed.`);
           Object.assign(target, parsed.values);
         }
       }
@@ -297,9 +318,20 @@ export class Operations {
     }
   }
 
-  async create(ctx: Ctx, e: EntityMetadata, body: unknown, preset: Row = {}): Promise<Row> {
+  async create(ctx: Ctx, e: EntityMetadata, body: unknown, preset: Row = {}, level = 0): Promise<Row> {
     const depth = this.security.require(ctx.caller, e.logicalName, 'create');
-    const { values, relate } = this.parseInput(ctx, e, body);
+    const { values, relate, deep } = this.parseInput(ctx, e, body);
+    if (deep.length && level >= MAX_DEEP_INSERT_DEPTH) throw badRequest(`A deep insert may nest related rows ${MAX_DEEP_INSERT_DEPTH} levels deep at most.`);
+    // deep insert, single-valued: the related row exists first so this one can point at it
+    for (const d of deep) {
+      if (d.nav.kind !== 'single') continue;
+      const target = this.model.entity(d.nav.target);
+      this.security.require(ctx.caller, e.logicalName, 'append');
+      this.security.require(ctx.caller, target.logicalName, 'appendTo');
+      const related = await this.create(ctx, target, d.bodies[0], {}, level + 1);
+      values[d.nav.attribute] = related[target.primaryIdAttribute];
+      values[`${d.nav.attribute}__type`] = target.logicalName;
+    }
     Object.assign(values, preset);
     const pk = e.primaryIdAttribute;
     const id = ((values[pk] as string) ?? randomUUID()).toLowerCase();
@@ -331,6 +363,8 @@ export class Operations {
       }
     }
     await this.runPre(ctx, 'Create', e, id, values);
+    // after the pre-stages: a step setting a secured column does so with the caller's permissions
+    this.security.requireColumnWrite(ctx.caller, e, values, 'create');
     values[pk] = id;
     this.derive(e, values);
     if (a.versionnumber) values.versionnumber = this.store.nextVersion();
@@ -339,13 +373,31 @@ export class Operations {
     const post = this.store.get(this.store.writer, e, id)!;
     for (const r of relate) for (const t of r.targets) this.link(ctx, e, post, r.nav, t);
     await this.runPost(ctx, 'Create', e, id, values, undefined, post);
+    // deep insert, collection-valued: each related row is its own Create (plugins fire for each, as
+    // on Dataverse), pointing back at this row (1:N) or linked through the intersect table (N:N)
+    for (const d of deep) {
+      if (d.nav.kind === 'single') continue;
+      const target = this.model.entity(d.nav.target);
+      for (const childBody of d.bodies) {
+        if (d.nav.kind === 'oneToMany') {
+          this.security.require(ctx.caller, target.logicalName, 'append');
+          this.security.require(ctx.caller, e.logicalName, 'appendTo');
+          await this.create(ctx, target, childBody, { [d.nav.lookup]: id, [`${d.nav.lookup}__type`]: e.logicalName }, level + 1);
+        } else {
+          const child = await this.create(ctx, target, childBody, {}, level + 1);
+          this.link(ctx, e, post, d.nav, { entity: target, id: child[target.primaryIdAttribute] as string });
+        }
+      }
+    }
     return post;
   }
 
   async update(ctx: Ctx, e: EntityMetadata, row: Row, body: unknown, ifMatch?: string): Promise<Row> {
     this.security.requireRow(ctx.caller, e, row, 'write');
     this.checkEtag(row, ifMatch);
-    const { values, relate } = this.parseInput(ctx, e, body);
+    const { values, relate, deep } = this.parseInput(ctx, e, body);
+    // Dataverse creates related rows inline only on create ("deep insert"); there is no deep update
+    if (deep.length) throw unsupported(`related rows inline in an update ('${deep[0].nav.name}'); deep insert works on create only`);
     delete values[e.primaryIdAttribute];
     const updated = await this.applyUpdate(ctx, e, row, values);
     for (const r of relate) for (const t of r.targets) this.link(ctx, e, updated, r.nav, t);
@@ -356,6 +408,7 @@ export class Operations {
     const id = row[e.primaryIdAttribute] as string;
     if (values.ownerid !== undefined && values.ownerid !== row.ownerid) this.security.requireRow(ctx.caller, e, row, 'assign');
     await this.runPre(ctx, 'Update', e, id, values, row);
+    this.security.requireColumnWrite(ctx.caller, e, values, 'update');
     delete values[e.primaryIdAttribute];
     const target = { ...values };
     this.derive(e, values, row);
@@ -504,12 +557,12 @@ export class Operations {
     return [...cols.values()];
   }
 
-  private formatted(e: EntityMetadata, a: AttributeMetadata, v: unknown): string | undefined {
+  formatted(e: EntityMetadata, a: AttributeMetadata, v: unknown): string | undefined {
     switch (a.type) {
       case 'boolean': return v === 1 ? 'Yes' : 'No';
-      case 'choice': case 'state': case 'status': return formatChoice(this.labels, e.logicalName, a.logicalName, v as number);
+      case 'choice': case 'state': case 'status': return formatChoice(this.labels, e, a.logicalName, v as number);
       case 'multichoice': {
-        const parts = String(v).split(',').filter(Boolean).map((x) => formatChoice(this.labels, e.logicalName, a.logicalName, Number(x)));
+        const parts = String(v).split(',').filter(Boolean).map((x) => formatChoice(this.labels, e, a.logicalName, Number(x)));
         return parts.every((p) => p !== undefined) ? parts.join('; ') : undefined;
       }
       default: return undefined;
@@ -520,7 +573,8 @@ export class Operations {
     const out: Record<string, unknown> = {};
     if (row.versionnumber != null) out['@odata.etag'] = `W/"${row.versionnumber}"`;
     for (const a of this.selected(e, options.select)) {
-      const v = row[a.logicalName] ?? null;
+      // column security: a secured column the caller may not read reads as null, indistinguishable from empty
+      const v = this.security.columnAllowed(ctx.caller, e, a, 'read') ? row[a.logicalName] ?? null : null;
       if (isLookup(a)) {
         const key = `_${a.logicalName}_value`;
         out[key] = v;
@@ -581,17 +635,25 @@ export class Operations {
 
   query(ctx: Ctx, db: Db, e: EntityMetadata, options: QueryOptions, pageSize: number, offset: number, annotations: Annotations, extra?: { sql: string; params: unknown[] }): QueryPage {
     const scope = this.security.readScope(ctx.caller, e);
+    if (options.apply) {
+      const rows = runApply({
+        db, scope: this.sqlScope(ctx), where: extra ? [scope, extra] : [scope],
+        formatted: (te, a, v) => this.formatted(te, a, v), wantsFormatted: annotations('OData.Community.Display.V1.FormattedValue'),
+      }, e, options.apply, options);
+      return { rows };
+    }
     const where: string[] = [];
     const params: unknown[] = [];
     for (const part of [scope, extra]) {
       if (part?.sql) { where.push(part.sql); params.push(...part.params); }
     }
+    const sqlScope = this.sqlScope(ctx);
     if (options.filter) {
-      const f = compileFilter(options.filter, e);
+      const f = compileFilter(options.filter, e, sqlScope);
       where.push(f.sql);
       params.push(...f.params);
     }
-    const order = (options.orderby ?? []).map((o) => `t.${quoteIdent(resolveColumn(e, o.property).logicalName)} ${o.desc ? 'DESC' : 'ASC'}`);
+    const order = (options.orderby ?? []).map((o) => `${sqlScope.column('t', e, resolveColumn(e, o.property))} ${o.desc ? 'DESC' : 'ASC'}`);
     order.push(`t.${quoteIdent(e.primaryIdAttribute)} ASC`);
     const whereSql = where.join(' AND ');
     const size = Math.min(Math.max(pageSize, 1), MAX_PAGE);
@@ -609,6 +671,29 @@ export class Operations {
     const page: QueryPage = { rows: rows.map((r) => this.toJson(ctx, db, e, r, options, annotations)), nextOffset };
     if (options.count) page.count = this.store.count(db, e, whereSql, params);
     return page;
+  }
+
+  /** GET <entityset>?fetchXml=...: the response body without its @odata.context. */
+  fetchXml(ctx: Ctx, db: Db, e: EntityMetadata, xml: string, annotations: Annotations, withCount = false): Record<string, unknown> {
+    const runtime = {
+      model: this.model, db, scope: this.sqlScope(ctx), annotations,
+      rowJson: (row: Row, select: string[] | undefined) => this.toJson(ctx, db, e, row, { select }, annotations),
+      formatted: (te: EntityMetadata, a: AttributeMetadata, v: unknown) => this.formatted(te, a, v),
+    };
+    return runFetchXml(runtime, e, xml, this.security.readScope(ctx.caller, e), withCount).body;
+  }
+
+  /** How queries see the caller's session: row scopes of related tables, the clock, the user. */
+  sqlScope(ctx: Ctx): SqlScope {
+    return {
+      model: this.model,
+      // a secured column the caller may not read is NULL wherever a query uses it (filter, order, group, aggregate)
+      column: (alias, te, a) => (this.security.columnAllowed(ctx.caller, te, a, 'read') ? `${alias}.${quoteIdent(a.logicalName)}` : 'NULL'),
+      readScope: (target, alias) => this.security.readScope(ctx.caller, target, alias),
+      userId: ctx.caller.userId,
+      businessUnitId: ctx.caller.businessUnitId,
+      now: this.clock(),
+    };
   }
 
   retrieveRow(ctx: Ctx, db: Db, e: EntityMetadata, key: ParsedKey, kind: PrivilegeKind = 'read'): Row {

@@ -132,6 +132,8 @@ export interface DispatcherOptions {
   /** Serialises the worker's bookkeeping writes with request transactions on the shared writer. */
   withWriteLock: <T>(fn: () => T | Promise<T>) => Promise<T>;
   log?: (line: string) => void;
+  /** Told about every webhook call made (request statistics). */
+  onDelivery?: (step: string, message: string, mode: 'sync' | 'async', ok: boolean) => void;
 }
 
 export class PluginDispatcher {
@@ -280,10 +282,12 @@ export class PluginDispatcher {
       status = res.status;
       text = await res.text();
     } catch (err) {
+      this.o.onDelivery?.(step.name, input.message, 'sync', false);
       throw new DataverseError(500, ErrorCodes.unexpected, `The webhook of step '${step.name}' could not be reached: ${(err as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
+    this.o.onDelivery?.(step.name, input.message, 'sync', status >= 200 && status < 300);
     if (status < 200 || status >= 300) {
       let message = text.trim();
       try {
@@ -362,6 +366,18 @@ export class PluginDispatcher {
       if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}: ${text.slice(0, 500)}`;
     } catch (err) {
       error = (err as Error).message;
+    }
+    if (this.o.onDelivery) {
+      let name = `step ${job.id}`;
+      let message = 'unknown';
+      try {
+        const ctx = JSON.parse(job.body) as { OwningExtension?: { Name?: string }; MessageName?: string };
+        name = ctx.OwningExtension?.Name ?? name;
+        message = ctx.MessageName ?? message;
+      } catch {
+        // the body is our own JSON; an unreadable one is still a delivery to count
+      }
+      this.o.onDelivery(name, message, 'async', !error);
     }
     await this.o.withWriteLock(() => {
       if (!error) {

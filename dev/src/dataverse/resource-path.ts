@@ -59,7 +59,7 @@ export function parseEntityUrl(model: Model, url: string, contentIds?: Map<strin
   let path = url.trim();
   if (path.startsWith('$') && contentIds) {
     const resolved = contentIds.get(path.slice(1));
-    if (!resolved) throw badRequest(`Content-ID reference '${path}' does not match any earlier request in the change set.`);
+    if (!resolved) throw badRequest(`Content-ID Reference: '${path}' does not exist in the batch context.`);
     path = resolved;
   }
   const marker = path.indexOf('/api/data/v9.');

@@ -1,8 +1,9 @@
-// Identity and table-level privileges. A bearer token maps to a systemuser: the application
-// user's token (--app-token), a token registered in _emu_tokens, or the documented dev scheme
-// `dev:<domainname>` for any enabled systemuser. Privileges come from the Switchboard roles in the
-// metadata, joined to users through systemuserroles exactly as Dataverse stores them.
-import type { EntityMetadata, PrivilegeDepth, PrivilegeKind } from '@switchboard/solution';
+// Identity, table-level privileges and column security. A bearer token maps to a systemuser: the
+// application user's token (--app-token), a token registered in _emu_tokens, or the documented dev
+// scheme `dev:<domainname>` for any enabled systemuser. Privileges come from the Switchboard roles
+// in the metadata, joined to users through systemuserroles exactly as Dataverse stores them; access
+// to secured columns from the field security profiles, joined through systemuserprofiles.
+import type { AttributeMetadata, EntityMetadata, PrivilegeDepth, PrivilegeKind } from '@switchboard/solution';
 import { DataverseError, ErrorCodes } from './errors';
 import type { Model } from './model';
 import type { Row, Store } from './store';
@@ -10,11 +11,17 @@ import { APP_USER_ID, ROOT_BUSINESS_UNIT_ID } from './system-metadata';
 
 export interface Caller {
   userId: string;
+  /** the user's domain name (how request statistics name callers) */
+  domainname: string;
   businessUnitId: string;
   /** The application user: full access, like a System Administrator. */
   isApp: boolean;
   roleIds: string[];
+  /** field security profiles the user is a member of */
+  profileIds: string[];
 }
+
+export type ColumnAccess = 'read' | 'create' | 'update';
 
 const DEPTH_ORDER: PrivilegeDepth[] = ['none', 'basic', 'local', 'deep', 'global'];
 const PRIVILEGE_NAMES: Record<PrivilegeKind, string> = {
@@ -42,7 +49,11 @@ export class Security {
     const users = this.model.entity('systemuser');
     let user: Row | undefined = userId ? this.store.get(db, users, userId) : undefined;
     if (!user && token.startsWith('dev:')) {
-      user = this.store.findBy(db, users, { domainname: token.slice(4) });
+      const person = this.store.findBy(db, users, { domainname: token.slice(4) });
+      // The dev scheme stands in for an agent's interactive sign-in. An application user only
+      // ever authenticates with its own secret (--app-token); otherwise `dev:` + the app user's
+      // domain name would hand anyone on the machine full, System Administrator-like access.
+      if (person && person.systemuserid !== APP_USER_ID && person.applicationid == null) user = person;
     }
     if (!user || user.isdisabled === 1) {
       throw new DataverseError(401, ErrorCodes.notAuthenticated, 'The user is not authenticated: unknown or disabled token.', { 'WWW-Authenticate': 'Bearer' });
@@ -50,10 +61,39 @@ export class Security {
     const id = user.systemuserid as string;
     return {
       userId: id,
+      domainname: (user.domainname as string | null) ?? id,
       businessUnitId: (user.businessunitid as string) ?? ROOT_BUSINESS_UNIT_ID,
       isApp: id === APP_USER_ID,
       roleIds: this.store.relatedIds(db, 'systemuserroles', 'systemuserid', id, 'roleid'),
+      profileIds: this.store.relatedIds(db, 'systemuserprofiles', 'systemuserid', id, 'fieldsecurityprofileid'),
     };
+  }
+
+  /**
+   * Column security: everyone has every access to a column that is not secured; on a secured one,
+   * the application user has all (like a System Administrator, whose profile grants everything)
+   * and anyone else the union of what their field security profiles grant.
+   */
+  columnAllowed(caller: Caller, e: EntityMetadata, a: AttributeMetadata, access: ColumnAccess): boolean {
+    if (!a.secured || caller.isApp) return true;
+    return this.model.metadata.fieldSecurityProfiles.some((p) => caller.profileIds.includes(p.id) && p.permissions[e.logicalName]?.[a.logicalName]?.[access] === true);
+  }
+
+  /**
+   * Refuses a write of secured columns the caller may not set, with Dataverse's errors
+   * (web service error codes AttributePrivilegeCreateIsMissing / AttributePermissionUpdateIsMissingDuringUpdate).
+   * On create only non-null values count: leaving a secured column empty needs no permission.
+   */
+  requireColumnWrite(caller: Caller, e: EntityMetadata, values: Row, operation: 'create' | 'update'): void {
+    for (const [name, value] of Object.entries(values)) {
+      const a = e.attributes[name];
+      if (!a?.secured || (operation === 'create' && value === null)) continue;
+      if (this.columnAllowed(caller, e, a, operation)) continue;
+      if (operation === 'create') {
+        throw new DataverseError(403, ErrorCodes.attributePrivilegeCreateIsMissing, 'The user does not have create permissions to a secured field. The requested operation could not be completed.');
+      }
+      throw new DataverseError(403, ErrorCodes.attributePermissionUpdateIsMissingDuringUpdate, "The user doesn't have AttributePrivilegeUpdate and not granted shared access for a secured attribute during update operation");
+    }
   }
 
   depth(caller: Caller, table: string, kind: PrivilegeKind): PrivilegeDepth {

@@ -72,6 +72,10 @@ export function standardTables(): EntityMetadata[] {
     table('role', 'roles', 'name', 'organization', {
       businessunitid: { type: 'lookup', targets: ['businessunit'] },
     }),
+    // column security: profiles come from the model's metadata (their ids), members through systemuserprofiles
+    table('fieldsecurityprofile', 'fieldsecurityprofiles', 'name', 'organization', {
+      description: { type: 'memo', maxLength: 2000 },
+    }),
     table('plugintype', 'plugintypes', 'name', 'organization', { typename: { type: 'string', maxLength: 256 } }),
     table('serviceendpoint', 'serviceendpoints', 'name', 'organization', {
       contract: { type: 'choice', options: [1, 2, 3, 4, 5, 6, 7, 8] },
@@ -122,6 +126,8 @@ const standardOneToMany: OneToManyDef[] = [
 
 const standardManyToMany: ManyToManyDef[] = [
   { kind: 'manyToMany', schemaName: 'systemuserroles_association', table1: 'systemuser', table2: 'role', intersectEntityName: 'systemuserroles', standard: true },
+  // https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/fieldsecurityprofile#BKMK_systemuserprofiles_association
+  { kind: 'manyToMany', schemaName: 'systemuserprofiles_association', table1: 'fieldsecurityprofile', table2: 'systemuser', intersectEntityName: 'systemuserprofiles', standard: true },
 ];
 
 function systemColumns(entity: EntityMetadata): Record<string, AttributeMetadata> {

@@ -34,14 +34,30 @@ it('seeds the demo organisation once; a second start finds it and writes nothing
   expect((await get('swb_channels?$select=swb_channelid')).body.value!.map((c) => c['swb_channelid']).sort()).toEqual(CHANNELS.map((c) => c.id).sort());
 });
 
+// Seeded agents and supervisors are in their column security profile, so they read the secured
+// capacity columns: https://learn.microsoft.com/power-apps/developer/data-platform/column-level-security
 it('each seeded agent signs in with their dev token, sees their own status row and belongs to their queues', async () => {
   for (const a of AGENTS) {
     const me = await get(`swb_agentstatuses(${a.statusId})?$select=swb_capacitymax`, a.token);
     expect(me.status).toBe(200);
     expect(me.body['swb_capacitymax']).toBe(a.capacityMax);
   }
+  for (const a of AGENTS) {
+    const profiles = (await get(`systemusers(${a.id})/systemuserprofiles_association?$select=name`)).body.value!.map((p) => p['name']);
+    expect({ agent: a.key, profiles }).toEqual({ agent: a.key, profiles: [a.role === 'agent' ? 'Switchboard Agent' : 'Switchboard Supervisor'] });
+  }
   const members = (await get(`queues(${IDS.queues.web})/queuemembership_association?$select=systemuserid`)).body.value!.map((u) => u['systemuserid']);
   expect(members.sort()).toEqual(AGENTS.filter((a) => a.queues.includes('web')).map((a) => a.id).sort());
+});
+
+it('a start on a database seeded before column security gives the demo agents their profile', async () => {
+  const alice = AGENTS.find((a) => a.key === 'alice')!;
+  const [profile] = (await get(`systemusers(${alice.id})/systemuserprofiles_association?$select=fieldsecurityprofileid`)).body.value!;
+  const unlink = await fetch(`${api}systemusers(${alice.id})/systemuserprofiles_association(${String(profile!['fieldsecurityprofileid'])})/$ref`, { method: 'DELETE', headers: { authorization: `Bearer ${APP}` } });
+  expect(unlink.status).toBe(204);
+  expect((await get(`swb_agentstatuses(${alice.statusId})?$select=swb_capacitymax`, alice.token)).body['swb_capacitymax']).toBeNull();
+  expect(await seedDemoData({ apiUrl: api, appToken: APP, webOrigin: 'http://127.0.0.1:7072' })).toEqual({ seeded: false, rows: 0 });
+  expect((await get(`swb_agentstatuses(${alice.statusId})?$select=swb_capacitymax`, alice.token)).body['swb_capacitymax']).toBe(alice.capacityMax);
 });
 
 it('registers every plugin step once, pointed at the functions host; a restart on another port only moves the endpoints', async () => {

@@ -66,11 +66,25 @@ class WebApi {
 
 // solution/src/model/roles.ts: Agent, Supervisor, Administrator in that order.
 const ROLE_IDS = { agent: metadata.roles[0]?.id, supervisor: metadata.roles[1]?.id };
+// The matching column security profile (solution/src/model/field-security.ts): without it an agent
+// reads null capacity, default presence and offer expiry, as on Dataverse.
+const profileId = (name: string): string => {
+  const p = metadata.fieldSecurityProfiles.find((x) => x.name === name);
+  if (!p) throw new Error(`The metadata has no field security profile '${name}'`);
+  return p.id;
+};
+const PROFILE_IDS = { agent: profileId('Switchboard Agent'), supervisor: profileId('Switchboard Supervisor') };
 
 export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
   const api = new WebApi(options.apiUrl, options.appToken);
-  if (await api.exists('swb_chatwidgets', IDS.widget)) return { seeded: false, rows: 0 };
+  if (await api.exists('swb_chatwidgets', IDS.widget)) {
+    // a database seeded before column security: the demo agents still need their profile
+    for (const a of AGENTS) {
+      if (await api.exists('systemusers', a.id)) await api.associate('systemusers', a.id, 'systemuserprofiles_association', 'fieldsecurityprofiles', PROFILE_IDS[a.role], 'fieldsecurityprofileid');
+    }
+    return { seeded: false, rows: 0 };
+  }
   const r = rows(options.webOrigin);
 
   for (const h of r.operatingHours) await api.upsert('swb_operatinghourses', h.id, h.data);
@@ -84,6 +98,7 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
     await api.upsert('systemusers', a.id, { fullname: a.fullname, domainname: a.domainname, internalemailaddress: a.domainname, isdisabled: false });
     const roleId = ROLE_IDS[a.role];
     if (roleId) await api.associate('systemusers', a.id, 'systemuserroles_association', 'roles', roleId, 'roleid');
+    await api.associate('systemusers', a.id, 'systemuserprofiles_association', 'fieldsecurityprofiles', PROFILE_IDS[a.role], 'fieldsecurityprofileid');
     for (const q of a.queues) await api.associate('queues', IDS.queues[q], 'queuemembership_association', 'systemusers', a.id, 'systemuserid');
     await api.associate('swb_capacityprofiles', IDS.capacityProfiles.standard, 'swb_capacityprofile_systemuser', 'systemusers', a.id, 'systemuserid');
     await api.upsert('swb_agentstatuses', a.statusId, {

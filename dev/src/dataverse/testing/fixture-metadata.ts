@@ -1,6 +1,7 @@
 // A small model in the shape of the generated metadata, so the emulator's contract tests do not
 // move when the real data model changes. Covers: a customer (polymorphic) lookup, a composite
-// alternate key with a lookup column, an activity table, N:N, 1:N cascades and the three roles.
+// alternate key with a lookup column, an activity table, N:N, 1:N cascades, the three roles and
+// column security (secured agent-status columns with Agent, Supervisor and Administrator profiles).
 import type { AttributeMetadata, EntityMetadata, Metadata } from '@switchboard/solution';
 
 type Col = Omit<AttributeMetadata, 'logicalName' | 'required' | 'system'> & { system?: boolean };
@@ -28,6 +29,7 @@ const tables = [
     numberofchildren: { type: 'integer', min: 0, max: 100 },
     creditlimit: { type: 'money' },
     donotsms: { type: 'boolean' },
+    swb_topics: { type: 'multichoice', options: [1, 2, 3, 4] },
   }),
   entity('account', 'accounts', 'accountid', 'name', 'user', {
     telephone1: { type: 'string', maxLength: 50, searched: true },
@@ -50,7 +52,23 @@ const tables = [
     swb_sequence: { type: 'integer' },
     swb_visibility: { type: 'choice', options: [1, 2] },
   }, [{ logicalName: 'swb_message_provider', columns: ['swb_channelid', 'swb_providermessageid'] }]),
+  entity('swb_agentstatus', 'swb_agentstatuses', 'swb_agentstatusid', 'swb_name', 'user', {
+    swb_agentid: { type: 'lookup', targets: ['systemuser'] },
+    swb_presence: { type: 'choice', options: [1, 2, 3] },
+    swb_capacitymax: { type: 'integer', min: 0, max: 100, secured: true },
+    swb_capacityused: { type: 'integer', min: 0, max: 100, secured: true },
+    swb_lastreleaseon: { type: 'datetime', secured: true },
+  }),
 ];
+
+export const AGENT_PROFILE = '5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b01';
+export const SUPERVISOR_PROFILE = '5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b02';
+export const ADMIN_PROFILE = '5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0b03';
+
+const securedColumns = ['swb_capacitymax', 'swb_capacityused', 'swb_lastreleaseon'];
+const grant = (read: boolean, write: boolean) => ({
+  swb_agentstatus: Object.fromEntries(securedColumns.map((c) => [c, { read, create: write, update: write }])),
+});
 
 export const fixtureMetadata: Metadata = {
   entities: Object.fromEntries(tables.map((t) => [t.logicalName, t])),
@@ -60,11 +78,16 @@ export const fixtureMetadata: Metadata = {
     { kind: 'oneToMany', schemaName: 'swb_channel_conversations', referencedTable: 'swb_channel', referencingTable: 'swb_conversation', lookupColumn: 'swb_channelid', cascadeDelete: 'RemoveLink' },
     { kind: 'oneToMany', schemaName: 'swb_channel_messages', referencedTable: 'swb_channel', referencingTable: 'swb_message', lookupColumn: 'swb_channelid', cascadeDelete: 'Restrict' },
     { kind: 'oneToMany', schemaName: 'contact_customer_accounts', referencedTable: 'account', referencingTable: 'contact', lookupColumn: 'parentcustomerid', cascadeDelete: 'RemoveLink' },
+    { kind: 'oneToMany', schemaName: 'swb_systemuser_agentstatuses', referencedTable: 'systemuser', referencingTable: 'swb_agentstatus', lookupColumn: 'swb_agentid', cascadeDelete: 'RemoveLink' },
   ],
   manyToMany: [
     { kind: 'manyToMany', schemaName: 'queuemembership_association', table1: 'queue', table2: 'systemuser', intersectEntityName: 'queuemembership', standard: true },
   ],
-  fieldSecurityProfiles: [],
+  fieldSecurityProfiles: [
+    { id: AGENT_PROFILE, name: 'Switchboard Agent', permissions: grant(true, false) },
+    { id: SUPERVISOR_PROFILE, name: 'Switchboard Supervisor', permissions: grant(true, false) },
+    { id: ADMIN_PROFILE, name: 'Switchboard Administrator', permissions: grant(true, true) },
+  ],
   roles: [
     {
       id: AGENT_ROLE,
@@ -75,6 +98,7 @@ export const fixtureMetadata: Metadata = {
         swb_channel: { read: 'global', appendTo: 'global' },
         swb_conversation: { create: 'basic', read: 'basic', write: 'basic', append: 'basic', appendTo: 'basic' },
         swb_message: { create: 'basic', read: 'basic', write: 'basic', append: 'basic', appendTo: 'basic' },
+        swb_agentstatus: { create: 'basic', read: 'global', write: 'basic', append: 'basic' },
         queue: { read: 'global' },
       },
     },
@@ -92,6 +116,7 @@ export const fixtureMetadata: Metadata = {
       name: 'Switchboard Administrator',
       privileges: {
         swb_channel: { create: 'global', read: 'global', write: 'global', delete: 'global', append: 'global', appendTo: 'global' },
+        swb_agentstatus: { create: 'global', read: 'global', write: 'global', delete: 'global', append: 'global', appendTo: 'global' },
       },
     },
   ],
