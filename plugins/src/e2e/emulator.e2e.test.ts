@@ -35,6 +35,7 @@ import { verifyWebhookKey } from '../webhook-key';
 
 const KEY = 'e2e-webhook-key-0123456789';
 const AGENT_ROLE = metadata.roles.find((r) => r.name.includes('Agent'))?.id ?? '5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0a01';
+const AGENT_PROFILE = metadata.fieldSecurityProfiles.find((p) => p.name === 'Switchboard Agent')!.id;
 
 let emu: Emulator;
 let functions: http.Server;
@@ -105,7 +106,8 @@ beforeAll(async () => {
   const base = `http://127.0.0.1:${(functions.address() as AddressInfo).port}/api`;
   await registerSteps(app, pluginRegistrations(stepRegistry), base, KEY);
   for (const who of ['ana', 'ben', 'cleo'] as const) {
-    users[who] = emu.seedUser({ fullname: who[0]!.toUpperCase() + who.slice(1), domainname: `${who}@contoso.test`, roles: [AGENT_ROLE], token: `dev:${who}@contoso.test` });
+    // Onboarded as an admin does: the Agent role and the Agent column-security profile.
+    users[who] = emu.seedUser({ fullname: who[0]!.toUpperCase() + who.slice(1), domainname: `${who}@contoso.test`, roles: [AGENT_ROLE], fieldSecurityProfiles: [AGENT_PROFILE], token: `dev:${who}@contoso.test` });
     await app.create({
       collection: 'swb_agentstatuses',
       data: {
@@ -121,12 +123,15 @@ afterAll(async () => {
   await new Promise((r) => functions.close(r));
 });
 
-/** A conversation started by `owner` (so they may write it, as the role says) and routed to `primary`. */
+/** A conversation the app created (an agent may not set its channel or number) owned by `owner` and routed to `primary`. */
 async function smsConversation(owner: keyof typeof users, primary: keyof typeof users): Promise<{ conversationId: string; channelId: string }> {
   const channelId: string = await app.create({ collection: 'swb_channels', data: { swb_name: `SMS ${Math.random()}`, swb_provider: Provider.Twilio, swb_channeltype: ChannelType.Sms } });
-  const conversationId: string = await as(owner).create({
+  const conversationId: string = await app.create({
     collection: 'swb_conversations',
-    data: { subject: 'Parcel', swb_channeltype: ChannelType.Sms, swb_customerphone: '+33612345678', 'swb_channelid@odata.bind': `/swb_channels(${channelId})` },
+    data: {
+      subject: 'Parcel', swb_channeltype: ChannelType.Sms, swb_customerphone: '+33612345678', 'swb_channelid@odata.bind': `/swb_channels(${channelId})`,
+      'ownerid@odata.bind': `/systemusers(${users[owner]})`,
+    },
   });
   await app.update({
     collection: 'swb_conversations', key: conversationId,
