@@ -75,14 +75,16 @@ describe('conversation guard step', () => {
     expect(res.status).toBe(200);
   });
 
-  it('assigning an unassigned conversation is not a transfer', async () => {
+  it('a waiting conversation is assigned by routing only: an agent who still owns it cannot grab or close it', async () => {
     const { deps } = setup();
-    const body = executionContext({
-      message: 'Update', table: 'swb_conversation', id: CONV, stage: 20, mode: 'sync', userId: OTHER_AGENT,
-      target: { swb_primaryagentid: ref('systemuser', OTHER_AGENT) },
-      preImages: { PreImage: { swb_state: option(ConversationState.Open), swb_primaryagentid: null } },
+    const waiting = (user: string, target: Parameters<typeof executionContext>[0]['target']) => executionContext({
+      message: 'Update', table: 'swb_conversation', id: CONV, stage: 20, mode: 'sync', userId: user, target,
+      preImages: { PreImage: { swb_state: option(ConversationState.Waiting), swb_primaryagentid: null } },
     });
-    expect((await handleStepWebhook('conversation-guard', body, deps)).status).toBe(200);
+    const grab = await handleStepWebhook('conversation-guard', waiting(OTHER_AGENT, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps);
+    expect([grab.status, (grab.body as { error: { code: string } }).error.code]).toEqual([403, 'lifecycle.unassigned']);
+    expect((await handleStepWebhook('conversation-guard', waiting(OTHER_AGENT, { swb_state: option(ConversationState.Closed) }), deps)).status).toBe(403);
+    expect((await handleStepWebhook('conversation-guard', waiting(TEST_CONFIG.trustedUserIds[0]!, { swb_primaryagentid: ref('systemuser', OTHER_AGENT) }), deps)).status).toBe(200);
   });
 
   it('the primary agent may invite a consult; anyone else is refused', async () => {

@@ -74,8 +74,10 @@ async function checkTransfer(ctx: StepContext, deps: StepDeps): Promise<StepResu
   if (!pre) return ok('no pre-image: step registered without it');
   const primaryRef = pre['swb_primaryagentid'];
   const primary = refId(primaryRef);
-  // No primary agent yet: this is routing assigning the conversation, not a transfer.
-  if (!primary) return ok('unassigned: not a transfer');
+  // No primary agent: the conversation waits for routing (or is closed). Only routing — the
+  // app, trusted above — assigns, moves or ends it; a person who still owns it from an earlier
+  // session (a transfer back to the queue keeps the owner) must not grab or close it.
+  if (!primary) return refuse(ctx, deps, 'lifecycle.unassigned', 'conversation.unassigned');
   const t = ctx.target?.attributes ?? {};
   const at = deps.clock.now();
   const record: ConversationRecord = {
