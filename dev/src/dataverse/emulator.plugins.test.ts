@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DynamicsWebApi } from 'dynamics-web-api';
+import { metadata } from '@switchboard/solution';
 import { type Emulator, createEmulator } from './emulator';
 import type { FetchLike } from './plugin-dispatcher';
 import { fixtureMetadata } from './testing/fixture-metadata';
@@ -260,5 +261,30 @@ it('a deep insert runs the Create steps of every row it creates, parent and rela
   expect(messageTargets).toHaveLength(2);
   for (const attrs of messageTargets) {
     expect(attrs).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'swb_conversationid', value: expect.objectContaining({ Id: conv, LogicalName: 'swb_conversation' }) })]));
+  }
+});
+
+// "Use Webhooks", request headers: x-ms-dynamics-msg-size-exceeded is "sent only when the HTTP
+// payload size exceeds the 256KB", and the context then comes without its large parts.
+// https://learn.microsoft.com/power-apps/developer/data-platform/use-webhooks
+it('a context over 256 KB is posted trimmed, as Dataverse does: no InputParameters or images, and the size-exceeded header', async () => {
+  const big = createEmulator({ metadata, db: ':memory:' });
+  await big.listen(0);
+  try {
+    const app = new DynamicsWebApi({ serverUrl: big.url.replace('/api/data/v9.2/', ''), dataApi: { version: '9.2' }, onTokenRefresh: async () => big.appToken, propagateErrors: true });
+    await registerWebhookStep(app, { name: 'big conversation', url: `${hookUrl}/big`, message: 'Create', table: 'swb_conversation', stage: 40, mode: 'sync' });
+    reply = () => ({ status: 200 });
+    // Two JSON columns of accented text: over 256 KB once UTF-8 encoded.
+    const small: string = await app.create({ collection: 'swb_conversations', data: { subject: 'small', swb_context: '{"a":1}' } });
+    const id: string = await app.create({ collection: 'swb_conversations', data: { subject: 'big', swb_context: 'é'.repeat(90_000), swb_prechatanswers: 'è'.repeat(60_000) } });
+    const [first, second] = hits.filter((h) => h.path === '/big');
+    expect(first!.body.PrimaryEntityId).toBe(small);
+    expect(first!.headers['x-ms-dynamics-msg-size-exceeded']).toBeUndefined();
+    expect(first!.body.InputParameters).toHaveLength(1);
+    expect(second!.headers['x-ms-dynamics-msg-size-exceeded']).toBe('true');
+    expect(second!.body).toMatchObject({ PrimaryEntityId: id, PrimaryEntityName: 'swb_conversation', MessageName: 'Create' });
+    for (const gone of ['InputParameters', 'PreEntityImages', 'PostEntityImages', 'ParentContext']) expect(second!.body).not.toHaveProperty(gone);
+  } finally {
+    await big.close();
   }
 });

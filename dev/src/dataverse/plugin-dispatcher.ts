@@ -14,6 +14,9 @@ import type { Model } from './model';
 import type { Row, Store } from './store';
 import { AUTH_TYPE, ORGANIZATION_ID, ROOT_BUSINESS_UNIT_ID, STEP_MODE, WEBHOOK_CONTRACT } from './system-metadata';
 
+/** The webhook payload size above which Dataverse trims the execution context. */
+export const TRIM_ABOVE_BYTES = 256 * 1024;
+
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
   status: number;
   text(): Promise<string>;
@@ -267,7 +270,15 @@ export class PluginDispatcher {
         else url += `${url.includes('?') ? '&' : '?'}${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
       }
     }
-    return { url, headers, body: JSON.stringify(context) };
+    let body = JSON.stringify(context);
+    if (Buffer.byteLength(body) > TRIM_ABOVE_BYTES) {
+      // What Dataverse does past 256 KB ("Use Webhooks", request headers): the parts that can be
+      // large go, the row's name and id stay, and a header says so; the service reads the row.
+      const { InputParameters: _i, PreEntityImages: _pre, PostEntityImages: _post, ParentContext: _parent, ...kept } = context;
+      body = JSON.stringify(kept);
+      headers['x-ms-dynamics-msg-size-exceeded'] = 'true';
+    }
+    return { url, headers, body };
   }
 
   /** Calls a sync step; returns Target changes a pre-stage step asked for, or throws to veto. */
