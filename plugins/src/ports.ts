@@ -44,6 +44,14 @@ export interface DataversePort {
   /** Any row by table logical name, only the columns asked for (phone write-back on contact/account). */
   getRow(table: string, id: string, columns: readonly string[]): Promise<Versioned<Record<string, unknown>> | null>;
   updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
+  /** The ids of the root roles a user holds (a role's copy in a child business unit counts as its root role). */
+  getUserRootRoles(userId: string): Promise<string[]>;
+  /** The column-security profiles a user belongs to. */
+  getUserProfiles(userId: string): Promise<string[]>;
+  /** Adds the user to, or removes them from, a column-security profile (systemuserprofiles_association). */
+  setUserProfile(userId: string, profileId: string, member: boolean): Promise<void>;
+  /** Creates the agent's status row with these columns unless one exists (alternate key: agent). */
+  createAgentStatusIfMissing(agentId: string, columns: RowPatch): Promise<'created' | 'exists'>;
   /** The whole row as a webhook image (every column), for contexts Dataverse trimmed; null when gone. */
   readImage(table: string, id: string): Promise<EntityImage | null>;
   /** The user's UI language (LCID, e.g. 1036) from usersettings; undefined when unknown. */

@@ -1,6 +1,7 @@
 // Every step Switchboard registers, listed explicitly: adding a step means adding it here,
 // and the steps.json build, the webhook service and the tests all read this one list.
 import type { StepDefinition } from './step';
+import { agentOnboardingStep } from './steps/agent-onboarding.step';
 import { conversationGuardStep } from './steps/conversation-guard.step';
 import { conversationStateStep } from './steps/conversation-state.step';
 import { messageGuardStep } from './steps/message-guard.step';
@@ -19,6 +20,7 @@ export const stepRegistry: readonly StepDefinition[] = [
   messageGuardStep,
   offerGuardStep,
   offerResponseStep,
+  agentOnboardingStep,
 ];
 
 export function findStep(name: string, registry: readonly StepDefinition[] = stepRegistry): StepDefinition | undefined {

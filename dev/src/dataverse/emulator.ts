@@ -170,7 +170,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         fullname: '# Switchboard application', domainname: 'switchboard-app@switchboard.dev', applicationid: '0a7e0005-0000-4000-8000-000000000001',
         isdisabled: 0, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit',
       });
-      for (const role of metadata.roles) ensure('role', role.id, { name: role.name, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit' });
+      for (const role of metadata.roles) {
+        ensure('role', role.id, { name: role.name, businessunitid: ROOT_BUSINESS_UNIT_ID, businessunitid__type: 'businessunit', parentrootroleid: role.id, parentrootroleid__type: 'role' });
+      }
       for (const profile of metadata.fieldSecurityProfiles) ensure('fieldsecurityprofile', profile.id, { name: profile.name });
       for (const [name, id] of Object.entries(SDK_MESSAGE_IDS)) {
         ensure('sdkmessage', id, { name });

@@ -71,6 +71,9 @@ export function standardTables(): EntityMetadata[] {
     }),
     table('role', 'roles', 'name', 'organization', {
       businessunitid: { type: 'lookup', targets: ['businessunit'] },
+      // A role imported with a solution lives in the root business unit under the solution's id;
+      // its copy in each child business unit has an id of its own and points back here.
+      parentrootroleid: { type: 'lookup', targets: ['role'] },
     }),
     // column security: profiles come from the model's metadata (their ids), members through systemuserprofiles
     table('fieldsecurityprofile', 'fieldsecurityprofiles', 'name', 'organization', {

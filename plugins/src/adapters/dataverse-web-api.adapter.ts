@@ -171,6 +171,48 @@ export class WebApiDataverseAdapter implements DataversePort {
     return this.update(this.entitySet(table), id, patch, ifMatch);
   }
 
+  async getUserRootRoles(userId: string): Promise<string[]> {
+    const row = await this.execute((api) =>
+      api.retrieve<{ systemuserroles_association?: { roleid: string; _parentrootroleid_value?: string | null }[] }>({
+        collection: 'systemusers',
+        key: guid(userId),
+        select: ['systemuserid'],
+        expand: [{ property: 'systemuserroles_association', select: ['roleid', '_parentrootroleid_value'] }],
+      }),
+    );
+    return (row.systemuserroles_association ?? []).map((r) => (r._parentrootroleid_value ?? r.roleid).toLowerCase());
+  }
+
+  async getUserProfiles(userId: string): Promise<string[]> {
+    const row = await this.execute((api) =>
+      api.retrieve<{ systemuserprofiles_association?: { fieldsecurityprofileid: string }[] }>({
+        collection: 'systemusers',
+        key: guid(userId),
+        select: ['systemuserid'],
+        expand: [{ property: 'systemuserprofiles_association', select: ['fieldsecurityprofileid'] }],
+      }),
+    );
+    return (row.systemuserprofiles_association ?? []).map((p) => p.fieldsecurityprofileid.toLowerCase());
+  }
+
+  async setUserProfile(userId: string, profileId: string, member: boolean): Promise<void> {
+    const request = { collection: 'systemusers', primaryKey: guid(userId), relationshipName: 'systemuserprofiles_association', relatedCollection: 'fieldsecurityprofiles', relatedKey: guid(profileId) };
+    await this.execute((api) => (member ? api.associate(request) : api.disassociate({ collection: request.collection, primaryKey: request.primaryKey, relationshipName: request.relationshipName, relatedKey: request.relatedKey })));
+  }
+
+  async createAgentStatusIfMissing(agentId: string, columns: RowPatch): Promise<'created' | 'exists'> {
+    try {
+      // Create-only upsert on the agent alternate key: a second onboarding of the same user finds the row.
+      await this.execute((api) =>
+        api.upsert({ collection: EntitySetNames.AgentStatus, key: `swb_agentid=${guid(agentId)}`, data: { ...columns, 'swb_agentid@odata.bind': `/systemusers(${guid(agentId)})` }, ifnonematch: '*' }),
+      );
+      return 'created';
+    } catch (e) {
+      if (statusOf(e) === 412) return 'exists';
+      throw e;
+    }
+  }
+
   async readImage(table: string, id: string): Promise<EntityImage | null> {
     try {
       // Every column, with the table of each lookup (customer lookups point at more than one).

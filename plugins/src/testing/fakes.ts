@@ -111,6 +111,25 @@ export class FakeDataverse implements DataversePort {
     return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch);
   }
   async getUserLanguage(userId: string) { return this.languages.get(userId); }
+  /** Root role ids and column-security profiles per user, for onboarding. */
+  userRoles = new Map<string, string[]>();
+  userProfiles = new Map<string, string[]>();
+  async getUserRootRoles(userId: string) { return [...(this.userRoles.get(userId) ?? [])]; }
+  async getUserProfiles(userId: string) { return [...(this.userProfiles.get(userId) ?? [])]; }
+  async setUserProfile(userId: string, profileId: string, member: boolean) {
+    const now = new Set(this.userProfiles.get(userId) ?? []);
+    if (member) now.add(profileId);
+    else now.delete(profileId);
+    this.userProfiles.set(userId, [...now]);
+    this.writes.push({ table: 'systemuserprofiles', id: userId, patch: { [profileId]: member } });
+  }
+  async createAgentStatusIfMissing(agentId: string, columns: RowPatch) {
+    if (await this.getAgentStatus(agentId)) return 'exists' as const;
+    const id = `5c000000-0000-4000-8000-${String(this.agentStatuses.size + 100).padStart(12, '0')}`;
+    this.seed(this.agentStatuses, id, applyPatch({ swb_agentstatusid: id, _swb_agentid_value: agentId } as AgentStatusRow, columns));
+    this.writes.push({ table: 'swb_agentstatus', id, patch: { created: true, ...columns } });
+    return 'created' as const;
+  }
   async readImage(table: string, id: string) {
     const typed: Record<string, Table<object>> = { swb_conversation: this.conversations, swb_message: this.messages, swb_session: this.sessions, swb_agentstatus: this.agentStatuses };
     const row = typed[table]?.get(id)?.row ?? this.offers.find((o) => table === 'swb_offer' && o.swb_offerid === id) ?? this.rows.get(`${table}:${id}`)?.row;
