@@ -13,7 +13,7 @@ import { endpointUrl } from '@switchboard/solution/pack/functions-url';
 import { PLACEHOLDER_FUNCTIONS_BASE_URL } from '@switchboard/solution/pack/packer';
 import { TABLELESS_MESSAGES } from '@switchboard/solution/pack/plugin-steps';
 import { pluginRegistrations, stepRegistry } from '@switchboard/plugins';
-import { createEmulator, type Emulator } from '../dataverse';
+import { APP_USER_ID, createEmulator, type Emulator } from '../dataverse';
 
 const registrations: PluginRegistrations = pluginRegistrations(stepRegistry);
 const KEY = 'k3y-Only-The-Functions-App-Knows-0123456789';
@@ -81,7 +81,7 @@ describe('npm run configure against an environment the solution was imported int
   afterAll(() => env.emu.close());
 
   it('moves the endpoints to the functions app, sets the webhook key, registers Associate/Disassociate, and prints neither key nor token', async () => {
-    expect(tableless.map((s) => s.message).sort()).toEqual(['Associate', 'Disassociate']);
+    expect([...new Set(tableless.map((s) => s.message))].sort()).toEqual(['Associate', 'Disassociate']);
     const r = await run(['--environment', env.origin, '--functions-url', FUNCTIONS, '--token', env.emu.appToken], { SWITCHBOARD_WEBHOOK_KEY: KEY });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -109,6 +109,21 @@ describe('npm run configure against an environment the solution was imported int
     expect(r.out).toContain('Result: nothing to change: everything was already in place.');
     expect(r.out).not.toMatch(/^ {2}done/m);
     expect(await endpoints(env.api)).toEqual(before);
+  });
+
+  it("puts the functions app's application user in the Administrator column-security profile, once", async () => {
+    const appId = '0a7e0005-0000-4000-8000-000000000001'; // the emulator's application user's application id
+    const first = await run(['--environment', env.origin, '--token', env.emu.appToken, '--app-user', appId], { SWITCHBOARD_WEBHOOK_KEY: KEY });
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/done {4}application user '# Switchboard application': added to the 'Switchboard Administrator' column-security profile/);
+    const profiles = await env.api.retrieve<{ systemuserprofiles_association: { fieldsecurityprofileid: string }[] }>({
+      collection: 'systemusers', key: APP_USER_ID, select: ['systemuserid'], expand: [{ property: 'systemuserprofiles_association', select: ['fieldsecurityprofileid'] }],
+    });
+    expect(profiles.systemuserprofiles_association.map((p) => p.fieldsecurityprofileid)).toEqual([metadata.fieldSecurityProfiles.find((p) => p.name === 'Switchboard Administrator')!.id]);
+    const again = await run(['--environment', env.origin, '--token', env.emu.appToken, '--app-user', APP_USER_ID], { SWITCHBOARD_WEBHOOK_KEY: KEY });
+    expect(again.out).toContain('Result: nothing to change');
+    const unknown = await run(['--environment', env.origin, '--token', env.emu.appToken, '--app-user', '11111111-2222-4333-8444-555555555555'], { SWITCHBOARD_WEBHOOK_KEY: KEY });
+    expect([unknown.code, unknown.out]).toEqual([1, expect.stringMatching(/PROBLEM application user '11111111-2222-4333-8444-555555555555': no single user/)]);
   });
 
   it('a new key is set again, without printing it', async () => {

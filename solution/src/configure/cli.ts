@@ -16,6 +16,9 @@ export const USAGE = `usage: npm run configure -- --environment https://<org>.cr
   --functions-url   the functions app's address; endpoints are moved to <address>/api/dataverse/...
   --webhook-key     the webhook key the functions app expects (better: SWITCHBOARD_WEBHOOK_KEY,
                     which stays out of the shell history); never printed
+  --app-user        the functions app's application user (its application id or user id): added to
+                    the Switchboard Administrator column-security profile, so it may set the
+                    secured columns (capacity, offer expiry, lifecycle times)
   --token           a bearer token for the environment (or SWITCHBOARD_DATAVERSE_TOKEN); without one,
                     @azure/identity's DefaultAzureCredential signs in (az login, managed identity, ...)
   --dry-run         report what would change, write nothing
@@ -34,12 +37,12 @@ export interface CliDeps {
   timeoutMs?: number;
 }
 
-type Parsed = { environment: URL; functionsUrl?: string; webhookKey?: string; token?: string; dryRun: boolean };
+type Parsed = { environment: URL; functionsUrl?: string; webhookKey?: string; token?: string; appUser?: string; dryRun: boolean };
 
 function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed {
   let options: Record<string, string | true>;
   try {
-    options = parseOptions(argv, { environment: 'value', 'functions-url': 'value', 'webhook-key': 'value', token: 'value', 'dry-run': 'flag' }, USAGE);
+    options = parseOptions(argv, { environment: 'value', 'functions-url': 'value', 'webhook-key': 'value', token: 'value', 'app-user': 'value', 'dry-run': 'flag' }, USAGE);
   } catch (e) {
     throw new ConfigureError((e as Error).message);
   }
@@ -69,6 +72,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     ...(values['functions-url'] ? { functionsUrl: values['functions-url'] } : {}),
     ...(webhookKey ? { webhookKey } : {}),
     ...(token ? { token } : {}),
+    ...(values['app-user'] ? { appUser: values['app-user'] } : {}),
   };
 }
 
@@ -76,6 +80,12 @@ function readRegistrations(repoRoot: string): PluginRegistrations {
   const file = join(repoRoot, 'plugins', 'dist', 'steps.json');
   if (!existsSync(file)) throw new ConfigureError(`${file} is missing: run npm run build -w plugins first (it lists the endpoints and steps to configure)`);
   return JSON.parse(readFileSync(file, 'utf8')) as PluginRegistrations;
+}
+
+function adminProfile(): { id: string; name: string } {
+  const p = model.fieldSecurityProfiles.find((x) => x.name[1033] === 'Switchboard Administrator');
+  if (!p) throw new ConfigureError('the data model has no Switchboard Administrator column-security profile');
+  return { id: p.id, name: p.name[1033] };
 }
 
 async function defaultToken(scope: string): Promise<string> {
@@ -125,6 +135,7 @@ export async function runConfigure(argv: string[], env: NodeJS.ProcessEnv, io: C
       dryRun: parsed.dryRun,
       ...(parsed.functionsUrl !== undefined ? { functionsUrl: parsed.functionsUrl } : {}),
       ...(parsed.webhookKey !== undefined ? { webhookKey: parsed.webhookKey } : {}),
+      ...(parsed.appUser !== undefined ? { appUser: parsed.appUser, appProfile: adminProfile() } : {}),
     }, io.log);
     const changed = parsed.dryRun ? `${report.changes} change(s) would be made` : report.changes ? `${report.changes} change(s) made` : 'nothing to change: everything was already in place';
     io.log(report.problems ? `Result: ${changed}; ${report.problems} problem(s) to fix (above).` : `Result: ${changed}.`);

@@ -19,6 +19,14 @@ export interface ConfigureInput {
   functionsUrl?: string;
   /** The webhook key; set on every endpoint when given. Never printed. */
   webhookKey?: string;
+  /**
+   * The functions app's application user (its Entra application id, or its systemuserid): added
+   * to the Administrator column-security profile, without which it could not set capacity,
+   * offer expiry or lifecycle times (secured columns) unless it is a System Administrator.
+   */
+  appUser?: string;
+  /** The column-security profile the app user joins: { id, name } of Switchboard Administrator. */
+  appProfile?: { id: string; name: string };
   dryRun: boolean;
 }
 
@@ -172,6 +180,30 @@ export async function configure(api: DynamicsWebApi, input: ConfigureInput, log:
     await tablelessStep(s, id, row);
   }
   if (shipped > 0) ok(`${shipped} step(s) shipped in the solution are present and enabled`);
+
+  if (input.appUser !== undefined && input.appProfile) {
+    log('Application user');
+    const by = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.appUser) ? input.appUser.toLowerCase() : null;
+    const users = by
+      ? (await api.retrieveMultiple<{ systemuserid: string; fullname: string | null }>({ collection: 'systemusers', select: ['systemuserid', 'fullname'], filter: `applicationid eq ${by} or systemuserid eq ${by}` })).value
+      : [];
+    if (users.length !== 1) {
+      problem(`application user '${input.appUser}': no single user has this application id or user id; create it under Power Platform admin center → Environments → Settings → Application users`);
+    } else {
+      const user = users[0]!;
+      const member = await api.retrieve<{ systemuserprofiles_association?: { fieldsecurityprofileid: string }[] }>({
+        collection: 'systemusers', key: user.systemuserid, select: ['systemuserid'], expand: [{ property: 'systemuserprofiles_association', select: ['fieldsecurityprofileid'] }],
+      });
+      if ((member.systemuserprofiles_association ?? []).some((p) => p.fieldsecurityprofileid.toLowerCase() === input.appProfile!.id.toLowerCase())) {
+        ok(`application user '${user.fullname ?? user.systemuserid}': in the '${input.appProfile.name}' column-security profile`);
+      } else {
+        change(`application user '${user.fullname ?? user.systemuserid}': added to the '${input.appProfile.name}' column-security profile`);
+        if (!input.dryRun) {
+          await api.associate({ collection: 'systemusers', primaryKey: user.systemuserid, relationshipName: 'systemuserprofiles_association', relatedCollection: 'fieldsecurityprofiles', relatedKey: input.appProfile.id });
+        }
+      }
+    }
+  }
 
   log('Security roles');
   for (const role of input.roles) {
