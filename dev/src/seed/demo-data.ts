@@ -83,12 +83,14 @@ export interface DemoChannel {
   provider: Provider;
   number: string;
   region: string;
+  /** A customer number of the channel's country, as people there write it (the phone simulator's default). */
+  sampleCustomer: string;
 }
 
 export const CHANNELS: DemoChannel[] = [
-  { key: 'twilio', id: IDS.channels.twilio, name: 'Twilio — Support US', provider: Provider.Twilio, number: '+13175550100', region: 'US' },
-  { key: 'telesign', id: IDS.channels.telesign, name: 'TeleSign — Support FR', provider: Provider.TeleSign, number: '+33757000100', region: 'FR' },
-  { key: 'acs', id: IDS.channels.acs, name: 'ACS — Support UK', provider: Provider.Acs, number: '+447400900100', region: 'GB' },
+  { key: 'twilio', id: IDS.channels.twilio, name: 'Twilio — Support US', provider: Provider.Twilio, number: '+13175550100', region: 'US', sampleCustomer: '(317) 555-0147' },
+  { key: 'telesign', id: IDS.channels.telesign, name: 'TeleSign — Support FR', provider: Provider.TeleSign, number: '+33757000100', region: 'FR', sampleCustomer: '06 12 34 56 78' },
+  { key: 'acs', id: IDS.channels.acs, name: 'ACS — Support UK', provider: Provider.Acs, number: '+447400900100', region: 'GB', sampleCustomer: '07700 900123' },
 ];
 
 export function channelRow(c: DemoChannel): Record<string, unknown> {

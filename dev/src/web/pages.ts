@@ -116,14 +116,14 @@ export function shopPage(which: 'home' | 'cart', widgetScript: string): string {
 }
 
 export function phonePage(): string {
-  const channelOptions = CHANNELS.map((c) => `<option value="${c.key}">${esc(c.name)} (${esc(c.number)})</option>`).join('');
+  const channelOptions = CHANNELS.map((c) => `<option value="${c.key}" data-sample="${esc(c.sampleCustomer)}">${esc(c.name)} (${esc(c.number)})</option>`).join('');
   return page(
     'Switchboard — phone simulator',
     `<header class="bar"><h1>Phone simulator</h1><a href="/">home</a><a href="/workspace" target="_blank">agent workspace</a></header>
 <main class="phone-main">
 <form id="compose" class="card">
   <label>Provider / support number <select id="provider" name="provider">${channelOptions}</select></label>
-  <label>Your number (any local format) <input id="from" name="from" value="06 12 34 56 78" autocomplete="off"></label>
+  <label>Your number (any local format) <input id="from" name="from" value="${esc(CHANNELS[0]!.sampleCustomer)}" autocomplete="off"></label>
   <div class="send"><input id="body" name="body" placeholder="Type an SMS…" autocomplete="off" aria-label="Message"><button id="send" type="submit">Send</button></div>
   <p id="status" role="status"></p>
 </form>
@@ -161,7 +161,14 @@ $('compose').addEventListener('submit', async (ev) => {
   } finally { $('send').disabled = false; }
   refresh();
 });
-$('provider').addEventListener('change', refresh);
+// A number of the chosen channel's country, unless the customer typed one of their own.
+let sample = $('provider').selectedOptions[0].dataset.sample;
+$('provider').addEventListener('change', () => {
+  const next = $('provider').selectedOptions[0].dataset.sample;
+  if (number() === sample || number().trim() === '') $('from').value = next;
+  sample = next;
+  refresh();
+});
 $('from').addEventListener('change', refresh);
 refresh();
 setInterval(refresh, 1500);

@@ -2,6 +2,7 @@
 // tampered one must not: the same adapters that guard production check them here.
 import { createSmsAdapters } from '../../../functions/src/channels/registry';
 import { CHANNELS, TELESIGN_CUSTOMER_ID, TWILIO_ACCOUNT_SID } from '../seed/demo-data';
+import { phonePage } from './pages';
 import { demoSecrets, PhoneSimulator, type ProviderKey } from './phone-simulator';
 
 const PUBLIC = 'https://swb-demo.example.test';
@@ -29,6 +30,17 @@ describe('phone simulator', () => {
     expect(simulator.e164('(317) 555-0147', 'twilio')).toBe('+13175550147');
     expect(simulator.e164('07400 123456', 'acs')).toBe('+447400123456');
     expect(simulator.e164('12', 'twilio')).toBeUndefined();
+  });
+
+  it("takes any number a carrier would carry: Ofcom's 07700 900123 test number in the UK, but not a French mobile on the US number", () => {
+    expect(simulator.e164('07700 900123', 'acs')).toBe('+447700900123');
+    expect(simulator.e164('06 12 34 56 78', 'twilio')).toBeUndefined();
+  });
+
+  it("opens with a customer number of the first channel's own country, and each channel offers one of its own", () => {
+    const html = phonePage();
+    expect(html).toContain(`value="${CHANNELS[0]!.sampleCustomer}"`);
+    for (const c of CHANNELS) expect(simulator.e164(c.sampleCustomer, c.key)).toMatch(/^\+/);
   });
 
   it.each(['twilio', 'telesign', 'acs'] as const)('a %s inbound SMS passes that provider\'s verification and parses to the typed message', (provider) => {

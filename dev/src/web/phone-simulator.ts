@@ -46,10 +46,18 @@ export class PhoneSimulator {
     return c;
   }
 
-  /** The customer types a number the way they would write it at home; the carrier sends E.164. */
+  /**
+   * The customer types a number the way they would write it at home; the carrier sends E.164.
+   * Ofcom reserves 07700 900000–900999 for drama and testing — the numbers people reach for in a
+   * demo — and libphonenumber deliberately calls them invalid; this simulated phone takes them.
+   */
   e164(typed: string, provider: ProviderKey): string | undefined {
-    const r = normalizePhoneNumber(typed, { defaultRegion: this.channel(provider).region });
-    return r.ok ? r.value : undefined;
+    const region = this.channel(provider).region;
+    const strict = normalizePhoneNumber(typed, { defaultRegion: region });
+    if (strict.ok) return strict.value;
+    if (region !== 'GB') return undefined;
+    const digits = typed.replace(/[\s().-]/g, '').replace(/^(?:\+44|0044)/, '0');
+    return /^07700900\d{3}$/.test(digits) ? `+44${digits.slice(1)}` : undefined;
   }
 
   async send(input: SendInput): Promise<ThreadEntry> {
