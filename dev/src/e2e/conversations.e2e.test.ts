@@ -16,11 +16,16 @@ let app: TestWebApi;
 /** The chat of scenario 1: Alice accepts it, transfers it to Bruno, who ends and closes it. */
 let chat: ConversationRef | undefined;
 const agent = (key: string) => AGENTS.find((a) => a.key === key)!;
+/** Every local page address the browser asked for and got 404 (a missing favicon, a broken link). */
+const missing: string[] = [];
 
 beforeAll(async () => {
   stack = await startStackProcess({ readyTimeoutMs: 150_000 });
   app = new TestWebApi(stack.dataverseApi, 'switchboard-dev-app-token');
   browser = await launchBrowser();
+  browser.context.on('response', (r) => {
+    if (r.status() === 404 && r.url().startsWith(stack.web)) missing.push(r.url());
+  });
 }, 900_000);
 
 afterAll(async () => {
@@ -373,6 +378,13 @@ describe('the local stack', () => {
       await customer.close();
       await bruno.close();
     }
+  });
+
+  it("the pages ask for nothing that is missing, and npm start's output shows no routine polls or start-up 400s", () => {
+    expect(missing).toEqual([]);
+    const routine = [/GET \S+\/messages → chat-messages 200 /, /OPTIONS \S+ → [a-z-]+ 204 /, / → dataverse-webhook 400/];
+    const noise = stack.output.filter((line) => routine.some((r) => r.test(line)));
+    expect(noise).toEqual([]);
   });
 
   it('Ctrl-C stops every process the stack started and frees its ports', async () => {

@@ -16,8 +16,8 @@ const control = (name: string, pkg: string): BuildTarget => ({
   name: `control ${name}`,
   workspace: pkg,
   output: `controls/${name}/out/controls/${name}/bundle.js`,
-  // Controls compile controls/shared into their bundle.
-  sources: [`controls/${name}/${name}`, 'controls/shared/src'],
+  // Controls compile controls/shared and core into their bundle.
+  sources: [`controls/${name}/${name}`, 'controls/shared/src', 'core/src'],
 });
 
 export const TARGETS: BuildTarget[] = [

@@ -82,9 +82,12 @@ export async function registerPluginSteps(o: {
   return { endpoints: endpointIds.size, stepsCreated, stepsExisting, skipped };
 }
 
-/** True once the functions app mounts the plugin steps (a wired route rejects an empty body with 400, an unwired one answers 501). */
+/** The step name the wiring probe asks for: no step has it, so a wired route answers 404 UnknownStep. */
+export const PROBE_STEP = 'wiring-probe';
+
+/** True once the functions app mounts the plugin steps (a wired route answers the unknown probe step 404, an unwired one 501). */
 export async function webhookRouteWired(functionsUrl: string, webhookKey: string): Promise<boolean> {
-  const res = await fetch(`${functionsUrl}/api/dataverse/phone-normalise?code=${encodeURIComponent(webhookKey)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${functionsUrl}/api/dataverse/${PROBE_STEP}?code=${encodeURIComponent(webhookKey)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   await res.arrayBuffer();
   return res.status !== 501;
 }

@@ -10,6 +10,7 @@ import { demoSecrets } from '../web/phone-simulator';
 import { startWebServer, type WebServer } from '../web/server';
 import { buildStale } from './build';
 import { azuriteConnectionString, REPO_ROOT, stackConfig, urls } from './config';
+import { isRoutine } from './log-filter';
 import { registerPluginSteps, webhookRouteWired } from './plugin-steps';
 import { httpReady, Supervisor, tcpReady } from './supervisor';
 
@@ -21,9 +22,9 @@ const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name)
 async function main(): Promise<void> {
   const config = stackConfig();
   const u = urls(config);
-  // The offer sweeper runs every 15 s; its uneventful runs would bury everything else.
-  const quiet = /timer → offer-timeouts ok$/;
-  const supervisor = new Supervisor({ log: (line) => quiet.test(line) || log(line) });
+  // What happens all the time would bury what matters: the sweeper's uneventful runs, the
+  // widget's polls and CORS preflights that succeed, the start-up wiring probe, the favicon.
+  const supervisor = new Supervisor({ log: (line) => isRoutine(line) || log(line) });
   let web: WebServer | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {

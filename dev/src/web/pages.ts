@@ -17,9 +17,13 @@ const STYLE = `
   code { background: #eee; padding: 1px 4px; border-radius: 3px; }
 `;
 
+/** The local pages' icon (browsers ask for one; a 404 in every page load is noise). */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f6cbd"/><path d="M8 11h16v10H14l-4 4v-4H8z" fill="#fff"/></svg>`;
+const ICON = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">';
+
 function page(title: string, body: string, head = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style>${head}</head><body>${body}</body></html>`;
+<title>${esc(title)}</title>${ICON}<style>${STYLE}</style>${head}</head><body>${body}</body></html>`;
 }
 
 export function indexPage(u: { functions: string; dataverseApi: string }): string {

@@ -8,7 +8,7 @@ import { metadata } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { buildHostBundle } from './assets';
-import { agentPage, indexPage, phonePage, shopPage, workspacePage } from './pages';
+import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, workspacePage } from './pages';
 import { PhoneSimulator, type ProviderKey } from './phone-simulator';
 import { readResx } from './resx';
 
@@ -180,6 +180,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (p.startsWith('/api/chat/')) return forwardChat(req, res, url);
 
+    if (p === '/favicon.svg' || p === '/favicon.ico') return send(res, 200, FAVICON_SVG, 'image/svg+xml');
     if (p === '/health') return json(res, 200, { status: 'ok' });
     if (p === '/') return send(res, 200, indexPage({ functions: options.functionsUrl, dataverseApi: options.dataverseApi }));
     return send(res, 404, 'not found', 'text/plain');
