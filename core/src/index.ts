@@ -57,6 +57,10 @@ export * from './identification/customer-identification';
 // Templates
 export * from './templates/template';
 
+// Insights: sentiment scale and historical metrics
+export * from './insights/sentiment';
+export * from './insights/metrics';
+
 // Routing: configuration, engine, assignment methods, eligibility
 export * from './routing/routing-config';
 export * from './routing/operating-hours';
