@@ -400,6 +400,34 @@ export const metadata: Metadata = {
           "max": 1000,
           "secured": true
         },
+        "swb_offeredto": {
+          "logicalName": "swb_offeredto",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "systemuser"
+          ],
+          "searched": true,
+          "secured": true
+        },
+        "swb_offerattempt": {
+          "logicalName": "swb_offerattempt",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": 0,
+          "max": 1000,
+          "secured": true
+        },
+        "swb_declinedby": {
+          "logicalName": "swb_declinedby",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 4000,
+          "secured": true
+        },
         "swb_customertokenhash": {
           "logicalName": "swb_customertokenhash",
           "type": "string",
@@ -1845,6 +1873,14 @@ export const metadata: Metadata = {
           "type": "datetime",
           "required": false,
           "system": false,
+          "secured": true
+        },
+        "swb_lastofferstamps": {
+          "logicalName": "swb_lastofferstamps",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 8000,
           "secured": true
         },
         "swb_defaultpresence": {
@@ -3993,6 +4029,15 @@ export const metadata: Metadata = {
     },
     {
       "kind": "oneToMany",
+      "schemaName": "swb_systemuser_conversation_offeredto",
+      "referencedTable": "systemuser",
+      "referencingTable": "swb_conversation",
+      "lookupColumn": "swb_offeredto",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_offeredto"
+    },
+    {
+      "kind": "oneToMany",
       "schemaName": "swb_conversation_message_conversationid",
       "referencedTable": "swb_conversation",
       "referencingTable": "swb_message",
@@ -4812,6 +4857,21 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           },
+          "swb_offeredto": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_offerattempt": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_declinedby": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
           "swb_customertokenhash": {
             "read": false,
             "create": false,
@@ -4884,6 +4944,11 @@ export const metadata: Metadata = {
             "update": false
           },
           "swb_lastreleaseon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lastofferstamps": {
             "read": true,
             "create": false,
             "update": false
@@ -4986,6 +5051,21 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           },
+          "swb_offeredto": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_offerattempt": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_declinedby": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
           "swb_customertokenhash": {
             "read": false,
             "create": false,
@@ -5058,6 +5138,11 @@ export const metadata: Metadata = {
             "update": false
           },
           "swb_lastreleaseon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_lastofferstamps": {
             "read": true,
             "create": false,
             "update": false
@@ -5160,6 +5245,21 @@ export const metadata: Metadata = {
             "create": true,
             "update": true
           },
+          "swb_offeredto": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_offerattempt": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_declinedby": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
           "swb_customertokenhash": {
             "read": true,
             "create": true,
@@ -5232,6 +5332,11 @@ export const metadata: Metadata = {
             "update": true
           },
           "swb_lastreleaseon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_lastofferstamps": {
             "read": true,
             "create": true,
             "update": true

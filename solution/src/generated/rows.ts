@@ -311,6 +311,12 @@ export interface ConversationRow {
   swb_lastmessagesequence?: number | null;
   /** Decline count */
   swb_declinecount?: number | null;
+  /** Offered to */
+  _swb_offeredto_value?: string | null;
+  /** Offer attempts */
+  swb_offerattempt?: number | null;
+  /** Declined by */
+  swb_declinedby?: string | null;
   /** Customer token hash */
   swb_customertokenhash?: string | null;
   /** Start fingerprint */
@@ -568,6 +574,8 @@ export interface AgentStatusRow {
   swb_capacitymax?: number | null;
   /** Last capacity release */
   swb_lastreleaseon?: string | null;
+  /** Last offers by queue */
+  swb_lastofferstamps?: string | null;
   /** Default presence */
   swb_defaultpresence?: BasePresence | null;
 }

@@ -23,6 +23,10 @@ export const agentStatus = table({
     ], 4000, { secured: true }),
     int('swb_capacitymax', ['Capacity maximum', 'Capacité maximale'], ['Units the agent may hold.', "Unités que l'agent peut prendre."], 0, 100000, { defaultValue: 3, secured: true }),
     when('swb_lastreleaseon', ['Last capacity release', 'Dernière libération'], ['When capacity was last released (least-active routing).', 'Dernière libération de capacité (routage le moins actif).'], { secured: true }),
+    json('swb_lastofferstamps', ['Last offers by queue', 'Dernières offres par file'], [
+      'When this agent was last offered work in each queue, as JSON {"queue id": ms stamp}: advanced round robin orders by it, written with the capacity claim.',
+      "Dernière offre faite à cet agent dans chaque file, en JSON {\"id de file\": horodatage ms} : le tourniquet avancé s'en sert, écrit avec la réservation de capacité.",
+    ], 8000, { secured: true }),
     choice('swb_defaultpresence', 'swb_presencebase', ['Default presence', 'Présence par défaut'], ['Presence set by the admin; Away or Offline wins over computed presence.', "Présence fixée par l'administrateur."], { secured: true }),
   ],
   alternateKeys: [key('swb_agentstatus_agent', ['Agent', 'Agent'], ['swb_agentid'])],

@@ -37,6 +37,17 @@ export const conversation = table({
     lookup('swb_primaryagentid', 'systemuser', ['Primary agent', 'Agent principal'], ['Agent who owns the conversation now.', 'Agent responsable de la conversation.'], { searched: true }),
     int('swb_lastmessagesequence', ['Last message sequence', 'Dernière séquence de message'], ['Sequence number of the latest message; the next one is this plus one.', 'Numéro de séquence du dernier message.'], 0, 2147483647, { defaultValue: 0, secured: true }),
     int('swb_declinecount', ['Decline count', 'Nombre de refus'], ['Offers declined or timed out for this item.', 'Offres refusées ou expirées pour cet élément.'], 0, 1000, { defaultValue: 0, secured: true }),
+    // Routing's own view of the offers, on the conversation itself, so that a routing pass reads
+    // the head of a queue and nothing else: not the offers of every waiting conversation.
+    lookup('swb_offeredto', 'systemuser', ['Offered to', 'Proposée à'], [
+      'The agent holding the live offer of this conversation; empty when none is pending.',
+      "L'agent qui détient l'offre en cours de cette conversation ; vide quand aucune n'est en attente.",
+    ], { secured: true, searched: true }),
+    int('swb_offerattempt', ['Offer attempts', "Tentatives d'offre"], ['Offers made for this conversation so far.', 'Offres faites pour cette conversation jusqu\'ici.'], 0, 1000, { defaultValue: 0, secured: true }),
+    json('swb_declinedby', ['Declined by', 'Refusée par'], [
+      'Agents who declined or let an offer of it time out, as JSON {"agent id": count}: the decline limit and who not to offer it to again.',
+      'Agents qui l\'ont refusée ou ont laissé expirer une offre, en JSON {"id de l\'agent": nombre} : la limite de refus et à qui ne plus la proposer.',
+    ], 4000, { secured: true }),
     text('swb_customertokenhash', ['Customer token hash', 'Empreinte du jeton client'], ['SHA-256 of the chat customer token; the token itself is never stored.', 'SHA-256 du jeton client ; le jeton n\'est jamais stocké.'], 128, { searched: true, secured: 'hidden' }),
     text('swb_startfingerprint', ['Start fingerprint', 'Empreinte du démarrage'], [
       'SHA-256 of the chat start request (answers, context, locale): a retried start must match it to get the conversation back.',
