@@ -62,6 +62,7 @@ export * from './routing/routing-config';
 export * from './routing/operating-hours';
 export * from './routing/overflow';
 export * from './routing/work-item';
+export * from './routing/routing-work';
 export { type AgentOrdering, type AgentState, AgentPool, remainingUnits } from './routing/agent-pool';
 export { OrderedIndex, TimerHeap, type SortKey } from './routing/ordered-index';
 export {

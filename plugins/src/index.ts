@@ -5,7 +5,7 @@ export { verifyWebhookKey, WEBHOOK_KEY_HEADER, type WebhookCredentials } from '.
 export { stepRegistry, findStep } from './registry';
 export { pluginRegistrations, registrationProblems, WEBHOOK_KEY_SETTING } from './steps-manifest';
 export type { StepDefinition, StepHandler, StepResult, StepTrigger } from './step';
-export type { DataversePort, DeliveryPort, PluginConfig, RoutingTriggerPort, RoutingWork, SendResult, StepDeps, UpdateOutcome, Versioned } from './ports';
+export type { DataversePort, DeliveryPort, PluginConfig, SendResult, StepDeps, UpdateOutcome, Versioned } from './ports';
 export { parseExecutionContext, type ContextError } from './context/context.parser';
 export type { StepContext, EntityImage, EntityRef, AttributeValue } from './context/execution-context';
 export { recomputeAgent, type RecomputeOutcome } from './capacity/recompute-agent';

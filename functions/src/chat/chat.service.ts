@@ -4,7 +4,7 @@
 // CORS headers too, or the browser would hide them from the widget.
 import type { InvocationContext } from '@azure/functions';
 import { type PreChatAnswer, identifyByPreChat, isOpen, normalizePhoneNumber } from '@switchboard/core';
-import type { RoutingTriggerPort } from '@switchboard/plugins';
+import type { RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
   ChannelType,

@@ -7,7 +7,7 @@
 //   conversation), so concurrent first messages from one number converge on one row.
 import type { InvocationContext } from '@azure/functions';
 import { type CustomerRecord, identifyByPhone } from '@switchboard/core';
-import type { RoutingTriggerPort } from '@switchboard/plugins';
+import type { RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
   ChannelType,

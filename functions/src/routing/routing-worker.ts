@@ -14,11 +14,14 @@ import {
   type DecisionContext,
   type RoutingConfig,
   type RoutingDecision,
+  type RoutingTriggerPort,
+  type RoutingWork,
   type SkillRequirement,
   RoutingEngine,
+  isRoutingWork,
   signedOutPresence,
 } from '@switchboard/core';
-import { formatProfileUsage, parseProfileUsage, type RoutingTriggerPort, type RoutingWork } from '@switchboard/plugins';
+import { formatProfileUsage, parseProfileUsage } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
@@ -47,12 +50,6 @@ export interface QueueOutcome {
   queueId: string;
   offers: { conversationId: string; agentId: string; offerId: string }[];
   conflicts: number;
-}
-
-const KINDS = new Set(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent']);
-
-function isWork(value: unknown): value is RoutingWork {
-  return typeof value === 'object' && value !== null && KINDS.has(String((value as { kind?: unknown }).kind));
 }
 
 function parseSkills(text: string | null | undefined): SkillRequirement[] {
@@ -95,7 +92,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
 
   async process(workItem: unknown, meta: { dequeueCount: number; messageId: string }, context?: InvocationContext): Promise<void> {
     // A malformed item can never succeed: retrying it five times would only delay real work.
-    if (!isWork(workItem)) {
+    if (!isRoutingWork(workItem)) {
       this.log(`routing: dropped malformed work item ${meta.messageId}`, context);
       return;
     }

@@ -1,7 +1,8 @@
 // Builds every Dataverse-backed service from the infrastructure once: repositories over the
 // one DataverseClient, the channel layer, the routing pipeline, chat and outbound. Azure
 // (main.ts), the dev host and the tests all compose through here.
-import { handleStepWebhook, recomputeAgent, type PluginConfig, type RoutingTriggerPort, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
+import type { RoutingTriggerPort } from '@switchboard/core';
+import { handleStepWebhook, recomputeAgent, type PluginConfig, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
 import {
   appSettingsSecretResolver,
   type ChannelDelivery,

@@ -13,7 +13,7 @@ import { functionsTable } from '../registrations';
 import { notImplementedServices } from '../services/not-implemented';
 import { buildServiceGraph, type GraphOptions, type ServiceGraph } from '../services/service-graph';
 import { MemoryWorkQueue } from './memory-work-queue';
-import type { RoutingWork } from '@switchboard/plugins';
+import type { RoutingWork } from '@switchboard/core';
 
 export const TWILIO_TOKEN = 'twilio-auth-token-for-tests-0001';
 export const CHAT_KEY = 'chat-token-key-for-tests-0123456789abcdef';
