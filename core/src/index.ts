@@ -43,6 +43,7 @@ export {
 
 // Presence and capacity
 export * from './presence/presence';
+export * from './presence/presence-choice';
 export * from './capacity/capacity';
 
 // Lifecycle, session timer, message visibility

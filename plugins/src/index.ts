@@ -9,5 +9,4 @@ export type { DataversePort, DeliveryPort, PluginConfig, SendResult, StepDeps, U
 export { parseExecutionContext, type ContextError } from './context/context.parser';
 export type { StepContext, EntityImage, EntityRef, AttributeValue } from './context/execution-context';
 export { recomputeAgent, type RecomputeOutcome } from './capacity/recompute-agent';
-export { formatProfileUsage, parseProfileUsage } from './capacity/agent-load';
 export { WebApiDataverseAdapter } from './adapters/dataverse-web-api.adapter';

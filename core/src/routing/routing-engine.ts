@@ -3,7 +3,7 @@
 // and a context (clock, RNG) as arguments; the engine holds no configuration of its own, so
 // a change applies to the very next call. Decisions come back as data for the caller to
 // persist (with If-Match); on a concurrency conflict the caller reloads and asks again.
-import { type AgentCapacity, type CapacityLoadItem, type LoadPhase, hasCapacityFor, wrapUpReleaseAt } from '../capacity/capacity';
+import { type AgentCapacity, type CapacityLoadItem, type LoadPhase, addLoad, hasCapacityFor, removeLoad, wrapUpReleaseAt } from '../capacity/capacity';
 import {
   type ConversationRecord,
   type LifecycleErrorCode,
@@ -432,8 +432,7 @@ export class RoutingEngine {
     const load: CapacityLoadItem = { conversationId: item.id, units: ws.capacityUnits, phase };
     if (ws.capacityProfileId) load.profileId = ws.capacityProfileId;
     agent.loads.set(item.id, load);
-    agent.usedUnits += load.units;
-    if (load.profileId) agent.profileUsed.set(load.profileId, (agent.profileUsed.get(load.profileId) ?? 0) + 1);
+    addLoad(agent, load);
     this.capacityChanged(agent, out);
   }
 
@@ -443,8 +442,7 @@ export class RoutingEngine {
     if (!load) return false;
     agent.loads.delete(conversationId);
     if (load.phase === 'wrapup') this.wrapUps.delete(conversationId);
-    agent.usedUnits -= load.units;
-    if (load.profileId) agent.profileUsed.set(load.profileId, (agent.profileUsed.get(load.profileId) ?? 1) - 1);
+    removeLoad(agent, load);
     // Withdrawing an unanswered offer is not "finishing work": least-active ignores it.
     if (countsAsRelease) {
       agent.lastReleaseAt = now;

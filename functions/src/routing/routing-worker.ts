@@ -10,18 +10,26 @@
 import type { InvocationContext } from '@azure/functions';
 import {
   type AgentInput,
+  type CapacityDemand,
   type ConversationSnapshot,
   type DecisionContext,
+  type StoredCapacity,
   type RoutingConfig,
   type RoutingDecision,
   type RoutingTriggerPort,
   type RoutingWork,
   type SkillRequirement,
   RoutingEngine,
+  formatProfileUsage,
   isRoutingWork,
+  parseProfileUsage,
+  presenceBaseOf,
+  profileLimitsOf,
+  releaseCapacity,
+  remainingCapacity,
+  reserveCapacity,
   signedOutPresence,
 } from '@switchboard/core';
-import { formatProfileUsage, parseProfileUsage } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
@@ -29,7 +37,7 @@ import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso, ms } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import type { RoutingWorker } from '../services/contracts';
-import { channelName, PRESENCE_NAMES } from './routing-config.mapper';
+import { channelName } from './routing-config.mapper';
 import type { RoutingRepository } from './routing.repository';
 
 export interface RoutingWorkerDeps {
@@ -257,12 +265,13 @@ export class DataverseRoutingWorker implements RoutingWorker {
       roundRobin ? this.deps.repo.lastOfferByAgent(queueId, members.length) : Promise.resolve(new Map<string, number>()),
     ]);
     const statusByAgent = new Map(statuses.filter((s) => s._swb_agentid_value).map((s) => [s._swb_agentid_value!, s]));
+    const profileLimits = profileLimitsOf(config.capacityProfiles);
     const now = this.deps.now();
     const agents: AgentInput[] = [];
     for (const agentId of members) {
       const status = statusByAgent.get(agentId);
       if (!status) continue;
-      const base = PRESENCE_NAMES[status.swb_basepresence ?? -1] ?? 'Offline';
+      const base = presenceBaseOf(status.swb_basepresence) ?? 'Offline';
       const agentSkills: Record<string, number> = {};
       for (const s of skills) if (s._swb_agentid_value === agentId && s.swb_skillname) agentSkills[s.swb_skillname.toLowerCase()] = s.swb_proficiency ?? 5;
       const lastRelease = ms(status.swb_lastreleaseon);
@@ -272,7 +281,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
         skills: agentSkills,
         // The status row is the authority on what the agent already holds (the plugins keep it
         // from held conversations and pending offers); the engine sees what is left.
-        capacity: { maxUnits: Math.max(0, (status.swb_capacitymax ?? 0) - (status.swb_capacityused ?? 0)), ...remainingProfiles(config, parseProfileUsage(status.swb_profileusage)) },
+        capacity: remainingCapacity(storedCapacityOf(status), profileLimits),
         presence: { ...signedOutPresence(now), statusId: base, signedIn: base !== 'Offline', lastActivityAt: now },
         ...(lastRelease !== undefined ? { lastReleaseAt: lastRelease } : {}),
         ...(lastOffers.has(agentId.toLowerCase()) ? { lastOfferStampByQueue: { [queueId]: lastOffers.get(agentId.toLowerCase())! } } : {}),
@@ -303,10 +312,10 @@ export class DataverseRoutingWorker implements RoutingWorker {
         const status = statusByAgent.get(d.agentId);
         if (!ws || !status) continue;
         const etag = (byId.get(d.conversationId) as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
-        const demand: Demand = { units: ws.capacityUnits, ...profileDemand(config, ws.capacityProfileId) };
+        const demand: CapacityDemand = ws.capacityProfileId ? { units: ws.capacityUnits, profileId: ws.capacityProfileId } : { units: ws.capacityUnits };
         // Declines and timeouts so far, counted from the offers themselves (idempotent, whoever answered).
         const declineCount = Object.values(declines.get(d.conversationId) ?? {}).reduce((n, k) => n + k, 0);
-        const made = await this.persistOffer(d, status, demand, (attempts.get(d.conversationId) ?? 0) + 1, etag, declineCount);
+        const made = await this.persistOffer(d, status, demand, profileLimits, (attempts.get(d.conversationId) ?? 0) + 1, etag, declineCount);
         if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
         else outcome.conflicts++;
       } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
@@ -330,7 +339,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
   private async persistOffer(
     d: Extract<RoutingDecision, { kind: 'offered' }>,
     status: AgentStatusRow,
-    demand: Demand,
+    demand: CapacityDemand,
+    profileLimits: ReadonlyMap<string, number>,
     attempt: number,
     conversationEtag: string | undefined,
     declineCount: number,
@@ -346,7 +356,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       if (err instanceof ConcurrencyConflict) return null;
       throw err;
     }
-    const reserved = await this.adjustCapacity(status.swb_agentstatusid, demand);
+    const reserved = await this.reserve(status.swb_agentstatusid, demand, profileLimits);
     if (!reserved) return null;
     const offerId = deterministicId('offer', d.conversationId, String(attempt));
     let created: Awaited<ReturnType<RoutingRepository['createOffer']>>;
@@ -367,76 +377,56 @@ export class DataverseRoutingWorker implements RoutingWorker {
       });
     } catch (err) {
       // The offer was not written: the reservation must not outlive it.
-      await this.adjustCapacity(status.swb_agentstatusid, { ...demand, units: -demand.units }).catch(() => undefined);
+      await this.release(status.swb_agentstatusid, demand).catch(() => undefined);
       throw err;
     }
     if (created === 'exists') {
       // Another instance offered this conversation first: give the reservation back.
-      await this.adjustCapacity(status.swb_agentstatusid, { ...demand, units: -demand.units });
+      await this.release(status.swb_agentstatusid, demand);
       return null;
     }
     return offerId;
   }
 
   /**
-   * Reserves a demand on the agent's status row (negative units give it back), with If-Match:
-   * units against the maximum and, for a workstream with a capacity profile, the profile's
-   * count against its limit, in the same guarded write, so concurrent workers (even routing
-   * different queues) can never take an agent past either. False when it no longer fits.
+   * Reserves a demand on the agent's status row with If-Match: core's capacity rule decides on
+   * the row as it is now (units against the maximum and, for a workstream with a capacity
+   * profile, the profile's count against its limit), in one guarded write, so concurrent
+   * workers (even routing different queues) can never take an agent past either. False when
+   * it no longer fits.
    */
-  async adjustCapacity(statusRowId: string, demand: Demand): Promise<boolean> {
-    const { units, profileId, profileLimit } = demand;
+  private async reserve(statusRowId: string, demand: CapacityDemand, profileLimits: ReadonlyMap<string, number>): Promise<boolean> {
     const result = await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
       collection: 'swb_agentstatuses',
       key: statusRowId,
       maxAttempts: 10,
       decide: (row) => {
-        const used = row.swb_capacityused ?? 0;
-        const max = row.swb_capacitymax ?? 0;
-        if (units > 0 && used + units > max) return { skip: 'no capacity left' };
-        const patch: Record<string, unknown> = { swb_capacityused: Math.max(0, used + units) };
-        if (profileId) {
-          const usage = parseProfileUsage(row.swb_profileusage);
-          const count = usage[profileId] ?? 0;
-          if (units > 0 && profileLimit !== undefined && count + 1 > profileLimit) return { skip: 'profile limit reached' };
-          usage[profileId] = Math.max(0, count + (units > 0 ? 1 : -1));
-          patch['swb_profileusage'] = formatProfileUsage(usage);
-        }
-        if (units < 0) patch['swb_lastreleaseon'] = iso(this.deps.now());
-        return { patch };
+        const next = reserveCapacity(storedCapacityOf(row), demand, profileLimits);
+        return next ? { patch: capacityPatch(next, demand) } : { skip: 'no capacity left for this demand' };
       },
     });
     return result.outcome === 'claimed';
   }
-}
 
-/** What one offer takes from an agent. */
-export interface Demand {
-  units: number;
-  profileId?: string;
-  /** The profile's limit per agent (its default; there are no per-agent overrides in the data model). */
-  profileLimit?: number;
-}
-
-/** A capacity profile's limit per agent, by id in any case. */
-function profileLimitOf(config: RoutingConfig, profileId: string): number | undefined {
-  return config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId.toLowerCase())?.defaultMaxItems;
-}
-
-function profileDemand(config: RoutingConfig, profileId: string | undefined): Pick<Demand, 'profileId' | 'profileLimit'> {
-  if (!profileId) return {};
-  const limit = profileLimitOf(config, profileId);
-  return { profileId: profileId.toLowerCase(), ...(limit !== undefined ? { profileLimit: limit } : {}) };
-}
-
-/** The engine sees what is left of each profile, as it sees what is left of the units. */
-function remainingProfiles(config: RoutingConfig, used: Readonly<Record<string, number>>): { profileLimits?: Record<string, number> } {
-  const entries = Object.entries(used);
-  if (entries.length === 0) return {};
-  const limits: Record<string, number> = {};
-  for (const [profileId, count] of entries) {
-    const limit = profileLimitOf(config, profileId);
-    if (limit !== undefined) limits[profileId] = Math.max(0, limit - count);
+  /** Gives a reservation back (the offer was not written); least-active routing counts returned units as a release. */
+  private async release(statusRowId: string, demand: CapacityDemand): Promise<void> {
+    await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
+      collection: 'swb_agentstatuses',
+      key: statusRowId,
+      maxAttempts: 10,
+      decide: (row) => {
+        const patch = capacityPatch(releaseCapacity(storedCapacityOf(row), demand), demand);
+        return { patch: demand.units > 0 ? { ...patch, swb_lastreleaseon: iso(this.deps.now()) } : patch };
+      },
+    });
   }
-  return { profileLimits: limits };
+}
+
+function storedCapacityOf(row: Pick<AgentStatusRow, 'swb_capacityused' | 'swb_capacitymax' | 'swb_profileusage'>): StoredCapacity {
+  return { usedUnits: row.swb_capacityused ?? 0, maxUnits: row.swb_capacitymax ?? 0, profileUsed: parseProfileUsage(row.swb_profileusage) };
+}
+
+/** The status row columns a reservation or release writes: the profile count only for a profiled demand. */
+function capacityPatch(next: StoredCapacity, demand: CapacityDemand): Record<string, unknown> {
+  return demand.profileId ? { swb_capacityused: next.usedUnits, swb_profileusage: formatProfileUsage(next.profileUsed) } : { swb_capacityused: next.usedUnits };
 }
