@@ -111,9 +111,6 @@ export async function startSecurityStack(): Promise<SecurityStack> {
     azurite = await startAzuriteQueue();
     const api = new DynamicsWebApi({ serverUrl, dataApi: { version: '9.2' }, onTokenRefresh: async () => emulator.appToken, propagateErrors: true });
     const seeded = await seed(api);
-    // The shipped factories read channel secrets and the chat/admin keys from process.env
-    // (app settings in Azure), so they go there as well as into the host's settings.
-    Object.assign(process.env, SECRETS);
     const settings = {
       ...SECRETS,
       DATAVERSE_URL: serverUrl,

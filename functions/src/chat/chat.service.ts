@@ -25,9 +25,9 @@ import type { CustomerFinder } from '../dataverse/repositories/customer.reposito
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { bind, isGuid, iso, ms } from '../dataverse/repositories/odata';
-import type { HttpResult } from '../hosting/http';
+import type { ApiRequest, HttpResult } from '../hosting/http';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
-import type { ApiRequest, ChatApiService } from '../services/contracts';
+import type { ChatApiService } from './chat-api';
 import { TokenSigner, tokenHash } from './customer-token';
 import type { RateLimiter, RateRule } from './rate-limiter';
 import { WidgetRepository, type WidgetRecord } from './widget.repository';

@@ -21,10 +21,12 @@ import {
 import {
   type ChannelDelivery,
   type HttpReply,
+  type InboundHttpRequest,
   type InboundMessage,
   type InboundStatus,
   type SecretResolver,
   type SmsAdapters,
+  type SmsProvider,
   receiveInbound,
   recogniseKeyword,
   shouldApplyStatus,
@@ -42,7 +44,21 @@ import { bind, isGuid } from '../dataverse/repositories/odata';
 import type { OptOutStore } from '../dataverse/repositories/opt-out.repository';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import { STATUS_VALUES } from '../outbound/delivery-recorder';
-import type { SmsCallback, SmsCallbackService } from '../services/contracts';
+
+export interface SmsCallback {
+  provider: SmsProvider;
+  // Twilio posts messages and statuses to different URLs; TeleSign and ACS mix both on one.
+  kind: 'message' | 'status' | 'mixed';
+  channelId: string;
+  request: InboundHttpRequest;
+  // The URL as the provider called it, rebuilt from PUBLIC_BASE_URL (signatures cover it).
+  publicUrl: string;
+}
+
+/** What the SMS routes call: the provider's answer once every event is stored. */
+export interface SmsCallbackService {
+  handle(callback: SmsCallback, context: InvocationContext): Promise<HttpReply>;
+}
 
 export interface SmsInboundDeps {
   adapters: SmsAdapters;

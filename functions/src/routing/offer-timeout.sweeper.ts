@@ -9,8 +9,11 @@ import type { RoutingTriggerPort } from '@switchboard/core';
 import { OfferResponse, type ConversationRow, type OfferRow } from '@switchboard/solution';
 import { claim, type DataverseClient } from '../dataverse/dataverse-client';
 import { iso } from '../dataverse/repositories/odata';
-import type { OfferTimeoutSweeper } from '../services/contracts';
 import type { RoutingRepository } from './routing.repository';
+
+export interface OfferTimeoutSweeper {
+  sweep(now: Date, context: InvocationContext): Promise<void>;
+}
 
 export interface OfferSweeperDeps {
   repo: RoutingRepository;

@@ -1,5 +1,5 @@
 import { AssignmentMethod, AutomatedMessageTrigger, ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
-import { buildServiceGraph } from '../services/service-graph';
+import { buildServiceGraph } from '../composition';
 import { RoutingRepository } from './routing.repository';
 import { DataverseRoutingWorker } from './routing-worker';
 import { MemoryWorkQueue } from '../testing/memory-work-queue';

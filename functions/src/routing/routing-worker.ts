@@ -30,10 +30,14 @@ import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
-import type { RoutingWorker } from '../services/contracts';
 import { channelName } from './routing-config.mapper';
 import { type OfferHistory, agentInputsOf, arrivalOf, conversationSnapshotOf, declineCountOf, offerHistoryOf, storedCapacityOf } from './routing-snapshot.mapper';
 import type { RoutingRepository } from './routing.repository';
+
+// Consumes the routing work queue. Throwing makes the host retry the item, then poison it.
+export interface RoutingWorker {
+  process(workItem: unknown, meta: { dequeueCount: number; messageId: string }, context: InvocationContext): Promise<void>;
+}
 
 export interface RoutingWorkerDeps {
   repo: RoutingRepository;

@@ -10,8 +10,7 @@ import { RegistrationRecorder } from '../../../dev/src/functions-host/recorder';
 import { DataverseClient } from '../dataverse/dataverse-client';
 import { register } from '../hosting/function-def';
 import { functionsTable } from '../registrations';
-import { notImplementedServices } from '../services/not-implemented';
-import { buildServiceGraph, type GraphOptions, type ServiceGraph } from '../services/service-graph';
+import { buildServiceGraph, notImplementedServices, type GraphOptions, type ServiceGraph } from '../composition';
 import { MemoryWorkQueue } from './memory-work-queue';
 import type { RoutingWork } from '@switchboard/core';
 
