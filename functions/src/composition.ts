@@ -16,7 +16,8 @@ import {
   type SmsAdapters,
   publicUrlFor,
 } from './channels';
-import { ChatService, type ChatSettings } from './chat/chat.service';
+import { ChatApiHandler } from './chat/chat-api.handler';
+import type { ChatSettings } from './chat/chat-settings';
 import { TokenSigner } from './chat/customer-token';
 import { InMemoryRateLimiter } from './chat/rate-limiter';
 import type { Env, FunctionsConfig } from './config';
@@ -123,7 +124,7 @@ export interface ServiceGraph {
   channelValidation: AdminValidationService;
   routingWorker: DataverseRoutingWorker;
   offerTimeouts: DataverseOfferTimeoutSweeper;
-  chat: ChatService;
+  chat: ChatApiHandler;
   templates: TemplateBroadcaster;
   stepDeps: StepDeps;
   pluginWebhooks: PluginWebhookService;
@@ -181,7 +182,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, client, recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps), routing: routingTrigger });
   const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
-  const chat = new ChatService({
+  const chat = new ChatApiHandler({
     client,
     conversations,
     messages,

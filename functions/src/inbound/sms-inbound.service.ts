@@ -13,7 +13,6 @@ import {
   ChannelType,
   ConversationState,
   DeliveryStatus as DeliveryStatusValue,
-  IdentificationResult,
   MessageDirection,
   Visibility,
   type ConversationRow,
@@ -33,6 +32,7 @@ import {
   type DeliveryStatus,
 } from '../channels';
 import { channelStrings } from '../channels/validation';
+import { identificationColumns } from '../conversations/identification.mapper';
 import { appendMessage } from '../conversations/transcript';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import type { ChannelRecord, DataverseChannelDirectory } from '../dataverse/repositories/channel.repository';
@@ -175,24 +175,10 @@ export class SmsInboundService implements SmsCallbackService {
       swb_context: JSON.stringify({ to: msg.to, provider: msg.provider }),
     };
     if (channel.workstreamId) data['swb_workstreamid@odata.bind'] = bind('swb_workstreams', channel.workstreamId);
-    switch (identified.kind) {
-      case 'matched': {
-        const r = identified.record;
-        data[`swb_customerid_${r.entity}@odata.bind`] = bind(r.entity === 'contact' ? 'contacts' : 'accounts', r.id);
-        data['swb_identificationresult'] = IdentificationResult.Identified;
-        const name = r.fields['fullname'] ?? r.fields['name'];
-        if (typeof name === 'string') data['swb_customername'] = name.slice(0, 200);
-        break;
-      }
-      case 'ambiguous':
-        // Kept for the agent to choose (the ConversationSummary control lists them).
-        data['swb_identificationresult'] = IdentificationResult.Ambiguous;
-        data['swb_candidateids'] = JSON.stringify(identified.records.map((r) => ({ table: r.entity, id: r.id }))).slice(0, 4000);
-        break;
-      case 'none':
-        data['swb_identificationresult'] = IdentificationResult.NotFound;
-        break;
-    }
+    Object.assign(data, identificationColumns(identified));
+    // An SMS has no pre-chat name: the identified customer's name stands in.
+    const name = identified.kind === 'matched' ? (identified.record.fields['fullname'] ?? identified.record.fields['name']) : undefined;
+    if (typeof name === 'string') data['swb_customername'] = name.slice(0, 200);
     return data;
   }
 
