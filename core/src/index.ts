@@ -87,4 +87,8 @@ export { roundRobinMethod } from './routing/methods/round-robin.strategy';
 export { leastActiveMethod } from './routing/methods/least-active.strategy';
 export { customRulesetMethod, agentFacts } from './routing/methods/custom-ruleset.strategy';
 export * from './routing/routing-engine';
+export * from './routing/routing-decision';
+export * from './routing/routing-snapshot';
+export { type AgentView, type ConversationView, snapshotOf } from './routing/routing-views';
+export { type PreparedConfig, prepareConfig } from './routing/prepared-config';
 export { type ConfigProblem, validateRoutingConfig } from './routing/config-validation';
