@@ -3,6 +3,7 @@
 // own eslint.config.mjs (run by pcf-scripts during its build) reuses this file.
 import tseslint from 'typescript-eslint';
 import powerApps from '@microsoft/eslint-plugin-power-apps';
+import { workspaceBoundaries } from './eslint.boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -30,6 +31,8 @@ export default tseslint.config(
     plugins: { '@microsoft/power-apps': powerApps },
     rules: { ...powerApps.configs.paCheckerHosted.rules },
   },
+  // Which workspace may import which (DESIGN.md's layout), tests included.
+  ...workspaceBoundaries,
   {
     // Tests may use non-null assertions and loose typing of fixtures.
     files: ['**/*.test.ts', '**/*.test.tsx'],

@@ -19,7 +19,7 @@ module.exports = function base(dir, overrides = {}) {
     },
     moduleNameMapper: {
       '^@switchboard/(core|solution|plugins|functions)$': `${root}/$1/src/index.ts`,
-      '^@switchboard/(core|solution|plugins|functions)/(.*)$': `${root}/$1/src/$2`,
+      '^@switchboard/(core|solution|plugins|functions|dev)/(.*)$': `${root}/$1/src/$2`,
     },
     ...overrides,
   };

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { metadata } from '@switchboard/solution';
 import { startAzuriteQueue, type AzuriteQueue } from '@switchboard/functions/queue/azurite.testing';
 import { DynamicsWebApi } from 'dynamics-web-api';
-import { createEmulator, type Emulator } from '../../dev/src/dataverse';
+import { createEmulator, type Emulator } from '@switchboard/dev/dataverse';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOST_CLI = path.join(ROOT, 'dev', 'src', 'functions-host', 'cli.ts');

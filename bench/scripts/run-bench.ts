@@ -228,7 +228,7 @@ async function main(): Promise<void> {
   }
 
   if (wanted('functions')) {
-    const fn = await jsonBench<FunctionsResult>('functions', 'functions', 'bench', []);
+    const fn = await jsonBench<FunctionsResult>('functions', 'dev', 'bench:stack', []);
     raw['functions'] = fn;
     const ok = 'inboundToOffered' in fn ? fn : undefined;
     const note = 'failed' in fn ? `functions bench failed: ${fn.failed}` : undefined;

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { metadata, AssignmentMethod, AuthorKind, BasePresence, ChannelType, MessageDirection, Provider, Visibility } from '@switchboard/solution';
 import { startAzuriteQueue, type AzuriteQueue } from '@switchboard/functions/queue/azurite.testing';
 import { DynamicsWebApi } from 'dynamics-web-api';
-import { createEmulator, type Emulator } from '../../dev/src/dataverse';
-import { startFunctionsHost, type FunctionsDevHost } from '../../dev/src/functions-host';
+import { createEmulator, type Emulator } from '@switchboard/dev/dataverse';
+import { startFunctionsHost, type FunctionsDevHost } from '@switchboard/dev/functions-host';
 
 export const PUBLIC_BASE = 'https://swb-security.example.test';
 export const ALLOWED_ORIGIN = 'https://shop.example.test';
@@ -111,9 +111,6 @@ export async function startSecurityStack(): Promise<SecurityStack> {
     azurite = await startAzuriteQueue();
     const api = new DynamicsWebApi({ serverUrl, dataApi: { version: '9.2' }, onTokenRefresh: async () => emulator.appToken, propagateErrors: true });
     const seeded = await seed(api);
-    // The shipped factories read channel secrets and the chat/admin keys from process.env
-    // (app settings in Azure), so they go there as well as into the host's settings.
-    Object.assign(process.env, SECRETS);
     const settings = {
       ...SECRETS,
       DATAVERSE_URL: serverUrl,

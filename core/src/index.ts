@@ -43,6 +43,7 @@ export {
 
 // Presence and capacity
 export * from './presence/presence';
+export * from './presence/presence-choice';
 export * from './capacity/capacity';
 
 // Lifecycle, session timer, message visibility
@@ -66,6 +67,7 @@ export * from './routing/routing-config';
 export * from './routing/operating-hours';
 export * from './routing/overflow';
 export * from './routing/work-item';
+export * from './routing/routing-work';
 export { type AgentOrdering, type AgentState, AgentPool, remainingUnits } from './routing/agent-pool';
 export { OrderedIndex, TimerHeap, type SortKey } from './routing/ordered-index';
 export {
@@ -89,4 +91,8 @@ export { roundRobinMethod } from './routing/methods/round-robin.strategy';
 export { leastActiveMethod } from './routing/methods/least-active.strategy';
 export { customRulesetMethod, agentFacts } from './routing/methods/custom-ruleset.strategy';
 export * from './routing/routing-engine';
+export * from './routing/routing-decision';
+export * from './routing/routing-snapshot';
+export { type AgentView, type ConversationView, snapshotOf } from './routing/routing-views';
+export { type PreparedConfig, prepareConfig } from './routing/prepared-config';
 export { type ConfigProblem, validateRoutingConfig } from './routing/config-validation';

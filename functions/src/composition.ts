@@ -1,33 +1,60 @@
+// The composition root: the one place the functions app is wired. From the settings it builds
+// the infrastructure (one Dataverse client, the routing queue), then every Dataverse-backed
+// service once over it (repositories, the channel layer, the routing pipeline, chat,
+// outbound, the plugin steps' ports), then the functions table. Azure (main.ts) passes the
+// settings it read from process.env; the dev host passes its own; nothing here reads a global.
 import { ManagedIdentityCredential } from '@azure/identity';
-import type { FunctionsConfig } from './config';
+import type { RoutingTriggerPort } from '@switchboard/core';
+import { recomputeAgent, type PluginConfig, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
+import {
+  appSettingsSecretResolver,
+  type ChannelDelivery,
+  createChannelDelivery,
+  createSmsAdapters,
+  type SecretResolver,
+  type SmsAdapterOptions,
+  type SmsAdapters,
+  publicUrlFor,
+} from './channels';
+import { ChatApiHandler } from './chat/chat-api.handler';
+import type { ChatSettings } from './chat/chat-settings';
+import { TokenSigner } from './chat/customer-token';
+import { InMemoryRateLimiter } from './chat/rate-limiter';
+import type { Env, FunctionsConfig } from './config';
 import { DataverseClient } from './dataverse/dataverse-client';
+import { channelSecretResolver, DataverseChannelDirectory } from './dataverse/repositories/channel.repository';
+import { DataverseConversationStore } from './dataverse/repositories/conversation.repository';
+import { DataverseCustomerFinder } from './dataverse/repositories/customer.repository';
+import { DataverseMessageStore } from './dataverse/repositories/message.repository';
+import { DataverseOptOutStore } from './dataverse/repositories/opt-out.repository';
 import { createTokenSource } from './dataverse/token-source';
+import { ConfigError, NotImplementedError } from './hosting/errors';
 import type { FunctionDef } from './hosting/function-def';
+import { AdminValidationService } from './inbound/channel-validation.service';
+import { SmsInboundService } from './inbound/sms-inbound.service';
+import { AutomatedMessenger, DataverseAutomatedMessageSource } from './outbound/automated-messages';
+import { AdminBroadcastService } from './outbound/broadcast.service';
+import { TemplateBroadcaster } from './outbound/template-broadcast';
 import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue.adapter';
 import type { WorkQueue } from './queue/work-queue';
-import { functionsTable } from './registrations';
-import type { Services } from './services/contracts';
-import { notImplementedServices } from './services/not-implemented';
-import { serviceFactories } from './services/factories';
+import { functionsTable, type Services } from './registrations';
+import { DataverseOfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
+import { queueRoutingTrigger } from './routing/routing-trigger';
+import { DataverseRoutingWorker } from './routing/routing-worker';
+import { RoutingRepository } from './routing/routing.repository';
+import { createPluginWebhookService, type PluginWebhookService } from './webhooks/plugin-webhook.service';
+import { FileWidgetScriptService, widgetScriptCandidates } from './widget/widget-script.service';
 
 // The maxDequeueCount in host.json; our own senders and the dev host use the same budget.
 export const MAX_DEQUEUE_COUNT = 5;
+
+// ---- infrastructure -----------------------------------------------------------------------
 
 export interface Infrastructure {
   config: FunctionsConfig;
   dataverse: DataverseClient;
   routingQueue: WorkQueue;
 }
-
-export interface Composition {
-  infrastructure: Infrastructure;
-  services: Services;
-  table: FunctionDef[];
-}
-
-// Service factories receive the infrastructure so they can build on the Dataverse client and
-// queues; anything not supplied stays an explicit 501 NotImplemented.
-export type ServiceFactories = { [K in keyof Services]?: (infra: Infrastructure) => Services[K] };
 
 export function buildInfrastructure(config: FunctionsConfig): Infrastructure {
   const dataverse = new DataverseClient({ url: config.dataverse.url, tokenSource: createTokenSource(config.dataverse.url, config.dataverse.auth) });
@@ -47,6 +74,202 @@ export function buildInfrastructure(config: FunctionsConfig): Infrastructure {
     dataverse,
     routingQueue: new StorageWorkQueue(service, config.queues.routing, { maxDequeueCount: MAX_DEQUEUE_COUNT }),
   };
+}
+
+// ---- the service graph --------------------------------------------------------------------
+
+/** SWITCHBOARD_TRUSTED_PROXY_HOPS: how many proxies append to X-Forwarded-For in front of the app. */
+function trustedProxyHops(settings: Env): Partial<ChatSettings> {
+  const raw = settings['SWITCHBOARD_TRUSTED_PROXY_HOPS']?.trim();
+  if (!raw) return {};
+  const hops = Number(raw);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new ConfigError([`SWITCHBOARD_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, got "${raw}"`]);
+  return { trustedProxyHops: hops };
+}
+
+// The local stack points Twilio and TeleSign at its phone simulator.
+function apiBaseUrls(settings: Env): SmsAdapterOptions {
+  const twilio = settings['SWITCHBOARD_TWILIO_API_BASE_URL'];
+  const telesign = settings['SWITCHBOARD_TELESIGN_API_BASE_URL'];
+  return { apiBaseUrls: { ...(twilio ? { twilio } : {}), ...(telesign ? { telesign } : {}) } };
+}
+
+export interface GraphOptions {
+  client: DataverseClient;
+  routingQueue: WorkQueue;
+  /** App settings (process.env in Azure): channel secrets (SWB_*), chat token key, admin key. */
+  settings: Env;
+  publicBaseUrl: string;
+  adapterOptions?: SmsAdapterOptions;
+  now?: () => number;
+  random?: () => number;
+  /** Channel and automated-message row cache; tests use 0. */
+  cacheTtlMs?: number;
+  chat?: Partial<ChatSettings>;
+  routingTrigger?: RoutingTriggerPort;
+  log?: (line: string) => void;
+}
+
+export interface ServiceGraph {
+  adapters: SmsAdapters;
+  secrets: SecretResolver;
+  channels: DataverseChannelDirectory;
+  conversations: DataverseConversationStore;
+  messages: DataverseMessageStore;
+  optOuts: DataverseOptOutStore;
+  delivery: ChannelDelivery;
+  automated: AutomatedMessenger;
+  routingTrigger: RoutingTriggerPort;
+  sms: SmsInboundService;
+  channelValidation: AdminValidationService;
+  routingWorker: DataverseRoutingWorker;
+  offerTimeouts: DataverseOfferTimeoutSweeper;
+  chat: ChatApiHandler;
+  templates: TemplateBroadcaster;
+  stepDeps: StepDeps;
+  pluginWebhooks: PluginWebhookService;
+  widgetScript: FileWidgetScriptService;
+  broadcasts: AdminBroadcastService;
+}
+
+export function buildServiceGraph(options: GraphOptions): ServiceGraph {
+  const now = options.now ?? Date.now;
+  const client = options.client;
+  const ttl = options.cacheTtlMs ?? 30_000;
+  const adapters = createSmsAdapters(options.adapterOptions ?? {});
+  const secrets = channelSecretResolver(appSettingsSecretResolver(options.settings));
+  const channels = new DataverseChannelDirectory(client, { ttlMs: ttl, now });
+  const conversations = new DataverseConversationStore(client);
+  const messages = new DataverseMessageStore(client);
+  const optOuts = new DataverseOptOutStore(client);
+  const customers = new DataverseCustomerFinder(client);
+  const statusCallbackUrl = (channel: { channelId: string; provider: string }) =>
+    channel.provider === 'twilio' ? publicUrlFor(options.publicBaseUrl, `/api/sms/twilio/${channel.channelId}/status`) : undefined;
+  const deliveryDeps = { channels, adapters, secrets, optOuts, statusCallbackUrl };
+  const delivery = createChannelDelivery(deliveryDeps);
+  const confirmations = createChannelDelivery({ ...deliveryDeps, optOuts: { isOptedOut: async () => false } });
+  const automated = new AutomatedMessenger({
+    source: new DataverseAutomatedMessageSource(client, { ttlMs: ttl, now }),
+    client,
+    conversations,
+    messages,
+    delivery,
+    now,
+  });
+  const routingTrigger = options.routingTrigger ?? queueRoutingTrigger(options.routingQueue);
+  // The app user may reassign any conversation (routing, offer acceptance); its id is an app setting.
+  const appUser = options.settings['SWITCHBOARD_APP_USER_ID']?.trim();
+  const pluginConfig: PluginConfig = { defaultRegion: options.settings['SWITCHBOARD_DEFAULT_REGION'] ?? 'US', defaultLanguage: 1033, trustedUserIds: appUser ? [appUser] : [] };
+  const stepDeps: StepDeps = {
+    data: new WebApiDataverseAdapter(client.api, { execute: (op) => client.execute(op) }),
+    delivery,
+    routingTrigger,
+    clock: { now },
+    config: pluginConfig,
+    ...(options.log ? { log: options.log } : {}),
+  };
+  const repo = new RoutingRepository(client);
+  const routingWorker = new DataverseRoutingWorker({
+    repo,
+    client,
+    routing: routingTrigger,
+    automated,
+    recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps),
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, client, recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps), routing: routingTrigger });
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, now });
+  const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
+  const chat = new ChatApiHandler({
+    client,
+    conversations,
+    messages,
+    customers,
+    routing: routingTrigger,
+    automated,
+    signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
+    limiter: new InMemoryRateLimiter({ now }),
+    now,
+    settings: { ...trustedProxyHops(options.settings), ...options.chat },
+  });
+  const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
+  const agentName = async (agentId: string) =>
+    (await client.retrieveWithETag<{ fullname?: string | null; firstname?: string | null }>('systemusers', agentId, ['fullname']))?.row.fullname ?? null;
+  const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, ...(options.log ? { log: options.log } : {}) });
+  const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
+  const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
+  return { broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
+}
+
+// ---- services and the functions table ----------------------------------------------------
+
+// A service left out of the factories answers 501 NotImplemented (the HTTP edge) or fails
+// (queue and timer hosts): nothing pretends to have worked. The dev host's tests serve the
+// table this way, without Dataverse.
+function refuse(feature: string): () => Promise<never> {
+  return async () => {
+    throw new NotImplementedError(feature);
+  };
+}
+
+export function notImplementedServices(): Services {
+  return {
+    sms: { handle: refuse('SMS inbound processing') },
+    channelValidation: { validate: refuse('Channel API key validation') },
+    chat: {
+      preflight: refuse('Chat API'),
+      widgetConfig: refuse('Chat API'),
+      startConversation: refuse('Chat API'),
+      readMessages: refuse('Chat API'),
+      sendMessage: refuse('Chat API'),
+      endConversation: refuse('Chat API'),
+    },
+    widgetScript: { script: refuse('Widget script delivery') },
+    pluginWebhooks: { handle: refuse('Plugin step webhooks') },
+    routingWorker: { process: refuse('Routing worker') },
+    offerTimeouts: { sweep: refuse('Offer timeout sweep') },
+    broadcasts: { send: refuse('Template broadcasts') },
+  };
+}
+
+export type ServiceFactories = { [K in keyof Services]?: (infra: Infrastructure) => Services[K] };
+
+// All services share one graph per infrastructure (one Dataverse client, one channel cache).
+const graphs = new WeakMap<Infrastructure, ServiceGraph>();
+
+function graphOf(infra: Infrastructure): ServiceGraph {
+  let graph = graphs.get(infra);
+  if (!graph) {
+    graph = buildServiceGraph({
+      client: infra.dataverse,
+      routingQueue: infra.routingQueue,
+      settings: infra.config.appSettings,
+      publicBaseUrl: infra.config.publicBaseUrl,
+      adapterOptions: apiBaseUrls(infra.config.appSettings),
+    });
+    graphs.set(infra, graph);
+  }
+  return graph;
+}
+
+/** The shipped services, each from the one graph of its infrastructure. */
+export const serviceFactories: ServiceFactories = {
+  sms: (infra) => graphOf(infra).sms,
+  channelValidation: (infra) => graphOf(infra).channelValidation,
+  chat: (infra) => graphOf(infra).chat,
+  routingWorker: (infra) => graphOf(infra).routingWorker,
+  offerTimeouts: (infra) => graphOf(infra).offerTimeouts,
+  pluginWebhooks: (infra) => graphOf(infra).pluginWebhooks,
+  widgetScript: (infra) => graphOf(infra).widgetScript,
+  broadcasts: (infra) => graphOf(infra).broadcasts,
+};
+
+export interface Composition {
+  infrastructure: Infrastructure;
+  services: Services;
+  table: FunctionDef[];
 }
 
 export function compose(config: FunctionsConfig, factories: ServiceFactories = serviceFactories): Composition {

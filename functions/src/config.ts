@@ -10,9 +10,9 @@ export interface FunctionsConfig {
   // The app's address as the outside world sees it; provider signatures are computed over it.
   publicBaseUrl: string;
   queues: { routing: string };
-  // Every app setting as loaded (channel secrets SWB_*, CHAT_TOKEN_KEY…), for the services; the
-  // dev host loads them from local.settings*.json rather than process.env.
-  appSettings?: Env;
+  // Every app setting as loaded (channel secrets SWB_*, CHAT_TOKEN_KEY…), for the services:
+  // whatever loadConfig was given (process.env in Azure, local.settings*.json in the dev host).
+  appSettings: Env;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

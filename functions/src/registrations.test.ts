@@ -1,9 +1,8 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { FunctionDef, FunctionsAppLike, HttpFunctionDef } from './hosting/function-def';
 import { register, validateTable } from './hosting/function-def';
-import { functionsTable, LIMITS } from './registrations';
-import type { Services } from './services/contracts';
-import { notImplementedServices } from './services/not-implemented';
+import { functionsTable, LIMITS, type Services } from './registrations';
+import { notImplementedServices } from './composition';
 import { RetriesExhausted } from './dataverse/errors';
 import { loadConfig } from './config';
 import { ConfigError } from './hosting/errors';

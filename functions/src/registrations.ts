@@ -5,7 +5,27 @@ import { chatHandlers } from './handlers/chat.handler';
 import { dataverseWebhookHandler } from './handlers/dataverse-webhook.handler';
 import { channelValidationHandler, smsCallbackHandler } from './handlers/sms.handler';
 import { offerTimeoutHandler, routingQueueHandler } from './handlers/background.handler';
-import type { Services } from './services/contracts';
+import type { ChatApiService } from './chat/chat-api';
+import type { ChannelValidationService } from './inbound/channel-validation.service';
+import type { SmsCallbackService } from './inbound/sms-inbound.service';
+import type { BroadcastService } from './outbound/broadcast.service';
+import type { OfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
+import type { RoutingWorker } from './routing/routing-worker';
+import type { PluginWebhookService } from './webhooks/plugin-webhook.service';
+import type { WidgetScriptService } from './widget/widget-script.service';
+
+// The services behind the table's functions: handlers only parse and map; everything a route
+// decides lives behind one of these, each declared beside its feature and built in composition.ts.
+export interface Services {
+  sms: SmsCallbackService;
+  channelValidation: ChannelValidationService;
+  chat: ChatApiService;
+  widgetScript: WidgetScriptService;
+  pluginWebhooks: PluginWebhookService;
+  routingWorker: RoutingWorker;
+  offerTimeouts: OfferTimeoutSweeper;
+  broadcasts: BroadcastService;
+}
 
 export interface TableSettings {
   publicBaseUrl: string;

@@ -5,9 +5,8 @@ export { verifyWebhookKey, WEBHOOK_KEY_HEADER, type WebhookCredentials } from '.
 export { stepRegistry, findStep } from './registry';
 export { pluginRegistrations, registrationProblems, WEBHOOK_KEY_SETTING } from './steps-manifest';
 export type { StepDefinition, StepHandler, StepResult, StepTrigger } from './step';
-export type { DataversePort, DeliveryPort, PluginConfig, RoutingTriggerPort, RoutingWork, SendResult, StepDeps, UpdateOutcome, Versioned } from './ports';
+export type { DataversePort, DeliveryPort, PluginConfig, SendResult, StepDeps, UpdateOutcome, Versioned } from './ports';
 export { parseExecutionContext, type ContextError } from './context/context.parser';
 export type { StepContext, EntityImage, EntityRef, AttributeValue } from './context/execution-context';
 export { recomputeAgent, type RecomputeOutcome } from './capacity/recompute-agent';
-export { formatProfileUsage, parseProfileUsage } from './capacity/agent-load';
 export { WebApiDataverseAdapter } from './adapters/dataverse-web-api.adapter';

@@ -1,6 +1,6 @@
 // The narrow ports step handlers depend on. Functions builds the real ones (Dataverse over
 // dynamics-web-api, its channel delivery, its Storage routing queue); tests pass fakes.
-import type { Clock } from '@switchboard/core';
+import type { Clock, RoutingTriggerPort } from '@switchboard/core';
 import type { EntityImage } from './context/execution-context';
 import type {
   AgentStatusRow,
@@ -69,20 +69,6 @@ export type SendResult =
 
 export interface DeliveryPort {
   deliver(channelId: string, to: string, body: string, options?: { readonly clientReference?: string }): Promise<SendResult>;
-}
-
-/** What a step asks the routing worker to do. Duplicates are harmless: routing is idempotent. */
-export type RoutingWork =
-  | { kind: 'route-conversation'; conversationId: string; queueId: string | null; reason: string }
-  | { kind: 'route-queue'; queueId: string; reason: string }
-  | { kind: 'route-agent'; agentId: string; reason: string }
-  /** Routing configuration changed: drop cached configuration and re-evaluate what waits. */
-  | { kind: 'config-changed'; table: string; id: string; message: string; reason: string }
-  /** Capacity held for a set wrap-up time ends now: recompute the agent (plugins' recomputeAgent). */
-  | { kind: 'recompute-agent'; agentId: string; reason: string };
-
-export interface RoutingTriggerPort {
-  enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface PluginConfig {

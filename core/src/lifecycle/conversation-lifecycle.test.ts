@@ -1,6 +1,9 @@
 import {
   type ConversationRecord,
+  type Participant,
   assignPrimary,
+  followStoredMove,
+  leavesOnEntering,
   canTransition,
   endConsult,
   openConversation,
@@ -82,5 +85,43 @@ describe('conversation lifecycle', () => {
     expect(c.timestamps.reopenedOn).toBe(40);
     expect(c.reopenCount).toBe(1);
     expect(reopen(c, 50).ok).toBe(false);
+  });
+
+  test('who leaves on entering a state: consults at wrap-up, everyone on close or back to a queue, nobody on becoming active', () => {
+    expect([leavesOnEntering('WrapUp', 'consult'), leavesOnEntering('WrapUp', 'primary')]).toEqual([true, false]);
+    for (const to of ['Closed', 'Open', 'Waiting'] as const) expect([leavesOnEntering(to, 'consult'), leavesOnEntering(to, 'primary')]).toEqual([true, true]);
+    expect([leavesOnEntering('Active', 'consult'), leavesOnEntering('Active', 'primary')]).toEqual([false, false]);
+  });
+});
+
+describe('following a stored move', () => {
+  const alice: Participant = { agentId: 'alice', role: 'primary', joinedOn: 10 };
+  const bob: Participant = { agentId: 'bob', role: 'consult', joinedOn: 11 };
+
+  test('a transfer stored on the row leaves the participants as transferToAgent leaves them', () => {
+    const c = must(startConsult(active(), 'alice', 'bob', 11));
+    const followed = followStoredMove(c.participants, { from: 'Active', to: 'Active', primaryBefore: 'alice', primaryAfter: 'bob' }, 20);
+    expect(followed).toEqual(must(transferToAgent(c, 'alice', 'bob', 20)).participants);
+  });
+
+  test('wrap-up, close and a return to the queue leave the participants as the operations do', () => {
+    const c = must(startConsult(active(), 'alice', 'bob', 11));
+    expect(followStoredMove(c.participants, { from: 'Active', to: 'WrapUp', primaryBefore: 'alice', primaryAfter: 'alice' }, 20)).toEqual(must(transition(c, 'WrapUp', 20)).participants);
+    expect(followStoredMove(c.participants, { from: 'Active', to: 'Closed', primaryBefore: 'alice', primaryAfter: 'alice' }, 20)).toEqual(must(transition(c, 'Closed', 20)).participants);
+    expect(followStoredMove(c.participants, { from: 'Active', to: 'Open', primaryBefore: 'alice', primaryAfter: null }, 20)).toEqual(must(transferToQueue(c, 'alice', 20)).participants);
+  });
+
+  test('an accepted offer adds its agent as primary once: following the same move again changes nothing', () => {
+    const once = followStoredMove([], { from: 'Waiting', to: 'Active', primaryBefore: null, primaryAfter: 'alice' }, 10);
+    expect(once).toEqual([alice]);
+    expect(followStoredMove(once, { from: 'Waiting', to: 'Active', primaryBefore: null, primaryAfter: 'alice' }, 12)).toEqual([alice]);
+  });
+
+  test('a receiver who was consulting leaves as consultant and takes part as primary', () => {
+    expect(followStoredMove([alice, bob], { from: 'Active', to: 'Active', primaryBefore: 'alice', primaryAfter: 'bob' }, 20)).toEqual([
+      { ...alice, leftOn: 20 },
+      { ...bob, leftOn: 20 },
+      { agentId: 'bob', role: 'primary', joinedOn: 20 },
+    ]);
   });
 });

@@ -74,8 +74,20 @@ export function primaryAgentOf(conv: ConversationRecord): string | null {
   return conv.participants.find((p) => p.leftOn === undefined && p.role === 'primary')?.agentId ?? null;
 }
 
-function leaveAll(ps: Participant[], at: EpochMs, which: (p: Participant) => boolean = () => true): Participant[] {
+function leaveAll(ps: readonly Participant[], at: EpochMs, which: (p: Participant) => boolean = () => true): Participant[] {
   return ps.map((p) => (p.leftOn === undefined && which(p) ? { ...p, leftOn: at } : p));
+}
+
+/** Who leaves when a conversation enters a state: wrap-up ends consults; closing, or a return to a queue, ends everyone. */
+export function leavesOnEntering(to: ConversationState, role: ParticipantRole): boolean {
+  if (to === 'WrapUp') return role === 'consult';
+  return to === 'Closed' || to === 'Open' || to === 'Waiting';
+}
+
+/** A hand-over to an agent: the sender leaves, and so does whatever part the receiver had, who comes back as primary. */
+function handOver(ps: readonly Participant[], fromAgentId: string | null, toAgentId: string, at: EpochMs): Participant[] {
+  const left = leaveAll(ps, at, (p) => p.agentId === fromAgentId || p.agentId === toAgentId);
+  return [...left, { agentId: toAgentId, role: 'primary', joinedOn: at }];
 }
 
 export function transition(conv: ConversationRecord, to: ConversationState, at: EpochMs): LR {
@@ -86,14 +98,9 @@ export function transition(conv: ConversationRecord, to: ConversationState, at: 
   let participants = conv.participants;
   if (to === 'Waiting') ts.waitingOn = at;
   if (to === 'Active') ts.activeOn = at;
-  if (to === 'WrapUp') {
-    ts.wrapUpOn = at;
-    participants = leaveAll(participants, at, (p) => p.role === 'consult');
-  }
-  if (to === 'Closed') {
-    ts.closedOn = at;
-    participants = leaveAll(participants, at);
-  }
+  if (to === 'WrapUp') ts.wrapUpOn = at;
+  if (to === 'Closed') ts.closedOn = at;
+  if (to === 'WrapUp' || to === 'Closed') participants = leaveAll(participants, at, (p) => leavesOnEntering(to, p.role));
   return ok({ ...conv, state: to, timestamps: ts, participants });
 }
 
@@ -138,18 +145,42 @@ export function transferToAgent(conv: ConversationRecord, byAgentId: string, toA
   const bad = requirePrimary(conv, byAgentId);
   if (bad) return err(bad);
   if (toAgentId === byAgentId) return err({ code: 'lifecycle.alreadyParticipant', message: 'An agent cannot transfer to themselves' });
-  const participants = leaveAll(conv.participants, at, (p) => p.agentId === byAgentId || p.agentId === toAgentId);
-  return ok({ ...conv, participants: [...participants, { agentId: toAgentId, role: 'primary', joinedOn: at }] });
+  return ok({ ...conv, participants: handOver(conv.participants, byAgentId, toAgentId, at) });
 }
 
 /** Back to routing: every participant leaves and the conversation is Open again (the engine queues it). */
 export function transferToQueue(conv: ConversationRecord, byAgentId: string, at: EpochMs): LR {
   const bad = requirePrimary(conv, byAgentId);
   if (bad) return err(bad);
-  return ok({ ...conv, state: 'Open', participants: leaveAll(conv.participants, at) });
+  return ok({ ...conv, state: 'Open', participants: leaveAll(conv.participants, at, (p) => leavesOnEntering('Open', p.role)) });
 }
 
 export function reopen(conv: ConversationRecord, at: EpochMs): LR {
   if (conv.state !== 'Closed') return err({ code: 'lifecycle.invalidTransition', message: 'Only a Closed conversation can be reopened' });
   return ok({ ...conv, state: 'Open', timestamps: { ...conv.timestamps, reopenedOn: at }, reopenCount: conv.reopenCount + 1 });
+}
+
+export interface StoredMove {
+  /** Null for a conversation just created. */
+  from: ConversationState | null;
+  to: ConversationState;
+  primaryBefore: string | null;
+  primaryAfter: string | null;
+}
+
+/**
+ * The participants after a move someone already stored on the conversation (a plugin step
+ * follows the row after the write; it decides nothing, the operations above did): the state's
+ * departures (leavesOnEntering), then, for an Active conversation, its primary agent taking part
+ * as primary: a new one by hand-over, as transferToAgent does (a consultant is promoted), the
+ * first one as assignPrimary adds them. A primary already taking part is left as is, so
+ * following the same move twice changes nothing.
+ */
+export function followStoredMove(participants: readonly Participant[], move: StoredMove, at: EpochMs): Participant[] {
+  let ps = move.from !== null && move.from !== move.to ? leaveAll(participants, at, (p) => leavesOnEntering(move.to, p.role)) : [...participants];
+  const receiver = move.primaryAfter;
+  if (move.to !== 'Active' || !receiver) return ps;
+  if (move.primaryBefore && move.primaryBefore !== receiver) ps = leaveAll(ps, at, (p) => p.agentId === move.primaryBefore);
+  if (ps.some((p) => p.leftOn === undefined && p.agentId === receiver && p.role === 'primary')) return ps;
+  return handOver(ps, null, receiver, at);
 }

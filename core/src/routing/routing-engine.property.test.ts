@@ -3,7 +3,8 @@ import { current } from '../lifecycle/conversation-lifecycle';
 import { makeAgent, makeConfig, makeContext, makeQueue, makeWorkstream } from './routing-fixtures';
 import { DEFAULT_PRESENCE_SETTINGS, type PresenceBase } from '../presence/presence';
 import type { RoutingConfig } from './routing-config';
-import { RoutingEngine, snapshotOf } from './routing-engine';
+import { RoutingEngine } from './routing-engine';
+import { snapshotOf } from './routing-views';
 import { seededRng } from '../time';
 
 // Invariants that must hold after every step of any sequence of arrivals, offers, accepts,

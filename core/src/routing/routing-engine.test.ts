@@ -1,6 +1,7 @@
 import { DEFAULT_PRESENCE_SETTINGS } from '../presence/presence';
 import { makeAgent, makeConfig, makeContext, makeQueue, makeWorkstream } from './routing-fixtures';
-import { type EngineOptions, type RoutingDecision, RoutingEngine, decide } from './routing-engine';
+import type { RoutingDecision } from './routing-decision';
+import { type EngineOptions, RoutingEngine, decide } from './routing-engine';
 import type { RoutingConfig } from './routing-config';
 
 function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {

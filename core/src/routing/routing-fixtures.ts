@@ -2,7 +2,8 @@
 import { DEFAULT_PRESENCE_SETTINGS, type AgentPresence, reducePresence, signedOutPresence } from '../presence/presence';
 import { type Clock, type Rng, fixedClock, seededRng } from '../time';
 import type { QueueConfig, RoutingConfig, WorkstreamConfig } from './routing-config';
-import type { AgentInput, DecisionContext } from './routing-engine';
+import type { DecisionContext } from './routing-decision';
+import type { AgentInput } from './routing-snapshot';
 
 export function makeWorkstream(overrides: Partial<WorkstreamConfig> = {}): WorkstreamConfig {
   return {

@@ -1,6 +1,6 @@
 // The simulator's requests must pass the functions app's own verification and parsing, and a
 // tampered one must not: the same adapters that guard production check them here.
-import { createSmsAdapters } from '../../../functions/src/channels/registry';
+import { createSmsAdapters } from '@switchboard/functions/channels/registry';
 import { CHANNELS, TELESIGN_CUSTOMER_ID, TWILIO_ACCOUNT_SID } from '../seed/demo-data';
 import { phonePage } from './pages';
 import { demoSecrets, PhoneSimulator, type ProviderKey } from './phone-simulator';

@@ -5,7 +5,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { normalizePhoneNumber } from '@switchboard/core';
 // Reuse the channel layer's own signing code rather than a second copy of TeleSign's scheme.
-import { telesignSignature } from '../../../functions/src/channels/telesign/telesign.mapper';
+import { telesignSignature } from '@switchboard/functions/channels/telesign/telesign.mapper';
 import { CHANNELS, CHANNEL_SECRETS, TELESIGN_CUSTOMER_ID, TWILIO_ACCOUNT_SID, type DemoChannel } from '../seed/demo-data';
 
 export type ProviderKey = DemoChannel['key'];

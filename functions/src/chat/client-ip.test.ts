@@ -1,4 +1,4 @@
-import { clientIp } from './chat.service';
+import { clientIp } from './client-ip';
 
 const req = (xff?: string): { headers: Record<string, string> } => ({ headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
 

@@ -1,5 +1,6 @@
 import type { StorageQueueHandler, TimerHandler } from '@azure/functions';
-import type { OfferTimeoutSweeper, RoutingWorker } from '../services/contracts';
+import type { OfferTimeoutSweeper } from '../routing/offer-timeout.sweeper';
+import type { RoutingWorker } from '../routing/routing-worker';
 
 // Queue and timer triggers rethrow: for a queue that is what makes the host retry the item
 // and finally move it to <queue>-poison; swallowing would silently lose work.

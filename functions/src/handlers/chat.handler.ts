@@ -1,7 +1,8 @@
 import type { HttpHandler } from '@azure/functions';
 import { HttpError } from '../hosting/errors';
 import { guarded, toResponse } from '../hosting/http';
-import type { ChatApiService, WidgetScriptService } from '../services/contracts';
+import type { ChatApiService } from '../chat/chat-api';
+import type { WidgetScriptService } from '../widget/widget-script.service';
 import { apiRequest, routeParam } from './request';
 
 // Browsers send CORS preflights to every chat route; the answer depends on the widget's

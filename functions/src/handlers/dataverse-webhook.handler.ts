@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { HttpHandler } from '@azure/functions';
 import { HttpError } from '../hosting/errors';
 import { guarded, readJson, toResponse } from '../hosting/http';
-import type { PluginWebhookService } from '../services/contracts';
+import type { PluginWebhookService } from '../webhooks/plugin-webhook.service';
 
 const STEP_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 

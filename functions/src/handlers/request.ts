@@ -1,7 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { HttpError } from '../hosting/errors';
-import { headersToRecord, parseJsonText, readJson, readText } from '../hosting/http';
-import type { ApiRequest } from '../services/contracts';
+import { type ApiRequest, headersToRecord, parseJsonText, readJson, readText } from '../hosting/http';
 
 // Ids in route segments are GUIDs or short slugs; anything else cannot name a row of ours.
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;

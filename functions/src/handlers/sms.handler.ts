@@ -1,7 +1,8 @@
 import type { HttpHandler } from '@azure/functions';
 import type { SmsProvider } from '../channels/channel';
-import { guarded, headersToRecord, readText, toResponse } from '../hosting/http';
-import type { ApiRequest, ChannelValidationService, SmsCallback, SmsCallbackService } from '../services/contracts';
+import { type ApiRequest, guarded, headersToRecord, readText, toResponse } from '../hosting/http';
+import type { ChannelValidationService } from '../inbound/channel-validation.service';
+import type { SmsCallback, SmsCallbackService } from '../inbound/sms-inbound.service';
 import { apiRequest, publicUrlOf, routeParam } from './request';
 
 export function smsCallbackHandler(

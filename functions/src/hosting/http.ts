@@ -14,6 +14,16 @@ export interface HttpResult {
   body?: unknown;
 }
 
+// A parsed request for JSON APIs: the body is already size-limited and JSON-decoded.
+export interface ApiRequest {
+  method: string;
+  url: string;
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  headers: Readonly<Record<string, string>>;
+  body: unknown;
+}
+
 export const KiB = 1024;
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {

@@ -8,9 +8,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { InvocationContext } from '@azure/functions';
 import { type ChannelDeliveryDeps, validateChannel, validationMessage } from '../channels';
 import { HttpError } from '../hosting/errors';
-import type { HttpResult } from '../hosting/http';
+import type { ApiRequest, HttpResult } from '../hosting/http';
 import { isGuid } from '../dataverse/repositories/odata';
-import type { ApiRequest, ChannelValidationService } from '../services/contracts';
+
+export interface ChannelValidationService {
+  validate(channelId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+}
 
 export const ADMIN_KEY_HEADER = 'x-switchboard-admin-key';
 

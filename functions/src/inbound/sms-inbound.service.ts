@@ -7,13 +7,12 @@
 //   conversation), so concurrent first messages from one number converge on one row.
 import type { InvocationContext } from '@azure/functions';
 import { type CustomerRecord, identifyByPhone } from '@switchboard/core';
-import type { RoutingTriggerPort } from '@switchboard/plugins';
+import type { RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
   ChannelType,
   ConversationState,
   DeliveryStatus as DeliveryStatusValue,
-  IdentificationResult,
   MessageDirection,
   Visibility,
   type ConversationRow,
@@ -21,16 +20,19 @@ import {
 import {
   type ChannelDelivery,
   type HttpReply,
+  type InboundHttpRequest,
   type InboundMessage,
   type InboundStatus,
   type SecretResolver,
   type SmsAdapters,
+  type SmsProvider,
   receiveInbound,
   recogniseKeyword,
   shouldApplyStatus,
   type DeliveryStatus,
 } from '../channels';
 import { channelStrings } from '../channels/validation';
+import { identificationColumns } from '../conversations/identification.mapper';
 import { appendMessage } from '../conversations/transcript';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import type { ChannelRecord, DataverseChannelDirectory } from '../dataverse/repositories/channel.repository';
@@ -42,7 +44,21 @@ import { bind, isGuid } from '../dataverse/repositories/odata';
 import type { OptOutStore } from '../dataverse/repositories/opt-out.repository';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import { STATUS_VALUES } from '../outbound/delivery-recorder';
-import type { SmsCallback, SmsCallbackService } from '../services/contracts';
+
+export interface SmsCallback {
+  provider: SmsProvider;
+  // Twilio posts messages and statuses to different URLs; TeleSign and ACS mix both on one.
+  kind: 'message' | 'status' | 'mixed';
+  channelId: string;
+  request: InboundHttpRequest;
+  // The URL as the provider called it, rebuilt from PUBLIC_BASE_URL (signatures cover it).
+  publicUrl: string;
+}
+
+/** What the SMS routes call: the provider's answer once every event is stored. */
+export interface SmsCallbackService {
+  handle(callback: SmsCallback, context: InvocationContext): Promise<HttpReply>;
+}
 
 export interface SmsInboundDeps {
   adapters: SmsAdapters;
@@ -159,24 +175,10 @@ export class SmsInboundService implements SmsCallbackService {
       swb_context: JSON.stringify({ to: msg.to, provider: msg.provider }),
     };
     if (channel.workstreamId) data['swb_workstreamid@odata.bind'] = bind('swb_workstreams', channel.workstreamId);
-    switch (identified.kind) {
-      case 'matched': {
-        const r = identified.record;
-        data[`swb_customerid_${r.entity}@odata.bind`] = bind(r.entity === 'contact' ? 'contacts' : 'accounts', r.id);
-        data['swb_identificationresult'] = IdentificationResult.Identified;
-        const name = r.fields['fullname'] ?? r.fields['name'];
-        if (typeof name === 'string') data['swb_customername'] = name.slice(0, 200);
-        break;
-      }
-      case 'ambiguous':
-        // Kept for the agent to choose (the ConversationSummary control lists them).
-        data['swb_identificationresult'] = IdentificationResult.Ambiguous;
-        data['swb_candidateids'] = JSON.stringify(identified.records.map((r) => ({ table: r.entity, id: r.id }))).slice(0, 4000);
-        break;
-      case 'none':
-        data['swb_identificationresult'] = IdentificationResult.NotFound;
-        break;
-    }
+    Object.assign(data, identificationColumns(identified));
+    // An SMS has no pre-chat name: the identified customer's name stands in.
+    const name = identified.kind === 'matched' ? (identified.record.fields['fullname'] ?? identified.record.fields['name']) : undefined;
+    if (typeof name === 'string') data['swb_customername'] = name.slice(0, 200);
     return data;
   }
 

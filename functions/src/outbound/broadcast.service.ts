@@ -5,11 +5,15 @@
 import type { InvocationContext } from '@azure/functions';
 import type { TemplateData } from '@switchboard/core';
 import { HttpError } from '../hosting/errors';
-import type { HttpResult } from '../hosting/http';
+import type { ApiRequest, HttpResult } from '../hosting/http';
 import { requireAdminKey } from '../inbound/channel-validation.service';
 import { isGuid } from '../dataverse/repositories/odata';
-import type { ApiRequest, BroadcastService } from '../services/contracts';
 import type { Recipient, TemplateBroadcaster } from './template-broadcast';
+
+// Admin only: a message template sent to many customers (see template-broadcast.ts).
+export interface BroadcastService {
+  send(request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+}
 
 export const MAX_RECIPIENTS_PER_CALL = 2000;
 

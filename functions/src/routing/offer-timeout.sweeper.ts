@@ -5,12 +5,15 @@
 // exactly what the rows say, which also clears any reservation an instance made and then
 // died before creating its offer.
 import type { InvocationContext } from '@azure/functions';
-import type { RoutingTriggerPort } from '@switchboard/plugins';
+import type { RoutingTriggerPort } from '@switchboard/core';
 import { OfferResponse, type ConversationRow, type OfferRow } from '@switchboard/solution';
 import { claim, type DataverseClient } from '../dataverse/dataverse-client';
 import { iso } from '../dataverse/repositories/odata';
-import type { OfferTimeoutSweeper } from '../services/contracts';
 import type { RoutingRepository } from './routing.repository';
+
+export interface OfferTimeoutSweeper {
+  sweep(now: Date, context: InvocationContext): Promise<void>;
+}
 
 export interface OfferSweeperDeps {
   repo: RoutingRepository;

@@ -1,21 +1,21 @@
 // Dataverse rows → core's RoutingConfig. Pure: the loader fetches, this maps, so the mapping
 // is tested without a server.
-import type {
-  AssignmentMethodConfig,
-  ClassificationRule,
-  OperatingHours,
-  OpeningSlot,
-  OverflowAction as CoreOverflowAction,
-  OverflowConfig,
-  PresenceBase,
-  QueueConfig,
-  RouteToQueueRule,
-  RoutingConfig,
-  WorkstreamConfig,
+import {
+  type AssignmentMethodConfig,
+  type ClassificationRule,
+  type OperatingHours,
+  type OpeningSlot,
+  type OverflowAction as CoreOverflowAction,
+  type OverflowConfig,
+  type PresenceBase,
+  type QueueConfig,
+  type RouteToQueueRule,
+  type RoutingConfig,
+  type WorkstreamConfig,
+  presenceBaseOf,
 } from '@switchboard/core';
 import {
   AssignmentMethod,
-  BasePresence,
   ChannelType,
   OverflowAction,
   OverflowCondition,
@@ -28,14 +28,6 @@ import {
   type RoutingRuleRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
-
-export const PRESENCE_NAMES: Readonly<Record<number, PresenceBase>> = {
-  [BasePresence.Available]: 'Available',
-  [BasePresence.Busy]: 'Busy',
-  [BasePresence.DoNotDisturb]: 'DoNotDisturb',
-  [BasePresence.Away]: 'Away',
-  [BasePresence.Offline]: 'Offline',
-};
 
 const METHODS: Readonly<Record<number, AssignmentMethodConfig>> = {
   [AssignmentMethod.HighestCapacity]: { kind: 'highest-capacity' },
@@ -107,7 +99,7 @@ export function queueFromRow(row: QueueRow, fallbackMethod?: AssignmentMethod | 
 export function workstreamFromRows(row: WorkstreamRow, rules: readonly RoutingRuleRow[], fallbackQueueId: string): WorkstreamConfig {
   const presences = (row.swb_allowedpresences ?? '')
     .split(',')
-    .map((s) => PRESENCE_NAMES[Number(s.trim())])
+    .map((s) => presenceBaseOf(Number(s.trim())))
     .filter((p): p is PresenceBase => p !== undefined);
   const mine = rules.filter((r) => r._swb_workstreamid_value === row.swb_workstreamid && r.swb_isenabled !== false).sort((a, b) => (a.swb_order ?? 0) - (b.swb_order ?? 0));
   const classification: ClassificationRule[] = mine

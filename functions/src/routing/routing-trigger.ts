@@ -1,4 +1,4 @@
-import type { RoutingTriggerPort, RoutingWork } from '@switchboard/plugins';
+import type { RoutingTriggerPort, RoutingWork } from '@switchboard/core';
 import type { WorkQueue } from '../queue/work-queue';
 
 // Routing work goes through the durable queue: an instance dying after the enqueue loses

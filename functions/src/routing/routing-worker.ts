@@ -9,25 +9,35 @@
 //   the loser gives its capacity reservation back. A conversation is never offered twice.
 import type { InvocationContext } from '@azure/functions';
 import {
-  type AgentInput,
-  type ConversationSnapshot,
+  type CapacityDemand,
   type DecisionContext,
+  type StoredCapacity,
   type RoutingConfig,
   type RoutingDecision,
-  type SkillRequirement,
+  type RoutingSnapshot,
+  type RoutingTriggerPort,
+  type RoutingWork,
   RoutingEngine,
-  signedOutPresence,
+  formatProfileUsage,
+  isRoutingWork,
+  profileLimitsOf,
+  releaseCapacity,
+  reserveCapacity,
 } from '@switchboard/core';
-import { formatProfileUsage, parseProfileUsage, type RoutingTriggerPort, type RoutingWork } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
-import { bind, iso, ms } from '../dataverse/repositories/odata';
+import { bind, iso } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
-import type { RoutingWorker } from '../services/contracts';
-import { channelName, PRESENCE_NAMES } from './routing-config.mapper';
+import { channelName } from './routing-config.mapper';
+import { type OfferHistory, agentInputsOf, arrivalOf, conversationSnapshotOf, declineCountOf, offerHistoryOf, storedCapacityOf } from './routing-snapshot.mapper';
 import type { RoutingRepository } from './routing.repository';
+
+// Consumes the routing work queue. Throwing makes the host retry the item, then poison it.
+export interface RoutingWorker {
+  process(workItem: unknown, meta: { dequeueCount: number; messageId: string }, context: InvocationContext): Promise<void>;
+}
 
 export interface RoutingWorkerDeps {
   repo: RoutingRepository;
@@ -49,35 +59,16 @@ export interface QueueOutcome {
   conflicts: number;
 }
 
-const KINDS = new Set(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent']);
+type WaitingRow = ConversationRow & { _swb_workstreamid_value: string };
 
-function isWork(value: unknown): value is RoutingWork {
-  return typeof value === 'object' && value !== null && KINDS.has(String((value as { kind?: unknown }).kind));
-}
-
-function parseSkills(text: string | null | undefined): SkillRequirement[] {
-  if (!text) return [];
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (!Array.isArray(parsed)) return [];
-    return parsed
-      .map((s): SkillRequirement | null =>
-        typeof s === 'string' ? { skillId: s.toLowerCase() } : s && typeof s === 'object' && typeof (s as { skillId?: unknown }).skillId === 'string' ? { ...(s as SkillRequirement), skillId: (s as SkillRequirement).skillId.toLowerCase() } : null,
-      )
-      .filter((s): s is SkillRequirement => s !== null);
-  } catch {
-    return [];
-  }
-}
-
-function parseObject(text: string | null | undefined): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+interface LoadedQueue {
+  queueId: string;
+  now: number;
+  history: OfferHistory;
+  profileLimits: ReadonlyMap<string, number>;
+  statusByAgent: ReadonlyMap<string, AgentStatusRow>;
+  conversations: ReadonlyMap<string, WaitingRow>;
+  snapshot: RoutingSnapshot;
 }
 
 export class DataverseRoutingWorker implements RoutingWorker {
@@ -95,7 +86,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
 
   async process(workItem: unknown, meta: { dequeueCount: number; messageId: string }, context?: InvocationContext): Promise<void> {
     // A malformed item can never succeed: retrying it five times would only delay real work.
-    if (!isWork(workItem)) {
+    if (!isRoutingWork(workItem)) {
       this.log(`routing: dropped malformed work item ${meta.messageId}`, context);
       return;
     }
@@ -144,20 +135,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       this.log(`routing: conversation ${conversationId} has no workstream; left unrouted`, context);
       return null;
     }
-    const engine = new RoutingEngine();
-    const result = engine.arrive(
-      {
-        conversationId,
-        workstreamId,
-        conversation: { subject: conv.subject ?? '', language: conv.swb_language ?? '', identified: conv.swb_identificationresult ?? null, phone: conv.swb_customerphone ?? '' },
-        customer: conv._swb_customerid_value ? { id: conv._swb_customerid_value, name: conv.swb_customername ?? '' } : null,
-        context: parseObject(conv.swb_context),
-        // No priority stored: core's default applies, as for any unclassified arrival.
-        ...(conv.swb_priority != null ? { priority: conv.swb_priority } : {}),
-      },
-      config,
-      this.ctx(),
-    );
+    const result = new RoutingEngine().arrive(arrivalOf(conversationId, conv, workstreamId), config, this.ctx());
     if (!result.ok) {
       this.log(`routing: ${conversationId}: ${result.error.code} ${result.error.message}`, context);
       return null;
@@ -231,28 +209,24 @@ export class DataverseRoutingWorker implements RoutingWorker {
   }
 
   private async routeOnce(queueId: string, config: RoutingConfig, outcome: QueueOutcome, context?: InvocationContext): Promise<'done' | 'nothing-waiting'> {
+    const queue = await this.loadQueue(queueId, config);
+    if (queue === 'nothing-waiting') return 'nothing-waiting';
+    if (queue === 'nothing-to-place') return 'done';
+    const decisions = RoutingEngine.fromSnapshot(queue.snapshot, config).decide(config, this.ctx());
+    for (const d of decisions) await this.apply(d, queue, config, outcome);
+    if (outcome.offers.length > 0) this.log(`routing: queue ${queueId}: ${outcome.offers.length} offer(s), ${outcome.conflicts} lost race(s)`, context);
+    return 'done';
+  }
+
+  /** The rows one decision on a queue needs, read in as few requests as possible, and the engine's snapshot of them. */
+  private async loadQueue(queueId: string, config: RoutingConfig): Promise<LoadedQueue | 'nothing-waiting' | 'nothing-to-place'> {
     const waiting = await this.deps.repo.waitingInQueue(queueId);
     if (waiting.length === 0) return 'nothing-waiting';
-    const offers = await this.deps.repo.offersFor(waiting.map((c) => c.activityid));
-    const pending = new Set<string>();
-    const attempts = new Map<string, number>();
-    const declines = new Map<string, Record<string, number>>();
-    for (const o of offers) {
-      const c = o._swb_conversationid_value;
-      if (!c) continue;
-      attempts.set(c, Math.max(attempts.get(c) ?? 0, o.swb_attempt ?? 1));
-      if (o.swb_response === OfferResponse.Pending) pending.add(c);
-      else if ((o.swb_response === OfferResponse.Declined || o.swb_response === OfferResponse.TimedOut) && o._swb_agentid_value) {
-        const per = declines.get(c) ?? {};
-        per[o._swb_agentid_value] = (per[o._swb_agentid_value] ?? 0) + 1;
-        declines.set(c, per);
-      }
-    }
-    const candidates = waiting.filter((c) => !pending.has(c.activityid) && c._swb_workstreamid_value);
-    if (candidates.length === 0) return 'done';
-
+    const history = offerHistoryOf(await this.deps.repo.offersFor(waiting.map((c) => c.activityid)));
+    const candidates = waiting.filter((c): c is WaitingRow => !history.pending.has(c.activityid) && !!c._swb_workstreamid_value);
+    if (candidates.length === 0) return 'nothing-to-place';
     const members = await this.deps.repo.queueMembers(queueId);
-    if (members.length === 0) return 'done';
+    if (members.length === 0) return 'nothing-to-place';
     const roundRobin = config.queues.find((q) => q.id === queueId)?.assignment.kind === 'round-robin';
     const [statuses, skills, lastOffers] = await Promise.all([
       this.deps.repo.agentStatuses(members),
@@ -260,80 +234,56 @@ export class DataverseRoutingWorker implements RoutingWorker {
       roundRobin ? this.deps.repo.lastOfferByAgent(queueId, members.length) : Promise.resolve(new Map<string, number>()),
     ]);
     const statusByAgent = new Map(statuses.filter((s) => s._swb_agentid_value).map((s) => [s._swb_agentid_value!, s]));
+    const profileLimits = profileLimitsOf(config.capacityProfiles);
     const now = this.deps.now();
-    const agents: AgentInput[] = [];
-    for (const agentId of members) {
-      const status = statusByAgent.get(agentId);
-      if (!status) continue;
-      const base = PRESENCE_NAMES[status.swb_basepresence ?? -1] ?? 'Offline';
-      const agentSkills: Record<string, number> = {};
-      for (const s of skills) if (s._swb_agentid_value === agentId && s.swb_skillname) agentSkills[s.swb_skillname.toLowerCase()] = s.swb_proficiency ?? 5;
-      const lastRelease = ms(status.swb_lastreleaseon);
-      agents.push({
-        id: agentId,
-        queueIds: [queueId],
-        skills: agentSkills,
-        // The status row is the authority on what the agent already holds (the plugins keep it
-        // from held conversations and pending offers); the engine sees what is left.
-        capacity: { maxUnits: Math.max(0, (status.swb_capacitymax ?? 0) - (status.swb_capacityused ?? 0)), ...remainingProfiles(config, parseProfileUsage(status.swb_profileusage)) },
-        presence: { ...signedOutPresence(now), statusId: base, signedIn: base !== 'Offline', lastActivityAt: now },
-        ...(lastRelease !== undefined ? { lastReleaseAt: lastRelease } : {}),
-        ...(lastOffers.has(agentId.toLowerCase()) ? { lastOfferStampByQueue: { [queueId]: lastOffers.get(agentId.toLowerCase())! } } : {}),
-      });
-    }
-    const snapshots: ConversationSnapshot[] = candidates.map((c) => {
-      const openedOn = ms(c.swb_openedon) ?? ms(c.createdon) ?? now;
-      const snap: ConversationSnapshot = {
-        id: c.activityid,
-        workstreamId: c._swb_workstreamid_value!,
-        queueId,
-        record: { id: c.activityid, state: 'Waiting', timestamps: { openedOn }, participants: [], reopenCount: 0 },
-        ...(c.swb_priority != null ? { priority: c.swb_priority } : {}),
-        skills: parseSkills(c.swb_requiredskills),
-        enqueuedAt: ms(c.swb_queuedon) ?? openedOn,
-        arrivedAt: openedOn,
-        declines: declines.get(c.activityid) ?? {},
-      };
-      if (c.swb_language) snap.language = c.swb_language;
-      return snap;
-    });
-    const engine = RoutingEngine.fromSnapshot({ agents, conversations: snapshots }, config);
-    const decisions = engine.decide(config, this.ctx());
-    const byId = new Map(candidates.map((c) => [c.activityid, c]));
-    for (const d of decisions) {
-      if (d.kind === 'offered') {
-        const ws = config.workstreams.find((w) => w.id === byId.get(d.conversationId)?._swb_workstreamid_value);
-        const status = statusByAgent.get(d.agentId);
-        if (!ws || !status) continue;
-        const etag = (byId.get(d.conversationId) as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
-        const demand: Demand = { units: ws.capacityUnits, ...profileDemand(config, ws.capacityProfileId) };
-        // Declines and timeouts so far, counted from the offers themselves (idempotent, whoever answered).
-        const declineCount = Object.values(declines.get(d.conversationId) ?? {}).reduce((n, k) => n + k, 0);
-        const made = await this.persistOffer(d, status, demand, (attempts.get(d.conversationId) ?? 0) + 1, etag, declineCount);
-        if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
-        else outcome.conflicts++;
-      } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
-        const conv = await this.deps.repo.getConversation(d.conversationId);
-        if (conv && conv.row._swb_queueid_value === queueId && !conv.row._swb_primaryagentid_value) {
-          await this.deps.repo.updateConversation(d.conversationId, { 'swb_queueid@odata.bind': bind('queues', d.action.queueId), swb_queuedon: iso(now) }, conv.etag).catch(() => outcome.conflicts++);
-          await this.deps.routing.enqueue({ kind: 'route-queue', queueId: d.action.queueId, reason: `overflow from ${queueId} (${d.reason})` });
-        }
-      } else if (d.kind === 'ended') {
-        const conv = await this.deps.repo.getConversation(d.conversationId);
-        if (conv && !conv.row._swb_primaryagentid_value && conv.row.swb_state !== ConversationState.Closed) {
-          await this.deps.repo.updateConversation(d.conversationId, { swb_state: ConversationState.Closed, swb_closedon: iso(now) }, conv.etag).catch(() => outcome.conflicts++);
-          await this.deps.automated?.send('ended', conv.row, {}).catch(() => undefined);
-        }
+    return {
+      queueId,
+      now,
+      history,
+      profileLimits,
+      statusByAgent,
+      conversations: new Map(candidates.map((c) => [c.activityid, c])),
+      snapshot: {
+        agents: agentInputsOf({ queueId, members, statuses: statusByAgent, skills, lastOffers, profileLimits }, now),
+        conversations: candidates.map((c) => conversationSnapshotOf(c, queueId, history, now)),
+      },
+    };
+  }
+
+  /** Writes one decision with its claims; a lost race counts as a conflict (the queue is routed again). */
+  private async apply(d: RoutingDecision, queue: LoadedQueue, config: RoutingConfig, outcome: QueueOutcome): Promise<void> {
+    const { queueId, now } = queue;
+    if (d.kind === 'offered') {
+      const row = queue.conversations.get(d.conversationId);
+      const ws = config.workstreams.find((w) => w.id === row?._swb_workstreamid_value);
+      const status = queue.statusByAgent.get(d.agentId);
+      if (!ws || !status) return;
+      const etag = (row as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
+      const demand: CapacityDemand = ws.capacityProfileId ? { units: ws.capacityUnits, profileId: ws.capacityProfileId } : { units: ws.capacityUnits };
+      const attempt = (queue.history.attempts.get(d.conversationId) ?? 0) + 1;
+      const made = await this.persistOffer(d, status, demand, queue.profileLimits, attempt, etag, declineCountOf(queue.history, d.conversationId));
+      if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
+      else outcome.conflicts++;
+    } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
+      const conv = await this.deps.repo.getConversation(d.conversationId);
+      if (conv && conv.row._swb_queueid_value === queueId && !conv.row._swb_primaryagentid_value) {
+        await this.deps.repo.updateConversation(d.conversationId, { 'swb_queueid@odata.bind': bind('queues', d.action.queueId), swb_queuedon: iso(now) }, conv.etag).catch(() => outcome.conflicts++);
+        await this.deps.routing.enqueue({ kind: 'route-queue', queueId: d.action.queueId, reason: `overflow from ${queueId} (${d.reason})` });
+      }
+    } else if (d.kind === 'ended') {
+      const conv = await this.deps.repo.getConversation(d.conversationId);
+      if (conv && !conv.row._swb_primaryagentid_value && conv.row.swb_state !== ConversationState.Closed) {
+        await this.deps.repo.updateConversation(d.conversationId, { swb_state: ConversationState.Closed, swb_closedon: iso(now) }, conv.etag).catch(() => outcome.conflicts++);
+        await this.deps.automated?.send('ended', conv.row, {}).catch(() => undefined);
       }
     }
-    if (outcome.offers.length > 0) this.log(`routing: queue ${queueId}: ${outcome.offers.length} offer(s), ${outcome.conflicts} lost race(s)`, context);
-    return 'done';
   }
 
   private async persistOffer(
     d: Extract<RoutingDecision, { kind: 'offered' }>,
     status: AgentStatusRow,
-    demand: Demand,
+    demand: CapacityDemand,
+    profileLimits: ReadonlyMap<string, number>,
     attempt: number,
     conversationEtag: string | undefined,
     declineCount: number,
@@ -349,7 +299,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       if (err instanceof ConcurrencyConflict) return null;
       throw err;
     }
-    const reserved = await this.adjustCapacity(status.swb_agentstatusid, demand);
+    const reserved = await this.reserve(status.swb_agentstatusid, demand, profileLimits);
     if (!reserved) return null;
     const offerId = deterministicId('offer', d.conversationId, String(attempt));
     let created: Awaited<ReturnType<RoutingRepository['createOffer']>>;
@@ -370,76 +320,52 @@ export class DataverseRoutingWorker implements RoutingWorker {
       });
     } catch (err) {
       // The offer was not written: the reservation must not outlive it.
-      await this.adjustCapacity(status.swb_agentstatusid, { ...demand, units: -demand.units }).catch(() => undefined);
+      await this.release(status.swb_agentstatusid, demand).catch(() => undefined);
       throw err;
     }
     if (created === 'exists') {
       // Another instance offered this conversation first: give the reservation back.
-      await this.adjustCapacity(status.swb_agentstatusid, { ...demand, units: -demand.units });
+      await this.release(status.swb_agentstatusid, demand);
       return null;
     }
     return offerId;
   }
 
   /**
-   * Reserves a demand on the agent's status row (negative units give it back), with If-Match:
-   * units against the maximum and, for a workstream with a capacity profile, the profile's
-   * count against its limit, in the same guarded write, so concurrent workers (even routing
-   * different queues) can never take an agent past either. False when it no longer fits.
+   * Reserves a demand on the agent's status row with If-Match: core's capacity rule decides on
+   * the row as it is now (units against the maximum and, for a workstream with a capacity
+   * profile, the profile's count against its limit), in one guarded write, so concurrent
+   * workers (even routing different queues) can never take an agent past either. False when
+   * it no longer fits.
    */
-  async adjustCapacity(statusRowId: string, demand: Demand): Promise<boolean> {
-    const { units, profileId, profileLimit } = demand;
+  private async reserve(statusRowId: string, demand: CapacityDemand, profileLimits: ReadonlyMap<string, number>): Promise<boolean> {
     const result = await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
       collection: 'swb_agentstatuses',
       key: statusRowId,
       maxAttempts: 10,
       decide: (row) => {
-        const used = row.swb_capacityused ?? 0;
-        const max = row.swb_capacitymax ?? 0;
-        if (units > 0 && used + units > max) return { skip: 'no capacity left' };
-        const patch: Record<string, unknown> = { swb_capacityused: Math.max(0, used + units) };
-        if (profileId) {
-          const usage = parseProfileUsage(row.swb_profileusage);
-          const count = usage[profileId] ?? 0;
-          if (units > 0 && profileLimit !== undefined && count + 1 > profileLimit) return { skip: 'profile limit reached' };
-          usage[profileId] = Math.max(0, count + (units > 0 ? 1 : -1));
-          patch['swb_profileusage'] = formatProfileUsage(usage);
-        }
-        if (units < 0) patch['swb_lastreleaseon'] = iso(this.deps.now());
-        return { patch };
+        const next = reserveCapacity(storedCapacityOf(row), demand, profileLimits);
+        return next ? { patch: capacityPatch(next, demand) } : { skip: 'no capacity left for this demand' };
       },
     });
     return result.outcome === 'claimed';
   }
-}
 
-/** What one offer takes from an agent. */
-export interface Demand {
-  units: number;
-  profileId?: string;
-  /** The profile's limit per agent (its default; there are no per-agent overrides in the data model). */
-  profileLimit?: number;
-}
-
-/** A capacity profile's limit per agent, by id in any case. */
-function profileLimitOf(config: RoutingConfig, profileId: string): number | undefined {
-  return config.capacityProfiles.find((p) => p.id.toLowerCase() === profileId.toLowerCase())?.defaultMaxItems;
-}
-
-function profileDemand(config: RoutingConfig, profileId: string | undefined): Pick<Demand, 'profileId' | 'profileLimit'> {
-  if (!profileId) return {};
-  const limit = profileLimitOf(config, profileId);
-  return { profileId: profileId.toLowerCase(), ...(limit !== undefined ? { profileLimit: limit } : {}) };
-}
-
-/** The engine sees what is left of each profile, as it sees what is left of the units. */
-function remainingProfiles(config: RoutingConfig, used: Readonly<Record<string, number>>): { profileLimits?: Record<string, number> } {
-  const entries = Object.entries(used);
-  if (entries.length === 0) return {};
-  const limits: Record<string, number> = {};
-  for (const [profileId, count] of entries) {
-    const limit = profileLimitOf(config, profileId);
-    if (limit !== undefined) limits[profileId] = Math.max(0, limit - count);
+  /** Gives a reservation back (the offer was not written); least-active routing counts returned units as a release. */
+  private async release(statusRowId: string, demand: CapacityDemand): Promise<void> {
+    await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
+      collection: 'swb_agentstatuses',
+      key: statusRowId,
+      maxAttempts: 10,
+      decide: (row) => {
+        const patch = capacityPatch(releaseCapacity(storedCapacityOf(row), demand), demand);
+        return { patch: demand.units > 0 ? { ...patch, swb_lastreleaseon: iso(this.deps.now()) } : patch };
+      },
+    });
   }
-  return { profileLimits: limits };
+}
+
+/** The status row columns a reservation or release writes: the profile count only for a profiled demand. */
+function capacityPatch(next: StoredCapacity, demand: CapacityDemand): Record<string, unknown> {
+  return demand.profileId ? { swb_capacityused: next.usedUnits, swb_profileusage: formatProfileUsage(next.profileUsed) } : { swb_capacityused: next.usedUnits };
 }

@@ -5,8 +5,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../hosting/errors';
-import type { HttpResult } from '../hosting/http';
-import type { ApiRequest, WidgetScriptService } from '../services/contracts';
+import type { InvocationContext } from '@azure/functions';
+import type { ApiRequest, HttpResult } from '../hosting/http';
+
+export interface WidgetScriptService {
+  script(request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+}
 
 export function widgetScriptCandidates(explicit: string | undefined, here: string = __dirname): string[] {
   if (explicit) return [explicit];

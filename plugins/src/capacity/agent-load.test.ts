@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AgentConnectionState, BasePresence, ConversationState, WrapUpBlocking } from '@switchboard/solution';
-import { agentLoad, formatProfileUsage, parseProfileUsage, presenceAfterLoad, wrapUpBlockingOf } from './agent-load';
+import { agentLoad, presenceAfterLoad, wrapUpBlockingOf } from './agent-load';
 
 const NOW = Date.parse('2026-11-24T10:00:00Z');
 const ws = (kind?: WrapUpBlocking, seconds = 0, units = 1) => ({ swb_wrapupblocking: kind ?? null, swb_wrapupseconds: seconds, swb_capacityunits: units, _swb_capacityprofileid_value: null });
@@ -31,13 +31,6 @@ describe('agent load', () => {
     expect(load.items.map((i) => [i.conversationId, i.phase])).toEqual([['a', 'active'], ['b', 'wrapup'], ['e', 'offered']]);
     expect(load.usedUnits).toBe(4);
     expect(load.nextReleaseAt).toBe(Date.parse('2026-11-24T10:00:30Z'));
-  });
-
-  it('profile usage reads back what it writes, keeps keys sorted, and treats anything unreadable as nothing held', () => {
-    const text = formatProfileUsage(new Map([['B-Profile', 2], ['a-profile', 1], ['empty', 0]]));
-    expect(text).toBe('{"a-profile":1,"b-profile":2}');
-    expect(parseProfileUsage(text)).toEqual({ 'a-profile': 1, 'b-profile': 2 });
-    for (const bad of [null, '', 'not json', '[1,2]', '{"x":"two"}', '{"x":-1}']) expect(parseProfileUsage(bad)).toEqual({});
   });
 
   it('capacity drives presence Available → Busy → Do not disturb unless the agent chose one', () => {

@@ -12,35 +12,19 @@ import {
   type WrapUpBlocking,
   loadOf,
   presenceBase,
+  presenceBaseOf,
   reducePresence,
   usageOf,
   wrapUpReleaseAt,
 } from '@switchboard/core';
 import {
   AgentConnectionState,
-  BasePresence,
   ConversationState,
   WrapUpBlocking as WrapUpBlockingChoice,
   type AgentStatusRow,
   type ConversationRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
-
-const BASE_NAMES: Record<number, PresenceBase> = {
-  [BasePresence.Available]: 'Available',
-  [BasePresence.Busy]: 'Busy',
-  [BasePresence.DoNotDisturb]: 'DoNotDisturb',
-  [BasePresence.Away]: 'Away',
-  [BasePresence.Offline]: 'Offline',
-};
-
-export const BASE_VALUES: Record<PresenceBase, BasePresence> = {
-  Available: BasePresence.Available,
-  Busy: BasePresence.Busy,
-  DoNotDisturb: BasePresence.DoNotDisturb,
-  Away: BasePresence.Away,
-  Offline: BasePresence.Offline,
-};
 
 /** The workstream's wrap-up rule; a workstream that says nothing blocks until closed, as the commercial product does. */
 export function wrapUpBlockingOf(ws: Pick<WorkstreamRow, 'swb_wrapupblocking' | 'swb_wrapupseconds'> | null): WrapUpBlocking {
@@ -103,8 +87,8 @@ export function agentLoad(held: readonly HeldConversation[], offered: readonly O
  * does not lift it), and a restrictive admin default keeps holding.
  */
 export function presenceAfterLoad(row: Pick<AgentStatusRow, 'swb_basepresence' | 'swb_manualoverride' | 'swb_connectionstate' | 'swb_defaultpresence' | 'swb_capacitymax'>, usedUnits: number, now: EpochMs): PresenceBase {
-  const current = BASE_NAMES[row.swb_basepresence ?? BasePresence.Offline] ?? 'Offline';
-  const defaultBase = BASE_NAMES[row.swb_defaultpresence ?? BasePresence.Available] ?? 'Available';
+  const current = presenceBaseOf(row.swb_basepresence) ?? 'Offline';
+  const defaultBase = presenceBaseOf(row.swb_defaultpresence) ?? 'Available';
   const settings: PresenceSettings = { ...DEFAULT_PRESENCE_SETTINGS, defaultStatusId: defaultBase };
   const signedIn = row.swb_connectionstate !== AgentConnectionState.SignedOut && current !== 'Offline';
   const manual = row.swb_manualoverride ? current : null;
@@ -122,30 +106,4 @@ export function presenceAfterLoad(row: Pick<AgentStatusRow, 'swb_basepresence' |
   };
   const next = reducePresence(state, { type: 'capacity', load: loadOf(usedUnits, row.swb_capacitymax ?? 0) }, settings);
   return presenceBase(next, settings);
-}
-
-/**
- * The agent status row's `swb_profileusage`: conversations held or offered per capacity
- * profile. Read and written by the routing worker's guarded reservation and by recomputeAgent,
- * so both agree on the format. Anything unreadable counts as nothing held (the next
- * recompute rewrites it).
- */
-export function parseProfileUsage(text: string | null | undefined): Record<string, number> {
-  if (!text) return {};
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(value)) if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[k.toLowerCase()] = Math.floor(v);
-    return out;
-  } catch {
-    return {};
-  }
-}
-
-/** Stable text for the column: sorted keys, zero counts left out, so an unchanged usage is never rewritten. */
-export function formatProfileUsage(usage: ReadonlyMap<string, number> | Readonly<Record<string, number>>): string {
-  const entries = (usage instanceof Map ? [...usage] : Object.entries(usage)).filter(([, n]) => n > 0).map(([k, n]) => [k.toLowerCase(), n] as const);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(Object.fromEntries(entries));
 }

@@ -3,8 +3,8 @@
 // when the delayed `recompute-agent` item comes due.
 import type { WorkstreamRow } from '@switchboard/solution';
 import type { RowPatch, StepDeps } from '../ports';
-import { usageOf } from '@switchboard/core';
-import { BASE_VALUES, agentLoad, formatProfileUsage, parseProfileUsage, presenceAfterLoad, type HeldConversation, type OfferedConversation } from './agent-load';
+import { formatProfileUsage, parseProfileUsage, presenceChoiceOf, usageOf } from '@switchboard/core';
+import { agentLoad, presenceAfterLoad, type HeldConversation, type OfferedConversation } from './agent-load';
 
 export interface RecomputeOutcome {
   agentId: string;
@@ -53,7 +53,7 @@ export async function recomputeAgent(agentId: string, deps: StepDeps): Promise<R
     const released = load.usedUnits < previousUnits;
     // Least-active routing orders agents by their last release.
     if (released) patch['swb_lastreleaseon'] = new Date(now).toISOString();
-    if (BASE_VALUES[presence] !== status.row.swb_basepresence) patch['swb_basepresence'] = BASE_VALUES[presence];
+    if (presenceChoiceOf(presence) !== status.row.swb_basepresence) patch['swb_basepresence'] = presenceChoiceOf(presence);
     const outcome = { agentId, found: true, previousUnits, usedUnits: load.usedUnits, released, presence, nextReleaseAt: load.nextReleaseAt };
     if (Object.keys(patch).length === 0) return outcome;
     const written = await deps.data.updateAgentStatus(status.row.swb_agentstatusid, patch, status.etag);

@@ -7,7 +7,7 @@
 // time (OperationCreatedOn), not the time we happen to run. Everything here is idempotent: a
 // stamp is only written where the row has none, capacity is recomputed from rows (see
 // capacity/agent-load.ts), routing work is safe to duplicate.
-import { type ConversationState as CoreState, wrapUpReleaseAt } from '@switchboard/core';
+import { type ConversationState as CoreState, type Participant, followStoredMove, wrapUpReleaseAt } from '@switchboard/core';
 import { ConversationState, SessionRole, SessionState, type SessionRow } from '@switchboard/solution';
 import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
 import { wrapUpBlockingOf } from '../capacity/agent-load';
@@ -64,48 +64,38 @@ export function lifecycleStamps(from: CoreState | null, to: CoreState, existing:
   return patch;
 }
 
-/** Session rows follow the conversation: wrap-up ends consults, close or a return to the queue ends everyone (as core's transition does). */
-export function sessionUpdates(to: CoreState, sessions: readonly SessionRow[], at: Date): { id: string; patch: RowPatch }[] {
-  const iso = at.toISOString();
-  const out: { id: string; patch: RowPatch }[] = [];
-  for (const s of sessions) {
-    if (s.swb_state === SessionState.Closed) continue;
-    if (to === 'Closed' || to === 'Open' || to === 'Waiting') {
-      out.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
-    } else if (to === 'WrapUp') {
-      if (s.swb_role === SessionRole.Consult) out.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
-      else if (s.swb_state !== SessionState.WrapUp) out.push({ id: s.activityid, patch: { swb_state: SessionState.WrapUp, swb_wrapupon: iso } });
-    }
-  }
-  return out;
-}
-
 export interface SessionPlan {
   updates: { id: string; patch: RowPatch }[];
   /** The primary agent has no open session yet: one is created (the session timer starts there). */
   create: { agentId: string } | null;
 }
 
+const agentOf = (s: SessionRow) => s._swb_agentid_value?.toLowerCase() ?? null;
+
 /**
- * Sessions after a state or primary-agent change. An Active conversation always has exactly one
- * open primary session, its primary agent's: on a transfer the sender's session ends and the
- * receiver's consult session (if any) is promoted, as core's transferToAgent does.
+ * Sessions after a state or primary-agent change, by core's lifecycle rules: the open
+ * sessions are the participants, core's followStoredMove says who leaves and who takes part as
+ * primary, and each answer becomes a row write. A participant who leaves closes their session;
+ * at wrap-up the sessions that stay move to wrap-up; the primary agent's session is created,
+ * or, for a consultant receiving a transfer, their session is promoted (the same row, so their
+ * session timer goes on).
  */
 export function planSessions(from: CoreState | null, to: CoreState, primaryBefore: string | null, primaryAfter: string | null, sessions: readonly SessionRow[], at: Date): SessionPlan {
   const iso = at.toISOString();
-  const updates = from !== null && from !== to ? sessionUpdates(to, sessions, at) : [];
-  let create: SessionPlan['create'] = null;
-  if (to === 'Active' && primaryAfter) {
-    const agentOf = (s: SessionRow) => s._swb_agentid_value?.toLowerCase() ?? null;
-    const open = sessions.filter((s) => s.swb_state !== SessionState.Closed);
-    if (primaryBefore && primaryBefore !== primaryAfter) {
-      for (const s of open.filter((x) => agentOf(x) === primaryBefore)) updates.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
-    }
-    const mine = open.find((s) => agentOf(s) === primaryAfter);
-    if (!mine) create = { agentId: primaryAfter };
-    else if (mine.swb_role !== SessionRole.Primary) updates.push({ id: mine.activityid, patch: { swb_role: SessionRole.Primary } });
-  }
-  return { updates, create };
+  const open = sessions.filter((s) => s.swb_state !== SessionState.Closed);
+  const before: Participant[] = open.map((s) => ({ agentId: agentOf(s) ?? '', role: s.swb_role === SessionRole.Consult ? 'consult' : 'primary', joinedOn: at.getTime() }));
+  const after = followStoredMove(before, { from, to, primaryBefore, primaryAfter }, at.getTime());
+  const receiver = after[before.length]?.agentId ?? null;
+  const promoted = receiver === null ? undefined : open.find((s) => agentOf(s) === receiver);
+  const wrapsUp = to === 'WrapUp' && from !== null && from !== to;
+  const updates: SessionPlan['updates'] = [];
+  open.forEach((s, i) => {
+    if (s === promoted) return;
+    if (after[i]!.leftOn !== undefined) updates.push({ id: s.activityid, patch: { swb_state: SessionState.Closed, swb_lefton: iso } });
+    else if (wrapsUp && s.swb_state !== SessionState.WrapUp) updates.push({ id: s.activityid, patch: { swb_state: SessionState.WrapUp, swb_wrapupon: iso } });
+  });
+  if (promoted && promoted.swb_role !== SessionRole.Primary) updates.push({ id: promoted.activityid, patch: { swb_role: SessionRole.Primary } });
+  return { updates, create: receiver !== null && !promoted ? { agentId: receiver } : null };
 }
 
 async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {

@@ -5,7 +5,7 @@
 // Post-operation, async: a failed enqueue must not roll back an admin's save, and Dataverse's
 // async service retries until the queue takes it (usually within seconds).
 import { refId } from '../context/execution-context';
-import type { RoutingWork } from '../ports';
+import type { RoutingWork } from '@switchboard/core';
 import type { StepDefinition, StepTrigger } from '../step';
 import { ok } from '../step';
 

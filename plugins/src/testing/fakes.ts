@@ -14,7 +14,8 @@ import {
   type WorkstreamRow,
 } from '@switchboard/solution';
 import { rowToImage } from '../context/row-image';
-import type { DataversePort, DeliveryPort, PluginConfig, RoutingTriggerPort, RoutingWork, RowPatch, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
+import type { RoutingTriggerPort, RoutingWork } from '@switchboard/core';
+import type { DataversePort, DeliveryPort, PluginConfig, RowPatch, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
 
 type Table<T> = Map<string, { row: T; version: number }>;
 

@@ -1,6 +1,7 @@
 // Global choices. Values sit inside the publisher's option-value range
 // (pac.config.json optionValuePrefix 61240 → 612400000..612409999); the validator
 // refuses any value outside it, so a prefix change cannot silently drift.
+import { PRESENCE_BASES, PRESENCE_CHOICE, type PresenceBase } from '@switchboard/core';
 import { label, type Text } from './builders';
 import type { ChoiceDef, ChoiceOptionDef } from './types';
 
@@ -14,6 +15,26 @@ function choiceSet(name: string, display: Text, description: Text, options: Opti
     displayName: label(display),
     description: label(description),
     options: options.map(([code, en, fr], i): ChoiceOptionDef => ({ value: OPTION_VALUE_BASE + i, name: code, label: label([en, fr]) })),
+  };
+}
+
+// Base presence names and values are core's (presence-choice.ts): the routing worker, the
+// plugin steps and the agent inbox turn stored values into names with that one table. Only
+// the labels are the model's.
+const PRESENCE_LABELS: Readonly<Record<PresenceBase, readonly [en: string, fr: string]>> = {
+  Available: ['Available', 'Disponible'],
+  Busy: ['Busy', 'Occupé'],
+  DoNotDisturb: ['Do not disturb', 'Ne pas déranger'],
+  Away: ['Away', 'Absent'],
+  Offline: ['Offline', 'Hors ligne'],
+};
+
+function presenceChoiceSet(): ChoiceDef {
+  return {
+    name: 'swb_presencebase',
+    displayName: label(['Base presence', 'Présence de base']),
+    description: label(['The presence every custom status maps to.', 'La présence à laquelle correspond chaque statut personnalisé.']),
+    options: PRESENCE_BASES.map((base): ChoiceOptionDef => ({ value: PRESENCE_CHOICE[base], name: base, label: label([...PRESENCE_LABELS[base]]) })),
   };
 }
 
@@ -34,13 +55,7 @@ export const choices: ChoiceDef[] = [
     ['TeleSign', 'TeleSign', 'TeleSign'],
     ['Acs', 'Azure Communication Services', 'Azure Communication Services'],
   ]),
-  choiceSet('swb_presencebase', ['Base presence', 'Présence de base'], ['The presence every custom status maps to.', 'La présence à laquelle correspond chaque statut personnalisé.'], [
-    ['Available', 'Available', 'Disponible'],
-    ['Busy', 'Busy', 'Occupé'],
-    ['DoNotDisturb', 'Do not disturb', 'Ne pas déranger'],
-    ['Away', 'Away', 'Absent'],
-    ['Offline', 'Offline', 'Hors ligne'],
-  ]),
+  presenceChoiceSet(),
   choiceSet('swb_messagedirection', ['Message direction', 'Sens du message'], ['Whether a message came from the customer or goes to them.', 'Indique si le message vient du client ou lui est destiné.'], [
     ['Inbound', 'Inbound', 'Entrant'],
     ['Outbound', 'Outbound', 'Sortant'],

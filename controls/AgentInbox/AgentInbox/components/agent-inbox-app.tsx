@@ -15,14 +15,13 @@ import {
   type PresenceBadgeStatus,
   type Theme,
 } from '@fluentui/react-components';
+import { PRESENCE_BASES, presenceBaseOf, presenceChoiceOf, type PresenceBase } from '@switchboard/core';
 import {
   ControlShell,
   ConversationState,
   FORMATTED,
   LiveRegion,
-  Presence,
   formatDuration,
-  nameOf,
   useNow,
   usePolling,
   type AgentStatusRow,
@@ -43,12 +42,13 @@ export interface AgentInboxAppProps {
   clock?: () => number;
 }
 
-const PRESENCE_BADGE: Record<number, PresenceBadgeStatus> = {
-  [Presence.Available]: 'available',
-  [Presence.Busy]: 'busy',
-  [Presence.DoNotDisturb]: 'do-not-disturb',
-  [Presence.Away]: 'away',
-  [Presence.Offline]: 'offline',
+// Fluent's badge for each base presence; stored values become names through core's one table.
+const PRESENCE_BADGE: Record<PresenceBase, PresenceBadgeStatus> = {
+  Available: 'available',
+  Busy: 'busy',
+  DoNotDisturb: 'do-not-disturb',
+  Away: 'away',
+  Offline: 'offline',
 };
 
 const useStyles = makeStyles({
@@ -114,7 +114,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
     setStatus({ ...status, swb_basepresence: value as AgentStatusRow['swb_basepresence'] });
     try {
       await data.setPresence(status.swb_agentstatusid, value as AgentStatusRow['swb_basepresence']);
-      setAnnouncement(t('Announce_Presence', t(`Presence_${String(nameOf(Presence, value))}`)));
+      setAnnouncement(t('Announce_Presence', t(`Presence_${String(presenceBaseOf(value))}`)));
     } catch {
       setStatus(previous);
       setError(t('Presence_Failed'));
@@ -146,12 +146,12 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
           </Caption1>
         )}
         <div className={s.presence}>
-          {presence !== undefined && <PresenceBadge status={PRESENCE_BADGE[presence] ?? 'offline'} size="large" aria-hidden />}
+          {presence !== undefined && <PresenceBadge status={PRESENCE_BADGE[presenceBaseOf(presence) ?? 'Offline']} size="large" aria-hidden />}
           <Field label={t('Presence_Label')} hint={status === null ? t('Presence_NotSetUp') : undefined}>
             <Select value={presence !== undefined ? String(presence) : ''} disabled={!status} onChange={(_e, d) => void changePresence(Number(d.value))}>
               {presence === undefined && <option value="">{t('Loading')}</option>}
-              {(Object.keys(Presence) as (keyof typeof Presence)[]).map((k) => (
-                <option key={k} value={String(Presence[k])}>
+              {PRESENCE_BASES.map((k) => (
+                <option key={k} value={String(presenceChoiceOf(k))}>
                   {t(`Presence_${k}`)}
                 </option>
               ))}

@@ -1,5 +1,7 @@
-// Consult: any available agent of the conversation's queue with capacity left, never
-// the asking agent or someone already in the conversation. Moves to core/ with routing.
+// Who the agent is offered to consult: any available agent of the conversation's queue with
+// capacity left, never the asking agent or someone already in the conversation. Whether the
+// consult itself is allowed (only the primary agent asks) is decided on the server, by the
+// plugins' conversation-guard step with core's startConsult.
 import { Presence } from '../model/choices';
 import type { AgentStatusRow } from '../model/rows';
 

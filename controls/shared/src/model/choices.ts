@@ -1,48 +1,76 @@
-// Choice values, equal to the enums in solution/src/generated/rows.ts (choices.test.ts
-// checks every one). Plain objects rather than re-exports: importing the generated file
-// would put all 25 TypeScript enums into each control's bundle.
-const BASE = 612400000;
+// Choice values the controls use at run time. They cannot come from solution's generated
+// enums: DESIGN lets controls import solution for types only, and a TypeScript enum is not
+// tree-shaken (importing one put all 25 into the AgentInbox bundle: +3.8 KB, +1.0 KB gzip, even
+// with "sideEffects": false). So they are plain objects here, and the compiler holds each one to
+// the generated enum of the same name, value by value (ChoicesMatchSolution below).
+// Presence values are core's (the routing worker and the plugin steps read the same table).
+import { PRESENCE_CHOICE } from '@switchboard/core';
+import type * as generated from '@switchboard/solution/generated/rows';
 
-export const ConversationState = { Open: BASE, Waiting: BASE + 1, Active: BASE + 2, WrapUp: BASE + 3, Closed: BASE + 4 } as const;
+export const ConversationState = { Open: 612400000, Waiting: 612400001, Active: 612400002, WrapUp: 612400003, Closed: 612400004 } as const;
 export type ConversationState = (typeof ConversationState)[keyof typeof ConversationState];
 
-export const ChannelType = { LiveChat: BASE, Sms: BASE + 1 } as const;
+export const ChannelType = { LiveChat: 612400000, Sms: 612400001 } as const;
 export type ChannelType = (typeof ChannelType)[keyof typeof ChannelType];
 
-export const MessageDirection = { Inbound: BASE, Outbound: BASE + 1 } as const;
+export const MessageDirection = { Inbound: 612400000, Outbound: 612400001 } as const;
 export type MessageDirection = (typeof MessageDirection)[keyof typeof MessageDirection];
 
-export const AuthorKind = { Customer: BASE, Agent: BASE + 1, Bot: BASE + 2, System: BASE + 3 } as const;
+export const AuthorKind = { Customer: 612400000, Agent: 612400001, Bot: 612400002, System: 612400003 } as const;
 export type AuthorKind = (typeof AuthorKind)[keyof typeof AuthorKind];
 
-export const Visibility = { Public: BASE, Internal: BASE + 1 } as const;
+export const Visibility = { Public: 612400000, Internal: 612400001 } as const;
 export type Visibility = (typeof Visibility)[keyof typeof Visibility];
 
-export const DeliveryStatus = { Pending: BASE, Queued: BASE + 1, Sent: BASE + 2, Delivered: BASE + 3, Failed: BASE + 4, Received: BASE + 5 } as const;
+export const DeliveryStatus = { Pending: 612400000, Queued: 612400001, Sent: 612400002, Delivered: 612400003, Failed: 612400004, Received: 612400005 } as const;
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
 
-export const OfferResponse = { Pending: BASE, Accepted: BASE + 1, Declined: BASE + 2, TimedOut: BASE + 3 } as const;
+export const OfferResponse = { Pending: 612400000, Accepted: 612400001, Declined: 612400002, TimedOut: 612400003 } as const;
 export type OfferResponse = (typeof OfferResponse)[keyof typeof OfferResponse];
 
-export const Presence = { Available: BASE, Busy: BASE + 1, DoNotDisturb: BASE + 2, Away: BASE + 3, Offline: BASE + 4 } as const;
+export const Presence = PRESENCE_CHOICE;
 export type Presence = (typeof Presence)[keyof typeof Presence];
 
-export const SessionRole = { Primary: BASE, Consult: BASE + 1 } as const;
+export const SessionRole = { Primary: 612400000, Consult: 612400001 } as const;
 export type SessionRole = (typeof SessionRole)[keyof typeof SessionRole];
 
-export const SessionState = { Active: BASE, WrapUp: BASE + 1, Closed: BASE + 2 } as const;
+export const SessionState = { Active: 612400000, WrapUp: 612400001, Closed: 612400002 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
-export const IdentificationResult = { NotAttempted: BASE, Identified: BASE + 1, NotFound: BASE + 2, Ambiguous: BASE + 3 } as const;
+export const IdentificationResult = { NotAttempted: 612400000, Identified: 612400001, NotFound: 612400002, Ambiguous: 612400003 } as const;
 export type IdentificationResult = (typeof IdentificationResult)[keyof typeof IdentificationResult];
 
-export const Sentiment = { Negative: BASE, SlightlyNegative: BASE + 1, Neutral: BASE + 2, SlightlyPositive: BASE + 3, Positive: BASE + 4 } as const;
+export const Sentiment = { Negative: 612400000, SlightlyNegative: 612400001, Neutral: 612400002, SlightlyPositive: 612400003, Positive: 612400004 } as const;
 export type Sentiment = (typeof Sentiment)[keyof typeof Sentiment];
 
-export const TemplateKind = { MessageTemplate: BASE, QuickReply: BASE + 1 } as const;
+export const TemplateKind = { MessageTemplate: 612400000, QuickReply: 612400001 } as const;
 export type TemplateKind = (typeof TemplateKind)[keyof typeof TemplateKind];
 
 /** Reverse lookup for resource keys: `nameOf(AuthorKind, 612400001)` → "Agent". */
 export function nameOf<T extends Record<string, number>>(set: T, value: number | null | undefined): keyof T | undefined {
   return (Object.keys(set) as (keyof T)[]).find((k) => set[k] === value);
 }
+
+// Names and values compared as text (`${612400000}`), which tells a drifted value, a missing
+// name and an extra one apart from a match: tsc fails on this file until they agree.
+type EnumValues<E> = { [K in keyof E as K extends string ? K : never]: `${E[K] & number}` };
+type ObjectValues<T> = { [K in keyof T]: `${T[K] & number}` };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Aligned<Ours, Theirs> = Same<ObjectValues<Ours>, EnumValues<Theirs>>;
+type Holds<T extends true> = T;
+
+export type ChoicesMatchSolution = [
+  Holds<Aligned<typeof ConversationState, typeof generated.ConversationState>>,
+  Holds<Aligned<typeof ChannelType, typeof generated.ChannelType>>,
+  Holds<Aligned<typeof MessageDirection, typeof generated.MessageDirection>>,
+  Holds<Aligned<typeof AuthorKind, typeof generated.AuthorKind>>,
+  Holds<Aligned<typeof Visibility, typeof generated.Visibility>>,
+  Holds<Aligned<typeof DeliveryStatus, typeof generated.DeliveryStatus>>,
+  Holds<Aligned<typeof OfferResponse, typeof generated.OfferResponse>>,
+  Holds<Aligned<typeof Presence, typeof generated.BasePresence>>,
+  Holds<Aligned<typeof SessionRole, typeof generated.SessionRole>>,
+  Holds<Aligned<typeof SessionState, typeof generated.SessionState>>,
+  Holds<Aligned<typeof IdentificationResult, typeof generated.IdentificationResult>>,
+  Holds<Aligned<typeof Sentiment, typeof generated.Sentiment>>,
+  Holds<Aligned<typeof TemplateKind, typeof generated.TemplateKind>>,
+];

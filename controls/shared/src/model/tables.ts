@@ -1,5 +1,6 @@
-// Table, entity-set and column names the controls use, in one place, so aligning with
-// solution/src/generated/rows.ts when it lands is a one-file change.
+// Table and entity-set names the controls use, in one place. Values, so not taken from
+// solution's generated metadata (controls import solution for types only); the row types in
+// rows.ts are solution's.
 export const T = {
   conversation: 'swb_conversation',
   message: 'swb_message',

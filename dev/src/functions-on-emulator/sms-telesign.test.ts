@@ -1,7 +1,7 @@
 import { ChannelType, IdentificationResult, Provider } from '@switchboard/solution';
-import { telesignSignature } from '../channels/telesign/telesign.mapper';
-import { startStandIn, type StandIn } from '../channels/testing/stand-in';
-import { ADMIN_KEY, CHAT_KEY, TWILIO_TOKEN, startStack, type Stack } from '../testing/stack.testing';
+import { telesignSignature } from '@switchboard/functions/channels/telesign/telesign.mapper';
+import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
+import { ADMIN_KEY, CHAT_KEY, TWILIO_TOKEN, startStack, type Stack } from './stack.testing';
 
 const CUSTOMER_ID = 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890';
 const API_KEY = 'ABC12345yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==';

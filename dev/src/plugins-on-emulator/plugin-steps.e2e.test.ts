@@ -2,7 +2,6 @@
 // contexts to a tiny server mounting handleStepWebhook (as functions does), every step is
 // registered from the same registrations steps.json is built from, and people act through
 // dynamics-web-api with their own tokens.
-// Test-only reach into dev/: the emulator is the local stand-in for Dataverse.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamicsWebApi } from 'dynamics-web-api';
@@ -22,16 +21,16 @@ import {
   Visibility,
   metadata,
 } from '@switchboard/solution';
-import { type Emulator, createEmulator } from '../../../dev/src/dataverse/emulator';
-import { APP_USER_ID } from '../../../dev/src/dataverse/system-metadata';
-import { WebApiDataverseAdapter } from '../adapters/dataverse-web-api.adapter';
-import type { StepDeps } from '../ports';
-import { stepRegistry } from '../registry';
-import { handleStepWebhook } from '../service';
-import { pluginRegistrations } from '../steps-manifest';
-import { RecordingDelivery, RecordingRoutingTrigger } from '../testing/fakes';
-import { registerSteps } from '../testing/register-steps';
-import { verifyWebhookKey } from '../webhook-key';
+import { type Emulator, createEmulator } from '../dataverse/emulator';
+import { APP_USER_ID } from '../dataverse/system-metadata';
+import { WebApiDataverseAdapter } from '@switchboard/plugins/adapters/dataverse-web-api.adapter';
+import type { StepDeps } from '@switchboard/plugins/ports';
+import { stepRegistry } from '@switchboard/plugins/registry';
+import { handleStepWebhook } from '@switchboard/plugins/service';
+import { pluginRegistrations } from '@switchboard/plugins/steps-manifest';
+import { RecordingDelivery, RecordingRoutingTrigger } from '@switchboard/plugins/testing/fakes';
+import { registerSteps } from '@switchboard/plugins/testing/register-steps';
+import { verifyWebhookKey } from '@switchboard/plugins/webhook-key';
 
 const KEY = 'e2e-webhook-key-0123456789';
 const AGENT_ROLE = metadata.roles.find((r) => r.name.includes('Agent'))?.id ?? '5b1f3c52-6a0e-4d8e-9d43-2f1c7a9e0a01';

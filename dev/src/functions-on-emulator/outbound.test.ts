@@ -9,9 +9,9 @@ import {
   TemplateKind,
   Visibility,
 } from '@switchboard/solution';
-import { registerWebhookStep } from '../../../dev/src/dataverse/testing/register-step';
-import { startStandIn, type StandIn } from '../channels/testing/stand-in';
-import { ADMIN_KEY, FUNCTION_KEY, PUBLIC_BASE, TWILIO_TOKEN, WEBHOOK_KEY, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
+import { registerWebhookStep } from '../dataverse/testing/register-step';
+import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
+import { ADMIN_KEY, FUNCTION_KEY, PUBLIC_BASE, TWILIO_TOKEN, WEBHOOK_KEY, seedTwilioChannel, startStack, type Stack } from './stack.testing';
 
 let stack: Stack;
 let twilio: StandIn;

@@ -4,16 +4,15 @@
 import { InvocationContext } from '@azure/functions';
 import { metadata, ChannelType, Provider, BasePresence, AssignmentMethod } from '@switchboard/solution';
 import { DynamicsWebApi } from 'dynamics-web-api';
-import { createEmulator, type Emulator } from '../../../dev/src/dataverse/emulator';
-import { FunctionsDevHost } from '../../../dev/src/functions-host/dev-host';
-import { RegistrationRecorder } from '../../../dev/src/functions-host/recorder';
-import { DataverseClient } from '../dataverse/dataverse-client';
-import { register } from '../hosting/function-def';
-import { functionsTable } from '../registrations';
-import { notImplementedServices } from '../services/not-implemented';
-import { buildServiceGraph, type GraphOptions, type ServiceGraph } from '../services/service-graph';
-import { MemoryWorkQueue } from './memory-work-queue';
-import type { RoutingWork } from '@switchboard/plugins';
+import { createEmulator, type Emulator } from '../dataverse/emulator';
+import { FunctionsDevHost } from '../functions-host/dev-host';
+import { RegistrationRecorder } from '../functions-host/recorder';
+import { DataverseClient } from '@switchboard/functions/dataverse/dataverse-client';
+import { register } from '@switchboard/functions/hosting/function-def';
+import { functionsTable } from '@switchboard/functions/registrations';
+import { buildServiceGraph, notImplementedServices, type GraphOptions, type ServiceGraph } from '@switchboard/functions/composition';
+import { MemoryWorkQueue } from '@switchboard/functions/testing/memory-work-queue';
+import type { RoutingWork } from '@switchboard/core';
 
 export const TWILIO_TOKEN = 'twilio-auth-token-for-tests-0001';
 export const CHAT_KEY = 'chat-token-key-for-tests-0123456789abcdef';

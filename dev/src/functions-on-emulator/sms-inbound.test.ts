@@ -1,7 +1,7 @@
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { AutomatedMessageTrigger, ChannelType, ConversationState, IdentificationResult, OfferResponse, OverflowAction, OverflowCondition } from '@switchboard/solution';
-import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
-import { startStandIn, type StandIn } from '../channels/testing/stand-in';
+import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from './stack.testing';
+import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
 
 let stack: Stack;
 let twilio: StandIn;

@@ -1,5 +1,5 @@
 import { AuthorKind, AutomatedMessageTrigger, ChannelType, ContextVariableType, ConversationState, DeliveryStatus, MessageDirection, Visibility } from '@switchboard/solution';
-import { seedRouting, startStack, type Stack } from '../testing/stack.testing';
+import { seedRouting, startStack, type Stack } from './stack.testing';
 
 let stack: Stack;
 let widgetId: string;

@@ -1,5 +1,5 @@
 import { ChannelType, Provider } from '@switchboard/solution';
-import { ADMIN_KEY, CHAT_KEY, TWILIO_TOKEN, startStack, type Stack } from '../testing/stack.testing';
+import { ADMIN_KEY, CHAT_KEY, TWILIO_TOKEN, startStack, type Stack } from './stack.testing';
 
 const EVENT_GRID_KEY = 'event-grid-key-for-tests-0123456789';
 let stack: Stack;

@@ -1,5 +1,5 @@
-import { startStandIn, type StandIn } from '../channels/testing/stand-in';
-import { ADMIN_KEY, FUNCTION_KEY, seedTwilioChannel, startStack, type Stack } from '../testing/stack.testing';
+import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
+import { ADMIN_KEY, FUNCTION_KEY, seedTwilioChannel, startStack, type Stack } from './stack.testing';
 
 let stack: Stack;
 let twilio: StandIn;

@@ -1,5 +1,5 @@
 // Inbound SMS → assigned, end to end on the local stack, beside a bare loopback round trip.
-//   npm run bench -w functions     (BENCH_N, BENCH_THROUGHPUT_N, BENCH_CONCURRENCY to change sizes)
+//   npm run bench:stack -w dev     (BENCH_N, BENCH_THROUGHPUT_N, BENCH_CONCURRENCY to change sizes)
 // Path measured: signed Twilio webhook → dev host (real HttpRequest) → SMS service →
 // emulator over HTTP (identify, conversation, message) → routing work item → routing worker
 // (snapshot, core engine, If-Match capacity claim, offer row). Prints numbers; never fails.
@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { ChannelType, ConversationState, OfferResponse } from '@switchboard/solution';
-import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from '../src/testing/stack.testing';
+import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from './stack.testing';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

@@ -1,9 +1,9 @@
 import { AssignmentMethod, AutomatedMessageTrigger, ChannelType, ConversationState, OfferResponse, BasePresence } from '@switchboard/solution';
-import { buildServiceGraph } from '../services/service-graph';
-import { RoutingRepository } from './routing.repository';
-import { DataverseRoutingWorker } from './routing-worker';
-import { MemoryWorkQueue } from '../testing/memory-work-queue';
-import { seedRouting, startStack, type Stack } from '../testing/stack.testing';
+import { buildServiceGraph } from '@switchboard/functions/composition';
+import { RoutingRepository } from '@switchboard/functions/routing/routing.repository';
+import { DataverseRoutingWorker } from '@switchboard/functions/routing/routing-worker';
+import { MemoryWorkQueue } from '@switchboard/functions/testing/memory-work-queue';
+import { seedRouting, startStack, type Stack } from './stack.testing';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AuthorKind, ConversationState, MessageDirection, Visibility } from '@switchboard/solution';
-import { startStack, type Stack } from '../testing/stack.testing';
-import { DataverseConversationStore } from '../dataverse/repositories/conversation.repository';
-import { DataverseMessageStore } from '../dataverse/repositories/message.repository';
-import { appendMessage, type TranscriptDeps } from './transcript';
+import { startStack, type Stack } from './stack.testing';
+import { DataverseConversationStore } from '@switchboard/functions/dataverse/repositories/conversation.repository';
+import { DataverseMessageStore } from '@switchboard/functions/dataverse/repositories/message.repository';
+import { appendMessage, type TranscriptDeps } from '@switchboard/functions/conversations/transcript';
 
 let stack: Stack;
 let deps: TranscriptDeps;

@@ -1,0 +1,25 @@
+// Work for the routing pipeline: what plugin steps, the SMS and chat services and the routing
+// worker itself ask routing to do next. The items travel through a durable queue, so the
+// shape is part of the stored contract; the port is what producers enqueue through (the
+// functions app backs it with its Storage queue, tests with a recorder).
+
+/** What to route next. Duplicates are harmless: routing is idempotent. */
+export type RoutingWork =
+  | { kind: 'route-conversation'; conversationId: string; queueId: string | null; reason: string }
+  | { kind: 'route-queue'; queueId: string; reason: string }
+  | { kind: 'route-agent'; agentId: string; reason: string }
+  /** Routing configuration changed: drop cached configuration and re-evaluate what waits. */
+  | { kind: 'config-changed'; table: string; id: string; message: string; reason: string }
+  /** Capacity held for a set wrap-up time ends now: recompute the agent from their rows. */
+  | { kind: 'recompute-agent'; agentId: string; reason: string };
+
+export interface RoutingTriggerPort {
+  enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent']);
+
+/** A dequeued item is only trusted as far as its kind: anything else is dropped by the worker. */
+export function isRoutingWork(value: unknown): value is RoutingWork {
+  return typeof value === 'object' && value !== null && KINDS.has(String((value as { kind?: unknown }).kind));
+}

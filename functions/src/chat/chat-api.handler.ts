@@ -1,0 +1,188 @@
+// The chat API the widget calls (widget/src/contract.ts is the contract, matched exactly),
+// route by route: resolve the widget for CORS, check the origin, the customer's token and the
+// rate limits, validate the request, run the use case and answer with its status. Decisions
+// live in the pieces it calls: chat-cors.policy.ts, chat-request.validator.ts and the
+// *.use-case.ts files.
+import type { InvocationContext } from '@azure/functions';
+import type { RoutingTriggerPort } from '@switchboard/core';
+import { ChannelType, type ConversationRow } from '@switchboard/solution';
+import type { DataverseClient } from '../dataverse/dataverse-client';
+import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { CustomerFinder } from '../dataverse/repositories/customer.repository';
+import type { MessageStore } from '../dataverse/repositories/message.repository';
+import { isGuid, iso } from '../dataverse/repositories/odata';
+import type { ApiRequest, HttpResult } from '../hosting/http';
+import type { AutomatedMessenger } from '../outbound/automated-messages';
+import type { ChatApiService } from './chat-api';
+import { NO_CORS, corsHeaders, preflightAnswer } from './chat-cors.policy';
+import { ChatError } from './chat-error';
+import { bearerToken, validateSend, validateStart } from './chat-request.validator';
+import { type ChatSettings, DEFAULT_CHAT_SETTINGS } from './chat-settings';
+import { clientIp } from './client-ip';
+import { type TokenSigner, tokenHash } from './customer-token';
+import { endChat } from './end-chat.use-case';
+import { toPublicMessage } from './public-message.mapper';
+import type { RateLimiter, RateRule } from './rate-limiter';
+import { readMessages } from './read-messages.use-case';
+import { sendMessage } from './send-message.use-case';
+import { startChat } from './start-chat.use-case';
+import { widgetConfig } from './widget-config.use-case';
+import { WidgetRepository, type WidgetRecord } from './widget.repository';
+
+export interface ChatDeps {
+  client: DataverseClient;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  customers: CustomerFinder;
+  routing: RoutingTriggerPort;
+  automated?: AutomatedMessenger;
+  signer: TokenSigner;
+  limiter: RateLimiter;
+  now: () => number;
+  settings: Partial<ChatSettings>;
+  widgets?: WidgetRepository;
+}
+
+type Loaded = { conv: ConversationRow; etag: string; widget: WidgetRecord | null } | null;
+
+export class ChatApiHandler implements ChatApiService {
+  private readonly settings: ChatSettings;
+  private readonly widgets: WidgetRepository;
+
+  constructor(private readonly deps: ChatDeps) {
+    this.settings = { ...DEFAULT_CHAT_SETTINGS, ...deps.settings };
+    this.widgets = deps.widgets ?? new WidgetRepository(deps.client, { ttlMs: this.settings.widgetCacheTtlMs, now: deps.now });
+  }
+
+  /** Runs a route: the widget `corsFor` resolves decides the CORS headers, which every answer carries, errors included. */
+  private async guard(request: ApiRequest, work: (cors: Record<string, string>) => Promise<HttpResult>, corsFor: () => Promise<WidgetRecord | null>): Promise<HttpResult> {
+    let cors: Record<string, string> = { ...NO_CORS };
+    try {
+      const widget = await corsFor();
+      if (widget) cors = corsHeaders(widget, request);
+      return await work(cors);
+    } catch (err) {
+      if (err instanceof ChatError) {
+        return {
+          status: err.status,
+          headers: { ...cors, ...err.headers },
+          body: { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+        };
+      }
+      throw err;
+    }
+  }
+
+  private async widgetOr404(widgetId: string): Promise<WidgetRecord> {
+    const widget = await this.widgets.get(widgetId);
+    if (!widget || widget.row.swb_isenabled === false) throw new ChatError(404, 'unknown_widget', 'No such chat widget.');
+    return widget;
+  }
+
+  private limit(key: string, rule: RateRule): void {
+    const r = this.deps.limiter.take(key, rule);
+    if (!r.ok) throw new ChatError(429, 'rate_limited', 'Too many requests; slow down.', undefined, { 'retry-after': String(r.retryAfterSeconds) });
+  }
+
+  // Loaded before the token is checked: the conversation's widget decides the CORS headers,
+  // and an error the browser cannot read (no CORS headers) would leave the widget guessing.
+  private async load(conversationId: string): Promise<Loaded> {
+    const found = isGuid(conversationId) ? await this.deps.conversations.get(conversationId) : null;
+    if (!found || found.row.swb_channeltype !== ChannelType.LiveChat) return null;
+    const widget = found.row._swb_chatwidgetid_value ? await this.widgets.get(found.row._swb_chatwidgetid_value) : null;
+    return { conv: found.row, etag: found.etag, widget };
+  }
+
+  private authorize(conversationId: string, loaded: Loaded, request: ApiRequest): ConversationRow {
+    const token = bearerToken(request);
+    const check = this.deps.signer.check(token, this.deps.now());
+    if (!check.ok) throw new ChatError(401, check.reason === 'expired' ? 'token_expired' : 'unauthorized', check.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.');
+    // A token names exactly one conversation: another conversation's token opens nothing here.
+    if (check.conversationId !== conversationId) throw new ChatError(401, 'unauthorized', 'The token is not valid for this conversation.');
+    if (!loaded) throw new ChatError(404, 'conversation_not_found', 'No such conversation.');
+    // The stored hash is the revocation point (and retires the token a retried start replaced).
+    if (loaded.conv.swb_customertokenhash !== tokenHash(token)) throw new ChatError(401, 'unauthorized', 'The token has been replaced or revoked.');
+    return loaded.conv;
+  }
+
+  async preflight(request: ApiRequest): Promise<HttpResult> {
+    const widgetId = request.params['widgetId'];
+    const conversationId = request.params['id'];
+    let widget: WidgetRecord | null = null;
+    if (widgetId) widget = await this.widgets.get(widgetId);
+    else if (conversationId && isGuid(conversationId)) {
+      const conv = await this.deps.conversations.get(conversationId);
+      widget = conv?.row._swb_chatwidgetid_value ? await this.widgets.get(conv.row._swb_chatwidgetid_value) : null;
+    }
+    return preflightAnswer(widget, request);
+  }
+
+  async widgetConfig(widgetId: string, request: ApiRequest): Promise<HttpResult> {
+    let widget: WidgetRecord | null = null;
+    return this.guard(
+      request,
+      async (cors) => ({
+        status: 200,
+        headers: { ...cors, 'cache-control': 'public, max-age=60' },
+        body: await widgetConfig(widget!, request.query.get('locale'), { ...this.deps, maxMessageLength: this.settings.maxMessageLength }),
+      }),
+      async () => (widget = await this.widgetOr404(widgetId)),
+    );
+  }
+
+  async startConversation(widgetId: string, request: ApiRequest, context?: InvocationContext): Promise<HttpResult> {
+    let widget: WidgetRecord | null = null;
+    return this.guard(
+      request,
+      async (cors) => {
+        this.limit(`start:${clientIp(request, this.settings.trustedProxyHops)}`, this.settings.startRate);
+        const start = validateStart(widget!, request);
+        const started = await startChat(widget!, start, { ...this.deps, ...this.settings }, (line) => context?.warn(line));
+        const { conversationId, token, expiresAt, status } = started;
+        return { status: started.created ? 201 : 200, headers: cors, body: { conversationId, token, expiresOn: iso(expiresAt), status } };
+      },
+      async () => (widget = await this.widgetOr404(widgetId)),
+    );
+  }
+
+  async readMessages(conversationId: string, after: number, request: ApiRequest, context?: InvocationContext): Promise<HttpResult> {
+    let loaded: Loaded = null;
+    return this.guard(
+      request,
+      async (cors) => {
+        const conv = this.authorize(conversationId, loaded, request);
+        this.limit(`read:${conversationId}`, this.settings.readRate);
+        const body = await readMessages(conversationId, conv, after, { messages: this.deps.messages, now: this.deps.now, pageSize: this.settings.pageSize }, (line) => context?.log(line));
+        return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body };
+      },
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
+    );
+  }
+
+  async sendMessage(conversationId: string, request: ApiRequest): Promise<HttpResult> {
+    let loaded: Loaded = null;
+    return this.guard(
+      request,
+      async (cors) => {
+        const conv = this.authorize(conversationId, loaded, request);
+        this.limit(`send:${conversationId}`, this.settings.sendRate);
+        const sent = await sendMessage(conversationId, conv, validateSend(request, this.settings.maxMessageLength), this.deps);
+        return { status: sent.created ? 201 : 200, headers: cors, body: { message: toPublicMessage(sent.message) } };
+      },
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
+    );
+  }
+
+  async endConversation(conversationId: string, request: ApiRequest): Promise<HttpResult> {
+    let loaded: Loaded = null;
+    return this.guard(
+      request,
+      async (cors) => {
+        this.authorize(conversationId, loaded, request);
+        await endChat(conversationId, this.deps);
+        return { status: 200, headers: cors, body: { status: 'ended' } };
+      },
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
+    );
+  }
+}

@@ -1,0 +1,38 @@
+// Dataverse plugin steps arrive as webhooks carrying a RemoteExecutionContext; the plugins
+// package's handlers run on the ports functions builds (Dataverse, delivery, routing queue).
+import type { InvocationContext } from '@azure/functions';
+import { handleStepWebhook, type StepDeps } from '@switchboard/plugins';
+import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { HttpResult } from '../hosting/http';
+import type { AutomatedMessenger } from '../outbound/automated-messages';
+import { sendLifecycleMessage } from '../outbound/lifecycle-messages';
+
+export interface PluginWebhookService {
+  /** `trimmed`: Dataverse left InputParameters and images out (context over 256 KB). */
+  handle(step: string, executionContext: unknown, context: InvocationContext, options?: { trimmed?: boolean }): Promise<HttpResult>;
+}
+
+export interface PluginWebhookDeps {
+  stepDeps: StepDeps;
+  automated: AutomatedMessenger;
+  conversations: ConversationStore;
+  agentName: (agentId: string) => Promise<string | null>;
+  log?: (line: string) => void;
+}
+
+export function createPluginWebhookService(deps: PluginWebhookDeps): PluginWebhookService {
+  return {
+    async handle(step, executionContext, _context, webhook = {}) {
+      const r = await handleStepWebhook(step, executionContext, deps.stepDeps, undefined, webhook);
+      // A trimmed context has no images to tell which lifecycle moment this was: no automated
+      // message rather than a wrong one (only the customer-facing greeting is lost).
+      // Only once the step did its work: a failed step is retried by Dataverse, and so is this.
+      if (step === 'conversation-state' && r.status < 300) {
+        await sendLifecycleMessage(executionContext, { automated: deps.automated, conversations: deps.conversations, agentName: deps.agentName }).catch((e: Error) =>
+          deps.log?.(`lifecycle message failed: ${e.message}`),
+        );
+      }
+      return { status: r.status, ...(r.headers ? { headers: r.headers } : {}), body: r.body };
+    },
+  };
+}
