@@ -14,10 +14,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { AuthorKind, DeliveryStatus, MessageDirection, OfferResponse, Visibility, ConversationState } from '@switchboard/solution';
-import type { EmulatorStats } from '../../dev/src/dataverse';
-import { diffStats } from '../../dev/src/dataverse';
-import { startStackProcess, type StackProcess } from '../../dev/src/e2e/stack-process';
-import { AGENTS, CHANNEL_SECRETS, IDS } from '../../dev/src/seed/demo-data';
+import type { EmulatorStats } from '@switchboard/dev/dataverse';
+import { diffStats } from '@switchboard/dev/dataverse';
+import { startStackProcess, type StackProcess } from '@switchboard/dev/e2e/stack-process';
+import { AGENTS, CHANNEL_SECRETS, IDS } from '@switchboard/dev/seed/demo-data';
 
 const APP = 'switchboard-app@switchboard.dev';
 const APP_TOKEN = process.env['SWITCHBOARD_DATAVERSE_APP_TOKEN'] ?? 'switchboard-dev-app-token';

@@ -10,8 +10,8 @@ import { WebApiDataverseAdapter, handleStepWebhook, pluginRegistrations, stepReg
 import { RecordingDelivery, RecordingRoutingTrigger } from '@switchboard/plugins/testing/fakes';
 import { registerSteps } from '@switchboard/plugins/testing/register-steps';
 import { metadata } from '@switchboard/solution';
-import { createEmulator, type Emulator } from '../../dev/src/dataverse';
-import { APP_USER_ID } from '../../dev/src/dataverse/system-metadata';
+import { createEmulator, type Emulator } from '@switchboard/dev/dataverse';
+import { APP_USER_ID } from '@switchboard/dev/dataverse/system-metadata';
 import { ROLES, type RoleKey } from './access-matrix';
 
 const KEY = 'guarded-dataverse-webhook-key-0001';
