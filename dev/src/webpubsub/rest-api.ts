@@ -126,7 +126,7 @@ export class RestApi {
 
   private route(c: Call): { status: number; body?: object } {
     const s = this.options.service;
-    const [a, b, d, e] = c.rest;
+    const [a, b, , fourth] = c.rest;
     const n = c.rest.length;
     const is = (method: string, ...shape: (string | null)[]) =>
       c.method === method && n === shape.length && shape.every((part, i) => part === null || c.rest[i] === part);
@@ -187,11 +187,11 @@ export class RestApi {
         return { status: 204 };
       }
       if (is('GET', 'groups', null, 'connections')) return { status: 200, body: this.listGroup(c, b) };
-      if (d !== undefined && (is('PUT', 'groups', null, 'connections', null) || is('DELETE', 'groups', null, 'connections', null))) {
-        const conn = s.connection(c.hub, d);
+      if (fourth !== undefined && (is('PUT', 'groups', null, 'connections', null) || is('DELETE', 'groups', null, 'connections', null))) {
+        const conn = s.connection(c.hub, fourth);
         if (c.method === 'PUT') {
-          // The SDK's addConnection turns this 404 into "Connection id '…' doesn't exist".
-          if (!conn) throw new HttpError(404, 'NotFound', `connection ${d} does not exist in hub ${c.hub}`);
+          // The SDK's addConnection throws a RestError carrying this 404 (its own "doesn't exist" branch is unreachable).
+          if (!conn) throw new HttpError(404, 'NotFound', `connection ${fourth} does not exist in hub ${c.hub}`);
           s.joinGroup(conn, b);
           return { status: 200 };
         }
@@ -201,15 +201,15 @@ export class RestApi {
     }
 
     // Permissions
-    if (a === 'permissions' && b !== undefined && d !== undefined && e !== undefined && c.rest[2] === 'connections' && n === 4) {
+    if (a === 'permissions' && b !== undefined && fourth !== undefined && c.rest[2] === 'connections' && n === 4) {
       if (!(GROUP_ACTIONS as readonly string[]).includes(b)) throw bad(`unknown permission '${b}': joinLeaveGroup or sendToGroup`);
       const action = b as GroupAction;
       const target = c.query.get('targetName') ?? undefined;
       if (target !== undefined && !validGroupName(target)) throw bad('targetName must be a valid group name');
-      const conn = s.connection(c.hub, e);
+      const conn = s.connection(c.hub, fourth);
       if (c.method === 'HEAD') return { status: conn?.permissions.check(action, target) ? 200 : 404 };
       if (c.method === 'PUT') {
-        if (!conn) throw new HttpError(404, 'NotFound', `connection ${e} does not exist in hub ${c.hub}`);
+        if (!conn) throw new HttpError(404, 'NotFound', `connection ${fourth} does not exist in hub ${c.hub}`);
         conn.permissions.grant(action, target);
         return { status: 200 };
       }
@@ -237,16 +237,16 @@ export class RestApi {
         for (const conn of conns) s.leaveAllGroups(conn);
         return { status: 204 };
       }
-      if (d !== undefined && (is('PUT', 'users', null, 'groups', null) || is('DELETE', 'users', null, 'groups', null))) {
-        if (!validGroupName(d)) throw bad('the group name must have 1 to 1024 characters and not be only white space');
+      if (fourth !== undefined && (is('PUT', 'users', null, 'groups', null) || is('DELETE', 'users', null, 'groups', null))) {
+        if (!validGroupName(fourth)) throw bad('the group name must have 1 to 1024 characters and not be only white space');
         if (c.method === 'PUT') {
           // Current connections only, and 404 when there are none, as Microsoft's own emulator answers:
           // the REST spec is silent, and an error the real service might not raise is the safer difference.
           if (!conns.length) throw new HttpError(404, 'NotFound', `user ${b} has no connection in hub ${c.hub}`);
-          for (const conn of conns) s.joinGroup(conn, d);
+          for (const conn of conns) s.joinGroup(conn, fourth);
           return { status: 200 };
         }
-        for (const conn of conns) s.leaveGroup(conn, d);
+        for (const conn of conns) s.leaveGroup(conn, fourth);
         return { status: 204 };
       }
     }

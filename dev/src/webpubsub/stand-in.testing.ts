@@ -34,7 +34,7 @@ export async function waitUntil(cond: () => boolean, timeoutMs = 5000, what = 'c
 
 export class Harness {
   readonly lines: string[] = [];
-  readonly clients: WebPubSubClient[] = [];
+  readonly clients: RecordedClient[] = [];
   standIn!: WebPubSubStandIn;
   listening!: Listening;
 
@@ -67,7 +67,6 @@ export class Harness {
   }
 
   record(client: WebPubSubClient): RecordedClient {
-    this.clients.push(client);
     const received: Received[] = [];
     const connections: { connectionId: string; userId?: string }[] = [];
     const disconnections: { connectionId?: string; message?: string }[] = [];
@@ -77,7 +76,7 @@ export class Harness {
     client.on('connected', (e) => connections.push({ connectionId: e.connectionId, userId: e.userId }));
     client.on('disconnected', (e) => disconnections.push({ connectionId: e.connectionId, message: e.message?.message }));
     client.on('stopped', () => (stopped = true));
-    return {
+    const recorded: RecordedClient = {
       client, received, connections, disconnections,
       stopped: () => stopped,
       async connected() {
@@ -90,10 +89,25 @@ export class Harness {
         return received.find(predicate)!;
       },
     };
+    this.clients.push(recorded);
+    return recorded;
   }
 
+  /**
+   * Stops every client while the stand-in still answers, then closes it. stop() is repeated until
+   * the client reports `stopped`: the SDK ignores a stop() that lands while it is recovering or
+   * reconnecting (it clears its stopping flag when the socket is not open) and would otherwise
+   * retry against a closed port forever.
+   */
   async stop(): Promise<void> {
-    for (const c of this.clients.splice(0)) c.stop();
+    const clients = this.clients.splice(0);
+    const started = clients.filter((c) => c.connections.length > 0 || c.disconnections.length > 0);
+    const deadline = Date.now() + 10_000;
+    while (started.some((c) => !c.stopped()) && Date.now() < deadline) {
+      for (const c of started) if (!c.stopped()) c.client.stop();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const c of clients) c.client.stop();
     await this.standIn?.close();
   }
 }
