@@ -281,3 +281,55 @@ test('the SDK\'s stop() ends the connection for good; the service says so in use
   await waitUntil(() => h.standIn.stats().connections.open === 0, 5000, 'the connection to close');
   expect(await h.service().userExists('alice')).toBe(false);
 });
+
+test('close() ends every socket, including a session waiting for recovery, and stops listening', async () => {
+  const service = h.service();
+  const open = async (userId: string, protocol?: string) => {
+    const { url } = await service.getClientAccessToken({ userId });
+    const ws = new WebSocket(url, protocol ? [protocol] : []);
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    await new Promise((r) => ws.on('open', r));
+    return { ws, closed };
+  };
+  const reliable = await open('a', 'json.reliable.webpubsub.azure.v1');
+  const simple = await open('b');
+  const waiting = await open('c', 'json.reliable.webpubsub.azure.v1');
+  await waitUntil(() => h.standIn.stats().connections.open === 3);
+  waiting.ws.terminate();
+  await waitUntil(() => h.standIn.stats().connections.awaitingRecovery === 1, 5000, 'the session to wait for recovery');
+  await h.standIn.close();
+  // 1001 "going away" when the close frame gets out before the socket is destroyed, 1006 otherwise.
+  expect([1001, 1006]).toContain(await reliable.closed);
+  expect([1001, 1006]).toContain(await simple.closed);
+  expect(h.standIn.stats().connections).toMatchObject({ open: 0, awaitingRecovery: 0 });
+  expect(h.standIn.server.listening).toBe(false);
+  await expect(fetch(`${h.listening.url}/api/health`, { method: 'HEAD' })).rejects.toThrow();
+});
+
+test('the JSON protocol at frame level: acks, Duplicate for a reused ackId, pong, unsupported invocations, and a malformed frame closing the connection', async () => {
+  const { url } = await h.service().getClientAccessToken({ userId: 'alice', roles: ['webpubsub.joinLeaveGroup'] });
+  const ws = new WebSocket(url, 'json.webpubsub.azure.v1');
+  const frames: Record<string, unknown>[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+  await new Promise((r) => ws.on('open', r));
+  const send = (m: object) => ws.send(JSON.stringify(m));
+  send({ type: 'joinGroup', group: 'g', ackId: 1 });
+  send({ type: 'joinGroup', group: 'g', ackId: 1 });
+  send({ type: 'sendToGroup', group: 'g', ackId: 2, dataType: 'text', data: 'x' });
+  send({ type: 'joinGroup', group: '   ', ackId: 3 });
+  send({ type: 'ping' });
+  send({ type: 'invoke', invocationId: 'i-1', target: 'event', event: 'e' });
+  await waitUntil(() => frames.length === 7);
+  expect(frames.slice(1)).toEqual([
+    { type: 'ack', ackId: 1, success: true },
+    { type: 'ack', ackId: 1, success: false, error: { name: 'Duplicate', message: 'Message with ack-id: 1 has been processed' } },
+    { type: 'ack', ackId: 2, success: false, error: { name: 'Forbidden', message: expect.any(String) } },
+    { type: 'ack', ackId: 3, success: false, error: { name: 'BadRequest', message: expect.any(String) } },
+    { type: 'pong' },
+    { type: 'invokeResponse', invocationId: 'i-1', success: false, error: { name: 'NotSupported', message: expect.any(String) } },
+  ]);
+  ws.send('not json');
+  expect(await closed).toEqual({ code: 1008, reason: 'Invalid message: frames must be JSON objects' });
+  expect(frames.at(-1)).toEqual({ type: 'system', event: 'disconnected', message: 'Invalid message: frames must be JSON objects' });
+});

@@ -65,6 +65,22 @@ test('group.addUser puts every connection of the user in the group, group.sendTo
   expect((await restError(queue.addUser('nobody'))).statusCode).toBe(404);
 });
 
+test('addConnectionsToGroups and removeConnectionsFromGroups act on the connections the filter selects', async () => {
+  const a = await connect({ userId: 'alice', groups: ['supervisors'] });
+  const b = await connect({ userId: 'bob' });
+  const service = h.service();
+  await service.addConnectionsToGroups(['live-board', 'queue-web'], "userId eq 'alice' or userId eq 'bob'");
+  await service.removeConnectionsFromGroups(['queue-web'], "'supervisors' in groups");
+  const members = async (g: string) => {
+    const out: string[] = [];
+    for await (const m of await service.group(g).listConnections()) out.push(m.connectionId);
+    return out.sort();
+  };
+  expect(await members('live-board')).toEqual([a.id, b.id].sort());
+  expect(await members('queue-web')).toEqual([b.id]);
+  expect((await restError(service.addConnectionsToGroups(['x'], 'userId gt'))).statusCode).toBe(400);
+});
+
 test('removeUserFromAllGroups and removeConnectionFromAllGroups empty the groups; the connections stay', async () => {
   const alice = await connect({ userId: 'alice' });
   const bob = await connect({ userId: 'bob' });

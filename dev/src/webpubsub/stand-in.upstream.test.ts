@@ -182,3 +182,25 @@ test('a client event goes upstream as a user event; the handler\'s answer comes 
   // No handler takes `other`: the ack says so.
   await expect(c.client.sendEvent('other', 'x', 'text')).rejects.toMatchObject({ errorDetail: { name: 'InternalServerError' } });
 });
+
+test('a simple WebSocket client\'s frames are the user event `message`; the handler\'s answer comes back as a bare frame', async () => {
+  const seen: { data: unknown; dataType: string }[] = [];
+  await setUp({
+    handleUserEvent: (req, res) => {
+      seen.push({ data: req.data instanceof Buffer ? [...req.data] : req.data, dataType: req.dataType });
+      res.success(req.dataType === 'text' ? `echo ${req.data as string}` : (req.data as ArrayBuffer), req.dataType === 'text' ? 'text' : 'binary');
+    },
+  }, [], ['message']);
+  const { url } = await h.service().getClientAccessToken({ userId: 'kiosk' });
+  const ws = new WebSocket(url);
+  const frames: string[] = [];
+  ws.on('message', (d, isBinary) => frames.push(isBinary ? `binary ${[...(d as Buffer)].join(',')}` : `text ${d.toString()}`));
+  await new Promise((r) => ws.on('open', r));
+  ws.send('hello');
+  await waitUntil(() => frames.length === 1);
+  ws.send(Buffer.from([1, 2, 3]));
+  await waitUntil(() => frames.length === 2);
+  expect(frames).toEqual(['text echo hello', 'binary 1,2,3']);
+  expect(seen).toEqual([{ data: 'hello', dataType: 'text' }, { data: [1, 2, 3], dataType: 'binary' }]);
+  ws.close();
+});
