@@ -54,6 +54,13 @@ export interface SendOptions {
   filter?: ConnectionFilter;
 }
 
+/** RFC 6455 limits a close reason to 123 bytes; cut on a character boundary (ws throws on more). */
+export function closeReason(reason: string): string {
+  let out = reason;
+  while (Buffer.byteLength(out) > 123) out = [...out].slice(0, -1).join('');
+  return out;
+}
+
 /** Reasons the service gives in `disconnected` (client message and upstream event). */
 export const REASONS = {
   bufferFull: 'The reliable message buffer is full.',
@@ -174,8 +181,7 @@ export class HubService {
     conn.detach();
     if (socket) {
       if (!conn.raw) socket.send(JSON.stringify({ type: 'system', event: 'disconnected', message: reason }));
-      // A close reason is limited to 123 bytes by RFC 6455.
-      socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+      socket.close(code, closeReason(reason));
     }
     this.connectionCounts.closed++;
     this.options.log(`connection ${conn.id} (hub ${conn.hub}, user ${conn.userId ?? '-'}) closed: ${reason || '(no reason)'}`);

@@ -131,9 +131,10 @@ test('a client publishes to a group only with the sendToGroup role; members get 
     expect.objectContaining({ from: 'group', group: 'room', fromUserId: 'alice', dataType: 'text', data: 'typing' }),
     expect.objectContaining({ from: 'group', group: 'room', fromUserId: 'alice', dataType: 'json', data: { state: 'quiet' } }),
   ]);
-  await sender.waitFor((m) => m.data === 'typing');
-  await new Promise((r) => setTimeout(r, 50));
-  expect(sender.received.map((m) => m.data)).toEqual(['typing']);
+  // A server message sent afterwards arrives after anything echoed before it.
+  await h.service().sendToUser('alice', 'marker', { contentType: 'text/plain' });
+  await sender.waitFor((m) => m.data === 'marker');
+  expect(sender.received.map((m) => m.data)).toEqual(['typing', 'marker']);
   expect(h.standIn.stats().messages.clientToGroup).toBe(2);
 });
 

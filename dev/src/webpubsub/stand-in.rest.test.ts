@@ -307,3 +307,13 @@ test('statistics count the sends by kind and the data messages delivered', async
   expect(h.standIn.stats().messages).toEqual({ toAll: 1, toUser: 1, toGroup: 1, toConnection: 1, clientToGroup: 0, delivered: 5 });
 });
 
+
+test('a long close reason reaches the client cut to the 123 bytes a WebSocket close frame allows, on a character boundary', async () => {
+  const c = await connect({ userId: 'alice' }, { autoReconnect: false });
+  const reason = 'é'.repeat(100);
+  await h.service().closeConnection(c.id, { reason });
+  await waitUntil(() => c.stopped(), 10_000, 'the client to stop');
+  // The full reason travels in the disconnected message; the close frame carries what fits.
+  expect(c.disconnections).toEqual([{ connectionId: c.id, message: reason }]);
+  expect(h.lines.some((l) => l.includes('failed'))).toBe(false);
+});
