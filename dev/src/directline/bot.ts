@@ -38,3 +38,11 @@ export interface BotRegistration {
  * - `{ slowMs }`: the bot's typing indicator goes out at once, its other replies `slowMs` later.
  */
 export type BotMode = 'up' | 'down' | 'silent' | { slowMs: number };
+
+/** `up`, `down`, `silent` or `slow:<ms>` (the CLIs' --mode). */
+export function parseBotMode(spec: string): BotMode {
+  if (spec === 'up' || spec === 'down' || spec === 'silent') return spec;
+  const slow = /^slow:(\d+)$/.exec(spec);
+  if (slow) return { slowMs: Number(slow[1]) };
+  throw new Error(`Invalid bot mode '${spec}': expected up, down, silent or slow:<milliseconds>`);
+}
