@@ -58,3 +58,4 @@ export interface ActivitySet {
 }
 
 export const CHANNEL_ID = 'directline';
+export const API_PREFIX = '/v3/directline';

@@ -7,6 +7,14 @@
 // 3.0", activity availability table): they are pushed to the stream as they happen and never
 // kept, so neither a GET nor a replay returns them.
 import type { Activity, ActivitySet, ChannelAccount } from './activity';
+import { badArgument } from './direct-line-error';
+
+/** A watermark from a query string: absent or empty is none; anything but a sequence number is refused. */
+export function parseWatermark(value: string | null): number | undefined {
+  if (value === null || value === '') return undefined;
+  if (!/^\d{1,15}$/.test(value)) throw badArgument(`Invalid watermark '${value}'`);
+  return Number(value);
+}
 
 export interface ConversationCounters {
   /** activities clients posted that reached the bot */

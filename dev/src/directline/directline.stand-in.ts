@@ -9,11 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { CHANNEL_ID, type Activity, type ChannelAccount, type ReplyActivity } from './activity';
+import { API_PREFIX, CHANNEL_ID, type Activity, type ChannelAccount, type ReplyActivity } from './activity';
 import type { BotConversation, BotMode, BotRegistration } from './bot';
-import { ConversationLog, type ConversationCounters } from './conversation-log';
+import { ConversationLog, parseWatermark, type ConversationCounters } from './conversation-log';
+import { serveStreams } from './conversation-stream';
 import {
   DirectLineError,
   badArgument,
@@ -27,7 +26,7 @@ import {
 } from './direct-line-error';
 import { TokenMinter, type TokenClaims } from './direct-line-token';
 
-export const API_PREFIX = '/v3/directline';
+export { API_PREFIX };
 /** Dev-only routes outside the Direct Line API (a bot's own secret required). */
 export const HOOKS_PREFIX = '/_directline';
 
@@ -288,12 +287,6 @@ export function createDirectLineStandIn(options: DirectLineStandInOptions): Dire
     return { id: user.id, ...(typeof user.name === 'string' ? { name: user.name } : {}) };
   }
 
-  function parseWatermark(value: string | null): number | undefined {
-    if (value === null || value === '') return undefined;
-    if (!/^\d{1,15}$/.test(value)) throw badArgument(`Invalid watermark '${value}'`);
-    return Number(value);
-  }
-
   async function generateToken(caller: Caller, raw: string): Promise<Answer> {
     // a token names one conversation; only the secret may mint tokens for new ones
     if (caller.kind !== 'secret') throw notValidForConversation();
@@ -502,56 +495,7 @@ export function createDirectLineStandIn(options: DirectLineStandInOptions): Dire
     });
   });
 
-  // ---- WebSocket stream ("Receive activities from the bot", Connect via WebSocket) ----
-
-  const wss = new WebSocketServer({ noServer: true });
-  const sockets = new Set<WebSocket>();
-
-  function refuseUpgrade(socket: Duplex, status: number, err: DirectLineError): void {
-    const body = JSON.stringify(err.body());
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  }
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    const m = new RegExp(`^${API_PREFIX}/conversations/([^/]+)/stream$`).exec(url.pathname);
-    if (!m || closed) return refuseUpgrade(socket, 404, new DirectLineError(404, 'NotFound', 'No stream here'));
-    const id = decodeURIComponent(m[1]!);
-    // The stream URL is preauthorized: no Authorization header, the t= token is the credential.
-    const check = minter.check(url.searchParams.get('t') ?? '');
-    if (!check.ok) return refuseUpgrade(socket, 403, check.reason === 'expired' ? tokenExpired() : notValidForConversation());
-    if (!check.claims.stream || check.claims.conv !== id) return refuseUpgrade(socket, 403, notValidForConversation());
-    const conversation = conversations.get(id);
-    if (!conversation) return refuseUpgrade(socket, 404, conversationNotFound());
-    let replayFrom: number;
-    try {
-      replayFrom = parseWatermark(url.searchParams.get('watermark')) ?? Number(check.claims.wm ?? conversation.lastSeq);
-    } catch (err) {
-      return refuseUpgrade(socket, 400, err as DirectLineError);
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      const keepAlive = setInterval(() => {
-        if (ws.readyState === ws.OPEN) ws.send('');
-      }, keepAliveMs);
-      const unsubscribe = conversation.subscribe(
-        {
-          send: (frame) => {
-            if (ws.readyState === ws.OPEN) ws.send(frame);
-          },
-          close: (reason) => ws.close(1000, reason),
-        },
-        replayFrom,
-      );
-      // Clients may send empty frames to test the connection; the service ignores whatever they send.
-      ws.on('message', () => undefined);
-      ws.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribe();
-        sockets.delete(ws);
-      });
-    });
-  });
+  const streams = serveStreams(server, { minter, keepAliveMs, conversation: (id) => (closed ? undefined : conversations.get(id)) });
 
   let baseUrl = '';
   const standIn: DirectLineStandIn = {
@@ -572,8 +516,7 @@ export function createDirectLineStandIn(options: DirectLineStandInOptions): Dire
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      for (const ws of sockets) ws.terminate();
-      wss.close();
+      streams.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
