@@ -1,9 +1,12 @@
-// Runs a stand-in's CLI the way `npm start` will (tsx, its own process), reads what it prints,
-// and stops it with SIGTERM as the stack's supervisor does.
+// Runs a stand-in's CLI in its own process, reads what it prints, and stops it with SIGTERM as the
+// stack's supervisor does. Node runs the script with tsx as a loader (`node --import tsx`), one
+// process: the `tsx` binary would put a relaying parent in between, and a SIGTERM that reaches the
+// parent before the child has reported its own handler ends the parent with 143, which would test
+// tsx rather than the CLI.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-const TSX = path.join(__dirname, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
+const REPO_ROOT = path.join(__dirname, '..', '..', '..', '..');
 
 export interface RunningCli {
   child: ChildProcess;
@@ -16,7 +19,7 @@ export interface RunningCli {
 }
 
 export function runCli(script: string, args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(TSX, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
