@@ -32,7 +32,7 @@ export const HOOKS_PREFIX = '/_directline';
 
 export interface DirectLineStandInOptions {
   bots: BotRegistration[];
-  /** Lifetime of conversation tokens, refreshed ones included (the service's is 1800 s). */
+  /** Lifetime of conversation tokens, refreshed ones included (the documentation's examples show 1800 s). */
   tokenLifetimeSeconds?: number;
   /** How long a streamUrl may wait before the WebSocket is opened (60 s on the service). */
   streamConnectSeconds?: number;
@@ -41,7 +41,7 @@ export interface DirectLineStandInOptions {
   /** A post whose bot turn takes longer is answered 502 `BotError` "bot timed out"; the turn goes on (15 s on the service). */
   botTimeoutMs?: number;
   now?: () => number;
-  /** HMAC key of the tokens; random per instance unless given (then tokens survive a restart). */
+  /** HMAC key of the tokens; random per instance unless given. */
   tokenKey?: Buffer;
   log?: (line: string) => void;
 }
