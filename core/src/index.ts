@@ -3,6 +3,7 @@
 
 export * from './time';
 export * from './result';
+export * from './id-number-map';
 
 // Rules: the condition language and routing rules
 export {

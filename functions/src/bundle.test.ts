@@ -46,7 +46,7 @@ test('the bundle registers every function with the worker when loaded as the app
   expect(byName.get('sms-twilio-inbound')).toMatchObject({ type: 'httpTrigger', route: 'sms/twilio/{channelId}', methods: ['POST'], authLevel: 'anonymous' });
   expect(byName.get('sms-validate')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
   expect(byName.get('routing-worker')).toMatchObject({ type: 'queueTrigger', queueName: 'swb-routing', connection: 'AzureWebJobsStorage' });
-  expect(byName.get('offer-timeouts')).toMatchObject({ type: 'timerTrigger', schedule: '*/15 * * * * *' });
+  expect(byName.get('offer-timeouts')).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
   expect(byName.get('admin-broadcasts')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
   expect(registered).toHaveLength(15);
 }, 60_000);

@@ -5,7 +5,7 @@
 // settings it read from process.env; the dev host passes its own; nothing here reads a global.
 import { ManagedIdentityCredential } from '@azure/identity';
 import type { RoutingTriggerPort } from '@switchboard/core';
-import { recomputeAgent, type PluginConfig, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
+import { recomputeAgent, releaseOffer, type PluginConfig, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
 import {
   appSettingsSecretResolver,
   type ChannelDelivery,
@@ -39,6 +39,7 @@ import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue
 import type { WorkQueue } from './queue/work-queue';
 import { functionsTable, type Services } from './registrations';
 import { DataverseOfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
+import { RoutingConfigCache } from './routing/routing-config.cache';
 import { queueRoutingTrigger } from './routing/routing-trigger';
 import { DataverseRoutingWorker } from './routing/routing-worker';
 import { RoutingRepository } from './routing/routing.repository';
@@ -169,17 +170,19 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     ...(options.log ? { log: options.log } : {}),
   };
   const repo = new RoutingRepository(client);
+  const routingConfig = new RoutingConfigCache(() => repo.loadConfig(), { ttlMs: ttl, now });
   const routingWorker = new DataverseRoutingWorker({
     repo,
-    client,
+    config: routingConfig,
     routing: routingTrigger,
     automated,
     recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps),
+    releaseOffer: (offer) => releaseOffer(offer, stepDeps),
     now,
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, client, recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps), routing: routingTrigger });
+  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, worker: routingWorker });
   const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatApiHandler({

@@ -69,7 +69,7 @@ test('register hands every definition to the matching app method', () => {
   expect(calls).toContain('http sms-twilio-inbound sms/twilio/{channelId} POST anonymous');
   expect(calls).toContain('http sms-validate sms/{channelId}/validate POST function');
   expect(calls).toContain('queue routing-worker swb-routing AzureWebJobsStorage');
-  expect(calls).toContain('timer offer-timeouts */15 * * * * *');
+  expect(calls).toContain('timer offer-timeouts 0 */5 * * * *');
   expect(calls).toHaveLength(table().length);
 });
 

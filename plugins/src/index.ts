@@ -9,4 +9,5 @@ export type { DataversePort, DeliveryPort, PluginConfig, SendResult, StepDeps, U
 export { parseExecutionContext, type ContextError } from './context/context.parser';
 export type { StepContext, EntityImage, EntityRef, AttributeValue } from './context/execution-context';
 export { recomputeAgent, type RecomputeOutcome } from './capacity/recompute-agent';
+export { releaseOffer, type EndedOffer } from './capacity/release-offer';
 export { WebApiDataverseAdapter } from './adapters/dataverse-web-api.adapter';

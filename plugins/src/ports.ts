@@ -6,7 +6,6 @@ import type {
   AgentStatusRow,
   ConversationRow,
   MessageRow,
-  OfferRow,
   SessionRole,
   SessionRow,
   WorkstreamRow,
@@ -33,10 +32,11 @@ export interface DataversePort {
   /** The agent's status row (alternate key: agent). */
   getAgentStatus(agentId: string): Promise<Versioned<AgentStatusRow> | null>;
   updateAgentStatus(rowId: string, patch: RowPatch, ifMatch: string): Promise<UpdateOutcome>;
-  /** Conversations where the agent is primary and the state is Active or Wrap-up. */
-  listHeldConversations(agentId: string): Promise<ConversationRow[]>;
-  /** Offers to the agent still waiting for an answer: they reserve capacity too. */
-  listPendingOffers(agentId: string): Promise<OfferRow[]>;
+  /**
+   * What loads an agent, in one read: conversations they hold (primary, Active or Wrap-up) and
+   * conversations offered to them and still waiting (swb_offeredto). Both reserve capacity.
+   */
+  listAgentLoad(agentId: string): Promise<ConversationRow[]>;
   /** Sessions of a conversation that have not been closed. */
   listOpenSessions(conversationId: string): Promise<SessionRow[]>;
   updateSession(id: string, patch: RowPatch): Promise<UpdateOutcome>;

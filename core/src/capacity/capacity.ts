@@ -9,6 +9,7 @@
 //   releaseCapacity on StoredCapacity), showing the engine what is left (remainingCapacity);
 // - the plugin steps recompute the row from the conversations and offers that hold it
 //   (usageOf) and write the profile counts in the one text format (formatProfileUsage).
+import { formatIdNumberMap, parseIdNumberMap } from '../id-number-map';
 import type { EpochMs } from '../time';
 
 export type WrapUpBlocking = { kind: 'always' } | { kind: 'never' } | { kind: 'seconds'; seconds: number };
@@ -145,27 +146,8 @@ export function releaseCapacity(stored: StoredCapacity, demand: CapacityDemand):
   return { ...stored, usedUnits: Math.max(0, stored.usedUnits - demand.units), profileUsed };
 }
 
-/**
- * The status row's profile counts as text (`swb_profileusage`): conversations held or offered
- * per capacity profile. Anything unreadable counts as nothing held (the next recompute from
- * the rows rewrites it).
- */
-export function parseProfileUsage(text: string | null | undefined): Record<string, number> {
-  if (!text) return {};
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(value)) if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[k.toLowerCase()] = Math.floor(v);
-    return out;
-  } catch {
-    return {};
-  }
-}
+/** The profile-usage column: counts held or offered per capacity profile, by profile id. */
+export const parseProfileUsage = parseIdNumberMap;
 
 /** Stable text: sorted keys, zero counts left out, so an unchanged usage is never rewritten. */
-export function formatProfileUsage(usage: ReadonlyMap<string, number> | Readonly<Record<string, number>>): string {
-  const entries = (usage instanceof Map ? [...usage] : Object.entries(usage)).filter(([, n]) => n > 0).map(([k, n]) => [k.toLowerCase(), n] as const);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(Object.fromEntries(entries));
-}
+export const formatProfileUsage = formatIdNumberMap;

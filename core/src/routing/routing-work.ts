@@ -3,21 +3,36 @@
 // shape is part of the stored contract; the port is what producers enqueue through (the
 // functions app backs it with its Storage queue, tests with a recorder).
 
-/** What to route next. Duplicates are harmless: routing is idempotent. */
-export type RoutingWork =
+/**
+ * What to route next. Duplicates are harmless: routing is idempotent. `at` is when the item was
+ * enqueued (ms): a pass over the same queue that started after it has already seen its cause,
+ * so the worker may skip it — that is how wake-ups arriving together merge into one pass.
+ */
+export type RoutingWork = (
   | { kind: 'route-conversation'; conversationId: string; queueId: string | null; reason: string }
   | { kind: 'route-queue'; queueId: string; reason: string }
-  | { kind: 'route-agent'; agentId: string; reason: string }
+  /**
+   * The agent may take work now. `recompute`: false when the sender has just written the
+   * agent's capacity from their rows (a release); true (the default) for a presence change,
+   * which is also the repair point for a reservation an instance died holding.
+   */
+  | { kind: 'route-agent'; agentId: string; reason: string; recompute?: boolean }
   /** Routing configuration changed: drop cached configuration and re-evaluate what waits. */
   | { kind: 'config-changed'; table: string; id: string; message: string; reason: string }
   /** Capacity held for a set wrap-up time ends now: recompute the agent from their rows. */
-  | { kind: 'recompute-agent'; agentId: string; reason: string };
+  | { kind: 'recompute-agent'; agentId: string; reason: string }
+  /**
+   * An offer's expiry has come: scheduled (a delayed queue item) when the offer is made, so
+   * nothing polls for expired offers. Times the offer out if it is still pending.
+   */
+  | { kind: 'offer-expired'; offerId: string; conversationId: string; agentId: string; queueId: string; reason: string }
+) & { at?: number };
 
 export interface RoutingTriggerPort {
   enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent']);
+const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired']);
 
 /** A dequeued item is only trusted as far as its kind: anything else is dropped by the worker. */
 export function isRoutingWork(value: unknown): value is RoutingWork {

@@ -43,6 +43,13 @@ describe('rows', () => {
     expect(row._createdby_value).toBe(row._ownerid_value);
   });
 
+  it('a user created without isdisabled is stored enabled, as Dataverse fills the default: "isdisabled ne true" finds it', async () => {
+    const id = (await api.create({ collection: 'systemusers', data: { fullname: 'Default User', domainname: 'default.user@example.test' } })) as string;
+    expect((await api.retrieve<{ isdisabled: boolean }>({ collection: 'systemusers', key: id, select: ['isdisabled'] })).isdisabled).toBe(false);
+    const found = await api.retrieveMultiple<{ systemuserid: string }>({ collection: 'systemusers', select: ['systemuserid'], filter: `isdisabled ne true and systemuserid eq ${id}` });
+    expect(found.value.map((u) => u.systemuserid)).toEqual([id]);
+  });
+
   it('create with return=representation answers 201 with the selected columns', async () => {
     const row: Record<string, unknown> = await api.create({ collection: 'contacts', data: { firstname: 'Bo', numberofchildren: 2, donotsms: true }, returnRepresentation: true, select: ['firstname', 'donotsms'] });
     expect(row.firstname).toBe('Bo');

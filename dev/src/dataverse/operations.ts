@@ -340,6 +340,9 @@ export class Operations {
     const now = this.nowIso();
     const a = e.attributes;
     if (a.statecode && values.statecode == null) values.statecode = 0;
+    for (const [col, attr] of Object.entries(a)) {
+      if (attr.defaultValue !== undefined && values[col] == null) values[col] = typeof attr.defaultValue === 'boolean' ? Number(attr.defaultValue) : attr.defaultValue;
+    }
     if (a.statuscode && values.statuscode == null) values.statuscode = a.statuscode.options?.[0] ?? 1;
     if (e.ownership === 'user' && a.ownerid) {
       if (values.ownerid == null) {

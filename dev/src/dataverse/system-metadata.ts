@@ -66,7 +66,7 @@ export function standardTables(): EntityMetadata[] {
       internalemailaddress: { type: 'string', maxLength: 100 },
       applicationid: { type: 'uniqueidentifier' },
       azureactivedirectoryobjectid: { type: 'uniqueidentifier' },
-      isdisabled: { type: 'boolean' },
+      isdisabled: { type: 'boolean', defaultValue: false },
       businessunitid: { type: 'lookup', targets: ['businessunit'] },
     }),
     table('role', 'roles', 'name', 'organization', {
@@ -165,7 +165,14 @@ export function buildEmulatorMetadata(model: Metadata): Metadata {
   for (const e of Object.values(model.entities)) {
     // the model wins over our minimal standard definitions; columns we need (systemuser.businessunitid...) are kept
     const ours = entities[e.logicalName];
-    entities[e.logicalName] = ours ? { ...e, attributes: { ...ours.attributes, ...e.attributes } } : e;
+    if (!ours) {
+      entities[e.logicalName] = e;
+      continue;
+    }
+    // column by column: what the model says wins, what only we know (a create default) stays
+    const attributes = { ...ours.attributes };
+    for (const [col, def] of Object.entries(e.attributes)) attributes[col] = { ...ours.attributes[col], ...def };
+    entities[e.logicalName] = { ...e, attributes };
   }
   for (const [name, e] of Object.entries(entities)) {
     const sys = systemColumns(e);

@@ -2,6 +2,7 @@ import { AssignmentMethod, AutomatedMessageTrigger, ChannelType, ConversationSta
 import { buildServiceGraph } from '@switchboard/functions/composition';
 import { RoutingRepository } from '@switchboard/functions/routing/routing.repository';
 import { DataverseRoutingWorker } from '@switchboard/functions/routing/routing-worker';
+import { RoutingConfigCache } from '@switchboard/functions/routing/routing-config.cache';
 import { MemoryWorkQueue } from '@switchboard/functions/testing/memory-work-queue';
 import { seedRouting, startStack, type Stack } from './stack.testing';
 
@@ -29,36 +30,79 @@ async function waitingConversation(seed: { workstreamId: string; queueId: string
 const offersOf = async (filter: string) => (await stack.api.retrieveMultiple<Record<string, any>>({ collection: 'swb_offers', filter })).value;
 const status = (id: string) => stack.api.retrieve<Record<string, any>>({ collection: 'swb_agentstatuses', key: id });
 
-it('an offer that times out is marked, its capacity given back, and the conversation offered to someone else', async () => {
+/** The same services as the stack's, on a clock set to `at`: what an instance sees when an offer's timer fires. */
+function graphAt(at: number) {
+  return buildServiceGraph({ client: stack.client, routingQueue: stack.queue as MemoryWorkQueue<unknown>, settings: {}, publicBaseUrl: 'https://x.test', cacheTtlMs: 0, now: () => at });
+}
+
+/** The offer's own timer: the delayed `offer-expired` item routing enqueued when it made the offer. */
+function timerOf(offerId: string) {
+  const item = stack.queue.items.find((i) => i.body.kind === 'offer-expired' && i.body.offerId === offerId);
+  if (!item || item.body.kind !== 'offer-expired') throw new Error(`no timer for offer ${offerId}`);
+  return { work: item.body, visibleAt: item.nextVisibleOn?.getTime() };
+}
+
+it("an offer times out by its own timer: marked, its capacity given back, the agent remembered as having let it go, and the conversation offered to someone else", async () => {
   const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
     { name: 'Slow Agent', queue: 'main', max: 3 },
     { name: 'Next Agent', queue: 'main', max: 2 },
   ]);
   await stack.api.update({ collection: 'swb_workstreams', key: seed.workstreamId, data: { swb_declinelimit: 1 } });
   const conversationId = await waitingConversation(seed, 100);
+  stack.queue.items.splice(0);
   await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'test' });
   const [first] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
   expect(first!['_swb_agentid_value']).toBe(seed.agents[0]!.id);
   // Owned by the agent it is offered to: the Agent role reads and answers only its own offers.
   expect(first!['_ownerid_value']).toBe(seed.agents[0]!.id);
   expect((await status(seed.agents[0]!.statusId))['swb_capacityused']).toBe(1);
-
+  const expires = Date.parse(first!['swb_expireson']);
+  // The timer is invisible until the offer expires (to the second).
+  const timer = timerOf(first!['swb_offerid']);
+  expect(Math.abs(timer.visibleAt! - expires)).toBeLessThanOrEqual(1500);
   stack.queue.items.splice(0);
-  const timedOut = await stack.graph.offerTimeouts.run(new Date(Date.parse(first!['swb_expireson']) + 1000));
-  expect(timedOut).toBe(1);
+
+  // Delivered early (clocks differ between instances): nothing changes, the timer waits again.
+  await graphAt(expires - 5000).routingWorker.run(timer.work);
+  expect((await offersOf(`swb_offerid eq ${first!['swb_offerid']}`))[0]!['swb_response']).toBe(OfferResponse.Pending);
+  expect(stack.queue.items.map((i) => i.body)).toEqual([expect.objectContaining({ kind: 'offer-expired', offerId: first!['swb_offerid'] })]);
+  stack.queue.items.splice(0);
+
+  await graphAt(expires + 1000).routingWorker.run(timer.work);
   expect((await stack.api.retrieve<Record<string, any>>({ collection: 'swb_offers', key: first!['swb_offerid'] }))['swb_response']).toBe(OfferResponse.TimedOut);
   expect((await status(seed.agents[0]!.statusId))['swb_capacityused']).toBe(0);
-  // A second sweeper on the same expired offer does nothing.
-  expect(await stack.graph.offerTimeouts.run(new Date(Date.parse(first!['swb_expireson']) + 2000))).toBe(0);
+  const conv = await stack.api.retrieve<Record<string, any>>({ collection: 'swb_conversations', key: conversationId });
+  expect(conv).toMatchObject({ _swb_offeredto_value: null, swb_declinecount: 1, swb_declinedby: JSON.stringify({ [seed.agents[0]!.id]: 1 }) });
   expect(stack.queue.items.map((i) => i.body)).toEqual([expect.objectContaining({ kind: 'route-queue', queueId: seed.queueId })]);
+  // The same timer delivered twice (a queue delivers at least once) does nothing more.
+  await graphAt(expires + 2000).routingWorker.run(timer.work);
+  expect(stack.queue.items).toHaveLength(1);
+  expect((await stack.api.retrieve<Record<string, any>>({ collection: 'swb_conversations', key: conversationId }))['swb_declinecount']).toBe(1);
+
   await stack.drain();
-  const offers = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
-  const pending = offers.filter((o) => o['swb_response'] === OfferResponse.Pending);
+  const pending = (await offersOf(`_swb_conversationid_value eq ${conversationId}`)).filter((o) => o['swb_response'] === OfferResponse.Pending);
   expect(pending).toHaveLength(1);
   expect(pending[0]!['_swb_agentid_value']).toBe(seed.agents[1]!.id);
   expect(pending[0]!['swb_attempt']).toBe(2);
-  const conv = await stack.api.retrieve<Record<string, any>>({ collection: 'swb_conversations', key: conversationId });
-  expect(conv['swb_declinecount']).toBe(1);
+});
+
+it('an offer whose timer was lost is timed out by the five-minute sweep, a minute after its expiry and not before', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Lost Timer', queue: 'main', max: 3 }]);
+  const conversationId = await waitingConversation(seed, 150);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'test' });
+  const [offer] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
+  const expires = Date.parse(offer!['swb_expireson']);
+  stack.queue.items.splice(0); // the timer is lost
+  // Within the grace the offer's own timer is trusted to come.
+  expect(await graphAt(expires + 30_000).offerTimeouts.run(new Date(expires + 30_000))).toBe(0);
+  expect((await offersOf(`swb_offerid eq ${offer!['swb_offerid']}`))[0]!['swb_response']).toBe(OfferResponse.Pending);
+  const late = graphAt(expires + 61_000);
+  // (Earlier tests' offers, past their expiry by then too, are swept with it.)
+  expect(await late.offerTimeouts.run(new Date(expires + 61_000))).toBeGreaterThanOrEqual(1);
+  expect((await offersOf(`swb_offerid eq ${offer!['swb_offerid']}`))[0]!['swb_response']).toBe(OfferResponse.TimedOut);
+  expect((await status(seed.agents[0]!.statusId))['swb_capacityused']).toBe(0);
+  // Nothing is left for the next sweep.
+  expect(await late.offerTimeouts.run(new Date(expires + 62_000))).toBe(0);
 });
 
 it('many workers routing one queue at once never offer a conversation twice nor take an agent over capacity', async () => {
@@ -155,7 +199,7 @@ it('a timed-out offer gives back its units and its profile count, recomputed fro
   expect(offer!['_swb_conversationid_value']).toBe(first);
   expect(await offersOf(`_swb_conversationid_value eq ${second}`)).toHaveLength(0);
   expect(await status(agent.statusId)).toMatchObject({ swb_capacityused: 1, swb_profileusage: `{"${profileId}":1}` });
-  await stack.graph.offerTimeouts.run(new Date(Date.parse(offer!['swb_expireson']) + 1000));
+  await graphAt(Date.parse(offer!['swb_expireson']) + 1000).routingWorker.run(timerOf(offer!['swb_offerid']).work);
   expect(await status(agent.statusId)).toMatchObject({ swb_capacityused: 0, swb_profileusage: '{}' });
 });
 
@@ -199,28 +243,24 @@ it('a conversation stored without a priority waits its turn behind earlier ones 
   expect(await offersOf(`_swb_conversationid_value eq ${later}`)).toHaveLength(0);
 });
 
-it("a conversation's decline count is recounted from its declined and timed-out offers when it is offered again", async () => {
+it('a conversation remembers who let it go: a fresh pass offers it to someone else, with the next attempt number and the decline count kept', async () => {
   const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
     { name: 'Decliner', queue: 'main', max: 3 },
     { name: 'Taker', queue: 'main', max: 3 },
   ]);
+  await stack.api.update({ collection: 'swb_workstreams', key: seed.workstreamId, data: { swb_declinelimit: 2 } });
   const conversationId = await waitingConversation(seed, 800);
-  // Decliner already said no twice (one decline, one timeout).
-  for (const [n, response] of [[1, OfferResponse.Declined], [2, OfferResponse.TimedOut]] as const) {
-    await stack.api.create({
-      collection: 'swb_offers',
-      data: {
-        swb_name: `Offer ${n}`, swb_attempt: n, swb_response: response,
-        'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`, 'swb_agentid@odata.bind': `/systemusers(${seed.agents[0]!.id})`,
-        'swb_queueid@odata.bind': `/queues(${seed.queueId})`,
-      },
-    });
-  }
+  // What two ended offers left on the conversation (one decline, one timeout by Decliner).
+  await stack.api.update({
+    collection: 'swb_conversations',
+    key: conversationId,
+    data: { swb_offerattempt: 2, swb_declinecount: 2, swb_declinedby: JSON.stringify({ [seed.agents[0]!.id]: 2 }) },
+  });
   await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'declined before' });
   const [pending] = await offersOf(`_swb_conversationid_value eq ${conversationId} and swb_response eq ${OfferResponse.Pending}`);
-  expect(pending).toMatchObject({ swb_attempt: 3 });
-  const row = await stack.api.retrieve<{ swb_declinecount: number }>({ collection: 'swb_conversations', key: conversationId, select: ['swb_declinecount'] });
-  expect(row.swb_declinecount).toBe(2);
+  expect(pending).toMatchObject({ swb_attempt: 3, _swb_agentid_value: seed.agents[1]!.id });
+  const row = await stack.api.retrieve<Record<string, any>>({ collection: 'swb_conversations', key: conversationId, select: ['swb_declinecount', '_swb_offeredto_value', 'swb_offerattempt'] });
+  expect(row).toMatchObject({ swb_declinecount: 2, _swb_offeredto_value: seed.agents[1]!.id, swb_offerattempt: 3 });
 });
 
 it('a malformed work item is dropped instead of being retried into the poison queue', async () => {
@@ -234,17 +274,19 @@ it('a conversation accepted between the snapshot and the claim is not offered ag
   const [offer] = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
   // Read the waiting list, then let the agent accept before the worker goes on: its snapshot is stale.
   class StaleRepository extends RoutingRepository {
-    override async waitingInQueue(queueId: string) {
-      const rows = await super.waitingInQueue(queueId);
+    override async waitingHead(queueId: string, top: number) {
+      const rows = await super.waitingHead(queueId, top);
       await stack.api.update({ collection: 'swb_offers', key: offer!['swb_offerid'], data: { swb_response: OfferResponse.Accepted } });
       await stack.api.update({ collection: 'swb_conversations', key: conversationId, data: { swb_state: ConversationState.Active, 'swb_primaryagentid@odata.bind': `/systemusers(${offer!['_swb_agentid_value']})` } });
       return rows;
     }
   }
-  // The offer was declined first (the conversation waits again); the stale worker then reads the
-  // waiting list just before the agent's accept lands, and the offers just after it.
+  // The offer was let go first (the conversation waits again, offered to nobody); the stale
+  // worker then reads the waiting list just before the agent's accept lands.
   await stack.api.update({ collection: 'swb_offers', key: offer!['swb_offerid'], data: { swb_response: OfferResponse.Declined } });
-  const worker = new DataverseRoutingWorker({ repo: new StaleRepository(stack.client), client: stack.client, routing: { enqueue: async () => undefined }, now: Date.now });
+  await stack.api.update({ collection: 'swb_conversations', key: conversationId, data: { 'swb_offeredto@odata.bind': null } });
+  const repo = new StaleRepository(stack.client);
+  const worker = new DataverseRoutingWorker({ repo, config: new RoutingConfigCache(() => repo.loadConfig(), { ttlMs: 0, now: Date.now }), routing: { enqueue: async () => undefined }, now: Date.now });
   const outcome = await worker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'stale' });
   expect(outcome[0]!.offers).toHaveLength(0);
   expect(await offersOf(`_swb_conversationid_value eq ${conversationId}`)).toHaveLength(1);

@@ -255,7 +255,8 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
   it("an agent accepting its own offer makes the conversation Active with that agent as primary and owner, with a primary session", async () => {
     const conversationId: string = await app.create({
       collection: 'swb_conversations',
-      data: { subject: 'Offered', swb_channeltype: ChannelType.Sms, swb_customerphone: '+33611111111', swb_state: ConversationState.Waiting },
+      // As routing leaves it: the conversation names who holds its offer.
+      data: { subject: 'Offered', swb_channeltype: ChannelType.Sms, swb_customerphone: '+33611111111', swb_state: ConversationState.Waiting, 'swb_offeredto@odata.bind': `/systemusers(${users.ben})` },
     });
     // As the routing worker creates it: owned by the offered agent (the Agent role reads only its own offers).
     const offerId: string = await app.create({

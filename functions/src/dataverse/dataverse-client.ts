@@ -55,6 +55,39 @@ export class DataverseClient {
     }
   }
 
+  /**
+   * One $batch: `build` queues operations on a fresh client (dynamics-web-api's batch mode is a
+   * state of the instance, so the shared one must never be put in it while other requests are in
+   * flight). Writes go in one change set: all or nothing. A 412 on any of them (a stale If-Match,
+   * a create-only row that exists) is a ConcurrencyConflict naming that part; nothing was
+   * written. Only a 429 is retried (service protection refuses before processing).
+   */
+  async batch(build: (api: DynamicsWebApi) => void): Promise<unknown[]> {
+    return withRetry(
+      async () => {
+        const api = this.api.initializeInstance();
+        api.startBatch();
+        build(api);
+        try {
+          return await api.executeBatch();
+        } catch (err) {
+          // A failed change set comes back as the list of its failed parts.
+          const parts = Array.isArray(err) ? (err as unknown[]) : [err];
+          const failed = parts.find((p) => isDataverseError(p)) ?? parts[0];
+          if (!isDataverseError(failed)) throw failed;
+          const detail = (failed as { error?: { code?: string; message?: string } }).error;
+          if (failed.status === 412) throw new ConcurrencyConflict('$batch', 'change set', detail?.message ?? failed.message ?? '412');
+          if ((failed as unknown) instanceof Error) throw failed;
+          const part = failed as { status: number; headers?: unknown };
+          throw Object.assign(new Error(detail?.message ?? `a $batch part failed with ${part.status}`), { status: part.status, code: detail?.code, headers: part.headers });
+        }
+      },
+      { idempotent: false },
+      this.policy,
+      this.deps,
+    );
+  }
+
   // PATCH guarded by If-Match; a 412 (someone wrote in between) becomes ConcurrencyConflict.
   async updateIfMatch(collection: string, key: string, etag: string, data: Record<string, unknown>): Promise<void> {
     try {

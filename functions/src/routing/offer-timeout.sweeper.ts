@@ -1,13 +1,13 @@
-// Timer: pending offers past their expiry become TimedOut (claimed with If-Match, so two
-// instances sweeping at once time an offer out once), the agent's capacity is recomputed from
-// what they hold and are offered, and the queue is routed again so the conversation is
-// re-offered to someone else. Recomputing rather than subtracting leaves the agent holding
-// exactly what the rows say, which also clears any reservation an instance made and then
-// died before creating its offer.
+// Timer, every five minutes: the safety net under the offers' own timers. Each offer enqueues
+// an `offer-expired` work item, delayed to its expiry, before it is written; that item is what
+// times offers out. Should one be lost (poisoned after the queue's retries while Dataverse was
+// down), the offer would hold its conversation and a unit of the agent's capacity for ever.
+// The sweep asks for pending offers a minute past their expiry — one request, normally an
+// empty answer — and handles each exactly as its timer would have (If-Match: an answer or a
+// timer landing at the same moment wins). Every 15 s this cost 240 requests an hour; every
+// five minutes it costs 12.
 import type { InvocationContext } from '@azure/functions';
-import type { RoutingTriggerPort } from '@switchboard/core';
-import { OfferResponse, type ConversationRow, type OfferRow } from '@switchboard/solution';
-import { claim, type DataverseClient } from '../dataverse/dataverse-client';
+import type { RoutingWork } from '@switchboard/core';
 import { iso } from '../dataverse/repositories/odata';
 import type { RoutingRepository } from './routing.repository';
 
@@ -16,12 +16,14 @@ export interface OfferTimeoutSweeper {
 }
 
 export interface OfferSweeperDeps {
-  repo: RoutingRepository;
-  client: DataverseClient;
-  /** The plugins' recomputeAgent: capacity in use (units and profiles) and presence, from the rows. */
-  recomputeAgent: (agentId: string) => Promise<unknown>;
-  routing: RoutingTriggerPort;
+  repo: Pick<RoutingRepository, 'overdueOffers'>;
+  /** The routing worker: runs `offer-expired` as the offer's own timer would. */
+  worker: { run(work: RoutingWork, context?: InvocationContext): Promise<unknown> };
+  /** How long past its expiry an offer must be before the sweep steps in for its timer. */
+  graceMs?: number;
 }
+
+export const OFFER_SWEEP_GRACE_MS = 60_000;
 
 export class DataverseOfferTimeoutSweeper implements OfferTimeoutSweeper {
   constructor(private readonly deps: OfferSweeperDeps) {}
@@ -30,32 +32,18 @@ export class DataverseOfferTimeoutSweeper implements OfferTimeoutSweeper {
     await this.run(now, context);
   }
 
-  /** Returns how many offers timed out. */
+  /** Returns how many overdue offers it handed to the worker. */
   async run(now: Date, context?: InvocationContext): Promise<number> {
-    const expired = await this.deps.repo.expiredOffers(iso(now.getTime()));
-    let timedOut = 0;
-    const queues = new Set<string>();
-    for (const offer of expired) {
-      const result = await claim<OfferRow, Record<string, unknown>>(this.deps.client, {
-        collection: 'swb_offers',
-        key: offer.swb_offerid,
-        decide: (row) => (row.swb_response === OfferResponse.Pending ? { patch: { swb_response: OfferResponse.TimedOut, swb_respondedon: now.toISOString() } } : { skip: 'answered' }),
-      });
-      if (result.outcome !== 'claimed') continue;
-      timedOut++;
+    const before = iso(now.getTime() - (this.deps.graceMs ?? OFFER_SWEEP_GRACE_MS));
+    const overdue = await this.deps.repo.overdueOffers(before);
+    for (const offer of overdue) {
+      const conversationId = offer._swb_conversationid_value;
       const agentId = offer._swb_agentid_value;
-      if (agentId) await this.deps.recomputeAgent(agentId);
-      if (offer._swb_conversationid_value) {
-        await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
-          collection: 'swb_conversations',
-          key: offer._swb_conversationid_value,
-          decide: (row) => ({ patch: { swb_declinecount: (row.swb_declinecount ?? 0) + 1 } }),
-        });
-      }
-      if (offer._swb_queueid_value) queues.add(offer._swb_queueid_value);
+      const queueId = offer._swb_queueid_value;
+      if (!conversationId || !agentId || !queueId) continue;
+      await this.deps.worker.run({ kind: 'offer-expired', offerId: offer.swb_offerid, conversationId, agentId, queueId, reason: 'offer sweep', at: now.getTime() }, context);
     }
-    for (const queueId of queues) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'offer timed out' });
-    if (timedOut > 0) context?.log(`offers: ${timedOut} timed out; re-routing ${queues.size} queue(s)`);
-    return timedOut;
+    if (overdue.length > 0) context?.log(`offers: ${overdue.length} overdue offer(s) found by the sweep (their timers were lost)`);
+    return overdue.length;
   }
 }

@@ -1,41 +1,27 @@
-import { BasePresence, ConversationState, IdentificationResult, OfferResponse } from '@switchboard/solution';
-import { agentInputsOf, arrivalOf, conversationSnapshotOf, declineCountOf, offerHistoryOf, parseSkills, storedCapacityOf } from './routing-snapshot.mapper';
+import { BasePresence, ConversationState, IdentificationResult } from '@switchboard/solution';
+import { agentInputsOf, arrivalOf, conversationSnapshotOf, declinesOf, parseSkills, storedCapacityOf } from './routing-snapshot.mapper';
 
 const NOW = Date.parse('2026-11-24T10:00:00Z');
 
 describe('routing snapshot from rows', () => {
-  test('offers tell which conversations have a pending offer, the attempts so far and who declined or let expire how often', () => {
-    const history = offerHistoryOf([
-      { swb_offerid: 'o1', _swb_conversationid_value: 'c1', _swb_agentid_value: 'a1', swb_response: OfferResponse.Declined, swb_attempt: 1 },
-      { swb_offerid: 'o2', _swb_conversationid_value: 'c1', _swb_agentid_value: 'a1', swb_response: OfferResponse.TimedOut, swb_attempt: 2 },
-      { swb_offerid: 'o3', _swb_conversationid_value: 'c1', _swb_agentid_value: 'a2', swb_response: OfferResponse.Pending, swb_attempt: 3 },
-      { swb_offerid: 'o4', _swb_conversationid_value: 'c2', _swb_agentid_value: 'a1', swb_response: OfferResponse.Accepted },
-      { swb_offerid: 'o5', _swb_conversationid_value: null, _swb_agentid_value: 'a1', swb_response: OfferResponse.Pending },
-    ]);
-    expect([...history.pending]).toEqual(['c1']);
-    expect(Object.fromEntries(history.attempts)).toEqual({ c1: 3, c2: 1 });
-    expect(history.declines.get('c1')).toEqual({ a1: 2 });
-    expect(declineCountOf(history, 'c1')).toBe(2);
-    expect(declineCountOf(history, 'c2')).toBe(0);
+  test('who declined a conversation (or let an offer of it expire) is read from the conversation itself, leniently', () => {
+    expect(declinesOf({ swb_declinedby: '{"A1":2,"a2":1}' })).toEqual({ a1: 2, a2: 1 });
+    for (const bad of [null, '', 'nope', '[1]', '{"a1":"x"}']) expect(declinesOf({ swb_declinedby: bad })).toEqual({});
   });
 
   test('members become agents with their presence, skills, what is left of their capacity and their round-robin place; members without a status row are left out', () => {
     const agents = agentInputsOf(
-      {
-        queueId: 'q1',
-        members: ['A1', 'a2', 'a3'],
-        statuses: new Map([
-          ['A1', { swb_agentstatusid: 's1', swb_basepresence: BasePresence.Busy, swb_capacitymax: 3, swb_capacityused: 1, swb_profileusage: '{"voice":1}', swb_lastreleaseon: '2026-11-24T09:00:00Z' }],
-          ['a2', { swb_agentstatusid: 's2', swb_basepresence: null, swb_capacitymax: 2, swb_capacityused: 5 }],
-        ]),
-        skills: [
-          { swb_agentskillid: 'k1', _swb_agentid_value: 'A1', swb_skillname: 'French', swb_proficiency: 4 },
-          { swb_agentskillid: 'k2', _swb_agentid_value: 'A1', swb_skillname: 'Billing' },
-          { swb_agentskillid: 'k3', _swb_agentid_value: 'a2', swb_skillname: null },
-        ],
-        lastOffers: new Map([['a1', 17]]),
-        profileLimits: new Map([['voice', 2]]),
-      },
+      'q1',
+      [
+        {
+          systemuserid: 'A1',
+          status: { swb_agentstatusid: 's1', swb_basepresence: BasePresence.Busy, swb_capacitymax: 3, swb_capacityused: 1, swb_profileusage: '{"voice":1}', swb_lastreleaseon: '2026-11-24T09:00:00Z', swb_lastofferstamps: '{"Q1":17,"q2":99}' },
+          skills: [{ swb_skillname: 'French', swb_proficiency: 4 }, { swb_skillname: 'Billing' }],
+        },
+        { systemuserid: 'a2', status: { swb_agentstatusid: 's2', swb_basepresence: null, swb_capacitymax: 2, swb_capacityused: 5 }, skills: [{ swb_skillname: null }] },
+        { systemuserid: 'a3', status: null, skills: [] },
+      ],
+      new Map([['voice', 2]]),
       NOW,
     );
     expect(agents.map((a) => a.id)).toEqual(['A1', 'a2']);
@@ -53,11 +39,9 @@ describe('routing snapshot from rows', () => {
   });
 
   test('a waiting conversation keeps its priority, required skills, language, queue times and the declines counted from its offers', () => {
-    const history = offerHistoryOf([{ swb_offerid: 'o1', _swb_conversationid_value: 'c1', _swb_agentid_value: 'a1', swb_response: OfferResponse.Declined }]);
     const snap = conversationSnapshotOf(
-      { activityid: 'c1', _swb_workstreamid_value: 'w1', swb_state: ConversationState.Waiting, swb_priority: 5, swb_requiredskills: '["French"]', swb_language: 'fr', swb_openedon: '2026-11-24T09:50:00Z', swb_queuedon: '2026-11-24T09:55:00Z' },
+      { activityid: 'c1', _swb_workstreamid_value: 'w1', swb_state: ConversationState.Waiting, swb_priority: 5, swb_requiredskills: '["French"]', swb_language: 'fr', swb_openedon: '2026-11-24T09:50:00Z', swb_queuedon: '2026-11-24T09:55:00Z', swb_declinedby: '{"a1":1}' },
       'q1',
-      history,
       NOW,
     );
     expect(snap).toEqual({
@@ -75,9 +59,8 @@ describe('routing snapshot from rows', () => {
   });
 
   test('a conversation without times is taken as opened (and queued) when it was created, or now', () => {
-    const none = offerHistoryOf([]);
-    expect(conversationSnapshotOf({ activityid: 'c1', _swb_workstreamid_value: 'w1', createdon: '2026-11-24T09:00:00Z' }, 'q1', none, NOW)).toMatchObject({ arrivedAt: Date.parse('2026-11-24T09:00:00Z'), enqueuedAt: Date.parse('2026-11-24T09:00:00Z') });
-    const bare = conversationSnapshotOf({ activityid: 'c2', _swb_workstreamid_value: 'w1' }, 'q1', none, NOW);
+    expect(conversationSnapshotOf({ activityid: 'c1', _swb_workstreamid_value: 'w1', createdon: '2026-11-24T09:00:00Z' }, 'q1', NOW)).toMatchObject({ arrivedAt: Date.parse('2026-11-24T09:00:00Z'), enqueuedAt: Date.parse('2026-11-24T09:00:00Z') });
+    const bare = conversationSnapshotOf({ activityid: 'c2', _swb_workstreamid_value: 'w1' }, 'q1', NOW);
     expect(bare).toMatchObject({ arrivedAt: NOW, enqueuedAt: NOW, skills: [], declines: {} });
     expect(bare).not.toHaveProperty('priority');
     expect(bare).not.toHaveProperty('language');

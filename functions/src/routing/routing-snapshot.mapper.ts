@@ -1,7 +1,8 @@
-// Dataverse rows → the snapshot core's routing engine decides on: a queue's waiting
-// conversations with their offer history, its members as agents (presence, skills, what is
-// left of their capacity, round-robin position), and a new conversation's arrival. Pure: the
-// worker reads the rows, this maps them, so the mapping is tested without a server.
+// Dataverse rows → the snapshot core's routing engine decides on: the head of a queue's waiting
+// conversations (each carrying who declined it), its members as agents (presence, skills, what
+// is left of their capacity, round-robin position from their status row), and a new
+// conversation's arrival. Pure: the worker reads the rows, this maps them, so the mapping is
+// tested without a server.
 import {
   type AgentInput,
   type Arrival,
@@ -9,87 +10,63 @@ import {
   type EpochMs,
   type SkillRequirement,
   type StoredCapacity,
+  parseIdNumberMap,
   parseProfileUsage,
   presenceBaseOf,
   remainingCapacity,
   signedOutPresence,
 } from '@switchboard/core';
-import { OfferResponse, type AgentSkillRow, type AgentStatusRow, type ConversationRow, type OfferRow } from '@switchboard/solution';
+import type { AgentSkillRow, AgentStatusRow, ConversationRow } from '@switchboard/solution';
 import { ms } from '../dataverse/repositories/odata';
 
-/** What a conversation's offers say: one still pending, how many attempts so far, who declined (or let expire) how often. */
-export interface OfferHistory {
-  pending: ReadonlySet<string>;
-  attempts: ReadonlyMap<string, number>;
-  declines: ReadonlyMap<string, Readonly<Record<string, number>>>;
-}
-
-export function offerHistoryOf(offers: readonly OfferRow[]): OfferHistory {
-  const pending = new Set<string>();
-  const attempts = new Map<string, number>();
-  const declines = new Map<string, Record<string, number>>();
-  for (const o of offers) {
-    const c = o._swb_conversationid_value;
-    if (!c) continue;
-    attempts.set(c, Math.max(attempts.get(c) ?? 0, o.swb_attempt ?? 1));
-    if (o.swb_response === OfferResponse.Pending) pending.add(c);
-    else if ((o.swb_response === OfferResponse.Declined || o.swb_response === OfferResponse.TimedOut) && o._swb_agentid_value) {
-      const per = declines.get(c) ?? {};
-      per[o._swb_agentid_value] = (per[o._swb_agentid_value] ?? 0) + 1;
-      declines.set(c, per);
-    }
-  }
-  return { pending, attempts, declines };
-}
-
-/** Declines and timeouts so far, counted from the offers themselves (idempotent, whoever answered). */
-export function declineCountOf(history: OfferHistory, conversationId: string): number {
-  return Object.values(history.declines.get(conversationId) ?? {}).reduce((n, k) => n + k, 0);
+/** Who declined (or let expire) an offer of this conversation, how often: kept on the conversation by the offer-response step. */
+export function declinesOf(row: Pick<ConversationRow, 'swb_declinedby'>): Record<string, number> {
+  return parseIdNumberMap(row.swb_declinedby);
 }
 
 export function storedCapacityOf(row: Pick<AgentStatusRow, 'swb_capacityused' | 'swb_capacitymax' | 'swb_profileusage'>): StoredCapacity {
   return { usedUnits: row.swb_capacityused ?? 0, maxUnits: row.swb_capacitymax ?? 0, profileUsed: parseProfileUsage(row.swb_profileusage) };
 }
 
-export interface QueueMembersRows {
-  queueId: string;
-  /** Agent ids in membership order. */
-  members: readonly string[];
-  statuses: ReadonlyMap<string, AgentStatusRow>;
-  skills: readonly AgentSkillRow[];
-  /** Stamp of each agent's last offer in this queue, by lower-case agent id (round robin only). */
-  lastOffers: ReadonlyMap<string, number>;
-  profileLimits: ReadonlyMap<string, number>;
+/** A member of the queue as one read returns it: the user, their status row (with its ETag) and their skills. */
+export interface QueueAgentRow {
+  systemuserid: string;
+  status: (AgentStatusRow & { '@odata.etag'?: string }) | null;
+  skills: readonly Pick<AgentSkillRow, 'swb_skillname' | 'swb_proficiency'>[];
+}
+
+/** The stamp of the agent's last offer in this queue, kept on their status row (round robin). */
+export function lastOfferStampOf(status: Pick<AgentStatusRow, 'swb_lastofferstamps'>, queueId: string): number | undefined {
+  return parseIdNumberMap(status.swb_lastofferstamps)[queueId.toLowerCase()];
 }
 
 /** Members without a status row are not routable and are left out. */
-export function agentInputsOf(rows: QueueMembersRows, now: EpochMs): AgentInput[] {
+export function agentInputsOf(queueId: string, members: readonly QueueAgentRow[], profileLimits: ReadonlyMap<string, number>, now: EpochMs): AgentInput[] {
   const agents: AgentInput[] = [];
-  for (const agentId of rows.members) {
-    const status = rows.statuses.get(agentId);
+  for (const { systemuserid: agentId, status, skills } of members) {
     if (!status) continue;
     const base = presenceBaseOf(status.swb_basepresence) ?? 'Offline';
     const agentSkills: Record<string, number> = {};
-    for (const s of rows.skills) if (s._swb_agentid_value === agentId && s.swb_skillname) agentSkills[s.swb_skillname.toLowerCase()] = s.swb_proficiency ?? 5;
+    for (const s of skills) if (s.swb_skillname) agentSkills[s.swb_skillname.toLowerCase()] = s.swb_proficiency ?? 5;
     const lastRelease = ms(status.swb_lastreleaseon);
-    const lastOffer = rows.lastOffers.get(agentId.toLowerCase());
+    const lastOffer = lastOfferStampOf(status, queueId);
     agents.push({
       id: agentId,
-      queueIds: [rows.queueId],
+      queueIds: [queueId],
       skills: agentSkills,
-      // The status row is the authority on what the agent already holds (the plugins keep it
-      // from held conversations and pending offers); the engine sees what is left.
-      capacity: remainingCapacity(storedCapacityOf(status), rows.profileLimits),
+      // The status row is the authority on what the agent already holds (routing reserves on it
+      // and the plugins recompute it from held and offered conversations); the engine sees what is left.
+      capacity: remainingCapacity(storedCapacityOf(status), profileLimits),
       presence: { ...signedOutPresence(now), statusId: base, signedIn: base !== 'Offline', lastActivityAt: now },
       ...(lastRelease !== undefined ? { lastReleaseAt: lastRelease } : {}),
-      ...(lastOffer !== undefined ? { lastOfferStampByQueue: { [rows.queueId]: lastOffer } } : {}),
+      ...(lastOffer !== undefined ? { lastOfferStampByQueue: { [queueId]: lastOffer } } : {}),
     });
   }
   return agents;
 }
 
 /** A waiting conversation of the queue; its workstream is known (the worker skips those without one). */
-export function conversationSnapshotOf(row: ConversationRow & { _swb_workstreamid_value: string }, queueId: string, history: OfferHistory, now: EpochMs): ConversationSnapshot {
+export function conversationSnapshotOf(row: ConversationRow & { _swb_workstreamid_value: string }, queueId: string, now: EpochMs): ConversationSnapshot {
   const openedOn = ms(row.swb_openedon) ?? ms(row.createdon) ?? now;
   const snap: ConversationSnapshot = {
     id: row.activityid,
@@ -100,7 +77,7 @@ export function conversationSnapshotOf(row: ConversationRow & { _swb_workstreami
     skills: parseSkills(row.swb_requiredskills),
     enqueuedAt: ms(row.swb_queuedon) ?? openedOn,
     arrivedAt: openedOn,
-    declines: history.declines.get(row.activityid) ?? {},
+    declines: declinesOf(row),
   };
   if (row.swb_language) snap.language = row.swb_language;
   return snap;

@@ -1,12 +1,16 @@
 // The durable routing pipeline's consumer. Each work item (from the SMS and chat services and
-// from the plugin steps: presence changes, capacity releases, configuration changes) loads the
-// snapshot one decision needs from Dataverse, asks core's engine, and writes the decision with
-// claims that make many concurrent instances safe:
-// - agent capacity is reserved on the agent's status row with If-Match (a 412 re-reads and
-//   decides again), so no agent is ever taken over their maximum;
-// - the offer row's id is derived from (conversation, attempt number): two instances that
-//   chose the same conversation both try to create the same row and exactly one succeeds —
-//   the loser gives its capacity reservation back. A conversation is never offered twice.
+// from the plugin steps: presence changes, capacity releases, configuration changes, and the
+// offers' own expiry timers) loads what one decision needs, asks core's engine, and writes the
+// decision with claims that make many concurrent instances safe:
+// - an offer is one $batch change set: the conversation (If-Match on the version routing saw:
+//   it now names who holds its offer), the agent's status row (If-Match: the capacity
+//   reservation) and the offer row (create-only, id from conversation and attempt). Two
+//   instances that chose the same conversation or the same agent's last unit cannot both win,
+//   and the loser writes nothing — no agent over capacity, no conversation offered twice;
+// - a pass reads the queue's members (one request) and the head of its waiting list (one
+//   request): never the whole list, never the offers of what waits;
+// - the configuration is cached (see RoutingConfigCache), and wake-ups that arrive together
+//   for one queue merge into one pass (an item older than the last pass's start is covered).
 import type { InvocationContext } from '@azure/functions';
 import {
   type CapacityDemand,
@@ -18,20 +22,23 @@ import {
   type RoutingTriggerPort,
   type RoutingWork,
   RoutingEngine,
+  formatIdNumberMap,
   formatProfileUsage,
   isRoutingWork,
+  parseIdNumberMap,
   profileLimitsOf,
-  releaseCapacity,
   reserveCapacity,
 } from '@switchboard/core';
+import type { EndedOffer } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
-import { claim, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
+import { claim, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
-import { bind, iso } from '../dataverse/repositories/odata';
+import { bind, iso, ms } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import { channelName } from './routing-config.mapper';
-import { type OfferHistory, agentInputsOf, arrivalOf, conversationSnapshotOf, declineCountOf, offerHistoryOf, storedCapacityOf } from './routing-snapshot.mapper';
+import type { RoutingConfigCache } from './routing-config.cache';
+import { agentInputsOf, arrivalOf, conversationSnapshotOf, declinesOf, storedCapacityOf } from './routing-snapshot.mapper';
 import type { RoutingRepository } from './routing.repository';
 
 // Consumes the routing work queue. Throwing makes the host retry the item, then poison it.
@@ -41,11 +48,14 @@ export interface RoutingWorker {
 
 export interface RoutingWorkerDeps {
   repo: RoutingRepository;
-  client: DataverseClient;
+  /** The routing configuration, cached; invalidated by `config-changed` work. */
+  config: RoutingConfigCache;
   routing: RoutingTriggerPort;
   automated?: AutomatedMessenger;
-  /** Runs the plugins' recomputeAgent for `recompute-agent` items (wrap-up timers). */
+  /** The plugins' recomputeAgent: capacity in use and presence, from the agent's rows. */
   recomputeAgent?: (agentId: string) => Promise<unknown>;
+  /** The plugins' releaseOffer: a timed-out offer is forgotten, its capacity given back, its queue routed. */
+  releaseOffer?: (offer: EndedOffer) => Promise<string>;
   now: () => number;
   random?: () => number;
   /** Rounds of "decide, claim" per queue when claims lose races. */
@@ -59,16 +69,26 @@ export interface QueueOutcome {
   conflicts: number;
 }
 
-type WaitingRow = ConversationRow & { _swb_workstreamid_value: string };
+type WaitingRow = ConversationRow & { _swb_workstreamid_value: string; '@odata.etag'?: string };
+
+/** An agent's status row as this pass last wrote it: each offer moves its ETag and its counts. */
+interface LiveStatus {
+  row: AgentStatusRow;
+  etag: string;
+}
 
 interface LoadedQueue {
   queueId: string;
   now: number;
-  history: OfferHistory;
   profileLimits: ReadonlyMap<string, number>;
-  statusByAgent: ReadonlyMap<string, AgentStatusRow>;
+  statusByAgent: Map<string, LiveStatus>;
   conversations: ReadonlyMap<string, WaitingRow>;
   snapshot: RoutingSnapshot;
+}
+
+/** How far down a waiting list one pass looks: enough for every agent with room, and a margin for skills. */
+export function headSize(agentsWithRoom: number): number {
+  return Math.min(200, 10 + 5 * agentsWithRoom);
 }
 
 export class DataverseRoutingWorker implements RoutingWorker {
@@ -93,33 +113,73 @@ export class DataverseRoutingWorker implements RoutingWorker {
     await this.run(workItem, context);
   }
 
+  /** When the last pass over each queue started (this instance): older wake-ups are covered by it. */
+  private readonly passStartedAt = new Map<string, number>();
+
   async run(work: RoutingWork, context?: InvocationContext): Promise<QueueOutcome[]> {
-    if (work.kind === 'route-conversation') {
-      // Independent reads, in parallel: they are most of a new conversation's latency.
-      const [config, found] = await Promise.all([this.deps.repo.loadConfig(), this.deps.repo.getConversation(work.conversationId)]);
-      const queueId = await this.arrive(work.conversationId, config, context, found);
-      return queueId ? [await this.routeQueue(queueId, config, context)] : [];
-    }
-    const config = await this.deps.repo.loadConfig();
     switch (work.kind) {
+      case 'route-conversation': {
+        // Independent reads, in parallel: they are most of a transferred conversation's latency.
+        const [config, found] = await Promise.all([this.deps.config.get(), this.deps.repo.getConversation(work.conversationId)]);
+        const queueId = await this.arrive(work.conversationId, config, context, found);
+        return queueId ? [await this.routeQueue(queueId, config, context)] : [];
+      }
       case 'route-queue':
-        return [await this.routeQueue(work.queueId, config, context)];
+        if (this.covered(work.queueId, work.at)) return [];
+        return [await this.routeQueue(work.queueId, await this.deps.config.get(), context)];
       // A presence change is also a repair point: capacity is recomputed from the rows first, so
-      // a reservation orphaned by an instance that died between reserving and creating its
-      // offer is given back the next time the agent touches their presence.
+      // a reservation orphaned by an instance that died holding it is given back the next time
+      // the agent touches their presence. A release already recomputed: it says so.
       case 'route-agent':
-      case 'recompute-agent':
-        if (this.deps.recomputeAgent) await this.deps.recomputeAgent(work.agentId);
-        return this.routeQueues(await this.deps.repo.agentQueues(work.agentId), config, context);
-      case 'config-changed':
-        return this.routeQueues(await this.deps.repo.queuesWithWaitingItems(), config, context);
+      case 'recompute-agent': {
+        if (this.deps.recomputeAgent && !(work.kind === 'route-agent' && work.recompute === false)) await this.deps.recomputeAgent(work.agentId);
+        const queues = (await this.deps.repo.agentQueues(work.agentId)).filter((q: string) => !this.covered(q, work.at));
+        return this.routeQueues(queues, await this.deps.config.get(), context);
+      }
+      case 'config-changed': {
+        this.deps.config.invalidate();
+        const config = await this.deps.config.get();
+        return this.routeQueues(config.queues.map((q) => q.id), config, context);
+      }
+      case 'offer-expired':
+        await this.expireOffer(work, context);
+        return [];
     }
+  }
+
+  private covered(queueId: string, enqueuedAt: number | undefined): boolean {
+    const started = this.passStartedAt.get(queueId.toLowerCase());
+    return enqueuedAt !== undefined && started !== undefined && started > enqueuedAt;
   }
 
   private async routeQueues(queueIds: readonly string[], config: RoutingConfig, context?: InvocationContext): Promise<QueueOutcome[]> {
     const out: QueueOutcome[] = [];
     for (const q of queueIds) out.push(await this.routeQueue(q, config, context));
     return out;
+  }
+
+  /**
+   * An offer's timer: still pending at its expiry, it times out (If-Match: an answer landing at
+   * the same moment wins) and is released — the conversation forgets it, the agent's capacity
+   * comes back, the queue is routed again. Early (clocks differ between instances): wait again.
+   */
+  private async expireOffer(work: Extract<RoutingWork, { kind: 'offer-expired' }>, context?: InvocationContext): Promise<void> {
+    const offer = await this.deps.repo.getOffer(work.offerId);
+    if (!offer || offer.row.swb_response !== OfferResponse.Pending) return;
+    const now = this.deps.now();
+    const expires = ms(offer.row.swb_expireson);
+    if (expires !== undefined && expires > now) {
+      await this.deps.routing.enqueue({ ...work, at: now }, { delaySeconds: Math.ceil((expires - now) / 1000) });
+      return;
+    }
+    try {
+      await this.deps.repo.updateOffer(work.offerId, { swb_response: OfferResponse.TimedOut, swb_respondedon: iso(now) }, offer.etag);
+    } catch (err) {
+      if (err instanceof ConcurrencyConflict) return; // answered meanwhile: the offer-response step has it
+      throw err;
+    }
+    const note = await this.deps.releaseOffer?.({ offerId: work.offerId, conversationId: work.conversationId, agentId: work.agentId, queueId: work.queueId, why: 'timed out' });
+    this.log(`routing: ${note ?? `offer ${work.offerId} timed out`}`, context);
   }
 
   /** Classifies a new conversation and puts it in its queue; returns the queue, or null when it is not routable. */
@@ -173,7 +233,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       await this.deps.repo.updateConversation(conversationId, patch, found.etag);
     } catch (err) {
       if (!(err instanceof ConcurrencyConflict)) throw err;
-      const written = await claim<ConversationRow, Record<string, unknown>>(this.deps.client, {
+      const written = await claim<ConversationRow, Record<string, unknown>>(this.deps.repo.client, {
         collection: 'swb_conversations',
         key: conversationId,
         // Someone else queued it (or an agent took it) since we read: their decision stands.
@@ -184,7 +244,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
     const routed = { ...conv, _swb_workstreamid_value: workstreamId };
     // The position costs a query: only asked for when a "queued" message is configured.
     if (this.deps.automated && (await this.deps.automated.render('queued', routed, {})) !== null) {
-      const position = (await this.deps.repo.waitingInQueue(queued.queueId)).length;
+      const position = await this.deps.repo.waitingCount(queued.queueId);
       await this.deps.automated.send('queued', routed, { queue: { position } }).catch((e: Error) => this.log(`automated "queued" message failed: ${e.message}`, context));
     }
     return queued.queueId;
@@ -193,6 +253,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
   /** Offers the queue's waiting conversations to eligible agents, claiming as it goes. */
   async routeQueue(queueId: string, config: RoutingConfig, context?: InvocationContext): Promise<QueueOutcome> {
     const outcome: QueueOutcome = { queueId, offers: [], conflicts: 0 };
+    this.passStartedAt.set(queueId.toLowerCase(), this.deps.now());
     const rounds = this.deps.maxRounds ?? 3;
     let lostLastRound = false;
     for (let round = 0; round < rounds; round++) {
@@ -204,7 +265,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
     }
     // Still losing races (a busy queue, a customer typing while waiting): try again shortly
     // rather than leave a placeable conversation waiting for an unrelated event.
-    if (lostLastRound) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'claims lost to concurrent writers' }, { delaySeconds: 1 });
+    if (lostLastRound) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'claims lost to concurrent writers', at: this.deps.now() }, { delaySeconds: 1 });
     return outcome;
   }
 
@@ -218,35 +279,30 @@ export class DataverseRoutingWorker implements RoutingWorker {
     return 'done';
   }
 
-  /** The rows one decision on a queue needs, read in as few requests as possible, and the engine's snapshot of them. */
+  /** The rows one decision on a queue needs — its members, then (only if one has room) the head of its waiting list — and the engine's snapshot of them. */
   private async loadQueue(queueId: string, config: RoutingConfig): Promise<LoadedQueue | 'nothing-waiting' | 'nothing-to-place'> {
-    const waiting = await this.deps.repo.waitingInQueue(queueId);
-    if (waiting.length === 0) return 'nothing-waiting';
-    const history = offerHistoryOf(await this.deps.repo.offersFor(waiting.map((c) => c.activityid)));
-    const candidates = waiting.filter((c): c is WaitingRow => !history.pending.has(c.activityid) && !!c._swb_workstreamid_value);
-    if (candidates.length === 0) return 'nothing-to-place';
-    const members = await this.deps.repo.queueMembers(queueId);
-    if (members.length === 0) return 'nothing-to-place';
-    const roundRobin = config.queues.find((q) => q.id === queueId)?.assignment.kind === 'round-robin';
-    const [statuses, skills, lastOffers] = await Promise.all([
-      this.deps.repo.agentStatuses(members),
-      this.deps.repo.agentSkills(members),
-      roundRobin ? this.deps.repo.lastOfferByAgent(queueId, members.length) : Promise.resolve(new Map<string, number>()),
-    ]);
-    const statusByAgent = new Map(statuses.filter((s) => s._swb_agentid_value).map((s) => [s._swb_agentid_value!, s]));
+    const members = await this.deps.repo.queueAgents(queueId);
     const profileLimits = profileLimitsOf(config.capacityProfiles);
     const now = this.deps.now();
+    const agents = agentInputsOf(queueId, members, profileLimits, now);
+    const withRoom = agents.filter((a) => a.presence?.signedIn && a.capacity.maxUnits > 0).length;
+    if (withRoom === 0) return 'nothing-to-place';
+    const head = await this.deps.repo.waitingHead(queueId, headSize(withRoom));
+    if (head.rows.length === 0) return 'nothing-waiting';
+    const candidates = head.rows.filter((c): c is WaitingRow => !!c._swb_workstreamid_value);
+    if (candidates.length === 0) return 'nothing-to-place';
+    const statusByAgent = new Map<string, LiveStatus>();
+    for (const m of members) {
+      const etag = m.status?.['@odata.etag'];
+      if (m.status && etag) statusByAgent.set(m.systemuserid, { row: m.status, etag });
+    }
     return {
       queueId,
       now,
-      history,
       profileLimits,
       statusByAgent,
       conversations: new Map(candidates.map((c) => [c.activityid, c])),
-      snapshot: {
-        agents: agentInputsOf({ queueId, members, statuses: statusByAgent, skills, lastOffers, profileLimits }, now),
-        conversations: candidates.map((c) => conversationSnapshotOf(c, queueId, history, now)),
-      },
+      snapshot: { agents, conversations: candidates.map((c) => conversationSnapshotOf(c, queueId, now)) },
     };
   }
 
@@ -257,11 +313,9 @@ export class DataverseRoutingWorker implements RoutingWorker {
       const row = queue.conversations.get(d.conversationId);
       const ws = config.workstreams.find((w) => w.id === row?._swb_workstreamid_value);
       const status = queue.statusByAgent.get(d.agentId);
-      if (!ws || !status) return;
-      const etag = (row as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
+      if (!row || !ws || !status) return;
       const demand: CapacityDemand = ws.capacityProfileId ? { units: ws.capacityUnits, profileId: ws.capacityProfileId } : { units: ws.capacityUnits };
-      const attempt = (queue.history.attempts.get(d.conversationId) ?? 0) + 1;
-      const made = await this.persistOffer(d, status, demand, queue.profileLimits, attempt, etag, declineCountOf(queue.history, d.conversationId));
+      const made = await this.persistOffer(d, row, status, demand, queue.profileLimits);
       if (made) outcome.offers.push({ conversationId: d.conversationId, agentId: d.agentId, offerId: made });
       else outcome.conflicts++;
     } else if (d.kind === 'overflowed' && d.action.kind === 'queue') {
@@ -279,32 +333,43 @@ export class DataverseRoutingWorker implements RoutingWorker {
     }
   }
 
+  /**
+   * The offer's timer first (a delayed work item at its expiry: if the claim below loses, the
+   * timer finds no offer and does nothing), then the one change set that makes the offer real.
+   */
   private async persistOffer(
     d: Extract<RoutingDecision, { kind: 'offered' }>,
-    status: AgentStatusRow,
+    row: WaitingRow,
+    status: LiveStatus,
     demand: CapacityDemand,
     profileLimits: ReadonlyMap<string, number>,
-    attempt: number,
-    conversationEtag: string | undefined,
-    declineCount: number,
   ): Promise<string | null> {
-    // The conversation must still be exactly as the snapshot saw it: an If-Match write (of the
-    // decline count, recounted from its offers; no plugin step watches it) fails if it was
-    // accepted, ended, moved or claimed by another worker since, and bumps the ETag so a twin
-    // worker holding the same snapshot fails here too.
-    if (!conversationEtag) return null;
-    try {
-      await this.deps.repo.updateConversation(d.conversationId, { swb_declinecount: declineCount }, conversationEtag);
-    } catch (err) {
-      if (err instanceof ConcurrencyConflict) return null;
-      throw err;
-    }
-    const reserved = await this.reserve(status.swb_agentstatusid, demand, profileLimits);
-    if (!reserved) return null;
+    const conversationEtag = row['@odata.etag'];
+    const reserved = reserveCapacity(storedCapacityOf(status.row), demand, profileLimits);
+    if (!conversationEtag || !reserved) return null;
+    const attempt = (row.swb_offerattempt ?? 0) + 1;
     const offerId = deterministicId('offer', d.conversationId, String(attempt));
-    let created: Awaited<ReturnType<RoutingRepository['createOffer']>>;
-    try {
-      created = await this.deps.repo.createOffer(offerId, {
+    const now = this.deps.now();
+    await this.deps.routing.enqueue(
+      { kind: 'offer-expired', offerId, conversationId: d.conversationId, agentId: d.agentId, queueId: d.queueId, reason: 'offer expiry', at: now },
+      { delaySeconds: Math.max(1, Math.ceil((d.expiresAt - now) / 1000)) },
+    );
+    const stamps = parseIdNumberMap(status.row.swb_lastofferstamps);
+    stamps[d.queueId.toLowerCase()] = d.stamp;
+    const statusPatch = { ...capacityPatch(reserved, demand), swb_lastofferstamps: formatIdNumberMap(stamps) };
+    const result = await this.deps.repo.claimOffer({
+      offerId,
+      conversation: {
+        id: d.conversationId,
+        etag: conversationEtag,
+        patch: {
+          'swb_offeredto@odata.bind': bind('systemusers', d.agentId),
+          swb_offerattempt: attempt,
+          swb_declinecount: Object.values(declinesOf(row)).reduce((n, k) => n + k, 0),
+        },
+      },
+      agentStatus: { id: status.row.swb_agentstatusid, etag: status.etag, patch: statusPatch },
+      offer: {
         swb_name: `Offer ${attempt}`,
         'swb_conversationid@odata.bind': bind('swb_conversations', d.conversationId),
         'swb_agentid@odata.bind': bind('systemusers', d.agentId),
@@ -317,51 +382,13 @@ export class DataverseRoutingWorker implements RoutingWorker {
         swb_offerstamp: d.stamp,
         swb_expireson: iso(d.expiresAt),
         swb_attempt: attempt,
-      });
-    } catch (err) {
-      // The offer was not written: the reservation must not outlive it.
-      await this.release(status.swb_agentstatusid, demand).catch(() => undefined);
-      throw err;
-    }
-    if (created === 'exists') {
-      // Another instance offered this conversation first: give the reservation back.
-      await this.release(status.swb_agentstatusid, demand);
-      return null;
-    }
+      },
+    });
+    if (result === 'conflict') return null;
+    // The next offer to this agent in the same pass claims on top of this one.
+    status.etag = result.statusEtag;
+    status.row = { ...status.row, swb_capacityused: reserved.usedUnits, ...(demand.profileId ? { swb_profileusage: formatProfileUsage(reserved.profileUsed) } : {}), swb_lastofferstamps: statusPatch.swb_lastofferstamps };
     return offerId;
-  }
-
-  /**
-   * Reserves a demand on the agent's status row with If-Match: core's capacity rule decides on
-   * the row as it is now (units against the maximum and, for a workstream with a capacity
-   * profile, the profile's count against its limit), in one guarded write, so concurrent
-   * workers (even routing different queues) can never take an agent past either. False when
-   * it no longer fits.
-   */
-  private async reserve(statusRowId: string, demand: CapacityDemand, profileLimits: ReadonlyMap<string, number>): Promise<boolean> {
-    const result = await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
-      collection: 'swb_agentstatuses',
-      key: statusRowId,
-      maxAttempts: 10,
-      decide: (row) => {
-        const next = reserveCapacity(storedCapacityOf(row), demand, profileLimits);
-        return next ? { patch: capacityPatch(next, demand) } : { skip: 'no capacity left for this demand' };
-      },
-    });
-    return result.outcome === 'claimed';
-  }
-
-  /** Gives a reservation back (the offer was not written); least-active routing counts returned units as a release. */
-  private async release(statusRowId: string, demand: CapacityDemand): Promise<void> {
-    await claim<AgentStatusRow, Record<string, unknown>>(this.deps.client, {
-      collection: 'swb_agentstatuses',
-      key: statusRowId,
-      maxAttempts: 10,
-      decide: (row) => {
-        const patch = capacityPatch(releaseCapacity(storedCapacityOf(row), demand), demand);
-        return { patch: demand.units > 0 ? { ...patch, swb_lastreleaseon: iso(this.deps.now()) } : patch };
-      },
-    });
   }
 }
 

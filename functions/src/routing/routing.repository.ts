@@ -1,5 +1,7 @@
-// What the routing worker reads and writes, over dynamics-web-api. Every read is scoped to
-// what one decision needs (one queue's waiting items and members), never the whole org.
+// What the routing worker reads and writes, over dynamics-web-api. A routing pass on a queue
+// costs two reads — its members with their status rows and skills (one request, expanded), and
+// the head of its waiting list (indexed, ordered, $top) — and one $batch per offer: never the
+// whole waiting list, never the offers of what waits (the conversation carries its own).
 import {
   ConversationState,
   OfferResponse,
@@ -15,28 +17,41 @@ import {
 } from '@switchboard/solution';
 import type { RoutingConfig } from '@switchboard/core';
 import type { DataverseClient, RowWithETag } from '../dataverse/dataverse-client';
+import { ConcurrencyConflict } from '../dataverse/errors';
 import { isStatus } from '../dataverse/repositories/odata';
 import { routingConfigFromRows } from './routing-config.mapper';
+import type { QueueAgentRow } from './routing-snapshot.mapper';
 
-const CHUNK = 40;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** One offer as routing decided it, written in one change set (see claimOffer). */
+export interface OfferClaim {
+  offerId: string;
+  conversation: { id: string; etag: string; patch: Record<string, unknown> };
+  agentStatus: { id: string; etag: string; patch: Record<string, unknown> };
+  offer: Record<string, unknown>;
 }
 
 const WAITING = `(swb_state eq ${ConversationState.Open} or swb_state eq ${ConversationState.Waiting}) and _swb_primaryagentid_value eq null`;
 
+const HEAD_COLUMNS = [
+  'activityid', 'swb_state', '_swb_queueid_value', '_swb_workstreamid_value', 'swb_priority', 'swb_requiredskills', 'swb_language',
+  'swb_openedon', 'swb_queuedon', 'createdon', 'swb_offerattempt', 'swb_declinedby',
+];
+const STATUS_COLUMNS = [
+  'swb_agentstatusid', '_swb_agentid_value', 'swb_basepresence', 'swb_capacityused', 'swb_capacitymax', 'swb_profileusage', 'swb_lastreleaseon', 'swb_lastofferstamps',
+];
+// The 1:N relationships from systemuser to its status row and skills (swb_agentid lookups).
+const STATUS_NAV = 'swb_systemuser_agentstatus_agentid';
+const SKILLS_NAV = 'swb_systemuser_agentskill_agentid';
+
 export class RoutingRepository {
-  constructor(private readonly client: DataverseClient) {}
+  constructor(readonly client: DataverseClient) {}
 
   private async all<T>(collection: string, options: { select?: string[]; filter?: string; orderBy?: string[]; expand?: { property: string; select?: string[] }[] } = {}): Promise<T[]> {
     const result = await this.client.execute((api) => api.retrieveAll<T>({ collection, ...options }));
     return result.value;
   }
 
-  // Read afresh for every work item: a configuration change applies to the next decision.
+  // Read through RoutingConfigCache: once per TTL, and again after a `config-changed` item.
   async loadConfig(): Promise<RoutingConfig> {
     const [workstreams, queues, rules, hours, profiles] = await Promise.all([
       this.all<WorkstreamRow>('swb_workstreams', { filter: 'statecode eq 0' }),
@@ -58,73 +73,53 @@ export class RoutingRepository {
     return this.client.updateIfMatch('swb_conversations', id, etag, patch);
   }
 
-  waitingInQueue(queueId: string): Promise<ConversationRow[]> {
-    return this.all<ConversationRow>('swb_conversations', {
-      select: ['activityid', 'swb_state', '_swb_queueid_value', '_swb_workstreamid_value', 'swb_priority', 'swb_requiredskills', 'swb_language', 'swb_openedon', 'swb_queuedon', 'createdon'],
-      filter: `_swb_queueid_value eq ${queueId} and ${WAITING}`,
-    });
+  /**
+   * The first `top` conversations waiting in a queue with no live offer, in the order routing
+   * serves them (priority, then time queued), and how many wait in all (overflow, position).
+   */
+  async waitingHead(queueId: string, top: number): Promise<{ rows: (ConversationRow & { '@odata.etag'?: string })[]; total: number }> {
+    const result = await this.client.execute((api) =>
+      api.retrieveMultiple<ConversationRow & { '@odata.etag'?: string }>({
+        collection: 'swb_conversations',
+        select: HEAD_COLUMNS,
+        filter: `_swb_queueid_value eq ${queueId} and ${WAITING} and _swb_offeredto_value eq null`,
+        orderBy: ['swb_priority desc', 'swb_queuedon asc'],
+        top,
+        count: true,
+      }),
+    );
+    return { rows: result.value, total: result.oDataCount ?? result.value.length };
   }
 
-  async queuesWithWaitingItems(): Promise<string[]> {
-    const rows = await this.all<ConversationRow>('swb_conversations', { select: ['_swb_queueid_value'], filter: `_swb_queueid_value ne null and ${WAITING}` });
-    return [...new Set(rows.map((r) => r._swb_queueid_value!).filter(Boolean))];
-  }
-
-  async offersFor(conversationIds: readonly string[]): Promise<OfferRow[]> {
-    const out: OfferRow[] = [];
-    for (const part of chunks(conversationIds)) {
-      out.push(
-        ...(await this.all<OfferRow>('swb_offers', {
-          select: ['swb_offerid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_response', 'swb_attempt', 'swb_expireson'],
-          filter: `(${part.map((id) => `_swb_conversationid_value eq ${id}`).join(' or ')})`,
-        })),
-      );
-    }
-    return out;
+  /** How many conversations wait in a queue (the "queued" automated message's position). */
+  async waitingCount(queueId: string): Promise<number> {
+    const result = await this.client.execute((api) =>
+      api.retrieveMultiple<ConversationRow>({ collection: 'swb_conversations', select: ['activityid'], filter: `_swb_queueid_value eq ${queueId} and ${WAITING}`, top: 1, count: true }),
+    );
+    return result.oDataCount ?? result.value.length;
   }
 
   /**
-   * Each agent's last offer stamp in this queue: what advanced round robin orders by, so the
-   * rotation carries over from one work item (and one instance) to the next. The stamp, not
-   * swb_offeredon: Dataverse keeps dates to the second, and several offers within one second
-   * are common. Reads the newest offers only; an agent absent from them was offered longer
-   * ago than anyone present, which is all the ordering needs.
+   * The queue's enabled members with their status row (and its ETag, for the capacity claim)
+   * and their skills, in one request: the users filtered by membership, their rows expanded.
    */
-  async lastOfferByAgent(queueId: string, memberCount: number): Promise<Map<string, number>> {
-    const top = Math.max(200, memberCount * 4);
+  async queueAgents(queueId: string): Promise<QueueAgentRow[]> {
     const result = await this.client.execute((api) =>
-      api.retrieveMultiple<OfferRow>({
-        collection: 'swb_offers',
-        select: ['_swb_agentid_value', 'swb_offerstamp'],
-        filter: `_swb_queueid_value eq ${queueId} and swb_offerstamp ne null`,
-        orderBy: ['swb_offerstamp desc'],
-        top,
+      api.retrieveMultiple<{ systemuserid: string; [nav: string]: unknown }>({
+        collection: 'systemusers',
+        select: ['systemuserid'],
+        filter: `isdisabled ne true and queuemembership_association/any(q:q/queueid eq ${queueId})`,
+        expand: [
+          { property: STATUS_NAV, select: STATUS_COLUMNS },
+          { property: SKILLS_NAV, select: ['swb_skillname', 'swb_proficiency'] },
+        ],
       }),
     );
-    const last = new Map<string, number>();
-    for (const o of result.value) {
-      const agent = o._swb_agentid_value?.toLowerCase();
-      const stamp = Number(o.swb_offerstamp);
-      if (agent && Number.isFinite(stamp) && !last.has(agent)) last.set(agent, stamp);
-    }
-    return last;
-  }
-
-  async queueMembers(queueId: string): Promise<string[]> {
-    try {
-      const row = await this.client.execute((api) =>
-        api.retrieve<{ queuemembership_association?: { systemuserid: string; isdisabled?: boolean }[] }>({
-          collection: 'queues',
-          key: queueId,
-          select: ['queueid'],
-          expand: [{ property: 'queuemembership_association', select: ['systemuserid', 'isdisabled'] }],
-        }),
-      );
-      return (row.queuemembership_association ?? []).filter((u) => u.isdisabled !== true).map((u) => u.systemuserid);
-    } catch (err) {
-      if (isStatus(err, 404)) return [];
-      throw err;
-    }
+    return result.value.map((u) => ({
+      systemuserid: u.systemuserid,
+      status: ((u[STATUS_NAV] as AgentStatusRow[] | undefined) ?? [])[0] ?? null,
+      skills: (u[SKILLS_NAV] as AgentSkillRow[] | undefined) ?? [],
+    }));
   }
 
   async agentQueues(agentId: string): Promise<string[]> {
@@ -144,20 +139,6 @@ export class RoutingRepository {
     }
   }
 
-  async agentStatuses(agentIds: readonly string[]): Promise<AgentStatusRow[]> {
-    const out: AgentStatusRow[] = [];
-    for (const part of chunks(agentIds)) out.push(...(await this.all<AgentStatusRow>('swb_agentstatuses', { filter: `(${part.map((id) => `_swb_agentid_value eq ${id}`).join(' or ')})` })));
-    return out;
-  }
-
-  async agentSkills(agentIds: readonly string[]): Promise<AgentSkillRow[]> {
-    const out: AgentSkillRow[] = [];
-    for (const part of chunks(agentIds)) {
-      out.push(...(await this.all<AgentSkillRow>('swb_agentskills', { select: ['_swb_agentid_value', 'swb_skillname', 'swb_proficiency'], filter: `(${part.map((id) => `_swb_agentid_value eq ${id}`).join(' or ')})` })));
-    }
-    return out;
-  }
-
   getAgentStatus(rowId: string): Promise<RowWithETag<AgentStatusRow> | null> {
     return this.client.retrieveWithETag<AgentStatusRow>('swb_agentstatuses', rowId);
   }
@@ -166,27 +147,42 @@ export class RoutingRepository {
     return this.client.updateIfMatch('swb_agentstatuses', rowId, etag, patch);
   }
 
-  async createOffer(id: string, data: Record<string, unknown>): Promise<'created' | 'exists'> {
+  /**
+   * The three writes of an offer in one $batch change set, all or nothing: the conversation
+   * (If-Match on the version routing saw: it names who holds the offer), the agent's status row
+   * (If-Match: the capacity reservation), and the offer row (create-only, its id derived from
+   * the conversation and the attempt). Two instances that decided the same thing cannot both
+   * win, and a loser leaves nothing behind — no reservation to give back. Returns the status
+   * row's new ETag (several offers to one agent in one pass), or 'conflict'.
+   */
+  async claimOffer(claim: OfferClaim): Promise<{ statusEtag: string } | 'conflict'> {
     try {
-      await this.client.execute((api) => api.upsert({ collection: 'swb_offers', key: id, data, ifnonematch: '*' }));
-      return 'created';
+      const parts = await this.client.batch((api) => {
+        api.update({ collection: 'swb_conversations', key: claim.conversation.id, data: claim.conversation.patch, ifmatch: claim.conversation.etag });
+        api.update({ collection: 'swb_agentstatuses', key: claim.agentStatus.id, data: claim.agentStatus.patch, ifmatch: claim.agentStatus.etag, returnRepresentation: true, select: ['swb_agentstatusid'] });
+        api.upsert({ collection: 'swb_offers', key: claim.offerId, data: claim.offer, ifnonematch: '*' });
+      });
+      const status = parts[1] as { '@odata.etag'?: string } | undefined;
+      if (!status?.['@odata.etag']) throw new Error('Dataverse returned the reserved status row without an ETag.');
+      return { statusEtag: status['@odata.etag'] };
     } catch (err) {
-      if (isStatus(err, 412)) return 'exists';
+      if (err instanceof ConcurrencyConflict) return 'conflict';
       throw err;
     }
   }
 
-  expiredOffers(nowIso: string, top = 200): Promise<OfferRow[]> {
-    return this.client
-      .execute((api) =>
-        api.retrieveMultiple<OfferRow>({
-          collection: 'swb_offers',
-          filter: `swb_response eq ${OfferResponse.Pending} and swb_expireson lt ${nowIso}`,
-          orderBy: ['swb_expireson asc'],
-          top,
-        }),
-      )
-      .then((r) => r.value);
+  /** Pending offers whose expiry passed before `before`: what the safety-net sweep hands back to the offers' own timers. */
+  async overdueOffers(before: string, top = 50): Promise<OfferRow[]> {
+    const result = await this.client.execute((api) =>
+      api.retrieveMultiple<OfferRow>({
+        collection: 'swb_offers',
+        select: ['swb_offerid', '_swb_agentid_value', '_swb_conversationid_value', '_swb_queueid_value', 'swb_expireson'],
+        filter: `swb_response eq ${OfferResponse.Pending} and swb_expireson lt ${before}`,
+        orderBy: ['swb_expireson asc'],
+        top,
+      }),
+    );
+    return result.value;
   }
 
   getOffer(id: string): Promise<RowWithETag<OfferRow> | null> {

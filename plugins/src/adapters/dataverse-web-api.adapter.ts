@@ -6,13 +6,11 @@ import {
   ConversationState,
   EntitySetNames,
   metadata,
-  OfferResponse,
   SessionState,
   type SessionRole,
   type AgentStatusRow,
   type ConversationRow,
   type MessageRow,
-  type OfferRow,
   type SessionRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
@@ -25,6 +23,7 @@ export type Execute = <T>(op: (api: DynamicsWebApi) => Promise<T>) => Promise<T>
 const CONVERSATION = [
   'activityid', 'swb_state', 'swb_channeltype', '_swb_channelid_value', '_swb_queueid_value', '_swb_workstreamid_value',
   '_swb_primaryagentid_value', 'swb_customerphone', 'swb_wrapupon', 'swb_activeon', 'swb_closedon', 'swb_firstassignedon',
+  '_swb_offeredto_value', 'swb_declinedby', 'swb_declinecount', 'swb_lastmessagesequence',
 ];
 const MESSAGE = [
   'swb_messageid', '_swb_conversationid_value', 'swb_direction', 'swb_authorkind', 'swb_visibility', 'swb_body',
@@ -35,7 +34,6 @@ const AGENT_STATUS = [
   'swb_agentstatusid', '_swb_agentid_value', 'swb_basepresence', 'swb_manualoverride', 'swb_connectionstate',
   'swb_capacityused', 'swb_capacitymax', 'swb_profileusage', 'swb_lastreleaseon', 'swb_defaultpresence',
 ];
-const OFFER = ['swb_offerid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_response'];
 const SESSION = ['activityid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_role', 'swb_state'];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,8 +61,14 @@ function versioned<T>(row: WithETag<T>): Versioned<T> {
 export class WebApiDataverseAdapter implements DataversePort {
   private readonly execute: Execute;
 
-  constructor(api: DynamicsWebApi, options: { execute?: Execute } = {}) {
+  private readonly now: () => number;
+  private readonly workstreamTtlMs: number;
+
+  /** `workstreamTtlMs`: how long a workstream read is reused (default 30 s; 0 reads every time). */
+  constructor(api: DynamicsWebApi, options: { execute?: Execute; now?: () => number; workstreamTtlMs?: number } = {}) {
     this.execute = options.execute ?? ((op) => op(api));
+    this.now = options.now ?? Date.now;
+    this.workstreamTtlMs = options.workstreamTtlMs ?? 30_000;
   }
 
   private async retrieve<T>(collection: string, id: string, select: string[]): Promise<Versioned<T> | null> {
@@ -109,8 +113,20 @@ export class WebApiDataverseAdapter implements DataversePort {
     return this.update(EntitySetNames.Message, id, patch, ifMatch);
   }
 
-  async getWorkstream(id: string) {
-    return (await this.retrieve<WorkstreamRow>(EntitySetNames.Workstream, id, WORKSTREAM))?.row ?? null;
+  // Workstreams are configuration: read once per workstream and kept a short while (capacity
+  // units and wrap-up rules change rarely; recomputing an agent must not re-read them each time).
+  private readonly workstreams = new Map<string, { at: number; row: Promise<WorkstreamRow | null> }>();
+
+  getWorkstream(id: string): Promise<WorkstreamRow | null> {
+    const key = guid(id);
+    const now = this.now();
+    const hit = this.workstreams.get(key);
+    if (hit && now - hit.at < this.workstreamTtlMs) return hit.row;
+    const row = this.retrieve<WorkstreamRow>(EntitySetNames.Workstream, key, WORKSTREAM).then((r) => r?.row ?? null);
+    const entry = { at: now, row };
+    this.workstreams.set(key, entry);
+    row.catch(() => this.workstreams.get(key) === entry && this.workstreams.delete(key));
+    return row;
   }
 
   async getAgentStatus(agentId: string) {
@@ -122,16 +138,13 @@ export class WebApiDataverseAdapter implements DataversePort {
     return this.update(EntitySetNames.AgentStatus, rowId, patch, ifMatch);
   }
 
-  listHeldConversations(agentId: string) {
+  listAgentLoad(agentId: string) {
+    const agent = guid(agentId);
     return this.all<ConversationRow>(
       EntitySetNames.Conversation,
       CONVERSATION,
-      `_swb_primaryagentid_value eq ${guid(agentId)} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})`,
+      `(_swb_primaryagentid_value eq ${agent} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})) or (_swb_offeredto_value eq ${agent} and (swb_state eq ${ConversationState.Open} or swb_state eq ${ConversationState.Waiting}))`,
     );
-  }
-
-  listPendingOffers(agentId: string) {
-    return this.all<OfferRow>(EntitySetNames.Offer, OFFER, `_swb_agentid_value eq ${guid(agentId)} and swb_response eq ${OfferResponse.Pending}`);
   }
 
   listOpenSessions(conversationId: string) {

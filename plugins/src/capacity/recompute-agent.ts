@@ -30,31 +30,31 @@ export async function recomputeAgent(agentId: string, deps: StepDeps): Promise<R
     // reads and our write turns into a 412 and a fresh computation, never a lost claim.
     const status = await deps.data.getAgentStatus(agentId);
     if (!status) return { agentId, found: false, previousUnits: 0, usedUnits: 0, released: false, presence: null, nextReleaseAt: null };
-    const [conversations, offers] = await Promise.all([deps.data.listHeldConversations(agentId), deps.data.listPendingOffers(agentId)]);
+    const load = await deps.data.listAgentLoad(agentId);
+    const agent = agentId.toLowerCase();
     const held: HeldConversation[] = await Promise.all(
-      conversations.map(async (c) => ({ conversation: c, workstream: await workstream(c._swb_workstreamid_value) })),
+      load
+        .filter((c) => c._swb_primaryagentid_value?.toLowerCase() === agent)
+        .map(async (c) => ({ conversation: c, workstream: await workstream(c._swb_workstreamid_value) })),
     );
     const offered: OfferedConversation[] = await Promise.all(
-      offers
-        .filter((o) => o._swb_conversationid_value && !conversations.some((c) => c.activityid === o._swb_conversationid_value))
-        .map(async (o) => {
-          const conv = await deps.data.getConversation(o._swb_conversationid_value!);
-          return { conversationId: o._swb_conversationid_value!, workstream: await workstream(conv?.row._swb_workstreamid_value) };
-        }),
+      load
+        .filter((c) => c._swb_primaryagentid_value?.toLowerCase() !== agent && c._swb_offeredto_value?.toLowerCase() === agent)
+        .map(async (c) => ({ conversationId: c.activityid, workstream: await workstream(c._swb_workstreamid_value) })),
     );
     const now = deps.clock.now();
-    const load = agentLoad(held, offered, now);
-    const presence = presenceAfterLoad(status.row, load.usedUnits, now);
+    const computed = agentLoad(held, offered, now);
+    const presence = presenceAfterLoad(status.row, computed.usedUnits, now);
     const previousUnits = status.row.swb_capacityused ?? 0;
     const patch: RowPatch = {};
-    if (previousUnits !== load.usedUnits) patch['swb_capacityused'] = load.usedUnits;
-    const profiles = formatProfileUsage(usageOf(load.items).profileUsed);
+    if (previousUnits !== computed.usedUnits) patch['swb_capacityused'] = computed.usedUnits;
+    const profiles = formatProfileUsage(usageOf(computed.items).profileUsed);
     if (profiles !== formatProfileUsage(parseProfileUsage(status.row.swb_profileusage))) patch['swb_profileusage'] = profiles;
-    const released = load.usedUnits < previousUnits;
+    const released = computed.usedUnits < previousUnits;
     // Least-active routing orders agents by their last release.
     if (released) patch['swb_lastreleaseon'] = new Date(now).toISOString();
     if (presenceChoiceOf(presence) !== status.row.swb_basepresence) patch['swb_basepresence'] = presenceChoiceOf(presence);
-    const outcome = { agentId, found: true, previousUnits, usedUnits: load.usedUnits, released, presence, nextReleaseAt: load.nextReleaseAt };
+    const outcome = { agentId, found: true, previousUnits, usedUnits: computed.usedUnits, released, presence, nextReleaseAt: computed.nextReleaseAt };
     if (Object.keys(patch).length === 0) return outcome;
     const written = await deps.data.updateAgentStatus(status.row.swb_agentstatusid, patch, status.etag);
     if (written === 'updated') return outcome;

@@ -11,7 +11,7 @@ import {
 import { recomputeAgent } from '../capacity/recompute-agent';
 import { handleStepWebhook } from '../service';
 import { type Wire, date, executionContext, option, ref } from '../testing/contexts';
-import { fakeDeps } from '../testing/fakes';
+import { TEST_CONFIG, fakeDeps } from '../testing/fakes';
 
 const AGENT = '22222222-2222-4222-8222-222222222222';
 const CONSULT = '33333333-3333-4333-8333-333333333333';
@@ -65,10 +65,8 @@ describe('conversation state step', () => {
     const res = await handleStepWebhook('conversation-state', change(f, ConversationState.Active, ConversationState.WrapUp), f.deps);
     expect(res.status).toBe(200);
     expect(f.data.agentStatuses.get(STATUS)!.row).toMatchObject({ swb_capacityused: 1, swb_basepresence: BasePresence.Busy, swb_lastreleaseon: '2026-11-24T10:00:05.000Z' });
-    expect(f.routingTrigger.items.map((i) => i.work)).toEqual([
-      expect.objectContaining({ kind: 'route-agent', agentId: AGENT }),
-      expect.objectContaining({ kind: 'route-queue', queueId: QUEUE }),
-    ]);
+    // One wake-up: the agent's queues, without a second recompute (this step just did it).
+    expect(f.routingTrigger.items.map((i) => i.work)).toEqual([expect.objectContaining({ kind: 'route-agent', agentId: AGENT, recompute: false })]);
   });
 
   it('stamps wrap-up with the time of the operation, not the time the async job ran', async () => {
@@ -141,9 +139,9 @@ describe('conversation state step', () => {
     f.data.beforeConditionalWrite = (table) => {
       if (table !== 'swb_agentstatus') return;
       f.data.beforeConditionalWrite = undefined;
-      // The routing engine offers a third conversation and claims a unit meanwhile.
-      f.data.offers.push({ swb_offerid: 'o1', _swb_agentid_value: AGENT, _swb_conversationid_value: OTHER.replace(/2$/, '3'), swb_response: 612400000 });
-      f.data.seed(f.data.conversations, OTHER.replace(/2$/, '3'), { activityid: OTHER.replace(/2$/, '3'), swb_state: ConversationState.Open, _swb_workstreamid_value: WS });
+      // The routing engine offers a third conversation and claims a unit meanwhile (the
+      // conversation now names who holds its offer).
+      f.data.seed(f.data.conversations, OTHER.replace(/2$/, '3'), { activityid: OTHER.replace(/2$/, '3'), swb_state: ConversationState.Waiting, _swb_workstreamid_value: WS, _swb_offeredto_value: AGENT });
       f.data.touch(f.data.agentStatuses, STATUS, { swb_capacityused: 3 });
     };
     await handleStepWebhook('conversation-state', change(f, ConversationState.Active, ConversationState.WrapUp), f.deps);
@@ -178,7 +176,20 @@ describe('conversation state step', () => {
     });
     await handleStepWebhook('conversation-state', body, f.deps);
     expect(f.data.conversations.get(NEW)!.row).toMatchObject({ swb_openedon: '2026-11-24T10:00:00.000Z', swb_queuedon: '2026-11-24T10:00:00.000Z' });
-    expect(f.routingTrigger.items).toEqual([{ work: { kind: 'route-conversation', conversationId: NEW, queueId: QUEUE, reason: 'new → Open' } }]);
+    expect(f.routingTrigger.items).toEqual([{ work: { kind: 'route-conversation', conversationId: NEW, queueId: QUEUE, reason: 'new → Open', at: expect.any(Number) } }]);
+  });
+
+  it('a conversation the app creates or queues is not routed again from here: the service that wrote it routed it, once', async () => {
+    const f = setup(null);
+    const NEW = '3f2504e0-4f89-41d3-9a0c-0305e82c3398';
+    f.data.seed(f.data.conversations, NEW, { activityid: NEW, swb_state: ConversationState.Waiting });
+    const body = executionContext({
+      message: 'Create', table: 'swb_conversation', id: NEW, stage: 40, mode: 'async', operationCreatedOn: OPERATION_AT, userId: TEST_CONFIG.trustedUserIds[0]!,
+      target: { swb_state: option(ConversationState.Waiting), swb_queueid: ref('queue', QUEUE) },
+      postImages: { Image: { swb_state: option(ConversationState.Waiting), swb_queueid: ref('queue', QUEUE) } },
+    });
+    await handleStepWebhook('conversation-state', body, f.deps);
+    expect(f.routingTrigger.items).toEqual([]);
   });
 
   it('accepting: Active stamps active time but keeps the first assignment time', async () => {

@@ -15,6 +15,7 @@ import { recomputeAgent } from '../capacity/recompute-agent';
 import type { RowPatch, StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
+import { isTrusted } from './caller';
 
 const STATE_NAMES: Record<number, CoreState> = {
   [ConversationState.Open]: 'Open',
@@ -126,13 +127,15 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
 
   const notes: string[] = [from === to ? `transfer ${primaryBefore ?? 'none'} → ${primaryAfter ?? 'none'}` : `${from ?? 'new'} → ${to}`];
   const queueId = refId(post['swb_queueid']);
-  for (const agentId of new Set([primaryBefore, primaryAfter].filter((a): a is string => a !== null))) {
+  const byApp = isTrusted(ctx, deps);
+  // An accepted offer (the app writes it) turns the offer's reservation into the held
+  // conversation: same units, nothing to recompute.
+  const accepted = byApp && primaryBefore === null && to === 'Active' && (from === 'Open' || from === 'Waiting');
+  for (const agentId of accepted ? [] : new Set([primaryBefore, primaryAfter].filter((a): a is string => a !== null))) {
     const outcome = await recomputeAgent(agentId, deps);
     notes.push(`agent ${agentId}: ${outcome.previousUnits}→${outcome.usedUnits} units, ${outcome.presence ?? 'no status row'}`);
-    if (outcome.released) {
-      await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, reason: `capacity released by ${conversationId} (${to})` });
-      if (queueId) await deps.routingTrigger.enqueue({ kind: 'route-queue', queueId, reason: `capacity released by ${conversationId} (${to})` });
-    }
+    // One wake-up for the agent's queues: the capacity was just recomputed, so the worker need not again.
+    if (outcome.released) await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, recompute: false, reason: `capacity released by ${conversationId} (${to})`, at: deps.clock.now() });
   }
 
   if (to === 'WrapUp' && primaryBefore) {
@@ -147,8 +150,10 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
     }
   }
 
-  if (to === 'Open' || to === 'Waiting') {
-    await deps.routingTrigger.enqueue({ kind: 'route-conversation', conversationId, queueId, reason: `${from ?? 'new'} → ${to}` });
+  // Back to a queue by a person (a transfer to a queue, a reopen): route it. The app routes what
+  // it creates and queues itself (the SMS and chat services, the worker), once.
+  if ((to === 'Open' || to === 'Waiting') && !byApp) {
+    await deps.routingTrigger.enqueue({ kind: 'route-conversation', conversationId, queueId, reason: `${from ?? 'new'} → ${to}`, at: deps.clock.now() });
   }
   return ok(notes.join('; '));
 }

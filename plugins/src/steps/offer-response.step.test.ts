@@ -18,6 +18,8 @@ function setup(conversation: { state?: ConversationState; primary?: string } = {
   f.data.seed(f.data.conversations, CONV, {
     activityid: CONV, swb_state: conversation.state ?? ConversationState.Waiting, _swb_workstreamid_value: WS, _swb_queueid_value: QUEUE,
     _swb_primaryagentid_value: conversation.primary ?? null, swb_queuedon: '2026-11-24T09:59:00Z',
+    // Routing's claim: the conversation names who holds its live offer.
+    _swb_offeredto_value: conversation.primary ? null : AGENT, swb_offerattempt: 1,
   });
   // The routing worker reserved one unit for the offer.
   f.data.seed(f.data.agentStatuses, STATUS, {
@@ -99,16 +101,17 @@ describe('offer response step', () => {
     expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_state: ConversationState.Closed, _swb_primaryagentid_value: null });
   });
 
-  it('a decline releases the held capacity and routes the conversation and its queue again', async () => {
+  it('a decline: the conversation forgets the offer and remembers who declined, the capacity goes back, and its queue is routed again, once', async () => {
     const f = setup();
     const res = await handleStepWebhook('offer-response', answer(f, OfferResponse.Declined), f.deps);
     expect(res.status).toBe(200);
-    expect(f.data.conversations.get(CONV)!.row.swb_state).toBe(ConversationState.Waiting);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({
+      swb_state: ConversationState.Waiting, _swb_offeredto_value: null, swb_declinedby: `{"${AGENT}":1}`, swb_declinecount: 1,
+    });
     expect(f.data.agentStatuses.get(STATUS)!.row.swb_capacityused).toBe(0);
-    expect(f.routingTrigger.items.map((i) => i.work)).toEqual([
-      expect.objectContaining({ kind: 'route-agent', agentId: AGENT }),
-      expect.objectContaining({ kind: 'route-conversation', conversationId: CONV, queueId: QUEUE }),
-      expect.objectContaining({ kind: 'route-queue', queueId: QUEUE }),
-    ]);
+    expect(f.routingTrigger.items.map((i) => i.work)).toEqual([expect.objectContaining({ kind: 'route-queue', queueId: QUEUE })]);
+    // Dataverse retries the webhook: nothing is counted twice.
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Declined), f.deps);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_declinedby: `{"${AGENT}":1}`, swb_declinecount: 1 });
   });
 });

@@ -1,19 +1,20 @@
 // An agent answers an offer (the AgentInbox control sets swb_response on its own offer row).
 //
 // Accepted: the conversation becomes Active with that agent as primary and owner (the Agent
-// role writes only what it owns; the pane updates swb_lastmessagesequence). The
-// conversation-state step then opens the primary session and recomputes capacity and presence.
-// Only the live offer counts: it was Pending before this save, had not expired when the agent
-// saved it, and the conversation still waits with nobody assigned. The conversation write is
-// If-Match on the version we checked, so two agents accepting offers for the same
-// conversation (or routing moving it meanwhile) cannot both win.
-// Declined (or a stale accept): the capacity the offer reserved is released by recomputing
-// the agent from rows, and routing looks for someone else.
+// role writes only what it owns) and forgets the offer (swb_offeredto). The capacity the offer
+// reserved simply stays: it now holds the conversation. The conversation-state step then opens
+// the primary session. Only the live offer counts: it was Pending before this save, had not
+// expired when the agent saved it, and the conversation still names this agent as holding its
+// offer. The conversation write is If-Match on the version we checked, so two agents accepting
+// offers for the same conversation (or routing moving it meanwhile) cannot both win.
+// Declined, or a stale accept: releaseOffer — the conversation forgets the offer and remembers
+// the decline, the capacity goes back, routing looks again. Timed out: the routing worker's
+// timer wrote it and released it already (it is the app's own write).
 //
 // Post-operation, async: the agent's click must not wait for this; Dataverse retries failures.
 import { ConversationState, OfferResponse } from '@switchboard/solution';
 import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
-import { recomputeAgent } from '../capacity/recompute-agent';
+import { releaseOffer } from '../capacity/release-offer';
 import type { RowPatch, StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
@@ -21,12 +22,6 @@ import { ok } from '../step';
 const IMAGE = 'Image';
 const IMAGE_COLUMNS = ['swb_response', 'swb_conversationid', 'swb_agentid', 'swb_queueid', 'swb_expireson', 'swb_respondedon'];
 const WAITING = new Set<number>([ConversationState.Open, ConversationState.Waiting]);
-
-async function releaseCapacity(agentId: string, why: string, deps: StepDeps): Promise<string> {
-  const outcome = await recomputeAgent(agentId, deps);
-  if (outcome.released) await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, reason: `capacity released by ${why}` });
-  return `agent ${agentId}: ${outcome.previousUnits}→${outcome.usedUnits} units`;
-}
 
 async function accept(ctx: StepContext, deps: StepDeps, agentId: string, conversationId: string): Promise<string | null> {
   const pre = ctx.preImages[IMAGE]?.attributes ?? {};
@@ -38,12 +33,14 @@ async function accept(ctx: StepContext, deps: StepDeps, agentId: string, convers
   const conv = await deps.data.getConversation(conversationId);
   if (!conv) return 'conversation not found';
   if (!WAITING.has(conv.row.swb_state ?? -1) || conv.row._swb_primaryagentid_value) return 'conversation no longer waiting';
+  if (conv.row._swb_offeredto_value?.toLowerCase() !== agentId.toLowerCase()) return 'conversation no longer offered to this agent';
   const iso = at.toISOString();
   const patch: RowPatch = {
     swb_state: ConversationState.Active,
     'swb_primaryagentid@odata.bind': `/systemusers(${agentId})`,
     'ownerid@odata.bind': `/systemusers(${agentId})`,
     swb_activeon: iso,
+    'swb_offeredto@odata.bind': null,
   };
   if (!conv.row.swb_firstassignedon) patch['swb_firstassignedon'] = iso;
   const written = await deps.data.updateConversation(conversationId, patch, conv.etag);
@@ -71,14 +68,9 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
     const refused = await accept(ctx, deps, agentId, conversationId);
     if (refused === null) return ok(`offer ${offer} accepted: ${conversationId} Active with ${agentId}`);
     // A stale accept assigns nothing, but the offer no longer reserves capacity either.
-    const note = await releaseCapacity(agentId, `stale offer ${offer}`, deps);
-    return ok(`offer ${offer} accept ignored (${refused}); ${note}`);
+    return ok(`accept ignored (${refused}); ${await releaseOffer({ offerId: offer, conversationId, agentId, queueId, why: 'accepted too late' }, deps)}`);
   }
-
-  const note = await releaseCapacity(agentId, `declined offer ${offer}`, deps);
-  await deps.routingTrigger.enqueue({ kind: 'route-conversation', conversationId, queueId, reason: `offer ${offer} declined by ${agentId}` });
-  if (queueId) await deps.routingTrigger.enqueue({ kind: 'route-queue', queueId, reason: `offer ${offer} declined by ${agentId}` });
-  return ok(`offer ${offer} declined; ${note}`);
+  return ok(await releaseOffer({ offerId: offer, conversationId, agentId, queueId, why: `declined by ${agentId}` }, deps));
 }
 
 export const offerResponseStep: StepDefinition = {

@@ -3,7 +3,6 @@
 import { fixedClock } from '@switchboard/core';
 import {
   ConversationState,
-  OfferResponse,
   SessionState,
   type SessionRole,
   type AgentStatusRow,
@@ -80,13 +79,12 @@ export class FakeDataverse implements DataversePort {
     return null;
   }
   async updateAgentStatus(rowId: string, patch: RowPatch, ifMatch: string) { return this.put('swb_agentstatus', this.agentStatuses, rowId, patch, ifMatch); }
-  async listHeldConversations(agentId: string) {
+  async listAgentLoad(agentId: string) {
+    const waiting = new Set<number>([ConversationState.Open, ConversationState.Waiting]);
+    const held = new Set<number>([ConversationState.Active, ConversationState.WrapUp]);
     return [...this.conversations.values()]
       .map((e) => e.row)
-      .filter((c) => c._swb_primaryagentid_value === agentId && (c.swb_state === ConversationState.Active || c.swb_state === ConversationState.WrapUp));
-  }
-  async listPendingOffers(agentId: string) {
-    return this.offers.filter((o) => o._swb_agentid_value === agentId && o.swb_response === OfferResponse.Pending);
+      .filter((c) => (c._swb_primaryagentid_value === agentId && held.has(c.swb_state ?? -1)) || (c._swb_offeredto_value === agentId && waiting.has(c.swb_state ?? -1)));
   }
   async listOpenSessions(conversationId: string) {
     return [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_conversationid_value === conversationId && s.swb_state !== SessionState.Closed);

@@ -23,6 +23,8 @@ export interface AttributeMetadata {
   searched?: boolean;
   /** Column security: readable and writable only through a field security profile. */
   secured?: boolean;
+  /** What Dataverse stores on create when the caller gives nothing (systemuser.isdisabled: false). */
+  defaultValue?: boolean | number;
 }
 
 export interface EntityMetadata {
