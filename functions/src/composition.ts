@@ -39,6 +39,7 @@ import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue
 import type { WorkQueue } from './queue/work-queue';
 import { functionsTable, type Services } from './registrations';
 import { DataverseOfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
+import { ArrivalPlacer } from './routing/arrival';
 import { RoutingConfigCache } from './routing/routing-config.cache';
 import { queueRoutingTrigger } from './routing/routing-trigger';
 import { DataverseRoutingWorker } from './routing/routing-worker';
@@ -183,7 +184,9 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     ...(options.log ? { log: options.log } : {}),
   });
   const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, worker: routingWorker });
-  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, now });
+  const placer = new ArrivalPlacer({ config: routingConfig, now, ...(options.random ? { random: options.random } : {}) });
+  const waitingCount = (queueId: string) => repo.waitingCount(queueId);
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, placer, waitingCount, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatApiHandler({
     client,
@@ -192,6 +195,8 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     customers,
     routing: routingTrigger,
     automated,
+    placer,
+    waitingCount,
     signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
     limiter: new InMemoryRateLimiter({ now }),
     now,

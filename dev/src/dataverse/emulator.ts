@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   syncTimeoutMs?: number;
   asyncRetry?: { maxAttempts?: number; baseDelayMs?: number };
   log?: (line: string) => void;
+  /** Called with one line per operation (a $batch part is one): caller, method, path, status. For finding where requests go. */
+  trace?: (line: string) => void;
   /** Labels for choice FormattedValue annotations, e.g. choiceLabelsFromModel(model). */
   choiceLabels?: ChoiceLabels;
   /**
@@ -141,7 +143,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       }
     });
   const handler = new HttpHandler(operations, runWrite, (ctx, req, res) => {
-    stats.operation(identity(ctx.caller), req.method, entitySetOf(req.path), res.status);
+    const who = identity(ctx.caller);
+    stats.operation(who, req.method, entitySetOf(req.path), res.status);
+    options.trace?.(`${who.key} ${req.method} ${decodeURIComponent(req.path).slice(0, 240)} ${res.status}`);
   });
 
   seed();

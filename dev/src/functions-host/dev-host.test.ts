@@ -230,3 +230,17 @@ test('a timer with runOnStartup fires immediately', async () => {
   await new Promise((r) => setTimeout(r, 100));
   expect(fired).toBe(1);
 });
+
+test('an admin runs a timer function now with POST /admin/functions/{name} and the master key, as on Azure: 202, then the run', async () => {
+  let fired = 0;
+  const host = await serve([{ kind: 'timer', name: 'nightly', schedule: '0 0 0 1 1 *', handler: async () => void fired++ }]);
+  const post = (name: string, key?: string) =>
+    fetch(`${host.url}/admin/functions/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) }, body: '{"input":""}' });
+  expect((await post('nightly')).status).toBe(401);
+  expect((await post('nightly', 'wrong-key')).status).toBe(401);
+  expect((await post('unknown', 'dev-key')).status).toBe(404);
+  expect(fired).toBe(0);
+  expect((await post('nightly', 'dev-key')).status).toBe(202);
+  for (let i = 0; i < 50 && fired === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(fired).toBe(1);
+});

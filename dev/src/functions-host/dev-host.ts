@@ -50,6 +50,8 @@ export class FunctionsDevHost {
   private readonly stops: (() => Promise<void>)[] = [];
   private stopping = false;
   private readonly queueSettings: QueueHostSettings;
+  /** Timer functions by lower-case name: what `POST /admin/functions/{name}` runs. */
+  private readonly manualRuns = new Map<string, () => Promise<void>>();
 
   constructor(private readonly options: DevHostOptions) {
     this.log = options.log ?? ((line) => console.log(line));
@@ -128,6 +130,11 @@ export class FunctionsDevHost {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
+    const admin = /^\/admin\/functions\/([^/]+)$/i.exec(path);
+    if (admin && method === 'POST') {
+      this.runManually(decodeURIComponent(admin[1]!), req, res);
+      return;
+    }
     if (!/^\/api(\/|$)/i.test(path)) {
       res.writeHead(404).end();
       return;
@@ -172,6 +179,30 @@ export class FunctionsDevHost {
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.log(`[functions] ${method} ${path} → ${route.name} ${status} (${ms.toFixed(1)} ms)`);
+  }
+
+  /**
+   * Azure's "run a non-HTTP-triggered function": `POST /admin/functions/{name}` with the master
+   * key (`x-functions-key`) and a JSON body `{ "input": "" }` answers 202 Accepted and runs the
+   * function in the background. Timers only here; a run waits for one already going, as the
+   * timer's singleton lock does.
+   */
+  private runManually(name: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    req.resume();
+    if (!this.keyOk(headerOf(req, 'x-functions-key'))) {
+      res.writeHead(401).end();
+      this.log(`[functions] POST /admin/functions/${name} → 401 (master key required)`);
+      return;
+    }
+    const run = this.manualRuns.get(name.toLowerCase());
+    if (!run) {
+      res.writeHead(404).end();
+      this.log(`[functions] POST /admin/functions/${name} → 404 (no timer function of that name)`);
+      return;
+    }
+    res.writeHead(202).end();
+    this.log(`[functions] POST /admin/functions/${name} → 202`);
+    void run();
   }
 
   private keyOk(given: string | undefined | null): boolean {
@@ -319,6 +350,7 @@ export class FunctionsDevHost {
         running = fire(due).then(arm);
       }, Math.max(0, wait));
     };
+    this.manualRuns.set(name.toLowerCase(), () => (running = running.then(() => fire(new Date()))));
     if (options.runOnStartup) running = fire(new Date()).then(arm);
     else arm();
     this.stops.push(async () => {

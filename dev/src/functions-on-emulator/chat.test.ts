@@ -89,7 +89,7 @@ it('start validates pre-chat answers and context variables against their definit
   expect(badContext.body!.error.fields).toEqual({ cartTotal: 'must be a number' });
 });
 
-it('start identifies the customer when every mapped answer matches, stores only a token hash, and queues the chat for routing', async () => {
+it('start identifies the customer when every mapped answer matches, stores only a token hash, and creates the chat waiting in its queue, which is routed', async () => {
   stack.queue.items.splice(0);
   const res = await start();
   expect(res.status).toBe(201);
@@ -101,7 +101,9 @@ it('start identifies the customer when every mapped answer matches, stores only 
   expect(JSON.parse(conv['swb_context'])).toEqual({ cartTotal: 42.5, vip: true, pageUrl: `${ORIGIN}/cart` });
   expect(conv['swb_customertokenhash']).toMatch(/^[0-9a-f]{64}$/);
   expect(JSON.stringify(conv)).not.toContain(res.body!.token);
-  expect(stack.queue.items.map((i) => i.body)).toContainEqual(expect.objectContaining({ kind: 'route-conversation', conversationId: res.body!.conversationId }));
+  // Placed where it was created: waiting in the widget workstream's queue, which is routed.
+  expect(conv['swb_state']).toBe(ConversationState.Waiting);
+  expect(stack.queue.items.map((i) => i.body)).toContainEqual(expect.objectContaining({ kind: 'route-queue', queueId: conv['_swb_queueid_value'] }));
   await stack.drain();
   const offers = await stack.api.retrieveMultiple({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${res.body!.conversationId}` });
   expect(offers.value).toHaveLength(1);

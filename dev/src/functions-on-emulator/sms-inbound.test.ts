@@ -151,7 +151,7 @@ it('a keyword is applied in the order the customer sent it: an older START repor
   expect(await record('ts-2', false, '2026-11-24T10:03:00Z')).toMatchObject({ duplicate: true, after: true });
 });
 
-it('a new SMS conversation is offered to the available agent with capacity in its queue, not to the others', async () => {
+it('a new SMS conversation is created waiting in its queue and offered to the available agent with capacity there, not to the others', async () => {
   const seed = await seedRouting(stack.api, ChannelType.Sms, [
     { name: 'Full Agent', queue: 'main', max: 2, used: 2 },
     { name: 'Away Agent', queue: 'main', presence: 612400003 },
@@ -161,11 +161,12 @@ it('a new SMS conversation is offered to the available agent with capacity in it
   await stack.api.update({ collection: 'swb_channels', key: channelId, data: { 'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})` } });
   stack.queue.items.splice(0);
   await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a010', '+13175550133', 'route me'));
-  expect(stack.queue.items.map((i) => i.body.kind)).toEqual(['route-conversation']);
+  // Placed where it was created: already waiting in its queue, which is routed once.
+  const [placed] = await conversationsOf('+13175550133');
+  expect(placed).toMatchObject({ swb_state: ConversationState.Waiting, _swb_queueid_value: seed.queueId, swb_lastmessagesequence: 1 });
+  expect(stack.queue.items.map((i) => i.body)).toEqual([expect.objectContaining({ kind: 'route-queue', queueId: seed.queueId })]);
   await stack.drain();
   const [conv] = await conversationsOf('+13175550133');
-  expect(conv!['swb_state']).toBe(ConversationState.Waiting);
-  expect(conv!['_swb_queueid_value']).toBe(seed.queueId);
   const offers = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${conv!['activityid']}` });
   expect(offers.value).toHaveLength(1);
   expect(offers.value[0]!['_swb_agentid_value']).toBe(seed.agents[2]!.id);

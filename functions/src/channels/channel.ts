@@ -188,7 +188,7 @@ export interface OptOutLookup {
 /** Called by the outbound plugin step: sends one text on a channel, honouring opt-out. */
 export interface ChannelDelivery {
   /** `clientReference` (our message id) is echoed back by providers that support it. */
-  deliver(channelId: string, to: string, body: string, options?: { readonly clientReference?: string }): Promise<SendResult>;
+  deliver(channelId: string, to: string, body: string, options?: { readonly clientReference?: string; readonly knownOptOut?: boolean }): Promise<SendResult>;
 }
 
 // ---- mapping to HTTP, for the (later) triggers -------------------------------------------

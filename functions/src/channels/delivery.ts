@@ -18,12 +18,14 @@ export interface ChannelDeliveryDeps {
 export interface DeliverOptions {
   /** Our message id, echoed back by providers that support it. */
   readonly clientReference?: string;
+  /** The number's opt-out state, when the caller read it already (in the same batch as other reads). */
+  readonly knownOptOut?: boolean;
 }
 
 export async function sendOnChannel(deps: ChannelDeliveryDeps, channel: SmsChannelConfig, to: string, body: string, options: DeliverOptions = {}): Promise<SendResult> {
   // Checked here, not left to the provider: TeleSign and ACS do not block STOPped numbers
   // for us, and a send to an opted-out number must never leave the building.
-  if (await deps.optOuts.isOptedOut(channel.channelId, to)) {
+  if (options.knownOptOut ?? (await deps.optOuts.isOptedOut(channel.channelId, to))) {
     return failure('recipient-opted-out', 'The recipient has opted out of texts on this channel (STOP).', { retryable: false });
   }
   const adapter = deps.adapters[channel.provider];

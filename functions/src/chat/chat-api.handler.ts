@@ -13,6 +13,7 @@ import type { MessageStore } from '../dataverse/repositories/message.repository'
 import { isGuid, iso } from '../dataverse/repositories/odata';
 import type { ApiRequest, HttpResult } from '../hosting/http';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
+import type { ArrivalPlacer } from '../routing/arrival';
 import type { ChatApiService } from './chat-api';
 import { NO_CORS, corsHeaders, preflightAnswer } from './chat-cors.policy';
 import { ChatError } from './chat-error';
@@ -36,6 +37,9 @@ export interface ChatDeps {
   customers: CustomerFinder;
   routing: RoutingTriggerPort;
   automated?: AutomatedMessenger;
+  /** Decides a new chat's queue where it is created (see routing/arrival.ts). */
+  placer?: ArrivalPlacer;
+  waitingCount?: (queueId: string) => Promise<number>;
   signer: TokenSigner;
   limiter: RateLimiter;
   now: () => number;
@@ -166,7 +170,9 @@ export class ChatApiHandler implements ChatApiService {
       async (cors) => {
         const conv = this.authorize(conversationId, loaded, request);
         this.limit(`send:${conversationId}`, this.settings.sendRate);
-        const sent = await sendMessage(conversationId, conv, validateSend(request, this.settings.maxMessageLength), this.deps);
+        // The row just read for the token check numbers the message: one request more.
+        const cursor = { etag: loaded!.etag, lastSequence: conv.swb_lastmessagesequence ?? 0 };
+        const sent = await sendMessage(conversationId, conv, validateSend(request, this.settings.maxMessageLength), this.deps, cursor);
         return { status: sent.created ? 201 : 200, headers: cors, body: { message: toPublicMessage(sent.message) } };
       },
       async () => (loaded = await this.load(conversationId))?.widget ?? null,

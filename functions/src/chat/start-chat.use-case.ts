@@ -1,17 +1,19 @@
 // POST start: a customer starts a chat on a widget. The conversation's id is derived from
 // (widget, clientRequestId), so a start retried after a lost response finds the same
 // conversation instead of creating a second one; the customer is identified from the pre-chat
-// answers; the conversation is queued for routing.
+// answers; the conversation is created already waiting in its queue (see routing/arrival.ts)
+// with its automated "started" and "queued" messages, in one request.
 import { type PreChatAnswer, identifyByPreChat, isOpen } from '@switchboard/core';
 import type { RoutingTriggerPort } from '@switchboard/core';
 import { ChannelType, ConversationState, type ConversationRow } from '@switchboard/solution';
 import { createHash, randomUUID } from 'node:crypto';
 import { identificationColumns } from '../conversations/identification.mapper';
-import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { ConversationStore, InlineMessage } from '../dataverse/repositories/conversation.repository';
 import type { CustomerFinder } from '../dataverse/repositories/customer.repository';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso, ms } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
+import type { ArrivalPlacer } from '../routing/arrival';
 import { ChatError } from './chat-error';
 import type { Answer, ContextValues, StartRequest } from './chat-request.validator';
 import { type TokenSigner, tokenHash } from './customer-token';
@@ -24,6 +26,8 @@ export interface StartChatDeps {
   customers: CustomerFinder;
   routing: RoutingTriggerPort;
   automated?: AutomatedMessenger;
+  placer?: ArrivalPlacer;
+  waitingCount?: (queueId: string) => Promise<number>;
   signer: TokenSigner;
   now: () => number;
   tokenLifetimeSeconds: number;
@@ -65,34 +69,72 @@ export async function startChat(widget: WidgetRecord, start: StartRequest, deps:
   const expiresAt = now + deps.tokenLifetimeSeconds * 1000;
   const token = deps.signer.issue(conversationId, expiresAt, randomUUID());
   const fingerprint = startFingerprint(answers, context, locale);
-  const existing = await deps.conversations.get(conversationId);
-  if (existing) {
-    // The same start retried after a lost response: hand the conversation back with a
-    // fresh token (only the hash is stored, so the first token cannot be re-sent).
+  const data = await newConversation(widget, answers, context, locale, start.pageUrl, now, deps.customers);
+  data['swb_customertokenhash'] = tokenHash(token);
+  data['swb_startfingerprint'] = fingerprint;
+  const workstreamId = widget.row._swb_workstreamid_value ?? null;
+  const row = {
+    activityid: conversationId,
+    subject: data['subject'],
+    swb_channeltype: ChannelType.LiveChat,
+    swb_language: data['swb_language'],
+    swb_context: data['swb_context'],
+    swb_identificationresult: data['swb_identificationresult'] ?? null,
+    swb_customername: data['swb_customername'] ?? null,
+    _swb_customerid_value: customerIdOf(data),
+    _swb_workstreamid_value: workstreamId,
+  } as unknown as ConversationRow;
+  const placement = deps.placer ? await deps.placer.place(conversationId, row, workstreamId) : null;
+  if (placement) Object.assign(data, placement.columns);
+  const placed = { ...row, swb_language: (data['swb_language'] as string | undefined) ?? null };
+  const texts = deps.automated ? await automatedTexts(deps, placed, placement?.queueId, String(data['swb_customername'] ?? ''), warn) : [];
+  const created = await deps.conversations.createWithMessages(conversationId, data, texts, ['activityid', 'swb_state']);
+  if (created === 'exists') {
+    // The same start retried after a lost response (or a concurrent twin of it): hand the
+    // conversation back with a fresh token — only the hash is stored, so the first token
+    // cannot be re-sent, and ours must not be handed out unless its hash is the stored one.
+    const existing = await deps.conversations.get(conversationId);
+    if (!existing) throw new Error(`Conversation ${conversationId} exists but cannot be read.`);
     const age = now - (ms(existing.row.swb_openedon) ?? ms(existing.row.createdon) ?? 0);
     if (age > deps.startReplayWindowSeconds * 1000) throw new ChatError(400, 'bad_request', 'This clientRequestId was already used.');
     sameStart(existing.row, fingerprint);
     await deps.conversations.update(conversationId, { swb_customertokenhash: tokenHash(token) }, existing.etag);
+    // An instance that died after the create may never have sent the routing item.
+    if (existing.row.swb_state === ConversationState.Open) await deps.routing.enqueue({ kind: 'route-conversation', conversationId, queueId: null, reason: 'chat start retried' });
     return { created: false, conversationId, token, expiresAt, status: publicStatus(existing.row.swb_state) };
   }
-  const data = await newConversation(widget, answers, context, locale, start.pageUrl, now, deps.customers);
-  data['swb_customertokenhash'] = tokenHash(token);
-  data['swb_startfingerprint'] = fingerprint;
-  const outcome = await deps.conversations.createWithId(conversationId, data);
-  if (outcome === 'exists') {
-    // A concurrent twin of this start won the create: ours must not hand out a token whose hash is not stored.
-    const row = await deps.conversations.get(conversationId);
-    if (row) {
-      sameStart(row.row, fingerprint);
-      await deps.conversations.update(conversationId, { swb_customertokenhash: tokenHash(token) }, row.etag);
-    }
-  }
-  await deps.routing.enqueue({ kind: 'route-conversation', conversationId, queueId: null, reason: 'chat started' });
-  if (deps.automated) {
-    const conv = await deps.conversations.get(conversationId);
-    if (conv) await deps.automated.send('started', conv.row, { customer: { name: String(data['swb_customername'] ?? '') } }).catch((e: Error) => warn?.(`automated "started" failed: ${e.message}`));
-  }
+  await deps.routing.enqueue(
+    placement
+      ? { kind: 'route-queue', queueId: placement.queueId, reason: 'chat started', at: deps.now() }
+      : { kind: 'route-conversation', conversationId, queueId: null, reason: 'chat started' },
+  );
   return { created: true, conversationId, token, expiresAt, status: 'waiting' };
+}
+
+/** The "started" message, and "queued" with the position in line when the chat was placed: created with the conversation. */
+async function automatedTexts(deps: StartChatDeps, conversation: ConversationRow, queueId: string | undefined, name: string, warn?: (line: string) => void): Promise<InlineMessage[]> {
+  const automated = deps.automated!;
+  const texts: InlineMessage[] = [];
+  try {
+    const started = await automated.prepare('started', conversation, { customer: { name } });
+    if (started) texts.push(started);
+    if (queueId && deps.waitingCount && (await automated.render('queued', conversation, {})) !== null) {
+      const queued = await automated.prepare('queued', conversation, { queue: { position: (await deps.waitingCount(queueId)) + 1 } });
+      if (queued) texts.push(queued);
+    }
+  } catch (e) {
+    // A customer is never refused a chat because a greeting could not be rendered.
+    warn?.(`automated messages for ${conversation.activityid} failed: ${(e as Error).message}`);
+  }
+  return texts;
+}
+
+/** The identified customer's id, from the lookup bind identificationColumns wrote. */
+function customerIdOf(data: Record<string, unknown>): string | null {
+  for (const [key, value] of Object.entries(data)) {
+    if (key.startsWith('swb_customerid') && key.endsWith('@odata.bind') && typeof value === 'string') return /\(([^)]+)\)/.exec(value)?.[1] ?? null;
+  }
+  return null;
 }
 
 async function newConversation(
@@ -116,6 +158,7 @@ async function newConversation(
     swb_context: JSON.stringify({ ...contextValues, pageUrl }),
     swb_language: locale.slice(0, 20),
     swb_openedon: iso(now),
+    swb_queuedon: iso(now),
   };
   if (widget.row._swb_workstreamid_value) data['swb_workstreamid@odata.bind'] = bind('swb_workstreams', widget.row._swb_workstreamid_value);
   const name = answers.find((a) => a.question.contactField === 'fullname' || a.question.id === 'name')?.value;

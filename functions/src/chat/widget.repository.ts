@@ -2,7 +2,7 @@
 // every chat request needs the widget's allowed origins.
 import type { OperatingHours } from '@switchboard/core';
 import type { ChatWidgetRow, ContextVariableRow, OperatingHoursRow } from '@switchboard/solution';
-import type { DataverseClient } from '../dataverse/dataverse-client';
+import { failedPart, type DataverseClient } from '../dataverse/dataverse-client';
 import { isGuid, literal } from '../dataverse/repositories/odata';
 import { operatingHoursFromRow } from '../routing/routing-config.mapper';
 
@@ -47,10 +47,18 @@ export class WidgetRepository {
     }
     if (!row) return null;
     const id = row.swb_chatwidgetid;
-    const [variables, hours] = await Promise.all([
-      this.client.execute((api) => api.retrieveMultiple<ContextVariableRow>({ collection: 'swb_contextvariables', filter: `_swb_chatwidgetid_value eq ${id}` })).then((r) => r.value),
-      row._swb_operatinghoursid_value ? this.client.retrieveWithETag<OperatingHoursRow>('swb_operatinghourses', row._swb_operatinghoursid_value) : Promise.resolve(null),
-    ]);
-    return { row, allowedOrigins: parseOrigins(row.swb_allowedorigins), contextVariables: variables, hours: hours ? operatingHoursFromRow(hours.row) : null };
+    // Its context variables and operating hours in one $batch: one request.
+    const hoursId = row._swb_operatinghoursid_value;
+    const parts = await this.client.readBatch((api) => {
+      api.retrieveMultiple({ collection: 'swb_contextvariables', filter: `_swb_chatwidgetid_value eq ${id}` });
+      if (hoursId) api.retrieve({ collection: 'swb_operatinghourses', key: hoursId });
+    });
+    const failedVariables = failedPart(parts[0]);
+    if (failedVariables) throw Object.assign(new Error(`Reading the context variables of widget ${id} failed with ${failedVariables.status}.`), failedVariables);
+    const variables = (parts[0] as { value: ContextVariableRow[] }).value;
+    const failedHours = hoursId ? failedPart(parts[1]) : null;
+    if (failedHours && failedHours.status !== 404) throw Object.assign(new Error(`Reading the operating hours of widget ${id} failed with ${failedHours.status}.`), failedHours);
+    const hours = hoursId && !failedHours ? (parts[1] as OperatingHoursRow) : null;
+    return { row, allowedOrigins: parseOrigins(row.swb_allowedorigins), contextVariables: variables, hours: hours ? operatingHoursFromRow(hours) : null };
   }
 }

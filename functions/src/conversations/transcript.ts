@@ -5,7 +5,7 @@
 //   the other); the loser's number is simply never used. Sequences stay strictly increasing,
 //   with a possible gap, which is all readers (`after=N` polling) rely on.
 import type { MessageRow } from '@switchboard/solution';
-import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { ConversationCursor, ConversationStore } from '../dataverse/repositories/conversation.repository';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { bind } from '../dataverse/repositories/odata';
 
@@ -26,6 +26,12 @@ export interface AppendOptions {
   precheck?: boolean;
   /** Read the stored row back; callers that only need "stored" skip it. */
   readBack?: boolean;
+  /**
+   * The conversation as the caller last read or wrote it: the append is then one $batch (the
+   * counter, If-Match, and the message), with no read. If either part conflicts, the slower
+   * path below runs. The cursor is moved on when the batch wins.
+   */
+  cursor?: ConversationCursor;
 }
 
 export async function appendMessage(
@@ -35,7 +41,17 @@ export async function appendMessage(
   fields: Record<string, unknown>,
   options: AppendOptions = {},
 ): Promise<AppendResult> {
-  if (options.precheck !== false) {
+  const cursor = options.cursor;
+  if (cursor) {
+    const data = {
+      swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
+      ...fields,
+      'swb_conversationid@odata.bind': bind('swb_conversations', conversationId),
+    };
+    const stored = await deps.conversations.appendWithCounter(conversationId, cursor, messageId, data);
+    if (stored !== 'conflict') return { created: true, message: stored };
+  }
+  if (options.precheck !== false || cursor) {
     const existing = await deps.messages.get(messageId);
     if (existing) return { created: false, message: existing.row };
   }

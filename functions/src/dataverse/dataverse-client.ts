@@ -88,6 +88,35 @@ export class DataverseClient {
     );
   }
 
+  /**
+   * Reads in one $batch (outside any change set): one request against the service-protection
+   * budget however many parts. Each part answers on its own: its result, or a failure
+   * (`{ status, error }`, e.g. 404 for a row that does not exist). Retried as a whole: reads are
+   * idempotent.
+   */
+  async readBatch(build: (api: DynamicsWebApi) => void): Promise<unknown[]> {
+    return withRetry(
+      async () => {
+        const api = this.api.initializeInstance();
+        api.startBatch();
+        build(api);
+        try {
+          return await api.executeBatch({ inChangeSet: false });
+        } catch (err) {
+          // A part failed: dynamics-web-api rejects with every part's answer, failures inline.
+          if (!Array.isArray(err)) throw err;
+          // Throttled or unavailable parts fail the whole read, so the retry policy applies.
+          const retryable = (err as unknown[]).find((p) => isDataverseError(p) && (p.status === 429 || p.status >= 500));
+          if (retryable) throw retryable;
+          return err as unknown[];
+        }
+      },
+      { idempotent: true },
+      this.policy,
+      this.deps,
+    );
+  }
+
   // PATCH guarded by If-Match; a 412 (someone wrote in between) becomes ConcurrencyConflict.
   async updateIfMatch(collection: string, key: string, etag: string, data: Record<string, unknown>): Promise<void> {
     try {
@@ -97,6 +126,11 @@ export class DataverseClient {
       throw err;
     }
   }
+}
+
+/** A part of readBatch's answer that failed: its HTTP status (404 for a missing row). */
+export function failedPart(part: unknown): { status: number } | null {
+  return isDataverseError(part) ? { status: part.status } : null;
 }
 
 export type ClaimDecision<P> = { patch: P } | { skip: string };

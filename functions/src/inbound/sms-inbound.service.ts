@@ -6,7 +6,7 @@
 // - a new conversation's id is derived from (channel, number, the number's previous
 //   conversation), so concurrent first messages from one number converge on one row.
 import type { InvocationContext } from '@azure/functions';
-import { type CustomerRecord, identifyByPhone } from '@switchboard/core';
+import { identifyByPhone } from '@switchboard/core';
 import type { RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
@@ -36,13 +36,14 @@ import { identificationColumns } from '../conversations/identification.mapper';
 import { appendMessage } from '../conversations/transcript';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import type { ChannelRecord, DataverseChannelDirectory } from '../dataverse/repositories/channel.repository';
-import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
+import { cursorOf, type ConversationStore, type InlineMessage } from '../dataverse/repositories/conversation.repository';
 import type { CustomerFinder } from '../dataverse/repositories/customer.repository';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { bind, isGuid } from '../dataverse/repositories/odata';
 import type { OptOutStore } from '../dataverse/repositories/opt-out.repository';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
+import type { ArrivalPlacer } from '../routing/arrival';
 import { STATUS_VALUES } from '../outbound/delivery-recorder';
 
 export interface SmsCallback {
@@ -72,8 +73,18 @@ export interface SmsInboundDeps {
   /** Sends keyword confirmations; must not itself refuse opted-out numbers (the STOP reply goes to one). */
   confirmations: ChannelDelivery;
   automated?: AutomatedMessenger;
+  /** Decides a new conversation's queue where it is created (see routing/arrival.ts); without it, the routing worker does. */
+  placer?: ArrivalPlacer;
+  /** How many conversations wait in a queue: the "queued" message's position in line. */
+  waitingCount?: (queueId: string) => Promise<number>;
   now: () => number;
 }
+
+/** What the SMS path reads back from the conversation it creates. */
+const CREATED_COLUMNS = [
+  'activityid', 'swb_state', 'swb_channeltype', '_swb_channelid_value', 'swb_customerphone', '_swb_workstreamid_value', '_swb_queueid_value',
+  '_swb_primaryagentid_value', 'swb_language', 'swb_lastmessagesequence',
+];
 
 const VALUE_OF_STATUS: Readonly<Record<number, DeliveryStatus>> = {
   [DeliveryStatusValue.Queued]: 'queued',
@@ -117,53 +128,105 @@ export class SmsInboundService implements SmsCallbackService {
     // "YES" or "OUI" is an answer in a conversation unless the number is opted out.
     if (keyword === 'opt-in' && (await this.deps.optOuts.isOptedOut(channel.channelId, msg.from))) return this.optIn(channel, msg, context);
 
-    const { conversation, created } = await this.conversationFor(channel, msg);
     const messageId = deterministicId('sms-in', channel.channelId, msg.providerMessageId);
-    const appended = await appendMessage(this.deps, conversation.activityid, messageId, {
-      swb_body: msg.body + (msg.mediaUrls.length > 0 ? `\n${msg.mediaUrls.join('\n')}` : ''),
+    const body = msg.body + (msg.mediaUrls.length > 0 ? `\n${msg.mediaUrls.join('\n')}` : '');
+    const fields: Record<string, unknown> = {
+      swb_name: body.slice(0, 100),
+      swb_body: body,
       swb_direction: MessageDirection.Inbound,
       swb_authorkind: AuthorKind.Customer,
       swb_visibility: Visibility.Public,
       swb_deliverystatus: DeliveryStatusValue.Received,
       swb_providermessageid: msg.providerMessageId,
       'swb_channelid@odata.bind': bind('swb_channels', channel.channelId),
-    }, { precheck: false, readBack: false });
-    // Enqueued whenever the conversation still waits for routing, not only when we created it:
-    // if we died after the create, the provider's retry is what gets it routed.
-    const state = conversation.swb_state;
-    if (!conversation._swb_primaryagentid_value && (state === ConversationState.Open || state === ConversationState.Waiting)) {
-      await this.deps.routing.enqueue({ kind: 'route-conversation', conversationId: conversation.activityid, queueId: conversation._swb_queueid_value ?? null, reason: 'sms received' });
-    }
-    if (created && this.deps.automated) {
-      try {
-        await this.deps.automated.send('started', conversation, { customer: { phone: msg.from }, conversation: { channel: 'sms' } });
-      } catch (err) {
-        context?.warn(`automated "started" message for ${conversation.activityid} failed: ${(err as Error).message}`);
-      }
-    }
-    return { kind: 'stored', conversationId: conversation.activityid, messageId, newConversation: created, duplicate: !appended.created };
-  }
-
-  private async conversationFor(channel: ChannelRecord, msg: InboundMessage): Promise<{ conversation: ConversationRow; created: boolean }> {
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       const recent = await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5);
       const open = recent.find((c) => c.swb_state !== ConversationState.Closed);
-      if (open) return { conversation: open, created: false };
+      if (open) return this.appendTo(open, messageId, fields);
       const id = deterministicId('sms-conversation', channel.channelId, msg.from, recent[0]?.activityid ?? 'first');
-      const data = await this.newConversation(channel, msg);
-      const outcome = await this.deps.conversations.createWithId(id, data);
-      const row = await this.deps.conversations.get(id);
-      if (row) return { conversation: row.row, created: outcome === 'created' };
+      const started = await this.start(id, channel, msg, messageId, fields, context);
+      // A concurrent twin (the same webhook twice, or a second text) created it first: add to it.
+      if (started) return started;
     }
     throw new Error(`Could not find or create the conversation for ${msg.from} on ${channel.channelId}.`);
   }
 
-  private async newConversation(channel: ChannelRecord, msg: InboundMessage): Promise<Record<string, unknown>> {
+  /** A text in an open conversation: one request when the conversation row's counter still holds. */
+  private async appendTo(open: ConversationRow, messageId: string, fields: Record<string, unknown>): Promise<InboundResult> {
+    const cursor = cursorOf(open);
+    const appended = await appendMessage(this.deps, open.activityid, messageId, fields, { precheck: false, readBack: false, ...(cursor ? { cursor } : {}) });
+    // A conversation still Open was never placed; a retried webhook for a waiting one may come
+    // from an instance that died before its routing item was sent. A text to a conversation
+    // already waiting in its queue changes nothing for routing.
+    const state = open.swb_state;
+    const unplaced = state === ConversationState.Open || (!appended.created && state === ConversationState.Waiting);
+    if (!open._swb_primaryagentid_value && unplaced) {
+      await this.deps.routing.enqueue({ kind: 'route-conversation', conversationId: open.activityid, queueId: open._swb_queueid_value ?? null, reason: 'sms received' });
+    }
+    return { kind: 'stored', conversationId: open.activityid, messageId, newConversation: false, duplicate: !appended.created };
+  }
+
+  /**
+   * A first text: the number's customers and opt-out in one read, the queue decided here (see
+   * ArrivalPlacer), and the conversation created with the text and its automated messages in one
+   * request. Returns null when a concurrent twin created the conversation first.
+   */
+  private async start(id: string, channel: ChannelRecord, msg: InboundMessage, messageId: string, fields: Record<string, unknown>, context?: InvocationContext): Promise<InboundResult | null> {
+    const sender = await this.deps.customers.newSmsSender(msg.from, channel.channelId);
     const options = channel.defaultRegion ? { defaultRegion: channel.defaultRegion } : {};
-    let candidates: CustomerRecord[] = [];
-    // Short codes and alphanumeric senders are not phone numbers: nothing to match.
-    if (msg.from.startsWith('+')) candidates = await this.deps.customers.byPhone(msg.from);
-    const identified = identifyByPhone(msg.from, candidates, options);
+    const identified = identifyByPhone(msg.from, sender.candidates, options);
+    const data = this.newConversation(channel, msg, identified);
+    const row = {
+      activityid: id,
+      subject: data['subject'],
+      swb_channeltype: ChannelType.Sms,
+      swb_customerphone: msg.from,
+      swb_context: data['swb_context'],
+      swb_identificationresult: data['swb_identificationresult'],
+      swb_customername: data['swb_customername'],
+      _swb_customerid_value: identified.kind === 'matched' ? identified.record.id : null,
+      _swb_workstreamid_value: channel.workstreamId ?? null,
+      _swb_channelid_value: channel.channelId,
+      swb_language: null,
+    } as unknown as ConversationRow;
+    const placement = this.deps.placer ? await this.deps.placer.place(id, row, channel.workstreamId) : null;
+    if (placement) Object.assign(data, placement.columns);
+    const placed = { ...row, swb_language: (data['swb_language'] as string | undefined) ?? null };
+    const automated = this.deps.automated;
+    const texts = automated ? await this.automatedTexts(automated, placed, placement?.queueId, msg) : [];
+    const created = await this.deps.conversations.createWithMessages(id, data, [{ id: messageId, data: fields }, ...texts], CREATED_COLUMNS);
+    if (created === 'exists') return null;
+    await this.deps.routing.enqueue(
+      placement
+        ? { kind: 'route-queue', queueId: placement.queueId, reason: 'sms conversation started', at: this.deps.now() }
+        : { kind: 'route-conversation', conversationId: id, queueId: null, reason: 'sms conversation started' },
+    );
+    for (const text of texts) {
+      try {
+        await automated!.deliverPrepared(text, created.row, { optedOut: sender.optedOut });
+      } catch (err) {
+        context?.warn(`automated message ${text.id} for ${id} failed: ${(err as Error).message}`);
+      }
+    }
+    return { kind: 'stored', conversationId: id, messageId, newConversation: true, duplicate: false };
+  }
+
+  /** The "started" text, and the "queued" one with the position in line when the conversation was placed. */
+  private async automatedTexts(automated: AutomatedMessenger, conversation: ConversationRow, queueId: string | undefined, msg: InboundMessage): Promise<InlineMessage[]> {
+    const texts: InlineMessage[] = [];
+    const started = await automated.prepare('started', conversation, { customer: { phone: msg.from }, conversation: { channel: 'sms' } });
+    if (started) texts.push(started);
+    // The position costs a query: only asked for when a "queued" message is configured.
+    if (queueId && this.deps.waitingCount && (await automated.render('queued', conversation, {})) !== null) {
+      const position = (await this.deps.waitingCount(queueId)) + 1;
+      const queued = await automated.prepare('queued', conversation, { queue: { position } });
+      if (queued) texts.push(queued);
+    }
+    return texts;
+  }
+
+  private newConversation(channel: ChannelRecord, msg: InboundMessage, identified: ReturnType<typeof identifyByPhone>): Record<string, unknown> {
     const now = new Date(this.deps.now()).toISOString();
     const data: Record<string, unknown> = {
       subject: `SMS ${msg.from}`,
@@ -172,6 +235,7 @@ export class SmsInboundService implements SmsCallbackService {
       'swb_channelid@odata.bind': bind('swb_channels', channel.channelId),
       swb_customerphone: msg.from,
       swb_openedon: now,
+      swb_queuedon: now,
       swb_context: JSON.stringify({ to: msg.to, provider: msg.provider }),
     };
     if (channel.workstreamId) data['swb_workstreamid@odata.bind'] = bind('swb_workstreams', channel.workstreamId);

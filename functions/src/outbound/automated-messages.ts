@@ -17,7 +17,8 @@ import {
 import type { DataverseClient } from '../dataverse/dataverse-client';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { appendMessage, type TranscriptDeps } from '../conversations/transcript';
-import { deliverStoredMessage, type DeliveryRecorderDeps } from './delivery-recorder';
+import type { ConversationCursor, InlineMessage } from '../dataverse/repositories/conversation.repository';
+import { deliverFreshMessage, deliverStoredMessage, type DeliveryRecorderDeps } from './delivery-recorder';
 
 export type AutomatedEvent = 'started' | 'queued' | 'assigned' | 'agent-left' | 'outside-hours' | 'ended';
 
@@ -34,28 +35,35 @@ export interface AutomatedMessageSource {
   list(trigger: AutomatedMessageTrigger): Promise<AutomatedMessageRow[]>;
 }
 
+/** Every enabled automated message in one query (a handful of rows), kept `ttlMs`: the triggers are filtered here. */
 export class DataverseAutomatedMessageSource implements AutomatedMessageSource {
-  private readonly cache = new Map<number, { at: number; rows: Promise<AutomatedMessageRow[]> }>();
+  private cache: { at: number; rows: Promise<AutomatedMessageRow[]> } | null = null;
   constructor(
     private readonly client: DataverseClient,
     private readonly options: { ttlMs?: number; now?: () => number } = {},
   ) {}
 
-  list(trigger: AutomatedMessageTrigger): Promise<AutomatedMessageRow[]> {
+  async list(trigger: AutomatedMessageTrigger): Promise<AutomatedMessageRow[]> {
+    return (await this.all()).filter((r) => r.swb_trigger === trigger);
+  }
+
+  private all(): Promise<AutomatedMessageRow[]> {
     const now = (this.options.now ?? Date.now)();
-    const hit = this.cache.get(trigger);
-    if (hit && now - hit.at < (this.options.ttlMs ?? 30_000)) return hit.rows;
+    if (this.cache && now - this.cache.at < (this.options.ttlMs ?? 30_000)) return this.cache.rows;
     const rows = this.client
       .execute((api) =>
-        api.retrieveMultiple<AutomatedMessageRow>({
+        api.retrieveAll<AutomatedMessageRow>({
           collection: 'swb_automatedmessages',
           select: ['swb_automatedmessageid', 'swb_trigger', 'swb_channeltype', 'swb_locale', 'swb_text', '_swb_workstreamid_value', 'swb_isenabled'],
-          filter: `swb_trigger eq ${trigger} and swb_isenabled ne false`,
+          filter: 'swb_isenabled ne false',
         }),
       )
       .then((r) => r.value);
-    rows.catch(() => this.cache.delete(trigger));
-    this.cache.set(trigger, { at: now, rows });
+    const entry = { at: now, rows };
+    rows.catch(() => {
+      if (this.cache === entry) this.cache = null;
+    });
+    this.cache = entry;
     return rows;
   }
 }
@@ -88,6 +96,11 @@ export interface AutomatedMessengerDeps extends TranscriptDeps, DeliveryRecorder
 export class AutomatedMessenger {
   constructor(private readonly deps: AutomatedMessengerDeps) {}
 
+  /** Whether any enabled message exists for the event at all (from the cached list): callers skip their reads when not. */
+  async configured(event: AutomatedEvent): Promise<boolean> {
+    return (await this.deps.source.list(TRIGGER_VALUES[event])).length > 0;
+  }
+
   /** Renders without storing: the chat API answers "outside hours" with it before any conversation exists. */
   async render(event: AutomatedEvent, conversation: Pick<ConversationRow, 'swb_channeltype' | '_swb_workstreamid_value' | 'swb_language'>, data: TemplateData): Promise<string | null> {
     const rows = await this.deps.source.list(TRIGGER_VALUES[event]);
@@ -102,23 +115,52 @@ export class AutomatedMessenger {
   }
 
   /**
-   * Stores (once per conversation, event and `occurrence`) and, on SMS, delivers. Returns the
-   * stored message, or null when no automated message is configured for the event.
+   * The message an event would store, rendered but not stored: a new conversation carries it in
+   * its own create (see ConversationStore.createWithMessages). Null when none is configured.
    */
-  async send(event: AutomatedEvent, conversation: ConversationRow, data: TemplateData, occurrence = '', chosenText?: string): Promise<MessageRow | null> {
-    const text = chosenText ?? (await this.render(event, conversation, data));
+  async prepare(
+    event: AutomatedEvent,
+    conversation: Pick<ConversationRow, 'activityid' | 'swb_channeltype' | '_swb_workstreamid_value' | 'swb_language'>,
+    data: TemplateData,
+    occurrence = '',
+  ): Promise<InlineMessage | null> {
+    const text = await this.render(event, conversation, data);
     if (text === null || text.trim() === '') return null;
-    const sms = conversation.swb_channeltype === ChannelType.Sms;
-    const id = deterministicId('automated-message', conversation.activityid, event, occurrence);
-    const { message } = await appendMessage(this.deps, conversation.activityid, id, {
+    return { id: deterministicId('automated-message', conversation.activityid, event, occurrence), data: this.fields(text, conversation.swb_channeltype === ChannelType.Sms) };
+  }
+
+  /** Texts a message `prepare` gave and the caller just created (nobody else can have sent it): no claim, no read. */
+  async deliverPrepared(message: InlineMessage, conversation: Pick<ConversationRow, '_swb_channelid_value' | 'swb_customerphone'>, options: { optedOut?: boolean } = {}): Promise<void> {
+    if (!conversation._swb_channelid_value || !conversation.swb_customerphone) return;
+    await deliverFreshMessage(this.deps, message.id, String(message.data['swb_body'] ?? ''), conversation._swb_channelid_value, conversation.swb_customerphone, options);
+  }
+
+  private fields(text: string, sms: boolean): Record<string, unknown> {
+    return {
+      swb_name: text.slice(0, 100),
       swb_body: text,
       swb_direction: MessageDirection.Outbound,
       swb_authorkind: AuthorKind.System,
       swb_visibility: Visibility.Public,
       ...(sms ? { swb_deliverystatus: DeliveryStatus.Pending } : {}),
-    });
+    };
+  }
+
+  /**
+   * Stores (once per conversation, event and `occurrence`) and, on SMS, delivers. Returns the
+   * stored message, or null when no automated message is configured for the event. With the
+   * caller's cursor on the conversation, the store is one request.
+   */
+  async send(event: AutomatedEvent, conversation: ConversationRow, data: TemplateData, occurrence = '', chosenText?: string, cursor?: ConversationCursor): Promise<MessageRow | null> {
+    const text = chosenText ?? (await this.render(event, conversation, data));
+    if (text === null || text.trim() === '') return null;
+    const sms = conversation.swb_channeltype === ChannelType.Sms;
+    const id = deterministicId('automated-message', conversation.activityid, event, occurrence);
+    const { message, created } = await appendMessage(this.deps, conversation.activityid, id, this.fields(text, sms), cursor ? { cursor, readBack: false } : {});
     if (sms && conversation._swb_channelid_value && conversation.swb_customerphone) {
-      await deliverStoredMessage(this.deps, id, conversation._swb_channelid_value, conversation.swb_customerphone);
+      // Appended just now by this call: ours to send without a claim. Found stored: claimed first.
+      if (created && cursor) await deliverFreshMessage(this.deps, id, text, conversation._swb_channelid_value, conversation.swb_customerphone);
+      else await deliverStoredMessage(this.deps, id, conversation._swb_channelid_value, conversation.swb_customerphone);
     }
     return message;
   }

@@ -24,18 +24,17 @@ export interface DeliveryRecorderDeps {
   now: () => number;
 }
 
-export async function deliverStoredMessage(deps: DeliveryRecorderDeps, messageId: string, channelId: string, to: string): Promise<RecordedDelivery> {
-  const current = await deps.messages.get(messageId);
-  if (!current) return { outcome: 'skipped', reason: 'message not found' };
-  const status = current.row.swb_deliverystatus ?? DeliveryStatusValue.Pending;
-  if (status !== DeliveryStatusValue.Pending) return { outcome: 'skipped', reason: `already handled (${status})` };
-  try {
-    await deps.messages.update(messageId, { swb_deliverystatus: DeliveryStatusValue.Queued }, current.etag);
-  } catch (err) {
-    if (err instanceof ConcurrencyConflict) return { outcome: 'skipped', reason: 'claimed by another delivery' };
-    throw err;
-  }
-  const result = await deps.delivery.deliver(channelId, to, current.row.swb_body ?? '', { clientReference: messageId });
+/**
+ * Sends a message this very call created (with its conversation, or appended just now): no
+ * other delivery can know it yet, so there is no claim and no read — one write for the outcome.
+ * `optedOut` is the number's opt-out state when the caller read it already.
+ */
+export async function deliverFreshMessage(deps: DeliveryRecorderDeps, messageId: string, body: string, channelId: string, to: string, options: { optedOut?: boolean } = {}): Promise<RecordedDelivery> {
+  const result = await deps.delivery.deliver(channelId, to, body, { clientReference: messageId, ...(options.optedOut !== undefined ? { knownOptOut: options.optedOut } : {}) });
+  return recordOutcome(deps, messageId, channelId, result);
+}
+
+async function recordOutcome(deps: DeliveryRecorderDeps, messageId: string, channelId: string, result: SendResult): Promise<RecordedDelivery> {
   if (result.ok) {
     await deps.messages.update(messageId, {
       swb_deliverystatus: STATUS_VALUES[result.status],
@@ -48,4 +47,19 @@ export async function deliverStoredMessage(deps: DeliveryRecorderDeps, messageId
   }
   await deps.messages.update(messageId, { swb_deliverystatus: DeliveryStatusValue.Failed, swb_error: `${result.failure.code}: ${result.failure.message}`.slice(0, 2000) });
   return { outcome: 'failed', result };
+}
+
+export async function deliverStoredMessage(deps: DeliveryRecorderDeps, messageId: string, channelId: string, to: string): Promise<RecordedDelivery> {
+  const current = await deps.messages.get(messageId);
+  if (!current) return { outcome: 'skipped', reason: 'message not found' };
+  const status = current.row.swb_deliverystatus ?? DeliveryStatusValue.Pending;
+  if (status !== DeliveryStatusValue.Pending) return { outcome: 'skipped', reason: `already handled (${status})` };
+  try {
+    await deps.messages.update(messageId, { swb_deliverystatus: DeliveryStatusValue.Queued }, current.etag);
+  } catch (err) {
+    if (err instanceof ConcurrencyConflict) return { outcome: 'skipped', reason: 'claimed by another delivery' };
+    throw err;
+  }
+  const result = await deps.delivery.deliver(channelId, to, current.row.swb_body ?? '', { clientReference: messageId });
+  return recordOutcome(deps, messageId, channelId, result);
 }

@@ -45,12 +45,16 @@ export async function sendLifecycleMessage(
   if (!parsed.ok) return null;
   const e = lifecycleEventOf(parsed.value);
   if (!e) return null;
+  // Nothing configured for the event (the cached list says so): no read at all.
+  if (!(await deps.automated.configured(e.event))) return null;
   const conv = await deps.conversations.get(parsed.value.primaryEntityId);
   if (!conv) return null;
+  const row = conv.row as ConversationRow;
+  if ((await deps.automated.render(e.event, row, {})) === null) return null;
   // First names only: "Sam will help you", never a full name the agent did not choose to share.
   // Images carry the lookup's name only when Dataverse formats it; otherwise read the user row.
   const name = e.agentName ?? (e.agentId && deps.agentName ? await deps.agentName(e.agentId) : null);
   const first = name?.trim().split(/\s+/)[0];
-  await deps.automated.send(e.event, conv.row as ConversationRow, first ? { agent: { name: first } } : {}, e.occurrence);
+  await deps.automated.send(e.event, row, first ? { agent: { name: first } } : {}, e.occurrence, undefined, { etag: conv.etag, lastSequence: row.swb_lastmessagesequence ?? 0 });
   return e.event;
 }

@@ -36,6 +36,7 @@ import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso, ms } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
+import { queuedColumns } from './arrival';
 import { channelName } from './routing-config.mapper';
 import type { RoutingConfigCache } from './routing-config.cache';
 import { agentInputsOf, arrivalOf, conversationSnapshotOf, declinesOf, storedCapacityOf } from './routing-snapshot.mapper';
@@ -202,9 +203,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
     }
     const decisions = result.value;
     for (const d of decisions) if (d.kind === 'rule-problem') this.log(`routing: rule problem on ${conversationId}: ${JSON.stringify(d.problem)}`, context);
-    const classified = decisions.find((d): d is Extract<RoutingDecision, { kind: 'classified' }> => d.kind === 'classified');
     const ended = decisions.find((d) => d.kind === 'ended');
-    const queued = [...decisions].reverse().find((d): d is Extract<RoutingDecision, { kind: 'queued' }> => d.kind === 'queued');
     const now = this.deps.now();
     if (ended) {
       // Overflow on arrival that ends the conversation (outside hours with a message).
@@ -216,18 +215,10 @@ export class DataverseRoutingWorker implements RoutingWorker {
       await sent?.catch((e: Error) => this.log(`automated message failed: ${e.message}`, context));
       return null;
     }
-    if (!queued) return null;
-    const patch: Record<string, unknown> = {
-      swb_state: ConversationState.Waiting,
-      'swb_queueid@odata.bind': bind('queues', queued.queueId),
-      swb_queuedon: iso(now),
-    };
-    if (!conv._swb_workstreamid_value) patch['swb_workstreamid@odata.bind'] = bind('swb_workstreams', workstreamId);
-    if (classified) {
-      patch['swb_priority'] = classified.priority;
-      if (classified.skills.length > 0) patch['swb_requiredskills'] = JSON.stringify(classified.skills.map((s) => s.skillId));
-      if (classified.language) patch['swb_language'] = classified.language;
-    }
+    const placement = queuedColumns(decisions, workstreamId, now);
+    if (!placement) return null;
+    const queued = { queueId: placement.queueId };
+    const patch = placement.columns;
     // The ETag read above usually still holds; on a 412 re-read and decide again.
     try {
       await this.deps.repo.updateConversation(conversationId, patch, found.etag);

@@ -16,7 +16,7 @@ import {
   type WorkstreamRow,
 } from '@switchboard/solution';
 import type { RoutingConfig } from '@switchboard/core';
-import type { DataverseClient, RowWithETag } from '../dataverse/dataverse-client';
+import { failedPart, type DataverseClient, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import { isStatus } from '../dataverse/repositories/odata';
 import { routingConfigFromRows } from './routing-config.mapper';
@@ -46,23 +46,33 @@ const SKILLS_NAV = 'swb_systemuser_agentskill_agentid';
 export class RoutingRepository {
   constructor(readonly client: DataverseClient) {}
 
-  private async all<T>(collection: string, options: { select?: string[]; filter?: string; orderBy?: string[]; expand?: { property: string; select?: string[] }[] } = {}): Promise<T[]> {
-    const result = await this.client.execute((api) => api.retrieveAll<T>({ collection, ...options }));
-    return result.value;
-  }
-
-  // Read through RoutingConfigCache: once per TTL, and again after a `config-changed` item.
+  // Read through RoutingConfigCache: once per TTL, and again after a `config-changed` item. The
+  // five tables in one $batch: one request (each is a few rows to a few hundred; a page holds 5,000).
   async loadConfig(): Promise<RoutingConfig> {
-    const [workstreams, queues, rules, hours, profiles] = await Promise.all([
-      this.all<WorkstreamRow>('swb_workstreams', { filter: 'statecode eq 0' }),
-      this.all<QueueRow>('queues', {
+    const parts = await this.client.readBatch((api) => {
+      api.retrieveMultiple({ collection: 'swb_workstreams', filter: 'statecode eq 0' });
+      api.retrieveMultiple({
+        collection: 'queues',
         select: ['queueid', 'name', 'swb_priority', 'swb_assignmentmethod', 'swb_itemlimit', 'swb_maxwaitseconds', 'swb_overflowconditions', 'swb_overflowaction', '_swb_overflowqueueid_value', '_swb_overflowmessageid_value', 'swb_isfallback', '_swb_operatinghoursid_value'],
-      }),
-      this.all<RoutingRuleRow>('swb_routingrules', { filter: 'swb_isenabled ne false' }),
-      this.all<OperatingHoursRow>('swb_operatinghourses'),
-      this.all<CapacityProfileRow>('swb_capacityprofiles'),
-    ]);
-    return routingConfigFromRows({ workstreams, queues, rules, hours, profiles });
+      });
+      api.retrieveMultiple({ collection: 'swb_routingrules', filter: 'swb_isenabled ne false' });
+      api.retrieveMultiple({ collection: 'swb_operatinghourses' });
+      api.retrieveMultiple({ collection: 'swb_capacityprofiles' });
+    });
+    const rows = <T>(i: number, what: string): T[] => {
+      const failed = failedPart(parts[i]);
+      if (failed) throw Object.assign(new Error(`Reading the routing configuration (${what}) failed with ${failed.status}.`), failed);
+      const page = parts[i] as { value: T[]; '@odata.nextLink'?: string };
+      if (page['@odata.nextLink']) throw new Error(`The routing configuration has more ${what} than one page holds.`);
+      return page.value;
+    };
+    return routingConfigFromRows({
+      workstreams: rows<WorkstreamRow>(0, 'workstreams'),
+      queues: rows<QueueRow>(1, 'queues'),
+      rules: rows<RoutingRuleRow>(2, 'routing rules'),
+      hours: rows<OperatingHoursRow>(3, 'operating hours'),
+      profiles: rows<CapacityProfileRow>(4, 'capacity profiles'),
+    });
   }
 
   getConversation(id: string): Promise<RowWithETag<ConversationRow> | null> {

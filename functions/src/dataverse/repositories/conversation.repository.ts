@@ -1,4 +1,4 @@
-import type { ConversationRow } from '@switchboard/solution';
+import type { ConversationRow, MessageRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse-client';
 import { KeyedSerializer } from '../../conversations/keyed-serializer';
 import { ConcurrencyConflict } from '../errors';
@@ -7,6 +7,29 @@ import { isStatus, literal } from './odata';
 export type CreateOutcome = 'created' | 'exists';
 
 const SET = 'swb_conversations';
+const MESSAGES = 'swb_messages';
+// The conversation's 1:N navigation to its messages (swb_message.swb_conversationid).
+const MESSAGES_NAV = 'swb_conversation_message_conversationid';
+
+/**
+ * What a writer knows of a conversation it just read or wrote: its ETag and message counter.
+ * With it a message is appended in one request (see appendWithCounter); each append moves it on.
+ */
+export interface ConversationCursor {
+  etag: string;
+  lastSequence: number;
+}
+
+export function cursorOf(row: ConversationRow & { '@odata.etag'?: string }): ConversationCursor | undefined {
+  const etag = row['@odata.etag'];
+  return etag ? { etag, lastSequence: row.swb_lastmessagesequence ?? 0 } : undefined;
+}
+
+/** A message created with its conversation (deep insert), under an id the caller chose. */
+export interface InlineMessage {
+  id: string;
+  data: Record<string, unknown>;
+}
 
 export interface ConversationStore {
   get(id: string): Promise<RowWithETag<ConversationRow> | null>;
@@ -17,6 +40,18 @@ export interface ConversationStore {
   listForNumber(channelId: string, phone: string, top: number): Promise<ConversationRow[]>;
   /** Reserves the next message sequence number (If-Match on the conversation, retried on 412). */
   nextSequence(id: string): Promise<number>;
+  /**
+   * One $batch change set: the counter moved to cursor.lastSequence + 1 (If-Match cursor.etag)
+   * and the message created under `messageId` with that number. 'conflict' when either failed
+   * (the conversation moved on, or the message exists): nothing was written, and the caller
+   * takes the slower path. On success the cursor is moved on.
+   */
+  appendWithCounter(id: string, cursor: ConversationCursor, messageId: string, data: Record<string, unknown>): Promise<MessageRow | 'conflict'>;
+  /**
+   * Creates the conversation and its first messages in one request (deep insert), numbered 1..n,
+   * and returns the stored row with its ETag; 'exists' when a concurrent twin created it first.
+   */
+  createWithMessages(id: string, data: Record<string, unknown>, messages: readonly InlineMessage[], select: readonly string[]): Promise<RowWithETag<ConversationRow> | 'exists'>;
   findByTokenHash(hash: string): Promise<ConversationRow | null>;
 }
 
@@ -59,7 +94,7 @@ export class DataverseConversationStore implements ConversationStore {
         // Everything the SMS path needs from an open conversation, so it need not read it again.
         select: [
           'activityid', 'swb_state', 'swb_openedon', 'createdon', '_swb_primaryagentid_value', '_swb_queueid_value', 'swb_channeltype',
-          '_swb_channelid_value', '_swb_workstreamid_value', 'swb_customerphone', 'swb_language',
+          '_swb_channelid_value', '_swb_workstreamid_value', 'swb_customerphone', 'swb_language', 'swb_lastmessagesequence', '_swb_offeredto_value',
         ],
         filter: `_swb_channelid_value eq ${channelId} and swb_customerphone eq ${literal(phone)}`,
         orderBy: ['createdon desc'],
@@ -67,6 +102,46 @@ export class DataverseConversationStore implements ConversationStore {
       }),
     );
     return result.value;
+  }
+
+  async appendWithCounter(id: string, cursor: ConversationCursor, messageId: string, data: Record<string, unknown>): Promise<MessageRow | 'conflict'> {
+    const sequence = cursor.lastSequence + 1;
+    try {
+      const parts = await this.client.batch((api) => {
+        api.update({ collection: SET, key: id, data: { swb_lastmessagesequence: sequence }, ifmatch: cursor.etag, returnRepresentation: true, select: ['activityid'] });
+        api.upsert({ collection: MESSAGES, key: messageId, data: { ...data, swb_sequence: sequence }, ifnonematch: '*', returnRepresentation: true });
+      });
+      const etag = (parts[0] as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
+      cursor.lastSequence = sequence;
+      if (etag) cursor.etag = etag;
+      const stored = parts[1] as MessageRow | undefined;
+      return stored && typeof stored === 'object' ? stored : ({ swb_messageid: messageId, ...data, swb_sequence: sequence } as MessageRow);
+    } catch (err) {
+      if (err instanceof ConcurrencyConflict || isStatus(err, 412, 409)) return 'conflict';
+      throw err;
+    }
+  }
+
+  async createWithMessages(id: string, data: Record<string, unknown>, messages: readonly InlineMessage[], select: readonly string[]): Promise<RowWithETag<ConversationRow> | 'exists'> {
+    const inline = messages.map((m, i) => ({ ...m.data, swb_messageid: m.id, swb_sequence: i + 1 }));
+    try {
+      const row = await this.client.execute(
+        (api) =>
+          api.create<ConversationRow & { '@odata.etag'?: string }>({
+            collection: SET,
+            data: { ...data, activityid: id, swb_lastmessagesequence: inline.length, ...(inline.length > 0 ? { [MESSAGES_NAV]: inline } : {}) },
+            returnRepresentation: true,
+            select: [...select],
+          }),
+        { idempotent: false },
+      );
+      const etag = row['@odata.etag'];
+      if (!etag) throw new Error(`Dataverse returned the new conversation ${id} without an ETag.`);
+      return { row, etag };
+    } catch (err) {
+      if (isStatus(err, 412, 409)) return 'exists';
+      throw err;
+    }
   }
 
   nextSequence(id: string): Promise<number> {

@@ -2,12 +2,19 @@
 // identifyByPreChat decide, so rows typed in any format are compared in E.164 there.
 import { type CustomerRecord, PHONE_MATCH_COLUMNS, type PreChatAnswer } from '@switchboard/core';
 import parsePhoneNumber from 'libphonenumber-js';
-import type { DataverseClient } from '../dataverse-client';
+import { failedPart, type DataverseClient } from '../dataverse-client';
 import { literal } from './odata';
+import { optOutKey } from './opt-out.repository';
 
 export interface CustomerFinder {
   byPhone(e164: string): Promise<CustomerRecord[]>;
   byAnswers(answers: readonly PreChatAnswer[]): Promise<CustomerRecord[]>;
+  /**
+   * What a first text from a number needs to know, in one request: the customers it may be
+   * (only for phone numbers; short codes and alphanumeric senders match nobody) and whether
+   * the number has opted out on this channel (the welcome text must respect it).
+   */
+  newSmsSender(from: string, channelId: string): Promise<{ candidates: CustomerRecord[]; optedOut: boolean }>;
 }
 
 const MAX_CANDIDATES = 50;
@@ -31,16 +38,22 @@ export class DataverseCustomerFinder implements CustomerFinder {
   constructor(private readonly client: DataverseClient) {}
 
   async byPhone(e164: string): Promise<CustomerRecord[]> {
-    const variants = phoneVariants(e164);
-    const digits = e164.replace(/\D/g, '');
-    const tail = digits.slice(-4);
-    const filter = (column: string) =>
-      `(${[...variants.map((v) => `${column} eq ${literal(v)}`), `endswith(${column},${literal(tail)})`].join(' or ')})`;
-    const [contacts, accounts] = await Promise.all([
-      this.query('contacts', 'contact', 'contactid', PHONE_MATCH_COLUMNS.contact, filter(PHONE_MATCH_COLUMNS.contact), ['fullname', 'firstname', 'lastname', 'emailaddress1']),
-      this.query('accounts', 'account', 'accountid', PHONE_MATCH_COLUMNS.account, filter(PHONE_MATCH_COLUMNS.account), ['name', 'emailaddress1']),
-    ]);
-    return [...contacts, ...accounts];
+    const parts = await this.client.readBatch((api) => {
+      for (const q of phoneQueries(e164)) api.retrieveMultiple({ collection: q.collection, select: q.select, filter: q.filter, top: MAX_CANDIDATES });
+    });
+    return phoneQueries(e164).flatMap((q, i) => recordsOf(parts[i], q));
+  }
+
+  async newSmsSender(from: string, channelId: string): Promise<{ candidates: CustomerRecord[]; optedOut: boolean }> {
+    const queries = from.startsWith('+') ? phoneQueries(from) : [];
+    const parts = await this.client.readBatch((api) => {
+      for (const q of queries) api.retrieveMultiple({ collection: q.collection, select: q.select, filter: q.filter, top: MAX_CANDIDATES });
+      api.retrieve({ collection: 'swb_optouts', key: optOutKey(channelId, from), select: ['swb_isoptedout'] });
+    });
+    const optOut = parts[queries.length];
+    const missing = failedPart(optOut);
+    if (missing && missing.status !== 404) throw Object.assign(new Error(`Reading the opt-out of ${from} failed with ${missing.status}.`), missing);
+    return { candidates: queries.flatMap((q, i) => recordsOf(parts[i], q)), optedOut: !missing && (optOut as { swb_isoptedout?: boolean }).swb_isoptedout === true };
   }
 
   // Pre-chat answers match contacts (the widget's mapping names contact columns). Candidates
@@ -67,4 +80,31 @@ export class DataverseCustomerFinder implements CustomerFinder {
     const result = await this.client.execute((api) => api.retrieveMultiple<Record<string, unknown>>({ collection, select, filter, top: MAX_CANDIDATES }));
     return result.value.map((row) => ({ entity, id: String(row[idColumn]), fields: row }));
   }
+}
+
+interface PhoneQuery {
+  collection: string;
+  entity: 'contact' | 'account';
+  idColumn: string;
+  select: string[];
+  filter: string;
+}
+
+/** The contact and account queries for one E.164 number: every way it may be typed, and its last four digits. */
+function phoneQueries(e164: string): PhoneQuery[] {
+  const variants = phoneVariants(e164);
+  const tail = e164.replace(/\D/g, '').slice(-4);
+  const filter = (column: string) => `(${[...variants.map((v) => `${column} eq ${literal(v)}`), `endswith(${column},${literal(tail)})`].join(' or ')})`;
+  const contact = PHONE_MATCH_COLUMNS.contact;
+  const account = PHONE_MATCH_COLUMNS.account;
+  return [
+    { collection: 'contacts', entity: 'contact', idColumn: 'contactid', select: [...new Set(['contactid', contact, 'fullname', 'firstname', 'lastname', 'emailaddress1'])], filter: filter(contact) },
+    { collection: 'accounts', entity: 'account', idColumn: 'accountid', select: [...new Set(['accountid', account, 'name', 'emailaddress1'])], filter: filter(account) },
+  ];
+}
+
+function recordsOf(part: unknown, q: PhoneQuery): CustomerRecord[] {
+  const failed = failedPart(part);
+  if (failed) throw Object.assign(new Error(`Looking up ${q.collection} by phone failed with ${failed.status}.`), failed);
+  return ((part as { value?: Record<string, unknown>[] }).value ?? []).map((row) => ({ entity: q.entity, id: String(row[q.idColumn]), fields: row }));
 }

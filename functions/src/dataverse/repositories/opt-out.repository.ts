@@ -54,11 +54,16 @@ function parseLog(text: string | null | undefined): LogEntry[] {
 // customer's order, not ours: a STOP sent after a START wins even if the START's webhook
 // arrives last or is replayed later. Every write is If-Match (or create-only) on the row read,
 // so two keywords racing each other are decided one after the other.
+/** The row of a number on a channel, by the table's alternate key. */
+export function optOutKey(channelId: string, number: string): string {
+  return `swb_phonenumber=${literal(number)},swb_channelid=${channelId}`;
+}
+
 export class DataverseOptOutStore implements OptOutStore {
   constructor(private readonly client: DataverseClient) {}
 
   private key(channelId: string, number: string): string {
-    return `swb_phonenumber=${literal(number)},swb_channelid=${channelId}`;
+    return optOutKey(channelId, number);
   }
 
   async isOptedOut(channelId: string, number: string): Promise<boolean> {
