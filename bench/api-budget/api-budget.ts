@@ -8,7 +8,7 @@
 //
 // The units: a first SMS until it is offered; a second SMS while it waits; the agent's accept,
 // reply, end and close; another SMS once assigned; a chat start and its first message; an idle
-// minute, and one run of the offer sweep (every five minutes). Agents act with their own tokens as the controls do; an observer (the
+// minute. Agents act with their own tokens as the controls do; an observer (the
 // demo supervisor) reads rows to know when a unit is done, and is left out of the counts.
 // Prints numbers; never fails on a slow machine.
 import { writeFileSync } from 'node:fs';
@@ -28,8 +28,6 @@ const IDLE_SECONDS = Number(process.env['SWB_BENCH_IDLE_SECONDS'] ?? 60);
 // SWB_BENCH_TRACE=1: list each unit's Dataverse operations (caller, method, path, status) under its line.
 const TRACE = process.env['SWB_BENCH_TRACE'] === '1';
 if (TRACE) process.env['SWITCHBOARD_DATAVERSE_TRACE'] = '1';
-// The stack's function key (dev/src/stack/config.ts), which the dev host also takes as master key.
-const FUNCTION_KEY = process.env['SWB_FUNCTION_KEY'] ?? 'local-function-key';
 
 export interface UnitCost {
   unit: string;
@@ -133,17 +131,6 @@ class Bench {
     if (res.status !== 200) throw new Error(`SMS: ${res.status} ${await res.text()}`);
   }
 
-  /** Runs a timer function now, as Azure's admin API does; the caller's measure() waits for it to settle. */
-  async runTimer(name: string): Promise<void> {
-    const res = await fetch(`${this.stack.functions}/admin/functions/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-functions-key': FUNCTION_KEY },
-      body: JSON.stringify({ input: '' }),
-    });
-    if (res.status !== 202) throw new Error(`run ${name}: ${res.status}`);
-    await sleep(300);
-  }
-
   conversationOf(phone: string): Promise<{ activityid: string }> {
     return this.until('the conversation', async () => (await this.observe<{ activityid: string }>(`swb_conversations?$select=activityid&$filter=swb_customerphone eq '${encodeURIComponent(phone)}'`)).value[0]);
   }
@@ -195,7 +182,7 @@ export interface BudgetResult {
   measuredAt: string;
   machine: { cpus: number; loadAverage: number[] };
   units: UnitCost[];
-  idle: { seconds: number; appRequests: number; sweepRequests: number; perHour: number; webhooks: number };
+  idle: { seconds: number; appRequests: number; perHour: number; webhooks: number };
   perConversation: { sms: number; chat: number };
   /** New conversations per second one application user can open within 6,000 requests / 5 minutes. */
   conversationsPerSecondPerUser: number;
@@ -245,13 +232,8 @@ export async function runBudgetBench(log = true): Promise<BudgetResult> {
     await sleep(IDLE_SECONDS * 1000);
     const idleDiff = diffStats(idleStart, await b.stats());
     const idleApp = idleDiff.callers[APP]?.requests ?? 0;
-    // The offer sweep runs every five minutes, maybe not within the window: one run, started by
-    // hand as an admin would (POST /admin/functions/offer-timeouts), measured on its own.
-    const sweep = await b.measure('offer sweep (timer, one run; every 5 min)', () => b.runTimer('offer-timeouts'));
-    const sweepsPerHour = 12;
-    const perHour = (idleApp * 3600) / IDLE_SECONDS + sweepsPerHour * sweep.app;
-    const idle = { seconds: IDLE_SECONDS, appRequests: idleApp, sweepRequests: sweep.app, perHour, webhooks: idleDiff.totals.webhookDeliveries };
-    if (log) console.log(`idle deployment, ${IDLE_SECONDS} s: ${idleApp} app requests; with ${sweepsPerHour} sweeps of ${sweep.app} an hour → ≤ ${perHour.toFixed(0)} per hour`);
+    const idle = { seconds: IDLE_SECONDS, appRequests: idleApp, perHour: (idleApp * 3600) / IDLE_SECONDS, webhooks: idleDiff.totals.webhookDeliveries };
+    if (log) console.log(`idle deployment, ${IDLE_SECONDS} s: ${idleApp} app requests → ${idle.perHour.toFixed(0)} per hour (no timer functions: offers time out by their own delayed work items)`);
     const cost = (name: string) => units.find((u) => u.unit === name)!.total;
     const sms = cost('first SMS → offered (new conversation)') + cost('another SMS, conversation waiting') + cost('accept + reply + end + close');
     const chat = cost('chat start + first message') + cost('accept + reply + end + close');

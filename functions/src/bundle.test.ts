@@ -46,9 +46,8 @@ test('the bundle registers every function with the worker when loaded as the app
   expect(byName.get('sms-twilio-inbound')).toMatchObject({ type: 'httpTrigger', route: 'sms/twilio/{channelId}', methods: ['POST'], authLevel: 'anonymous' });
   expect(byName.get('sms-validate')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
   expect(byName.get('routing-worker')).toMatchObject({ type: 'queueTrigger', queueName: 'swb-routing', connection: 'AzureWebJobsStorage' });
-  expect(byName.get('offer-timeouts')).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
   expect(byName.get('admin-broadcasts')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
-  expect(registered).toHaveLength(15);
+  expect(registered).toHaveLength(14);
 }, 60_000);
 
 test('the bundle refuses to start with missing settings and names them', async () => {

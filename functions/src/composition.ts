@@ -38,7 +38,6 @@ import { TemplateBroadcaster } from './outbound/template-broadcast';
 import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue.adapter';
 import type { WorkQueue } from './queue/work-queue';
 import { functionsTable, type Services } from './registrations';
-import { DataverseOfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
 import { ArrivalPlacer } from './routing/arrival';
 import { RoutingConfigCache } from './routing/routing-config.cache';
 import { queueRoutingTrigger } from './routing/routing-trigger';
@@ -125,7 +124,6 @@ export interface ServiceGraph {
   sms: SmsInboundService;
   channelValidation: AdminValidationService;
   routingWorker: DataverseRoutingWorker;
-  offerTimeouts: DataverseOfferTimeoutSweeper;
   chat: ChatApiHandler;
   templates: TemplateBroadcaster;
   stepDeps: StepDeps;
@@ -163,7 +161,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const appUser = options.settings['SWITCHBOARD_APP_USER_ID']?.trim();
   const pluginConfig: PluginConfig = { defaultRegion: options.settings['SWITCHBOARD_DEFAULT_REGION'] ?? 'US', defaultLanguage: 1033, trustedUserIds: appUser ? [appUser] : [] };
   const stepDeps: StepDeps = {
-    data: new WebApiDataverseAdapter(client.api, { execute: (op) => client.execute(op) }),
+    data: new WebApiDataverseAdapter(client.api, { execute: (op) => client.execute(op), batch: (build) => client.batch(build), readBatch: (build) => client.readBatch(build) }),
     delivery,
     routingTrigger,
     clock: { now },
@@ -183,7 +181,6 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const offerTimeouts = new DataverseOfferTimeoutSweeper({ repo, worker: routingWorker });
   const placer = new ArrivalPlacer({ config: routingConfig, now, ...(options.random ? { random: options.random } : {}) });
   const waitingCount = (queueId: string) => repo.waitingCount(queueId);
   const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, placer, waitingCount, now });
@@ -208,7 +205,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, ...(options.log ? { log: options.log } : {}) });
   const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
   const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
-  return { broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, offerTimeouts, chat, templates, stepDeps };
+  return { broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
 }
 
 // ---- services and the functions table ----------------------------------------------------
@@ -237,7 +234,6 @@ export function notImplementedServices(): Services {
     widgetScript: { script: refuse('Widget script delivery') },
     pluginWebhooks: { handle: refuse('Plugin step webhooks') },
     routingWorker: { process: refuse('Routing worker') },
-    offerTimeouts: { sweep: refuse('Offer timeout sweep') },
     broadcasts: { send: refuse('Template broadcasts') },
   };
 }
@@ -268,7 +264,6 @@ export const serviceFactories: ServiceFactories = {
   channelValidation: (infra) => graphOf(infra).channelValidation,
   chat: (infra) => graphOf(infra).chat,
   routingWorker: (infra) => graphOf(infra).routingWorker,
-  offerTimeouts: (infra) => graphOf(infra).offerTimeouts,
   pluginWebhooks: (infra) => graphOf(infra).pluginWebhooks,
   widgetScript: (infra) => graphOf(infra).widgetScript,
   broadcasts: (infra) => graphOf(infra).broadcasts,
@@ -294,7 +289,6 @@ export function compose(config: FunctionsConfig, factories: ServiceFactories = s
     widgetScript: pick('widgetScript'),
     pluginWebhooks: pick('pluginWebhooks'),
     routingWorker: pick('routingWorker'),
-    offerTimeouts: pick('offerTimeouts'),
     broadcasts: pick('broadcasts'),
   };
   return { infrastructure, services, table: functionsTable(services, config) };

@@ -11,7 +11,6 @@ export type { ChatApiService } from './chat/chat-api';
 export type { ChannelValidationService } from './inbound/channel-validation.service';
 export type { SmsCallback, SmsCallbackService } from './inbound/sms-inbound.service';
 export type { BroadcastService } from './outbound/broadcast.service';
-export type { OfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
 export type { RoutingWorker } from './routing/routing-worker';
 export type { PluginWebhookService } from './webhooks/plugin-webhook.service';
 export type { WidgetScriptService } from './widget/widget-script.service';

@@ -4,12 +4,11 @@ import { apiRequest } from './handlers/request';
 import { chatHandlers } from './handlers/chat.handler';
 import { dataverseWebhookHandler } from './handlers/dataverse-webhook.handler';
 import { channelValidationHandler, smsCallbackHandler } from './handlers/sms.handler';
-import { offerTimeoutHandler, routingQueueHandler } from './handlers/background.handler';
+import { routingQueueHandler } from './handlers/background.handler';
 import type { ChatApiService } from './chat/chat-api';
 import type { ChannelValidationService } from './inbound/channel-validation.service';
 import type { SmsCallbackService } from './inbound/sms-inbound.service';
 import type { BroadcastService } from './outbound/broadcast.service';
-import type { OfferTimeoutSweeper } from './routing/offer-timeout.sweeper';
 import type { RoutingWorker } from './routing/routing-worker';
 import type { PluginWebhookService } from './webhooks/plugin-webhook.service';
 import type { WidgetScriptService } from './widget/widget-script.service';
@@ -23,7 +22,6 @@ export interface Services {
   widgetScript: WidgetScriptService;
   pluginWebhooks: PluginWebhookService;
   routingWorker: RoutingWorker;
-  offerTimeouts: OfferTimeoutSweeper;
   broadcasts: BroadcastService;
 }
 
@@ -45,10 +43,6 @@ export const LIMITS = {
   chatMessageBytes: 16 * KiB,
   webhookBytes: 2048 * KiB,
 };
-
-// Every five minutes: offers time out by their own delayed `offer-expired` work items; this
-// sweep only catches one whose item was lost (see offer-timeout.sweeper.ts).
-export const OFFER_TIMEOUT_SCHEDULE = '0 */5 * * * *';
 
 export function functionsTable(services: Services, settings: TableSettings): FunctionDef[] {
   const sms = (provider: 'twilio' | 'telesign' | 'acs', kind: 'message' | 'status' | 'mixed', maxBytes = LIMITS.smsBytes) =>
@@ -101,6 +95,5 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
       connection: settings.storageConnectionSetting,
       handler: routingQueueHandler(services.routingWorker),
     },
-    { kind: 'timer', name: 'offer-timeouts', schedule: OFFER_TIMEOUT_SCHEDULE, handler: offerTimeoutHandler(services.offerTimeouts) },
   ];
 }

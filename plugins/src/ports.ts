@@ -23,10 +23,21 @@ export type UpdateOutcome = 'updated' | 'conflict';
 /** Web API-shaped patch: column values by logical name, lookups as `col@odata.bind`. */
 export type RowPatch = Record<string, unknown>;
 
+/** One write of a change set: an update (If-Match when given), or a create under a chosen id (`create: true`). */
+export interface RowWrite {
+  table: string;
+  id: string;
+  patch: RowPatch;
+  ifMatch?: string;
+  create?: boolean;
+}
+
 export interface DataversePort {
   getConversation(id: string): Promise<Versioned<ConversationRow> | null>;
   updateConversation(id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
   getMessage(id: string): Promise<Versioned<MessageRow> | null>;
+  /** The message with its conversation's channel, type and number, in one read (an agent's reply about to be sent). */
+  getMessageForDelivery(id: string): Promise<(Versioned<MessageRow> & { conversation: ConversationRow | null }) | null>;
   updateMessage(id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
   getWorkstream(id: string): Promise<WorkstreamRow | null>;
   /** The agent's status row (alternate key: agent). */
@@ -37,6 +48,8 @@ export interface DataversePort {
    * conversations offered to them and still waiting (swb_offeredto). Both reserve capacity.
    */
   listAgentLoad(agentId: string): Promise<ConversationRow[]>;
+  /** getAgentStatus and listAgentLoad in one request ($batch, status first: its ETag guards the write). */
+  getAgentStatusAndLoad(agentId: string): Promise<{ status: Versioned<AgentStatusRow> | null; load: ConversationRow[] }>;
   /** Sessions of a conversation that have not been closed. */
   listOpenSessions(conversationId: string): Promise<SessionRow[]>;
   updateSession(id: string, patch: RowPatch): Promise<UpdateOutcome>;
@@ -44,6 +57,11 @@ export interface DataversePort {
   /** Any row by table logical name, only the columns asked for (phone write-back on contact/account). */
   getRow(table: string, id: string, columns: readonly string[]): Promise<Versioned<Record<string, unknown>> | null>;
   updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string): Promise<UpdateOutcome>;
+  /**
+   * Several writes in one $batch change set — one request, all or nothing. 'conflict' when an
+   * If-Match failed or a row to create exists: then nothing was written.
+   */
+  writeTogether(writes: readonly RowWrite[]): Promise<UpdateOutcome>;
   /** The ids of the root roles a user holds (a role's copy in a child business unit counts as its root role). */
   getUserRootRoles(userId: string): Promise<string[]>;
   /** The column-security profiles a user belongs to. */

@@ -4,7 +4,7 @@
 import { PROBE_STEP } from './plugin-steps';
 
 const ROUTINE = [
-  /timer → offer-timeouts ok$/,
+  /timer → [\w-]+ ok$/,
   /GET \/api\/chat\/conversations\/[^ ]+\/messages → chat-messages 200 /,
   /OPTIONS \/api\/chat\/[^ ]+ → [a-z-]+ 204 /,
   new RegExp(`POST /api/dataverse/${PROBE_STEP} → `),

@@ -87,6 +87,8 @@ interface LoadedQueue {
   snapshot: RoutingSnapshot;
 }
 
+const OFFER_TIMER_RETRY_SECONDS = 30;
+
 /** How far down a waiting list one pass looks: enough for every agent with room, and a margin for skills. */
 export function headSize(agentsWithRoom: number): number {
   return Math.min(200, 10 + 5 * agentsWithRoom);
@@ -111,6 +113,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       this.log(`routing: dropped malformed work item ${meta.messageId}`, context);
       return;
     }
+    if (workItem.kind === 'offer-expired') return this.expireNeverLost(workItem, context);
     await this.run(workItem, context);
   }
 
@@ -181,6 +184,21 @@ export class DataverseRoutingWorker implements RoutingWorker {
     }
     const note = await this.deps.releaseOffer?.({ offerId: work.offerId, conversationId: work.conversationId, agentId: work.agentId, queueId: work.queueId, why: 'timed out' });
     this.log(`routing: ${note ?? `offer ${work.offerId} timed out`}`, context);
+  }
+
+  /**
+   * An offer's timer is the only thing that times it out (nothing polls): if it failed its way
+   * into the poison queue, the offer would hold its conversation and a unit of the agent's
+   * capacity for ever. So a failure sends it again, delayed, as a new item; only if that send
+   * fails too does the host retry this one.
+   */
+  private async expireNeverLost(work: Extract<RoutingWork, { kind: 'offer-expired' }>, context?: InvocationContext): Promise<void> {
+    try {
+      await this.run(work, context);
+    } catch (err) {
+      this.log(`routing: offer ${work.offerId} timer failed (${(err as Error).message}); trying again in ${OFFER_TIMER_RETRY_SECONDS}s`, context);
+      await this.deps.routing.enqueue({ ...work, at: this.deps.now() }, { delaySeconds: OFFER_TIMER_RETRY_SECONDS });
+    }
   }
 
   /** Classifies a new conversation and puts it in its queue; returns the queue, or null when it is not routable. */

@@ -4,7 +4,6 @@
 // whole waiting list, never the offers of what waits (the conversation carries its own).
 import {
   ConversationState,
-  OfferResponse,
   type AgentSkillRow,
   type AgentStatusRow,
   type CapacityProfileRow,
@@ -179,20 +178,6 @@ export class RoutingRepository {
       if (err instanceof ConcurrencyConflict) return 'conflict';
       throw err;
     }
-  }
-
-  /** Pending offers whose expiry passed before `before`: what the safety-net sweep hands back to the offers' own timers. */
-  async overdueOffers(before: string, top = 50): Promise<OfferRow[]> {
-    const result = await this.client.execute((api) =>
-      api.retrieveMultiple<OfferRow>({
-        collection: 'swb_offers',
-        select: ['swb_offerid', '_swb_agentid_value', '_swb_conversationid_value', '_swb_queueid_value', 'swb_expireson'],
-        filter: `swb_response eq ${OfferResponse.Pending} and swb_expireson lt ${before}`,
-        orderBy: ['swb_expireson asc'],
-        top,
-      }),
-    );
-    return result.value;
   }
 
   getOffer(id: string): Promise<RowWithETag<OfferRow> | null> {

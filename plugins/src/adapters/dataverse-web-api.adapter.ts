@@ -16,7 +16,7 @@ import {
 } from '@switchboard/solution';
 import type { EntityImage } from '../context/execution-context';
 import { rowToImage } from '../context/row-image';
-import type { DataversePort, RowPatch, UpdateOutcome, Versioned } from '../ports';
+import type { DataversePort, RowPatch, RowWrite, UpdateOutcome, Versioned } from '../ports';
 
 export type Execute = <T>(op: (api: DynamicsWebApi) => Promise<T>) => Promise<T>;
 
@@ -51,6 +51,13 @@ function statusOf(e: unknown): number | undefined {
 }
 
 type WithETag<T> = T & { '@odata.etag'?: string };
+type Batch = (build: (api: DynamicsWebApi) => void) => Promise<unknown[]>;
+
+/** Conversations that load an agent: held (primary, Active or Wrap-up), or offered and still waiting. */
+function loadFilter(agentId: string): string {
+  const agent = guid(agentId);
+  return `(_swb_primaryagentid_value eq ${agent} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})) or (_swb_offeredto_value eq ${agent} and (swb_state eq ${ConversationState.Open} or swb_state eq ${ConversationState.Waiting}))`;
+}
 
 function versioned<T>(row: WithETag<T>): Versioned<T> {
   const etag = row['@odata.etag'];
@@ -64,9 +71,37 @@ export class WebApiDataverseAdapter implements DataversePort {
   private readonly now: () => number;
   private readonly workstreamTtlMs: number;
 
-  /** `workstreamTtlMs`: how long a workstream read is reused (default 30 s; 0 reads every time). */
-  constructor(api: DynamicsWebApi, options: { execute?: Execute; now?: () => number; workstreamTtlMs?: number } = {}) {
+  private readonly batch: Batch;
+  private readonly readBatch: Batch;
+
+  /**
+   * `workstreamTtlMs`: how long a workstream read is reused (default 30 s; 0 reads every time).
+   * `batch`: runs a change set (functions passes its client's, with the retry policy); by
+   * default one on a fresh instance of `api` (its batch mode is per instance).
+   */
+  constructor(api: DynamicsWebApi, options: { execute?: Execute; now?: () => number; workstreamTtlMs?: number; batch?: Batch; readBatch?: Batch } = {}) {
     this.execute = options.execute ?? ((op) => op(api));
+    this.batch =
+      options.batch ??
+      (async (build) => {
+        const fresh = api.initializeInstance();
+        fresh.startBatch();
+        build(fresh);
+        return fresh.executeBatch();
+      });
+    this.readBatch =
+      options.readBatch ??
+      (async (build) => {
+        const fresh = api.initializeInstance();
+        fresh.startBatch();
+        build(fresh);
+        try {
+          return await fresh.executeBatch({ inChangeSet: false });
+        } catch (e) {
+          if (Array.isArray(e)) return e as unknown[];
+          throw e;
+        }
+      });
     this.now = options.now ?? Date.now;
     this.workstreamTtlMs = options.workstreamTtlMs ?? 30_000;
   }
@@ -109,6 +144,24 @@ export class WebApiDataverseAdapter implements DataversePort {
     return this.retrieve<MessageRow>(EntitySetNames.Message, id, MESSAGE);
   }
 
+  async getMessageForDelivery(id: string) {
+    try {
+      const row = await this.execute((api) =>
+        api.retrieve<WithETag<MessageRow> & { swb_conversationid?: ConversationRow | null }>({
+          collection: EntitySetNames.Message,
+          key: guid(id),
+          select: MESSAGE,
+          expand: [{ property: 'swb_conversationid', select: ['activityid', 'swb_channeltype', '_swb_channelid_value', 'swb_customerphone'] }],
+        }),
+      );
+      const { swb_conversationid: conversation, ...message } = row;
+      return { ...versioned(message as WithETag<MessageRow>), conversation: conversation ?? null };
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
   updateMessage(id: string, patch: RowPatch, ifMatch?: string) {
     return this.update(EntitySetNames.Message, id, patch, ifMatch);
   }
@@ -139,12 +192,20 @@ export class WebApiDataverseAdapter implements DataversePort {
   }
 
   listAgentLoad(agentId: string) {
-    const agent = guid(agentId);
-    return this.all<ConversationRow>(
-      EntitySetNames.Conversation,
-      CONVERSATION,
-      `(_swb_primaryagentid_value eq ${agent} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})) or (_swb_offeredto_value eq ${agent} and (swb_state eq ${ConversationState.Open} or swb_state eq ${ConversationState.Waiting}))`,
-    );
+    return this.all<ConversationRow>(EntitySetNames.Conversation, CONVERSATION, loadFilter(agentId));
+  }
+
+  async getAgentStatusAndLoad(agentId: string) {
+    const parts = await this.readBatch((api) => {
+      api.retrieveMultiple({ collection: EntitySetNames.AgentStatus, select: AGENT_STATUS, filter: `_swb_agentid_value eq ${guid(agentId)}` });
+      api.retrieveMultiple({ collection: EntitySetNames.Conversation, select: CONVERSATION, filter: loadFilter(agentId) });
+    });
+    const failed = parts.find((p) => statusOf(p) !== undefined);
+    if (failed) throw Object.assign(new Error(`Reading the load of agent ${agentId} failed with ${statusOf(failed)}.`), { status: statusOf(failed) });
+    const [statuses, load] = parts as [{ value: WithETag<AgentStatusRow>[] }, { value: ConversationRow[]; '@odata.nextLink'?: string }];
+    // An agent holds a handful of conversations; more than a page would be a fault, not a load.
+    if (load['@odata.nextLink']) throw new Error(`Agent ${agentId} holds more conversations than one page.`);
+    return { status: statuses.value[0] ? versioned(statuses.value[0]) : null, load: load.value };
   }
 
   listOpenSessions(conversationId: string) {
@@ -182,6 +243,25 @@ export class WebApiDataverseAdapter implements DataversePort {
 
   updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) {
     return this.update(this.entitySet(table), id, patch, ifMatch);
+  }
+
+  async writeTogether(writes: readonly RowWrite[]): Promise<UpdateOutcome> {
+    try {
+      await this.batch((api) => {
+        for (const w of writes) {
+          const collection = this.entitySet(w.table);
+          if (w.create) api.upsert({ collection, key: guid(w.id), data: w.patch, ifnonematch: '*' });
+          else api.update({ collection, key: guid(w.id), data: w.patch, ...(w.ifMatch ? { ifmatch: w.ifMatch } : {}) });
+        }
+      });
+      return 'updated';
+    } catch (e) {
+      // A failed change set: functions' client names a 412 ConcurrencyConflict; dynamics-web-api
+      // alone rejects with the failed parts.
+      const parts = Array.isArray(e) ? (e as unknown[]) : [e];
+      if ((e as { code?: unknown } | null)?.code === 'ConcurrencyConflict' || parts.some((p) => statusOf(p) === 412)) return 'conflict';
+      throw e;
+    }
   }
 
   async getUserRootRoles(userId: string): Promise<string[]> {

@@ -26,11 +26,11 @@ export async function recomputeAgent(agentId: string, deps: StepDeps): Promise<R
     return workstreams.get(id)!;
   };
   for (let attempt = 1; ; attempt++) {
-    // Status first: its ETag guards the write, so a claim by the routing engine between our
-    // reads and our write turns into a 412 and a fresh computation, never a lost claim.
-    const status = await deps.data.getAgentStatus(agentId);
+    // Status and load in one request, status first: its ETag guards the write, so a claim by
+    // the routing engine between our read and our write turns into a 412 and a fresh
+    // computation, never a lost claim.
+    const { status, load } = await deps.data.getAgentStatusAndLoad(agentId);
     if (!status) return { agentId, found: false, previousUnits: 0, usedUnits: 0, released: false, presence: null, nextReleaseAt: null };
-    const load = await deps.data.listAgentLoad(agentId);
     const agent = agentId.toLowerCase();
     const held: HeldConversation[] = await Promise.all(
       load

@@ -251,6 +251,23 @@ describe('conversation state step', () => {
     });
   });
 
+  it('an offer accepted by the app, which opened the primary session in the same write, gets no second session and no capacity recompute from here', async () => {
+    const f = setup(null);
+    f.data.sessions.clear();
+    f.data.touch(f.data.conversations, CONV, { swb_state: ConversationState.Active, _swb_primaryagentid_value: AGENT });
+    const columns = { swb_workstreamid: ref('swb_workstream', WS), swb_queueid: ref('queue', QUEUE) };
+    const body = executionContext({
+      message: 'Update', table: 'swb_conversation', id: CONV, stage: 40, mode: 'async', userId: TEST_CONFIG.trustedUserIds[0]!, operationCreatedOn: OPERATION_AT,
+      target: { swb_state: option(ConversationState.Active), swb_primaryagentid: ref('systemuser', AGENT), swb_activeon: date('2026-11-24T10:00:00Z') },
+      preImages: { Image: { ...columns, swb_state: option(ConversationState.Waiting) } },
+      postImages: { Image: { ...columns, swb_state: option(ConversationState.Active), swb_primaryagentid: ref('systemuser', AGENT), swb_activeon: date('2026-11-24T10:00:00Z') } },
+    });
+    f.data.writes.splice(0);
+    expect((await handleStepWebhook('conversation-state', body, f.deps)).status).toBe(200);
+    expect(f.data.sessions.size).toBe(0);
+    expect(f.data.writes.filter((w) => w.table !== 'swb_conversation')).toEqual([]);
+  });
+
   it('an accepted conversation gets a primary session for its agent (once)', async () => {
     const f = setup(null);
     f.data.sessions.clear();

@@ -12,7 +12,8 @@ import { ConversationState, SessionRole, SessionState, type SessionRow } from '@
 import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
 import { wrapUpBlockingOf } from '../capacity/agent-load';
 import { recomputeAgent } from '../capacity/recompute-agent';
-import type { RowPatch, StepDeps } from '../ports';
+import { randomUUID } from 'node:crypto';
+import type { RowPatch, RowWrite, StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
 import { isTrusted } from './caller';
@@ -118,36 +119,47 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   // A transfer to an agent: the receiver must own the row to end and close it (the Agent role
   // writes only what it owns), as an accepted offer does.
   if (to === 'Active' && primaryBefore && primaryAfter && primaryBefore !== primaryAfter) patch['ownerid@odata.bind'] = `/systemusers(${primaryAfter})`;
-  if (Object.keys(patch).length > 0) await deps.data.updateConversation(conversationId, patch);
-
-  const sessions = from !== null || to === 'Active' ? await deps.data.listOpenSessions(conversationId) : [];
+  const byApp = isTrusted(ctx, deps);
+  // An accepted offer (the app writes it, with the primary session, in one change set) turns
+  // the offer's reservation into the held conversation: same units, nothing to recompute.
+  const accepted = byApp && primaryBefore === null && to === 'Active' && (from === 'Open' || from === 'Waiting');
+  // Nobody has a session in a conversation that was never assigned, and the accept opened its own.
+  const noSessions = accepted || ((from === null || from === 'Open' || from === 'Waiting') && (to === 'Open' || to === 'Waiting'));
+  const sessions = noSessions ? [] : await deps.data.listOpenSessions(conversationId);
   const plan = planSessions(from, to, primaryBefore, primaryAfter, sessions, at);
-  for (const u of plan.updates) await deps.data.updateSession(u.id, u.patch);
-  if (plan.create) await deps.data.createSession({ conversationId, agentId: plan.create.agentId, role: SessionRole.Primary, joinedOn: at.toISOString() });
+  // The stamps and the session moves in one change set: one request.
+  const writes: RowWrite[] = [];
+  if (Object.keys(patch).length > 0) writes.push({ table: 'swb_conversation', id: conversationId, patch });
+  for (const u of plan.updates) writes.push({ table: 'swb_session', id: u.id, patch: u.patch });
+  if (plan.create && !accepted) writes.push({ table: 'swb_session', id: randomUUID(), create: true, patch: sessionRow(conversationId, plan.create.agentId, at) });
+  if (writes.length > 0) await deps.data.writeTogether(writes);
 
   const notes: string[] = [from === to ? `transfer ${primaryBefore ?? 'none'} → ${primaryAfter ?? 'none'}` : `${from ?? 'new'} → ${to}`];
   const queueId = refId(post['swb_queueid']);
-  const byApp = isTrusted(ctx, deps);
-  // An accepted offer (the app writes it) turns the offer's reservation into the held
-  // conversation: same units, nothing to recompute.
-  const accepted = byApp && primaryBefore === null && to === 'Active' && (from === 'Open' || from === 'Waiting');
-  for (const agentId of accepted ? [] : new Set([primaryBefore, primaryAfter].filter((a): a is string => a !== null))) {
-    const outcome = await recomputeAgent(agentId, deps);
-    notes.push(`agent ${agentId}: ${outcome.previousUnits}→${outcome.usedUnits} units, ${outcome.presence ?? 'no status row'}`);
-    // One wake-up for the agent's queues: the capacity was just recomputed, so the worker need not again.
-    if (outcome.released) await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, recompute: false, reason: `capacity released by ${conversationId} (${to})`, at: deps.clock.now() });
-  }
-
-  if (to === 'WrapUp' && primaryBefore) {
+  // Into wrap-up, the workstream says when the conversation stops holding capacity: now (then
+  // recompute), at close (the close recomputes), or after a delay (a delayed recompute item).
+  let held = false;
+  if (to === 'WrapUp' && from !== 'WrapUp' && primaryBefore && primaryBefore === primaryAfter) {
     const workstreamId = refId(post['swb_workstreamid']);
     const blocking = wrapUpBlockingOf(workstreamId ? await deps.data.getWorkstream(workstreamId) : null);
     const wrapUpOn = dateValue(target['swb_wrapupon'])?.getTime() ?? at.getTime();
     const releaseAt = wrapUpReleaseAt(blocking, wrapUpOn);
+    held = releaseAt === null || releaseAt > deps.clock.now();
     if (releaseAt !== null && releaseAt > deps.clock.now()) {
       const delaySeconds = Math.ceil((releaseAt - deps.clock.now()) / 1000);
       await deps.routingTrigger.enqueue({ kind: 'recompute-agent', agentId: primaryBefore, reason: `wrap-up of ${conversationId} stops holding capacity` }, { delaySeconds });
       notes.push(`release scheduled in ${delaySeconds}s`);
     }
+    if (held) notes.push(`capacity held through wrap-up by ${primaryBefore}`);
+  }
+
+  // Nothing to recompute when the capacity simply stays: an accepted offer keeps its
+  // reservation, a wrap-up that holds keeps the conversation's units.
+  for (const agentId of accepted || held ? [] : new Set([primaryBefore, primaryAfter].filter((a): a is string => a !== null))) {
+    const outcome = await recomputeAgent(agentId, deps);
+    notes.push(`agent ${agentId}: ${outcome.previousUnits}→${outcome.usedUnits} units, ${outcome.presence ?? 'no status row'}`);
+    // One wake-up for the agent's queues: the capacity was just recomputed, so the worker need not again.
+    if (outcome.released) await deps.routingTrigger.enqueue({ kind: 'route-agent', agentId, recompute: false, reason: `capacity released by ${conversationId} (${to})`, at: deps.clock.now() });
   }
 
   // Back to a queue by a person (a transfer to a queue, a reopen): route it. The app routes what
@@ -156,6 +168,17 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
     await deps.routingTrigger.enqueue({ kind: 'route-conversation', conversationId, queueId, reason: `${from ?? 'new'} → ${to}`, at: deps.clock.now() });
   }
   return ok(notes.join('; '));
+}
+
+/** A primary session as the step opens it (a transfer's receiver who had none). */
+function sessionRow(conversationId: string, agentId: string, at: Date): RowPatch {
+  return {
+    'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`,
+    'swb_agentid@odata.bind': `/systemusers(${agentId})`,
+    swb_role: SessionRole.Primary,
+    swb_state: SessionState.Active,
+    swb_joinedon: at.toISOString(),
+  };
 }
 
 export const conversationStateStep: StepDefinition = {

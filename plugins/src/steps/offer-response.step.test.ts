@@ -1,4 +1,4 @@
-import { AgentConnectionState, BasePresence, ChannelType, ConversationState, OfferResponse } from '@switchboard/solution';
+import { AgentConnectionState, BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { date, executionContext, option, ref } from '../testing/contexts';
 import { fakeDeps } from '../testing/fakes';
@@ -56,10 +56,27 @@ describe('offer response step', () => {
       swb_state: ConversationState.Active, _swb_primaryagentid_value: AGENT, _ownerid_value: AGENT,
       swb_activeon: '2026-11-24T10:00:00.000Z', swb_firstassignedon: '2026-11-24T10:00:00.000Z',
     });
-    // Sessions, capacity and presence are the conversation-state step's work, triggered by this write;
-    // the offer only gets the server's time of the answer.
-    expect(f.data.writes.filter((w) => w.table !== 'swb_conversation')).toEqual([{ table: 'swb_offer', id: OFFER, patch: { swb_respondedon: '2026-11-24T10:00:00.000Z' } }]);
+    // In the same change set: the server's time of the answer on the offer, and the agent's
+    // primary session (its timer starts). Capacity stays reserved: nothing to recompute or route.
+    expect(f.data.writes.filter((w) => w.table !== 'swb_conversation')).toEqual([
+      { table: 'swb_offer', id: OFFER, patch: { swb_respondedon: '2026-11-24T10:00:00.000Z' } },
+      { table: 'swb_session', id: expect.any(String), patch: { created: true } },
+    ]);
+    expect([...f.data.sessions.values()].map((e) => e.row)).toEqual([
+      expect.objectContaining({ _swb_conversationid_value: CONV, _swb_agentid_value: AGENT, swb_role: SessionRole.Primary, swb_state: SessionState.Active, swb_joinedon: '2026-11-24T10:00:00.000Z' }),
+    ]);
     expect(f.routingTrigger.items).toEqual([]);
+  });
+
+  it('an accept that lost the race for the conversation writes nothing of the change set: no session, no assignment', async () => {
+    const f = setup();
+    // Routing (or another answer) wrote the conversation between the step's read and its write.
+    f.data.beforeConditionalWrite = (table) => {
+      if (table === 'swb_conversation') f.data.touch(f.data.conversations, CONV, { subject: 'moved' });
+    };
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted), f.deps);
+    expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_state: ConversationState.Waiting, _swb_primaryagentid_value: null });
+    expect(f.data.sessions.size).toBe(0);
   });
 
   it('an accept after the offer expired assigns nothing and gives the reserved capacity back', async () => {

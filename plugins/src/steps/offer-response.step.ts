@@ -1,9 +1,9 @@
 // An agent answers an offer (the AgentInbox control sets swb_response on its own offer row).
 //
 // Accepted: the conversation becomes Active with that agent as primary and owner (the Agent
-// role writes only what it owns) and forgets the offer (swb_offeredto). The capacity the offer
-// reserved simply stays: it now holds the conversation. The conversation-state step then opens
-// the primary session. Only the live offer counts: it was Pending before this save, had not
+// role writes only what it owns) and forgets the offer (swb_offeredto); the answer's time is
+// stamped on the offer and the primary session opened (its timer starts) — one change set, one
+// request. The capacity the offer reserved simply stays: it now holds the conversation. Only the live offer counts: it was Pending before this save, had not
 // expired when the agent saved it, and the conversation still names this agent as holding its
 // offer. The conversation write is If-Match on the version we checked, so two agents accepting
 // offers for the same conversation (or routing moving it meanwhile) cannot both win.
@@ -12,10 +12,11 @@
 // timer wrote it and released it already (it is the app's own write).
 //
 // Post-operation, async: the agent's click must not wait for this; Dataverse retries failures.
-import { ConversationState, OfferResponse } from '@switchboard/solution';
+import { randomUUID } from 'node:crypto';
+import { ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
 import { releaseOffer } from '../capacity/release-offer';
-import type { RowPatch, StepDeps } from '../ports';
+import type { RowPatch, RowWrite, StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
 
@@ -23,7 +24,7 @@ const IMAGE = 'Image';
 const IMAGE_COLUMNS = ['swb_response', 'swb_conversationid', 'swb_agentid', 'swb_queueid', 'swb_expireson', 'swb_respondedon'];
 const WAITING = new Set<number>([ConversationState.Open, ConversationState.Waiting]);
 
-async function accept(ctx: StepContext, deps: StepDeps, agentId: string, conversationId: string): Promise<string | null> {
+async function accept(ctx: StepContext, deps: StepDeps, agentId: string, conversationId: string, stamped: boolean): Promise<string | null> {
   const pre = ctx.preImages[IMAGE]?.attributes ?? {};
   const at = answeredAt(ctx, deps);
   if (numberValue(pre['swb_response']) !== OfferResponse.Pending) return 'offer was no longer pending';
@@ -43,7 +44,21 @@ async function accept(ctx: StepContext, deps: StepDeps, agentId: string, convers
     'swb_offeredto@odata.bind': null,
   };
   if (!conv.row.swb_firstassignedon) patch['swb_firstassignedon'] = iso;
-  const written = await deps.data.updateConversation(conversationId, patch, conv.etag);
+  const writes: RowWrite[] = [{ table: 'swb_conversation', id: conversationId, patch, ifMatch: conv.etag }];
+  if (!stamped) writes.push({ table: 'swb_offer', id: ctx.primaryEntityId, patch: { swb_respondedon: iso } });
+  writes.push({
+    table: 'swb_session',
+    id: randomUUID(),
+    create: true,
+    patch: {
+      'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`,
+      'swb_agentid@odata.bind': `/systemusers(${agentId})`,
+      swb_role: SessionRole.Primary,
+      swb_state: SessionState.Active,
+      swb_joinedon: iso,
+    },
+  });
+  const written = await deps.data.writeTogether(writes);
   return written === 'updated' ? null : 'conversation changed meanwhile';
 }
 
@@ -62,14 +77,19 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   if (!agentId || !conversationId) return ok('offer without agent or conversation');
   const offer = ctx.primaryEntityId;
   // The server stamps the answer's time; the agent sends only the answer (see offer-guard).
-  if (!dateValue(post['swb_respondedon'])) await deps.data.updateRow('swb_offer', offer, { swb_respondedon: answeredAt(ctx, deps).toISOString() });
+  const stamped = dateValue(post['swb_respondedon']) !== null;
+  const stamp = async () => {
+    if (!stamped) await deps.data.updateRow('swb_offer', offer, { swb_respondedon: answeredAt(ctx, deps).toISOString() });
+  };
 
   if (response === OfferResponse.Accepted) {
-    const refused = await accept(ctx, deps, agentId, conversationId);
+    const refused = await accept(ctx, deps, agentId, conversationId, stamped);
     if (refused === null) return ok(`offer ${offer} accepted: ${conversationId} Active with ${agentId}`);
+    await stamp();
     // A stale accept assigns nothing, but the offer no longer reserves capacity either.
     return ok(`accept ignored (${refused}); ${await releaseOffer({ offerId: offer, conversationId, agentId, queueId, why: 'accepted too late' }, deps)}`);
   }
+  await stamp();
   return ok(await releaseOffer({ offerId: offer, conversationId, agentId, queueId, why: `declined by ${agentId}` }, deps));
 }
 

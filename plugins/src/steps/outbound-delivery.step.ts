@@ -40,7 +40,8 @@ export function isAgentReply(row: Pick<MessageRow, 'swb_visibility' | 'swb_direc
 }
 
 async function deliver(messageId: string, deps: StepDeps): Promise<StepResult> {
-  const current = await deps.data.getMessage(messageId);
+  // The message and its conversation's channel and number, in one read.
+  const current = await deps.data.getMessageForDelivery(messageId);
   if (!current) return ok('message no longer exists');
   const message = current.row;
   // Re-read rather than trusting the webhook's Target: visibility may have been edited since.
@@ -48,15 +49,14 @@ async function deliver(messageId: string, deps: StepDeps): Promise<StepResult> {
   const status = message.swb_deliverystatus ?? DeliveryStatus.Pending;
   if (status !== DeliveryStatus.Pending) return ok(`already handled (delivery status ${status})`);
 
-  const conversationId = message._swb_conversationid_value;
-  const conversation = conversationId ? await deps.data.getConversation(conversationId) : null;
+  const conversation = current.conversation;
   if (!conversation) return ok('conversation not found');
-  if (conversation.row.swb_channeltype !== ChannelType.Sms) {
+  if (conversation.swb_channeltype !== ChannelType.Sms) {
     // Chat customers read public messages from the chat API; nothing to push.
     return ok('live chat: the widget reads it');
   }
-  const channelId = message._swb_channelid_value ?? conversation.row._swb_channelid_value;
-  const to = conversation.row.swb_customerphone;
+  const channelId = message._swb_channelid_value ?? conversation._swb_channelid_value;
+  const to = conversation.swb_customerphone;
   if (!channelId || !to) {
     await deps.data.updateMessage(messageId, { swb_deliverystatus: DeliveryStatus.Failed, swb_error: 'The conversation has no SMS channel or customer number.' });
     return ok('no channel or number: marked failed');
@@ -96,18 +96,16 @@ async function deliver(messageId: string, deps: StepDeps): Promise<StepResult> {
 }
 
 /**
- * People number their own messages from the rows (the pane cannot claim the conversation's
- * counter: PCF's webAPI has no If-Match, and a consultant may not write the conversation).
- * The counter is caught up here, as the app, so the app's own writers — which claim it with
- * If-Match — do not collide with the agent's number on the alternate key.
+ * People number their own messages from the rows (PCF's webAPI has no If-Match, and a
+ * consultant may not write the conversation); the counter is caught up here, as the app, so
+ * the app's writers — which claim it with If-Match — do not pick a number a person used. One
+ * write without a read: if an app message got a higher number in between (rare: this runs
+ * moments after the person's save), the counter steps back, and the app's next append, finding
+ * its number taken, claims the next one (transcript.ts) — never a lost or duplicated message.
  */
-async function advanceSequence(conversationId: string | null, sequence: number | null, deps: StepDeps): Promise<void> {
+async function catchUpCounter(conversationId: string | null, sequence: number | null, deps: StepDeps): Promise<void> {
   if (!conversationId || sequence === null) return;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const conversation = await deps.data.getConversation(conversationId);
-    if (!conversation || (conversation.row.swb_lastmessagesequence ?? 0) >= sequence) return;
-    if ((await deps.data.updateConversation(conversationId, { swb_lastmessagesequence: sequence }, conversation.etag)) === 'updated') return;
-  }
+  await deps.data.updateConversation(conversationId, { swb_lastmessagesequence: sequence });
 }
 
 export const outboundDeliveryStep: StepDefinition = {
@@ -125,7 +123,7 @@ export const outboundDeliveryStep: StepDefinition = {
   ],
   async handler(ctx, deps) {
     const t = ctx.target?.attributes ?? {};
-    if (!isTrusted(ctx, deps)) await advanceSequence(refId(t['swb_conversationid']), numberValue(t['swb_sequence']), deps);
+    if (!isTrusted(ctx, deps)) await catchUpCounter(refId(t['swb_conversationid']), numberValue(t['swb_sequence']), deps);
     // Cheap filter on the Target before any read: most messages are inbound.
     const preview = {
       swb_visibility: (t['swb_visibility'] as number | undefined) ?? Visibility.Public,

@@ -14,7 +14,7 @@ import {
 } from '@switchboard/solution';
 import { rowToImage } from '../context/row-image';
 import type { RoutingTriggerPort, RoutingWork } from '@switchboard/core';
-import type { DataversePort, DeliveryPort, PluginConfig, RowPatch, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
+import type { DataversePort, DeliveryPort, PluginConfig, RowPatch, RowWrite, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
 
 type Table<T> = Map<string, { row: T; version: number }>;
 
@@ -72,6 +72,12 @@ export class FakeDataverse implements DataversePort {
   async getConversation(id: string) { return this.get(this.conversations, id); }
   async updateConversation(id: string, patch: RowPatch, ifMatch?: string) { return this.put('swb_conversation', this.conversations, id, patch, ifMatch); }
   async getMessage(id: string) { return this.get(this.messages, id); }
+  async getMessageForDelivery(id: string) {
+    const m = this.get(this.messages, id);
+    if (!m) return null;
+    const c = m.row._swb_conversationid_value ? this.get(this.conversations, m.row._swb_conversationid_value) : null;
+    return { ...m, conversation: c?.row ?? null };
+  }
   async updateMessage(id: string, patch: RowPatch, ifMatch?: string) { return this.put('swb_message', this.messages, id, patch, ifMatch); }
   async getWorkstream(id: string) { return this.workstreams.get(id) ?? null; }
   async getAgentStatus(agentId: string) {
@@ -85,6 +91,9 @@ export class FakeDataverse implements DataversePort {
     return [...this.conversations.values()]
       .map((e) => e.row)
       .filter((c) => (c._swb_primaryagentid_value === agentId && held.has(c.swb_state ?? -1)) || (c._swb_offeredto_value === agentId && waiting.has(c.swb_state ?? -1)));
+  }
+  async getAgentStatusAndLoad(agentId: string) {
+    return { status: await this.getAgentStatus(agentId), load: await this.listAgentLoad(agentId) };
   }
   async listOpenSessions(conversationId: string) {
     return [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_conversationid_value === conversationId && s.swb_state !== SessionState.Closed);
@@ -109,6 +118,31 @@ export class FakeDataverse implements DataversePort {
     }
     return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch);
   }
+  /** All or nothing, as a change set: every If-Match and create-only checked before anything is written. */
+  async writeTogether(writes: readonly RowWrite[]) {
+    for (const w of writes) {
+      if (w.ifMatch) this.beforeConditionalWrite?.(w.table, w.id);
+      const table = this.tableOf(w.table);
+      const e = table?.get(w.id);
+      if (w.create ? !!e : w.ifMatch !== undefined && (!e || w.ifMatch !== `W/"${e.version}"`)) return 'conflict' as const;
+    }
+    for (const w of writes) {
+      if (w.table === 'swb_session' && w.create) {
+        const p = w.patch;
+        const ref = (v: unknown) => /\(([^)]+)\)/.exec(String(v))?.[1] ?? null;
+        this.seed(this.sessions, w.id, { activityid: w.id, _swb_conversationid_value: ref(p['swb_conversationid@odata.bind']), _swb_agentid_value: ref(p['swb_agentid@odata.bind']), swb_role: p['swb_role'] as SessionRole, swb_state: (p['swb_state'] as number | undefined) ?? SessionState.Active, swb_joinedon: p['swb_joinedon'] as string } as SessionRow);
+        this.writes.push({ table: w.table, id: w.id, patch: { created: true } });
+      } else if (w.table === 'swb_offer') await this.updateRow(w.table, w.id, w.patch);
+      else this.put(w.table, this.tableOf(w.table)!, w.id, w.patch);
+    }
+    return 'updated' as const;
+  }
+
+  private tableOf(table: string): Table<object> | undefined {
+    const typed: Record<string, Table<object>> = { swb_conversation: this.conversations, swb_message: this.messages, swb_session: this.sessions, swb_agentstatus: this.agentStatuses };
+    return typed[table];
+  }
+
   async getUserLanguage(userId: string) { return this.languages.get(userId); }
   /** Root role ids and column-security profiles per user, for onboarding. */
   userRoles = new Map<string, string[]>();
