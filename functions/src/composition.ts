@@ -88,6 +88,15 @@ function trustedProxyHops(settings: Env): Partial<ChatSettings> {
   return { trustedProxyHops: hops };
 }
 
+// How long a chat's "nothing new" is answered from memory (chat/chat-cursors.ts).
+function cursorTrust(settings: Env): Partial<ChatSettings> {
+  const raw = settings['SWITCHBOARD_CHAT_CURSOR_TRUST_SECONDS']?.trim();
+  if (!raw) return {};
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new ConfigError([`SWITCHBOARD_CHAT_CURSOR_TRUST_SECONDS must be a number of seconds from 0 to 3600, got "${raw}"`]);
+  return { cursorTrustMs: seconds * 1000 };
+}
+
 // The local stack points Twilio and TeleSign at its phone simulator.
 function apiBaseUrls(settings: Env): SmsAdapterOptions {
   const twilio = settings['SWITCHBOARD_TWILIO_API_BASE_URL'];
@@ -197,12 +206,12 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
     limiter: new InMemoryRateLimiter({ now }),
     now,
-    settings: { ...trustedProxyHops(options.settings), ...options.chat },
+    settings: { ...trustedProxyHops(options.settings), ...cursorTrust(options.settings), ...options.chat },
   });
   const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
   const agentName = async (agentId: string) =>
     (await client.retrieveWithETag<{ fullname?: string | null; firstname?: string | null }>('systemusers', agentId, ['fullname']))?.row.fullname ?? null;
-  const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, ...(options.log ? { log: options.log } : {}) });
+  const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, changed: (id) => chat.cursors.forget(id), ...(options.log ? { log: options.log } : {}) });
   const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
   const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   return { broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };

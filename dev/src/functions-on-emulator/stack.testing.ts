@@ -49,7 +49,8 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
     publicBaseUrl: PUBLIC_BASE,
     adapterOptions: options.twilioApiBaseUrl ? { apiBaseUrls: { twilio: options.twilioApiBaseUrl } } : {},
     cacheTtlMs: 0,
-    chat: { startRate: { burst: 1000, perSecond: 100 } },
+    // No plugin webhooks here to tell the chat API of writes made behind its back: no memos.
+    chat: { startRate: { burst: 1000, perSecond: 100 }, cursorTrustMs: 0 },
     ...options.graph,
   });
   const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, pluginWebhooks: graph.pluginWebhooks, broadcasts: graph.broadcasts };

@@ -20,9 +20,10 @@ import { ChatError } from './chat-error';
 import { bearerToken, validateSend, validateStart } from './chat-request.validator';
 import { type ChatSettings, DEFAULT_CHAT_SETTINGS } from './chat-settings';
 import { clientIp } from './client-ip';
+import { ChatCursors } from './chat-cursors';
 import { type TokenSigner, tokenHash } from './customer-token';
 import { endChat } from './end-chat.use-case';
-import { toPublicMessage } from './public-message.mapper';
+import { publicStatus, toPublicMessage } from './public-message.mapper';
 import type { RateLimiter, RateRule } from './rate-limiter';
 import { readMessages } from './read-messages.use-case';
 import { sendMessage } from './send-message.use-case';
@@ -45,6 +46,8 @@ export interface ChatDeps {
   now: () => number;
   settings: Partial<ChatSettings>;
   widgets?: WidgetRepository;
+  /** "Nothing new" from memory (see chat-cursors.ts); built from settings.cursorTrustMs when not given. */
+  cursors?: ChatCursors;
 }
 
 type Loaded = { conv: ConversationRow; etag: string; widget: WidgetRecord | null } | null;
@@ -52,10 +55,12 @@ type Loaded = { conv: ConversationRow; etag: string; widget: WidgetRecord | null
 export class ChatApiHandler implements ChatApiService {
   private readonly settings: ChatSettings;
   private readonly widgets: WidgetRepository;
+  readonly cursors: ChatCursors;
 
   constructor(private readonly deps: ChatDeps) {
     this.settings = { ...DEFAULT_CHAT_SETTINGS, ...deps.settings };
     this.widgets = deps.widgets ?? new WidgetRepository(deps.client, { ttlMs: this.settings.widgetCacheTtlMs, now: deps.now });
+    this.cursors = deps.cursors ?? new ChatCursors({ trustMs: this.settings.cursorTrustMs, now: deps.now });
   }
 
   /** Runs a route: the widget `corsFor` resolves decides the CORS headers, which every answer carries, errors included. */
@@ -98,15 +103,23 @@ export class ChatApiHandler implements ChatApiService {
   }
 
   private authorize(conversationId: string, loaded: Loaded, request: ApiRequest): ConversationRow {
+    if (!loaded) {
+      this.checkToken(conversationId, request);
+      throw new ChatError(404, 'conversation_not_found', 'No such conversation.');
+    }
+    this.checkToken(conversationId, request, loaded.conv.swb_customertokenhash ?? null);
+    return loaded.conv;
+  }
+
+  /** The token's signature and conversation, then — when known — the stored hash it must match. */
+  private checkToken(conversationId: string, request: ApiRequest, storedHash?: string | null): void {
     const token = bearerToken(request);
     const check = this.deps.signer.check(token, this.deps.now());
     if (!check.ok) throw new ChatError(401, check.reason === 'expired' ? 'token_expired' : 'unauthorized', check.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.');
     // A token names exactly one conversation: another conversation's token opens nothing here.
     if (check.conversationId !== conversationId) throw new ChatError(401, 'unauthorized', 'The token is not valid for this conversation.');
-    if (!loaded) throw new ChatError(404, 'conversation_not_found', 'No such conversation.');
     // The stored hash is the revocation point (and retires the token a retried start replaced).
-    if (loaded.conv.swb_customertokenhash !== tokenHash(token)) throw new ChatError(401, 'unauthorized', 'The token has been replaced or revoked.');
-    return loaded.conv;
+    if (storedHash !== undefined && storedHash !== tokenHash(token)) throw new ChatError(401, 'unauthorized', 'The token has been replaced or revoked.');
   }
 
   async preflight(request: ApiRequest): Promise<HttpResult> {
@@ -143,6 +156,8 @@ export class ChatApiHandler implements ChatApiService {
         const start = validateStart(widget!, request);
         const started = await startChat(widget!, start, { ...this.deps, ...this.settings }, (line) => context?.warn(line));
         const { conversationId, token, expiresAt, status } = started;
+        // A retried start replaced the token: what this instance remembers of the old one goes.
+        if (!started.created) this.cursors.forget(conversationId);
         return { status: started.created ? 201 : 200, headers: cors, body: { conversationId, token, expiresOn: iso(expiresAt), status } };
       },
       async () => (widget = await this.widgetOr404(widgetId)),
@@ -150,6 +165,19 @@ export class ChatApiHandler implements ChatApiService {
   }
 
   async readMessages(conversationId: string, after: number, request: ApiRequest, context?: InvocationContext): Promise<HttpResult> {
+    const memo = isGuid(conversationId) ? this.cursors.fresh(conversationId) : null;
+    if (memo && after >= memo.lastSequence) {
+      // Nothing can be new since this instance last read (see chat-cursors.ts): no Dataverse read.
+      return this.guard(
+        request,
+        async (cors) => {
+          this.checkToken(conversationId, request, memo.tokenHash);
+          this.limit(`read:${conversationId}`, this.settings.readRate);
+          return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body: { messages: [], status: publicStatus(memo.state) } };
+        },
+        async () => (memo.widgetId ? this.widgets.get(memo.widgetId) : null),
+      );
+    }
     let loaded: Loaded = null;
     return this.guard(
       request,
@@ -157,6 +185,11 @@ export class ChatApiHandler implements ChatApiService {
         const conv = this.authorize(conversationId, loaded, request);
         this.limit(`read:${conversationId}`, this.settings.readRate);
         const body = await readMessages(conversationId, conv, after, { messages: this.deps.messages, now: this.deps.now, pageSize: this.settings.pageSize }, (line) => context?.log(line));
+        // Everything public after `after` was just read: nothing is known after the last of it.
+        if (!body.hasMore && conv.swb_customertokenhash) {
+          const last = body.messages.reduce((n, m) => Math.max(n, m.sequence), after);
+          this.cursors.remember(conversationId, { tokenHash: conv.swb_customertokenhash, state: conv.swb_state ?? null, lastSequence: last, widgetId: conv._swb_chatwidgetid_value ?? null });
+        }
         return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body };
       },
       async () => (loaded = await this.load(conversationId))?.widget ?? null,
@@ -173,6 +206,7 @@ export class ChatApiHandler implements ChatApiService {
         // The row just read for the token check numbers the message: one request more.
         const cursor = { etag: loaded!.etag, lastSequence: conv.swb_lastmessagesequence ?? 0 };
         const sent = await sendMessage(conversationId, conv, validateSend(request, this.settings.maxMessageLength), this.deps, cursor);
+        this.cursors.forget(conversationId);
         return { status: sent.created ? 201 : 200, headers: cors, body: { message: toPublicMessage(sent.message) } };
       },
       async () => (loaded = await this.load(conversationId))?.widget ?? null,
@@ -186,6 +220,7 @@ export class ChatApiHandler implements ChatApiService {
       async (cors) => {
         this.authorize(conversationId, loaded, request);
         await endChat(conversationId, this.deps);
+        this.cursors.forget(conversationId);
         return { status: 200, headers: cors, body: { status: 'ended' } };
       },
       async () => (loaded = await this.load(conversationId))?.widget ?? null,

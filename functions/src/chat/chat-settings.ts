@@ -12,6 +12,8 @@ export interface ChatSettings {
   widgetCacheTtlMs: number;
   /** Proxies in front of the app that append to X-Forwarded-For (1: Azure's front end). */
   trustedProxyHops: number;
+  /** How long "nothing new" is answered from this instance's memory (see chat-cursors.ts); 0 always reads. */
+  cursorTrustMs: number;
 }
 
 export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
@@ -24,4 +26,5 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   readRate: { burst: 30, perSecond: 2 },
   widgetCacheTtlMs: 30_000,
   trustedProxyHops: 1,
+  cursorTrustMs: 30_000,
 };

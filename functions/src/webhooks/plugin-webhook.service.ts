@@ -1,7 +1,7 @@
 // Dataverse plugin steps arrive as webhooks carrying a RemoteExecutionContext; the plugins
 // package's handlers run on the ports functions builds (Dataverse, delivery, routing queue).
 import type { InvocationContext } from '@azure/functions';
-import { handleStepWebhook, type StepDeps } from '@switchboard/plugins';
+import { handleStepWebhook, parseExecutionContext, type StepDeps } from '@switchboard/plugins';
 import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
 import type { HttpResult } from '../hosting/http';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
@@ -17,13 +17,27 @@ export interface PluginWebhookDeps {
   automated: AutomatedMessenger;
   conversations: ConversationStore;
   agentName: (agentId: string) => Promise<string | null>;
+  /** Told of every conversation a message was written in or whose state moved (the chat's "nothing new" memos). */
+  changed?: (conversationId: string) => void;
   log?: (line: string) => void;
+}
+
+/** The conversation a message-created or conversation-state step was about. */
+function conversationOf(step: string, executionContext: unknown): string | null {
+  if (step !== 'message-created' && step !== 'conversation-state') return null;
+  const parsed = parseExecutionContext(executionContext);
+  if (!parsed.ok) return null;
+  if (step === 'conversation-state') return parsed.value.primaryEntityId;
+  const ref = parsed.value.target?.attributes['swb_conversationid'] as { id?: string } | null | undefined;
+  return ref?.id ?? null;
 }
 
 export function createPluginWebhookService(deps: PluginWebhookDeps): PluginWebhookService {
   return {
     async handle(step, executionContext, _context, webhook = {}) {
       const r = await handleStepWebhook(step, executionContext, deps.stepDeps, undefined, webhook);
+      const touched = deps.changed ? conversationOf(step, executionContext) : null;
+      if (touched) deps.changed!(touched);
       // A trimmed context has no images to tell which lifecycle moment this was: no automated
       // message rather than a wrong one (only the customer-facing greeting is lost).
       // Only once the step did its work: a failed step is retried by Dataverse, and so is this.
