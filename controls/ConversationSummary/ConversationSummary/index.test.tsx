@@ -133,4 +133,58 @@ describe('ConversationSummary', () => {
     expect(await screen.findByRole('heading', { name: 'Réponses avant chat' })).toBeTruthy();
     expect(screen.getByText('Non identifié')).toBeTruthy();
   });
+
+  test('an unidentified chat shows the first name given in the pre-chat answers, not just "Unidentified"', async () => {
+    await mount(setup({ swb_identificationresult: IdentificationResult.NotFound, swb_prechatanswers: JSON.stringify({ firstname: 'Camille', email: 'camille@elsewhere.example' }) }));
+    await screen.findByText('Unidentified');
+    expect(screen.getByTestId('summary-customer').textContent).toBe('Unidentified Camille');
+  });
+
+  const pairs = (testId: string) => {
+    const dl = screen.getByTestId(testId);
+    const terms = within(dl).getAllByRole('term').map((e) => e.textContent);
+    const values = within(dl).getAllByRole('definition').map((e) => e.textContent);
+    return terms.map((term, i) => [term, values[i]]);
+  };
+
+  test('pre-chat answers carry their question\'s label, in the agent\'s language, and a choice its label', async () => {
+    const WIDGET = 'ffffffff-0000-4000-8000-000000000001';
+    const mock = setup(
+      { _swb_chatwidgetid_value: WIDGET, swb_prechatanswers: JSON.stringify({ firstname: 'Camille', topic: 'billing', q7: 'A-1042' }) },
+      {},
+      1036,
+    );
+    mock.webAPI.put('swb_chatwidget', {
+      swb_chatwidgetid: WIDGET,
+      swb_prechatquestions: JSON.stringify([
+        { id: 'firstname', contactField: 'firstname', label: { 1033: 'First name', 1036: 'Prénom' } },
+        { id: 'topic', type: 'choice', label: { en: 'What is it about?', fr: 'À quel sujet ?' }, choices: [{ value: 'billing', label: { 1033: 'Billing', 1036: 'Facturation' } }] },
+      ]),
+    });
+    const control = new ConversationSummary();
+    control.init(mock.context);
+    render(control.updateView(mock.context));
+    await screen.findByText('Facturation');
+    // q7 has no question any more: its key is all there is, written out.
+    expect(pairs('summary-prechat')).toEqual([['Prénom', 'Camille'], ['À quel sujet ?', 'Facturation'], ['Q7', 'A-1042']]);
+  });
+
+  test('without a widget definition, known keys are translated and others written out as words; context values the control knows are named', async () => {
+    await mount(
+      setup({
+        swb_channeltype: ChannelType.Sms,
+        swb_prechatanswers: JSON.stringify({ firstname: 'Ana', emailaddress1: 'ana@example.com' }),
+        swb_context: JSON.stringify({ to: '+33757000100', provider: 'telesign', pageUrl: 'https://shop.example/cart', cartTotal: 249, loyaltyTier: 'Gold' }),
+      }),
+    );
+    await screen.findByText('TeleSign');
+    expect(pairs('summary-prechat')).toEqual([['First name', 'Ana'], ['Email', 'ana@example.com']]);
+    expect(pairs('summary-context')).toEqual([
+      ['Our number', '+33757000100'],
+      ['SMS provider', 'TeleSign'],
+      ['Page address', 'https://shop.example/cart'],
+      ['Cart total', '249'],
+      ['Loyalty tier', 'Gold'],
+    ]);
+  });
 });
