@@ -164,6 +164,22 @@ describe('CommunicationPane', () => {
     expect((composer() as HTMLTextAreaElement).value).toBe('One more thing');
   });
 
+  test('a note refused because the consult was ended elsewhere keeps the text, and the pane then says the consult is over', async () => {
+    const mock = setup({ primary: false });
+    const mine = mock.webAPI.put('swb_session', session(ME, SessionRole.Consult));
+    await mount(mock);
+    await screen.findByText(/You are consulting with Dee Other/);
+    // Nothing on the conversation row moves: only the refusal tells the pane.
+    mock.webAPI.put('swb_session', { ...mine, swb_state: SessionState.Closed });
+    mock.webAPI.failNext('create', dataverseError('You are not taking part in this conversation, so you cannot write in it.'));
+    fireEvent.change(composer(), { target: { value: 'Also check the order' } });
+    fireEvent.keyDown(composer(), { key: 'Enter' });
+    expect((await screen.findByRole('alert')).textContent).toBe('You are not taking part in this conversation, so you cannot write in it.');
+    await screen.findByText('Your consult has ended. You can read this conversation but no longer write in it.', { selector: 'span' });
+    expect((composer() as HTMLTextAreaElement).value).toBe('Also check the order');
+    expect(composer()).toHaveProperty('disabled', true);
+  });
+
   test('after transferring the conversation away, the sender reads it but can no longer write or act, and is told to whom it went', async () => {
     const mock = setup();
     // The sender's primary session, as the session step stores it.

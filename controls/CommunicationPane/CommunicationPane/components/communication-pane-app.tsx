@@ -123,7 +123,8 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
     return (iso: string | null | undefined) => (iso ? fmt.format(new Date(iso)) : '');
   }, [props.locale]);
 
-  const refresh = React.useCallback(async () => {
+  /** `recheck`: read the agent's session again whatever moved (after a refusal: the server knows better). */
+  const refresh = React.useCallback(async (recheck = false) => {
     if (!conversationId) return;
     try {
       const first = !loaded.current;
@@ -135,7 +136,8 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
       // The session row is read when the pane opens and again whenever the conversation's primary
       // agent or state moves (a transfer, an end): that is when it may have been closed.
       const before = conversationRef.current;
-      const mine = first || sessionMayHaveChanged(before, row) || participationOf(row, sessionRef.current, me).kind === 'joining' ? await data.myLatestSession(conversationId) : sessionRef.current;
+      const reread = recheck || first || sessionMayHaveChanged(before, row) || participationOf(row, sessionRef.current, me).kind === 'joining';
+      const mine = reread ? await data.myLatestSession(conversationId) : sessionRef.current;
       if (before && participationOf(before, sessionRef.current, me).kind === 'primary') {
         const now = participationOf(row, mine, me);
         if (now.kind !== 'primary' && now.kind !== 'joining') setAnnouncement(standingText(now, t));
@@ -161,7 +163,8 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
     }
   }, [conversationId, data, me, t]);
 
-  usePolling(refresh, props.pollSeconds * 1000, Boolean(conversationId));
+  const poll = React.useCallback(() => refresh(), [refresh]);
+  usePolling(poll, props.pollSeconds * 1000, Boolean(conversationId));
 
   const participation: Participation = conversation ? participationOf(conversation, session, me) : { kind: 'joining' };
   const isPrimary = participation.kind === 'primary';
@@ -180,13 +183,16 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
       const [statuses, names] = await Promise.all([data.agentStatuses(members), data.userNames(members)]);
       return consultCandidates(members, statuses, names, [me, ...inConversation]);
     };
-    // Every action ends with a fresh read, refused or not, so the pane shows what is true now.
+    // Every action ends with a fresh read, so the pane shows what is true now; a refused one
+    // also re-reads the agent's session, which may be why it was refused.
     const thenRefresh = async (work: Promise<void>) => {
       try {
         await work;
-      } finally {
-        await refresh();
+      } catch (error) {
+        void refresh(true);
+        throw error;
       }
+      await refresh();
     };
     return {
       loadConsultCandidates: () => candidates(true),
@@ -211,8 +217,8 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
       return '';
     } catch (error) {
       // The composer shows it as an alert, which speaks for itself.
-      void refresh();
-      return refusalText(error, t('Send_Failed'));
+      void refresh(true);
+      return refusalText(error, t('Send_Failed'), t('Refused_NoAccess'));
     }
   };
 
@@ -242,10 +248,10 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
           actions={actions}
           onStart={() => setActionError('')}
           onDone={setAnnouncement}
-          onError={(error) => setActionError(refusalText(error, t('Action_Failed')))}
+          onError={(error) => setActionError(refusalText(error, t('Action_Failed'), t('Refused_NoAccess')))}
         />
         {standing && (
-          <div id={standingId} className={`${s.strip} ${gone ? s.gone : s.info}`} role={gone ? 'status' : undefined}>
+          <div id={standingId} className={`${s.strip} ${gone ? s.gone : s.info}`} role={gone ? 'status' : undefined} data-testid="pane-standing">
             <span className={s.stripText}>{standing}</span>
           </div>
         )}

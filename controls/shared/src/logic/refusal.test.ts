@@ -16,6 +16,13 @@ describe('what the agent reads when a write is refused', () => {
     expect(refusalText({ errorCode: 0x80040265, message: '   ' }, 'Not sent; try again.')).toBe('Not sent; try again.');
   });
 
+  test('a privilege refusal, written for administrators, comes after the control\'s own sentence', () => {
+    const denied = { errorCode: 0x80040220, message: 'Principal user (Id=5eed…) does not have WriteAccess right(s) for record with Id = 0422… of entity swb_conversation.' };
+    expect(refusalText(denied, 'fallback', 'You can no longer change this conversation.')).toBe(`You can no longer change this conversation. ${denied.message}`);
+    // A guard step's refusal is already written for the agent: nothing is put before it.
+    expect(refusalText({ errorCode: 0x80040265, message: 'Only the primary agent can end it.' }, 'fallback', 'You can no longer change this conversation.')).toBe('Only the primary agent can end it.');
+  });
+
   test('a very long message is cut so it cannot push the pane off the screen', () => {
     const text = refusalText({ errorCode: 1, message: 'x'.repeat(1000) }, 'fallback');
     expect(text.length).toBe(400);
