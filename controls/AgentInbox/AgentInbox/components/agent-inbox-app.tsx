@@ -75,7 +75,10 @@ const useStyles = makeStyles({
   urgent: { color: tokens.colorPaletteRedForeground1 },
   buttons: { display: 'flex', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS, marginTop: tokens.spacingVerticalXS },
   button: { whiteSpace: 'nowrap', flexShrink: 0 },
+  // The customer's name on a line of its own: a narrow inbox gives it the whole width.
+  item: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS, paddingBlock: tokens.spacingVerticalXXS, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}` },
   row: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
+  spacer: { flexGrow: 1 },
   // A pill keeps its word inside it: it never shrinks, the name beside it does.
   badge: { flexShrink: 0, whiteSpace: 'nowrap' },
   grow: { flexGrow: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
@@ -164,7 +167,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
       setAnnouncement(announce);
     } catch (error) {
       setStatus(previous);
-      setActionError(refusalText(error, t('Presence_Failed')));
+      setActionError(refusalText(error, t('Presence_Failed'), t('Refused_NoAccess')));
     }
   };
 
@@ -190,7 +193,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
       if (accept) props.openConversation(offer._swb_conversationid_value);
       void refresh();
     } catch (error) {
-      setActionError(refusalText(error, t('Offer_Failed')));
+      setActionError(refusalText(error, t('Offer_Failed'), t('Refused_NoAccess')));
       void refresh();
     } finally {
       setAnswering(undefined);
@@ -274,16 +277,19 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
               {[...open.map((c) => ({ c, consult: false })), ...consults.filter((c) => !open.some((o) => o.activityid === c.activityid)).map((c) => ({ c, consult: true }))].map(({ c, consult }) => {
                 const name = conversationName(c, t);
                 return (
-                  <li key={c.activityid} className={s.row}>
-                    <Badge className={s.badge} appearance="tint" color={consult ? 'informative' : c.swb_state === ConversationState.WrapUp ? 'warning' : 'success'}>
-                      {consult ? t('State_Consult') : c.swb_state === ConversationState.WrapUp ? t('State_WrapUp') : t('State_Active')}
-                    </Badge>
+                  <li key={c.activityid} className={s.item}>
                     <Text className={s.grow} title={name}>
                       {name}
                     </Text>
-                    <Button size="small" className={s.button} onClick={() => props.openConversation(c.activityid)} aria-label={t('Open_ResumeAria', name)}>
-                      {t('Open_Resume')}
-                    </Button>
+                    <div className={s.row}>
+                      <Badge className={s.badge} appearance="tint" color={consult ? 'informative' : c.swb_state === ConversationState.WrapUp ? 'warning' : 'success'}>
+                        {consult ? t('State_Consult') : c.swb_state === ConversationState.WrapUp ? t('State_WrapUp') : t('State_Active')}
+                      </Badge>
+                      <span className={s.spacer} />
+                      <Button size="small" className={s.button} onClick={() => props.openConversation(c.activityid)} aria-label={t('Open_ResumeAria', name)}>
+                        {t('Open_Resume')}
+                      </Button>
+                    </div>
                   </li>
                 );
               })}

@@ -87,7 +87,8 @@ export function ActionsBar(props: ActionsBarProps): React.ReactElement {
         {t('Action_Transfer')}
       </Button>
       <span className={s.spacer} />
-      <Caption1 className={s.state}>{t(`State_${stateName}`)}</Caption1>
+      {/* While active, "End conversation" says it already; the other states are worth a word. */}
+      {state !== ConversationState.Active && <Caption1 className={s.state}>{t(`State_${stateName}`)}</Caption1>}
       {!wrapUp && !closed && (
         <Button size="small" className={s.button} appearance="primary" disabled={!isPrimary || busy || state !== ConversationState.Active} aria-describedby={props.reasonId} onClick={() => void run(actions.end, t('Announce_WrapUp'))}>
           {t('Action_End')}

@@ -7,10 +7,11 @@ const useStyles = makeStyles({
   noteMode: { backgroundColor: tokens.colorPaletteYellowBackground1 },
   // Controls keep their words on one line (a label wrapped under a switch reads as two controls);
   // when the pane is narrower than all of them, whole controls move to the next row.
-  bar: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS },
+  bar: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalXS, rowGap: tokens.spacingVerticalXS },
   nowrap: { whiteSpace: 'nowrap', flexShrink: 0 },
   button: { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 'auto' },
-  switchLabel: { whiteSpace: 'nowrap' },
+  // Fluent pads a switch's label on both sides; beside two buttons in a narrow pane that room is missed.
+  switchLabel: { whiteSpace: 'nowrap', paddingInlineStart: tokens.spacingHorizontalXS, paddingInlineEnd: tokens.spacingHorizontalXS },
   spacer: { flexGrow: 1 },
   textarea: { width: '100%' },
   hint: { color: tokens.colorPaletteMarigoldForeground2 },
