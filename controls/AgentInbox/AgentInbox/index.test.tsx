@@ -227,7 +227,7 @@ describe('AgentInbox', () => {
     const mock = setup();
     mock.webAPI.put('swb_agentstatus', { ...mock.webAPI.rows('swb_agentstatus')[0], swb_basepresence: Presence.Busy, swb_capacityused: 2, swb_capacitymax: 3 });
     await mount(mock);
-    expect(screen.getByTestId('presence-reason').textContent).toBe('Busy, set automatically: 2 of your 3 capacity units are in use.');
+    expect(screen.getByTestId('presence-reason').textContent).toBe('Busy, set automatically: 2 of your 3 capacity units in use.');
     expect(screen.getByRole('combobox', { name: 'My presence' }).getAttribute('aria-describedby')).toBe(screen.getByTestId('presence-reason').id);
     expect(screen.queryByRole('button', { name: 'Return to automatic' })).toBeNull();
     mock.webAPI.put('swb_agentstatus', { ...mock.webAPI.rows('swb_agentstatus')[0], swb_basepresence: Presence.DoNotDisturb, swb_capacityused: 3 });
@@ -247,6 +247,6 @@ describe('AgentInbox', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Return to automatic' }));
     await screen.findByText('Presence is automatic again: Busy');
     expect(mock.webAPI.rows('swb_agentstatus')[0]).toMatchObject({ swb_basepresence: Presence.Busy, swb_manualoverride: false });
-    expect(screen.getByTestId('presence-reason').textContent).toBe('Busy, set automatically: 2 of your 3 capacity units are in use.');
+    expect(screen.getByTestId('presence-reason').textContent).toBe('Busy, set automatically: 2 of your 3 capacity units in use.');
   });
 });
