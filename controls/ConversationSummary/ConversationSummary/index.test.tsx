@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
+import { createMockContext, dataverseError, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { ChannelType, ConversationState, IdentificationResult, Sentiment } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
@@ -113,6 +113,18 @@ describe('ConversationSummary', () => {
     await screen.findByText('Ruiz Bakery');
     const update = mock.webAPI.calls.find((c) => c.op === 'update')!;
     expect(update.data).toEqual({ 'swb_customerid_account@odata.bind': `/accounts(${ACCOUNT})`, swb_identificationresult: IdentificationResult.Identified });
+  });
+
+  test('a choice Dataverse refuses says why with its message, and the candidates stay', async () => {
+    const mock = setup({ swb_identificationresult: IdentificationResult.Ambiguous, swb_candidateids: JSON.stringify([{ table: 'contact', id: CONTACT }, { table: 'account', id: ACCOUNT }]) });
+    mock.webAPI.put('contact', { contactid: CONTACT, fullname: 'Ana Ruiz' });
+    mock.webAPI.put('account', { accountid: ACCOUNT, name: 'Ruiz Bakery' });
+    await mount(mock);
+    const list = await screen.findByRole('list', { name: 'Matching records' });
+    mock.webAPI.failNext('update', dataverseError('This conversation is waiting to be routed; only routing can assign, move or end it now.'));
+    fireEvent.click(within(list).getByRole('button', { name: 'Choose Ana Ruiz as the customer' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('This conversation is waiting to be routed; only routing can assign, move or end it now.');
+    expect(screen.getByRole('list', { name: 'Matching records' })).toBeTruthy();
   });
 
   test('makers choose sections: sentiment appears only when enabled, others can be hidden', async () => {

@@ -15,6 +15,7 @@ import {
   parseJsonArray,
   parseJsonObject,
   preChatRows,
+  refusalText,
   usePolling,
   type ConversationRow,
   type CustomerRef,
@@ -118,6 +119,8 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
   const [history, setHistory] = React.useState<ConversationRow[]>();
   const [failed, setFailed] = React.useState(false);
   const [choosing, setChoosing] = React.useState(false);
+  // A refused choice says why (Dataverse's words) beside the candidates; the summary stays.
+  const [refused, setRefused] = React.useState('');
 
   const load = React.useCallback(async () => {
     if (!conversationId) return;
@@ -158,11 +161,12 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
     const customerName = label.source === 'record' ? label.name : (row.swb_customername ?? row._swb_customerid_value ?? '');
     const choose = async (c: Candidate) => {
       setChoosing(true);
+      setRefused('');
       try {
         await data.chooseCustomer(conversationId, c);
         await load();
-      } catch {
-        setFailed(true);
+      } catch (error) {
+        setRefused(refusalText(error, t('Choose_Failed'), t('Refused_NoAccess')));
       } finally {
         setChoosing(false);
       }
@@ -173,6 +177,11 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
     ) : candidates.length > 0 ? (
       <div>
         <Caption1>{t('Customer_Ambiguous', candidates.length)}</Caption1>
+        {refused && (
+          <Caption1 role="alert" className={s.error} block>
+            {refused}
+          </Caption1>
+        )}
         <ul className={s.candidates} aria-label={t('Customer_Candidates')}>
           {candidates.map((c) => (
             <li key={c.id} className={s.candidate}>
