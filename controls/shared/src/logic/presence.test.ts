@@ -1,3 +1,4 @@
+import { DEFAULT_PRESENCE_SETTINGS, presenceBase, reducePresence, signedOutPresence, type CapacityLoad } from '@switchboard/core';
 import { Presence } from '../model/choices';
 import { automaticPresence, presenceReason } from './presence';
 
@@ -28,4 +29,15 @@ test('returning to automatic gives the presence capacity gives: free, partly use
   expect(automaticPresence(status(Presence.Away, true, 0, 3))).toBe('Available');
   expect(automaticPresence(status(Presence.Away, true, 2, 3))).toBe('Busy');
   expect(automaticPresence(status(Presence.Available, true, 3, 3))).toBe('DoNotDisturb');
+});
+
+test('it is the answer core\'s presence reducer gives when a manual choice is handed back (picking Available), whatever was chosen', () => {
+  const cases: [number, number, CapacityLoad][] = [[0, 3, 'none'], [1, 3, 'partial'], [3, 3, 'full'], [0, 0, 'none'], [2, 0, 'full']];
+  for (const [used, max, load] of cases) {
+    for (const chosen of ['Busy', 'DoNotDisturb', 'Away', 'Offline'] as const) {
+      const manual = { ...signedOutPresence(), statusId: chosen, signedIn: true, manualStatusId: chosen, load };
+      const core = presenceBase(reducePresence(manual, { type: 'setStatus', statusId: 'Available', at: 0 }, DEFAULT_PRESENCE_SETTINGS), DEFAULT_PRESENCE_SETTINGS);
+      expect({ used, max, chosen, presence: automaticPresence({ swb_capacityused: used, swb_capacitymax: max }) }).toEqual({ used, max, chosen, presence: core });
+    }
+  }
 });

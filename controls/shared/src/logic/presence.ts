@@ -2,7 +2,7 @@
 // by itself (Available → Busy → Do not disturb) unless the agent picked one by hand; an agent who
 // sees "Busy" appear without touching anything needs to know which of the two happened, and how
 // to hand control back to capacity.
-import { DEFAULT_PRESENCE_SETTINGS, loadOf, presenceBase, presenceBaseOf, reducePresence, signedOutPresence, type PresenceBase } from '@switchboard/core';
+import { loadOf, presenceBaseOf, type PresenceBase } from '@switchboard/core';
 import type { AgentStatusRow } from '../model/rows';
 
 export type PresenceReason =
@@ -24,13 +24,14 @@ export function presenceReason(status: Status): PresenceReason {
   return { kind: 'automatic', presence };
 }
 
+const BY_LOAD = { none: 'Available', partial: 'Busy', full: 'DoNotDisturb' } as const;
+
 /**
- * The presence capacity gives once the agent lets go of a manual choice. Core's reducer decides
- * ("picking Available hands control back to capacity"), so this is the answer routing gives too.
+ * The presence capacity gives once the agent lets go of a manual choice: core's load of the
+ * status row, and the presence core's reducer gives that load once the agent picks Available
+ * ("hands control back to capacity"; the test holds the two to the same answer). Not the reducer
+ * itself: it would add 4 KB to the inbox's bundle for a three-way choice.
  */
-export function automaticPresence(status: Pick<AgentStatusRow, 'swb_basepresence' | 'swb_capacityused' | 'swb_capacitymax'>): PresenceBase {
-  const current = presenceBaseOf(status.swb_basepresence) ?? 'Offline';
-  const load = loadOf(status.swb_capacityused ?? 0, status.swb_capacitymax ?? 0);
-  const manual = { ...signedOutPresence(), statusId: current, signedIn: true, manualStatusId: current, load };
-  return presenceBase(reducePresence(manual, { type: 'setStatus', statusId: 'Available', at: 0 }, DEFAULT_PRESENCE_SETTINGS), DEFAULT_PRESENCE_SETTINGS);
+export function automaticPresence(status: Pick<AgentStatusRow, 'swb_capacityused' | 'swb_capacitymax'>): PresenceBase {
+  return BY_LOAD[loadOf(status.swb_capacityused ?? 0, status.swb_capacitymax ?? 0)];
 }
