@@ -50,14 +50,21 @@ async function main(): Promise<void> {
       return rows[0]?._swb_queueid_value ? rows[0] : undefined;
     });
 
-    // Workspace: Alice and Bruno side by side. Web support offers Camille's chat to Bruno (most
-    // capacity left); he accepts, replies, writes an internal note and consults Alice, who opens
-    // the consult from her inbox, where Dana's SMS is still on offer.
+    // Workspace, at a laptop's 1280×800: Alice and Bruno side by side. Dana's SMS is offered to
+    // Alice (SMS support); Web support offers Camille's chat to Bruno (most capacity left).
     const ws = await browser.context.newPage();
+    await ws.setViewportSize({ width: 1280, height: 800 });
     await ws.goto(`${stack.web}/workspace`);
     const alice = ws.frameLocator('iframe[name="pane-0"]');
     const bruno = ws.frameLocator('iframe[name="pane-1"]');
-    await bruno.getByRole('button', { name: /^Accept / }).click({ timeout: 30_000 });
+    await bruno.getByRole('group', { name: 'Camille Bernard' }).waitFor({ timeout: 30_000 });
+    await alice.getByRole('group', { name: 'Dana Whitfield' }).waitFor({ timeout: 30_000 });
+    await ws.waitForTimeout(1500);
+    await ws.screenshot({ path: path.join(OUT, 'workspace-offers.png') });
+
+    // Bruno accepts, replies, writes an internal note and consults Alice, who opens the consult
+    // from her inbox and adds a note of her own (a consultant writes notes only).
+    await bruno.getByRole('button', { name: 'Accept the conversation with Camille Bernard' }).click({ timeout: 30_000 });
     const pane = bruno.getByTestId('communication-pane');
     await pane.getByText('Hello! Can I change the colour of my tent?').waitFor({ timeout: 30_000 });
     await until('the chat to be active', async () => {
@@ -77,14 +84,38 @@ async function main(): Promise<void> {
     await consult.getByRole('combobox', { name: 'Agent' }).selectOption({ index: 0 });
     await consult.getByRole('button', { name: 'Invite' }).click();
     await alice.getByRole('button', { name: 'Resume the conversation with Camille Bernard' }).click({ timeout: 30_000 });
-    await alice.getByTestId('communication-pane').getByText('Sand is out of stock until Friday.').waitFor({ timeout: 30_000 });
-    await ws.waitForTimeout(4000);
+    const alicePane = alice.getByTestId('communication-pane');
+    await alicePane.getByText('Sand is out of stock until Friday.').waitFor({ timeout: 30_000 });
+    const aliceNote = alicePane.getByRole('textbox', { name: 'Internal note (agents and supervisors only)' });
+    await aliceNote.fill('Green ships from Lyon tomorrow.');
+    await aliceNote.press('Enter');
+    await pane.locator('[data-internal="true"]', { hasText: 'Green ships from Lyon tomorrow.' }).waitFor({ timeout: 30_000 });
+    await ws.waitForTimeout(2500);
     await ws.screenshot({ path: path.join(OUT, 'workspace.png') });
+
+    // The same two panes in French (?lang=fr): the page, the controls, the summary's labels.
+    await ws.goto(`${ws.url()}&lang=fr`);
+    await ws.frameLocator('iframe[name="pane-1"]').getByTestId('communication-pane').locator('[data-internal="true"]', { hasText: 'Green ships from Lyon tomorrow.' }).waitFor({ timeout: 30_000 });
+    await ws.waitForTimeout(2500);
+    await ws.screenshot({ path: path.join(OUT, 'workspace-fr.png') });
+
+    // Bruno hands the conversation to Alice: his pane turns read-only, says to whom it went, and
+    // his timer stops; Alice's becomes the primary agent's.
+    await ws.goto(ws.url().replace('&lang=fr', ''));
+    const brunoPane = ws.frameLocator('iframe[name="pane-1"]').getByTestId('communication-pane');
+    await brunoPane.getByRole('button', { name: 'Transfer' }).click({ timeout: 30_000 });
+    const transfer = ws.frameLocator('iframe[name="pane-1"]').getByRole('dialog', { name: 'Transfer the conversation' });
+    await transfer.getByRole('radio', { name: 'An agent' }).check();
+    await transfer.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Alice Martin' });
+    await transfer.getByRole('button', { name: 'Transfer' }).click();
+    await brunoPane.getByTestId('pane-standing').getByText('Transferred to Alice Martin.', { exact: false }).waitFor({ timeout: 30_000 });
+    await ws.waitForTimeout(2500);
+    await ws.screenshot({ path: path.join(OUT, 'workspace-transferred.png') });
 
     // Phone simulator, again: Alice accepts Dana's SMS and answers; the reply reaches the phone.
     const smsAgent = await browser.context.newPage();
     await smsAgent.goto(`${stack.web}/workspace/agent?agent=alice`);
-    await smsAgent.getByTestId('agent-inbox').getByRole('button', { name: /^Accept SMS/ }).click({ timeout: 30_000 });
+    await smsAgent.getByTestId('agent-inbox').getByRole('button', { name: 'Accept the conversation with Dana Whitfield' }).click({ timeout: 30_000 });
     const smsPane = smsAgent.getByTestId('communication-pane');
     await smsPane.getByText('Hi, my order #4411 has not arrived yet').waitFor({ timeout: 30_000 });
     const smsReply = smsPane.getByRole('textbox', { name: 'Reply to the customer' });

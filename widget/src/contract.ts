@@ -114,7 +114,10 @@ export interface WidgetStrings {
   readonly expired: string;
   readonly loadFailed: string;
   readonly retry: string;
-  readonly newMessagesFrom: string;
+  /** What a screen reader hears for an agent's or bot's message: `{name}` and `{text}`. */
+  readonly announceMessage: string;
+  /** ...and for an automated one, which nobody wrote: `{text}`. */
+  readonly announceNotice: string;
   readonly transcriptLabel: string;
 }
 

@@ -1,4 +1,4 @@
-import { format, pickLocale, resolveStrings } from './locale';
+import { announcementOf, format, pickLocale, resolveStrings } from './locale';
 import en from './locales/en.json';
 import fr from './locales/fr.json';
 
@@ -43,5 +43,22 @@ describe('locale selection', () => {
   it('placeholders are filled and unknown ones left visible', () => {
     expect(format('We open again {when}.', { when: 'tomorrow' })).toBe('We open again tomorrow.');
     expect(format('{x} {y}', { x: 'a' })).toBe('a {y}');
+  });
+});
+
+describe('what a screen reader hears when a message arrives', () => {
+  it('who wrote what, as a sentence, in English and in French', () => {
+    expect(announcementOf({ authorKind: 'agent', authorName: 'Alice Martin', body: 'It ships tomorrow.' }, resolveStrings('en'))).toBe('Alice Martin says: It ships tomorrow.');
+    expect(announcementOf({ authorKind: 'agent', authorName: 'Alice Martin', body: 'Elle part demain.' }, resolveStrings('fr'))).toBe('Alice Martin écrit : Elle part demain.');
+  });
+
+  it('an automated line is a notice, not somebody writing it', () => {
+    expect(announcementOf({ authorKind: 'system', body: 'Thanks!' }, resolveStrings('en'))).toBe('Notice: Thanks!');
+    expect(announcementOf({ authorKind: 'system', body: 'Merci !' }, resolveStrings('fr'))).toBe('Information : Merci !');
+  });
+
+  it('an agent or bot without a name is called by their role', () => {
+    expect(announcementOf({ authorKind: 'bot', body: 'Hi' }, resolveStrings('fr'))).toBe('Assistant écrit : Hi');
+    expect(announcementOf({ authorKind: 'agent', body: 'Hi' }, resolveStrings('en'))).toBe('Agent says: Hi');
   });
 });

@@ -1,4 +1,4 @@
-import type { WidgetLocale, WidgetStrings } from './contract';
+import type { PublicMessage, WidgetLocale, WidgetStrings } from './contract';
 import en from './locales/en.json';
 import fr from './locales/fr.json';
 
@@ -27,4 +27,14 @@ export function resolveStrings(locale: WidgetLocale, overrides?: Partial<WidgetS
 
 export function format(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/**
+ * The sentence a screen reader hears when a message arrives: who wrote what, in the customer's
+ * language. An automated line is a notice, not somebody "saying" it.
+ */
+export function announcementOf(message: Pick<PublicMessage, 'authorKind' | 'authorName' | 'body'>, s: WidgetStrings): string {
+  if (message.authorKind === 'system') return format(s.announceNotice, { text: message.body });
+  const name = message.authorName || (message.authorKind === 'bot' ? s.bot : s.agent);
+  return format(s.announceMessage, { name, text: message.body });
 }

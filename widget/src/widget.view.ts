@@ -1,7 +1,7 @@
 import type { SessionState } from './chat-session';
 import type { PendingMessage } from './conversation-store';
 import type { PreChatQuestion, PublicMessage, WidgetStrings } from './contract';
-import { format } from './locale';
+import { announcementOf, format } from './locale';
 import { problemText } from './prechat-validation';
 import { widgetCss } from './widget.styles';
 
@@ -426,7 +426,7 @@ export class WidgetView {
       for (const m of state.messages) {
         if (m.sequence > this.announcedUpTo && m.authorKind !== 'customer') {
           if (!this.isOpen) this.unread++;
-          this.announcer.append(el(this.doc, 'p', {}, `${format(s.newMessagesFrom, { name: this.authorLabel(m) })} ${m.body}`));
+          this.announcer.append(el(this.doc, 'p', {}, announcementOf(m, s)));
         }
       }
       while (this.announcer.childElementCount > 5) this.announcer.firstElementChild?.remove();

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
+import { createMockContext, dataverseError, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
-import { AuthorKind, ConversationState, DeliveryStatus, MessageDirection, Presence, SessionRole, TemplateKind, Visibility } from '../../shared/src';
+import { AuthorKind, ChannelType, ConversationState, DeliveryStatus, MessageDirection, Presence, SessionRole, SessionState, TemplateKind, Visibility } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { CommunicationPane } from './index';
 
@@ -11,15 +11,18 @@ const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 const QUEUE = 'cccccccc-0000-4000-8000-000000000001';
 const strings = loadResx(path.join(__dirname, 'strings/CommunicationPane.1033.resx'));
+const F = '@OData.Community.Display.V1.FormattedValue';
 
 function customer(seq: number, body: string) {
   return { _swb_conversationid_value: CONV, swb_sequence: seq, swb_body: body, swb_direction: MessageDirection.Inbound, swb_authorkind: AuthorKind.Customer, swb_visibility: Visibility.Public, swb_deliverystatus: DeliveryStatus.Received, swb_authorname: 'Ana Ruiz', createdon: '2026-11-24T10:00:00Z' };
 }
 
-function setup(opts: { primary?: boolean; messages?: number; state?: number } = {}): MockContext<IInputs> {
+function setup(opts: { primary?: boolean; messages?: number; state?: number; languageId?: number } = {}): MockContext<IInputs> {
   const mock = createMockContext<IInputs>({
     parameters: { anchor: prop('Chat'), conversationId: prop(CONV), pollSeconds: prop(2, 'Whole.None'), heightPx: prop(600, 'Whole.None') } as unknown as IInputs,
+    // The language decides which templates are offered; the strings stay English for the queries.
     strings,
+    languageId: opts.languageId ?? 1033,
     userId: ME,
     userName: 'Avery Agent',
     height: -1,
@@ -28,8 +31,11 @@ function setup(opts: { primary?: boolean; messages?: number; state?: number } = 
   api.put('swb_conversation', {
     activityid: CONV,
     swb_state: opts.state ?? ConversationState.Active,
+    swb_channeltype: ChannelType.LiveChat,
     _swb_queueid_value: QUEUE,
+    [`_swb_queueid_value${F}`]: 'Billing',
     _swb_primaryagentid_value: opts.primary === false ? OTHER : ME,
+    [`_swb_primaryagentid_value${F}`]: opts.primary === false ? 'Dee Other' : 'Avery Agent',
     swb_customername: 'Ana Ruiz',
   });
   for (let i = 1; i <= (opts.messages ?? 2); i++) api.put('swb_message', customer(i, `message number ${i}`));
@@ -48,6 +54,11 @@ async function mount(mock: MockContext<IInputs>) {
 }
 
 const composer = () => screen.getByRole('textbox', { name: /Reply to the customer|Internal note/ });
+const poll = () =>
+  act(async () => {
+    jest.advanceTimersByTime(2000);
+  });
+const session = (agent: string, role: number, state: number = SessionState.Active) => ({ _swb_conversationid_value: CONV, _swb_agentid_value: agent, swb_role: role, swb_state: state, swb_joinedon: '2026-11-24T10:00:00Z' });
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
@@ -126,28 +137,124 @@ describe('CommunicationPane', () => {
     expect(polls[polls.length - 1].options).toContain('swb_sequence ge 3');
   });
 
-  test('only the primary agent has consult, transfer and end enabled', async () => {
-    await mount(setup({ primary: false }));
-    await screen.findByText('Only the primary agent can consult, transfer or end.');
-    expect(screen.getByRole('button', { name: 'Consult' })).toHaveProperty('disabled', true);
-    expect(screen.getByRole('button', { name: 'Transfer' })).toHaveProperty('disabled', true);
-    expect(screen.getByRole('button', { name: 'End conversation' })).toHaveProperty('disabled', true);
+  test('a consulting agent writes internal notes only, is told so, and cannot consult, transfer or end', async () => {
+    const mock = setup({ primary: false });
+    mock.webAPI.put('swb_session', session(ME, SessionRole.Consult));
+    await mount(mock);
+    await screen.findByText('You are consulting with Dee Other, the primary agent. Only the primary agent can consult, transfer or end.');
+    for (const name of ['Consult', 'Transfer', 'End conversation']) expect(screen.getByRole('button', { name })).toHaveProperty('disabled', true);
+    // No choice to make and no customer-facing templates: what a consultant writes is a note.
+    expect(screen.queryByRole('switch', { name: 'Internal note' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Quick replies' })).toBeNull();
+    expect(screen.getByText(/You are consulting: what you write is an internal note/)).toBeTruthy();
+    fireEvent.change(screen.getByRole('textbox', { name: 'Internal note (agents and supervisors only)' }), { target: { value: 'Check the refund log' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add note' }));
+    await screen.findByText('Internal note added');
+    expect(mock.webAPI.rows('swb_message').find((m) => m.swb_body === 'Check the refund log')).toMatchObject({ swb_visibility: Visibility.Internal });
   });
 
-  test('after transferring the conversation away, the sender can no longer consult, transfer or end it', async () => {
+  test('a note Dataverse refuses shows Dataverse\'s own message and keeps the text in the box', async () => {
+    const mock = setup({ primary: false });
+    mock.webAPI.put('swb_session', session(ME, SessionRole.Consult));
+    await mount(mock);
+    mock.webAPI.failNext('create', dataverseError('This conversation is closed; nothing more can be written in it.'));
+    fireEvent.change(composer(), { target: { value: 'One more thing' } });
+    fireEvent.keyDown(composer(), { key: 'Enter' });
+    expect((await screen.findByRole('alert')).textContent).toBe('This conversation is closed; nothing more can be written in it.');
+    expect((composer() as HTMLTextAreaElement).value).toBe('One more thing');
+  });
+
+  test('a note refused because the consult was ended elsewhere keeps the text, and the pane then says the consult is over', async () => {
+    const mock = setup({ primary: false });
+    const mine = mock.webAPI.put('swb_session', session(ME, SessionRole.Consult));
+    await mount(mock);
+    await screen.findByText(/You are consulting with Dee Other/);
+    // Nothing on the conversation row moves: only the refusal tells the pane.
+    mock.webAPI.put('swb_session', { ...mine, swb_state: SessionState.Closed });
+    mock.webAPI.failNext('create', dataverseError('You are not taking part in this conversation, so you cannot write in it.'));
+    fireEvent.change(composer(), { target: { value: 'Also check the order' } });
+    fireEvent.keyDown(composer(), { key: 'Enter' });
+    expect((await screen.findByRole('alert')).textContent).toBe('You are not taking part in this conversation, so you cannot write in it.');
+    await screen.findByText('Your consult has ended. You can read this conversation but no longer write in it.', { selector: 'span' });
+    expect((composer() as HTMLTextAreaElement).value).toBe('Also check the order');
+    expect(composer()).toHaveProperty('disabled', true);
+  });
+
+  test('after transferring the conversation away, the sender reads it but can no longer write or act, and is told to whom it went', async () => {
     const mock = setup();
-    // The sender's primary session, as the session step stores it: read once when the pane opens.
-    mock.webAPI.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: ME, swb_role: SessionRole.Primary, swb_state: 612400000, swb_joinedon: '2026-11-24T10:00:00Z' });
+    // The sender's primary session, as the session step stores it.
+    mock.webAPI.put('swb_session', session(ME, SessionRole.Primary));
     await mount(mock);
     await screen.findByText('message number 2');
     expect(screen.getByRole('button', { name: 'Transfer' })).toHaveProperty('disabled', false);
-    mock.webAPI.put('swb_conversation', { ...mock.webAPI.row('swb_conversation', CONV), _swb_primaryagentid_value: OTHER });
-    await act(async () => {
-      jest.advanceTimersByTime(2000);
-    });
-    await screen.findByText('Only the primary agent can consult, transfer or end.');
-    expect(screen.getByRole('button', { name: 'Transfer' })).toHaveProperty('disabled', true);
-    expect(screen.getByRole('button', { name: 'End conversation' })).toHaveProperty('disabled', true);
+    const conversation = mock.webAPI.row('swb_conversation', CONV)!;
+    mock.webAPI.put('swb_conversation', { ...conversation, _swb_primaryagentid_value: OTHER, [`_swb_primaryagentid_value${F}`]: 'Bruno Petit' });
+    const mine = mock.webAPI.rows('swb_session').find((r) => r._swb_agentid_value === ME)!;
+    mock.webAPI.put('swb_session', { ...mine, swb_state: SessionState.Closed, swb_lefton: '2026-11-24T10:05:00Z' });
+    await poll();
+    const notice = await screen.findByText('Transferred to Bruno Petit. You can read this conversation but no longer write in it.', { selector: 'span' });
+    expect(notice.closest('[role="status"]')).toBeTruthy();
+    expect(screen.getByTestId('live-region').textContent).toBe('Transferred to Bruno Petit. You can read this conversation but no longer write in it.');
+    for (const name of ['Consult', 'Transfer', 'End conversation']) expect(screen.getByRole('button', { name })).toHaveProperty('disabled', true);
+    expect(composer()).toHaveProperty('disabled', true);
+    expect(screen.getByText('message number 2')).toBeTruthy();
+  });
+
+  test('a conversation sent back to a queue is read-only for the agent who had it', async () => {
+    const mock = setup();
+    mock.webAPI.put('swb_session', session(ME, SessionRole.Primary));
+    await mount(mock);
+    await screen.findByText('message number 2');
+    mock.webAPI.put('swb_conversation', { ...mock.webAPI.row('swb_conversation', CONV)!, _swb_primaryagentid_value: null, swb_state: ConversationState.Waiting });
+    const mine = mock.webAPI.rows('swb_session').find((r) => r._swb_agentid_value === ME)!;
+    mock.webAPI.put('swb_session', { ...mine, swb_state: SessionState.Closed });
+    await poll();
+    await screen.findByText('Sent back to the Billing queue. You can read this conversation but no longer write in it.', { selector: 'span' });
+    expect(composer()).toHaveProperty('disabled', true);
+  });
+
+  test('during wrap-up the primary agent can still add internal notes but not reply', async () => {
+    const mock = setup({ state: ConversationState.WrapUp });
+    await mount(mock);
+    await screen.findByText('The conversation has ended: you can still add internal notes.');
+    expect(screen.queryByRole('switch', { name: 'Internal note' })).toBeNull();
+    fireEvent.change(screen.getByRole('textbox', { name: 'Internal note (agents and supervisors only)' }), { target: { value: 'Refund done' } });
+    fireEvent.keyDown(composer(), { key: 'Enter' });
+    await screen.findByText('Internal note added');
+    expect(mock.webAPI.rows('swb_message').find((m) => m.swb_body === 'Refund done')).toMatchObject({ swb_visibility: Visibility.Internal });
+  });
+
+  test('a transfer Dataverse refuses says why with Dataverse\'s message, and the message stays through later polls until dismissed', async () => {
+    const mock = setup();
+    const api = mock.webAPI;
+    const consulting = '55555555-5555-4555-8555-555555555555';
+    api.put('queue', { queueid: QUEUE, name: 'Web', queuemembership_association: [{ systemuserid: ME }, { systemuserid: consulting }] });
+    api.put('systemuser', { systemuserid: consulting, fullname: 'Dee Consulting' });
+    api.put('swb_agentstatus', { _swb_agentid_value: consulting, swb_basepresence: Presence.Available, swb_capacityused: 0, swb_capacitymax: 3 });
+    await mount(mock);
+    await screen.findByText('message number 2');
+    fireEvent.click(screen.getByRole('button', { name: 'Transfer' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('radio', { name: 'An agent' }));
+    await within(dialog).findByRole('combobox', { name: 'Agent' });
+    api.failNext('update', dataverseError('Only the primary agent of this conversation (Bruno Petit) can transfer it.'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Transfer' }));
+    const refusal = 'Only the primary agent of this conversation (Bruno Petit) can transfer it.';
+    expect((await screen.findByText(refusal)).closest('[role="alert"]')).toBeTruthy();
+    await poll();
+    await poll();
+    const alert = screen.getByText(refusal).closest('[role="alert"]') as HTMLElement;
+    fireEvent.click(within(alert).getByText('Dismiss'));
+    expect(screen.queryByText(refusal)).toBeNull();
+  });
+
+  test('an end Dataverse refuses without a message of its own (the network) gets the pane\'s sentence', async () => {
+    const mock = setup();
+    await mount(mock);
+    await screen.findByText('message number 2');
+    mock.webAPI.failNext('update', new TypeError('Failed to fetch'));
+    fireEvent.click(screen.getByRole('button', { name: 'End conversation' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('That did not work. Try again.');
   });
 
   test('consult offers only available queue members with capacity not already in the conversation, and invites the one chosen', async () => {
@@ -220,6 +327,33 @@ describe('CommunicationPane', () => {
     fireEvent.click(await screen.findByRole('menuitem', { name: 'Greeting' }));
     expect((composer() as HTMLTextAreaElement).value).toBe('Hi Ana, Avery here. Order ?');
     expect(screen.getByText('Fill in: order.number')).toBeTruthy();
+  });
+
+  test('quick replies are those in the agent\'s language or in none, never another language\'s', async () => {
+    for (const [languageId, shown] of [[1033, ['Greeting', 'Thanks']], [1036, ['Salutation', 'Thanks']]] as const) {
+      const mock = setup({ languageId });
+      mock.webAPI.put('swb_messagetemplate', { statecode: 0, swb_name: 'Greeting', swb_kind: TemplateKind.QuickReply, swb_locale: 'en', swb_body: 'Hello' });
+      mock.webAPI.put('swb_messagetemplate', { statecode: 0, swb_name: 'Salutation', swb_kind: TemplateKind.QuickReply, swb_locale: 'fr', swb_body: 'Bonjour' });
+      mock.webAPI.put('swb_messagetemplate', { statecode: 0, swb_name: 'Thanks', swb_kind: TemplateKind.QuickReply, swb_locale: null, swb_body: 'Thank you / Merci' });
+      const { view, control } = await mount(mock);
+      fireEvent.click(await screen.findByRole('button', { name: 'Quick replies' }));
+      const items = await screen.findAllByRole('menuitem');
+      expect(items.map((i) => i.textContent)).toEqual(shown);
+      view.unmount();
+      control.destroy();
+    }
+  });
+
+  test('the live region says who wrote what: a colleague\'s internal note is said to be one, an automated line is not given an author', async () => {
+    const mock = setup();
+    await mount(mock);
+    await screen.findByText('message number 2');
+    mock.webAPI.put('swb_message', { _swb_conversationid_value: CONV, swb_sequence: 3, swb_body: 'Refund approved', swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.Agent, swb_visibility: Visibility.Internal, _swb_authoragentid_value: OTHER, [`_swb_authoragentid_value${F}`]: 'Bruno Petit' });
+    await poll();
+    expect(screen.getByTestId('live-region').textContent).toBe('Internal note from Bruno Petit: Refund approved');
+    mock.webAPI.put('swb_message', { _swb_conversationid_value: CONV, swb_sequence: 4, swb_body: 'Thanks! An agent will be with you shortly.', swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.System, swb_visibility: Visibility.Public });
+    await poll();
+    expect(screen.getByTestId('live-region').textContent).toBe('Automated message: Thanks! An agent will be with you shortly.');
   });
 
   test('a 5,000-message transcript keeps only a window of rows in the DOM', async () => {

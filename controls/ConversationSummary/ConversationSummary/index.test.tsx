@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
+import { createMockContext, dataverseError, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { ChannelType, ConversationState, IdentificationResult, Sentiment } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
@@ -115,6 +115,18 @@ describe('ConversationSummary', () => {
     expect(update.data).toEqual({ 'swb_customerid_account@odata.bind': `/accounts(${ACCOUNT})`, swb_identificationresult: IdentificationResult.Identified });
   });
 
+  test('a choice Dataverse refuses says why with its message, and the candidates stay', async () => {
+    const mock = setup({ swb_identificationresult: IdentificationResult.Ambiguous, swb_candidateids: JSON.stringify([{ table: 'contact', id: CONTACT }, { table: 'account', id: ACCOUNT }]) });
+    mock.webAPI.put('contact', { contactid: CONTACT, fullname: 'Ana Ruiz' });
+    mock.webAPI.put('account', { accountid: ACCOUNT, name: 'Ruiz Bakery' });
+    await mount(mock);
+    const list = await screen.findByRole('list', { name: 'Matching records' });
+    mock.webAPI.failNext('update', dataverseError('This conversation is waiting to be routed; only routing can assign, move or end it now.'));
+    fireEvent.click(within(list).getByRole('button', { name: 'Choose Ana Ruiz as the customer' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('This conversation is waiting to be routed; only routing can assign, move or end it now.');
+    expect(screen.getByRole('list', { name: 'Matching records' })).toBeTruthy();
+  });
+
   test('makers choose sections: sentiment appears only when enabled, others can be hidden', async () => {
     const { view } = await mount(setup({}, { showSentiment: prop(true, 'TwoOptions'), showPreChat: prop(false, 'TwoOptions'), showHistory: prop(false, 'TwoOptions') }));
     expect(await screen.findByText('Slightly negative')).toBeTruthy();
@@ -132,5 +144,59 @@ describe('ConversationSummary', () => {
     render(control.updateView(mock.context));
     expect(await screen.findByRole('heading', { name: 'Réponses avant chat' })).toBeTruthy();
     expect(screen.getByText('Non identifié')).toBeTruthy();
+  });
+
+  test('an unidentified chat shows the first name given in the pre-chat answers, not just "Unidentified"', async () => {
+    await mount(setup({ swb_identificationresult: IdentificationResult.NotFound, swb_prechatanswers: JSON.stringify({ firstname: 'Camille', email: 'camille@elsewhere.example' }) }));
+    await screen.findByText('Unidentified');
+    expect(screen.getByTestId('summary-customer').textContent).toBe('Unidentified Camille');
+  });
+
+  const pairs = (testId: string) => {
+    const dl = screen.getByTestId(testId);
+    const terms = within(dl).getAllByRole('term').map((e) => e.textContent);
+    const values = within(dl).getAllByRole('definition').map((e) => e.textContent);
+    return terms.map((term, i) => [term, values[i]]);
+  };
+
+  test('pre-chat answers carry their question\'s label, in the agent\'s language, and a choice its label', async () => {
+    const WIDGET = 'ffffffff-0000-4000-8000-000000000001';
+    const mock = setup(
+      { _swb_chatwidgetid_value: WIDGET, swb_prechatanswers: JSON.stringify({ firstname: 'Camille', topic: 'billing', q7: 'A-1042' }) },
+      {},
+      1036,
+    );
+    mock.webAPI.put('swb_chatwidget', {
+      swb_chatwidgetid: WIDGET,
+      swb_prechatquestions: JSON.stringify([
+        { id: 'firstname', contactField: 'firstname', label: { 1033: 'First name', 1036: 'Prénom' } },
+        { id: 'topic', type: 'choice', label: { en: 'What is it about?', fr: 'À quel sujet ?' }, choices: [{ value: 'billing', label: { 1033: 'Billing', 1036: 'Facturation' } }] },
+      ]),
+    });
+    const control = new ConversationSummary();
+    control.init(mock.context);
+    render(control.updateView(mock.context));
+    await screen.findByText('Facturation');
+    // q7 has no question any more: its key is all there is, written out.
+    expect(pairs('summary-prechat')).toEqual([['Prénom', 'Camille'], ['À quel sujet ?', 'Facturation'], ['Q7', 'A-1042']]);
+  });
+
+  test('without a widget definition, known keys are translated and others written out as words; context values the control knows are named', async () => {
+    await mount(
+      setup({
+        swb_channeltype: ChannelType.Sms,
+        swb_prechatanswers: JSON.stringify({ firstname: 'Ana', emailaddress1: 'ana@example.com' }),
+        swb_context: JSON.stringify({ to: '+33757000100', provider: 'telesign', pageUrl: 'https://shop.example/cart', cartTotal: 249, loyaltyTier: 'Gold' }),
+      }),
+    );
+    await screen.findByText('TeleSign');
+    expect(pairs('summary-prechat')).toEqual([['First name', 'Ana'], ['Email', 'ana@example.com']]);
+    expect(pairs('summary-context')).toEqual([
+      ['Our number', '+33757000100'],
+      ['SMS provider', 'TeleSign'],
+      ['Page address', 'https://shop.example/cart'],
+      ['Cart total', '249'],
+      ['Loyalty tier', 'Gold'],
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
-import { ConversationState } from '../../shared/src';
+import { ConversationState, SessionRole, SessionState } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { SessionTimer } from './index';
 
@@ -77,5 +77,23 @@ describe('SessionTimer control lifecycle', () => {
     control.init(mock.context);
     render(control.updateView(mock.context));
     expect(await screen.findByText('The timer could not be read.')).toBeTruthy();
+  });
+
+  test('an agent transferred away sees their clock stopped at the time they spent, not a running one', async () => {
+    const mock = mockFor(ConversationState.Active, { swb_activeon: '2026-11-24T10:00:00Z', _swb_primaryagentid_value: '22222222-2222-4222-8222-222222222222' });
+    const mine = mock.webAPI.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: ME, swb_role: SessionRole.Primary, swb_state: SessionState.Active, swb_joinedon: '2026-11-24T10:10:00Z' });
+    const control = new SessionTimer();
+    control.init(mock.context);
+    render(control.updateView(mock.context));
+    expect((await screen.findByRole('timer')).getAttribute('aria-label')).toBe('In session: 20:00');
+    mock.webAPI.put('swb_session', { ...mine, swb_state: SessionState.Closed, swb_lefton: '2026-11-24T10:24:30Z' });
+    await act(async () => {
+      jest.advanceTimersByTime(15_000);
+    });
+    expect(screen.getByRole('timer').getAttribute('aria-label')).toBe('Your session ended: 14:30');
+    await act(async () => {
+      jest.advanceTimersByTime(30_000);
+    });
+    expect(screen.getByTestId('timer-value').textContent).toBe('14:30');
   });
 });

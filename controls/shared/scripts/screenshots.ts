@@ -6,14 +6,17 @@ import { buildHarness, controlsDir, launch, openControl, resxText } from './brow
 
 const docs = path.resolve(controlsDir, '..', 'docs', 'controls');
 
-const shots: { control: string; file: string; languageId: number; width: number; viewport?: { width: number; height: number }; act?: string; dark?: boolean }[] = [
+const shots: { control: string; file: string; languageId: number; width: number; viewport?: { width: number; height: number }; act?: string; dark?: boolean; variant?: string }[] = [
   { control: 'CommunicationPane', file: 'communication-pane.png', languageId: 1033, width: 560 },
   { control: 'CommunicationPane', file: 'communication-pane-dark-fr.png', languageId: 1036, width: 560, dark: true },
   { control: 'CommunicationPane', file: 'communication-pane-consult.png', languageId: 1033, width: 560, act: 'consult' },
+  { control: 'CommunicationPane', file: 'communication-pane-consultant.png', languageId: 1033, width: 420, variant: 'consult' },
+  { control: 'CommunicationPane', file: 'communication-pane-transferred-fr.png', languageId: 1036, width: 420, variant: 'transferred' },
   { control: 'SessionTimer', file: 'session-timer.png', languageId: 1033, width: 240 },
   { control: 'ConversationSummary', file: 'conversation-summary.png', languageId: 1033, width: 420, viewport: { width: 900, height: 1200 } },
-  { control: 'AgentInbox', file: 'agent-inbox.png', languageId: 1033, width: 380 },
-  { control: 'AgentInbox', file: 'agent-inbox-fr.png', languageId: 1036, width: 380 },
+  { control: 'ConversationSummary', file: 'conversation-summary-fr.png', languageId: 1036, width: 420, viewport: { width: 900, height: 1200 } },
+  { control: 'AgentInbox', file: 'agent-inbox.png', languageId: 1033, width: 300, viewport: { width: 900, height: 900 } },
+  { control: 'AgentInbox', file: 'agent-inbox-fr.png', languageId: 1036, width: 300, viewport: { width: 900, height: 900 } },
 ];
 
 async function main(): Promise<void> {
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
       const page = await openControl(browser, shot.control, shot.viewport, shot.dark ? '#1f1f1f' : undefined);
       await page.evaluate(
         (o) => (window as unknown as { SwitchboardHarness: { run(o: unknown): number } }).SwitchboardHarness.run(o),
-        { control: shot.control, resx: resxText(shot.control, shot.languageId), languageId: shot.languageId, width: shot.width, dark: shot.dark },
+        { control: shot.control, resx: resxText(shot.control, shot.languageId), languageId: shot.languageId, width: shot.width, dark: shot.dark, variant: shot.variant },
       );
       await page.waitForTimeout(1200);
       if (shot.act === 'consult') {

@@ -198,7 +198,7 @@ describe('the local stack', () => {
     await invitation.getByRole('button', { name: 'Resume the conversation with Camille Bernard' }).click({ timeout: 30_000 });
     const brunoPane = bruno.getByTestId('communication-pane');
     await brunoPane.getByText('Hi Camille, it ships tomorrow.').waitFor({ timeout: 30_000 });
-    await brunoPane.getByText('Only the primary agent can consult, transfer or end.').waitFor();
+    await brunoPane.getByTestId('pane-standing').getByText('You are consulting with Alice Martin, the primary agent. Only the primary agent can consult, transfer or end.').waitFor({ timeout: 30_000 });
     expect(await brunoPane.getByRole('button', { name: 'Transfer' }).isDisabled()).toBe(true);
     expect(await brunoPane.getByRole('button', { name: 'End conversation' }).isDisabled()).toBe(true);
     // Going around the disabled button, straight to the Web API as Bruno, is refused too and changes nothing.
@@ -225,8 +225,9 @@ describe('the local stack', () => {
       (await openSessionOf(conversation.activityid, 'bruno'))?.swb_role === SessionRole.Primary && (await openSessionOf(conversation.activityid, 'alice')) === undefined,
     );
     await until('the capacity to move from Alice to Bruno', async () => (await capacityUsed('alice')) === 0 && (await capacityUsed('bruno')) === 1);
-    // Each pane follows: Alice loses the actions, Bruno gets them and answers the customer.
-    await alicePane.getByText('Only the primary agent can consult, transfer or end.').waitFor({ timeout: 30_000 });
+    // Each pane follows: Alice's turns read-only and says to whom it went, Bruno gets the actions and answers the customer.
+    await alicePane.getByTestId('pane-standing').getByText('Transferred to Bruno Petit. You can read this conversation but no longer write in it.').waitFor({ timeout: 30_000 });
+    expect(await alicePane.getByRole('textbox').isDisabled()).toBe(true);
     await until('Bruno\'s actions to be enabled', async () => !(await brunoPane.getByRole('button', { name: 'End conversation' }).isDisabled()));
     const reply = brunoPane.getByRole('textbox', { name: 'Reply to the customer' });
     await reply.fill('Bruno here, I am taking over.');

@@ -21,6 +21,8 @@ export const IDS = {
   operatingHours: { always: id(0x401), business: id(0x402) },
   widget: id(0x501),
   channels: { twilio: id(0x601), telesign: id(0x602), acs: id(0x603) },
+  /** Seeded by earlier versions and retired since: switched off in databases that still have them. */
+  retiredAutomatedMessages: [id(0xe01)],
 } as const;
 
 export type AgentKey = 'alice' | 'bruno' | 'chloe' | 'sam';
@@ -37,19 +39,21 @@ export interface DemoAgent {
   queues: (keyof typeof IDS.queues)[];
   presence: BasePresence;
   capacityMax: number;
+  /** The language the agent works in (Dataverse's user settings; the emulator has none, so the workspace reads it here). */
+  languageId: 1033 | 1036;
 }
 
-function agent(n: number, key: AgentKey, fullname: string, role: DemoAgent['role'], queues: DemoAgent['queues'], presence: BasePresence, capacityMax: number): DemoAgent {
+function agent(n: number, key: AgentKey, fullname: string, role: DemoAgent['role'], queues: DemoAgent['queues'], presence: BasePresence, capacityMax: number, languageId: 1033 | 1036 = 1033): DemoAgent {
   const domainname = `${key}@switchboard.dev`;
-  return { key, id: id(0x700 + n), statusId: id(0x800 + n), fullname, domainname, token: `dev:${domainname}`, role, queues, presence, capacityMax };
+  return { key, id: id(0x700 + n), statusId: id(0x800 + n), fullname, domainname, token: `dev:${domainname}`, role, queues, presence, capacityMax, languageId };
 }
 
 // Alice and Bruno share the web queue (consult and transfer need two agents of one queue);
-// Chloé works billing and SMS; Sam supervises and takes nothing by default (Offline).
+// Chloé works billing and SMS, in French; Sam supervises and takes nothing by default (Offline).
 export const AGENTS: DemoAgent[] = [
   agent(1, 'alice', 'Alice Martin', 'agent', ['web', 'sms'], BasePresence.Available, 2),
   agent(2, 'bruno', 'Bruno Petit', 'agent', ['web', 'billing'], BasePresence.Available, 3),
-  agent(3, 'chloe', 'Chloé Durand', 'agent', ['billing', 'sms'], BasePresence.Away, 3),
+  agent(3, 'chloe', 'Chloé Durand', 'agent', ['billing', 'sms'], BasePresence.Away, 3, 1036),
   agent(4, 'sam', 'Sam Leroy', 'supervisor', ['web', 'billing', 'sms'], BasePresence.Offline, 5),
 ];
 
@@ -217,8 +221,10 @@ export function rows(webOrigin: string) {
       { id: id(0xd02), data: { swb_name: 'Salutation', swb_kind: TemplateKind.QuickReply, swb_locale: 'fr', swb_body: 'Bonjour {customer.firstname|}, ici {agent.name}. Comment puis-je vous aider ?' } },
       { id: id(0xd03), data: { swb_name: 'Order shipped', swb_kind: TemplateKind.MessageTemplate, swb_locale: 'en', swb_channeltype: ChannelType.Sms, swb_body: 'Hello {customer.firstname|}, your order has shipped.' } },
     ],
+    // No "chat queued" message: the widget already tells a waiting customer, in their language,
+    // that an agent will join ("Thanks! An agent will join shortly."), and a second line saying
+    // the same in English only was noise. SMS has no such note, so it keeps its automatic reply.
     automatedMessages: [
-      { id: id(0xe01), data: { swb_name: 'Chat queued', swb_trigger: AutomatedMessageTrigger.Queued, swb_channeltype: ChannelType.LiveChat, swb_locale: 'en', swb_text: 'Thanks! An agent will be with you shortly.', swb_isenabled: true } },
       { id: id(0xe02), data: { swb_name: 'SMS received', swb_trigger: AutomatedMessageTrigger.ConversationStarted, swb_channeltype: ChannelType.Sms, swb_locale: 'en', swb_text: 'Thanks for your message, an agent will reply soon.', swb_isenabled: true } },
     ],
   };

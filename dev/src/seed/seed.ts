@@ -83,6 +83,10 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
     for (const a of AGENTS) {
       if (await api.exists('systemusers', a.id)) await api.associate('systemusers', a.id, 'systemuserprofiles_association', 'fieldsecurityprofiles', PROFILE_IDS[a.role], 'fieldsecurityprofileid');
     }
+    // ...and the "chat queued" greeting that repeated the widget's own note is switched off.
+    for (const retired of IDS.retiredAutomatedMessages) {
+      if (await api.exists('swb_automatedmessages', retired)) await api.ok('PATCH', `swb_automatedmessages(${retired})`, { swb_isenabled: false });
+    }
     return { seeded: false, rows: 0 };
   }
   const r = rows(options.webOrigin);

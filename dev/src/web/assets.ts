@@ -1,17 +1,25 @@
-// Bundles the workspace host (React 16.14 + Fluent UI 9 as platform globals, the PCF context)
-// once, cached by the sources' modification time.
+// Bundles the pages' browser code once, cached by the sources' modification time: the agent
+// page's host (React 16.14 + Fluent UI 9 as platform globals, the PCF context) and the two-agent
+// page's own small script.
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-const ENTRY = path.join(__dirname, 'client', 'host.ts');
+const ENTRIES = { host: path.join(__dirname, 'client', 'host.ts'), workspace: path.join(__dirname, 'client', 'workspace.ts') } as const;
 
-export async function buildHostBundle(cacheDir: string): Promise<string> {
-  const out = path.join(cacheDir, 'host.js');
-  const sourceTime = fs.statSync(ENTRY).mtimeMs;
+export type ClientBundles = Record<keyof typeof ENTRIES, string>;
+
+/** The newest of the browser code's sources (the client folder and what it imports beside it). */
+function sourcesTime(): number {
+  const files = [...fs.readdirSync(path.join(__dirname, 'client')).map((f) => path.join(__dirname, 'client', f)), path.join(__dirname, 'workspace-url.ts'), path.join(__dirname, 'strings.ts')];
+  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+}
+
+async function bundle(name: keyof typeof ENTRIES, cacheDir: string, sourceTime: number): Promise<string> {
+  const out = path.join(cacheDir, `${name}.js`);
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs > sourceTime) return fs.readFileSync(out, 'utf8');
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [ENTRIES[name]],
     bundle: true,
     write: false,
     format: 'iife',
@@ -28,4 +36,10 @@ export async function buildHostBundle(cacheDir: string): Promise<string> {
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, out);
   return text;
+}
+
+export async function buildClientBundles(cacheDir: string): Promise<ClientBundles> {
+  const time = sourcesTime();
+  const [host, workspace] = await Promise.all([bundle('host', cacheDir, time), bundle('workspace', cacheDir, time)]);
+  return { host, workspace };
 }

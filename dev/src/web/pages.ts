@@ -1,5 +1,7 @@
 // The :7072 pages. Plain HTML; every value from a request or a row goes through esc().
 import { AGENTS, CHANNELS, IDS } from '../seed/demo-data';
+import { LANGUAGE_NAMES, PAGE_STRINGS, fill, type PageLanguage } from './strings';
+import { paneSrc, type WorkspaceState } from './workspace-url';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -21,8 +23,8 @@ const STYLE = `
 export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f6cbd"/><path d="M8 11h16v10H14l-4 4v-4H8z" fill="#fff"/></svg>`;
 const ICON = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">';
 
-function page(title: string, body: string, head = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+function page(title: string, body: string, head = '', lang: PageLanguage = 'en'): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title>${ICON}<style>${STYLE}</style>${head}</head><body>${body}</body></html>`;
 }
 
@@ -42,42 +44,60 @@ ${AGENTS.map((a) => `<a href="/workspace/agent?agent=${a.key}">${esc(a.fullname)
   );
 }
 
-export function workspacePage(agents: string[]): string {
+export function workspacePage(state: WorkspaceState): string {
+  const lang = state.lang ?? 'en';
+  const t = PAGE_STRINGS[lang];
+  const nameOf = (key: string) => AGENTS.find((a) => a.key === key)?.fullname ?? key;
   const options = (selected: string) => AGENTS.map((a) => `<option value="${a.key}"${a.key === selected ? ' selected' : ''}>${esc(a.fullname)}</option>`).join('');
-  const panes = agents
-    .map(
-      (key, i) => `<section class="pane"><label>Agent ${i + 1}: <select data-pane="${i}">${options(key)}</select></label>
-<iframe name="pane-${i}" title="Workspace of ${esc(AGENTS.find((a) => a.key === key)?.fullname ?? key)}" src="/workspace/agent?agent=${encodeURIComponent(key)}"></iframe></section>`,
-    )
+  const languages = (Object.keys(LANGUAGE_NAMES) as PageLanguage[]).map((l) => `<option value="${l}" lang="${l}"${l === lang ? ' selected' : ''}>${esc(LANGUAGE_NAMES[l])}</option>`).join('');
+  // One agent picker per pane, here: the frame below is the single-agent page without its header.
+  const panes = state.panes
+    .map((pane, i) => {
+      const title = esc(fill(t.paneTitle, { name: nameOf(pane.agent) }));
+      return `<section class="pane" aria-label="${title}"><div class="pane-head"><label>${esc(t.agent)} <select data-pane="${i}">${options(pane.agent)}</select></label></div>
+<iframe name="pane-${i}" data-agent="${esc(pane.agent)}" title="${title}" src="${esc(paneSrc(pane, state.lang))}"></iframe></section>`;
+    })
     .join('');
   return page(
-    'Switchboard — agent workspace',
-    `<header class="bar"><h1>Switchboard agent workspace</h1><a href="/">home</a><a href="/shop" target="_blank">widget demo</a><a href="/phone" target="_blank">phone simulator</a></header>
+    t.workspaceTitle,
+    `<header class="bar"><h1>${esc(t.workspaceHeading)}</h1><a href="/">${esc(t.home)}</a><a href="/shop" target="_blank">${esc(t.widgetDemo)}</a><a href="/phone" target="_blank">${esc(t.phoneSimulator)}</a>
+<label class="language">${esc(t.language)} <select data-language>${languages}</select></label></header>
 <div class="panes">${panes}</div>
-<script>
-for (const s of document.querySelectorAll('select[data-pane]')) s.addEventListener('change', () => {
-  const keys = [...document.querySelectorAll('select[data-pane]')].map((x) => x.value);
-  location.search = '?agents=' + keys.join(',');
-});
-</script>`,
-    `<style>.panes{display:flex;gap:8px;padding:8px;height:calc(100vh - 60px);box-sizing:border-box}.pane{flex:1;display:flex;flex-direction:column;gap:4px;min-width:0}
-.pane iframe{flex:1;border:1px solid #ccc;border-radius:6px;background:white;width:100%}</style>`,
+<script src="/assets/workspace.js"></script>
+<script>window.SwitchboardWorkspacePage.start(${JSON.stringify(state).replace(/</g, '\\u003c')});</script>`,
+    `<style>html,body{height:100%}body{display:flex;flex-direction:column}
+.panes{flex:1;min-height:0;display:flex;gap:8px;padding:8px;box-sizing:border-box}.pane{flex:1;display:flex;flex-direction:column;gap:4px;min-width:0}
+.pane-head{display:flex;align-items:center;gap:8px;font-size:14px}.pane-head select{font:inherit;padding:2px 4px}
+.pane iframe{flex:1;min-height:0;border:1px solid #ccc;border-radius:6px;background:white;width:100%;box-sizing:border-box}
+header.bar .language{margin-left:auto;font-size:14px;display:flex;gap:6px;align-items:center}header.bar select{font:inherit;font-size:13px}</style>`,
+    lang,
   );
 }
 
-export function agentPage(configJson: string, agentName: string): string {
+export interface AgentPageOptions {
+  agentName: string;
+  lang: PageLanguage;
+  /** Inside the two-agent workspace: no header (the workspace's pane has the agent picker). */
+  embedded: boolean;
+}
+
+export function agentPage(configJson: string, o: AgentPageOptions): string {
+  const t = PAGE_STRINGS[o.lang];
+  const header = o.embedded ? '' : `<header class="bar"><h1>${esc(o.agentName)}</h1><span id="agent-switch"></span></header>`;
   return page(
-    `${agentName} — Switchboard`,
-    `<header class="bar"><h1>${esc(agentName)}</h1><span id="agent-switch"></span><button id="close-conversation" type="button">Close tab</button></header>
+    fill(t.agentTitle, { name: o.agentName }),
+    `${header}
 <div class="layout">
-  <aside id="inbox" class="col"></aside>
-  <section class="col main">
-    <p id="empty" class="empty">No conversation open. Accept an offer or open one from the inbox.</p>
+  <aside id="inbox" class="col" aria-label="${esc(t.inbox)}"></aside>
+  <main class="col main" aria-label="${esc(t.conversation)}">
+    <p id="empty" class="empty">${esc(t.noConversation)}</p>
     <div id="conversation" hidden>
-      <div id="timer"></div>
+      <div class="conversation-head"><div id="timer"></div>
+        <button id="close-conversation" type="button" title="${esc(t.closeViewHelp)}" aria-describedby="close-help">${esc(t.closeView)}</button>
+        <span id="close-help" class="sr">${esc(t.closeViewHelp)}</span></div>
       <div class="row"><div id="pane"></div><div id="summary"></div></div>
     </div>
-  </section>
+  </main>
 </div>
 <script src="/assets/host.js"></script>
 <script src="/controls/AgentInbox/bundle.js"></script>
@@ -85,9 +105,20 @@ export function agentPage(configJson: string, agentName: string): string {
 <script src="/controls/SessionTimer/bundle.js"></script>
 <script src="/controls/ConversationSummary/bundle.js"></script>
 <script>window.SwitchboardWorkspace.start(${configJson});</script>`,
-    `<style>.layout{display:flex;gap:8px;padding:8px;height:calc(100vh - 52px);box-sizing:border-box}.col{background:white;border-radius:6px;overflow:auto}
-#inbox{width:260px;flex:none}.main{flex:1;min-width:0;padding:8px}.row{display:flex;flex-wrap:wrap;gap:8px}#pane{flex:2 1 380px;min-width:0}#summary{flex:1 1 240px}
-.empty{color:#616161}#close-conversation{margin-left:auto}</style>`,
+    // The page fills its window (or its pane of the two-agent workspace): the inbox on the left, the
+    // conversation on the right. Wide, the summary stands beside the pane; narrow (a pane of the
+    // two-agent workspace), it sits under it in its own scrolling area, so neither falls below the fold.
+    `<style>html,body{height:100%}body{display:flex;flex-direction:column}
+.layout{flex:1;min-height:0;display:flex;gap:8px;padding:8px;box-sizing:border-box}.col{background:white;border-radius:6px}
+#inbox{width:220px;flex:none;overflow:auto}.main{flex:1;min-width:0;display:flex;flex-direction:column;padding:8px;overflow:hidden}
+#conversation{flex:1;min-height:0;display:flex;flex-direction:column;gap:8px}#conversation[hidden]{display:none}
+.conversation-head{display:flex;align-items:center;gap:8px;min-height:32px}#timer{flex:1;min-width:0}
+#close-conversation{flex:none;white-space:nowrap;font:inherit;font-size:13px;padding:4px 10px;border:1px solid #d1d1d1;border-radius:4px;background:white;color:#242424;cursor:pointer}
+#close-conversation:hover{background:#f5f5f5}#close-conversation:focus-visible{outline:2px solid #0f6cbd;outline-offset:1px}
+.row{flex:1;min-height:0;display:flex;gap:8px}#pane{flex:2 1 0;min-width:0;min-height:0}#summary{flex:1 1 0;min-width:240px;overflow:auto}
+@media (max-width:900px){.row{flex-direction:column}#pane{flex:1 1 0;min-height:300px}#summary{flex:0 0 36%;min-width:0;border-top:1px solid #e0e0e0}}
+.empty{color:#616161;margin:8px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}</style>`,
+    o.lang,
   );
 }
 

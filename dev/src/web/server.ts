@@ -7,10 +7,12 @@ import path from 'node:path';
 import { metadata } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
-import { buildHostBundle } from './assets';
+import { buildClientBundles } from './assets';
 import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, workspacePage } from './pages';
 import { PhoneSimulator, type ProviderKey } from './phone-simulator';
 import { readResx } from './resx';
+import { LANGUAGE_IDS, PAGE_STRINGS, languageOfId, pageLanguageOf } from './strings';
+import { workspaceState } from './workspace-url';
 
 export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary'] as const;
 
@@ -79,7 +81,7 @@ const headerMap = (req: IncomingMessage) => Object.fromEntries(Object.entries(re
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const log = options.log ?? (() => undefined);
   const simulator = new PhoneSimulator({ functionsUrl: options.functionsUrl, publicBaseUrl: options.publicBaseUrl, secrets: options.secrets });
-  const hostBundle = await buildHostBundle(options.cacheDir);
+  const bundles = await buildClientBundles(options.cacheDir);
   let widgetFromFunctions: boolean | undefined;
 
   // The widget demo's script tag points at the functions app, as on a customer's site. Until
@@ -143,12 +145,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     // ---- agent workspace ----------------------------------------------------------------
     if (p === '/workspace') {
-      const keys = (url.searchParams.get('agents') ?? 'alice,bruno').split(',').filter((k) => AGENTS.some((a) => a.key === k)).slice(0, 4);
-      return send(res, 200, workspacePage(keys.length ? keys : ['alice', 'bruno']));
+      return send(res, 200, workspacePage(workspaceState(url.searchParams, AGENTS.map((a) => a.key))));
     }
     if (p === '/workspace/agent') {
       const agent = AGENTS.find((a) => a.key === url.searchParams.get('agent')) ?? AGENTS[0]!;
-      const languageId = url.searchParams.get('lang') === 'fr' ? 1036 : 1033;
+      // `lang` wins (the two-agent page passes its own); otherwise the agent's own language, as a
+      // model-driven app takes it from the user's settings.
+      const lang = pageLanguageOf(url.searchParams.get('lang')) ?? languageOfId(agent.languageId);
+      const languageId = LANGUAGE_IDS[lang];
+      const embedded = url.searchParams.get('embedded') === '1';
       const conversation = url.searchParams.get('conversation');
       const config = {
         agent: { id: agent.id, fullname: agent.fullname, token: agent.token, key: agent.key },
@@ -156,13 +161,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         dataverseApi: options.dataverseApi,
         entitySets,
         strings: controlStrings(languageId),
+        page: PAGE_STRINGS[lang],
         languageId,
+        embedded,
         ...(conversation && /^[0-9a-f-]{36}$/i.test(conversation) ? { conversationId: conversation.toLowerCase() } : {}),
       };
       // </script> inside JSON would end the script element.
-      return send(res, 200, agentPage(JSON.stringify(config).replace(/</g, '\\u003c'), agent.fullname));
+      return send(res, 200, agentPage(JSON.stringify(config).replace(/</g, '\\u003c'), { agentName: agent.fullname, lang, embedded }));
     }
-    if (p === '/assets/host.js') return send(res, 200, hostBundle, 'text/javascript; charset=utf-8');
+    if (p === '/assets/host.js') return send(res, 200, bundles.host, 'text/javascript; charset=utf-8');
+    if (p === '/assets/workspace.js') return send(res, 200, bundles.workspace, 'text/javascript; charset=utf-8');
     const control = /^\/controls\/(\w+)\/bundle\.js$/.exec(p)?.[1];
     if (control && (CONTROL_NAMES as readonly string[]).includes(control)) {
       const file = controlBundle(control);

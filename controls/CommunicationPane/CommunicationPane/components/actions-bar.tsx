@@ -15,14 +15,16 @@ import {
   Spinner,
   makeStyles,
   tokens,
-  useId,
 } from '@fluentui/react-components';
 import { ConversationState, type AgentCandidate, type Translate } from '../../../shared/src';
 
 const useStyles = makeStyles({
+  // Buttons keep their words on one line; when the pane is too narrow for all of them, whole
+  // buttons move to a second row instead of breaking "End conversation" in two.
   bar: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS, padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
+  button: { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 'auto' },
   spacer: { flexGrow: 1 },
-  state: { color: tokens.colorNeutralForeground3 },
+  state: { color: tokens.colorNeutralForeground3, whiteSpace: 'nowrap' },
   form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
 });
 
@@ -41,9 +43,13 @@ export interface ActionsBarProps {
   t: Translate;
   state: number | undefined;
   isPrimary: boolean;
+  /** Id of the sentence saying why the actions are not the agent's, when they are not. */
+  reasonId: string | undefined;
   actions: PaneActions;
+  onStart: () => void;
   onDone: (announcement: string) => void;
-  onError: (message: string) => void;
+  /** Whatever the write was refused with: Dataverse's own message is what the agent reads. */
+  onError: (error: unknown) => void;
 }
 
 type DialogKind = 'consult' | 'transfer' | undefined;
@@ -53,18 +59,18 @@ export function ActionsBar(props: ActionsBarProps): React.ReactElement {
   const s = useStyles();
   const [open, setOpen] = React.useState<DialogKind>();
   const [busy, setBusy] = React.useState(false);
-  const whyId = useId('swb-primary-only');
   const closed = state === ConversationState.Closed;
   const wrapUp = state === ConversationState.WrapUp;
-  const canRoute = isPrimary && !closed && !wrapUp;
+  const canRoute = isPrimary && state === ConversationState.Active;
 
   const run = async (work: () => Promise<void>, done: string) => {
     setBusy(true);
+    props.onStart();
     try {
       await work();
       props.onDone(done);
-    } catch {
-      props.onError(t('Action_Failed'));
+    } catch (error) {
+      props.onError(error);
     } finally {
       setBusy(false);
     }
@@ -74,26 +80,22 @@ export function ActionsBar(props: ActionsBarProps): React.ReactElement {
 
   return (
     <div className={s.bar} role="toolbar" aria-label={t('Actions_Label')}>
-      <Button disabled={!canRoute || busy} aria-describedby={isPrimary ? undefined : whyId} onClick={() => setOpen('consult')}>
+      <Button size="small" className={s.button} disabled={!canRoute || busy} aria-describedby={props.reasonId} onClick={() => setOpen('consult')}>
         {t('Action_Consult')}
       </Button>
-      <Button disabled={!canRoute || busy} aria-describedby={isPrimary ? undefined : whyId} onClick={() => setOpen('transfer')}>
+      <Button size="small" className={s.button} disabled={!canRoute || busy} aria-describedby={props.reasonId} onClick={() => setOpen('transfer')}>
         {t('Action_Transfer')}
       </Button>
-      {!isPrimary && (
-        <Caption1 id={whyId} className={s.state}>
-          {t('Action_PrimaryOnly')}
-        </Caption1>
-      )}
       <span className={s.spacer} />
-      <Caption1 className={s.state}>{t(`State_${stateName}`)}</Caption1>
+      {/* While active, "End conversation" says it already; the other states are worth a word. */}
+      {state !== ConversationState.Active && <Caption1 className={s.state}>{t(`State_${stateName}`)}</Caption1>}
       {!wrapUp && !closed && (
-        <Button appearance="primary" disabled={!isPrimary || busy} onClick={() => void run(actions.end, t('Announce_WrapUp'))}>
+        <Button size="small" className={s.button} appearance="primary" disabled={!isPrimary || busy || state !== ConversationState.Active} aria-describedby={props.reasonId} onClick={() => void run(actions.end, t('Announce_WrapUp'))}>
           {t('Action_End')}
         </Button>
       )}
       {wrapUp && (
-        <Button appearance="primary" disabled={!isPrimary || busy} onClick={() => void run(actions.close, t('Announce_Closed'))}>
+        <Button size="small" className={s.button} appearance="primary" disabled={!isPrimary || busy} aria-describedby={props.reasonId} onClick={() => void run(actions.close, t('Announce_Closed'))}>
           {t('Action_Close')}
         </Button>
       )}

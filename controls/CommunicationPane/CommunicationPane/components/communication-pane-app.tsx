@@ -1,19 +1,23 @@
 import * as React from 'react';
-import { Caption1, makeStyles, tokens, type Theme } from '@fluentui/react-components';
+import { Button, Caption1, makeStyles, tokens, useId, type Theme } from '@fluentui/react-components';
 import {
   ControlShell,
-  ConversationState,
   LiveRegion,
-  SessionRole,
   VirtualList,
+  composeModeOf,
   consultCandidates,
   mergeMessages,
   newArrivals,
   paneTemplateData,
+  participationOf,
   pollFrom,
+  refusalText,
+  sessionMayHaveChanged,
+  templatesFor,
   usePolling,
   type ConversationRow,
   type MessageRow,
+  type Participation,
   type SessionRow,
   type SwitchboardData,
   type TemplateRow,
@@ -21,7 +25,7 @@ import {
 } from '../../../shared/src';
 import { ActionsBar, type PaneActions } from './actions-bar';
 import { ComposeBox } from './compose-box';
-import { MessageBubble, authorLabel } from './message-bubble';
+import { MessageBubble, announcementOf } from './message-bubble';
 
 export type PaneData = Pick<
   SwitchboardData,
@@ -29,7 +33,7 @@ export type PaneData = Pick<
   | 'conversation'
   | 'messagesFrom'
   | 'sendMessage'
-  | 'mySession'
+  | 'myLatestSession'
   | 'participants'
   | 'templates'
   | 'queues'
@@ -58,16 +62,41 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', backgroundColor: tokens.colorNeutralBackground2, border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, overflow: 'hidden' },
   transcript: { flexGrow: 1, minHeight: 0, outlineOffset: '-2px' },
   empty: { padding: tokens.spacingHorizontalL, color: tokens.colorNeutralForeground3, textAlign: 'center' },
-  error: {
+  strip: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    columnGap: tokens.spacingHorizontalS,
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
-    backgroundColor: tokens.colorPaletteRedBackground1,
-    color: tokens.colorPaletteRedForeground1,
-    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorPaletteRedBorder1}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     fontSize: tokens.fontSizeBase200,
+    lineHeight: tokens.lineHeightBase200,
   },
+  stripText: { flexGrow: 1, minWidth: 0, overflowWrap: 'anywhere' },
+  error: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1, borderBottomColor: tokens.colorPaletteRedBorder1 },
+  info: { backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground2 },
+  gone: { backgroundColor: tokens.colorPaletteMarigoldBackground1, color: tokens.colorNeutralForeground1 },
+  dismiss: { flexShrink: 0, whiteSpace: 'nowrap' },
 });
 
 const messageKey = (m: MessageRow) => m.swb_sequence;
+
+/** The sentence under the toolbar saying where the agent stands, when it is not simply "primary". */
+function standingText(p: Participation, t: Translate): string {
+  switch (p.kind) {
+    case 'consult':
+      return `${p.primaryName ? t('Notice_Consult', p.primaryName) : t('Notice_ConsultUnnamed')} ${t('Action_PrimaryOnly')}`;
+    case 'transferred':
+      return `${p.toName ? t('Notice_Transferred', p.toName) : t('Notice_TransferredUnnamed')} ${t('Notice_ReadOnly')}`;
+    case 'requeued':
+      return `${p.queueName ? t('Notice_Requeued', p.queueName) : t('Notice_RequeuedUnnamed')} ${t('Notice_ReadOnly')}`;
+    case 'left':
+      return `${t('Notice_Left')} ${t('Notice_ReadOnly')}`;
+    case 'observer':
+      return t('Notice_Observer');
+    default:
+      return '';
+  }
+}
 
 export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.ReactElement {
   const { data, conversationId, t } = props;
@@ -77,57 +106,70 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
   const [session, setSession] = React.useState<SessionRow>();
   const [messages, setMessages] = React.useState<MessageRow[]>([]);
   const [templates, setTemplates] = React.useState<TemplateRow[]>([]);
-  const [error, setError] = React.useState('');
+  const [loadError, setLoadError] = React.useState('');
+  // A refused action stays on screen until the agent dismisses it or acts again: the next poll
+  // succeeding says nothing about the action that failed.
+  const [actionError, setActionError] = React.useState('');
   const [announcement, setAnnouncement] = React.useState('');
   const messagesRef = React.useRef(messages);
   messagesRef.current = messages;
+  const conversationRef = React.useRef<ConversationRow>();
+  const sessionRef = React.useRef<SessionRow>();
   const loaded = React.useRef(false);
+  const standingId = useId('swb-pane-standing');
 
   const time = React.useMemo(() => {
     const fmt = new Intl.DateTimeFormat(props.locale, { hour: '2-digit', minute: '2-digit' });
     return (iso: string | null | undefined) => (iso ? fmt.format(new Date(iso)) : '');
   }, [props.locale]);
 
-  const refresh = React.useCallback(async () => {
+  /** `recheck`: read the agent's session again whatever moved (after a refusal: the server knows better). */
+  const refresh = React.useCallback(async (recheck = false) => {
     if (!conversationId) return;
     try {
       const first = !loaded.current;
-      const [row, batch, mine, tpls] = await Promise.all([
+      const [row, batch, tpls] = await Promise.all([
         data.conversation(conversationId),
         data.messagesFrom(conversationId, pollFrom(messagesRef.current)),
-        first ? data.mySession(conversationId) : Promise.resolve(undefined),
         first ? data.templates().catch(() => []) : Promise.resolve(undefined),
       ]);
+      // The session row is read when the pane opens and again whenever the conversation's primary
+      // agent or state moves (a transfer, an end): that is when it may have been closed.
+      const before = conversationRef.current;
+      const reread = recheck || first || sessionMayHaveChanged(before, row) || participationOf(row, sessionRef.current, me).kind === 'joining';
+      const mine = reread ? await data.myLatestSession(conversationId) : sessionRef.current;
+      if (before && participationOf(before, sessionRef.current, me).kind === 'primary') {
+        const now = participationOf(row, mine, me);
+        if (now.kind !== 'primary' && now.kind !== 'joining') setAnnouncement(standingText(now, t));
+      }
+      conversationRef.current = row;
+      sessionRef.current = mine;
       setConversation(row);
-      if (mine) setSession(mine);
+      setSession(mine);
       if (tpls) setTemplates(tpls);
-      const before = messagesRef.current;
-      const merged = mergeMessages(before, batch);
-      if (merged !== before) {
+      const previous = messagesRef.current;
+      const merged = mergeMessages(previous, batch);
+      if (merged !== previous) {
         messagesRef.current = merged;
         setMessages(merged);
         // After a refresh the whole transcript loads at once: that is not news to announce.
-        const fresh = first ? [] : newArrivals(before, merged).filter((m) => m._swb_authoragentid_value?.toLowerCase() !== me);
-        if (fresh.length) {
-          const last = fresh[fresh.length - 1];
-          const text = (last.swb_body ?? '').slice(0, 160);
-          setAnnouncement(fresh.length === 1 ? t('Announce_NewMessage', authorLabel(last, me, t), text) : t('Announce_NewMessages', fresh.length, authorLabel(last, me, t), text));
-        }
+        const fresh = first ? [] : newArrivals(previous, merged).filter((m) => m._swb_authoragentid_value?.toLowerCase() !== me);
+        if (fresh.length) setAnnouncement(announcementOf(fresh, me, t));
       }
       loaded.current = true;
-      setError('');
+      setLoadError('');
     } catch {
-      setError(t('Load_Failed'));
+      setLoadError(t('Load_Failed'));
     }
   }, [conversationId, data, me, t]);
 
-  usePolling(refresh, props.pollSeconds * 1000, Boolean(conversationId));
+  const poll = React.useCallback(() => refresh(), [refresh]);
+  usePolling(poll, props.pollSeconds * 1000, Boolean(conversationId));
 
-  // The conversation's primary agent is the authority (it is re-read on every poll, so a
-  // transfer away takes the actions from the sender at once); the session, read once, only
-  // speaks while the row has no primary agent yet.
-  const primaryAgent = conversation?._swb_primaryagentid_value?.toLowerCase();
-  const isPrimary = Boolean(conversation && (primaryAgent ? primaryAgent === me : session?.swb_role === SessionRole.Primary));
+  const participation: Participation = conversation ? participationOf(conversation, session, me) : { kind: 'joining' };
+  const isPrimary = participation.kind === 'primary';
+  const mode = composeModeOf(participation, conversation?.swb_state);
+  const standing = standingText(participation, t);
 
   const actions = React.useMemo<PaneActions>(() => {
     const id = conversationId ?? '';
@@ -141,39 +183,48 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
       const [statuses, names] = await Promise.all([data.agentStatuses(members), data.userNames(members)]);
       return consultCandidates(members, statuses, names, [me, ...inConversation]);
     };
+    // Every action ends with a fresh read, so the pane shows what is true now; a refused one
+    // also re-reads the agent's session, which may be why it was refused.
+    const thenRefresh = async (work: Promise<void>) => {
+      try {
+        await work;
+      } catch (error) {
+        void refresh(true);
+        throw error;
+      }
+      await refresh();
+    };
     return {
       loadConsultCandidates: () => candidates(true),
       loadTransferCandidates: () => candidates(false),
       loadQueues: async () => (await data.queues()).filter((q) => q.id.toLowerCase() !== conversation?._swb_queueid_value?.toLowerCase()),
-      consult: (agentId) => data.consult(id, agentId),
-      transferToQueue: (queueId) => data.transferToQueue(id, queueId),
-      transferToAgent: (agentId) => data.transferToAgent(id, agentId),
-      end: async () => {
-        await data.endConversation(id);
-        await refresh();
-      },
-      close: async () => {
-        await data.closeConversation(id);
-        await refresh();
-      },
+      consult: (agentId) => thenRefresh(data.consult(id, agentId)),
+      transferToQueue: (queueId) => thenRefresh(data.transferToQueue(id, queueId)),
+      transferToAgent: (agentId) => thenRefresh(data.transferToAgent(id, agentId)),
+      end: () => thenRefresh(data.endConversation(id)),
+      close: () => thenRefresh(data.closeConversation(id)),
     };
   }, [conversationId, conversation?._swb_queueid_value, data, me, refresh]);
 
-  const onSend = async (text: string, internal: boolean): Promise<boolean> => {
-    if (!conversationId) return false;
+  /** Resolves to '' when stored, else the sentence saying why not. */
+  const onSend = async (text: string, internal: boolean): Promise<string> => {
+    if (!conversationId) return t('Send_Failed');
+    setActionError('');
     try {
       await data.sendMessage(conversationId, text, internal);
       setAnnouncement(internal ? t('Announce_NoteAdded') : t('Announce_Sent'));
       await refresh();
-      return true;
-    } catch {
-      setError(t('Send_Failed'));
-      return false;
+      return '';
+    } catch (error) {
+      // The composer shows it as an alert, which speaks for itself.
+      void refresh(true);
+      return refusalText(error, t('Send_Failed'), t('Refused_NoAccess'));
     }
   };
 
   const customerName = conversation?.swb_customername ?? (conversation?.['_swb_customerid_value@OData.Community.Display.V1.FormattedValue'] as string | undefined);
   const templateData = paneTemplateData(customerName, props.userName, conversation?.['_swb_queueid_value@OData.Community.Display.V1.FormattedValue'] as string | undefined);
+  const offered = React.useMemo(() => templatesFor(templates, conversation?.swb_channeltype, props.locale), [templates, conversation?.swb_channeltype, props.locale]);
 
   const renderItem = React.useCallback((m: MessageRow) => <MessageBubble message={m} me={me} t={t} time={time} />, [me, t, time]);
 
@@ -185,35 +236,42 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
     );
   }
 
+  const gone = participation.kind === 'transferred' || participation.kind === 'requeued' || participation.kind === 'left' || participation.kind === 'observer';
   return (
     <ControlShell theme={props.theme} errorText={t('Control_Error')}>
-      <div className={s.root} style={{ height: props.height }} data-testid="communication-pane">
-        <ActionsBar t={t} state={conversation?.swb_state} isPrimary={isPrimary} actions={actions} onDone={setAnnouncement} onError={setError} />
-        {/* Not Fluent's MessageBar: it needs ResizeObserver, which some hosts (and jsdom) lack. */}
-        {error && (
-          <div role="alert" className={s.error}>
-            {error}
+      <div className={s.root} style={{ height: props.height }} data-testid="communication-pane" data-standing={participation.kind}>
+        <ActionsBar
+          t={t}
+          state={conversation?.swb_state}
+          isPrimary={isPrimary}
+          reasonId={standing ? standingId : undefined}
+          actions={actions}
+          onStart={() => setActionError('')}
+          onDone={setAnnouncement}
+          onError={(error) => setActionError(refusalText(error, t('Action_Failed'), t('Refused_NoAccess')))}
+        />
+        {standing && (
+          <div id={standingId} className={`${s.strip} ${gone ? s.gone : s.info}`} role={gone ? 'status' : undefined} data-testid="pane-standing">
+            <span className={s.stripText}>{standing}</span>
           </div>
         )}
-        {messages.length === 0 && loaded.current ? (
-          <Caption1 className={s.empty}>{t('Transcript_Empty')}</Caption1>
-        ) : null}
-        <VirtualList
-          items={messages}
-          itemKey={messageKey}
-          renderItem={renderItem}
-          estimateHeight={76}
-          stickToBottom
-          ariaLabel={t('Transcript_Label')}
-          className={s.transcript}
-        />
-        <ComposeBox
-          t={t}
-          disabled={!conversation || conversation.swb_state === ConversationState.Closed}
-          templates={templates.filter((x) => x.swb_channeltype == null || conversation?.swb_channeltype == null || x.swb_channeltype === conversation.swb_channeltype)}
-          templateData={templateData}
-          onSend={onSend}
-        />
+        {/* Not Fluent's MessageBar: it needs ResizeObserver, which some hosts (and jsdom) lack. */}
+        {actionError && (
+          <div role="alert" className={`${s.strip} ${s.error}`}>
+            <span className={s.stripText}>{actionError}</span>
+            <Button size="small" appearance="transparent" className={s.dismiss} onClick={() => setActionError('')}>
+              {t('Dismiss')}
+            </Button>
+          </div>
+        )}
+        {loadError && (
+          <div role="alert" className={`${s.strip} ${s.error}`}>
+            <span className={s.stripText}>{loadError}</span>
+          </div>
+        )}
+        {messages.length === 0 && loaded.current ? <Caption1 className={s.empty}>{t('Transcript_Empty')}</Caption1> : null}
+        <VirtualList items={messages} itemKey={messageKey} renderItem={renderItem} estimateHeight={76} stickToBottom ariaLabel={t('Transcript_Label')} className={s.transcript} />
+        <ComposeBox t={t} mode={mode} consulting={participation.kind === 'consult'} templates={offered} templateData={templateData} onSend={onSend} />
         <LiveRegion message={announcement} />
       </div>
     </ControlShell>

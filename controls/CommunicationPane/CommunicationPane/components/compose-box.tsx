@@ -1,41 +1,60 @@
 import * as React from 'react';
-import { Button, Caption1, useId, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { TemplateKind, fillTemplate, type TemplateData, type TemplateRow, type Translate } from '../../../shared/src';
+import { Badge, Button, Caption1, useId, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { TemplateKind, fillTemplate, type ComposeMode, type TemplateData, type TemplateRow, type Translate } from '../../../shared/src';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalM, borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
   noteMode: { backgroundColor: tokens.colorPaletteYellowBackground1 },
-  bar: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
+  // Controls keep their words on one line (a label wrapped under a switch reads as two controls);
+  // when the pane is narrower than all of them, whole controls move to the next row.
+  bar: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalXS, rowGap: tokens.spacingVerticalXS },
+  nowrap: { whiteSpace: 'nowrap', flexShrink: 0 },
+  button: { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 'auto' },
+  // Fluent pads a switch's label on both sides; beside two buttons in a narrow pane that room is missed.
+  switchLabel: { whiteSpace: 'nowrap', paddingInlineStart: tokens.spacingHorizontalXS, paddingInlineEnd: tokens.spacingHorizontalXS },
   spacer: { flexGrow: 1 },
   textarea: { width: '100%' },
   hint: { color: tokens.colorPaletteMarigoldForeground2 },
+  noteOnly: { color: tokens.colorNeutralForeground2 },
+  refused: { color: tokens.colorPaletteRedForeground1, overflowWrap: 'anywhere' },
 });
 
 export interface ComposeBoxProps {
   t: Translate;
-  disabled: boolean;
+  /** reply: to the customer, a note a switch away; note: internal notes only; none: nothing may be written. */
+  mode: ComposeMode;
+  /** Why notes only: the agent is consulting (else the conversation is in wrap-up). */
+  consulting: boolean;
   templates: readonly TemplateRow[];
   templateData: TemplateData;
-  onSend: (text: string, internal: boolean) => Promise<boolean>;
+  /** Resolves to '' once stored, else what to tell the agent; the text stays in the box then. */
+  onSend: (text: string, internal: boolean) => Promise<string>;
 }
 
 export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
-  const { t, disabled, templates } = props;
+  const { t, mode, templates } = props;
   const s = useStyles();
   const [text, setText] = React.useState('');
-  const [internal, setInternal] = React.useState(false);
+  const [noteSwitch, setNoteSwitch] = React.useState(false);
   const [sending, setSending] = React.useState(false);
+  const [refused, setRefused] = React.useState('');
   const [missing, setMissing] = React.useState<string[]>([]);
   const area = React.useRef<HTMLTextAreaElement>(null);
   const helpId = useId('swb-compose-help');
+  const whyId = useId('swb-compose-why');
+  const disabled = mode === 'none';
+  // In note mode there is no choice to make: everything written is an internal note.
+  const internal = mode === 'note' || (mode === 'reply' && noteSwitch);
 
   const send = async () => {
     const body = text.trim();
     if (!body || sending || disabled) return;
     setSending(true);
-    const ok = await props.onSend(body, internal);
+    setRefused('');
+    const why = await props.onSend(body, internal);
     setSending(false);
-    if (ok) {
+    if (why) setRefused(why);
+    else {
       setText('');
       setMissing([]);
     }
@@ -59,9 +78,20 @@ export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
 
   const quick = templates.filter((x) => x.swb_kind === TemplateKind.QuickReply);
   const full = templates.filter((x) => x.swb_kind !== TemplateKind.QuickReply);
+  const noteOnlyText = mode === 'note' ? (props.consulting ? t('Compose_NoteOnlyConsult') : t('Compose_NoteOnlyWrapUp')) : '';
 
   return (
     <div className={`${s.root} ${internal ? s.noteMode : ''}`}>
+      {noteOnlyText && (
+        <Caption1 id={whyId} className={s.noteOnly}>
+          {noteOnlyText}
+        </Caption1>
+      )}
+      {refused && (
+        <Caption1 role="alert" className={s.refused}>
+          {refused}
+        </Caption1>
+      )}
       <Textarea
         ref={area}
         className={s.textarea}
@@ -72,7 +102,7 @@ export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
         onKeyDown={onKeyDown}
         placeholder={internal ? t('Compose_NotePlaceholder') : t('Compose_Placeholder')}
         aria-label={internal ? t('Compose_NoteLabel') : t('Compose_Label')}
-        aria-describedby={helpId}
+        aria-describedby={noteOnlyText ? `${whyId} ${helpId}` : helpId}
       />
       <Caption1 id={helpId}>{t('Compose_Help')}</Caption1>
       {missing.length > 0 && (
@@ -81,23 +111,34 @@ export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
         </Caption1>
       )}
       <div className={s.bar}>
-        <Switch checked={internal} disabled={disabled} onChange={(_e, d) => setInternal(d.checked)} label={t('Compose_InternalToggle')} />
-        <Menu>
-          <MenuTrigger disableButtonEnhancement>
-            <Button disabled={disabled || templates.length === 0}>{t('Compose_QuickReplies')}</Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              {[...quick, ...full].map((tpl) => (
-                <MenuItem key={tpl.swb_messagetemplateid} onClick={() => applyTemplate(tpl)}>
-                  {tpl.swb_name}
-                </MenuItem>
-              ))}
-            </MenuList>
-          </MenuPopover>
-        </Menu>
+        {mode === 'note' ? (
+          <Badge className={s.nowrap} appearance="tint" color="warning">
+            {t('Message_InternalTag')}
+          </Badge>
+        ) : (
+          <Switch className={s.nowrap} checked={noteSwitch} disabled={disabled} onChange={(_e, d) => setNoteSwitch(d.checked)} label={{ children: t('Compose_InternalToggle'), className: s.switchLabel }} />
+        )}
+        {/* Templates speak to the customer: nothing to offer where only notes are written. */}
+        {mode !== 'note' && (
+          <Menu>
+            <MenuTrigger disableButtonEnhancement>
+              <Button size="small" className={s.button} disabled={disabled || templates.length === 0}>
+                {t('Compose_QuickReplies')}
+              </Button>
+            </MenuTrigger>
+            <MenuPopover>
+              <MenuList>
+                {[...quick, ...full].map((tpl) => (
+                  <MenuItem key={tpl.swb_messagetemplateid} onClick={() => applyTemplate(tpl)}>
+                    {tpl.swb_name}
+                  </MenuItem>
+                ))}
+              </MenuList>
+            </MenuPopover>
+          </Menu>
+        )}
         <span className={s.spacer} />
-        <Button appearance="primary" disabled={disabled || sending || !text.trim()} onClick={() => void send()}>
+        <Button size="small" className={s.button} appearance="primary" disabled={disabled || sending || !text.trim()} onClick={() => void send()}>
           {internal ? t('Compose_AddNote') : t('Compose_Send')}
         </Button>
       </div>

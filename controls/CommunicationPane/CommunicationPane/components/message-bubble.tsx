@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Caption1, makeStyles, mergeClasses, shorthands, tokens } from '@fluentui/react-components';
-import { AuthorKind, DeliveryStatus, MessageDirection, Visibility, nameOf, type MessageRow, type Translate } from '../../../shared/src';
+import { AuthorKind, DeliveryStatus, FORMATTED, MessageDirection, Visibility, nameOf, type MessageRow, type Translate } from '../../../shared/src';
 
 const useStyles = makeStyles({
   row: { display: 'flex', paddingBlock: tokens.spacingVerticalXS, paddingInline: tokens.spacingHorizontalM },
@@ -42,7 +42,27 @@ export interface MessageBubbleProps {
 export function authorLabel(m: MessageRow, me: string, t: Translate): string {
   if (m.swb_authorkind === AuthorKind.Agent && m._swb_authoragentid_value?.toLowerCase() === me) return t('Author_You');
   const kind = String(nameOf(AuthorKind, m.swb_authorkind) ?? 'System');
-  return m.swb_authorname || t(`Author_${kind}`);
+  // Another agent's message names them (the lookup's display name), not just "Agent".
+  const agent = m.swb_authorkind === AuthorKind.Agent ? ((m as MessageRow & Record<string, unknown>)[`_swb_authoragentid_value${FORMATTED}`] as string | undefined) : undefined;
+  return m.swb_authorname || agent || t(`Author_${kind}`);
+}
+
+/**
+ * What the live region says for messages that just arrived: who wrote what, as a sentence, with
+ * an internal note said to be one and an automated line not attributed to a person.
+ */
+export function announcementOf(fresh: readonly MessageRow[], me: string, t: Translate): string {
+  const last = fresh[fresh.length - 1];
+  if (!last) return '';
+  const text = (last.swb_body ?? '').slice(0, 160);
+  const who = authorLabel(last, me, t);
+  const sentence =
+    last.swb_authorkind === AuthorKind.System
+      ? t('Announce_System', text)
+      : last.swb_visibility === Visibility.Internal
+        ? t('Announce_Note', who, text)
+        : t('Announce_NewMessage', who, text);
+  return fresh.length === 1 ? sentence : t('Announce_NewMessages', fresh.length, sentence);
 }
 
 function MessageBubbleImpl({ message: m, me, t, time }: MessageBubbleProps): React.ReactElement {

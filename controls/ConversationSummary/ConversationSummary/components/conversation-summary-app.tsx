@@ -8,14 +8,20 @@ import {
   IdentificationResult,
   LOOKUP_TABLE,
   Sentiment,
-  displayValue,
+  contextRows,
+  customerLabel,
   formatDuration,
   nameOf,
   parseJsonArray,
   parseJsonObject,
+  preChatRows,
+  refusalText,
   usePolling,
   type ConversationRow,
   type CustomerRef,
+  type KnownText,
+  type LabelledValue,
+  type PreChatQuestion,
   type SwitchboardData,
   type Translate,
 } from '../../../shared/src';
@@ -30,7 +36,7 @@ export interface SummarySections {
 }
 
 export interface ConversationSummaryAppProps {
-  data: Pick<SwitchboardData, 'conversation' | 'recordName' | 'chooseCustomer' | 'earlierConversations'>;
+  data: Pick<SwitchboardData, 'conversation' | 'recordName' | 'chooseCustomer' | 'earlierConversations' | 'preChatQuestions'>;
   conversationId: string | undefined;
   sections: SummarySections;
   historyCount: number;
@@ -69,13 +75,13 @@ function Section(props: { title: string; children: React.ReactNode }): React.Rea
   );
 }
 
-function Pairs(props: { rows: [string, React.ReactNode][]; empty: string }): React.ReactElement {
+function Pairs(props: { rows: [string, React.ReactNode][]; empty: string; testId?: string }): React.ReactElement {
   const s = useStyles();
   if (props.rows.length === 0) return <Caption1 className={s.muted}>{props.empty}</Caption1>;
   return (
-    <dl className={s.grid}>
-      {props.rows.map(([k, v]) => (
-        <React.Fragment key={k}>
+    <dl className={s.grid} data-testid={props.testId}>
+      {props.rows.map(([k, v], i) => (
+        <React.Fragment key={`${i}:${k}`}>
           <dt className={s.term}>{k}</dt>
           <dd className={s.value}>{v}</dd>
         </React.Fragment>
@@ -84,6 +90,19 @@ function Pairs(props: { rows: [string, React.ReactNode][]; empty: string }): Rea
   );
 }
 
+const labelled = (rows: LabelledValue[]): [string, React.ReactNode][] => rows.map((r) => [r.label, r.value]);
+
+/** Keys and values the control has words for in its resources (Key_page, Value_provider_acs). */
+function knownText(t: Translate): KnownText {
+  return (key, value) => {
+    const id = value === undefined ? `Key_${key}` : `Value_${key}_${value}`;
+    if (!/^[A-Za-z0-9_]+$/.test(id)) return undefined;
+    const text = t(id);
+    return text && text !== id ? text : undefined;
+  };
+}
+
+const NO_QUESTIONS: PreChatQuestion[] = [];
 const UNSETTLED_POLL_MS = 3_000;
 const SETTLED_POLL_MS = 30_000;
 
@@ -95,15 +114,20 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
   const { data, conversationId, sections, t } = props;
   const s = useStyles();
   const [row, setRow] = React.useState<ConversationRow>();
+  const [questions, setQuestions] = React.useState<PreChatQuestion[]>([]);
   const [candidates, setCandidates] = React.useState<Candidate[]>([]);
   const [history, setHistory] = React.useState<ConversationRow[]>();
   const [failed, setFailed] = React.useState(false);
   const [choosing, setChoosing] = React.useState(false);
+  // A refused choice says why (Dataverse's words) beside the candidates; the summary stays.
+  const [refused, setRefused] = React.useState('');
 
   const load = React.useCallback(async () => {
     if (!conversationId) return;
     try {
       const conv = await data.conversation(conversationId);
+      // The widget's questions give the answers their labels, in the agent's language.
+      setQuestions(conv._swb_chatwidgetid_value && conv.swb_prechatanswers ? await data.preChatQuestions(conv._swb_chatwidgetid_value) : NO_QUESTIONS);
       setRow(conv);
       setFailed(false);
       if (conv.swb_identificationresult === IdentificationResult.Ambiguous && !conv._swb_customerid_value) {
@@ -133,14 +157,16 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
   else if (!row) content = <Spinner size="tiny" label={t('Loading')} />;
   else {
     const customerTable = (row[`_swb_customerid_value${LOOKUP_TABLE}`] as string | undefined) ?? 'contact';
-    const customerName = (row[`_swb_customerid_value${FORMATTED}`] as string | undefined) ?? row.swb_customername ?? row._swb_customerid_value ?? '';
+    const label = customerLabel(row, questions);
+    const customerName = label.source === 'record' ? label.name : (row.swb_customername ?? row._swb_customerid_value ?? '');
     const choose = async (c: Candidate) => {
       setChoosing(true);
+      setRefused('');
       try {
         await data.chooseCustomer(conversationId, c);
         await load();
-      } catch {
-        setFailed(true);
+      } catch (error) {
+        setRefused(refusalText(error, t('Choose_Failed'), t('Refused_NoAccess')));
       } finally {
         setChoosing(false);
       }
@@ -151,6 +177,11 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
     ) : candidates.length > 0 ? (
       <div>
         <Caption1>{t('Customer_Ambiguous', candidates.length)}</Caption1>
+        {refused && (
+          <Caption1 role="alert" className={s.error} block>
+            {refused}
+          </Caption1>
+        )}
         <ul className={s.candidates} aria-label={t('Customer_Candidates')}>
           {candidates.map((c) => (
             <li key={c.id} className={s.candidate}>
@@ -168,7 +199,7 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
         <Badge appearance="tint" color="warning">
           {t('Customer_Unidentified')}
         </Badge>{' '}
-        {[row.swb_customername, row.swb_customerphone].filter(Boolean).join(' · ')}
+        {[label.source === 'given' ? label.name : '', row.swb_customerphone].filter(Boolean).join(' · ')}
       </span>
     );
 
@@ -178,15 +209,16 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
     const wait = Number.isNaN(queued) ? '' : Number.isNaN(assigned) ? t('Wait_Ongoing', formatDuration(now - queued)) : formatDuration(assigned - queued);
     const channel = row.swb_channeltype != null ? t(`Channel_${String(nameOf(ChannelType, row.swb_channeltype))}`) : '';
     const lookupName = (col: string) => (row[`${col}${FORMATTED}`] as string | undefined) ?? '';
-    const preChat = Object.entries(parseJsonObject(row.swb_prechatanswers)).map(([k, v]): [string, React.ReactNode] => [k, displayValue(v)]);
-    const context = Object.entries(parseJsonObject(row.swb_context)).map(([k, v]): [string, React.ReactNode] => [k, displayValue(v)]);
+    const known = knownText(t);
+    const preChat = labelled(preChatRows(parseJsonObject(row.swb_prechatanswers), questions, props.locale, known));
+    const context = labelled(contextRows(parseJsonObject(row.swb_context), known));
     const sentimentName = row.swb_sentiment != null ? nameOf(Sentiment, row.swb_sentiment) : undefined;
 
     content = (
       <>
         {sections.customer && (
           <Section title={t('Section_Customer')}>
-            <div>{customer}</div>
+            <div data-testid="summary-customer">{customer}</div>
           </Section>
         )}
         {sections.routing && (
@@ -206,12 +238,12 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
         )}
         {sections.preChat && (
           <Section title={t('Section_PreChat')}>
-            <Pairs rows={preChat} empty={t('PreChat_None')} />
+            <Pairs rows={preChat} empty={t('PreChat_None')} testId="summary-prechat" />
           </Section>
         )}
         {sections.context && (
           <Section title={t('Section_Context')}>
-            <Pairs rows={context} empty={t('Context_None')} />
+            <Pairs rows={context} empty={t('Context_None')} testId="summary-context" />
           </Section>
         )}
         {sections.sentiment && (

@@ -5,7 +5,7 @@ import { ControlShell, timerFromRows, useNow, usePolling, type ConversationRow, 
 import type { Theme } from '@fluentui/react-components';
 
 export interface SessionTimerAppProps {
-  data: Pick<SwitchboardData, 'conversation' | 'mySession'>;
+  data: Pick<SwitchboardData, 'conversation' | 'myLatestSession'>;
   conversationId: string | undefined;
   refreshSeconds: number;
   t: Translate;
@@ -14,9 +14,10 @@ export interface SessionTimerAppProps {
 }
 
 const useStyles = makeStyles({
-  root: { display: 'flex', alignItems: 'baseline', columnGap: tokens.spacingHorizontalS, padding: tokens.spacingVerticalXS },
+  root: { display: 'flex', alignItems: 'baseline', columnGap: tokens.spacingHorizontalS, padding: tokens.spacingVerticalXS, whiteSpace: 'nowrap' },
   time: { fontVariantNumeric: 'tabular-nums', fontWeight: tokens.fontWeightSemibold },
   wrapup: { color: tokens.colorPaletteMarigoldForeground2 },
+  left: { color: tokens.colorNeutralForeground3 },
   error: { color: tokens.colorPaletteRedForeground1 },
 });
 
@@ -31,7 +32,7 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
     async () => {
       if (!conversationId) return;
       try {
-        const [row, session] = await Promise.all([data.conversation(conversationId), data.mySession(conversationId)]);
+        const [row, session] = await Promise.all([data.conversation(conversationId), data.myLatestSession(conversationId)]);
         setRows({ row, session });
         setFailed(false);
       } catch {
@@ -53,7 +54,7 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
     body = (
       // role=timer is not live by default: a screen reader is not interrupted every second.
       <div role="timer" aria-label={t('Timer_AriaLabel', phase, shown)} className={styles.root}>
-        <Caption1 className={reading.phase === 'wrapUp' ? styles.wrapup : undefined}>{phase}</Caption1>
+        <Caption1 className={reading.phase === 'wrapUp' ? styles.wrapup : reading.phase === 'left' ? styles.left : undefined}>{phase}</Caption1>
         <Text size={500} className={styles.time} data-testid="timer-value">
           {shown}
         </Text>

@@ -22,13 +22,15 @@ export interface RunOptions {
   width?: number;
   /** Host in dark mode: context.fluentDesignLanguage carries Fluent's dark theme. */
   dark?: boolean;
+  /** A scenario's variant (the pane: 'consult', 'transferred'). */
+  variant?: string;
 }
 
 function prepare(opts: RunOptions) {
   const ctor = registered.get(`Switchboard.${opts.control}`);
   if (!ctor) throw new Error(`control ${opts.control} did not register`);
   const strings = parseResx(opts.resx);
-  return { ctor, mounted: scenarios[opts.control](strings, Date.now(), opts.languageId ?? 1033, opts.messages ?? 0) };
+  return { ctor, mounted: scenarios[opts.control](strings, Date.now(), opts.languageId ?? 1033, opts.messages ?? 0, opts.variant ?? '') };
 }
 
 function mountAll(opts: RunOptions, root: HTMLElement, prepared = prepare(opts)): HTMLElement[] {

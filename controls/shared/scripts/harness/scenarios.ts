@@ -7,6 +7,20 @@ export const CONV = 'aaaaaaaa-0000-4000-8000-000000000001';
 const QUEUE = 'cccccccc-0000-4000-8000-000000000001';
 const CONTACT = 'dddddddd-0000-4000-8000-000000000001';
 const F = '@OData.Community.Display.V1.FormattedValue';
+const WIDGET = 'ffffffff-0000-4000-8000-000000000001';
+
+/** The chat widget's questions, as an admin writes them: labels per language, a choice, the name field. */
+function widget(api: InMemoryWebApi): void {
+  api.put('swb_chatwidget', {
+    swb_chatwidgetid: WIDGET,
+    swb_prechatquestions: JSON.stringify([
+      { id: 'firstname', type: 'text', contactField: 'firstname', label: { 1033: 'First name', 1036: 'Prénom' } },
+      { id: 'email', type: 'email', contactField: 'emailaddress1', label: { 1033: 'Email', 1036: 'Courriel' } },
+      { id: 'order', type: 'text', label: { 1033: 'Order number', 1036: 'Numéro de commande' } },
+      { id: 'topic', type: 'choice', label: { 1033: 'What is it about?', 1036: 'À quel sujet ?' }, choices: [{ value: 'billing', label: { 1033: 'Billing', 1036: 'Facturation' } }] },
+    ]),
+  });
+}
 
 const ago = (now: number, seconds: number) => new Date(now - seconds * 1000).toISOString();
 
@@ -20,6 +34,7 @@ function ctx(strings: Record<string, string>, api: InMemoryWebApi, parameters: R
 }
 
 function conversation(api: InMemoryWebApi, now: number, extra: Record<string, unknown> = {}): void {
+  widget(api);
   api.put('swb_conversation', {
     activityid: CONV,
     subject: 'Chat with Ana Ruiz',
@@ -38,8 +53,9 @@ function conversation(api: InMemoryWebApi, now: number, extra: Record<string, un
     swb_queuedon: ago(now, 880),
     swb_firstassignedon: ago(now, 754),
     swb_activeon: ago(now, 754),
-    swb_prechatanswers: JSON.stringify({ 'Your name': 'Ana Ruiz', Email: 'ana.ruiz@example.com', 'Order number': 'A-1042' }),
-    swb_context: JSON.stringify({ page: '/checkout/payment', cartValue: 129.5, loyaltyTier: 'Gold' }),
+    _swb_chatwidgetid_value: WIDGET,
+    swb_prechatanswers: JSON.stringify({ firstname: 'Ana', email: 'ana.ruiz@example.com', order: 'A-1042', topic: 'billing' }),
+    swb_context: JSON.stringify({ pageUrl: 'https://shop.contoso.example/checkout/payment', cartTotal: 129.5, loyaltyTier: 'Gold' }),
     swb_sentiment: Sentiment.SlightlyNegative,
     ...extra,
   });
@@ -58,7 +74,8 @@ const transcript: [number, number, number, string, string | null, number | null]
   [AuthorKind.Customer, MessageDirection.Inbound, Visibility.Public, 'Great, and <b>thank you</b>!', 'Ana Ruiz', DeliveryStatus.Received],
 ];
 
-function seedPane(api: InMemoryWebApi, now: number): void {
+/** `agent`: who wrote the agent's messages (a consultant reads the primary agent's). */
+function seedPane(api: InMemoryWebApi, now: number, agent: { id: string; name: string } = { id: ME, name: 'Avery Martin' }): void {
   transcript.forEach(([author, direction, visibility, body, name, delivery], i) => {
     api.put('swb_message', {
       _swb_conversationid_value: CONV,
@@ -67,9 +84,9 @@ function seedPane(api: InMemoryWebApi, now: number): void {
       swb_direction: direction,
       swb_visibility: visibility,
       swb_body: body,
-      swb_authorname: name,
+      swb_authorname: author === AuthorKind.Agent ? agent.name : name,
       swb_deliverystatus: delivery,
-      _swb_authoragentid_value: author === AuthorKind.Agent ? ME : null,
+      _swb_authoragentid_value: author === AuthorKind.Agent ? agent.id : null,
       createdon: ago(now, 760 - i * 70),
     });
   });
@@ -78,9 +95,15 @@ function seedPane(api: InMemoryWebApi, now: number): void {
   api.put('swb_messagetemplate', { statecode: 0, swb_name: 'Refund confirmation', swb_kind: TemplateKind.MessageTemplate, swb_body: 'Your refund for order {order.number} is on its way.' });
 }
 
-export function paneScenario(strings: Record<string, string>, now: number, languageId = 1033, messages = 0): Mounted[] {
+const COLLEAGUE = '22222222-2222-4222-8222-222222222222';
+
+/**
+ * variant 'consult': the agent was invited to consult (notes only); 'transferred': the agent handed
+ * the conversation to a colleague and reads it read-only.
+ */
+export function paneScenario(strings: Record<string, string>, now: number, languageId = 1033, messages = 0, variant = ''): Mounted[] {
   const api = new InMemoryWebApi();
-  conversation(api, now);
+  conversation(api, now, variant ? { _swb_primaryagentid_value: COLLEAGUE, [`_swb_primaryagentid_value${F}`]: 'Bruno Petit' } : {});
   if (messages > 0) {
     for (let i = 1; i <= messages; i++) {
       const inbound = i % 3 !== 0;
@@ -96,7 +119,11 @@ export function paneScenario(strings: Record<string, string>, now: number, langu
         createdon: ago(now, messages - i),
       });
     }
-  } else seedPane(api, now);
+  } else seedPane(api, now, variant === 'consult' ? { id: COLLEAGUE, name: 'Bruno Petit' } : undefined);
+  if (variant) {
+    const mine = api.rows('swb_session').find((r) => r._swb_agentid_value === ME)!;
+    api.put('swb_session', variant === 'consult' ? { ...mine, swb_role: SessionRole.Consult } : { ...mine, swb_state: SessionState.Closed, swb_lefton: ago(now, 40) });
+  }
   return [{ mock: ctx(strings, api, { anchor: prop('x'), conversationId: prop(null), pollSeconds: prop(3), heightPx: prop(620) }, languageId) }];
 }
 
@@ -105,11 +132,14 @@ export function timerScenario(strings: Record<string, string>, now: number, lang
     ['active', { swb_state: ConversationState.Active, swb_activeon: ago(now, 754) }],
     ['wrapup', { swb_state: ConversationState.WrapUp, swb_activeon: ago(now, 2000), swb_wrapupon: ago(now, 95) }],
     ['closed', { swb_state: ConversationState.Closed, swb_wrapupon: ago(now, 400), swb_closedon: ago(now, 130) }],
+    ['left', { swb_state: ConversationState.Active, swb_activeon: ago(now, 900), _swb_primaryagentid_value: COLLEAGUE }],
   ];
   return cases.map(([label, row], i) => {
     const api = new InMemoryWebApi();
     const id = `aaaaaaaa-0000-4000-8000-00000000010${i}`;
     api.put('swb_conversation', { activityid: id, swb_openedon: ago(now, 3000), ...row });
+    // Transferred away: the agent's session closed 6 min 12 s after it began.
+    if (label === 'left') api.put('swb_session', { _swb_conversationid_value: id, _swb_agentid_value: ME, swb_role: SessionRole.Primary, swb_state: SessionState.Closed, swb_joinedon: ago(now, 900), swb_lefton: ago(now, 528) });
     return { label, mock: ctx(strings, api, { anchor: prop('x'), conversationId: prop(id), refreshSeconds: prop(15) }, languageId) };
   });
 }
@@ -140,7 +170,7 @@ export function summaryScenario(strings: Record<string, string>, now: number, la
     swb_identificationresult: IdentificationResult.Ambiguous,
     swb_candidateids: JSON.stringify([{ table: 'contact', id: CONTACT }, { table: 'account', id: 'eeeeeeee-0000-4000-8000-000000000001' }]),
     swb_prechatanswers: null,
-    swb_context: JSON.stringify({ keyword: 'REFUND' }),
+    swb_context: JSON.stringify({ to: '+33757000100', provider: 'telesign' }),
     swb_firstassignedon: null,
     [`_swb_workstreamid_value${F}`]: 'SMS — France',
   });
@@ -154,24 +184,29 @@ export function summaryScenario(strings: Record<string, string>, now: number, la
 
 export function inboxScenario(strings: Record<string, string>, now: number, languageId = 1033): Mounted[] {
   const api = new InMemoryWebApi();
-  api.put('swb_agentstatus', { _swb_agentid_value: ME, swb_basepresence: Presence.Available, swb_capacityused: 2, swb_capacitymax: 4 });
-  const offer = (i: number, title: string, queue: string, expiresIn: number) =>
+  widget(api);
+  // Capacity put the agent in Busy: three of four units in use (two conversations, one offer).
+  api.put('swb_agentstatus', { _swb_agentid_value: ME, swb_basepresence: Presence.Busy, swb_manualoverride: false, swb_capacityused: 3, swb_capacitymax: 4 });
+  const offer = (i: number, queue: string, expiresIn: number, row: Record<string, unknown>) => {
+    const id = `aaaaaaaa-0000-4000-8000-00000000020${i}`;
+    api.put('swb_conversation', { activityid: id, swb_state: ConversationState.Waiting, ...row });
     api.put('swb_offer', {
-      _swb_conversationid_value: `aaaaaaaa-0000-4000-8000-00000000020${i}`,
-      [`_swb_conversationid_value${F}`]: title,
+      _swb_conversationid_value: id,
       [`_swb_queueid_value${F}`]: queue,
       _swb_agentid_value: ME,
       swb_response: OfferResponse.Pending,
       swb_offeredon: ago(now, 60 - i),
       swb_expireson: new Date(now + expiresIn * 1000).toISOString(),
     });
-  offer(1, 'Chat with Ana Ruiz', 'Billing · Live chat', 27);
-  offer(2, 'SMS from +44 7700 900123', 'Support · SMS', 8);
+  };
+  // An identified contact on chat, someone who gave only a first name, and a number nobody matches.
+  offer(1, 'Billing', 87, { swb_channeltype: ChannelType.LiveChat, _swb_customerid_value: CONTACT, [`_swb_customerid_value${F}`]: 'Ana Ruiz', swb_queuedon: ago(now, 42) });
+  offer(2, 'Web support', 26, { swb_channeltype: ChannelType.LiveChat, _swb_chatwidgetid_value: WIDGET, swb_prechatanswers: JSON.stringify({ firstname: 'Jules', email: 'jules@example.com' }), swb_queuedon: ago(now, 95) });
+  offer(3, 'SMS support', 8, { swb_channeltype: ChannelType.Sms, swb_customerphone: '+447700900123', swb_queuedon: ago(now, 292) });
   const open = (i: number, name: string, state: number) =>
     api.put('swb_conversation', { activityid: `aaaaaaaa-0000-4000-8000-00000000030${i}`, _swb_primaryagentid_value: ME, swb_state: state, swb_customername: name, swb_activeon: ago(now, 100 * i) });
   open(1, 'Bo Chen', ConversationState.Active);
-  open(2, 'Fatima Zahra', ConversationState.Active);
-  open(3, 'Lukas Meyer', ConversationState.WrapUp);
+  open(2, 'Fatima Zahra', ConversationState.WrapUp);
   return [{ mock: ctx(strings, api, { anchor: prop('x'), pollSeconds: prop(5) }, languageId) }];
 }
 

@@ -4,6 +4,9 @@
 import { ConversationState, MessageDirection, AuthorKind, Visibility, DeliveryStatus, OfferResponse, Presence, SessionRole, SessionState, IdentificationResult } from '../model/choices';
 import type { AgentStatusRow, ConversationRow, MessageRow, OfferRow, SessionRow, TemplateRow } from '../model/rows';
 import { T, bind } from '../model/tables';
+import { parsePreChatQuestions, type PreChatQuestion } from '../logic/pre-chat';
+import type { PresenceBase } from '@switchboard/core';
+import { presenceChoiceOf } from '@switchboard/core';
 
 type WebApi = ComponentFramework.WebApi;
 
@@ -16,8 +19,16 @@ const CONVERSATION_SELECT = [
   'activityid', 'subject', 'swb_state', 'swb_channeltype', '_swb_queueid_value', '_swb_workstreamid_value', '_swb_customerid_value',
   '_swb_primaryagentid_value', 'swb_customername', 'swb_customerphone', 'swb_identificationresult', 'swb_candidateids',
   'swb_prechatanswers', 'swb_context', 'swb_sentiment', 'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon',
-  'swb_wrapupon', 'swb_closedon', 'swb_reopenedon', 'swb_lastmessagesequence', 'createdon',
+  'swb_wrapupon', 'swb_closedon', 'swb_reopenedon', 'swb_lastmessagesequence', 'createdon', '_swb_chatwidgetid_value', 'swb_language',
 ].join(',');
+
+/** What an offer card shows of its conversation: who, which channel, since when. */
+const OFFERED_CONVERSATION_SELECT = [
+  'activityid', 'subject', 'swb_channeltype', '_swb_customerid_value', 'swb_customername', 'swb_customerphone', 'swb_prechatanswers',
+  '_swb_chatwidgetid_value', 'swb_queuedon', 'swb_openedon', 'createdon',
+].join(',');
+
+const SESSION_SELECT = 'activityid,_swb_conversationid_value,_swb_agentid_value,swb_role,swb_state,swb_joinedon,swb_wrapupon,swb_lefton,createdon';
 
 /** GUIDs go into OData filters unquoted; anything else is refused so a filter cannot be injected. */
 export function guid(id: string): string {
@@ -43,6 +54,9 @@ export function isDuplicateKey(error: unknown): boolean {
 }
 
 export class SwitchboardData {
+  /** Pre-chat question definitions by widget id: admins rarely change them, so one read per control. */
+  private readonly questions = new Map<string, Promise<PreChatQuestion[]>>();
+
   constructor(
     private readonly api: WebApi,
     private readonly userId: string,
@@ -121,12 +135,16 @@ export class SwitchboardData {
     return Number((page.entities[0] as MessageRow | undefined)?.swb_sequence ?? 0);
   }
 
-  async mySession(conversationId: string): Promise<SessionRow | undefined> {
-    const rows = await this.all<SessionRow>(
+  /**
+   * My newest session in the conversation, open or not: a closed one tells the pane and the timer
+   * that the agent was transferred away or their consult ended, and when.
+   */
+  async myLatestSession(conversationId: string): Promise<SessionRow | undefined> {
+    const page = await this.api.retrieveMultipleRecords(
       T.session,
-      `?$select=activityid,_swb_conversationid_value,_swb_agentid_value,swb_role,swb_state,swb_joinedon,swb_wrapupon,swb_lefton,createdon&$filter=_swb_conversationid_value eq ${guid(conversationId)} and _swb_agentid_value eq ${this.currentUserId} and swb_state ne ${SessionState.Closed}&$orderby=swb_joinedon desc`,
+      `?$select=${SESSION_SELECT}&$filter=_swb_conversationid_value eq ${guid(conversationId)} and _swb_agentid_value eq ${this.currentUserId}&$orderby=createdon desc&$top=1`,
     );
-    return rows[0];
+    return page.entities[0] as SessionRow | undefined;
   }
 
   /** Agents with an open session in the conversation (primary or consult). */
@@ -231,6 +249,31 @@ export class SwitchboardData {
     );
   }
 
+  /** The conversations of these offers, for their cards. */
+  conversationsByIds(ids: readonly string[]): Promise<ConversationRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const ors = [...new Set(ids.map((id) => guid(id)))].map((id) => `activityid eq ${id}`).join(' or ');
+    return this.all<ConversationRow>(T.conversation, `?$select=${OFFERED_CONVERSATION_SELECT}&$filter=(${ors})`);
+  }
+
+  /** The widget's pre-chat questions (labels per language, choices, name fields); none when unreadable. */
+  preChatQuestions(widgetId: string): Promise<PreChatQuestion[]> {
+    const id = guid(widgetId);
+    let pending = this.questions.get(id);
+    if (!pending) {
+      pending = this.api.retrieveRecord(T.chatWidget, id, '?$select=swb_prechatquestions').then(
+        (row) => parsePreChatQuestions(row['swb_prechatquestions'] as string | null | undefined),
+        () => {
+          // Labels fall back to the answer keys; try again next time rather than remember a failure.
+          this.questions.delete(id);
+          return [];
+        },
+      );
+      this.questions.set(id, pending);
+    }
+    return pending;
+  }
+
   async myAgentStatus(): Promise<AgentStatusRow | undefined> {
     const rows = await this.agentStatuses([this.currentUserId]);
     return rows[0];
@@ -239,6 +282,11 @@ export class SwitchboardData {
   async setPresence(statusRowId: string, presence: Presence): Promise<void> {
     // A manual choice overrides capacity-driven presence until the agent goes inactive or signs out.
     await this.api.updateRecord(T.agentStatus, guid(statusRowId), { swb_basepresence: presence, swb_manualoverride: true, swb_overridesetton: this.now().toISOString() });
+  }
+
+  /** Hands presence back to capacity: the presence it gives now, and no manual override. */
+  async useAutomaticPresence(statusRowId: string, presence: PresenceBase): Promise<void> {
+    await this.api.updateRecord(T.agentStatus, guid(statusRowId), { swb_basepresence: presenceChoiceOf(presence), swb_manualoverride: false });
   }
 
   myPendingOffers(): Promise<OfferRow[]> {
@@ -265,14 +313,14 @@ export class SwitchboardData {
     const ors = ids.map((id) => `activityid eq ${guid(id)}`).join(' or ');
     return this.all<ConversationRow>(
       T.conversation,
-      `?$select=activityid,subject,swb_state,swb_channeltype,swb_customername,_swb_customerid_value,_swb_queueid_value,_swb_primaryagentid_value,swb_activeon&$filter=(${ors}) and swb_state eq ${ConversationState.Active}&$orderby=swb_activeon desc`,
+      `?$select=activityid,subject,swb_state,swb_channeltype,swb_customername,swb_customerphone,swb_prechatanswers,_swb_customerid_value,_swb_queueid_value,_swb_primaryagentid_value,swb_activeon&$filter=(${ors}) and swb_state eq ${ConversationState.Active}&$orderby=swb_activeon desc`,
     );
   }
 
   myOpenConversations(): Promise<ConversationRow[]> {
     return this.all<ConversationRow>(
       T.conversation,
-      `?$select=activityid,subject,swb_state,swb_channeltype,swb_customername,_swb_customerid_value,_swb_queueid_value,swb_activeon,swb_wrapupon,swb_lastmessagesequence&$filter=_swb_primaryagentid_value eq ${this.currentUserId} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})&$orderby=swb_activeon desc`,
+      `?$select=activityid,subject,swb_state,swb_channeltype,swb_customername,swb_customerphone,swb_prechatanswers,_swb_customerid_value,_swb_queueid_value,swb_activeon,swb_wrapupon,swb_lastmessagesequence&$filter=_swb_primaryagentid_value eq ${this.currentUserId} and (swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})&$orderby=swb_activeon desc`,
     );
   }
 }

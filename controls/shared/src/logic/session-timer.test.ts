@@ -1,4 +1,4 @@
-import { ConversationState } from '../model/choices';
+import { ConversationState, SessionState } from '../model/choices';
 import { timerFromRows } from './session-timer';
 
 const t = (s: string) => `2026-11-24T10:${s}Z`;
@@ -29,5 +29,15 @@ describe('session timer from Dataverse rows', () => {
   test('a closed conversation shows its wrap-up length, stopped', () => {
     const r = timerFromRows(row(ConversationState.Closed, { swb_wrapupon: t('10:00'), swb_closedon: t('12:30') }), undefined, at('50:00'));
     expect(r).toMatchObject({ phase: 'closed', elapsedMs: 150_000, running: false });
+  });
+
+  test('an agent whose own session closed while the conversation goes on sees the time they spent, stopped', () => {
+    const r = timerFromRows(row(ConversationState.Active, { swb_activeon: t('01:00') }), { swb_joinedon: t('02:00'), swb_lefton: t('06:30'), swb_state: SessionState.Closed }, at('40:00'));
+    expect(r).toMatchObject({ phase: 'left', elapsedMs: 270_000, running: false });
+  });
+
+  test('once the conversation itself is closed, the wrap-up length shows as before', () => {
+    const r = timerFromRows(row(ConversationState.Closed, { swb_wrapupon: t('10:00'), swb_closedon: t('12:30') }), { swb_joinedon: t('02:00'), swb_state: SessionState.Closed }, at('50:00'));
+    expect(r).toMatchObject({ phase: 'closed', elapsedMs: 150_000 });
   });
 });

@@ -8,6 +8,7 @@ export const T = {
   offer: 'swb_offer',
   agentStatus: 'swb_agentstatus',
   template: 'swb_messagetemplate',
+  chatWidget: 'swb_chatwidget',
   queue: 'queue',
   systemuser: 'systemuser',
   workstream: 'swb_workstream',

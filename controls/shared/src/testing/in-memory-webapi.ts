@@ -41,6 +41,14 @@ function parseOptions(options: string | undefined): Map<string, string> {
   return map;
 }
 
+/**
+ * A refusal as context.webAPI rejects with it: Dataverse's error code and the message written for
+ * the user (0x80040265 is a plug-in step's refusal, the guard steps' way of saying no).
+ */
+export function dataverseError(message: string, errorCode = 0x80040265): Error & { errorCode: number; code: string } {
+  return Object.assign(new Error(message), { errorCode, code: `0x${errorCode.toString(16).padStart(8, '0')}` });
+}
+
 export class InMemoryWebApi implements ComponentFramework.WebApi {
   readonly calls: WebApiCall[] = [];
   private readonly tables = new Map<string, Map<string, Entity>>();

@@ -7,6 +7,8 @@
 import * as React from 'react';
 import * as ReactDOM from 'react-dom';
 import * as Fluent from '@fluentui/react-components';
+import { fill, type PageStrings } from '../strings';
+import type { PaneMessage } from '../workspace-url';
 
 export interface WorkspaceConfig {
   agent: { id: string; fullname: string; token: string; key: string };
@@ -16,7 +18,11 @@ export interface WorkspaceConfig {
   entitySets: Record<string, string>;
   /** control name → resx strings in the user's language */
   strings: Record<string, Record<string, string>>;
+  /** the page's own words, in the same language */
+  page: PageStrings;
   languageId: number;
+  /** a pane of the two-agent workspace: it reports what it opens to the page around it */
+  embedded: boolean;
   conversationId?: string;
 }
 
@@ -112,7 +118,7 @@ interface Mounted {
 function mount(name: string, el: HTMLDivElement, parameters: Record<string, unknown>, config: WorkspaceConfig, openForm: (id: string) => void): Mounted {
   const Ctor = registry.get(`Switchboard.${name}`);
   if (!Ctor) {
-    el.textContent = `Control ${name} did not load (is controls/${name}/out built?)`;
+    el.textContent = fill(config.page.controlMissing, { name });
     return { destroy: () => undefined };
   }
   const strings = config.strings[name] ?? {};
@@ -167,9 +173,20 @@ function mount(name: string, el: HTMLDivElement, parameters: Record<string, unkn
   };
   instance.init(context, () => render(), {}, el);
   render();
+  // A form gives a control the room it has and tells it when that changes (trackContainerResize);
+  // the page's layout gives the room here, so a resized window re-renders with the new size.
+  const mode = context['mode'] as { allocatedHeight: number; allocatedWidth: number };
+  const resized = new ResizeObserver(() => {
+    if (el.clientHeight === mode.allocatedHeight && el.clientWidth === mode.allocatedWidth) return;
+    mode.allocatedHeight = el.clientHeight || mode.allocatedHeight;
+    mode.allocatedWidth = el.clientWidth || mode.allocatedWidth;
+    render();
+  });
+  resized.observe(el);
   return {
     destroy() {
       alive = false;
+      resized.disconnect();
       ReactDOM.unmountComponentAtNode(el);
       instance.destroy();
     },
@@ -194,6 +211,11 @@ export function start(config: WorkspaceConfig): void {
     else url.searchParams.delete('conversation');
     window.history.replaceState(null, '', url.toString());
     document.body.dataset.conversation = id ?? '';
+    // Inside the two-agent workspace the page's own address is what a reload uses: tell it.
+    if (config.embedded && window.parent !== window) {
+      const message: PaneMessage = { source: 'switchboard-workspace', agent: config.agent.key, conversationId: id ?? null };
+      window.parent.postMessage(message, window.location.origin);
+    }
     div('empty').hidden = Boolean(id);
     div('conversation').hidden = !id;
     if (!id) return;
@@ -207,10 +229,11 @@ export function start(config: WorkspaceConfig): void {
   const switcher = document.getElementById('agent-switch');
   if (switcher) {
     const select = document.createElement('select');
-    select.setAttribute('aria-label', 'Work as');
+    select.setAttribute('aria-label', config.page.workAs);
     for (const a of config.agents) select.add(new Option(a.fullname, a.key, a.key === config.agent.key, a.key === config.agent.key));
     select.addEventListener('change', () => {
-      window.location.search = `?agent=${encodeURIComponent(select.value)}`;
+      const lang = new URL(window.location.href).searchParams.get('lang');
+      window.location.search = `?agent=${encodeURIComponent(select.value)}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
     });
     switcher.replaceChildren(select);
   }
