@@ -10,4 +10,5 @@ export { parseExecutionContext, type ContextError } from './context/context.pars
 export type { StepContext, EntityImage, EntityRef, AttributeValue } from './context/execution-context';
 export { recomputeAgent, type RecomputeOutcome } from './capacity/recompute-agent';
 export { releaseOffer, type EndedOffer } from './capacity/release-offer';
+export { presenceAfterLoad } from './capacity/agent-load';
 export { WebApiDataverseAdapter } from './adapters/dataverse-web-api.adapter';

@@ -335,3 +335,33 @@ it('a configuration change (an agent added to a queue) routes what already waits
   const offers = await offersOf(`_swb_conversationid_value eq ${conversationId}`);
   expect(offers.map((o) => o['_swb_agentid_value'])).toEqual([seed.agents[0]!.id]);
 });
+
+it('a pass that places the head of a long line carries on behind it at once, so wake-ups it covered are not left waiting', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [{ name: 'Long Line', queue: 'main', max: 100 }]);
+  const ids: string[] = [];
+  // One agent with room reads a head of 15: twenty wait.
+  for (let i = 0; i < 20; i++) ids.push(await waitingConversation(seed, 900 + i));
+  stack.queue.items.splice(0);
+  const [first] = await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'twenty arrivals', at: Date.now() - 1000 });
+  expect(first!.offers).toHaveLength(15);
+  expect(stack.queue.items.map((i) => i.body)).toContainEqual(expect.objectContaining({ kind: 'route-queue', queueId: seed.queueId, reason: 'more waiting beyond the head' }));
+  await stack.drain();
+  const offered = await offersOf(`_swb_queueid_value eq ${seed.queueId} and swb_response eq ${OfferResponse.Pending}`);
+  expect(new Set(offered.map((o) => o['_swb_conversationid_value']))).toEqual(new Set(ids));
+});
+
+it('an offer that fills the agent puts them in Do not disturb in the same write (the accept recomputes nothing); an agent who picked Available by hand stays Available', async () => {
+  const seed = await seedRouting(stack.api, ChannelType.LiveChat, [
+    { name: 'Full Agent', queue: 'main', max: 1 },
+    { name: 'Manual Agent', queue: 'main', max: 1 },
+  ]);
+  await stack.api.update({ collection: 'swb_agentstatuses', key: seed.agents[1]!.statusId, data: { swb_manualoverride: true } });
+  await waitingConversation(seed, 300);
+  await waitingConversation(seed, 301);
+  stack.queue.items.splice(0);
+  await stack.graph.routingWorker.run({ kind: 'route-queue', queueId: seed.queueId, reason: 'test' });
+  const full = await status(seed.agents[0]!.statusId);
+  const manual = await status(seed.agents[1]!.statusId);
+  expect(full).toMatchObject({ swb_capacityused: 1, swb_basepresence: BasePresence.DoNotDisturb });
+  expect(manual).toMatchObject({ swb_capacityused: 1, swb_basepresence: BasePresence.Available, swb_manualoverride: true });
+});

@@ -26,10 +26,11 @@ import {
   formatProfileUsage,
   isRoutingWork,
   parseIdNumberMap,
+  presenceChoiceOf,
   profileLimitsOf,
   reserveCapacity,
 } from '@switchboard/core';
-import type { EndedOffer } from '@switchboard/plugins';
+import { presenceAfterLoad, type EndedOffer } from '@switchboard/plugins';
 import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
@@ -80,6 +81,8 @@ interface LiveStatus {
 
 interface LoadedQueue {
   queueId: string;
+  /** More conversations wait than the head this pass read. */
+  beyondHead: boolean;
   now: number;
   profileLimits: ReadonlyMap<string, number>;
   statusByAgent: Map<string, LiveStatus>;
@@ -265,27 +268,33 @@ export class DataverseRoutingWorker implements RoutingWorker {
     this.passStartedAt.set(queueId.toLowerCase(), this.deps.now());
     const rounds = this.deps.maxRounds ?? 3;
     let lostLastRound = false;
+    let beyondHead = false;
     for (let round = 0; round < rounds; round++) {
       const conflictsBefore = outcome.conflicts;
+      const offersBefore = outcome.offers.length;
       const made = await this.routeOnce(queueId, config, outcome, context);
       lostLastRound = outcome.conflicts > conflictsBefore && made !== 'nothing-waiting';
+      beyondHead = made === 'beyond-head' && outcome.offers.length > offersBefore;
       // Stop when a round lost no race: what is left cannot be placed now.
       if (!lostLastRound) break;
     }
     // Still losing races (a busy queue, a customer typing while waiting): try again shortly
     // rather than leave a placeable conversation waiting for an unrelated event.
     if (lostLastRound) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'claims lost to concurrent writers', at: this.deps.now() }, { delaySeconds: 1 });
+    // The pass placed what it read and more waits behind it: wake-ups it covered assumed it saw
+    // them, so it carries on at once (from a fresh head) rather than wait for the next event.
+    else if (beyondHead) await this.deps.routing.enqueue({ kind: 'route-queue', queueId, reason: 'more waiting beyond the head', at: this.deps.now() });
     return outcome;
   }
 
-  private async routeOnce(queueId: string, config: RoutingConfig, outcome: QueueOutcome, context?: InvocationContext): Promise<'done' | 'nothing-waiting'> {
+  private async routeOnce(queueId: string, config: RoutingConfig, outcome: QueueOutcome, context?: InvocationContext): Promise<'done' | 'beyond-head' | 'nothing-waiting'> {
     const queue = await this.loadQueue(queueId, config);
     if (queue === 'nothing-waiting') return 'nothing-waiting';
     if (queue === 'nothing-to-place') return 'done';
     const decisions = RoutingEngine.fromSnapshot(queue.snapshot, config).decide(config, this.ctx());
     for (const d of decisions) await this.apply(d, queue, config, outcome);
     if (outcome.offers.length > 0) this.log(`routing: queue ${queueId}: ${outcome.offers.length} offer(s), ${outcome.conflicts} lost race(s)`, context);
-    return 'done';
+    return queue.beyondHead ? 'beyond-head' : 'done';
   }
 
   /** The rows one decision on a queue needs — its members, then (only if one has room) the head of its waiting list — and the engine's snapshot of them. */
@@ -311,6 +320,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       profileLimits,
       statusByAgent,
       conversations: new Map(candidates.map((c) => [c.activityid, c])),
+      beyondHead: head.total > head.rows.length,
       snapshot: { agents, conversations: candidates.map((c) => conversationSnapshotOf(c, queueId, now)) },
     };
   }
@@ -365,7 +375,12 @@ export class DataverseRoutingWorker implements RoutingWorker {
     );
     const stamps = parseIdNumberMap(status.row.swb_lastofferstamps);
     stamps[d.queueId.toLowerCase()] = d.stamp;
-    const statusPatch = { ...capacityPatch(reserved, demand), swb_lastofferstamps: formatIdNumberMap(stamps) };
+    const statusPatch: Record<string, unknown> = { ...capacityPatch(reserved, demand), swb_lastofferstamps: formatIdNumberMap(stamps) };
+    // The reservation can fill the agent: the automatic presence follows in the same write (Do
+    // not disturb at capacity), as a recompute would, since the accept keeps the reservation
+    // and recomputes nothing. A presence the agent chose stays.
+    const presence = presenceChoiceOf(presenceAfterLoad(status.row, reserved.usedUnits, now));
+    if (presence !== status.row.swb_basepresence) statusPatch['swb_basepresence'] = presence;
     const result = await this.deps.repo.claimOffer({
       offerId,
       conversation: {
@@ -396,7 +411,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
     if (result === 'conflict') return null;
     // The next offer to this agent in the same pass claims on top of this one.
     status.etag = result.statusEtag;
-    status.row = { ...status.row, swb_capacityused: reserved.usedUnits, ...(demand.profileId ? { swb_profileusage: formatProfileUsage(reserved.profileUsed) } : {}), swb_lastofferstamps: statusPatch.swb_lastofferstamps };
+    status.row = { ...status.row, swb_capacityused: reserved.usedUnits, ...(demand.profileId ? { swb_profileusage: formatProfileUsage(reserved.profileUsed) } : {}), swb_lastofferstamps: formatIdNumberMap(stamps), swb_basepresence: presence };
     return offerId;
   }
 }

@@ -37,6 +37,8 @@ const HEAD_COLUMNS = [
 ];
 const STATUS_COLUMNS = [
   'swb_agentstatusid', '_swb_agentid_value', 'swb_basepresence', 'swb_capacityused', 'swb_capacitymax', 'swb_profileusage', 'swb_lastreleaseon', 'swb_lastofferstamps',
+  // what the automatic presence after a reservation depends on
+  'swb_manualoverride', 'swb_connectionstate', 'swb_defaultpresence',
 ];
 // The 1:N relationships from systemuser to its status row and skills (swb_agentid lookups).
 const STATUS_NAV = 'swb_systemuser_agentstatus_agentid';
