@@ -109,8 +109,12 @@ async function main(): Promise<void> {
     for (;;) {
       const [item] = await stack.queue.receive();
       if (!item) {
-        if (ingestDone) return;
-        await stack.queue.waitForItem().catch(() => undefined);
+        // Offers' timers wait a minute and find their offers answered: not routing work to wait for.
+        const pending = stack.queue.items.filter((i) => i.body.kind !== 'offer-expired');
+        if (ingestDone && pending.length === 0) return;
+        // A pass that kept losing races re-sends its queue a second later: wait for it.
+        const soonest = Math.min(...pending.map((i) => i.nextVisibleOn?.getTime() ?? Date.now()));
+        await Promise.race([stack.queue.waitForItem(), new Promise((r) => setTimeout(r, Math.max(5, Math.min(1000, soonest - Date.now()))))]);
         continue;
       }
       const outcomes = await stack.graph.routingWorker.run(item.body);

@@ -211,7 +211,7 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
     if (!conversationId) return t('Send_Failed');
     setActionError('');
     try {
-      await data.sendMessage(conversationId, text, internal);
+      await data.sendMessage(conversationId, text, internal, messages.reduce((n, m) => Math.max(n, m.swb_sequence ?? 0), 0));
       setAnnouncement(internal ? t('Announce_NoteAdded') : t('Announce_Sent'));
       await refresh();
       return '';

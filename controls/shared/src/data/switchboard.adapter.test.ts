@@ -53,6 +53,18 @@ describe('Switchboard data access', () => {
     expect(api.rows('swb_message').find((r) => r.swb_body === 'late')).toMatchObject({ swb_sequence: 4 });
   });
 
+  test('a reply numbered after what the pane shows and what it sent costs one read (the counter), and none of the rows', async () => {
+    const api = seeded(5);
+    api.row('swb_conversation', CONV)!.swb_lastmessagesequence = 3;
+    const data = new SwitchboardData(api, ME);
+    await data.sendMessage(CONV, 'after five', false, 5);
+    await data.sendMessage(CONV, 'after six', false, 5);
+    const mine = api.rows('swb_message').filter((r) => r._swb_conversationid_value === CONV && String(r.swb_body).startsWith('after'));
+    expect(mine.map((r) => r.swb_sequence)).toEqual([6, 7]);
+    expect(api.calls.filter((c) => c.op === 'retrieveMultiple')).toEqual([]);
+    expect(api.calls.filter((c) => c.op === 'retrieve')).toHaveLength(2);
+  });
+
   test('a failure other than a duplicate key is not retried', async () => {
     const api = seeded(0);
     api.failNext('create', new Error('privilege'));

@@ -90,19 +90,22 @@ export class SwitchboardData {
     );
   }
 
-  async sendMessage(conversationId: string, body: string, internal: boolean): Promise<string> {
-    // Every message needs the next swb_sequence of its conversation. PCF's webAPI cannot send
-    // If-Match and a consultant may not write the conversation, so the pane takes the next
-    // number after both the conversation's counter (numbers the app has claimed) and the last
-    // stored row (the counter lags the pane's own messages until the message-created step
-    // catches it up), and lets the (conversation, sequence) alternate key refuse a collision;
-    // the loser reads again and takes the next. Never below the counter: readers poll
-    // `after=N`, and a number filled in behind them would never be read.
+  /**
+   * `shown`: the highest sequence the pane displays. Every message needs the next swb_sequence
+   * of its conversation. PCF's webAPI cannot send If-Match and a consultant may not write the
+   * conversation, so the pane takes the next number after the conversation's counter (numbers
+   * the app has claimed) and what it knows was stored (what it shows, what it sent itself: the
+   * counter lags a person's messages until the message-created step catches it up), and lets
+   * the (conversation, sequence) alternate key refuse a collision; the loser reads the last
+   * stored row too and takes the next. Never below the counter: readers poll `after=N`, and a
+   * number filled in behind them would never be read. One read in the usual case.
+   */
+  async sendMessage(conversationId: string, body: string, internal: boolean, shown = 0): Promise<string> {
     const id = guid(conversationId);
     for (let attempt = 1; ; attempt++) {
       const [conversation, last] = await Promise.all([
         this.api.retrieveRecord(T.conversation, id, '?$select=swb_lastmessagesequence') as Promise<ConversationRow>,
-        this.lastSequence(id),
+        attempt === 1 ? Math.max(shown, this.sentLast.get(id) ?? 0) : this.lastSequence(id),
       ]);
       const sequence = Math.max(conversation.swb_lastmessagesequence ?? 0, last) + 1;
       try {
@@ -120,12 +123,16 @@ export class SwitchboardData {
           // Internal notes never travel through a channel, so they carry no delivery status.
           ...(internal ? {} : { swb_deliverystatus: DeliveryStatus.Pending }),
         });
+        this.sentLast.set(id, sequence);
         return created.id;
       } catch (error) {
         if (!isDuplicateKey(error) || attempt >= MAX_SEQUENCE_ATTEMPTS) throw error;
       }
     }
   }
+
+  /** The number of the last message this pane stored, per conversation. */
+  private readonly sentLast = new Map<string, number>();
 
   private async lastSequence(conversationId: string): Promise<number> {
     const page = await this.api.retrieveMultipleRecords(
