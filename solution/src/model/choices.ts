@@ -160,6 +160,21 @@ export const choices: ChoiceDef[] = [
     ['DirectLine', 'Bot Framework Direct Line', 'Bot Framework Direct Line'],
     ['Webhook', 'Webhook bot', 'Robot webhook'],
   ]),
+  choiceSet('swb_waitoutcome', ['Wait outcome', "Issue de l'attente"], ["How a conversation's first wait in a queue ended.", "Comment s'est terminée la première attente d'une conversation en file."], [
+    ['AnsweredWithin20s', 'Answered within 20 s', 'Répondue en 20 s'],
+    ['AnsweredWithin60s', 'Answered within 60 s', 'Répondue en 60 s'],
+    ['AnsweredLater', 'Answered after 60 s', 'Répondue après 60 s'],
+    ['Abandoned', 'Abandoned', 'Abandonnée'],
+  ]),
+  choiceSet('swb_supervisoractionkind', ['Supervisor action', 'Action de superviseur'], ['What a supervisor did on the floor.', "Ce qu'un superviseur a fait."], [
+    ['Monitor', 'Monitor', 'Écoute'],
+    ['Join', 'Join', 'Participation'],
+    ['Assign', 'Assign', 'Attribution'],
+    ['Transfer', 'Transfer', 'Transfert'],
+    ['ForceClose', 'Force close', 'Fermeture forcée'],
+    ['SetPresence', 'Set presence', 'Changement de présence'],
+    ['SignOut', 'Sign out', 'Déconnexion'],
+  ]),
   choiceSet('swb_numberkind', ['Number kind', 'Type de numéro'], ['Kind of SMS sender.', "Type d'expéditeur SMS."], [
     ['LongCode', 'Long code', 'Numéro long'],
     ['ShortCode', 'Short code', 'Numéro court'],
