@@ -1172,7 +1172,8 @@ export const metadata: Metadata = {
             612400000,
             612400001,
             612400002,
-            612400003
+            612400003,
+            612400004
           ]
         },
         "swb_offeredon": {
@@ -6025,6 +6026,11 @@ export const metadata: Metadata = {
         "value": 612400003,
         "name": "TimedOut",
         "label": "Timed out"
+      },
+      {
+        "value": 612400004,
+        "name": "Withdrawn",
+        "label": "Withdrawn"
       }
     ],
     "swb_assignmentmethod": [

@@ -69,6 +69,7 @@ export enum OfferResponse {
   Accepted = 612400001,
   Declined = 612400002,
   TimedOut = 612400003,
+  Withdrawn = 612400004,
 }
 
 /** Assignment method (`swb_assignmentmethod`) */

@@ -83,6 +83,9 @@ export const choices: ChoiceDef[] = [
     ['Accepted', 'Accepted', 'Acceptée'],
     ['Declined', 'Declined', 'Refusée'],
     ['TimedOut', 'Timed out', 'Expirée'],
+    // A supervisor assigned or closed the conversation while it was offered: not the agent's
+    // decline, so routing does not hold it against them.
+    ['Withdrawn', 'Withdrawn', 'Retirée'],
   ]),
   choiceSet('swb_assignmentmethod', ['Assignment method', "Méthode d'attribution"], ['How a queue picks an agent.', 'Comment une file choisit un agent.'], [
     ['HighestCapacity', 'Highest capacity', 'Capacité la plus élevée'],
