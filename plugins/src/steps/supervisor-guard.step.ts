@@ -21,12 +21,16 @@ import { supervisedQueues, supervises } from './supervisor-scope';
 
 const PRE_IMAGE = 'PreImage';
 
-/** What a Monitor row may carry; the rest (agent, forced, presence, time) is the app's to write. */
-const MONITOR_COLUMNS = new Set(['swb_name', 'swb_action', 'swb_supervisorid', 'swb_conversationid', 'swb_queueid', 'statecode', 'statuscode']);
+/**
+ * What a Monitor row may carry; the rest (agent, forced, presence, time) is the app's to write.
+ * organizationid, statecode and statuscode are the platform's on an organization-owned row.
+ */
+const MONITOR_COLUMNS = new Set(['swb_name', 'swb_action', 'swb_supervisorid', 'swb_conversationid', 'swb_queueid', 'organizationid', 'statecode', 'statuscode']);
 
 async function checkMonitor(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const t = ctx.target?.attributes ?? {};
-  const extra = sentColumns(ctx, 'swb_supervisoractionid').filter((c) => !MONITOR_COLUMNS.has(c));
+  // Columns left at their default (a false flag, an empty lookup) say nothing; a value does.
+  const extra = sentColumns(ctx, 'swb_supervisoractionid').filter((c) => !MONITOR_COLUMNS.has(c) && t[c] !== null && t[c] !== false);
   if (numberValue(t['swb_action']) !== SupervisorAction.Monitor || extra.length > 0 || refId(t['swb_supervisorid']) !== ctx.initiatingUserId) {
     return refuse(ctx, deps, 'supervisor.auditOnlyMonitor', 'supervisor.auditOnlyMonitor');
   }
