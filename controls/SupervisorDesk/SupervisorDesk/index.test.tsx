@@ -129,6 +129,8 @@ describe('SupervisorDesk', () => {
     fireEvent.change(within(panel).getByRole('textbox', { name: 'Internal note' }), { target: { value: 'Offer a voucher.' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Add note' }));
     await waitFor(() => expect(mock.webAPI.rows('swb_message').find((m) => m['swb_body'] === 'Offer a voucher.')).toMatchObject({ swb_visibility: Visibility.Internal, _swb_authoragentid_value: ME }));
+    // The note shows under my name, taken from the roster (the row carries only my id).
+    await within(panel).findByText('Sam Leroy');
   });
 
   test("assigning a waiting conversation: Dataverse's refusal of a full agent is shown, and going over capacity is the supervisor's explicit choice", async () => {

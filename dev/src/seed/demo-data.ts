@@ -21,6 +21,8 @@ export const IDS = {
   operatingHours: { always: id(0x401), business: id(0x402) },
   widget: id(0x501),
   channels: { twilio: id(0x601), telesign: id(0x602), acs: id(0x603) },
+  /** The supervisor desk's host record (its form carries the SupervisorDesk control). */
+  desk: id(0xb01),
 } as const;
 
 export type AgentKey = 'alice' | 'bruno' | 'chloe' | 'sam';

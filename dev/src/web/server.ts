@@ -8,11 +8,11 @@ import { metadata } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { buildHostBundle } from './assets';
-import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, workspacePage } from './pages';
+import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
 import { PhoneSimulator, type ProviderKey } from './phone-simulator';
 import { readResx } from './resx';
 
-export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary'] as const;
+export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary', 'SupervisorDesk'] as const;
 
 export interface WebServerOptions {
   port: number;
@@ -161,6 +161,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       };
       // </script> inside JSON would end the script element.
       return send(res, 200, agentPage(JSON.stringify(config).replace(/</g, '\\u003c'), agent.fullname));
+    }
+    if (p === '/workspace/supervisor') {
+      // The supervisor's desk as the app's desk form shows it, signed in as a supervisor (Sam by
+      // default); ?as= any demo user shows what someone without the role gets.
+      const who = AGENTS.find((a) => a.key === (url.searchParams.get('as') ?? 'sam')) ?? AGENTS.find((a) => a.role === 'supervisor')!;
+      const languageId = url.searchParams.get('lang') === 'fr' ? 1036 : 1033;
+      const poll = Number(url.searchParams.get('poll'));
+      const config = {
+        agent: { id: who.id, fullname: who.fullname, token: who.token, key: who.key },
+        agents: AGENTS.map((a) => ({ key: a.key, fullname: a.fullname })),
+        dataverseApi: options.dataverseApi,
+        entitySets,
+        strings: controlStrings(languageId),
+        languageId,
+        desk: { pollSeconds: Number.isFinite(poll) && poll >= 1 ? poll : 15, transcriptSeconds: 2 },
+      };
+      return send(res, 200, supervisorPage(JSON.stringify(config).replace(/</g, '\\u003c'), who.fullname));
     }
     if (p === '/assets/host.js') return send(res, 200, hostBundle, 'text/javascript; charset=utf-8');
     const control = /^\/controls\/(\w+)\/bundle\.js$/.exec(p)?.[1];

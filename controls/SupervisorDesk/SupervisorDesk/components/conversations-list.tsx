@@ -21,14 +21,19 @@ import { DASH, type Formats } from '../logic/format';
 
 export type RowAction = 'monitor' | 'join' | 'assign' | 'transfer' | 'close';
 
-const GRID = 'minmax(140px,1.6fr) minmax(70px,0.7fr) minmax(90px,1fr) minmax(80px,0.8fr) minmax(110px,1.2fr) minmax(90px,1fr) 64px 64px 72px minmax(90px,0.9fr) 150px';
+const GRID = 'minmax(120px,1.6fr) minmax(60px,0.7fr) minmax(80px,1fr) minmax(76px,0.8fr) minmax(110px,1.3fr) minmax(70px,1fr) 56px 60px 72px minmax(76px,0.9fr) 112px';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS, minWidth: 0, flexGrow: 1 },
+  // Narrow hosts (the monitor panel open beside it) scroll sideways rather than cut a column off.
+  scroll: { overflowX: 'auto', minWidth: 0 },
+  table: { minWidth: '1000px' },
   filters: { display: 'flex', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalXS, alignItems: 'flex-end' },
   search: { minWidth: '220px', flexGrow: 1, maxWidth: '360px' },
   header: { display: 'grid', gridTemplateColumns: GRID, columnGap: tokens.spacingHorizontalS, padding: `0 ${tokens.spacingHorizontalS}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
   headButton: { minWidth: 0, justifyContent: 'flex-start', paddingLeft: 0, paddingRight: 0, fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase200 },
+  headNumber: { justifyContent: 'flex-end' },
+  more: { minWidth: 'auto' },
   headText: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase200, alignSelf: 'center' },
   row: {
     display: 'grid', gridTemplateColumns: GRID, columnGap: tokens.spacingHorizontalS, alignItems: 'center', minHeight: '40px',
@@ -123,6 +128,8 @@ export function ConversationsList(props: ConversationsListProps): React.ReactEle
           {t('Shown_Count', rows.length, props.total)}
         </Caption1>
       </div>
+      <div className={s.scroll}>
+      <div className={s.table}>
       <div className={s.header} role="presentation">
         {columns.map((c) =>
           c.key ? (
@@ -130,7 +137,7 @@ export function ConversationsList(props: ConversationsListProps): React.ReactEle
               key={c.label}
               appearance="transparent"
               size="small"
-              className={mergeClasses(s.headButton, c.numeric && s.number)}
+              className={mergeClasses(s.headButton, c.numeric && s.headNumber)}
               aria-label={sort.key !== c.key ? t('Sort_By', c.label) : sort.descending ? t('Sorted_Descending', c.label) : t('Sorted_Ascending', c.label)}
               onClick={() => props.onSort(c.key!)}
             >
@@ -159,6 +166,8 @@ export function ConversationsList(props: ConversationsListProps): React.ReactEle
           fallbackViewport={props.height}
         />
       )}
+      </div>
+      </div>
     </div>
   );
 }
@@ -190,7 +199,7 @@ const ConversationRowView = React.memo(function ConversationRowView({ row: r, no
           {t(STATE_KEY[r.state])}
         </Badge>
       </span>
-      <span className={mergeClasses(s.cell, !r.agentName && s.muted)}>{r.agentName || t('Nobody')}</span>
+      <span className={mergeClasses(s.cell, !r.agentName && s.muted)}>{r.agentName || (r.offeredToName ? t('OfferedTo', r.offeredToName) : t('Nobody'))}</span>
       <span className={mergeClasses(s.cell, r.consultants.length === 0 && s.muted)}>{r.consultants.length ? r.consultants.join(', ') : DASH}</span>
       <span className={mergeClasses(s.cell, s.number, r.state === 'waiting' && wait !== null && wait > LONG_MS && s.long)}>{f.duration(wait)}</span>
       <span className={mergeClasses(s.cell, s.number)}>{f.duration(handleMs(r, now))}</span>
@@ -210,7 +219,7 @@ const ConversationRowView = React.memo(function ConversationRowView({ row: r, no
         </Button>
         <Menu>
           <MenuTrigger disableButtonEnhancement>
-            <Button size="small" aria-label={t('Action_More', customer)}>
+            <Button size="small" className={s.more} aria-label={t('Action_More', customer)}>
               …
             </Button>
           </MenuTrigger>

@@ -32,6 +32,8 @@ export interface MonitorPanelProps {
   row: OngoingRow | null;
   customer: string;
   joined: boolean;
+  /** Names of the agents of the supervisor's queues, by id: the pane writes only the author's id. */
+  names: ReadonlyMap<string, string>;
   transcript: TranscriptData;
   transcriptSeconds: number;
   height: number;
@@ -85,7 +87,8 @@ export function MonitorPanel(props: MonitorPanelProps): React.ReactElement {
 
   const author = (m: MessageRow) => {
     if (m.swb_authorkind === AuthorKind.Customer) return m.swb_authorname || props.customer || t('Author_Customer');
-    return m.swb_authorname || t(`Author_${String(nameOf(AuthorKind, m.swb_authorkind) ?? 'System')}`);
+    const byId = m._swb_authoragentid_value ? props.names.get(m._swb_authoragentid_value.toLowerCase()) : undefined;
+    return m.swb_authorname || byId || t(`Author_${String(nameOf(AuthorKind, m.swb_authorkind) ?? 'System')}`);
   };
 
   return (

@@ -106,6 +106,7 @@ export function SupervisorDeskApp(props: SupervisorDeskProps): React.ReactElemen
   const queues = React.useMemo(() => (floor ? queueFigures(floor, rows) : []), [floor, rows]);
   const agents = React.useMemo(() => (floor ? agentFigures(floor) : []), [floor]);
   const queueNames = React.useMemo(() => new Map((floor?.queues ?? []).map((q) => [q.id, q.name])), [floor]);
+  const agentNames = React.useMemo(() => new Map([...(floor?.agents.values() ?? [])].map((a) => [a.id, a.name])), [floor]);
   // Sorted when the rows, the filter or the order change, not every second: the list does not
   // reshuffle under the supervisor's pointer as the clock ticks.
   const shown = React.useMemo(() => sortRows(filterRows(rows, filter), sort.key, sort.descending, updatedAt ?? clock()), [rows, filter, sort, updatedAt, clock]);
@@ -279,6 +280,7 @@ export function SupervisorDeskApp(props: SupervisorDeskProps): React.ReactElemen
                     row={monitoredRow}
                     customer={monitoring.customer}
                     joined={joined.has(monitoring.id)}
+                    names={agentNames}
                     transcript={props.transcript}
                     transcriptSeconds={props.transcriptSeconds}
                     height={listHeight + 90}

@@ -55,6 +55,8 @@ describe('FloorSource', () => {
     ]);
     expect(floor.held.get(ALICE)).toBe(2);
     expect(floor.offers.get(ALICE)).toBe(1);
+    // The same grouped read says whom the waiting conversation is offered to.
+    expect(ongoingRows(floor).find((r) => r.customer === 'Dana')?.offeredToName).toBe('Alice Martin');
     const web = queueFigures(floor, ongoingRows(floor)).find((q) => q.name === 'Web support')!;
     expect(web).toMatchObject({ waiting: 1, answered: 1, abandoned: 1, averageSpeedToAnswerMs: 8000, serviceLevel20s: 1, abandonRate: 0.5, agentsAvailable: 1 });
   });

@@ -9,7 +9,7 @@
 //   consult sessions changed since the last refresh . . . . . . . . . . . . . . . . . . . . 1
 //   agent status rows changed since the last refresh . . . . . . . . . . . . . . . . . . . . 1
 //   conversations held per agent ($apply groupby) . . . . . . . . . . . . . . . . . . . . . 1
-//   pending offers per agent ($apply groupby) . . . . . . . . . . . . . . . . . . . . . . . 1
+//   pending offers per agent and conversation ($apply groupby) . . . . . . . . . . . . . . . 1
 //   today's first-wait outcomes per queue ($apply groupby, stamped by floor-stamps) . . . . . 1
 //
 // The first refresh, and every FULL_EVERY-th (rows deleted, or missed), reads the roster — the
@@ -34,7 +34,7 @@ export const DELTA_OVERLAP_MS = 10_000;
 const CONVERSATION_COLUMNS = [
   'activityid', 'subject', 'swb_state', 'swb_channeltype', '_swb_queueid_value', '_swb_primaryagentid_value', '_swb_customerid_value',
   'swb_customername', 'swb_customerphone', 'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon', 'swb_wrapupon',
-  'swb_waitseconds', 'swb_lastcustomermessageon', 'swb_sentiment', '_swb_offeredto_value', 'modifiedon', 'createdon',
+  'swb_waitseconds', 'swb_lastcustomermessageon', 'swb_sentiment', 'modifiedon', 'createdon',
 ].join(',');
 const SESSION_COLUMNS = 'activityid,_swb_conversationid_value,_swb_agentid_value,swb_role,swb_state,modifiedon';
 const STATUS_COLUMNS = [
@@ -140,7 +140,7 @@ export class FloorSource {
       this.all<SessionRow>('swb_session', `?$select=${SESSION_COLUMNS}&$filter=swb_role eq ${SessionRole.Consult} and ${sSince ? `modifiedon ge ${sSince}` : `swb_state ne ${SessionState.Closed}`}`),
       this.all<AgentStatusRow>('swb_agentstatus', `?$select=${STATUS_COLUMNS}${aSince ? `&$filter=modifiedon ge ${aSince}` : ''}`),
       this.countBy('swb_conversation', `filter(swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})`, '_swb_primaryagentid_value', partial, 'held'),
-      this.countBy('swb_offer', `filter(swb_response eq ${OfferResponse.Pending})`, '_swb_agentid_value', partial, 'offers'),
+      this.pendingOffers(partial),
       queueFilter ? this.today(queueFilter, partial) : Promise.resolve([]),
     ]);
 
@@ -160,7 +160,8 @@ export class FloorSource {
       consults,
       statuses: mergeRows(base.statuses, statuses, (s) => s._swb_agentid_value, () => true),
       held: held ?? base.held,
-      offers: offers ?? base.offers,
+      offers: offers?.perAgent ?? base.offers,
+      offeredTo: offers?.offeredTo ?? base.offeredTo,
       today: today ?? base.today,
     };
     this.watermarks = {
@@ -207,6 +208,28 @@ export class FloorSource {
       return new Map(rows.filter((r) => typeof r[by] === 'string').map((r) => [String(r[by]).toLowerCase(), Number(r['n'] ?? 0)]));
     } catch {
       partial.push(what);
+      return null;
+    }
+  }
+
+  /**
+   * Pending offers grouped by agent and conversation (one row per live offer, a handful): the
+   * count per agent and whom each waiting conversation is offered to, in one request.
+   */
+  private async pendingOffers(partial: string[]): Promise<{ perAgent: Map<string, number>; offeredTo: Map<string, string> } | null> {
+    try {
+      const rows = await this.all<Record<string, unknown>>('swb_offer', `?$apply=filter(swb_response eq ${OfferResponse.Pending})/groupby((_swb_agentid_value,_swb_conversationid_value),aggregate($count as n))`);
+      const perAgent = new Map<string, number>();
+      const offeredTo = new Map<string, string>();
+      for (const r of rows) {
+        if (typeof r['_swb_agentid_value'] !== 'string') continue;
+        const agent = r['_swb_agentid_value'].toLowerCase();
+        perAgent.set(agent, (perAgent.get(agent) ?? 0) + Number(r['n'] ?? 0));
+        if (typeof r['_swb_conversationid_value'] === 'string') offeredTo.set(r['_swb_conversationid_value'].toLowerCase(), agent);
+      }
+      return { perAgent, offeredTo };
+    } catch {
+      partial.push('offers');
       return null;
     }
   }

@@ -53,7 +53,10 @@ export interface Floor {
   /** Status rows by agent id. */
   statuses: ReadonlyMap<string, AgentStatusRow>;
   held: ReadonlyMap<string, number>;
+  /** Pending offers per agent. */
   offers: ReadonlyMap<string, number>;
+  /** The agent each waiting conversation is offered to now (from the same pending offers). */
+  offeredTo: ReadonlyMap<string, string>;
   today: readonly TodayGroup[];
   profiles: ReadonlyMap<string, ProfileInfo>;
 }
@@ -66,6 +69,7 @@ export const emptyFloor = (): Floor => ({
   statuses: new Map(),
   held: new Map(),
   offers: new Map(),
+  offeredTo: new Map(),
   today: [],
   profiles: new Map(),
 });
@@ -91,8 +95,9 @@ export interface OngoingRow {
   wrapUpAt: number | null;
   lastCustomerAt: number | null;
   sentiment: number | null;
-  /** Agent a live offer is waiting on (routing's view on the conversation). */
+  /** Agent a live offer is waiting on, while the conversation waits. */
   offeredTo: string | null;
+  offeredToName: string;
 }
 
 const time = (iso: string | null | undefined): number | null => {
@@ -157,7 +162,8 @@ export function ongoingRows(floor: Floor): OngoingRow[] {
       wrapUpAt: time(c.swb_wrapupon),
       lastCustomerAt: time(c.swb_lastcustomermessageon),
       sentiment: c.swb_sentiment ?? null,
-      offeredTo: lower(c[`_swb_offeredto_value`] as string | null | undefined),
+      offeredTo: state === 'waiting' ? floor.offeredTo.get(id) ?? null : null,
+      offeredToName: state === 'waiting' ? nameOf(floor.offeredTo.get(id) ?? null) : '',
     });
   }
   return rows;
