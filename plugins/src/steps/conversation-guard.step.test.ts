@@ -1,4 +1,4 @@
-import { ConversationState, SessionRole, SessionState, metadata } from '@switchboard/solution';
+import { ConversationState, OfferResponse, SessionRole, SessionState, metadata } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { executionContext, option, ref } from '../testing/contexts';
 import { TEST_CONFIG, fakeDeps } from '../testing/fakes';
@@ -155,10 +155,8 @@ describe('conversation guard step: a supervisor of the queue', () => {
   function floor(state: ConversationState, options: { primary?: string | null; used?: number; offeredTo?: string } = {}) {
     const f = fakeDeps();
     const primary = options.primary === undefined ? PRIMARY : options.primary;
-    f.data.seed(f.data.conversations, CONV, {
-      activityid: CONV, swb_state: state, _swb_primaryagentid_value: primary, _swb_queueid_value: QUEUE, _swb_workstreamid_value: WORKSTREAM,
-      ...(options.offeredTo ? { _swb_offeredto_value: options.offeredTo } : {}),
-    } as never);
+    f.data.seed(f.data.conversations, CONV, { activityid: CONV, swb_state: state, _swb_primaryagentid_value: primary, _swb_queueid_value: QUEUE, _swb_workstreamid_value: WORKSTREAM } as never);
+    if (options.offeredTo) f.data.offers.push({ swb_offerid: 'of000000-0000-4000-8000-000000000001', _swb_conversationid_value: CONV, _swb_agentid_value: options.offeredTo, swb_response: OfferResponse.Pending } as never);
     f.data.workstreams.set(WORKSTREAM, { swb_workstreamid: WORKSTREAM, swb_capacityunits: 1 } as never);
     f.data.userRoles.set(SUPERVISOR, [SUPERVISOR_ROLE]);
     f.data.userQueues.set(SUPERVISOR, [QUEUE]);

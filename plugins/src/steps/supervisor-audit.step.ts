@@ -126,7 +126,10 @@ async function withdrawOffers(ctx: StepContext, conversationId: string, deps: St
   if (offers.length === 0) return [];
   const at = (ctx.operationCreatedOn ?? new Date(deps.clock.now())).toISOString();
   for (const o of offers) await deps.data.updateRow('swb_offer', o.swb_offerid, { swb_response: OfferResponse.Withdrawn, swb_respondedon: at });
-  await deps.data.updateConversation(conversationId, { 'swb_offeredto@odata.bind': null });
+  // Routing's view of the live offer on the conversation, if it keeps one: a conversation sent to
+  // another queue still waits, and must not look offered.
+  const view = await deps.data.getRow('swb_conversation', conversationId, ['_swb_offeredto_value']);
+  if (view?.row['_swb_offeredto_value']) await deps.data.updateConversation(conversationId, { 'swb_offeredto@odata.bind': null });
   const notes: string[] = [];
   for (const agentId of new Set(offers.map((o) => o._swb_agentid_value?.toLowerCase()).filter((a): a is string => Boolean(a)))) {
     const outcome = await recomputeAgent(agentId, deps);

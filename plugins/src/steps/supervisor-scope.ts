@@ -40,9 +40,9 @@ export type CapacityFit = 'fits' | 'full' | 'no-status';
  * row already, so it fits.
  */
 export async function capacityFit(agentId: string, conversationId: string, deps: StepDeps): Promise<CapacityFit> {
-  const conversation = await deps.data.getRow('swb_conversation', conversationId, ['_swb_workstreamid_value', '_swb_offeredto_value']);
-  const offeredTo = conversation?.row['_swb_offeredto_value'];
-  if (typeof offeredTo === 'string' && offeredTo.toLowerCase() === agentId) return 'fits';
+  const offers = await deps.data.listPendingOffersFor(conversationId);
+  if (offers.some((o) => o._swb_agentid_value?.toLowerCase() === agentId)) return 'fits';
+  const conversation = await deps.data.getRow('swb_conversation', conversationId, ['_swb_workstreamid_value']);
   const status = await deps.data.getAgentStatus(agentId);
   if (!status) return 'no-status';
   const workstreamId = conversation?.row['_swb_workstreamid_value'];
