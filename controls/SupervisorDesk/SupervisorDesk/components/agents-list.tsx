@@ -47,6 +47,8 @@ export interface AgentsListProps {
   onSignOut: (agent: AgentFigures) => void;
 }
 
+const agentKey = (a: AgentFigures) => a.id;
+
 /** Every agent of the supervisor's queues, alphabetically, however many: the list is virtualised. */
 export function AgentsList(props: AgentsListProps): React.ReactElement {
   const { t } = props;
@@ -71,7 +73,7 @@ export function AgentsList(props: AgentsListProps): React.ReactElement {
       {shown.length === 0 ? (
         <Caption1 className={s.muted}>{t('None_Agents')}</Caption1>
       ) : (
-        <VirtualList items={shown} itemKey={(a) => a.id} renderItem={renderRow} estimateHeight={45} overscan={200} ariaLabel={t('Tab_AgentsAria')} className={s.list} style={{ height: props.height }} fallbackViewport={props.height} />
+        <VirtualList items={shown} itemKey={agentKey} renderItem={renderRow} estimateHeight={45} overscan={200} ariaLabel={t('Tab_AgentsAria')} className={s.list} style={{ height: props.height }} fallbackViewport={props.height} />
       )}
     </div>
   );

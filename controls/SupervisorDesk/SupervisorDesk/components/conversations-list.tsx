@@ -72,6 +72,9 @@ export interface ConversationsListProps {
   height: number;
 }
 
+// Stable across renders: the list keeps its keys and offsets for 10,000 rows until the rows change.
+const rowKey = (r: OngoingRow) => r.id;
+
 export function ConversationsList(props: ConversationsListProps): React.ReactElement {
   const { rows, t, f, filter, sort } = props;
   const s = useStyles();
@@ -156,7 +159,7 @@ export function ConversationsList(props: ConversationsListProps): React.ReactEle
       ) : (
         <VirtualList
           items={rows}
-          itemKey={(r) => r.id}
+          itemKey={rowKey}
           renderItem={renderRow}
           estimateHeight={41}
           overscan={200}

@@ -26,6 +26,8 @@ const useStyles = makeStyles({
 
 export type TranscriptData = Pick<SwitchboardData, 'messagesFrom' | 'sendMessage'>;
 
+const messageKey = (m: MessageRow) => m.swb_sequence;
+
 export interface MonitorPanelProps {
   conversationId: string;
   /** The conversation as the last refresh saw it; null once it is closed or left the supervisor's queues. */
@@ -136,7 +138,7 @@ export function MonitorPanel(props: MonitorPanelProps): React.ReactElement {
       ) : (
         <VirtualList
           items={messages}
-          itemKey={(m) => m.swb_sequence}
+          itemKey={messageKey}
           stickToBottom
           estimateHeight={56}
           ariaLabel={t('Monitor_TranscriptAria', props.customer)}

@@ -78,6 +78,29 @@ describe('FloorSource', () => {
     expect(conversationQuery.options).toContain('$filter=modifiedon ge 2026-11-24T09:59:50.000Z');
   });
 
+  it('once a delta has run past the overlap after the newest change, a quiet floor asks only for later changes', async () => {
+    const api = floorApi();
+    let clock = NOW;
+    const source = new FloorSource(api, ME, () => clock);
+    await source.refresh();
+    const deltaOf = () => api.calls.filter((c) => c.table === 'swb_conversation' && !c.options?.includes('$apply')).at(-1)!.options;
+    clock = NOW + 15_000;
+    await source.refresh();
+    expect(deltaOf()).toContain('$filter=modifiedon ge 2026-11-24T09:59:50.000Z');
+    clock = NOW + 30_000;
+    await source.refresh();
+    expect(deltaOf()).toContain('$filter=modifiedon gt 2026-11-24T10:00:00.000Z');
+    // A newer change moves the watermark, and the overlap applies again from it.
+    jest.setSystemTime(NOW + 40_000);
+    await api.updateRecord('swb_conversation', 'cccccccc-0000-4000-8000-000000000002', { swb_customername: 'Camille B.' });
+    clock = NOW + 45_000;
+    const { floor } = await source.refresh();
+    expect(ongoingRows(floor).map((r) => r.customer)).toContain('Camille B.');
+    clock = NOW + 60_000;
+    await source.refresh();
+    expect(deltaOf()).toContain('$filter=modifiedon ge 2026-11-24T10:00:30.000Z');
+  });
+
   it('a consult that ends and an agent whose presence changes are picked up by the delta', async () => {
     const api = floorApi();
     const source = new FloorSource(api, ME, () => NOW);

@@ -4,7 +4,7 @@
 // A refresh costs a fixed number of requests, whatever the size of the floor once it is
 // loaded (Dataverse's API budget is the binding constraint, not CPU):
 //
-//   conversations changed since the last refresh (modifiedon ≥ watermark − overlap), any queue,
+//   conversations changed since the last refresh (modifiedon after a watermark, see Watermark), any queue,
 //   closed ones included, so the desk drops them and those that left its queues . . . . . . 1
 //   consult sessions changed since the last refresh . . . . . . . . . . . . . . . . . . . . 1
 //   agent status rows changed since the last refresh . . . . . . . . . . . . . . . . . . . . 1
@@ -58,6 +58,34 @@ export interface RefreshResult {
   partial: string[];
 }
 
+/**
+ * Where the next delta read starts. A change stamped a little before the newest one seen may
+ * still be committing when we read (Dataverse stamps modifiedon before it commits, to the
+ * second), so reads overlap by DELTA_OVERLAP_MS until one has run that long after the newest
+ * stamp was first seen; from then on only later changes are asked for, and a quiet floor costs
+ * an empty answer instead of the same recent rows again and again.
+ */
+export interface Watermark {
+  /** The newest modifiedon seen. */
+  at: string;
+  /** When (client clock) this stamp was first seen. */
+  seenAt: number;
+  /** A read has covered the overlap: later reads ask for `gt at`. */
+  settled: boolean;
+}
+
+export function deltaFilter(w: Watermark): string {
+  return w.settled ? `modifiedon gt ${w.at}` : `modifiedon ge ${new Date(Date.parse(w.at) - DELTA_OVERLAP_MS).toISOString()}`;
+}
+
+/** The watermark after a read that started at `startedAt` (client clock) and returned `rows`. */
+export function nextWatermark(previous: Watermark | null, rows: readonly { modifiedon?: string | null }[], startedAt: number): Watermark | null {
+  const at = watermarkOf(rows, previous?.at ?? null);
+  if (at === null) return null;
+  if (!previous || at !== previous.at) return { at, seenAt: startedAt, settled: false };
+  return previous.settled || startedAt - previous.seenAt < DELTA_OVERLAP_MS ? previous : { ...previous, settled: true };
+}
+
 /** Start of today in the user's time zone (Dataverse's user setting, minutes east of UTC), as an instant. */
 export function startOfToday(now: number, offsetMinutes: number): Date {
   const local = new Date(now + offsetMinutes * 60_000);
@@ -67,7 +95,7 @@ export function startOfToday(now: number, offsetMinutes: number): Date {
 
 export class FloorSource {
   private floor: Floor = emptyFloor();
-  private watermarks: { conversations: string | null; sessions: string | null; statuses: string | null } = { conversations: null, sessions: null, statuses: null };
+  private watermarks: Record<'conversations' | 'sessions' | 'statuses', Watermark | null> = { conversations: null, sessions: null, statuses: null };
   private refreshes = 0;
   private requests = 0;
   private forbidden: boolean | undefined;
@@ -126,19 +154,20 @@ export class FloorSource {
     if (full) ({ queues, agents, profiles } = await this.roster());
     const mine = new Set(queues.map((q) => q.id));
     const queueFilter = queues.map((q) => `_swb_queueid_value eq ${q.id}`).join(' or ');
-    const since = (w: string | null) => (full || !w ? null : new Date(Date.parse(w) - DELTA_OVERLAP_MS).toISOString());
+    const startedAt = this.clock();
+    const since = (w: Watermark | null) => (full || !w ? null : deltaFilter(w));
 
     const cSince = since(this.watermarks.conversations);
     const sSince = since(this.watermarks.sessions);
     const aSince = since(this.watermarks.statuses);
     const [conversations, sessions, statuses, held, offers, today] = await Promise.all([
       cSince
-        ? this.all<ConversationRow>('swb_conversation', `?$select=${CONVERSATION_COLUMNS}&$filter=modifiedon ge ${cSince}`)
+        ? this.all<ConversationRow>('swb_conversation', `?$select=${CONVERSATION_COLUMNS}&$filter=${cSince}`)
         : queueFilter
           ? this.all<ConversationRow>('swb_conversation', `?$select=${CONVERSATION_COLUMNS}&$filter=swb_state ne ${ConversationState.Closed} and (${queueFilter})`)
           : Promise.resolve([]),
-      this.all<SessionRow>('swb_session', `?$select=${SESSION_COLUMNS}&$filter=swb_role eq ${SessionRole.Consult} and ${sSince ? `modifiedon ge ${sSince}` : `swb_state ne ${SessionState.Closed}`}`),
-      this.all<AgentStatusRow>('swb_agentstatus', `?$select=${STATUS_COLUMNS}${aSince ? `&$filter=modifiedon ge ${aSince}` : ''}`),
+      this.all<SessionRow>('swb_session', `?$select=${SESSION_COLUMNS}&$filter=swb_role eq ${SessionRole.Consult} and ${sSince ?? `swb_state ne ${SessionState.Closed}`}`),
+      this.all<AgentStatusRow>('swb_agentstatus', `?$select=${STATUS_COLUMNS}${aSince ? `&$filter=${aSince}` : ''}`),
       this.countBy('swb_conversation', `filter(swb_state eq ${ConversationState.Active} or swb_state eq ${ConversationState.WrapUp})`, '_swb_primaryagentid_value', partial, 'held'),
       this.pendingOffers(partial),
       queueFilter ? this.today(queueFilter, partial) : Promise.resolve([]),
@@ -164,10 +193,11 @@ export class FloorSource {
       offeredTo: offers?.offeredTo ?? base.offeredTo,
       today: today ?? base.today,
     };
+    const advance = (w: Watermark | null, rows: readonly { modifiedon?: string | null }[]) => nextWatermark(full ? null : w, rows, startedAt);
     this.watermarks = {
-      conversations: watermarkOf(conversations, full ? null : this.watermarks.conversations),
-      sessions: watermarkOf(sessions, full ? null : this.watermarks.sessions),
-      statuses: watermarkOf(statuses, full ? null : this.watermarks.statuses),
+      conversations: advance(this.watermarks.conversations, conversations),
+      sessions: advance(this.watermarks.sessions, sessions),
+      statuses: advance(this.watermarks.statuses, statuses),
     };
     return { floor: this.floor, requests: this.requests - before, full, partial };
   }

@@ -278,14 +278,18 @@ export function isAvailable(status: AgentStatusRow | undefined): boolean {
  * historical metrics, from today's grouped first-wait outcomes.
  */
 export function queueFigures(floor: Floor, rows: readonly OngoingRow[]): QueueFigures[] {
+  // One pass over the rows, however many queues.
+  const waitingBy = new Map<string, { waiting: number; since: number | null }>();
+  for (const r of rows) {
+    if (r.state !== 'waiting' || r.queueId === null) continue;
+    const w = waitingBy.get(r.queueId) ?? { waiting: 0, since: null };
+    w.waiting++;
+    if (r.queuedAt !== null && (w.since === null || r.queuedAt < w.since)) w.since = r.queuedAt;
+    waitingBy.set(r.queueId, w);
+  }
   return floor.queues.map((q) => {
-    let waiting = 0;
-    let longestWaitSince: number | null = null;
-    for (const r of rows) {
-      if (r.queueId !== q.id || r.state !== 'waiting') continue;
-      waiting++;
-      if (r.queuedAt !== null && (longestWaitSince === null || r.queuedAt < longestWaitSince)) longestWaitSince = r.queuedAt;
-    }
+    const waiting = waitingBy.get(q.id)?.waiting ?? 0;
+    const longestWaitSince = waitingBy.get(q.id)?.since ?? null;
     const m = emptyMeasures();
     for (const g of floor.today) {
       if (g.queueId !== q.id) continue;

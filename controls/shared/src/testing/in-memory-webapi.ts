@@ -223,7 +223,9 @@ function aggregate(source: Entity[], apply: string): Entity[] {
   const groups = new Map<string, Entity[]>();
   for (const r of rows) {
     const key = JSON.stringify(groupBy.map((g) => r[g] ?? null));
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const members = groups.get(key);
+    if (members) members.push(r);
+    else groups.set(key, [r]);
   }
   return [...groups.values()].map((members) => {
     const out: Entity = {};
