@@ -28,14 +28,29 @@ export interface Guard {
   step: string;
   /** Columns the step watches on update (its filtering attributes); all of them on create. */
   columns?: string[];
+  /**
+   * The step lets people write these columns on the rows that are theirs (an agent's own status
+   * row) and refuses everyone else but those its rule names: the cell reads `own (step)`, and the
+   * probe on someone else's row is refused whatever the role's depth.
+   */
+  ownRows?: true;
   rule: string;
 }
 
 export const GUARDS: Guard[] = [
   { table: 'swb_message', op: 'create', step: 'message-guard', rule: 'only a participant writes; a consultant writes internal notes; only the primary agent replies, while active; author, direction and delivery are the server\'s' },
-  { table: 'swb_session', op: 'create', step: 'conversation-guard', rule: 'only the primary agent invites, and only a consult session' },
+  { table: 'swb_session', op: 'create', step: 'conversation-guard', rule: 'only the primary agent invites, and only a consult session; a supervisor of the conversation\'s queue joins (a consult session for themselves) an active conversation' },
   { table: 'swb_offer', op: 'update', step: 'offer-guard', rule: 'only the answer, of one\'s own live offer; expiry from the stored row' },
-  { table: 'swb_conversation', op: 'update', step: 'conversation-guard', columns: ['swb_state', 'swb_primaryagentid', 'swb_queueid'], rule: 'only the primary agent transfers, ends and closes; states move forward; a waiting conversation is routing\'s' },
+  {
+    table: 'swb_conversation', op: 'update', step: 'conversation-guard', columns: ['swb_state', 'swb_primaryagentid', 'swb_queueid', 'swb_forcedassignment'],
+    rule: 'only the primary agent transfers, ends and closes; states move forward; a waiting conversation is routing\'s. A supervisor of its queue (Supervisor role and member of the queue) assigns a waiting one to an agent of the queue, transfers an active one to such an agent or to a queue, and force-closes; to an agent only within their capacity unless the same write sets swb_forcedassignment, which no one else may set',
+  },
+  { table: 'swb_supervisoraction', op: 'create', step: 'supervisor-guard', rule: 'a supervisor records only their own Monitor, of a conversation of a queue they supervise; every other audit row is written by the app (supervisor-audit) from the write that did the action' },
+  {
+    table: 'swb_agentstatus', op: 'update', step: 'supervisor-guard', ownRows: true,
+    columns: ['swb_basepresence', 'swb_presencelabel', 'swb_manualoverride', 'swb_overridesetton', 'swb_connectionstate', 'swb_heartbeaton', 'swb_disconnectedon'],
+    rule: 'presence and connection: the agent\'s own row; another agent\'s only for a supervisor of one of that agent\'s queues (set presence, sign out)',
+  },
 ];
 
 const DEPTH_RANK: Record<PrivilegeDepth, number> = { none: 0, basic: 1, local: 2, deep: 3, global: 4 };
@@ -85,7 +100,7 @@ export interface Access {
   scope?: Scope;
   /** Read only: the row is readable but this column reads as null (column security). */
   masked?: boolean;
-  /** Refused by this synchronous step for anyone but the app, whatever the privilege. */
+  /** Refused by this synchronous step for anyone but the app, whatever the privilege (or, when allowed, limited by it to own rows). */
   guard?: string;
 }
 
@@ -120,7 +135,7 @@ export function accessOf(table: TableDef, cls: ColumnClass, column: string, role
     if (!access.allowed) return access;
     if (secured && !fieldAccess(role, t, column, op)) return { allowed: false };
     const guard = GUARDS.find((g) => g.table === t && g.op === op && (!g.columns || cls === 'guarded'));
-    if (guard && role !== 'app') return { ...access, allowed: false, guard: guard.step };
+    if (guard && role !== 'app') return guard.ownRows ? { allowed: true, scope: 'own', guard: guard.step } : { ...access, allowed: false, guard: guard.step };
     return access;
   };
   return { read, create: write('create'), update: write('update') };
@@ -150,6 +165,7 @@ export function guardProblems(): string[] {
 
 function cellText(a: Access, op: Op): string {
   if (!a.allowed) return a.guard ? `✗ (${a.guard})` : '✗';
+  if (a.guard) return `${a.scope ?? '✓'} (${a.guard})`;
   const who = a.scope === 'own' ? 'own' : a.scope === 'business unit' ? 'BU' : a.scope === 'organization' ? 'all' : '✓';
   if (op === 'read' && a.masked) return `${who}, null`;
   return who;
@@ -178,7 +194,8 @@ export function renderSecurityModel(): string {
     'Cells read `R / C / U` (read, create, update): `all` every row, `BU` rows of the caller\'s business',
     'unit, `own` rows the caller owns, `✓` allowed (organization-owned tables), `null` readable row but',
     'the column reads as null, `✗` refused, `✗ (step)` refused by that step whatever the privilege (the',
-    'legitimate write it allows is described below). The app user is the functions app\'s application',
+    'legitimate write it allows is described below), `own (step)` allowed on one\'s own rows and narrowed',
+    'by that step on anyone else\'s. The app user is the functions app\'s application',
     'user (Dataverse treats it like a System Administrator); "No Switchboard role" is any other user of',
     'the environment.',
     '',

@@ -70,6 +70,13 @@ async function outcome(p: Promise<unknown>): Promise<{ ok: true; value: unknown 
 async function seedRow(table: TableDef, owner: RoleKey, values: Record<string, unknown>): Promise<string> {
   const data: Record<string, unknown> = { ...values };
   if (table.ownership === 'user') data['ownerid@odata.bind'] = `/systemusers(${dv.userId(owner)})`;
+  // A status row is the agent's own by its swb_agentid (what supervisor-guard compares), one per
+  // agent (alternate key): the role's user gets theirs, upserted with the probe values.
+  if (table.logicalName === 'swb_agentstatus') {
+    const key = `swb_agentid=${dv.userId(owner)}`;
+    await dv.app.upsert({ collection: setOf(table), key, data: { ...data, 'swb_agentid@odata.bind': `/systemusers(${dv.userId(owner)})` } });
+    return (await dv.app.retrieve<{ swb_agentstatusid: string }>({ collection: setOf(table), key, select: ['swb_agentstatusid'] })).swb_agentstatusid;
+  }
   if (table.logicalName === 'swb_conversation') {
     data['swb_state'] = ConversationState.Closed;
     data['swb_primaryagentid@odata.bind'] = `/systemusers(${dv.userId(owner)})`;

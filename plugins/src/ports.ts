@@ -74,6 +74,19 @@ export interface DataversePort {
   readImage(table: string, id: string): Promise<EntityImage | null>;
   /** The user's UI language (LCID, e.g. 1036) from usersettings; undefined when unknown. */
   getUserLanguage(userId: string): Promise<number | undefined>;
+
+  // The supervisor desk's steps (supervisor-guard, supervisor-audit, floor-stamps).
+  /** Ids of the queues the user is a member of (queuemembership): a supervisor supervises those. */
+  listUserQueues(userId: string): Promise<string[]>;
+  /** Offers of a conversation still waiting for an answer. */
+  listPendingOffersFor(conversationId: string): Promise<OfferRow[]>;
+  /** The highest message sequence stored in the conversation; 0 when it has none. */
+  lastMessageSequence(conversationId: string): Promise<number>;
+  /**
+   * Creates a row whose id the caller chose (in `data`, as the table's primary key), so a retried
+   * step finds its own row: 'duplicate' when a row with that id or alternate key already exists.
+   */
+  createRow(table: string, data: RowPatch): Promise<'created' | 'duplicate'>;
 }
 
 // Same shape as functions/src/channels/channel.ts ChannelDelivery/SendResult, restated here

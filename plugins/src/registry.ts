@@ -4,12 +4,15 @@ import type { StepDefinition } from './step';
 import { agentOnboardingStep } from './steps/agent-onboarding.step';
 import { conversationGuardStep } from './steps/conversation-guard.step';
 import { conversationStateStep } from './steps/conversation-state.step';
+import { floorStampsStep } from './steps/floor-stamps.step';
 import { messageGuardStep } from './steps/message-guard.step';
 import { offerGuardStep } from './steps/offer-guard.step';
 import { outboundDeliveryStep } from './steps/outbound-delivery.step';
 import { offerResponseStep } from './steps/offer-response.step';
 import { phoneNormaliseStep } from './steps/phone-normalise.step';
 import { routingConfigStep } from './steps/routing-config.step';
+import { supervisorAuditStep } from './steps/supervisor-audit.step';
+import { supervisorGuardStep } from './steps/supervisor-guard.step';
 
 export const stepRegistry: readonly StepDefinition[] = [
   phoneNormaliseStep,
@@ -21,6 +24,10 @@ export const stepRegistry: readonly StepDefinition[] = [
   offerGuardStep,
   offerResponseStep,
   agentOnboardingStep,
+  // The supervisor desk: its guard, its audit trail and the facts it reads.
+  supervisorGuardStep,
+  supervisorAuditStep,
+  floorStampsStep,
 ];
 
 export function findStep(name: string, registry: readonly StepDefinition[] = stepRegistry): StepDefinition | undefined {

@@ -23,6 +23,8 @@ export const IDS = {
   channels: { twilio: id(0x601), telesign: id(0x602), acs: id(0x603) },
   /** Seeded by earlier versions and retired since: switched off in databases that still have them. */
   retiredAutomatedMessages: [id(0xe01)],
+  /** The supervisor desk's host record (its form carries the SupervisorDesk control). */
+  desk: id(0xb01),
 } as const;
 
 export type AgentKey = 'alice' | 'bruno' | 'chloe' | 'sam';

@@ -130,6 +130,7 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
   for (const t of r.templates) await api.upsert('swb_messagetemplates', t.id, t.data);
   for (const m of r.automatedMessages) await api.upsert('swb_automatedmessages', m.id, m.data);
   log(`contacts, accounts, SMS channels (Twilio, TeleSign, ACS), templates, automated messages`);
+  await api.upsert('swb_supervisordesks', IDS.desk, { swb_name: 'Floor' });
 
   // The widget last: it is the marker that the seed completed.
   await api.upsert('swb_chatwidgets', r.widget.id, r.widget.data);

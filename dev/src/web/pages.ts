@@ -35,6 +35,7 @@ export function indexPage(u: { functions: string; dataverseApi: string }): strin
 <div class="card"><h2>Agent workspace</h2>
 <p><a href="/workspace">Two agents side by side</a> (Alice and Bruno) ·
 ${AGENTS.map((a) => `<a href="/workspace/agent?agent=${a.key}">${esc(a.fullname)}</a>`).join(' · ')}</p></div>
+<div class="card"><h2>Supervisor desk</h2><p><a href="/workspace/supervisor">Sam Leroy's desk</a>: ongoing conversations, agents and queues live (<a href="/workspace/supervisor?lang=fr">en français</a>)</p></div>
 <div class="card"><h2>Widget demo</h2><p><a href="/shop">Fabrikam Outdoor shop</a> (the chat follows you to <a href="/shop/cart">the cart</a>)</p></div>
 <div class="card"><h2>Phone simulator</h2><p><a href="/phone">Text the support numbers</a> as a customer (Twilio, TeleSign, ACS)</p></div>
 <div class="card"><h2>Services</h2><ul>
@@ -119,6 +120,19 @@ export function agentPage(configJson: string, o: AgentPageOptions): string {
 @media (max-width:900px){.row{flex-direction:column}#pane{flex:1 1 0;min-height:300px}#summary{flex:0 0 36%;min-width:0;border-top:1px solid #e0e0e0}}
 .empty{color:#616161;margin:8px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}</style>`,
     o.lang,
+  );
+}
+
+/** The supervisor desk, as its form in the app hosts it: the built SupervisorDesk bundle, full width. */
+export function supervisorPage(configJson: string, userName: string): string {
+  return page(
+    `${userName} — supervisor desk`,
+    `<header class="bar"><h1>${esc(userName)} — supervisor desk</h1><a href="/">home</a><a href="/workspace" target="_blank">agent workspace</a></header>
+<div id="desk" class="desk"></div>
+<script src="/assets/host.js"></script>
+<script src="/controls/SupervisorDesk/bundle.js"></script>
+<script>window.SwitchboardWorkspace.startSupervisor(${configJson});</script>`,
+    `<style>.desk{margin:8px;background:white;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.15);height:calc(100vh - 60px);overflow:hidden}</style>`,
   );
 }
 

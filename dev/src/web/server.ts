@@ -8,13 +8,13 @@ import { metadata } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { buildClientBundles } from './assets';
-import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, workspacePage } from './pages';
+import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
 import { PhoneSimulator, type ProviderKey } from './phone-simulator';
 import { readResx } from './resx';
 import { LANGUAGE_IDS, PAGE_STRINGS, languageOfId, pageLanguageOf } from './strings';
 import { workspaceState } from './workspace-url';
 
-export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary'] as const;
+export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary', 'SupervisorDesk'] as const;
 
 export interface WebServerOptions {
   port: number;
@@ -168,6 +168,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       };
       // </script> inside JSON would end the script element.
       return send(res, 200, agentPage(JSON.stringify(config).replace(/</g, '\\u003c'), { agentName: agent.fullname, lang, embedded }));
+    }
+    if (p === '/workspace/supervisor') {
+      // The supervisor's desk as the app's desk form shows it, signed in as a supervisor (Sam by
+      // default); ?as= any demo user shows what someone without the role gets.
+      const who = AGENTS.find((a) => a.key === (url.searchParams.get('as') ?? 'sam')) ?? AGENTS.find((a) => a.role === 'supervisor')!;
+      const languageId = url.searchParams.get('lang') === 'fr' ? 1036 : 1033;
+      const poll = Number(url.searchParams.get('poll'));
+      const config = {
+        agent: { id: who.id, fullname: who.fullname, token: who.token, key: who.key },
+        agents: AGENTS.map((a) => ({ key: a.key, fullname: a.fullname })),
+        dataverseApi: options.dataverseApi,
+        entitySets,
+        strings: controlStrings(languageId),
+        languageId,
+        desk: { pollSeconds: Number.isFinite(poll) && poll >= 1 ? poll : 15, transcriptSeconds: 2 },
+      };
+      return send(res, 200, supervisorPage(JSON.stringify(config).replace(/</g, '\\u003c'), who.fullname));
     }
     if (p === '/assets/host.js') return send(res, 200, bundles.host, 'text/javascript; charset=utf-8');
     if (p === '/assets/workspace.js') return send(res, 200, bundles.workspace, 'text/javascript; charset=utf-8');

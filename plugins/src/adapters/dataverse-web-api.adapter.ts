@@ -23,6 +23,7 @@ export type Execute = <T>(op: (api: DynamicsWebApi) => Promise<T>) => Promise<T>
 const CONVERSATION = [
   'activityid', 'swb_state', 'swb_channeltype', '_swb_channelid_value', '_swb_queueid_value', '_swb_workstreamid_value',
   '_swb_primaryagentid_value', 'swb_customerphone', 'swb_wrapupon', 'swb_activeon', 'swb_closedon', 'swb_firstassignedon',
+  // Writers that claim the message counter compare against it (message-created, supervisor-audit).
   '_swb_offeredto_value', 'swb_declinedby', 'swb_declinecount', 'swb_lastmessagesequence',
 ];
 const MESSAGE = [
@@ -48,6 +49,13 @@ function guid(id: string): string {
 function statusOf(e: unknown): number | undefined {
   const s = (e as { status?: unknown } | null)?.status;
   return typeof s === 'number' ? s : undefined;
+}
+
+const DUPLICATE_KEY = 0x80040237;
+
+function isDuplicateKey(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (Number.parseInt(code, 16) >>> 0) === DUPLICATE_KEY;
 }
 
 type WithETag<T> = T & { '@odata.etag'?: string };
@@ -315,6 +323,40 @@ export class WebApiDataverseAdapter implements DataversePort {
       return row ? rowToImage(table, id, row) : null;
     } catch (e) {
       if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  async listUserQueues(userId: string): Promise<string[]> {
+    const rows = await this.all<{ queueid: string }>(`systemusers(${guid(userId)})/queuemembership_association`, ['queueid'], 'statecode eq 0');
+    return rows.map((r) => r.queueid.toLowerCase());
+  }
+
+  listPendingOffersFor(conversationId: string) {
+    return this.all<OfferRow>(EntitySetNames.Offer, OFFER, `_swb_conversationid_value eq ${guid(conversationId)} and swb_response eq ${OfferResponse.Pending}`);
+  }
+
+  async lastMessageSequence(conversationId: string): Promise<number> {
+    const res = await this.execute((api) =>
+      api.retrieveMultiple<{ swb_sequence?: number | null }>({
+        collection: EntitySetNames.Message,
+        select: ['swb_sequence'],
+        filter: `_swb_conversationid_value eq ${guid(conversationId)}`,
+        orderBy: ['swb_sequence desc'],
+        top: 1,
+      }),
+    );
+    return Number(res.value[0]?.swb_sequence ?? 0);
+  }
+
+  async createRow(table: string, data: RowPatch): Promise<'created' | 'duplicate'> {
+    try {
+      await this.execute((api) => api.create({ collection: this.entitySet(table), data }));
+      return 'created';
+    } catch (e) {
+      // Dataverse's duplicate key (0x80040237) arrives as 412 on a primary key, or as a 400/409
+      // carrying the code on an alternate key, depending on the path; the code says it either way.
+      if (statusOf(e) === 412 || isDuplicateKey(e)) return 'duplicate';
       throw e;
     }
   }

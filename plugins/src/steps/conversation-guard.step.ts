@@ -6,6 +6,13 @@
 // and closes; a conversation moves only along its lifecycle (Active → Wrap-up → Closed, or
 // back to a queue); the only session a person creates is a consult. The decisions on consult
 // and transfer are core's (startConsult / transferToAgent / transferToQueue).
+//
+// Supervisors of the conversation's queue (the Supervisor role and membership of that queue)
+// have their own moves, checked here too: join (a consult session for themselves), assign a
+// waiting conversation to an agent of the queue, transfer it to such an agent or to a queue, and
+// force-close it. Assigning and transferring to an agent respect that agent's capacity unless
+// the same write sets swb_forcedassignment, which nobody else may set. What they did is recorded
+// afterwards by the supervisor-audit step, from the write itself.
 import {
   type ConversationRecord,
   type LifecycleError,
@@ -20,6 +27,7 @@ import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
 import { isTrusted, refuse } from './caller';
 import { stateName } from './conversation-state.step';
+import { capacityFit, isQueueMember, supervises, userName } from './supervisor-scope';
 
 const PRE_IMAGE = 'PreImage';
 
@@ -36,6 +44,14 @@ async function checkConsult(ctx: StepContext, deps: StepDeps): Promise<StepResul
   const conversation = await deps.data.getConversation(conversationId);
   if (!conversation) return refuse(ctx, deps, 'consult.conversationMissing', 'consult.conversationMissing');
   const sessions = await deps.data.listOpenSessions(conversationId);
+  const primaryId = conversation.row._swb_primaryagentid_value?.toLowerCase() ?? null;
+  // A supervisor joining: a consult session for themselves, in a conversation of their queue.
+  if (consultant === ctx.initiatingUserId && primaryId !== consultant && (await supervises(ctx.initiatingUserId, conversation.row._swb_queueid_value ?? null, deps))) {
+    if (conversation.row.swb_state !== ConversationState.Active) return refuse(ctx, deps, 'lifecycle.notActive', 'supervisor.joinNotActive');
+    const already = sessions.some((s) => s.swb_state !== SessionState.Closed && s._swb_agentid_value?.toLowerCase() === consultant);
+    if (already) return refuse(ctx, deps, 'lifecycle.alreadyParticipant', 'consult.alreadyParticipant');
+    return ok('a supervisor of the queue joins as a consultant');
+  }
   const at = deps.clock.now();
   const primary = conversation.row._swb_primaryagentid_value?.toLowerCase() ?? null;
   const record: ConversationRecord = {
@@ -74,6 +90,10 @@ async function checkTransfer(ctx: StepContext, deps: StepDeps): Promise<StepResu
   if (!pre) return ok('no pre-image: step registered without it');
   const primaryRef = pre['swb_primaryagentid'];
   const primary = refId(primaryRef);
+  // Someone who is not the primary agent: a supervisor of the queue has moves of their own. The
+  // role and membership are read only here, so the primary agent's own writes cost nothing more.
+  if (primary !== ctx.initiatingUserId && (await supervises(ctx.initiatingUserId, refId(pre['swb_queueid']), deps))) return checkSupervisorMove(ctx, deps, pre);
+  if (ctx.target?.attributes['swb_forcedassignment'] === true) return refuse(ctx, deps, 'supervisor.forceOnlySupervisor', 'supervisor.notSupervisorOf');
   // No primary agent: the conversation waits for routing (or is closed). Only routing — the
   // app, trusted above — assigns, moves or ends it; a person who still owns it from an earlier
   // session (a transfer back to the queue keeps the owner) must not grab or close it.
@@ -126,9 +146,60 @@ async function checkStateChange(ctx: StepContext, deps: StepDeps, primary: strin
   return ok('ended or closed by the primary agent');
 }
 
+const WAITING: readonly number[] = [ConversationState.Open, ConversationState.Waiting];
+
+/**
+ * A supervisor of the conversation's queue moving it: assign (waiting → Active with an agent of
+ * the queue), transfer to such an agent (Active stays Active) or to a queue (back to Open), or
+ * force-close (any open state → Closed, nothing else in the same write). Ending (wrap-up) stays
+ * the primary agent's, and a closed conversation is not reopened by a person.
+ */
+async function checkSupervisorMove(ctx: StepContext, deps: StepDeps, pre: StepContext['preImages'][string]['attributes']): Promise<StepResult> {
+  const t = ctx.target?.attributes ?? {};
+  const queue = refId(pre['swb_queueid'])!;
+  const primary = refId(pre['swb_primaryagentid']);
+  const from = numberValue(pre['swb_state']);
+  const to = 'swb_state' in t ? numberValue(t['swb_state']) : from;
+  const nextAgent = 'swb_primaryagentid' in t ? refId(t['swb_primaryagentid']) : primary;
+  const nextQueue = 'swb_queueid' in t ? refId(t['swb_queueid']) : queue;
+  const forced = t['swb_forcedassignment'] === true;
+  const waiting = from !== null && WAITING.includes(from);
+  const toAgent = nextAgent !== null && nextAgent !== primary;
+  if (forced && !toAgent) return refuse(ctx, deps, 'supervisor.forceWithAssignment', 'supervisor.forceWithAssignment');
+  if (from === ConversationState.Closed) return to === from && !toAgent && nextQueue === queue ? ok('closed, nothing moved') : refuse(ctx, deps, 'lifecycle.badTransition', 'conversation.badTransition');
+
+  if (to === ConversationState.Closed) {
+    if (toAgent || nextQueue !== queue) return refuse(ctx, deps, 'supervisor.closeOnly', 'supervisor.closeOnly');
+    return ok('force-closed by a supervisor of the queue');
+  }
+
+  if (toAgent) {
+    if (!waiting && from !== ConversationState.Active) return refuse(ctx, deps, 'lifecycle.notActive', 'transfer.notActive');
+    // Assigned means Active, with the agent in the same write: state and agent move together.
+    if (to !== ConversationState.Active || nextQueue !== queue) return refuse(ctx, deps, 'lifecycle.badTransition', 'conversation.badTransition');
+    if (!(await isQueueMember(nextAgent, queue, deps))) return refuse(ctx, deps, 'supervisor.agentNotInQueue', 'supervisor.agentNotInQueue', { agent: await userName(nextAgent, deps) });
+    if (!forced) {
+      const fit = await capacityFit(nextAgent, ctx.primaryEntityId, deps);
+      if (fit === 'full') return refuse(ctx, deps, 'supervisor.agentFull', 'supervisor.agentFull', { agent: await userName(nextAgent, deps) });
+      if (fit === 'no-status') return refuse(ctx, deps, 'supervisor.agentNoStatus', 'supervisor.agentNoStatus', { agent: await userName(nextAgent, deps) });
+    }
+    return ok(`${waiting ? 'assigned' : 'transferred'} to an agent by a supervisor of the queue${forced ? ', over capacity' : ''}`);
+  }
+
+  if (nextQueue !== queue || (to !== from && to !== null && WAITING.includes(to))) {
+    if (!nextQueue || (from === ConversationState.WrapUp)) return refuse(ctx, deps, 'lifecycle.badTransition', 'conversation.badTransition');
+    // Out of the hands of its agent and back to routing: Open (or still waiting, for a waiting one).
+    if (to === null || !WAITING.includes(to)) return refuse(ctx, deps, 'lifecycle.badTransition', 'conversation.badTransition');
+    return ok('transferred to a queue by a supervisor of the queue');
+  }
+
+  if (to !== from) return refuse(ctx, deps, 'supervisor.notAMove', 'supervisor.notAMove');
+  return ok('nothing guarded changed');
+}
+
 export const conversationGuardStep: StepDefinition = {
   name: 'conversation-guard',
-  description: 'Refuses consults, transfers, ends and closes by anyone but the primary agent, and state changes outside the lifecycle.',
+  description: 'Refuses consults, transfers, ends and closes by anyone but the primary agent or a supervisor of the queue, and state changes outside the lifecycle.',
   triggers: [
     {
       message: 'Create',
@@ -136,7 +207,7 @@ export const conversationGuardStep: StepDefinition = {
       stage: 20,
       mode: 'sync',
       rank: 1,
-      description: 'swb_session Create: only the primary agent may invite a consult',
+      description: 'swb_session Create: only the primary agent may invite a consult; a supervisor of the queue may join',
     },
     {
       message: 'Update',
@@ -144,9 +215,9 @@ export const conversationGuardStep: StepDefinition = {
       stage: 20,
       mode: 'sync',
       rank: 1,
-      filteringAttributes: ['swb_primaryagentid', 'swb_queueid', 'swb_state'],
+      filteringAttributes: ['swb_primaryagentid', 'swb_queueid', 'swb_state', 'swb_forcedassignment'],
       images: [{ alias: PRE_IMAGE, type: 'pre', attributes: ['swb_state', 'swb_primaryagentid', 'swb_queueid'] }],
-      description: 'swb_conversation Update (agent, queue, state): only the primary agent may transfer, end or close',
+      description: 'swb_conversation Update (agent, queue, state, over capacity): only the primary agent may transfer, end or close; a supervisor of the queue may assign, transfer and force-close',
     },
   ],
   async handler(ctx, deps) {

@@ -105,8 +105,14 @@ export class FakeDataverse implements DataversePort {
     this.writes.push({ table: 'swb_session', id, patch: { created: true } });
     return id;
   }
+  /** The typed tables, so getRow/updateRow on them see the same rows as the typed methods. */
+  private typed(table: string): Table<object> | undefined {
+    const typed: Record<string, Table<object>> = { swb_conversation: this.conversations, swb_message: this.messages, swb_session: this.sessions, swb_agentstatus: this.agentStatuses };
+    return typed[table];
+  }
   async getRow(table: string, id: string, columns: readonly string[]) {
-    const r = this.get(this.rows, `${table}:${id}`);
+    const typed = this.typed(table);
+    const r = typed ? this.get(typed as Table<Record<string, unknown>>, id) : this.get(this.rows, `${table}:${id}`);
     return r ? { row: Object.fromEntries(columns.map((c) => [c, r.row[c] ?? null])), etag: r.etag } : null;
   }
   async updateRow(table: string, id: string, patch: RowPatch, ifMatch?: string) {
@@ -116,6 +122,8 @@ export class FakeDataverse implements DataversePort {
       this.writes.push({ table, id, patch });
       return 'updated' as const;
     }
+    const typed = this.typed(table);
+    if (typed) return this.put(table, typed, id, patch, ifMatch);
     return this.put(table, this.rows, `${table}:${id}`, patch, ifMatch);
   }
   /** All or nothing, as a change set: every If-Match and create-only checked before anything is written. */
@@ -161,6 +169,34 @@ export class FakeDataverse implements DataversePort {
     const id = `5c000000-0000-4000-8000-${String(this.agentStatuses.size + 100).padStart(12, '0')}`;
     this.seed(this.agentStatuses, id, applyPatch({ swb_agentstatusid: id, _swb_agentid_value: agentId } as AgentStatusRow, columns));
     this.writes.push({ table: 'swb_agentstatus', id, patch: { created: true, ...columns } });
+    return 'created' as const;
+  }
+  /** Queue memberships per user (queue ids), for the supervisor steps. */
+  userQueues = new Map<string, string[]>();
+  async listUserQueues(userId: string) { return [...(this.userQueues.get(userId) ?? [])]; }
+  async listPendingOffersFor(conversationId: string) {
+    return this.offers.filter((o) => o._swb_conversationid_value === conversationId && o.swb_response === OfferResponse.Pending);
+  }
+  async lastMessageSequence(conversationId: string) {
+    return Math.max(0, ...[...this.messages.values()].filter((e) => e.row._swb_conversationid_value === conversationId).map((e) => e.row.swb_sequence ?? 0));
+  }
+  /** Rows created through createRow, in order: table, id and the Web API body. */
+  created: { table: string; id: string; data: RowPatch }[] = [];
+  async createRow(table: string, data: RowPatch) {
+    const key = table === 'swb_message' ? 'swb_messageid' : `${table}id`;
+    const id = String(data[key] ?? '').toLowerCase();
+    if (!id) throw new Error(`createRow(${table}) without a chosen id`);
+    if (table === 'swb_message') {
+      const row = applyPatch({} as MessageRow, data);
+      const clash = [...this.messages.values()].some((e) => e.row.swb_messageid === id || (e.row._swb_conversationid_value === row._swb_conversationid_value && e.row.swb_sequence === row.swb_sequence));
+      if (clash) return 'duplicate' as const;
+      this.seed(this.messages, id, row);
+    } else {
+      if (this.rows.has(`${table}:${id}`)) return 'duplicate' as const;
+      this.seed(this.rows, `${table}:${id}`, applyPatch({}, data));
+    }
+    this.created.push({ table, id, data });
+    this.writes.push({ table, id, patch: { created: true, ...data } });
     return 'created' as const;
   }
   async readImage(table: string, id: string) {

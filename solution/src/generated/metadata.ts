@@ -459,6 +459,54 @@ export const metadata: Metadata = {
             612400004
           ],
           "secured": true
+        },
+        "swb_lastcustomermessageon": {
+          "logicalName": "swb_lastcustomermessageon",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "secured": true
+        },
+        "swb_waitendedon": {
+          "logicalName": "swb_waitendedon",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "searched": true,
+          "secured": true
+        },
+        "swb_waitseconds": {
+          "logicalName": "swb_waitseconds",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": 0,
+          "max": 2147483647,
+          "secured": true
+        },
+        "swb_waitoutcome": {
+          "logicalName": "swb_waitoutcome",
+          "type": "choice",
+          "required": false,
+          "system": false,
+          "optionSet": "swb_waitoutcome",
+          "options": [
+            612400000,
+            612400001,
+            612400002,
+            612400003
+          ],
+          "secured": true
+        },
+        "swb_forcedassignment": {
+          "logicalName": "swb_forcedassignment",
+          "type": "boolean",
+          "required": false,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
         }
       },
       "alternateKeys": []
@@ -1124,7 +1172,8 @@ export const metadata: Metadata = {
             612400000,
             612400001,
             612400002,
-            612400003
+            612400003,
+            612400004
           ]
         },
         "swb_offeredon": {
@@ -1881,6 +1930,13 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "maxLength": 8000,
+          "secured": true
+        },
+        "swb_presencesince": {
+          "logicalName": "swb_presencesince",
+          "type": "datetime",
+          "required": false,
+          "system": false,
           "secured": true
         },
         "swb_defaultpresence": {
@@ -3186,6 +3242,282 @@ export const metadata: Metadata = {
         }
       ]
     },
+    "swb_supervisoraction": {
+      "logicalName": "swb_supervisoraction",
+      "entitySetName": "swb_supervisoractions",
+      "primaryIdAttribute": "swb_supervisoractionid",
+      "primaryNameAttribute": "swb_name",
+      "isActivity": false,
+      "standard": false,
+      "ownership": "organization",
+      "attributes": {
+        "swb_supervisoractionid": {
+          "logicalName": "swb_supervisoractionid",
+          "type": "uniqueidentifier",
+          "required": false,
+          "system": true,
+          "searched": true
+        },
+        "createdon": {
+          "logicalName": "createdon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "modifiedon": {
+          "logicalName": "modifiedon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "createdby": {
+          "logicalName": "createdby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "modifiedby": {
+          "logicalName": "modifiedby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "versionnumber": {
+          "logicalName": "versionnumber",
+          "type": "bigint",
+          "required": false,
+          "system": true
+        },
+        "organizationid": {
+          "logicalName": "organizationid",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "organization"
+          ]
+        },
+        "statecode": {
+          "logicalName": "statecode",
+          "type": "state",
+          "required": true,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "statuscode": {
+          "logicalName": "statuscode",
+          "type": "status",
+          "required": false,
+          "system": false,
+          "options": [
+            1,
+            2
+          ]
+        },
+        "swb_name": {
+          "logicalName": "swb_name",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200
+        },
+        "swb_action": {
+          "logicalName": "swb_action",
+          "type": "choice",
+          "required": true,
+          "system": false,
+          "optionSet": "swb_supervisoractionkind",
+          "options": [
+            612400000,
+            612400001,
+            612400002,
+            612400003,
+            612400004,
+            612400005,
+            612400006
+          ]
+        },
+        "swb_supervisorid": {
+          "logicalName": "swb_supervisorid",
+          "type": "lookup",
+          "required": true,
+          "system": false,
+          "targets": [
+            "systemuser"
+          ],
+          "searched": true
+        },
+        "swb_conversationid": {
+          "logicalName": "swb_conversationid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "swb_conversation"
+          ],
+          "searched": true
+        },
+        "swb_agentid": {
+          "logicalName": "swb_agentid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "swb_fromagentid": {
+          "logicalName": "swb_fromagentid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "swb_queueid": {
+          "logicalName": "swb_queueid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "queue"
+          ]
+        },
+        "swb_forced": {
+          "logicalName": "swb_forced",
+          "type": "boolean",
+          "required": false,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "swb_presence": {
+          "logicalName": "swb_presence",
+          "type": "choice",
+          "required": false,
+          "system": false,
+          "optionSet": "swb_presencebase",
+          "options": [
+            612400000,
+            612400001,
+            612400002,
+            612400003,
+            612400004
+          ]
+        },
+        "swb_occurredon": {
+          "logicalName": "swb_occurredon",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "secured": true
+        }
+      },
+      "alternateKeys": []
+    },
+    "swb_supervisordesk": {
+      "logicalName": "swb_supervisordesk",
+      "entitySetName": "swb_supervisordesks",
+      "primaryIdAttribute": "swb_supervisordeskid",
+      "primaryNameAttribute": "swb_name",
+      "isActivity": false,
+      "standard": false,
+      "ownership": "organization",
+      "attributes": {
+        "swb_supervisordeskid": {
+          "logicalName": "swb_supervisordeskid",
+          "type": "uniqueidentifier",
+          "required": false,
+          "system": true,
+          "searched": true
+        },
+        "createdon": {
+          "logicalName": "createdon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "modifiedon": {
+          "logicalName": "modifiedon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "createdby": {
+          "logicalName": "createdby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "modifiedby": {
+          "logicalName": "modifiedby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "versionnumber": {
+          "logicalName": "versionnumber",
+          "type": "bigint",
+          "required": false,
+          "system": true
+        },
+        "organizationid": {
+          "logicalName": "organizationid",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "organization"
+          ]
+        },
+        "statecode": {
+          "logicalName": "statecode",
+          "type": "state",
+          "required": true,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "statuscode": {
+          "logicalName": "statuscode",
+          "type": "status",
+          "required": false,
+          "system": false,
+          "options": [
+            1,
+            2
+          ]
+        },
+        "swb_name": {
+          "logicalName": "swb_name",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200
+        }
+      },
+      "alternateKeys": []
+    },
     "contact": {
       "logicalName": "contact",
       "entitySetName": "contacts",
@@ -3957,6 +4289,8 @@ export const metadata: Metadata = {
     "swb_automatedmessages": "swb_automatedmessage",
     "swb_operatinghourses": "swb_operatinghours",
     "swb_optouts": "swb_optout",
+    "swb_supervisoractions": "swb_supervisoraction",
+    "swb_supervisordesks": "swb_supervisordesk",
     "contacts": "contact",
     "accounts": "account",
     "systemusers": "systemuser",
@@ -4251,6 +4585,51 @@ export const metadata: Metadata = {
       "lookupColumn": "swb_channelid",
       "cascadeDelete": "Cascade",
       "navigationProperty": "swb_channelid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_systemuser_supervisoraction_supervisorid",
+      "referencedTable": "systemuser",
+      "referencingTable": "swb_supervisoraction",
+      "lookupColumn": "swb_supervisorid",
+      "cascadeDelete": "Restrict",
+      "navigationProperty": "swb_supervisorid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_conversation_supervisoraction_conversationid",
+      "referencedTable": "swb_conversation",
+      "referencingTable": "swb_supervisoraction",
+      "lookupColumn": "swb_conversationid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_conversationid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_systemuser_supervisoraction_agentid",
+      "referencedTable": "systemuser",
+      "referencingTable": "swb_supervisoraction",
+      "lookupColumn": "swb_agentid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_agentid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_systemuser_supervisoraction_fromagentid",
+      "referencedTable": "systemuser",
+      "referencingTable": "swb_supervisoraction",
+      "lookupColumn": "swb_fromagentid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_fromagentid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_queue_supervisoraction_queueid",
+      "referencedTable": "queue",
+      "referencingTable": "swb_supervisoraction",
+      "lookupColumn": "swb_queueid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_queueid"
     },
     {
       "kind": "oneToMany",
@@ -4580,6 +4959,14 @@ export const metadata: Metadata = {
         "systemuser": {
           "read": "global",
           "appendTo": "global"
+        },
+        "swb_supervisoraction": {
+          "create": "global",
+          "read": "global",
+          "append": "global"
+        },
+        "swb_supervisordesk": {
+          "read": "global"
         }
       }
     },
@@ -4762,6 +5149,17 @@ export const metadata: Metadata = {
           "read": "global",
           "append": "global",
           "appendTo": "global"
+        },
+        "swb_supervisoraction": {
+          "read": "global"
+        },
+        "swb_supervisordesk": {
+          "create": "global",
+          "read": "global",
+          "write": "global",
+          "delete": "global",
+          "append": "global",
+          "appendTo": "global"
         }
       }
     }
@@ -4886,6 +5284,26 @@ export const metadata: Metadata = {
             "read": true,
             "create": false,
             "update": false
+          },
+          "swb_lastcustomermessageon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_waitendedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_waitseconds": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_waitoutcome": {
+            "read": true,
+            "create": false,
+            "update": false
           }
         },
         "swb_session": {
@@ -4953,7 +5371,19 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           },
+          "swb_presencesince": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
           "swb_defaultpresence": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_supervisoraction": {
+          "swb_occurredon": {
             "read": true,
             "create": false,
             "update": false
@@ -5080,6 +5510,26 @@ export const metadata: Metadata = {
             "read": true,
             "create": false,
             "update": false
+          },
+          "swb_lastcustomermessageon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_waitendedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_waitseconds": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_waitoutcome": {
+            "read": true,
+            "create": false,
+            "update": false
           }
         },
         "swb_session": {
@@ -5147,7 +5597,19 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           },
+          "swb_presencesince": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
           "swb_defaultpresence": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_supervisoraction": {
+          "swb_occurredon": {
             "read": true,
             "create": false,
             "update": false
@@ -5274,6 +5736,26 @@ export const metadata: Metadata = {
             "read": true,
             "create": true,
             "update": true
+          },
+          "swb_lastcustomermessageon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_waitendedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_waitseconds": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_waitoutcome": {
+            "read": true,
+            "create": true,
+            "update": true
           }
         },
         "swb_session": {
@@ -5341,7 +5823,19 @@ export const metadata: Metadata = {
             "create": true,
             "update": true
           },
+          "swb_presencesince": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
           "swb_defaultpresence": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
+        },
+        "swb_supervisoraction": {
+          "swb_occurredon": {
             "read": true,
             "create": true,
             "update": true
@@ -5532,6 +6026,11 @@ export const metadata: Metadata = {
         "value": 612400003,
         "name": "TimedOut",
         "label": "Timed out"
+      },
+      {
+        "value": 612400004,
+        "name": "Withdrawn",
+        "label": "Withdrawn"
       }
     ],
     "swb_assignmentmethod": [
@@ -5792,6 +6291,65 @@ export const metadata: Metadata = {
         "value": 612400002,
         "name": "Webhook",
         "label": "Webhook bot"
+      }
+    ],
+    "swb_waitoutcome": [
+      {
+        "value": 612400000,
+        "name": "AnsweredWithin20s",
+        "label": "Answered within 20 s"
+      },
+      {
+        "value": 612400001,
+        "name": "AnsweredWithin60s",
+        "label": "Answered within 60 s"
+      },
+      {
+        "value": 612400002,
+        "name": "AnsweredLater",
+        "label": "Answered after 60 s"
+      },
+      {
+        "value": 612400003,
+        "name": "Abandoned",
+        "label": "Abandoned"
+      }
+    ],
+    "swb_supervisoractionkind": [
+      {
+        "value": 612400000,
+        "name": "Monitor",
+        "label": "Monitor"
+      },
+      {
+        "value": 612400001,
+        "name": "Join",
+        "label": "Join"
+      },
+      {
+        "value": 612400002,
+        "name": "Assign",
+        "label": "Assign"
+      },
+      {
+        "value": 612400003,
+        "name": "Transfer",
+        "label": "Transfer"
+      },
+      {
+        "value": 612400004,
+        "name": "ForceClose",
+        "label": "Force close"
+      },
+      {
+        "value": 612400005,
+        "name": "SetPresence",
+        "label": "Set presence"
+      },
+      {
+        "value": 612400006,
+        "name": "SignOut",
+        "label": "Sign out"
       }
     ],
     "swb_numberkind": [

@@ -69,6 +69,7 @@ export enum OfferResponse {
   Accepted = 612400001,
   Declined = 612400002,
   TimedOut = 612400003,
+  Withdrawn = 612400004,
 }
 
 /** Assignment method (`swb_assignmentmethod`) */
@@ -177,6 +178,25 @@ export enum BotKind {
   Webhook = 612400002,
 }
 
+/** Wait outcome (`swb_waitoutcome`) */
+export enum WaitOutcome {
+  AnsweredWithin20s = 612400000,
+  AnsweredWithin60s = 612400001,
+  AnsweredLater = 612400002,
+  Abandoned = 612400003,
+}
+
+/** Supervisor action (`swb_supervisoractionkind`) */
+export enum SupervisorAction {
+  Monitor = 612400000,
+  Join = 612400001,
+  Assign = 612400002,
+  Transfer = 612400003,
+  ForceClose = 612400004,
+  SetPresence = 612400005,
+  SignOut = 612400006,
+}
+
 /** Number kind (`swb_numberkind`) */
 export enum NumberKind {
   LongCode = 612400000,
@@ -204,6 +224,8 @@ export const TableNames = {
   AutomatedMessage: 'swb_automatedmessage',
   OperatingHours: 'swb_operatinghours',
   OptOut: 'swb_optout',
+  SupervisorAction: 'swb_supervisoraction',
+  SupervisorDesk: 'swb_supervisordesk',
   Contact: 'contact',
   Account: 'account',
   SystemUser: 'systemuser',
@@ -230,6 +252,8 @@ export const EntitySetNames = {
   AutomatedMessage: 'swb_automatedmessages',
   OperatingHours: 'swb_operatinghourses',
   OptOut: 'swb_optouts',
+  SupervisorAction: 'swb_supervisoractions',
+  SupervisorDesk: 'swb_supervisordesks',
   Contact: 'contacts',
   Account: 'accounts',
   SystemUser: 'systemusers',
@@ -323,6 +347,16 @@ export interface ConversationRow {
   swb_startfingerprint?: string | null;
   /** Sentiment */
   swb_sentiment?: Sentiment | null;
+  /** Last customer message on */
+  swb_lastcustomermessageon?: string | null;
+  /** First wait ended on */
+  swb_waitendedon?: string | null;
+  /** First wait (seconds) */
+  swb_waitseconds?: number | null;
+  /** First wait outcome */
+  swb_waitoutcome?: WaitOutcome | null;
+  /** Assigned over capacity */
+  swb_forcedassignment?: boolean | null;
 }
 
 /** Message (`swb_message`, entity set `swb_messages`) */
@@ -576,6 +610,8 @@ export interface AgentStatusRow {
   swb_lastreleaseon?: string | null;
   /** Last offers by queue */
   swb_lastofferstamps?: string | null;
+  /** Presence since */
+  swb_presencesince?: string | null;
   /** Default presence */
   swb_defaultpresence?: BasePresence | null;
 }
@@ -802,6 +838,52 @@ export interface OptOutRow {
   swb_changedon?: string | null;
   /** Keyword log */
   swb_keywordlog?: string | null;
+}
+
+/** Supervisor action (`swb_supervisoraction`, entity set `swb_supervisoractions`) */
+export interface SupervisorActionRow {
+  swb_supervisoractionid: string;
+  createdon?: string | null;
+  modifiedon?: string | null;
+  _createdby_value?: string | null;
+  _modifiedby_value?: string | null;
+  versionnumber?: number | null;
+  _organizationid_value?: string | null;
+  statecode?: number | null;
+  statuscode?: number | null;
+  swb_name?: string | null;
+  /** Action */
+  swb_action?: SupervisorAction | null;
+  /** Supervisor */
+  _swb_supervisorid_value?: string | null;
+  /** Conversation */
+  _swb_conversationid_value?: string | null;
+  /** Agent */
+  _swb_agentid_value?: string | null;
+  /** From agent */
+  _swb_fromagentid_value?: string | null;
+  /** Queue */
+  _swb_queueid_value?: string | null;
+  /** Over capacity */
+  swb_forced?: boolean | null;
+  /** Presence set */
+  swb_presence?: BasePresence | null;
+  /** Occurred on */
+  swb_occurredon?: string | null;
+}
+
+/** Supervisor desk (`swb_supervisordesk`, entity set `swb_supervisordesks`) */
+export interface SupervisorDeskRow {
+  swb_supervisordeskid: string;
+  createdon?: string | null;
+  modifiedon?: string | null;
+  _createdby_value?: string | null;
+  _modifiedby_value?: string | null;
+  versionnumber?: number | null;
+  _organizationid_value?: string | null;
+  statecode?: number | null;
+  statuscode?: number | null;
+  swb_name?: string | null;
 }
 
 /** Contact (`contact`, entity set `contacts`) */

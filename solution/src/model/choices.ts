@@ -83,6 +83,9 @@ export const choices: ChoiceDef[] = [
     ['Accepted', 'Accepted', 'Acceptée'],
     ['Declined', 'Declined', 'Refusée'],
     ['TimedOut', 'Timed out', 'Expirée'],
+    // A supervisor assigned or closed the conversation while it was offered: not the agent's
+    // decline, so routing does not hold it against them.
+    ['Withdrawn', 'Withdrawn', 'Retirée'],
   ]),
   choiceSet('swb_assignmentmethod', ['Assignment method', "Méthode d'attribution"], ['How a queue picks an agent.', 'Comment une file choisit un agent.'], [
     ['HighestCapacity', 'Highest capacity', 'Capacité la plus élevée'],
@@ -159,6 +162,21 @@ export const choices: ChoiceDef[] = [
     ['None', 'No bot', 'Aucun robot'],
     ['DirectLine', 'Bot Framework Direct Line', 'Bot Framework Direct Line'],
     ['Webhook', 'Webhook bot', 'Robot webhook'],
+  ]),
+  choiceSet('swb_waitoutcome', ['Wait outcome', "Issue de l'attente"], ["How a conversation's first wait in a queue ended.", "Comment s'est terminée la première attente d'une conversation en file."], [
+    ['AnsweredWithin20s', 'Answered within 20 s', 'Répondue en 20 s'],
+    ['AnsweredWithin60s', 'Answered within 60 s', 'Répondue en 60 s'],
+    ['AnsweredLater', 'Answered after 60 s', 'Répondue après 60 s'],
+    ['Abandoned', 'Abandoned', 'Abandonnée'],
+  ]),
+  choiceSet('swb_supervisoractionkind', ['Supervisor action', 'Action de superviseur'], ['What a supervisor did on the floor.', "Ce qu'un superviseur a fait."], [
+    ['Monitor', 'Monitor', 'Écoute'],
+    ['Join', 'Join', 'Participation'],
+    ['Assign', 'Assign', 'Attribution'],
+    ['Transfer', 'Transfer', 'Transfert'],
+    ['ForceClose', 'Force close', 'Fermeture forcée'],
+    ['SetPresence', 'Set presence', 'Changement de présence'],
+    ['SignOut', 'Sign out', 'Déconnexion'],
   ]),
   choiceSet('swb_numberkind', ['Number kind', 'Type de numéro'], ['Kind of SMS sender.', "Type d'expéditeur SMS."], [
     ['LongCode', 'Long code', 'Numéro long'],

@@ -23,6 +23,8 @@ describe('the data model', () => {
       swb_automatedmessage: 'swb_automatedmessages',
       swb_operatinghours: 'swb_operatinghourses',
       swb_optout: 'swb_optouts',
+      swb_supervisoraction: 'swb_supervisoractions',
+      swb_supervisordesk: 'swb_supervisordesks',
       contact: 'contacts',
       account: 'accounts',
       systemuser: 'systemusers',

@@ -56,6 +56,18 @@ describe('security roles', () => {
     expect(has(supervisorRole, 'swb_channel', 'write')).toBe(false);
   });
 
+  it("the supervisor's audit trail is written once and never edited; agents neither read it nor open the desk", () => {
+    expect(canCreateWithLookups(supervisorRole, 'swb_supervisoraction', ['swb_conversation', 'systemuser', 'queue'])).toBe(true);
+    for (const role of [agentRole, supervisorRole, administratorRole]) {
+      expect(has(role, 'swb_supervisoraction', 'write')).toBe(false);
+      expect(has(role, 'swb_supervisoraction', 'delete')).toBe(false);
+    }
+    expect(has(agentRole, 'swb_supervisoraction', 'read')).toBe(false);
+    expect(has(agentRole, 'swb_supervisordesk', 'read')).toBe(false);
+    expect(has(supervisorRole, 'swb_supervisordesk', 'read', 'global')).toBe(true);
+    expect(has(administratorRole, 'swb_supervisoraction', 'read', 'global')).toBe(true);
+  });
+
   it('an administrator has full control of every configuration table', () => {
     for (const t of ['swb_workstream', 'swb_routingrule', 'swb_channel', 'swb_chatwidget', 'swb_operatinghours', 'swb_automatedmessage']) {
       for (const k of ['create', 'read', 'write', 'delete', 'append', 'appendTo'] as const) expect([t, k, has(administratorRole, t, k, 'global')]).toEqual([t, k, true]);

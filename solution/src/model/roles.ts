@@ -71,6 +71,10 @@ export const supervisorRole: RoleDef = {
     incident: { create: 'basic', read: 'global', write: 'global', append: 'global', appendTo: 'global' },
     queue: readAll,
     systemuser: { read: 'global', appendTo: 'global' },
+    // The audit trail: a supervisor creates only their own Monitor rows (supervisor-guard step);
+    // the app writes the rest. Nobody edits it.
+    swb_supervisoraction: { create: 'global', read: 'global', append: 'global' },
+    swb_supervisordesk: { read: 'global' },
   },
 };
 
@@ -86,6 +90,8 @@ export const administratorRole: RoleDef = {
     incident: readAll,
     queue: fullUser,
     systemuser: { read: 'global', append: 'global', appendTo: 'global' },
+    swb_supervisoraction: { read: 'global' },
+    swb_supervisordesk: fullOrg,
   },
 };
 

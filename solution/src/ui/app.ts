@@ -19,9 +19,9 @@ export const workspaceApp: AppDef = {
     'queue', 'swb_workstream', 'swb_routingrule', 'swb_capacityprofile', 'swb_agentskill',
     'swb_channel', 'swb_smsnumber', 'swb_chatwidget', 'swb_contextvariable',
     'swb_messagetemplate', 'swb_automatedmessage', 'swb_operatinghours', 'swb_optout',
-    'contact', 'account', 'incident', 'systemuser',
+    'contact', 'account', 'incident', 'systemuser', 'swb_supervisoraction', 'swb_supervisordesk',
   ],
-  forms: [FormIds.conversationMain, FormIds.agentStatusMain],
+  forms: [FormIds.conversationMain, FormIds.agentStatusMain, FormIds.supervisorDeskMain],
   views: Object.values(ViewIds),
   areas: [
     {
@@ -32,6 +32,13 @@ export const workspaceApp: AppDef = {
           id: 'swb_group_mywork',
           title: l('My work', 'Mon travail'),
           subAreas: [sub('swb_conversation', 'Conversations', 'Conversations'), sub('swb_agentstatus', 'Agent statuses', 'Statuts d\'agent')],
+        },
+        {
+          // Agents do not see this group: they cannot read either table, and a site map hides
+          // what the user cannot read.
+          id: 'swb_group_supervision',
+          title: l('Supervision', 'Supervision'),
+          subAreas: [sub('swb_supervisordesk', 'Supervisor desk', 'Poste de supervision'), sub('swb_supervisoraction', 'Supervisor actions', 'Actions de superviseur')],
         },
         {
           id: 'swb_group_routing',

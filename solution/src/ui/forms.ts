@@ -11,6 +11,7 @@ import { ViewIds } from './views';
 export const FormIds = {
   conversationMain: 'd2564a19-075b-4958-8aa4-eff4f61d1e9d',
   agentStatusMain: 'd9edc7c9-377c-479a-8f9c-6aa93469f236',
+  supervisorDeskMain: '4c7f6a9e-2b1d-4e85-9a63-5d0f1b2c8e47',
 } as const;
 
 // The controls read the record id from the hosting form, so their bound property only
@@ -216,4 +217,44 @@ export const agentStatusForm: FormDef = {
   ],
 };
 
-export const forms: FormDef[] = [conversationForm, agentStatusForm];
+// The supervisor desk works from the signed-in supervisor (their queues), like the inbox works
+// from the signed-in agent; the desk row's name only anchors it. Only supervisors and
+// administrators read the desk table, so agents never reach this form.
+export const supervisorDeskForm: FormDef = {
+  id: FormIds.supervisorDeskMain,
+  table: 'swb_supervisordesk',
+  type: 'main',
+  name: l('Supervisor desk', 'Poste de supervision'),
+  description: l('Ongoing conversations, agents and queues of the supervisor\'s queues, live, with monitor, join, assign, transfer and force-close.', 'Conversations en cours, agents et files du superviseur, en direct, avec écoute, participation, attribution, transfert et fermeture forcée.'),
+  tabs: [
+    {
+      name: 'tab_floor',
+      label: l('Floor', 'Plateau'),
+      columns: [
+        {
+          width: 100,
+          sections: [
+            {
+              name: 'section_floor',
+              label: l('Floor', 'Plateau'),
+              showLabel: false,
+              cells: [
+                {
+                  kind: 'pcf',
+                  control: 'swb_Switchboard.SupervisorDesk',
+                  bind: { property: 'anchor', column: 'swb_name' },
+                  parameters: { pollSeconds: 15, transcriptSeconds: 3, heightPx: 760, sections: 'queues,conversations,agents' },
+                  label: l('Supervisor desk', 'Poste de supervision'),
+                  showLabel: false,
+                  rowSpan: 24,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+export const forms: FormDef[] = [conversationForm, agentStatusForm, supervisorDeskForm];

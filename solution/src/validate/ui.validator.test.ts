@@ -41,7 +41,7 @@ describe('forms, views and the app as shipped', () => {
   });
 
   it('every form validates against FormXml.xsd, every view query against Fetch.xsd and the site map against SiteMap.xsd', () => {
-    expect(validateUiFragments(tree(ui), docs)).toEqual({ forms: 2, queries: 12, siteMaps: 1 });
+    expect(validateUiFragments(tree(ui), docs)).toEqual({ forms: 3, queries: 14, siteMaps: 1 });
   });
 
   it('the emitted XML passes our checks of what the schemas set aside (bindings, widths, uniqueids, apps)', () => {
@@ -108,7 +108,7 @@ describe('a form is refused', () => {
   it('when it places a control that is not built', () => {
     const problems = validateUi(withForm((_, pane) => { pane.control = 'swb_Switchboard.NoSuchControl'; }), ctx);
     expect(problems).toEqual([
-      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'swb_Switchboard.NoSuchControl', which is not among the built controls (swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer): build it (npm run build -w <its workspace>) or fix the name",
+      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'swb_Switchboard.NoSuchControl', which is not among the built controls (swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer, swb_Switchboard.SupervisorDesk): build it (npm run build -w <its workspace>) or fix the name",
     ]);
   });
 

@@ -25,7 +25,7 @@ export type Visibility = (typeof Visibility)[keyof typeof Visibility];
 export const DeliveryStatus = { Pending: 612400000, Queued: 612400001, Sent: 612400002, Delivered: 612400003, Failed: 612400004, Received: 612400005 } as const;
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
 
-export const OfferResponse = { Pending: 612400000, Accepted: 612400001, Declined: 612400002, TimedOut: 612400003 } as const;
+export const OfferResponse = { Pending: 612400000, Accepted: 612400001, Declined: 612400002, TimedOut: 612400003, Withdrawn: 612400004 } as const;
 export type OfferResponse = (typeof OfferResponse)[keyof typeof OfferResponse];
 
 export const Presence = PRESENCE_CHOICE;

@@ -1,6 +1,7 @@
 // An in-memory context.webAPI: tables of rows, real $filter/$orderby/$top evaluation,
-// paging through nextLink, `x@odata.bind` turned into `_x_value`, and a log of every
-// call so tests can assert what the control asked for.
+// paging through nextLink, `x@odata.bind` turned into `_x_value`, `$apply` aggregation
+// (filter, then groupby/aggregate with $count, sum, min, max), modifiedon kept on every write,
+// and a log of every call so tests can assert what the control asked for.
 import { evaluate, parseFilter } from './odata-filter';
 
 type Entity = ComponentFramework.WebApi.Entity;
@@ -68,7 +69,8 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
   put(table: string, row: Entity): Entity {
     const key = primaryKeyOf(table);
     const id = String(row[key] ?? newGuid()).toLowerCase();
-    const stored = { createdon: new Date().toISOString(), ...row, [key]: id };
+    const createdon = (row['createdon'] as string | undefined) ?? new Date().toISOString();
+    const stored = { createdon, modifiedon: createdon, ...row, [key]: id };
     if (!this.tables.has(table)) this.tables.set(table, new Map());
     this.tables.get(table)!.set(id, stored);
     return stored;
@@ -135,7 +137,7 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
     await this.gate({ op: 'update', table: entityType, id, data });
     const existing = this.row(entityType, id);
     if (!existing) throw new Error(`${entityType}(${id}) does not exist`);
-    Object.assign(existing, InMemoryWebApi.resolveBinds(data));
+    Object.assign(existing, InMemoryWebApi.resolveBinds(data), { modifiedon: new Date().toISOString() });
     return { id, entityType };
   }
 
@@ -156,6 +158,8 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
     await this.gate({ op: 'retrieveMultiple', table: entityType, options });
     const o = parseOptions(options);
     let rows = this.rows(entityType);
+    const apply = o.get('$apply');
+    if (apply) return { entities: aggregate(rows, apply), nextLink: '' };
     const filter = o.get('$filter');
     if (filter) {
       const node = parseFilter(filter);
@@ -191,3 +195,76 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
   }
 }
 
+
+/**
+ * `$apply` as Dataverse runs it: filter(...) steps, then groupby((a,b)[,aggregate(...)]) or
+ * aggregate(...); one object per group, null values left out.
+ */
+function aggregate(source: Entity[], apply: string): Entity[] {
+  const steps = splitTop(apply, '/');
+  let rows = source;
+  let groupBy: string[] = [];
+  let aggregates: { fn: 'count' | 'sum' | 'min' | 'max'; field: string; alias: string }[] = [];
+  for (const step of steps) {
+    const m = /^(\w+)\((.*)\)$/s.exec(step);
+    if (!m) throw new Error(`unsupported $apply step: ${step}`);
+    if (m[1] === 'filter') {
+      const node = parseFilter(m[2]);
+      rows = rows.filter((r) => evaluate(node, r));
+    } else if (m[1] === 'groupby' || m[1] === 'aggregate') {
+      let inner = m[2];
+      if (m[1] === 'groupby') {
+        const g = /^\(([^)]*)\)\s*(?:,\s*aggregate\((.*)\))?$/s.exec(inner);
+        if (!g) throw new Error(`unsupported groupby: ${inner}`);
+        groupBy = g[1].split(',').map((x) => x.trim());
+        inner = g[2] ?? '';
+      }
+      aggregates = inner ? splitTop(inner, ',').map((item) => {
+        const count = /^\$count as (\w+)$/.exec(item.trim());
+        if (count) return { fn: 'count' as const, field: '', alias: count[1] };
+        const a = /^(\w+) with (sum|min|max) as (\w+)$/.exec(item.trim());
+        if (!a) throw new Error(`unsupported aggregate: ${item}`);
+        return { fn: a[2] as 'sum' | 'min' | 'max', field: a[1], alias: a[3] };
+      }) : [];
+    } else throw new Error(`unsupported $apply transformation: ${m[1]}`);
+  }
+  const groups = new Map<string, Entity[]>();
+  for (const r of rows) {
+    const key = JSON.stringify(groupBy.map((g) => r[g] ?? null));
+    const members = groups.get(key);
+    if (members) members.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()].map((members) => {
+    const out: Entity = {};
+    for (const g of groupBy) if (members[0][g] != null) out[g] = members[0][g];
+    for (const a of aggregates) {
+      const values = members.map((r) => r[a.field]).filter((v) => v !== null && v !== undefined) as (number | string)[];
+      const v = a.fn === 'count' ? members.length
+        : a.fn === 'sum' ? values.reduce<number>((x, y) => x + Number(y), 0)
+        : values.length === 0 ? null
+        : values.reduce((x, y) => ((a.fn === 'min' ? y < x : y > x) ? y : x));
+      if (v !== null) out[a.alias] = v;
+    }
+    return out;
+  });
+}
+
+function splitTop(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quoted = !quoted;
+    else if (!quoted && c === '(') depth++;
+    else if (!quoted && c === ')') depth--;
+    else if (!quoted && depth === 0 && c === separator) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter(Boolean);
+}

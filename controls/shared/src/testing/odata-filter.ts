@@ -1,13 +1,15 @@
 // Just enough OData $filter for the in-memory Web API: comparisons (eq ne gt ge lt le),
-// and/or/not, parentheses, string/number/GUID/null/boolean literals. Queries the
-// controls send are evaluated for real, so a wrong filter makes a test fail.
-type Value = string | number | boolean | null;
+// and/or/not, parentheses, string/number/GUID/null/boolean and datetime literals (unquoted,
+// as Dataverse wants them; compared as instants). Queries the controls send are evaluated for
+// real, so a wrong filter makes a test fail.
+type Value = string | number | boolean | null | { instant: number };
 type Node =
   | { kind: 'cmp'; field: string; op: string; value: Value }
   | { kind: 'and' | 'or'; left: Node; right: Node }
   | { kind: 'not'; inner: Node };
 
-const TOKEN = /\s*(\(|\)|'(?:[^']|'')*'|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|-?\d+(?:\.\d+)?(?![\w-])|[A-Za-z_][\w.]*)/y;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const TOKEN = /\s*(\(|\)|'(?:[^']|'')*'|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})|-?\d+(?:\.\d+)?(?![\w-])|[A-Za-z_][\w.]*)/y;
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
@@ -30,6 +32,7 @@ function literal(tok: string): Value {
   if (tok === 'true') return true;
   if (tok === 'false') return false;
   if (/^-?\d+(\.\d+)?$/.test(tok)) return Number(tok);
+  if (DATETIME.test(tok)) return { instant: Date.parse(tok) };
   if (/^[0-9a-fA-F-]{36}$/.test(tok)) return tok.toLowerCase();
   throw new Error(`unsupported literal: ${tok}`);
 }
@@ -78,7 +81,8 @@ export function parseFilter(src: string): Node {
 
 function norm(v: unknown): Value {
   if (v === undefined) return null;
-  if (typeof v === 'string' && /^[0-9a-fA-F-]{36}$/.test(v)) return v.toLowerCase();
+  // Length first: the render benchmarks filter thousands of rows, and most strings are not GUIDs.
+  if (typeof v === 'string' && v.length === 36 && /^[0-9a-fA-F-]{36}$/.test(v)) return v.toLowerCase();
   return v as Value;
 }
 
@@ -91,8 +95,13 @@ export function evaluate(node: Node, row: Record<string, unknown>): boolean {
     case 'not':
       return !evaluate(node.inner, row);
     case 'cmp': {
-      const a = norm(row[node.field]);
-      const b = node.value;
+      let a = norm(row[node.field]);
+      let b = node.value;
+      // A datetime literal compares with the column's ISO text as the instants they name.
+      if (b !== null && typeof b === 'object') {
+        b = b.instant;
+        a = typeof a === 'string' ? Date.parse(a) : null;
+      }
       if (node.op === 'eq') return a === b;
       if (node.op === 'ne') return a !== b;
       if (a === null || b === null) return false;

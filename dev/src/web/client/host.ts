@@ -24,6 +24,8 @@ export interface WorkspaceConfig {
   /** a pane of the two-agent workspace: it reports what it opens to the page around it */
   embedded: boolean;
   conversationId?: string;
+  /** The supervisor page: how often the desk polls (seconds). */
+  desk?: { pollSeconds: number; transcriptSeconds: number };
 }
 
 interface ControlInstance {
@@ -243,4 +245,15 @@ export function start(config: WorkspaceConfig): void {
   open(config.conversationId);
 }
 
-w['SwitchboardWorkspace'] = { start };
+/** The supervisor desk page: one control, as tall as the window. */
+export function startSupervisor(config: WorkspaceConfig): void {
+  const el = div('desk');
+  mount('SupervisorDesk', el, {
+    pollSeconds: config.desk?.pollSeconds ?? 15,
+    transcriptSeconds: config.desk?.transcriptSeconds ?? 3,
+    heightPx: Math.max(480, el.clientHeight || window.innerHeight - 70),
+    sections: 'queues,conversations,agents',
+  }, config, () => undefined);
+}
+
+w['SwitchboardWorkspace'] = { start, startSupervisor };

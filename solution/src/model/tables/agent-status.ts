@@ -27,6 +27,7 @@ export const agentStatus = table({
       'When this agent was last offered work in each queue, as JSON {"queue id": ms stamp}: advanced round robin orders by it, written with the capacity claim.',
       "Dernière offre faite à cet agent dans chaque file, en JSON {\"id de file\": horodatage ms} : le tourniquet avancé s'en sert, écrit avec la réservation de capacité.",
     ], 8000, { secured: true }),
+    when('swb_presencesince', ['Presence since', 'Présence depuis'], ['When the base presence last changed, stamped by the server.', 'Dernier changement de la présence de base, horodaté par le serveur.'], { secured: true }),
     choice('swb_defaultpresence', 'swb_presencebase', ['Default presence', 'Présence par défaut'], ['Presence set by the admin; Away or Offline wins over computed presence.', "Présence fixée par l'administrateur."], { secured: true }),
   ],
   alternateKeys: [key('swb_agentstatus_agent', ['Agent', 'Agent'], ['swb_agentid'])],

@@ -1,4 +1,4 @@
-import { choice, customer, int, json, lookup, text, phone, table, when } from '../builders';
+import { bool, choice, customer, int, json, lookup, text, phone, table, when } from '../builders';
 
 // An activity table so a conversation shows on the customer's timeline, like the
 // commercial product's conversation (msdyn_ocliveworkitem).
@@ -54,5 +54,29 @@ export const conversation = table({
       'SHA-256 de la demande de démarrage du chat (réponses, contexte, langue) : un démarrage réessayé doit y correspondre pour retrouver la conversation.',
     ], 64, { secured: 'hidden' }),
     choice('swb_sentiment', 'swb_sentiment', ['Sentiment', 'Sentiment'], ['Last estimated customer sentiment.', 'Dernier sentiment estimé du client.'], { secured: true }),
+    // Facts the supervisor desk reads on the conversation itself, stamped once by the server, so
+    // a refresh aggregates rows of today instead of scanning messages or offers.
+    when('swb_lastcustomermessageon', ['Last customer message on', 'Dernier message du client le'], [
+      "When the customer last wrote: the desk shows how long they have been waiting for an answer.",
+      "Dernier message du client : le poste de supervision montre depuis quand il attend une réponse.",
+    ], { secured: true }),
+    when('swb_waitendedon', ['First wait ended on', 'Fin de la première attente le'], [
+      'When the first wait in a queue ended: answered by an agent, or abandoned. Today\'s queue figures count from it.',
+      "Fin de la première attente en file : réponse d'un agent ou abandon. Les chiffres du jour des files en partent.",
+    ], { secured: true, searched: true }),
+    int('swb_waitseconds', ['First wait (seconds)', 'Première attente (secondes)'], [
+      'Seconds between entering the queue and the first answer or the abandon.',
+      "Secondes entre l'entrée en file et la première réponse ou l'abandon.",
+    ], 0, 2147483647, { secured: true }),
+    choice('swb_waitoutcome', 'swb_waitoutcome', ['First wait outcome', 'Issue de la première attente'], [
+      'Answered within 20 s, within 60 s, later, or abandoned: service level without date arithmetic in a query.',
+      'Répondue en 20 s, en 60 s, plus tard, ou abandonnée : le niveau de service sans calcul de dates dans une requête.',
+    ], { secured: true }),
+    // Checked by the conversation-guard step: only a supervisor of the queue may set it, in the
+    // same write that assigns or transfers the conversation to an agent who is already full.
+    bool('swb_forcedassignment', ['Assigned over capacity', 'Attribuée au-delà de la capacité'], [
+      "A supervisor's last assignment of this conversation was made past the agent's capacity, on purpose.",
+      "La dernière attribution par un superviseur a été faite au-delà de la capacité de l'agent, volontairement.",
+    ]),
   ],
 });

@@ -14,6 +14,8 @@ import { optOut } from './opt-out';
 import { routingRule } from './routing-rule';
 import { session } from './session';
 import { smsNumber } from './sms-number';
+import { supervisorAction } from './supervisor-action';
+import { supervisorDesk } from './supervisor-desk';
 import { account, contact, incident, queue, systemUser } from './standard';
 import { workstream } from './workstream';
 import type { TableDef } from '../types';
@@ -36,6 +38,8 @@ export const tables: TableDef[] = [
   automatedMessage,
   operatingHours,
   optOut,
+  supervisorAction,
+  supervisorDesk,
   contact,
   account,
   systemUser,
