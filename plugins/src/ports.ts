@@ -6,6 +6,7 @@ import type {
   AgentStatusRow,
   ConversationRow,
   MessageRow,
+  OfferRow,
   SessionRole,
   SessionRow,
   WorkstreamRow,

@@ -6,11 +6,13 @@ import {
   ConversationState,
   EntitySetNames,
   metadata,
+  OfferResponse,
   SessionState,
   type SessionRole,
   type AgentStatusRow,
   type ConversationRow,
   type MessageRow,
+  type OfferRow,
   type SessionRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
@@ -35,6 +37,7 @@ const AGENT_STATUS = [
   'swb_agentstatusid', '_swb_agentid_value', 'swb_basepresence', 'swb_manualoverride', 'swb_connectionstate',
   'swb_capacityused', 'swb_capacitymax', 'swb_profileusage', 'swb_lastreleaseon', 'swb_defaultpresence',
 ];
+const OFFER = ['swb_offerid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_response'];
 const SESSION = ['activityid', '_swb_conversationid_value', '_swb_agentid_value', 'swb_role', 'swb_state'];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -3,6 +3,7 @@
 import { fixedClock } from '@switchboard/core';
 import {
   ConversationState,
+  OfferResponse,
   SessionState,
   type SessionRole,
   type AgentStatusRow,
