@@ -73,11 +73,15 @@ it('a first text from a number costs at most 4 requests to store (caches warm), 
 it('a further text in an open conversation costs 2 requests: its conversation, then counter and message in one change set', async () => {
   await sms('+13175550903', 'first', 'SM00000000000000000000000000budget2');
   await stack.drain();
+  const before = Date.now() - 1000;
   expect(await appRequests(() => sms('+13175550903', 'second', 'SM00000000000000000000000000budget3'))).toBe(2);
   // ...and nothing for routing: the conversation is already in its queue (only offers' timers wait there).
   expect(stack.queue.items.filter((i) => i.body.kind !== 'offer-expired')).toHaveLength(0);
   const texts = await stack.api.retrieveMultiple<{ swb_sequence: number }>({ collection: 'swb_messages', filter: `swb_body eq 'second'`, select: ['swb_sequence'] });
   expect(texts.value.map((m) => m.swb_sequence)).toEqual([2]);
+  // The supervisor desk's "customer's last message" rides in the same change set as the counter.
+  const [conversation] = (await stack.api.retrieveMultiple<{ swb_lastcustomermessageon: string | null }>({ collection: 'swb_conversations', filter: `swb_customerphone eq '+13175550903'`, select: ['swb_lastcustomermessageon'] })).value;
+  expect(Date.parse(conversation!.swb_lastcustomermessageon ?? '')).toBeGreaterThanOrEqual(before);
 });
 
 it("a chat's start costs at most 2 requests (caches warm), a message 2, and an idle poll none until something happens in the conversation", async () => {

@@ -380,7 +380,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
     // not disturb at capacity), as a recompute would, since the accept keeps the reservation
     // and recomputes nothing. A presence the agent chose stays.
     const presence = presenceChoiceOf(presenceAfterLoad(status.row, reserved.usedUnits, now));
-    if (presence !== status.row.swb_basepresence) statusPatch['swb_basepresence'] = presence;
+    if (presence !== status.row.swb_basepresence) Object.assign(statusPatch, { swb_basepresence: presence, swb_presencesince: iso(now) });
     const result = await this.deps.repo.claimOffer({
       offerId,
       conversation: {

@@ -27,6 +27,8 @@ const CONVERSATION = [
   '_swb_primaryagentid_value', 'swb_customerphone', 'swb_wrapupon', 'swb_activeon', 'swb_closedon', 'swb_firstassignedon',
   // Writers that claim the message counter compare against it (message-created, supervisor-audit).
   '_swb_offeredto_value', 'swb_declinedby', 'swb_declinecount', 'swb_lastmessagesequence',
+  // the first wait, recorded by the accept
+  'swb_queuedon', 'swb_openedon', 'swb_waitoutcome',
 ];
 const MESSAGE = [
   'swb_messageid', '_swb_conversationid_value', 'swb_direction', 'swb_authorkind', 'swb_visibility', 'swb_body',

@@ -53,7 +53,10 @@ export async function recomputeAgent(agentId: string, deps: StepDeps): Promise<R
     const released = computed.usedUnits < previousUnits;
     // Least-active routing orders agents by their last release.
     if (released) patch['swb_lastreleaseon'] = new Date(now).toISOString();
-    if (presenceChoiceOf(presence) !== status.row.swb_basepresence) patch['swb_basepresence'] = presenceChoiceOf(presence);
+    if (presenceChoiceOf(presence) !== status.row.swb_basepresence) {
+      patch['swb_basepresence'] = presenceChoiceOf(presence);
+      patch['swb_presencesince'] = new Date(now).toISOString();
+    }
     const outcome = { agentId, found: true, previousUnits, usedUnits: computed.usedUnits, released, presence, nextReleaseAt: computed.nextReleaseAt };
     if (Object.keys(patch).length === 0) return outcome;
     const written = await deps.data.updateAgentStatus(status.row.swb_agentstatusid, patch, status.etag);

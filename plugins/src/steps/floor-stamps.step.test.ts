@@ -1,7 +1,7 @@
 import { AuthorKind, BasePresence, ConversationState, MessageDirection, WaitOutcome } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { date, executionContext, option, ref } from '../testing/contexts';
-import { fakeDeps } from '../testing/fakes';
+import { fakeDeps, TEST_CONFIG } from '../testing/fakes';
 import { waitOutcome } from './floor-stamps.step';
 
 const CONV = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -45,8 +45,8 @@ describe('floor stamps step', () => {
     expect(data.writes).toEqual([]);
   });
 
-  const message = (direction: MessageDirection, author: AuthorKind, at: Date) =>
-    executionContext({ message: 'Create', table: 'swb_message', id: 'e0000000-0000-4000-8000-000000000001', stage: 40, mode: 'async', operationCreatedOn: at,
+  const message = (direction: MessageDirection, author: AuthorKind, at: Date, userId?: string) =>
+    executionContext({ message: 'Create', table: 'swb_message', id: 'e0000000-0000-4000-8000-000000000001', stage: 40, mode: 'async', operationCreatedOn: at, ...(userId ? { userId } : {}),
       target: { swb_conversationid: ref('swb_conversation', CONV), swb_direction: option(direction), swb_authorkind: option(author) } });
 
   it("stamps the customer's last message on the conversation, never an agent's, and never moves it back", async () => {
@@ -70,5 +70,18 @@ describe('floor stamps step', () => {
     expect(data.writes).toEqual([]);
     await handleStepWebhook('floor-stamps', change(BasePresence.Available, BasePresence.Away), deps);
     expect((data.agentStatuses.get(STATUS)!.row as { swb_presencesince?: string }).swb_presencesince).toBe(AT.toISOString());
+  });
+
+  it("spends no request on what the app stamped in its own write: a customer message the app created, a presence written with its time", async () => {
+    const { deps, data } = fakeDeps();
+    data.seed(data.conversations, CONV, { activityid: CONV, swb_state: ConversationState.Active });
+    data.seed(data.agentStatuses, STATUS, { swb_agentstatusid: STATUS, swb_basepresence: BasePresence.Available } as never);
+    const reads = jest.spyOn(deps.data, 'getRow');
+    await handleStepWebhook('floor-stamps', message(MessageDirection.Inbound, AuthorKind.Customer, AT, TEST_CONFIG.trustedUserIds[0]), deps);
+    await handleStepWebhook('floor-stamps', executionContext({ message: 'Update', table: 'swb_agentstatus', id: STATUS, stage: 40, mode: 'async', operationCreatedOn: AT,
+      target: { swb_basepresence: option(BasePresence.DoNotDisturb), swb_presencesince: date(AT.toISOString()) },
+      preImages: { Image: { swb_basepresence: option(BasePresence.Available) } }, postImages: { Image: { swb_basepresence: option(BasePresence.DoNotDisturb) } } }), deps);
+    expect(reads).not.toHaveBeenCalled();
+    expect(data.writes).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { type StepContext, dateValue, numberValue, refId } from '../context/exec
 import type { StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
+import { isTrusted } from './caller';
 
 const IMAGE = 'Image';
 
@@ -35,6 +36,10 @@ async function onMessage(ctx: StepContext, deps: StepDeps): Promise<StepResult> 
   if (numberValue(t['swb_direction']) !== MessageDirection.Inbound || numberValue(t['swb_authorkind']) !== AuthorKind.Customer) return ok('not a customer message');
   const conversationId = refId(t['swb_conversationid']);
   if (!conversationId) return ok('message without a conversation');
+  // The app's inbound paths stamp the conversation in the write that numbers the message
+  // (functions' arrivalStamps): nothing to read or write. A customer message someone else
+  // created (an import, a migration) is stamped here.
+  if (isTrusted(ctx, deps)) return ok('stamped by the app with the message');
   const at = operationTime(ctx, deps);
   // If-Match: the inbound path claims this row's message counter at the same time; a lost race
   // re-reads, and a later stamp already there wins.
@@ -60,18 +65,23 @@ async function onConversation(ctx: StepContext, deps: StepDeps): Promise<StepRes
   // Abandoned: the close is this operation (its closedon may not be stamped yet: that is async too).
   const endedAt = answeredAt ?? dateValue(post['swb_closedon']) ?? operationTime(ctx, deps);
   const { seconds, outcome } = waitOutcome(startedAt, endedAt, Boolean(answeredAt));
-  // Only over an empty outcome: a second job for the same conversation finds it written.
-  const row = await deps.data.getRow('swb_conversation', ctx.primaryEntityId, ['swb_waitoutcome']);
-  if (!row || row.row['swb_waitoutcome'] != null) return ok('first wait already recorded');
-  const written = await deps.data.updateRow('swb_conversation', ctx.primaryEntityId, { swb_waitoutcome: outcome, swb_waitseconds: seconds, swb_waitendedon: endedAt.toISOString() }, row.etag);
-  if (written === 'conflict') return { kind: 'retry', message: 'the conversation changed while recording its first wait' };
-  return ok(`first wait: ${seconds}s, ${WaitOutcome[outcome]}`);
+  // Only over an empty outcome: a second job for the same conversation finds it written. The
+  // row is busy at this moment (the lifecycle step stamps it too): a lost race re-reads.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await deps.data.getRow('swb_conversation', ctx.primaryEntityId, ['swb_waitoutcome']);
+    if (!row || row.row['swb_waitoutcome'] != null) return ok('first wait already recorded');
+    const written = await deps.data.updateRow('swb_conversation', ctx.primaryEntityId, { swb_waitoutcome: outcome, swb_waitseconds: seconds, swb_waitendedon: endedAt.toISOString() }, row.etag);
+    if (written === 'updated') return ok(`first wait: ${seconds}s, ${WaitOutcome[outcome]}`);
+  }
+  return { kind: 'retry', message: 'the conversation kept changing while recording its first wait' };
 }
 
 async function onAgentStatus(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const pre = ctx.preImages[IMAGE]?.attributes ?? {};
   const post = ctx.postImages[IMAGE]?.attributes ?? {};
   if (numberValue(pre['swb_basepresence']) === numberValue(post['swb_basepresence'])) return ok('presence unchanged');
+  // The app's writers (routing's claim, the capacity recompute) stamp it in the same write.
+  if (ctx.target?.attributes['swb_presencesince'] != null) return ok('stamped with the presence');
   const at = operationTime(ctx, deps);
   const row = await deps.data.getRow('swb_agentstatus', ctx.primaryEntityId, ['swb_presencesince']);
   if (!row) return ok('status row gone');

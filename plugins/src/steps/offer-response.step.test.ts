@@ -1,4 +1,4 @@
-import { AgentConnectionState, BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
+import { AgentConnectionState, BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState, WaitOutcome } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { date, executionContext, option, ref } from '../testing/contexts';
 import { fakeDeps } from '../testing/fakes';
@@ -55,6 +55,9 @@ describe('offer response step', () => {
     expect(f.data.conversations.get(CONV)!.row).toMatchObject({
       swb_state: ConversationState.Active, _swb_primaryagentid_value: AGENT, _ownerid_value: AGENT,
       swb_activeon: '2026-11-24T10:00:00.000Z', swb_firstassignedon: '2026-11-24T10:00:00.000Z',
+      // How the first wait ended (queued 09:59:00, answered 10:00:00), in the same write: the
+      // supervisor desk's figures need no further request.
+      swb_waitseconds: 60, swb_waitoutcome: WaitOutcome.AnsweredWithin60s, swb_waitendedon: '2026-11-24T10:00:00.000Z',
     });
     // In the same change set: the server's time of the answer on the offer, and the agent's
     // primary session (its timer starts). Capacity stays reserved: nothing to recompute or route.

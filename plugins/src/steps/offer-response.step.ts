@@ -19,6 +19,7 @@ import { releaseOffer } from '../capacity/release-offer';
 import type { RowPatch, RowWrite, StepDeps } from '../ports';
 import type { StepDefinition, StepResult } from '../step';
 import { ok } from '../step';
+import { waitOutcome } from './floor-stamps.step';
 
 const IMAGE = 'Image';
 const IMAGE_COLUMNS = ['swb_response', 'swb_conversationid', 'swb_agentid', 'swb_queueid', 'swb_expireson', 'swb_respondedon'];
@@ -44,6 +45,13 @@ async function accept(ctx: StepContext, deps: StepDeps, agentId: string, convers
     'swb_offeredto@odata.bind': null,
   };
   if (!conv.row.swb_firstassignedon) patch['swb_firstassignedon'] = iso;
+  // How the first wait ended, in the same write (the floor-stamps step then finds it there).
+  const queuedOn = Date.parse(conv.row.swb_queuedon ?? conv.row.swb_openedon ?? '');
+  const queuedAt = Number.isNaN(queuedOn) ? null : new Date(queuedOn);
+  if (!conv.row.swb_firstassignedon && conv.row.swb_waitoutcome == null && queuedAt) {
+    const { seconds, outcome } = waitOutcome(queuedAt, at, true);
+    Object.assign(patch, { swb_waitoutcome: outcome, swb_waitseconds: seconds, swb_waitendedon: iso });
+  }
   const writes: RowWrite[] = [{ table: 'swb_conversation', id: conversationId, patch, ifMatch: conv.etag }];
   if (!stamped) writes.push({ table: 'swb_offer', id: ctx.primaryEntityId, patch: { swb_respondedon: iso } });
   writes.push({

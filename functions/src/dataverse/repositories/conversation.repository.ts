@@ -1,4 +1,4 @@
-import type { ConversationRow, MessageRow } from '@switchboard/solution';
+import { AuthorKind, MessageDirection, type ConversationRow, type MessageRow } from '@switchboard/solution';
 import { claim, type DataverseClient, type RowWithETag } from '../dataverse-client';
 import { KeyedSerializer } from '../../conversations/keyed-serializer';
 import { ConcurrencyConflict } from '../errors';
@@ -25,6 +25,17 @@ export function cursorOf(row: ConversationRow & { '@odata.etag'?: string }): Con
   return etag ? { etag, lastSequence: row.swb_lastmessagesequence ?? 0 } : undefined;
 }
 
+/**
+ * The conversation columns a message's arrival moves besides its counter: when the customer last
+ * wrote (the supervisor desk reads it). Stamped in the write that numbers the message, so the
+ * floor-stamps step has nothing to read or write for the app's own messages.
+ */
+export function arrivalStamps(message: Record<string, unknown>, at: number): Record<string, unknown> {
+  return message['swb_direction'] === MessageDirection.Inbound && message['swb_authorkind'] === AuthorKind.Customer
+    ? { swb_lastcustomermessageon: new Date(at).toISOString() }
+    : {};
+}
+
 /** A message created with its conversation (deep insert), under an id the caller chose. */
 export interface InlineMessage {
   id: string;
@@ -39,7 +50,8 @@ export interface ConversationStore {
   /** The SMS conversations of one number on one channel, newest first (at most `top`). */
   listForNumber(channelId: string, phone: string, top: number): Promise<ConversationRow[]>;
   /** Reserves the next message sequence number (If-Match on the conversation, retried on 412). */
-  nextSequence(id: string): Promise<number>;
+  /** `also`: columns written in the same claim (see arrivalStamps). */
+  nextSequence(id: string, also?: Record<string, unknown>): Promise<number>;
   /**
    * One $batch change set: the counter moved to cursor.lastSequence + 1 (If-Match cursor.etag)
    * and the message created under `messageId` with that number. 'conflict' when either failed
@@ -108,7 +120,7 @@ export class DataverseConversationStore implements ConversationStore {
     const sequence = cursor.lastSequence + 1;
     try {
       const parts = await this.client.batch((api) => {
-        api.update({ collection: SET, key: id, data: { swb_lastmessagesequence: sequence }, ifmatch: cursor.etag, returnRepresentation: true, select: ['activityid'] });
+        api.update({ collection: SET, key: id, data: { swb_lastmessagesequence: sequence, ...arrivalStamps(data, this.clock()) }, ifmatch: cursor.etag, returnRepresentation: true, select: ['activityid'] });
         api.upsert({ collection: MESSAGES, key: messageId, data: { ...data, swb_sequence: sequence }, ifnonematch: '*', returnRepresentation: true });
       });
       const etag = (parts[0] as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
@@ -124,12 +136,13 @@ export class DataverseConversationStore implements ConversationStore {
 
   async createWithMessages(id: string, data: Record<string, unknown>, messages: readonly InlineMessage[], select: readonly string[]): Promise<RowWithETag<ConversationRow> | 'exists'> {
     const inline = messages.map((m, i) => ({ ...m.data, swb_messageid: m.id, swb_sequence: i + 1 }));
+    const stamps = Object.assign({}, ...inline.map((m) => arrivalStamps(m, this.clock()))) as Record<string, unknown>;
     try {
       const row = await this.client.execute(
         (api) =>
           api.create<ConversationRow & { '@odata.etag'?: string }>({
             collection: SET,
-            data: { ...data, activityid: id, swb_lastmessagesequence: inline.length, ...(inline.length > 0 ? { [MESSAGES_NAV]: inline } : {}) },
+            data: { ...data, ...stamps, activityid: id, swb_lastmessagesequence: inline.length, ...(inline.length > 0 ? { [MESSAGES_NAV]: inline } : {}) },
             returnRepresentation: true,
             select: [...select],
           }),
@@ -144,11 +157,11 @@ export class DataverseConversationStore implements ConversationStore {
     }
   }
 
-  nextSequence(id: string): Promise<number> {
-    return this.numbering.run(id, () => this.claimSequence(id));
+  nextSequence(id: string, also: Record<string, unknown> = {}): Promise<number> {
+    return this.numbering.run(id, () => this.claimSequence(id, also));
   }
 
-  private async claimSequence(id: string): Promise<number> {
+  private async claimSequence(id: string, also: Record<string, unknown>): Promise<number> {
     // Contention on one conversation's counter is expected (a customer sending a burst, an
     // agent replying, instances racing), and losing it is never the customer's fault: keep
     // claiming, with a growing random pause between rounds, until the deadline; only then give
@@ -161,7 +174,7 @@ export class DataverseConversationStore implements ConversationStore {
           key: id,
           select: ['swb_lastmessagesequence'],
           maxAttempts: 5,
-          decide: (row) => ({ patch: { swb_lastmessagesequence: (row.swb_lastmessagesequence ?? 0) + 1 } }),
+          decide: (row) => ({ patch: { ...also, swb_lastmessagesequence: (row.swb_lastmessagesequence ?? 0) + 1 } }),
         });
         if (outcome.outcome !== 'claimed') throw new Error(`Conversation ${id} disappeared while numbering a message.`);
         return outcome.patch.swb_lastmessagesequence;
