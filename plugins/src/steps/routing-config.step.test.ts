@@ -1,7 +1,7 @@
 import { BasePresence } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { associationContext, executionContext, option, ref } from '../testing/contexts';
-import { fakeDeps } from '../testing/fakes';
+import { fakeDeps, TEST_CONFIG } from '../testing/fakes';
 
 const AGENT = '22222222-2222-4222-8222-222222222222';
 const ID = '6d000000-0000-4000-8000-000000000001';
@@ -34,6 +34,17 @@ describe('routing configuration step', () => {
     });
     await handleStepWebhook('routing-config', body, deps);
     expect(routingTrigger.items).toEqual([{ work: { kind: 'route-agent', agentId: AGENT, reason: 'swb_agentstatus Update' } }]);
+  });
+
+  it("the app's own presence write (routing filling an agent, a capacity recompute) routes nothing more: those writers route what follows themselves", async () => {
+    const { deps, routingTrigger } = fakeDeps();
+    const body = executionContext({
+      message: 'Update', table: 'swb_agentstatus', id: ID, stage: 40, mode: 'async', userId: TEST_CONFIG.trustedUserIds[0],
+      target: { swb_basepresence: option(BasePresence.DoNotDisturb) },
+      postImages: { Image: { swb_agentid: ref('systemuser', AGENT) } },
+    });
+    expect((await handleStepWebhook('routing-config', body, deps)).status).toBe(200);
+    expect(routingTrigger.items).toEqual([]);
   });
 });
 

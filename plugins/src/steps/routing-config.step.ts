@@ -8,6 +8,7 @@ import { refId } from '../context/execution-context';
 import type { RoutingWork } from '@switchboard/core';
 import type { StepDefinition, StepTrigger } from '../step';
 import { ok } from '../step';
+import { isTrusted } from './caller';
 
 const IMAGE = 'Image';
 
@@ -91,6 +92,11 @@ export const routingConfigStep: StepDefinition = {
         if (row.logicalName === 'systemuser') work.push({ kind: 'route-agent', agentId: row.id, reason: why });
         else if (row.logicalName === 'queue') work.push({ kind: 'route-queue', queueId: row.id, reason: why });
       }
+    } else if (table === 'swb_agentstatus' && isTrusted(ctx, deps)) {
+      // The app's own presence writes follow from capacity: routing's claim takes room away (nothing
+      // to route), and the recompute that gives room back enqueues route-agent itself. Routing
+      // again here would cost a pass over each of the agent's queues for nothing.
+      return ok("the app's own presence write: it routes what follows itself");
     } else if (table === 'swb_agentstatus' || table === 'swb_agentskill') {
       const image = ctx.postImages[IMAGE] ?? ctx.preImages[IMAGE];
       const agentId = refId(ctx.target?.attributes['swb_agentid']) ?? refId(image?.attributes['swb_agentid']);
