@@ -50,3 +50,28 @@ export function samePhoneNumber(a: string | null | undefined, b: string | null |
   const y = normalizePhoneNumber(b, options);
   return x.ok && y.ok && x.value === y.value;
 }
+
+/**
+ * The one language a first automatic reply can assume for a number's country (ISO 639-1), for
+ * countries with one main language; none for countries with several (Belgium, Switzerland,
+ * Canada…) or a number that does not parse.
+ */
+const REGION_LANGUAGE: Readonly<Record<string, string>> = {
+  FR: 'fr', MC: 'fr', RE: 'fr', GP: 'fr', MQ: 'fr', GF: 'fr', YT: 'fr', PM: 'fr', NC: 'fr', PF: 'fr',
+  US: 'en', GB: 'en', GG: 'en', JE: 'en', IM: 'en', IE: 'en', AU: 'en', NZ: 'en',
+  DE: 'de', AT: 'de', ES: 'es', MX: 'es', IT: 'it', PT: 'pt', BR: 'pt', NL: 'nl',
+};
+
+/** `defaultRegion`: the channel's region, for numbers typed without a country and numbers of no single country. */
+export function languageOfPhoneNumber(input: string, options: PhoneOptions = {}): string | null {
+  const normalized = normalizePhoneNumber(input, options);
+  if (!normalized.ok) return null;
+  try {
+    // A number the library cannot place in one country (a fictional 555 line shared by the
+    // North American plan) takes the channel's own region.
+    const country = parsePhoneNumberWithError(normalized.value).country ?? options.defaultRegion?.toUpperCase();
+    return (country && REGION_LANGUAGE[country]) ?? null;
+  } catch {
+    return null;
+  }
+}

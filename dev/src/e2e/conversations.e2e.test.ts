@@ -277,7 +277,9 @@ describe('the local stack', () => {
     const conversation = await routedConversationOf(emile.id, ChannelType.Sms);
     expect(conversation._swb_queueid_value).toBe(IDS.queues.sms);
     expect((await pendingOfferOf(conversation.activityid))._swb_agentid_value).toBe(agent('alice').id);
-    await until('the automatic reply on the simulator', async () => (await outbound()).includes('Thanks for your message, an agent will reply soon.'));
+    // A French mobile is answered in French (the seed has the reply in both languages).
+    await until('the automatic reply in French on the simulator', async () => (await outbound()).includes('Merci pour votre message, un conseiller vous répondra bientôt.'));
+    expect((await app.get<{ swb_language: string }>(`swb_conversations(${conversation.activityid})?$select=swb_language`)).swb_language).toBe('fr');
 
     // Alice accepts it in her inbox and answers in the pane: the reply goes out through TeleSign's stand-in to the phone.
     const alice = await openWorkspace('alice');
@@ -319,7 +321,8 @@ describe('the local stack', () => {
       const t = (await (await fetch(`${stack.web}/phone/api/thread?provider=${provider}&from=${encodeURIComponent(from)}`)).json()) as { entries: { direction: string; body: string }[] };
       return t.entries.some((e) => e.direction === 'out') ? t.entries : undefined;
     });
-    expect(thread.find((e) => e.direction === 'out')?.body).toBe('Thanks for your message, an agent will reply soon.');
+    // Each in the language the customer's number suggests: the French mobile in French.
+    expect(thread.find((e) => e.direction === 'out')?.body).toBe(provider === 'telesign' ? 'Merci pour votre message, un conseiller vous répondra bientôt.' : 'Thanks for your message, an agent will reply soon.');
   });
 
   it('Bruno ends the conversation: wrap-up starts its own timer and still holds his capacity, so a new chat waits; when he closes it the capacity is released and the waiting chat is offered to him', async () => {
@@ -378,6 +381,28 @@ describe('the local stack', () => {
     } finally {
       await customer.close();
       await bruno.close();
+    }
+  });
+
+  it('a customer on the cart page who says the chat is about Billing is queued in Billing, with the cart total the page set kept as context', async () => {
+    const customer = await launchBrowser();
+    try {
+      const shop = await customer.context.newPage();
+      await shop.goto(`${stack.web}/shop/cart`);
+      await shop.getByRole('button', { name: 'Chat with us' }).click();
+      const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
+      await dialog.getByLabel('First name').fill('Nadia');
+      await dialog.getByLabel('Email').fill('nadia@nowhere.example');
+      await dialog.getByLabel('What is it about?').selectOption({ label: 'Billing' });
+      await dialog.getByRole('button', { name: 'Start chat' }).click();
+      await dialog.getByLabel('Your message').fill('I was charged twice');
+      await dialog.getByLabel('Your message').press('Enter');
+      const row = await until('the Billing chat', async () =>
+        (await app.list<{ _swb_queueid_value: string | null; swb_context: string }>(`swb_conversations?$select=_swb_queueid_value,swb_context&$filter=contains(swb_prechatanswers,'nadia@nowhere.example')`))[0]);
+      expect(row._swb_queueid_value).toBe(IDS.queues.billing);
+      expect(JSON.parse(row.swb_context)).toMatchObject({ cartTotal: 249, page: 'cart' });
+    } finally {
+      await customer.close();
     }
   });
 

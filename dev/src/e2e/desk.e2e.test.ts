@@ -229,7 +229,7 @@ describe('the agent desk at 1280×800', () => {
   it('in French the page, the controls, the summary\'s labels and the quick replies are French; without ?lang each agent gets their own language', async () => {
     // Bruno, who has more room, steps away: Léa's chat goes to Alice.
     await setPresence('bruno', BasePresence.Away);
-    await startChat({ firstname: 'Léa', email: 'lea@nowhere.example', topic: 'Billing' }, 'Ma facture est fausse');
+    await startChat({ firstname: 'Léa', email: 'lea@nowhere.example', topic: 'An order' }, 'Ma commande est en retard');
     const page = await browser.context.newPage();
     await page.goto(`${stack.web}/workspace?agents=alice,chloe&lang=fr`);
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
@@ -245,7 +245,7 @@ describe('the agent desk at 1280×800', () => {
     const summary = alice.getByTestId('conversation-summary');
     await summary.getByRole('heading', { name: 'Réponses avant chat' }).waitFor({ timeout: 30_000 });
     // The widget's own question labels, in French, and the choice's label.
-    await until('the pre-chat labels', async () => JSON.stringify(await pairs(alice, 'summary-prechat')) === JSON.stringify([['Prénom', 'Léa'], ['Courriel', 'lea@nowhere.example'], ['À quel sujet ?', 'Facturation']]));
+    await until('the pre-chat labels', async () => JSON.stringify(await pairs(alice, 'summary-prechat')) === JSON.stringify([['Prénom', 'Léa'], ['Courriel', 'lea@nowhere.example'], ['À quel sujet ?', 'Une commande']]));
     expect((await pairs(alice, 'summary-context')).map(([k]) => k)).toEqual(['Page', 'Adresse de la page']);
     const alicePane = alice.getByTestId('communication-pane');
     await until('Alice to be primary', async () => !(await alicePane.getByRole('button', { name: 'Réponses rapides' }).isDisabled()), 30_000);

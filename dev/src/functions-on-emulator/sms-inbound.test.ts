@@ -1,5 +1,5 @@
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { AutomatedMessageTrigger, ChannelType, ConversationState, IdentificationResult, OfferResponse, OverflowAction, OverflowCondition } from '@switchboard/solution';
+import { AuthorKind, AutomatedMessageTrigger, ChannelType, ConversationState, IdentificationResult, OfferResponse, OverflowAction, OverflowCondition } from '@switchboard/solution';
 import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from './stack.testing';
 import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
 
@@ -209,4 +209,16 @@ it("an SMS arriving outside the queue operating hours is answered with the queue
   const texts = twilio.requests.slice(before).map((r) => new URLSearchParams(r.body));
   expect(texts.map((t) => [t.get('To'), t.get('Body')])).toEqual([['+13175550122', 'The night line opens at 8am.']]);
   expect(await stack.api.retrieveMultiple({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${convs.value[0]!['activityid']}` })).toMatchObject({ value: [] });
+});
+
+it("a first text is answered in the language the customer's number suggests: a French mobile in French, a US number in English", async () => {
+  await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'received en', swb_trigger: AutomatedMessageTrigger.ConversationStarted, swb_channeltype: ChannelType.Sms, swb_locale: 'en', swb_text: 'Thanks, we will text you back.', swb_isenabled: true } });
+  await stack.api.create({ collection: 'swb_automatedmessages', data: { swb_name: 'received fr', swb_trigger: AutomatedMessageTrigger.ConversationStarted, swb_channeltype: ChannelType.Sms, swb_locale: 'fr', swb_text: 'Merci, nous vous répondons par SMS.', swb_isenabled: true } });
+  const sent: string[] = [];
+  for (const [sid, from] of [['SM0000000000000000000000000000lf01', '+33612340001'], ['SM0000000000000000000000000000lf02', '+13175550191']] as const) {
+    expect((await postTwilio(`/api/sms/twilio/${channelId}`, inbound(sid, from, 'Hello'))).status).toBe(200);
+    const [conv] = await conversationsOf(from);
+    sent.push(`${conv!['swb_language']}: ${(await messagesOf(conv!['activityid'] as string)).filter((m) => m['swb_authorkind'] !== AuthorKind.Customer).map((m) => m['swb_body']).join(' | ')}`);
+  }
+  expect(sent).toEqual(['fr: Merci, nous vous répondons par SMS.', 'en: Thanks, we will text you back.']);
 });

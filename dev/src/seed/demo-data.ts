@@ -228,6 +228,7 @@ export function rows(webOrigin: string) {
     // the same in English only was noise. SMS has no such note, so it keeps its automatic reply.
     automatedMessages: [
       { id: id(0xe02), data: { swb_name: 'SMS received', swb_trigger: AutomatedMessageTrigger.ConversationStarted, swb_channeltype: ChannelType.Sms, swb_locale: 'en', swb_text: 'Thanks for your message, an agent will reply soon.', swb_isenabled: true } },
+      { id: id(0xe03), data: { swb_name: 'SMS reçu', swb_trigger: AutomatedMessageTrigger.ConversationStarted, swb_channeltype: ChannelType.Sms, swb_locale: 'fr', swb_text: 'Merci pour votre message, un conseiller vous répondra bientôt.', swb_isenabled: true } },
     ],
   };
 }

@@ -79,6 +79,7 @@ export async function startChat(widget: WidgetRecord, start: StartRequest, deps:
     swb_channeltype: ChannelType.LiveChat,
     swb_language: data['swb_language'],
     swb_context: data['swb_context'],
+    swb_prechatanswers: data['swb_prechatanswers'],
     swb_identificationresult: data['swb_identificationresult'] ?? null,
     swb_customername: data['swb_customername'] ?? null,
     _swb_customerid_value: customerIdOf(data),

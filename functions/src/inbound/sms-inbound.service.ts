@@ -6,7 +6,7 @@
 // - a new conversation's id is derived from (channel, number, the number's previous
 //   conversation), so concurrent first messages from one number converge on one row.
 import type { InvocationContext } from '@azure/functions';
-import { identifyByPhone } from '@switchboard/core';
+import { identifyByPhone, languageOfPhoneNumber } from '@switchboard/core';
 import type { RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
@@ -177,6 +177,10 @@ export class SmsInboundService implements SmsCallbackService {
     const options = channel.defaultRegion ? { defaultRegion: channel.defaultRegion } : {};
     const identified = identifyByPhone(msg.from, sender.candidates, options);
     const data = this.newConversation(channel, msg, identified);
+    // The customer's language as far as their number tells it (a French mobile: French), so the
+    // automatic reply and the agent's templates speak it; a routing rule may still set another.
+    const language = languageOfPhoneNumber(msg.from, options);
+    if (language) data['swb_language'] = language;
     const row = {
       activityid: id,
       subject: data['subject'],
@@ -188,7 +192,7 @@ export class SmsInboundService implements SmsCallbackService {
       _swb_customerid_value: identified.kind === 'matched' ? identified.record.id : null,
       _swb_workstreamid_value: channel.workstreamId ?? null,
       _swb_channelid_value: channel.channelId,
-      swb_language: null,
+      swb_language: language,
     } as unknown as ConversationRow;
     const placement = this.deps.placer ? await this.deps.placer.place(id, row, channel.workstreamId) : null;
     if (placement) Object.assign(data, placement.columns);

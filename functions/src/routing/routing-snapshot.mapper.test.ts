@@ -99,4 +99,9 @@ describe('routing snapshot from rows', () => {
     expect(storedCapacityOf({ swb_capacityused: 2, swb_capacitymax: 4, swb_profileusage: '{"Voice":1}' })).toEqual({ usedUnits: 2, maxUnits: 4, profileUsed: { voice: 1 } });
     expect(storedCapacityOf({})).toEqual({ usedUnits: 0, maxUnits: 0, profileUsed: {} });
   });
+
+  test("a chat's pre-chat answers are context to routing rules (the survey's topic routes), and a context variable the page set wins over an answer of the same name", () => {
+    const arrival = arrivalOf('c3', { activityid: 'c3', swb_prechatanswers: '{"firstname":"Nadia","topic":"billing","page":"survey"}', swb_context: '{"cartTotal":249,"page":"cart"}' }, 'w1');
+    expect(arrival.context).toEqual({ firstname: 'Nadia', topic: 'billing', cartTotal: 249, page: 'cart' });
+  });
 });

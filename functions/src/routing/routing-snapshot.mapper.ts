@@ -90,7 +90,10 @@ export function arrivalOf(conversationId: string, row: ConversationRow, workstre
     workstreamId,
     conversation: { subject: row.subject ?? '', language: row.swb_language ?? '', identified: row.swb_identificationresult ?? null, phone: row.swb_customerphone ?? '' },
     customer: row._swb_customerid_value ? { id: row._swb_customerid_value, name: row.swb_customername ?? '' } : null,
-    context: parseObject(row.swb_context),
+    // Pre-chat answers are context variables to routing rules (`context.topic = 'billing'` reads
+    // the survey's topic question), as the commercial product's rules read them; a context
+    // variable the host page set wins over an answer of the same name.
+    context: { ...parseObject(row.swb_prechatanswers), ...parseObject(row.swb_context) },
     // No priority stored: core's default applies, as for any unclassified arrival.
     ...(row.swb_priority != null ? { priority: row.swb_priority } : {}),
   };
