@@ -14,6 +14,7 @@ export * from './logic/customer';
 export * from './logic/field-labels';
 export * from './logic/templates';
 export * from './logic/presence';
+export * from './logic/delivery-failure';
 export * from './strings';
 export * from './hooks/use-polling';
 export * from './hooks/use-now';

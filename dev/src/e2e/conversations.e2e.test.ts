@@ -3,7 +3,7 @@
 // agent workspace, SMS through the phone simulator. Then Ctrl-C, and nothing may be left.
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from './browser';
-import { BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
+import { BasePresence, ChannelType, ConversationState, DeliveryStatus, MessageDirection, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
 import { TestWebApi, until } from './dataverse-client';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
@@ -262,7 +262,7 @@ describe('the local stack', () => {
     await bruno.close();
   });
 
-  it('an SMS typed with a local number identifies the contact and is offered in the SMS queue; the agent\'s reply arrives on the simulator; after STOP the number is opted out and nothing more is sent', async () => {
+  it('an SMS typed with a local number identifies the contact and is offered in the SMS queue; the agent\'s reply arrives on the simulator and shows Delivered; after STOP (which she reads in the transcript) the number is opted out, her next reply says it was not delivered because of it, and nothing more is sent', async () => {
     const emile = CONTACTS[2]!;
     const typed = '06 98 76 54 32';
     const send = async (body: string) => {
@@ -291,6 +291,9 @@ describe('the local stack', () => {
     await reply.fill('Bonjour Émile, elle part demain.');
     await reply.press('Enter');
     await until('the agent\'s reply on the simulator', async () => (await outbound()).includes('Bonjour Émile, elle part demain.'), 30_000);
+    // The phone has it: TeleSign's delivery report reaches the pane.
+    const sentReply = pane.locator('[data-kind="Agent"]', { hasText: 'Bonjour Émile, elle part demain.' });
+    await sentReply.getByTestId('delivery-status').filter({ hasText: /^Delivered$/ }).waitFor({ timeout: 30_000 });
     // The phone simulator's page shows it in the thread, as the customer's phone would.
     const phone = await browser.context.newPage();
     await phone.goto(`${stack.web}/phone`);
@@ -299,12 +302,18 @@ describe('the local stack', () => {
     await phone.locator('#from').dispatchEvent('change');
     await phone.locator('#thread li[data-direction="out"] .bubble', { hasText: 'Bonjour Émile, elle part demain.' }).waitFor({ timeout: 30_000 });
     await phone.close();
-    await alice.close();
 
     await send('STOP');
     await until('the opt-out', async () => (await app.list(`swb_optouts?$filter=swb_phonenumber eq '${emile.mobilephone}' and swb_isoptedout eq true`)).length === 1);
     await until('the unsubscribe confirmation', async () => (await outbound()).some((b) => /unsubscribed/i.test(b)));
+    // Alice reads the STOP in the transcript, and her next reply says why it was not delivered.
+    await pane.locator('[data-kind="Customer"] p', { hasText: /^STOP$/ }).waitFor({ timeout: 30_000 });
     const sentBefore = (await outbound()).length;
+    await reply.fill('Vous êtes toujours là ?');
+    await reply.press('Enter');
+    await pane.locator('[data-kind="Agent"]', { hasText: 'Vous êtes toujours là ?' }).getByTestId('delivery-status')
+      .filter({ hasText: 'Not delivered: the customer opted out of texts (STOP)' }).waitFor({ timeout: 30_000 });
+    await alice.close();
     await send('Toujours là ?');
     await until('the message to be stored', async () => (await app.list(`swb_messages?$filter=_swb_conversationid_value eq ${conversation.activityid} and swb_body eq 'Toujours là ?'`)).length === 1);
     // Anything triggered by that message would have gone out within a couple of seconds.
@@ -312,8 +321,8 @@ describe('the local stack', () => {
     expect((await outbound()).length).toBe(sentBefore);
   });
 
-  it.each(['twilio', 'telesign', 'acs'] as const)('an SMS from the simulator through %s is accepted by the functions app (signed as the provider signs) and the automatic reply comes back through the provider stand-in', async (provider) => {
-    const from = provider === 'twilio' ? '(317) 555-0147' : provider === 'telesign' ? '06 98 76 54 32' : '07400 123456';
+  it.each(['twilio', 'telesign', 'acs'] as const)('an SMS from the simulator through %s is accepted by the functions app (signed as the provider signs) and the automatic reply comes back through the provider stand-in, in the customer's language, and is marked Delivered by the provider's delivery report', async (provider) => {
+    const from = provider === 'twilio' ? '(317) 555-0147' : provider === 'telesign' ? '06 12 00 00 01' : '07400 123456';
     const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider, from, body: `Hello via ${provider}` }) });
     const sent = (await res.json()) as { status: number; customer: string; detail?: string };
     expect({ status: sent.status, detail: sent.detail }).toEqual({ status: 200, detail: undefined });
@@ -323,6 +332,14 @@ describe('the local stack', () => {
     });
     // Each in the language the customer's number suggests: the French mobile in French.
     expect(thread.find((e) => e.direction === 'out')?.body).toBe(provider === 'telesign' ? 'Merci pour votre message, un conseiller vous répondra bientôt.' : 'Thanks for your message, an agent will reply soon.');
+    // Each provider's delivery report (Twilio's status callback, TeleSign's transaction callback,
+    // ACS's SMSDeliveryReportReceived event) marks the stored reply Delivered.
+    await until(`the ${provider} delivery report`, async () => {
+      const [conv] = await app.list<{ activityid: string }>(`swb_conversations?$select=activityid&$filter=swb_customerphone eq '${sent.customer}'&$orderby=createdon desc&$top=1`);
+      if (!conv) return false;
+      const out = await app.list<{ swb_deliverystatus: number }>(`swb_messages?$select=swb_deliverystatus&$filter=_swb_conversationid_value eq ${conv.activityid} and swb_direction eq ${MessageDirection.Outbound}`);
+      return out.length > 0 && out.every((m) => m.swb_deliverystatus === DeliveryStatus.Delivered);
+    });
   });
 
   it('Bruno ends the conversation: wrap-up starts its own timer and still holds his capacity, so a new chat waits; when he closes it the capacity is released and the waiting chat is offered to him', async () => {

@@ -222,3 +222,18 @@ it("a first text is answered in the language the customer's number suggests: a F
   }
   expect(sent).toEqual(['fr: Merci, nous vous répondons par SMS.', 'en: Thanks, we will text you back.']);
 });
+
+it('a STOP in the middle of a conversation is in its transcript, once even if the provider sends it again, and opens nothing new; the next reply is refused as opted out', async () => {
+  const number = '+13175550192';
+  expect((await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000s001', number, 'Where is my parcel?'))).status).toBe(200);
+  const stop = inbound('SM0000000000000000000000000000s002', number, 'STOP');
+  expect((await postTwilio(`/api/sms/twilio/${channelId}`, stop)).status).toBe(200);
+  expect((await postTwilio(`/api/sms/twilio/${channelId}`, stop)).status).toBe(200);
+  const conversations = await conversationsOf(number);
+  expect(conversations).toHaveLength(1);
+  const customer = (await messagesOf(conversations[0]!['activityid'] as string)).filter((m) => m['swb_authorkind'] === AuthorKind.Customer);
+  expect(customer.map((m) => [m['swb_sequence'], m['swb_body']])).toEqual([[1, 'Where is my parcel?'], [expect.any(Number), 'STOP']]);
+  expect(await stack.graph.optOuts.isOptedOut(channelId, number)).toBe(true);
+  const refused = await stack.graph.delivery.deliver(channelId, number, 'We shipped it');
+  expect(refused).toMatchObject({ ok: false, failure: { code: 'recipient-opted-out' } });
+});

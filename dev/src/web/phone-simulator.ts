@@ -186,7 +186,21 @@ export class PhoneSimulator {
     const form = new URLSearchParams(rawBody);
     const digits = (s: string | null) => (s ? `+${s.replace(/^\+/, '')}` : '');
     this.recordOut('telesign', digits(form.get('sender_id')) || this.channel('telesign').number, digits(form.get('phone_number')), form.get('message') ?? '', 200);
-    return { status: 200, body: { reference_id: randomHex(32).toUpperCase(), status: { code: 290, description: 'Message in progress', updated_on: new Date().toISOString() } } };
+    const referenceId = randomHex(32).toUpperCase();
+    // The handset has it: TeleSign posts the delivery report to the account's callback URL.
+    setTimeout(() => void this.telesignDelivered(referenceId), 300);
+    return { status: 200, body: { reference_id: referenceId, status: { code: 290, description: 'Message in progress', updated_on: new Date().toISOString() } } };
+  }
+
+  // TeleSign's SMS delivery report (a Transaction Callback): reference_id and a final status, signed like an inbound one.
+  private async telesignDelivered(referenceId: string): Promise<void> {
+    const now = new Date().toISOString();
+    const payload = JSON.stringify({ reference_id: referenceId, status: { code: 200, description: 'Delivered to handset', updated_on: now }, submit_timestamp: now });
+    const auth = `TSA ${TELESIGN_CUSTOMER_ID}:${telesignSignature(this.options.secrets['SWB_TELESIGN_DEMO_APIKEY']!, payload)}`;
+    await fetch(`${this.options.functionsUrl}/api/sms/telesign/${this.channel('telesign').id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, 'x-ts-authorization': auth }, body: payload }).then(
+      (r) => r.arrayBuffer(),
+      () => undefined,
+    );
   }
 
   /** POST /sms?api-version=2021-03-07 — checks the SDK's HMAC the way ACS does. */
@@ -196,12 +210,40 @@ export class PhoneSimulator {
     const expected = createHmac('sha256', Buffer.from(accessKey, 'base64')).update(stringToSign, 'utf8').digest('base64');
     const given = /Signature=(.+)$/.exec(String(headers['authorization']))?.[1];
     if (headers['x-ms-content-sha256'] !== contentHash || given !== expected) return { status: 401, body: { error: { code: 'Denied', message: 'Denied by the resource provider.' } } };
-    const body = JSON.parse(rawBody) as { from: string; message: string; smsRecipients: { to: string }[] };
+    const body = JSON.parse(rawBody) as { from: string; message: string; smsRecipients: { to: string }[]; smsSendOptions?: { enableDeliveryReport?: boolean; tag?: string } };
     const value = body.smsRecipients.map((r) => {
       this.recordOut('acs', body.from, r.to, body.message, 202);
-      return { to: r.to, messageId: `Outgoing_${randomUUID()}`, httpStatusCode: 202, repeatabilityResult: 'accepted', successful: true };
+      const messageId = `Outgoing_${randomUUID()}`;
+      if (body.smsSendOptions?.enableDeliveryReport) setTimeout(() => void this.acsDelivered(messageId, body.from, r.to, body.smsSendOptions?.tag), 300);
+      return { to: r.to, messageId, httpStatusCode: 202, repeatabilityResult: 'accepted', successful: true };
     });
     return { status: 202, body: { value } };
+  }
+
+  // ACS reports delivery through Event Grid (SMSDeliveryReportReceived) when the send asked for it.
+  private async acsDelivered(messageId: string, from: string, to: string, tag: string | undefined): Promise<void> {
+    const channel = this.channel('acs');
+    const now = new Date().toISOString();
+    const event = [
+      {
+        id: randomUUID(),
+        topic: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo/providers/Microsoft.Communication/CommunicationServices/switchboard-demo',
+        subject: `/phonenumber/${from.replace(/^\+/, '')}`,
+        data: {
+          MessageId: messageId, From: from, To: to, DeliveryStatus: 'Delivered', DeliveryStatusDetails: 'No error.', ReceivedTimestamp: now,
+          DeliveryAttempts: [{ Timestamp: now, SegmentsSucceeded: 1, SegmentsFailed: 0 }], ...(tag ? { Tag: tag } : {}),
+        },
+        eventType: 'Microsoft.Communication.SMSDeliveryReportReceived',
+        dataVersion: '1.0',
+        metadataVersion: '1',
+        eventTime: now,
+      },
+    ];
+    const key = encodeURIComponent(this.options.secrets['SWB_ACS_DEMO_EVENTGRID_KEY']!);
+    await fetch(`${this.options.functionsUrl}/api/sms/acs/${channel.id}?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify(event) }).then(
+      (r) => r.arrayBuffer(),
+      () => undefined,
+    );
   }
 
   private recordOut(provider: ProviderKey, from: string, to: string, body: string, status: number): void {

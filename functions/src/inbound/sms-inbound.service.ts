@@ -128,6 +128,21 @@ export class SmsInboundService implements SmsCallbackService {
     // "YES" or "OUI" is an answer in a conversation unless the number is opted out.
     if (keyword === 'opt-in' && (await this.deps.optOuts.isOptedOut(channel.channelId, msg.from))) return this.optIn(channel, msg, context);
 
+    const { messageId, fields } = this.inboundMessage(channel, msg);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const recent = await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5);
+      const open = recent.find((c) => c.swb_state !== ConversationState.Closed);
+      if (open) return this.appendTo(open, messageId, fields);
+      const id = deterministicId('sms-conversation', channel.channelId, msg.from, recent[0]?.activityid ?? 'first');
+      const started = await this.start(id, channel, msg, messageId, fields, context);
+      // A concurrent twin (the same webhook twice, or a second text) created it first: add to it.
+      if (started) return started;
+    }
+    throw new Error(`Could not find or create the conversation for ${msg.from} on ${channel.channelId}.`);
+  }
+
+  /** The customer's text as a message row, under an id its provider message id decides (a replay is the same row). */
+  private inboundMessage(channel: ChannelRecord, msg: InboundMessage): { messageId: string; fields: Record<string, unknown> } {
     const messageId = deterministicId('sms-in', channel.channelId, msg.providerMessageId);
     const body = msg.body + (msg.mediaUrls.length > 0 ? `\n${msg.mediaUrls.join('\n')}` : '');
     const fields: Record<string, unknown> = {
@@ -140,16 +155,20 @@ export class SmsInboundService implements SmsCallbackService {
       swb_providermessageid: msg.providerMessageId,
       'swb_channelid@odata.bind': bind('swb_channels', channel.channelId),
     };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const recent = await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5);
-      const open = recent.find((c) => c.swb_state !== ConversationState.Closed);
-      if (open) return this.appendTo(open, messageId, fields);
-      const id = deterministicId('sms-conversation', channel.channelId, msg.from, recent[0]?.activityid ?? 'first');
-      const started = await this.start(id, channel, msg, messageId, fields, context);
-      // A concurrent twin (the same webhook twice, or a second text) created it first: add to it.
-      if (started) return started;
-    }
-    throw new Error(`Could not find or create the conversation for ${msg.from} on ${channel.channelId}.`);
+    return { messageId, fields };
+  }
+
+  /**
+   * STOP or START in the middle of a conversation is part of it: the agent reads it in the
+   * transcript (and then why their next reply is not delivered). It opens no conversation and
+   * wakes no routing.
+   */
+  private async keywordIntoConversation(channel: ChannelRecord, msg: InboundMessage): Promise<void> {
+    const open = (await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5)).find((c) => c.swb_state !== ConversationState.Closed);
+    if (!open) return;
+    const { messageId, fields } = this.inboundMessage(channel, msg);
+    const cursor = cursorOf(open);
+    await appendMessage(this.deps, open.activityid, messageId, fields, { precheck: false, readBack: false, ...(cursor ? { cursor } : {}) });
   }
 
   /** A text in an open conversation: one request when the conversation row's counter still holds. */
@@ -252,12 +271,14 @@ export class SmsInboundService implements SmsCallbackService {
 
   private async optOut(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
     const outcome = await this.recordKeyword(channel, msg, true);
+    await this.keywordIntoConversation(channel, msg);
     const changed = !outcome.duplicate && outcome.after && outcome.before !== true;
     return { kind: 'keyword', keyword: 'opt-out', confirmed: await this.confirm(channel, msg, 'opt-out', changed, context) };
   }
 
   private async optIn(channel: ChannelRecord, msg: InboundMessage, context?: InvocationContext): Promise<InboundResult> {
     const outcome = await this.recordKeyword(channel, msg, false);
+    await this.keywordIntoConversation(channel, msg);
     const changed = !outcome.duplicate && !outcome.after && outcome.before === true;
     return { kind: 'keyword', keyword: 'opt-in', confirmed: await this.confirm(channel, msg, 'opt-in', changed, context) };
   }

@@ -109,7 +109,7 @@ describe('outbound delivery step', () => {
     delivery.next = { ok: false, failure: { code: 'recipient-opted-out', retryable: false, message: 'The recipient has opted out (STOP).' } };
     const res = await handleStepWebhook('message-created', body, deps);
     expect(res.status).toBe(200);
-    expect(data.messages.get(MSG)!.row).toMatchObject({ swb_deliverystatus: DeliveryStatus.Failed, swb_error: 'The recipient has opted out (STOP).' });
+    expect(data.messages.get(MSG)!.row).toMatchObject({ swb_deliverystatus: DeliveryStatus.Failed, swb_error: 'recipient-opted-out: The recipient has opted out (STOP).' });
   });
 
   it('a delivery that throws leaves the message queued rather than risk a second text', async () => {

@@ -91,7 +91,8 @@ async function deliver(messageId: string, deps: StepDeps): Promise<StepResult> {
     await deps.data.updateMessage(messageId, { swb_deliverystatus: DeliveryStatus.Pending, swb_error: result.failure.message.slice(0, 2000) });
     return { kind: 'retry', message: `provider refused for now: ${result.failure.code}` };
   }
-  await deps.data.updateMessage(messageId, { swb_deliverystatus: DeliveryStatus.Failed, swb_error: result.failure.message.slice(0, 2000) });
+  // "code: message", as the app's own delivery records it: the pane says a known code in the agent's words.
+  await deps.data.updateMessage(messageId, { swb_deliverystatus: DeliveryStatus.Failed, swb_error: `${result.failure.code}: ${result.failure.message}`.slice(0, 2000) });
   return ok(`failed: ${result.failure.code}`);
 }
 

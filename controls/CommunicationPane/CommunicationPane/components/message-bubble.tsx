@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Caption1, makeStyles, mergeClasses, shorthands, tokens } from '@fluentui/react-components';
-import { AuthorKind, DeliveryStatus, FORMATTED, MessageDirection, Visibility, nameOf, type MessageRow, type Translate } from '../../../shared/src';
+import { AuthorKind, DeliveryStatus, FORMATTED, MessageDirection, Visibility, nameOf, deliveryFailureOf, type MessageRow, type Translate } from '../../../shared/src';
 
 const useStyles = makeStyles({
   row: { display: 'flex', paddingBlock: tokens.spacingVerticalXS, paddingInline: tokens.spacingHorizontalM },
@@ -65,6 +65,14 @@ export function announcementOf(fresh: readonly MessageRow[], me: string, t: Tran
   return fresh.length === 1 ? sentence : t('Announce_NewMessages', fresh.length, sentence);
 }
 
+/** The delivery word, and for a text that was not delivered, why (in the agent's words when the reason is known). */
+function deliveryLabel(m: MessageRow, status: string, t: Translate): string {
+  if (m.swb_deliverystatus !== DeliveryStatus.Failed) return t(`Delivery_${status}`);
+  const why = deliveryFailureOf(m.swb_error);
+  if (!why) return t('Delivery_Failed');
+  return 'key' in why ? t(why.key) : `${t('Delivery_Failed')}: ${why.text}`;
+}
+
 function MessageBubbleImpl({ message: m, me, t, time }: MessageBubbleProps): React.ReactElement {
   const s = useStyles();
   const internal = m.swb_visibility === Visibility.Internal;
@@ -91,8 +99,8 @@ function MessageBubbleImpl({ message: m, me, t, time }: MessageBubbleProps): Rea
         {/* Text node only: a message body is never interpreted as HTML. */}
         <p className={s.body}>{m.swb_body ?? ''}</p>
         {status && (
-          <Caption1 className={mergeClasses(s.status, m.swb_deliverystatus === DeliveryStatus.Failed && s.failed)} title={m.swb_error ?? undefined}>
-            {t(`Delivery_${status}`)}
+          <Caption1 className={mergeClasses(s.status, m.swb_deliverystatus === DeliveryStatus.Failed && s.failed)} title={m.swb_error ?? undefined} data-testid="delivery-status">
+            {deliveryLabel(m, status, t)}
           </Caption1>
         )}
       </div>
