@@ -321,7 +321,7 @@ describe('the local stack', () => {
     expect((await outbound()).length).toBe(sentBefore);
   });
 
-  it.each(['twilio', 'telesign', 'acs'] as const)('an SMS from the simulator through %s is accepted by the functions app (signed as the provider signs) and the automatic reply comes back through the provider stand-in, in the customer's language, and is marked Delivered by the provider's delivery report', async (provider) => {
+  it.each(['twilio', 'telesign', 'acs'] as const)('an SMS from the simulator through %s is accepted by the functions app (signed as the provider signs) and the automatic reply comes back through the provider stand-in, in the customer\'s language, and is marked Delivered by the provider\'s delivery report', async (provider) => {
     const from = provider === 'twilio' ? '(317) 555-0147' : provider === 'telesign' ? '06 12 00 00 01' : '07400 123456';
     const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider, from, body: `Hello via ${provider}` }) });
     const sent = (await res.json()) as { status: number; customer: string; detail?: string };

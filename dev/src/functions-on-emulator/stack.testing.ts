@@ -35,8 +35,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { twilioApiBaseUrl?: string; graph?: Partial<GraphOptions>; log?: boolean } = {}): Promise<Stack> {
-  const emulator = createEmulator({ metadata, db: ':memory:' });
+export async function startStack(options: { twilioApiBaseUrl?: string; graph?: Partial<GraphOptions>; log?: boolean; emulator?: { budget?: string } } = {}): Promise<Stack> {
+  const emulator = createEmulator({ metadata, db: ':memory:', ...(options.emulator?.budget ? { budget: options.emulator.budget } : {}) });
   await emulator.listen(0);
   const serverUrl = emulator.url.replace('/api/data/v9.2/', '');
   const api = new DynamicsWebApi({ serverUrl, dataApi: { version: '9.2' }, onTokenRefresh: async () => emulator.appToken, propagateErrors: true });
