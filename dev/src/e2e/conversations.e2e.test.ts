@@ -6,6 +6,7 @@ import { launchBrowser, type LaunchedBrowser } from './browser';
 import { BasePresence, ChannelType, ConversationState, DeliveryStatus, MessageDirection, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
 import { TestWebApi, until } from './dataverse-client';
+import { setPresenceAs, startShopChat } from './people';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
 
 jest.setTimeout(120_000);
@@ -34,8 +35,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function setPresence(key: string, presence: BasePresence): Promise<void> {
-  // The agent's own choice, written as that agent (what the inbox's presence menu writes).
-  await new TestWebApi(stack.dataverseApi, agent(key).token).patch(`swb_agentstatuses(${agent(key).statusId})`, { swb_basepresence: presence, swb_manualoverride: true });
+  await setPresenceAs(stack.dataverseApi, key, presence);
 }
 
 async function openWorkspace(key: string, conversationId?: string): Promise<Page> {
@@ -66,17 +66,8 @@ async function pendingOfferOf(conversationId: string): Promise<{ _swb_agentid_va
 }
 
 /** A customer opens the demo shop, answers the pre-chat survey as the contact and sends a first message. */
-async function startChat(customer: LaunchedBrowser, contact: { firstname: string; emailaddress1: string }, message: string): Promise<{ shop: Page; dialog: Locator }> {
-  const shop = await customer.context.newPage();
-  await shop.goto(`${stack.web}/shop`);
-  await shop.getByRole('button', { name: 'Chat with us' }).click();
-  const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
-  await dialog.getByLabel('First name').fill(contact.firstname);
-  await dialog.getByLabel('Email').fill(contact.emailaddress1);
-  await dialog.getByRole('button', { name: 'Start chat' }).click();
-  await dialog.getByLabel('Your message').fill(message);
-  await dialog.getByLabel('Your message').press('Enter');
-  return { shop, dialog };
+function startChat(customer: LaunchedBrowser, contact: { firstname: string; emailaddress1: string }, message: string): Promise<{ shop: Page; dialog: Locator }> {
+  return startShopChat(customer.context, stack.web, { firstname: contact.firstname, email: contact.emailaddress1 }, message);
 }
 
 /** What the session timer shows, as [phase, elapsed seconds]. */
@@ -404,16 +395,7 @@ describe('the local stack', () => {
   it('a customer on the cart page who says the chat is about Billing is queued in Billing, with the cart total the page set kept as context', async () => {
     const customer = await launchBrowser();
     try {
-      const shop = await customer.context.newPage();
-      await shop.goto(`${stack.web}/shop/cart`);
-      await shop.getByRole('button', { name: 'Chat with us' }).click();
-      const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
-      await dialog.getByLabel('First name').fill('Nadia');
-      await dialog.getByLabel('Email').fill('nadia@nowhere.example');
-      await dialog.getByLabel('What is it about?').selectOption({ label: 'Billing' });
-      await dialog.getByRole('button', { name: 'Start chat' }).click();
-      await dialog.getByLabel('Your message').fill('I was charged twice');
-      await dialog.getByLabel('Your message').press('Enter');
+      await startShopChat(customer.context, stack.web, { firstname: 'Nadia', email: 'nadia@nowhere.example', topic: 'Billing' }, 'I was charged twice', '/shop/cart');
       const row = await until('the Billing chat', async () =>
         (await app.list<{ _swb_queueid_value: string | null; swb_context: string }>(`swb_conversations?$select=_swb_queueid_value,swb_context&$filter=contains(swb_prechatanswers,'nadia@nowhere.example')`))[0]);
       expect(row._swb_queueid_value).toBe(IDS.queues.billing);

@@ -7,6 +7,7 @@ import { BasePresence, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { launchBrowser, type LaunchedBrowser } from './browser';
 import { TestWebApi, until } from './dataverse-client';
+import { setPresenceAs, startShopChat, type PreChat } from './people';
 import { layoutProblems } from './layout';
 import { startStackProcess, type StackProcess } from './stack-process';
 
@@ -35,23 +36,14 @@ afterAll(async () => {
 }, 60_000);
 
 async function setPresence(key: string, presence: BasePresence): Promise<void> {
-  await new TestWebApi(stack.dataverseApi, agent(key).token).patch(`swb_agentstatuses(${agent(key).statusId})`, { swb_basepresence: presence, swb_manualoverride: true });
+  await setPresenceAs(stack.dataverseApi, key, presence);
 }
 
 /** A customer in their own browser opens the shop, answers the pre-chat survey and writes. */
-async function startChat(answers: { firstname: string; email: string; topic?: string }, message: string): Promise<void> {
+async function startChat(answers: PreChat, message: string): Promise<void> {
   const customer = await launchBrowser();
   customers.push(customer);
-  const shop = await customer.context.newPage();
-  await shop.goto(`${stack.web}/shop`);
-  await shop.getByRole('button', { name: 'Chat with us' }).click();
-  const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
-  await dialog.getByLabel('First name').fill(answers.firstname);
-  await dialog.getByLabel('Email').fill(answers.email);
-  if (answers.topic) await dialog.getByLabel(/What is it about/).selectOption({ label: answers.topic });
-  await dialog.getByRole('button', { name: 'Start chat' }).click();
-  await dialog.getByLabel('Your message').fill(message);
-  await dialog.getByLabel('Your message').press('Enter');
+  const { dialog } = await startShopChat(customer.context, stack.web, answers, message);
   await dialog.locator('.msg.customer:not(.pending) .text', { hasText: message }).waitFor({ timeout: 30_000 });
 }
 

@@ -12,6 +12,7 @@ import { AGENTS, CONTACTS } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { launchBrowser, type LaunchedBrowser } from './browser';
 import { TestWebApi, until } from './dataverse-client';
+import { setPresenceAs, startShopChat } from './people';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
 
 jest.setTimeout(120_000);
@@ -49,7 +50,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function setPresence(key: string, presence: BasePresence): Promise<void> {
-  await new TestWebApi(stack.dataverseApi, agent(key).token).patch(`swb_agentstatuses(${agent(key).statusId})`, { swb_basepresence: presence, swb_manualoverride: true });
+  await setPresenceAs(stack.dataverseApi, key, presence);
 }
 
 async function openWorkspace(key: string, conversationId?: string): Promise<Page> {
@@ -63,16 +64,7 @@ async function openWorkspace(key: string, conversationId?: string): Promise<Page
 async function startChat(contact: { firstname: string; emailaddress1: string }, message: string): Promise<{ shop: Page; dialog: Locator }> {
   const own = await launchBrowser();
   customers.push(own);
-  const shop = await own.context.newPage();
-  await shop.goto(`${stack.web}/shop`);
-  await shop.getByRole('button', { name: 'Chat with us' }).click();
-  const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
-  await dialog.getByLabel('First name').fill(contact.firstname);
-  await dialog.getByLabel('Email').fill(contact.emailaddress1);
-  await dialog.getByRole('button', { name: 'Start chat' }).click();
-  await dialog.getByLabel('Your message').fill(message);
-  await dialog.getByLabel('Your message').press('Enter');
-  return { shop, dialog };
+  return startShopChat(own.context, stack.web, { firstname: contact.firstname, email: contact.emailaddress1 }, message);
 }
 
 async function conversationOf(customerId: string): Promise<string> {

@@ -40,4 +40,4 @@ it('texts arriving faster than the per-user budget allows are all stored and off
   const offers = (await stack.api.retrieveMultiple<{ _swb_conversationid_value: string }>({ collection: 'swb_offers', select: ['_swb_conversationid_value'], filter: `swb_response eq ${OfferResponse.Pending}` })).value;
   expect(new Set(offers.map((o) => o._swb_conversationid_value))).toEqual(new Set(conversations.map((c) => c.activityid)));
   expect(offers).toHaveLength(12);
-});
+}, 60_000);

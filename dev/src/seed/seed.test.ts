@@ -74,7 +74,8 @@ it('registers every plugin step once, pointed at the functions host; a restart o
 
 it('the widget\'s own waiting note is the only greeting of a queued chat; a database seeded with the old duplicate gets it switched off', async () => {
   const enabled = async () => (await get('swb_automatedmessages?$select=swb_name&$filter=swb_isenabled eq true')).body.value!.map((m) => m['swb_name']);
-  expect(await enabled()).toEqual(['SMS received']);
+  // The SMS reply, in English and in French (a French number is answered in French).
+  expect((await enabled()).sort()).toEqual(['SMS received', 'SMS reçu']);
   const [retired] = IDS.retiredAutomatedMessages;
   const put = await fetch(`${api}swb_automatedmessages(${retired})`, {
     method: 'PATCH',
@@ -82,7 +83,8 @@ it('the widget\'s own waiting note is the only greeting of a queued chat; a data
     body: JSON.stringify({ swb_name: 'Chat queued', swb_trigger: 612400001, swb_channeltype: 612400000, swb_text: 'Thanks! An agent will be with you shortly.', swb_isenabled: true }),
   });
   expect(put.status).toBeLessThan(300);
-  expect((await enabled()).sort()).toEqual(['Chat queued', 'SMS received']);
+  expect((await enabled()).sort()).toEqual(['Chat queued', 'SMS received', 'SMS reçu']);
   await seedDemoData({ apiUrl: api, appToken: APP, webOrigin: 'http://127.0.0.1:7072' });
-  expect(await enabled()).toEqual(['SMS received']);
+  // The SMS reply, in English and in French (a French number is answered in French).
+  expect((await enabled()).sort()).toEqual(['SMS received', 'SMS reçu']);
 });

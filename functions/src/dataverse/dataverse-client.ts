@@ -63,26 +63,33 @@ export class DataverseClient {
    * written. Only a 429 is retried (service protection refuses before processing).
    */
   async batch(build: (api: DynamicsWebApi) => void): Promise<unknown[]> {
+    return this.runBatch(build, false, async (api) => {
+      try {
+        return await api.executeBatch();
+      } catch (err) {
+        // A failed change set comes back as the list of its failed parts.
+        const parts = Array.isArray(err) ? (err as unknown[]) : [err];
+        const failed = parts.find((p) => isDataverseError(p)) ?? parts[0];
+        if (!isDataverseError(failed)) throw failed;
+        const detail = (failed as { error?: { code?: string; message?: string } }).error;
+        if (failed.status === 412) throw new ConcurrencyConflict('$batch', 'change set', detail?.message ?? failed.message ?? '412');
+        if ((failed as unknown) instanceof Error) throw failed;
+        const part = failed as { status: number; headers?: unknown };
+        throw Object.assign(new Error(detail?.message ?? `a $batch part failed with ${part.status}`), { status: part.status, code: detail?.code, headers: part.headers });
+      }
+    });
+  }
+
+  /** A $batch built by `build` on a fresh client and sent by `send`, under the retry policy. */
+  private runBatch(build: (api: DynamicsWebApi) => void, idempotent: boolean, send: (api: DynamicsWebApi) => Promise<unknown[]>): Promise<unknown[]> {
     return withRetry(
       async () => {
         const api = this.api.initializeInstance();
         api.startBatch();
         build(api);
-        try {
-          return await api.executeBatch();
-        } catch (err) {
-          // A failed change set comes back as the list of its failed parts.
-          const parts = Array.isArray(err) ? (err as unknown[]) : [err];
-          const failed = parts.find((p) => isDataverseError(p)) ?? parts[0];
-          if (!isDataverseError(failed)) throw failed;
-          const detail = (failed as { error?: { code?: string; message?: string } }).error;
-          if (failed.status === 412) throw new ConcurrencyConflict('$batch', 'change set', detail?.message ?? failed.message ?? '412');
-          if ((failed as unknown) instanceof Error) throw failed;
-          const part = failed as { status: number; headers?: unknown };
-          throw Object.assign(new Error(detail?.message ?? `a $batch part failed with ${part.status}`), { status: part.status, code: detail?.code, headers: part.headers });
-        }
+        return send(api);
       },
-      { idempotent: false },
+      { idempotent },
       this.policy,
       this.deps,
     );
@@ -95,26 +102,18 @@ export class DataverseClient {
    * idempotent.
    */
   async readBatch(build: (api: DynamicsWebApi) => void): Promise<unknown[]> {
-    return withRetry(
-      async () => {
-        const api = this.api.initializeInstance();
-        api.startBatch();
-        build(api);
-        try {
-          return await api.executeBatch({ inChangeSet: false });
-        } catch (err) {
-          // A part failed: dynamics-web-api rejects with every part's answer, failures inline.
-          if (!Array.isArray(err)) throw err;
-          // Throttled or unavailable parts fail the whole read, so the retry policy applies.
-          const retryable = (err as unknown[]).find((p) => isDataverseError(p) && (p.status === 429 || p.status >= 500));
-          if (retryable) throw retryable;
-          return err as unknown[];
-        }
-      },
-      { idempotent: true },
-      this.policy,
-      this.deps,
-    );
+    return this.runBatch(build, true, async (api) => {
+      try {
+        return await api.executeBatch({ inChangeSet: false });
+      } catch (err) {
+        // A part failed: dynamics-web-api rejects with every part's answer, failures inline.
+        if (!Array.isArray(err)) throw err;
+        // Throttled or unavailable parts fail the whole read, so the retry policy applies.
+        const retryable = (err as unknown[]).find((p) => isDataverseError(p) && (p.status === 429 || p.status >= 500));
+        if (retryable) throw retryable;
+        return err as unknown[];
+      }
+    });
   }
 
   // PATCH guarded by If-Match; a 412 (someone wrote in between) becomes ConcurrencyConflict.

@@ -1,0 +1,35 @@
+// What the browser tests' people do the same way in every file: a customer opening the demo
+// shop's chat and writing, an agent picking a presence.
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BasePresence } from '@switchboard/solution';
+import { AGENTS } from '../seed/demo-data';
+import { TestWebApi } from './dataverse-client';
+
+export interface PreChat {
+  firstname: string;
+  email: string;
+  /** the label of the survey's topic choice ("Billing", "An order") */
+  topic?: string;
+}
+
+/** A customer opens the shop page (`/shop` or `/shop/cart`), answers the pre-chat survey, starts the chat and sends a first message. */
+export async function startShopChat(context: BrowserContext, web: string, answers: PreChat, message: string, pagePath = '/shop'): Promise<{ shop: Page; dialog: Locator }> {
+  const shop = await context.newPage();
+  await shop.goto(`${web}${pagePath}`);
+  await shop.getByRole('button', { name: 'Chat with us' }).click();
+  const dialog = shop.getByRole('dialog', { name: 'Chat with us' });
+  await dialog.getByLabel('First name').fill(answers.firstname);
+  await dialog.getByLabel('Email').fill(answers.email);
+  if (answers.topic) await dialog.getByLabel('What is it about?').selectOption({ label: answers.topic });
+  await dialog.getByRole('button', { name: 'Start chat' }).click();
+  await dialog.getByLabel('Your message').fill(message);
+  await dialog.getByLabel('Your message').press('Enter');
+  return { shop, dialog };
+}
+
+/** The agent's own choice of presence, written as that agent (what the inbox's presence menu writes). */
+export async function setPresenceAs(dataverseApi: string, key: string, presence: BasePresence): Promise<void> {
+  const agent = AGENTS.find((a) => a.key === key);
+  if (!agent) throw new Error(`no demo agent ${key}`);
+  await new TestWebApi(dataverseApi, agent.token).patch(`swb_agentstatuses(${agent.statusId})`, { swb_basepresence: presence, swb_manualoverride: true });
+}
