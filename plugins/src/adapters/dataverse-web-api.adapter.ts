@@ -25,8 +25,10 @@ export type Execute = <T>(op: (api: DynamicsWebApi) => Promise<T>) => Promise<T>
 const CONVERSATION = [
   'activityid', 'swb_state', 'swb_channeltype', '_swb_channelid_value', '_swb_queueid_value', '_swb_workstreamid_value',
   '_swb_primaryagentid_value', 'swb_customerphone', 'swb_wrapupon', 'swb_activeon', 'swb_closedon', 'swb_firstassignedon',
-  // Writers that claim the message counter compare against it (message-created, supervisor-audit).
-  '_swb_offeredto_value', 'swb_declinedby', 'swb_declinecount', 'swb_lastmessagesequence',
+  // the offer routing holds on it and who let it go
+  '_swb_offeredto_value', 'swb_declinedby', 'swb_declinecount',
+  // the message counter, which writers claim (message-created, supervisor-audit)
+  'swb_lastmessagesequence',
   // the first wait, recorded by the accept
   'swb_queuedon', 'swb_openedon', 'swb_waitoutcome',
 ];
