@@ -12,6 +12,8 @@ const shots: { control: string; file: string; languageId: number; width: number;
   { control: 'CommunicationPane', file: 'communication-pane-consult.png', languageId: 1033, width: 560, act: 'consult' },
   { control: 'CommunicationPane', file: 'communication-pane-consultant.png', languageId: 1033, width: 420, variant: 'consult' },
   { control: 'CommunicationPane', file: 'communication-pane-transferred-fr.png', languageId: 1036, width: 420, variant: 'transferred' },
+  { control: 'CommunicationPane', file: 'communication-pane-sms-opted-out.png', languageId: 1033, width: 420, variant: 'opted-out' },
+  { control: 'CommunicationPane', file: 'communication-pane-sms-opted-out-fr.png', languageId: 1036, width: 420, variant: 'opted-out' },
   { control: 'SessionTimer', file: 'session-timer.png', languageId: 1033, width: 240 },
   { control: 'ConversationSummary', file: 'conversation-summary.png', languageId: 1033, width: 420, viewport: { width: 900, height: 1200 } },
   { control: 'ConversationSummary', file: 'conversation-summary-fr.png', languageId: 1036, width: 420, viewport: { width: 900, height: 1200 } },

@@ -97,12 +97,35 @@ function seedPane(api: InMemoryWebApi, now: number, agent: { id: string; name: s
 
 const COLLEAGUE = '22222222-2222-4222-8222-222222222222';
 
+/** An SMS conversation where the customer texted STOP: the reply after it was refused, and says why. */
+function seedOptedOut(api: InMemoryWebApi, now: number): void {
+  const sms: [AuthorKind, MessageDirection, string, DeliveryStatus, string | null][] = [
+    [AuthorKind.Customer, MessageDirection.Inbound, 'Bonjour, ma commande ?', DeliveryStatus.Received, null],
+    [AuthorKind.Agent, MessageDirection.Outbound, 'Bonjour Émile, elle part demain.', DeliveryStatus.Delivered, null],
+    [AuthorKind.Customer, MessageDirection.Inbound, 'STOP', DeliveryStatus.Received, null],
+    [AuthorKind.Agent, MessageDirection.Outbound, 'Vous êtes toujours là ?', DeliveryStatus.Failed, 'recipient-opted-out: The recipient has opted out of texts on this channel (STOP).'],
+  ];
+  sms.forEach(([author, direction, body, delivery, error], i) =>
+    api.put('swb_message', {
+      _swb_conversationid_value: CONV, swb_sequence: i + 1, swb_authorkind: author, swb_direction: direction, swb_visibility: Visibility.Public, swb_body: body,
+      swb_authorname: author === AuthorKind.Agent ? 'Avery Martin' : 'Émile Roux', swb_deliverystatus: delivery, swb_error: error,
+      _swb_authoragentid_value: author === AuthorKind.Agent ? ME : null, createdon: ago(now, 300 - i * 60),
+    }),
+  );
+  api.put('swb_session', { _swb_conversationid_value: CONV, _swb_agentid_value: ME, swb_role: SessionRole.Primary, swb_state: SessionState.Active, swb_joinedon: ago(now, 320) });
+}
+
 /**
  * variant 'consult': the agent was invited to consult (notes only); 'transferred': the agent handed
- * the conversation to a colleague and reads it read-only.
+ * the conversation to a colleague and reads it read-only; 'opted-out': an SMS whose customer sent STOP.
  */
 export function paneScenario(strings: Record<string, string>, now: number, languageId = 1033, messages = 0, variant = ''): Mounted[] {
   const api = new InMemoryWebApi();
+  if (variant === 'opted-out') {
+    conversation(api, now, { subject: 'SMS +33698765432', swb_channeltype: ChannelType.Sms, swb_customerphone: '+33698765432', swb_customername: 'Émile Roux', [`_swb_customerid_value${F}`]: 'Émile Roux' });
+    seedOptedOut(api, now);
+    return [{ mock: ctx(strings, api, { anchor: prop('x'), conversationId: prop(null), pollSeconds: prop(3), heightPx: prop(520) }, languageId) }];
+  }
   conversation(api, now, variant ? { _swb_primaryagentid_value: COLLEAGUE, [`_swb_primaryagentid_value${F}`]: 'Bruno Petit' } : {});
   if (messages > 0) {
     for (let i = 1; i <= messages; i++) {
