@@ -4,6 +4,7 @@ import { metadata, model } from '@switchboard/solution';
 import { choiceLabelsFromModel } from './choice-labels';
 import { DEFAULT_APP_TOKEN, STATS_PATH, createEmulator, parseFaults } from './emulator';
 import { parseBudget } from './service-protection';
+import { closeOnSignals, runCli } from '../cli-lifecycle';
 
 function args(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -34,17 +35,7 @@ async function main(): Promise<void> {
   console.log(`Dataverse emulator: ${url}  (db ${db}${faults.length ? `, faults ${a.faults}` : ''}${budget ? `, budget ${budgetSpec}` : ''})`);
   console.log(`Request statistics: ${new URL(STATS_PATH, url).href} (GET, POST .../reset; application token)`);
   console.log(`Application user token: ${appToken === DEFAULT_APP_TOKEN ? `${appToken} (default)` : '(from --app-token)'}`);
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    void emulator.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => emulator.close());
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runCli(main);

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseBotMode } from './bot';
 import { createDirectLineStandIn, HOOKS_PREFIX } from './directline.stand-in';
 import { createFaqBot } from './faq.bot';
+import { closeOnSignals, runCli } from '../cli-lifecycle';
 
 const DEFAULT_SECRET = 'faq-bot-dev-secret';
 const DEFAULT_OMNICHANNEL_SECRET = 'faq-bot-omnichannel-dev-secret';
@@ -54,20 +55,7 @@ async function main(): Promise<void> {
       `  hooks: GET ${origin}${HOOKS_PREFIX}/stats, PUT ${origin}${HOOKS_PREFIX}/bots/<bot>/mode  (Authorization: Bearer <that bot's secret>)`,
     ].join('\n'),
   );
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    standIn.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => standIn.close());
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCli(main);

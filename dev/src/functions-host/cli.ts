@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FUNCTION_KEY, startFunctionsHost } from './start';
+import { closeOnSignals, runCli } from '../cli-lifecycle';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -37,20 +38,7 @@ App settings come from the environment, then functions/local.settings.json, then
     console.log(`  ${r.name.padEnd(22)} ${r.methods.join(',').padEnd(16)} ${r.url}${r.authLevel === 'anonymous' ? '' : `  [${r.authLevel} key]`}`);
   }
   console.log('');
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    host.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => host.stop());
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCli(main);

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { parseBotMode } from '../directline/bot';
 import { createWebhookBot } from './webhook-bot.stand-in';
+import { closeOnSignals, runCli } from '../cli-lifecycle';
 
 const DEFAULT_BOT_ID = 'faq-webhook-bot';
 const DEFAULT_SECRET = 'webhook-bot-dev-secret';
@@ -45,20 +46,7 @@ async function main(): Promise<void> {
       `  calls back ${switchboardUrl.replace(/\/+$/, '')}/api/bots/${encodeURIComponent(botId)}/conversations/{id}/{messages|handoff|end}`,
     ].join('\n'),
   );
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    bot.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => bot.close());
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCli(main);

@@ -3,6 +3,7 @@
 // Prints the connection string to give the server SDK (the functions app's setting).
 import { createWebPubSubStandIn } from './stand-in';
 import { SYSTEM_EVENTS, type EventHandlerSettings, type SystemEvent } from './upstream-dispatcher';
+import { closeOnSignals, runCli } from '../cli-lifecycle';
 
 function parseArgs(argv: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -45,17 +46,7 @@ async function main(): Promise<void> {
   console.log(`Connection string: ${connectionString}`);
   for (const [hub, h] of Object.entries(eventHandlers)) console.log(`Event handler for hub ${hub}: ${h.urlTemplate} (system: ${h.systemEvents?.join(',') || 'none'}; user: ${h.userEvents === '*' ? '*' : h.userEvents?.join(',') || 'none'})`);
 
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    void standIn.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => standIn.close());
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runCli(main);
