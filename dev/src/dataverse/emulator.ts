@@ -2,7 +2,6 @@
 // the HTTP layer, wired from the options (metadata and fetch are passed in, never imported).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Metadata } from '@switchboard/solution';
 import type { ChoiceLabels } from './choice-labels';
 import { DataverseError, ErrorCodes } from './errors';
@@ -15,6 +14,7 @@ import { type Caller, Security } from './security';
 import { type Admission, type Budget, ServiceProtection, parseBudget } from './service-protection';
 import { type Row, Store } from './store';
 import { APP_USER_ID, ORGANIZATION_ID, ROOT_BUSINESS_UNIT_ID, FILTERED_MESSAGES, SDK_MESSAGE_IDS, buildEmulatorMetadata } from './system-metadata';
+import { listenOn } from '../listen';
 
 export const DEFAULT_APP_TOKEN = 'switchboard-dev-app-token';
 
@@ -323,16 +323,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     issueToken: (systemuserid, token) => store.setToken(token, systemuserid.toLowerCase()),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
-    listen(port = 0, hostname = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, hostname, () => {
-          const addr = server.address() as AddressInfo;
-          baseUrl = `http://${hostname}:${addr.port}${API_PREFIX}`;
-          emulator.url = baseUrl;
-          resolve({ port: addr.port, url: baseUrl });
-        });
-      });
+    async listen(port = 0, hostname = '127.0.0.1') {
+      const listening = await listenOn(server, port, hostname);
+      baseUrl = `${listening.origin}${API_PREFIX}`;
+      emulator.url = baseUrl;
+      return { port: listening.port, url: baseUrl };
     },
     async close() {
       await plugins.stop();

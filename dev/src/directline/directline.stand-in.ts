@@ -8,7 +8,6 @@
 // activities from the bot", "Reconnect to a conversation" (the pages this file cites by title).
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { API_PREFIX, CHANNEL_ID, type Activity, type ChannelAccount, type ReplyActivity } from './activity';
 import type { BotConversation, BotMode, BotRegistration } from './bot';
 import { ConversationLog, parseWatermark, type ConversationCounters } from './conversation-log';
@@ -25,6 +24,7 @@ import {
   tokenExpired,
 } from './direct-line-error';
 import { TokenMinter, type TokenClaims } from './direct-line-token';
+import { listenOn } from '../listen';
 
 export { API_PREFIX };
 /** Dev-only routes outside the Direct Line API (a bot's own secret required). */
@@ -502,15 +502,10 @@ export function createDirectLineStandIn(options: DirectLineStandInOptions): Dire
     get url() {
       return baseUrl;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const addr = server.address() as AddressInfo;
-          baseUrl = `http://${host}:${addr.port}${API_PREFIX}`;
-          resolve({ port: addr.port, url: baseUrl });
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      const listening = await listenOn(server, port, host);
+      baseUrl = `${listening.origin}${API_PREFIX}`;
+      return { port: listening.port, url: baseUrl };
     },
     async close() {
       closed = true;

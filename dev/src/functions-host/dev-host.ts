@@ -1,6 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvocationContext, type HttpFunctionOptions, type LogLevel, type StorageQueueFunctionOptions, type Timer, type TimerFunctionOptions } from '@azure/functions';
 import { queueServiceClient, StorageWorkQueue, type WorkItem } from '@switchboard/functions';
 import { DEFAULT_QUEUE_SETTINGS, type QueueHostSettings } from './host-settings';
@@ -8,6 +7,7 @@ import { toFunctionsRequest, writeFunctionsResponse } from './http-bridge';
 import { nextOccurrence, parseSchedule, type Schedule } from './ncrontab';
 import type { Recorded } from './recorder';
 import { compareRoutes, compileRoute, matchRoute, type CompiledRoute } from './route-template';
+import { listenOn } from '../listen';
 
 export interface DevHostOptions {
   registrations: Recorded[];
@@ -90,13 +90,9 @@ export class FunctionsDevHost {
         res.end();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 7071, this.options.hostname ?? '127.0.0.1', () => resolve());
-    });
+    const listening = await listenOn(server, this.options.port ?? 7071, this.options.hostname ?? '127.0.0.1');
     this.server = server;
-    const address = server.address() as AddressInfo;
-    this.baseUrl = `http://${this.options.hostname ?? '127.0.0.1'}:${address.port}`;
+    this.baseUrl = listening.origin;
     for (const r of this.options.registrations) {
       if (r.kind === 'queue' && this.options.enableQueues !== false) this.startQueue(r.name, r.options);
       if (r.kind === 'timer' && this.options.enableTimers !== false) this.startTimer(r.name, r.options);

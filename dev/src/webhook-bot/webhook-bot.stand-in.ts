@@ -5,7 +5,6 @@
 // so a slow bot never holds Switchboard's request open.
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { BotMode } from '../directline/bot';
 import { type BrainState, type Language, type Subject, greet, newBrainState, respond } from '../directline/faq-brain';
 import {
@@ -16,6 +15,7 @@ import {
   parseBotEvent,
 } from './webhook-contract';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook, verifyWebhookSignature } from './webhook-signature';
+import { listenOn } from '../listen';
 
 export const EVENTS_PATH = '/events';
 
@@ -222,15 +222,10 @@ export function createWebhookBot(options: WebhookBotOptions): WebhookBotStandIn 
     get url() {
       return url;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const addr = server.address() as AddressInfo;
-          url = `http://${host}:${addr.port}${EVENTS_PATH}`;
-          resolve({ port: addr.port, url });
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      const listening = await listenOn(server, port, host);
+      url = `${listening.origin}${EVENTS_PATH}`;
+      return { port: listening.port, url };
     },
     async close() {
       closed = true;

@@ -3,11 +3,11 @@
 // the application's event handlers, wired from the options (no globals).
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ClientEndpoint } from './client-endpoint';
 import { HubService, type ConnectionCounts, type MessageCounts } from './hub-service';
 import { RestApi, type RestCounts } from './rest-api';
 import { UpstreamDispatcher, type EventHandlerSettings, type FetchLike, type UpstreamCounts } from './upstream-dispatcher';
+import { listenOn } from '../listen';
 
 export interface WebPubSubStandInOptions {
   /** The key that signs REST and client tokens and CloudEvents signatures; random when absent. */
@@ -100,18 +100,12 @@ export function createWebPubSubStandIn(options: WebPubSubStandInOptions = {}): W
   return {
     server,
     accessKey,
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const addr = server.address() as AddressInfo;
-          origin = `${host}:${addr.port}`;
-          const url = `http://${origin}`;
-          log(`Web PubSub stand-in listening on ${url}`);
-          resolve({ port: addr.port, url, connectionString: `Endpoint=${url};AccessKey=${accessKey};Version=1.0;` });
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      const listening = await listenOn(server, port, host);
+      origin = `${host}:${listening.port}`;
+      const url = listening.origin;
+      log(`Web PubSub stand-in listening on ${url}`);
+      return { port: listening.port, url, connectionString: `Endpoint=${url};AccessKey=${accessKey};Version=1.0;` };
     },
     async close() {
       service.shutdown();
