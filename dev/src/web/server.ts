@@ -5,7 +5,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { metadata } from '@switchboard/solution';
-import { AGENTS } from '../seed/demo-data';
+import { AGENTS, type DemoAgent } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { buildClientBundles } from './assets';
 import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
@@ -42,6 +42,11 @@ const entitySets = Object.fromEntries(Object.entries(metadata.entitySets).map(([
 
 function controlBundle(name: string): string {
   return path.join(REPO_ROOT, 'controls', name, 'out', 'controls', name, 'bundle.js');
+}
+
+/** JSON for an inline script element: a `</script>` inside it would end the element. */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 function controlStrings(languageId: number): Record<string, Record<string, string>> {
@@ -83,6 +88,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const simulator = new PhoneSimulator({ functionsUrl: options.functionsUrl, publicBaseUrl: options.publicBaseUrl, secrets: options.secrets });
   const bundles = await buildClientBundles(options.cacheDir);
   let widgetFromFunctions: boolean | undefined;
+  // What a page's controls need to act as `user`: who they are, the demo users, the Web API, the strings in their language.
+  const controlsConfig = (user: DemoAgent, languageId: number) => ({
+    agent: { id: user.id, fullname: user.fullname, token: user.token, key: user.key },
+    agents: AGENTS.map((a) => ({ key: a.key, fullname: a.fullname })),
+    dataverseApi: options.dataverseApi,
+    entitySets,
+    strings: controlStrings(languageId),
+    languageId,
+  });
 
   // The widget demo's script tag points at the functions app, as on a customer's site. Until
   // the functions app serves the script itself, this server serves widget/dist/widget.js
@@ -156,18 +170,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const embedded = url.searchParams.get('embedded') === '1';
       const conversation = url.searchParams.get('conversation');
       const config = {
-        agent: { id: agent.id, fullname: agent.fullname, token: agent.token, key: agent.key },
-        agents: AGENTS.map((a) => ({ key: a.key, fullname: a.fullname })),
-        dataverseApi: options.dataverseApi,
-        entitySets,
-        strings: controlStrings(languageId),
+        ...controlsConfig(agent, languageId),
         page: PAGE_STRINGS[lang],
-        languageId,
         embedded,
         ...(conversation && /^[0-9a-f-]{36}$/i.test(conversation) ? { conversationId: conversation.toLowerCase() } : {}),
       };
-      // </script> inside JSON would end the script element.
-      return send(res, 200, agentPage(JSON.stringify(config).replace(/</g, '\\u003c'), { agentName: agent.fullname, lang, embedded }));
+      return send(res, 200, agentPage(inlineJson(config), { agentName: agent.fullname, lang, embedded }));
     }
     if (p === '/workspace/supervisor') {
       // The supervisor's desk as the app's desk form shows it, signed in as a supervisor (Sam by
@@ -175,16 +183,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const who = AGENTS.find((a) => a.key === (url.searchParams.get('as') ?? 'sam')) ?? AGENTS.find((a) => a.role === 'supervisor')!;
       const languageId = url.searchParams.get('lang') === 'fr' ? 1036 : 1033;
       const poll = Number(url.searchParams.get('poll'));
-      const config = {
-        agent: { id: who.id, fullname: who.fullname, token: who.token, key: who.key },
-        agents: AGENTS.map((a) => ({ key: a.key, fullname: a.fullname })),
-        dataverseApi: options.dataverseApi,
-        entitySets,
-        strings: controlStrings(languageId),
-        languageId,
-        desk: { pollSeconds: Number.isFinite(poll) && poll >= 1 ? poll : 15, transcriptSeconds: 2 },
-      };
-      return send(res, 200, supervisorPage(JSON.stringify(config).replace(/</g, '\\u003c'), who.fullname));
+      const config = { ...controlsConfig(who, languageId), desk: { pollSeconds: Number.isFinite(poll) && poll >= 1 ? poll : 15, transcriptSeconds: 2 } };
+      return send(res, 200, supervisorPage(inlineJson(config), who.fullname));
     }
     if (p === '/assets/host.js') return send(res, 200, bundles.host, 'text/javascript; charset=utf-8');
     if (p === '/assets/workspace.js') return send(res, 200, bundles.workspace, 'text/javascript; charset=utf-8');
