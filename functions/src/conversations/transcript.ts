@@ -5,7 +5,7 @@
 //   the other); the loser's number is simply never used. Sequences stay strictly increasing,
 //   with a possible gap, which is all readers (`after=N` polling) rely on.
 import type { MessageRow } from '@switchboard/solution';
-import { arrivalStamps, type ConversationCursor, type ConversationStore } from '../dataverse/repositories/conversation.repository';
+import type { ConversationCursor, ConversationStore } from '../dataverse/repositories/conversation.repository';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { bind } from '../dataverse/repositories/odata';
 
@@ -61,7 +61,7 @@ export async function appendMessage(
   let sequence = 0;
   let outcome: 'created' | 'exists' = 'exists';
   for (let attempt = 1; attempt <= MAX_SEQUENCE_ATTEMPTS; attempt++) {
-    sequence = await deps.conversations.nextSequence(conversationId, arrivalStamps(fields, Date.now()));
+    sequence = await deps.conversations.nextSequence(conversationId, fields);
     outcome = await deps.messages.createWithId(messageId, {
       swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
       ...fields,

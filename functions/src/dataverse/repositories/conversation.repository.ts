@@ -30,7 +30,7 @@ export function cursorOf(row: ConversationRow & { '@odata.etag'?: string }): Con
  * wrote (the supervisor desk reads it). Stamped in the write that numbers the message, so the
  * floor-stamps step has nothing to read or write for the app's own messages.
  */
-export function arrivalStamps(message: Record<string, unknown>, at: number): Record<string, unknown> {
+function arrivalStamps(message: Record<string, unknown>, at: number): Record<string, unknown> {
   return message['swb_direction'] === MessageDirection.Inbound && message['swb_authorkind'] === AuthorKind.Customer
     ? { swb_lastcustomermessageon: new Date(at).toISOString() }
     : {};
@@ -50,8 +50,8 @@ export interface ConversationStore {
   /** The SMS conversations of one number on one channel, newest first (at most `top`). */
   listForNumber(channelId: string, phone: string, top: number): Promise<ConversationRow[]>;
   /** Reserves the next message sequence number (If-Match on the conversation, retried on 412). */
-  /** `also`: columns written in the same claim (see arrivalStamps). */
-  nextSequence(id: string, also?: Record<string, unknown>): Promise<number>;
+  /** `message`: the row being numbered, whose arrival stamps ride in the same claim (see arrivalStamps). */
+  nextSequence(id: string, message?: Record<string, unknown>): Promise<number>;
   /**
    * One $batch change set: the counter moved to cursor.lastSequence + 1 (If-Match cursor.etag)
    * and the message created under `messageId` with that number. 'conflict' when either failed
@@ -157,8 +157,8 @@ export class DataverseConversationStore implements ConversationStore {
     }
   }
 
-  nextSequence(id: string, also: Record<string, unknown> = {}): Promise<number> {
-    return this.numbering.run(id, () => this.claimSequence(id, also));
+  nextSequence(id: string, message: Record<string, unknown> = {}): Promise<number> {
+    return this.numbering.run(id, () => this.claimSequence(id, arrivalStamps(message, this.clock())));
   }
 
   private async claimSequence(id: string, also: Record<string, unknown>): Promise<number> {
