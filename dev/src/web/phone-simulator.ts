@@ -8,6 +8,13 @@ import { normalizePhoneNumber } from '@switchboard/core';
 import { telesignSignature } from '@switchboard/functions/channels/telesign/telesign.mapper';
 import { CHANNELS, CHANNEL_SECRETS, TELESIGN_CUSTOMER_ID, TWILIO_ACCOUNT_SID, type DemoChannel } from '../seed/demo-data';
 
+/** A POST as a provider would send it to the functions app. */
+export interface SignedRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export type ProviderKey = DemoChannel['key'];
 
 export interface ThreadEntry {
@@ -84,7 +91,7 @@ export class PhoneSimulator {
     return entry;
   }
 
-  signedRequest(channel: DemoChannel, from: string, body: string): { url: string; headers: Record<string, string>; body: string } {
+  signedRequest(channel: DemoChannel, from: string, body: string): SignedRequest {
     const secrets = this.options.secrets;
     switch (channel.key) {
       case 'twilio': {
@@ -122,33 +129,48 @@ export class PhoneSimulator {
           status: { code: 200, description: 'Delivered to handset', updated_on: now },
           user_response: { phone_number: from.replace(/^\+/, ''), mo_message: body, sender_id: channel.number.replace(/^\+/, '') },
         });
-        const apiKey = secrets['SWB_TELESIGN_DEMO_APIKEY']!;
-        const auth = `TSA ${TELESIGN_CUSTOMER_ID}:${telesignSignature(apiKey, payload)}`;
-        return { url: `${this.options.functionsUrl}/api/sms/telesign/${channel.id}`, headers: { 'content-type': 'application/json', authorization: auth, 'x-ts-authorization': auth }, body: payload };
+        return this.telesignCallback(channel, payload);
       }
       case 'acs': {
         const messageId = `Incoming_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomUUID()}`;
-        const event = [
-          {
-            id: messageId,
-            topic: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo/providers/Microsoft.Communication/CommunicationServices/switchboard-demo',
-            subject: `/phonenumber/${channel.number.replace(/^\+/, '')}`,
-            data: { MessageId: messageId, From: from, To: channel.number, Message: body, ReceivedTimestamp: new Date().toISOString() },
-            eventType: 'Microsoft.Communication.SMSReceived',
-            dataVersion: '1.0',
-            metadataVersion: '1',
-            eventTime: new Date().toISOString(),
-          },
-        ];
-        // Event Grid does not sign; the subscription URL carries the key.
-        const key = encodeURIComponent(secrets['SWB_ACS_DEMO_EVENTGRID_KEY']!);
-        return {
-          url: `${this.options.functionsUrl}/api/sms/acs/${channel.id}?key=${key}`,
-          headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
-          body: JSON.stringify(event),
-        };
+        return this.acsEvent(channel, messageId, 'Microsoft.Communication.SMSReceived', channel.number, {
+          MessageId: messageId, From: from, To: channel.number, Message: body, ReceivedTimestamp: new Date().toISOString(),
+        });
       }
     }
+  }
+
+  /** A TeleSign callback (inbound mo_sms or a delivery report) to the channel's URL, signed with the account's callback HMAC. */
+  private telesignCallback(channel: DemoChannel, payload: string): SignedRequest {
+    const auth = `TSA ${TELESIGN_CUSTOMER_ID}:${telesignSignature(this.options.secrets['SWB_TELESIGN_DEMO_APIKEY']!, payload)}`;
+    return { url: `${this.options.functionsUrl}/api/sms/telesign/${channel.id}`, headers: { 'content-type': 'application/json', authorization: auth, 'x-ts-authorization': auth }, body: payload };
+  }
+
+  /** One ACS event as Event Grid delivers it to the channel's subscription (Event Grid does not sign; the URL carries the key). */
+  private acsEvent(channel: DemoChannel, id: string, eventType: string, number: string, data: Record<string, unknown>): SignedRequest {
+    const now = new Date().toISOString();
+    const event = [
+      {
+        id,
+        topic: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo/providers/Microsoft.Communication/CommunicationServices/switchboard-demo',
+        subject: `/phonenumber/${number.replace(/^\+/, '')}`,
+        data,
+        eventType,
+        dataVersion: '1.0',
+        metadataVersion: '1',
+        eventTime: now,
+      },
+    ];
+    const key = encodeURIComponent(this.options.secrets['SWB_ACS_DEMO_EVENTGRID_KEY']!);
+    return { url: `${this.options.functionsUrl}/api/sms/acs/${channel.id}?key=${key}`, headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify(event) };
+  }
+
+  /** A provider's report to the functions app: what it answers does not matter to the phone. */
+  private async report(request: SignedRequest): Promise<void> {
+    await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body }).then(
+      (r) => r.arrayBuffer(),
+      () => undefined,
+    );
   }
 
   // ---- provider stand-ins (outbound) -----------------------------------------------------
@@ -172,10 +194,7 @@ export class PhoneSimulator {
     const params = { MessageSid: messageSid, SmsSid: messageSid, MessageStatus: 'delivered', SmsStatus: 'delivered', To: form.get('To') ?? '', From: form.get('From') ?? '', AccountSid: TWILIO_ACCOUNT_SID, ApiVersion: '2010-04-01' };
     const signature = getExpectedTwilioSignature(this.options.secrets['SWB_TWILIO_DEMO_TOKEN']!, callback, params);
     const target = callback.startsWith(this.options.publicBaseUrl) ? this.options.functionsUrl + callback.slice(this.options.publicBaseUrl.length) : callback;
-    await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() }).then(
-      (r) => r.arrayBuffer(),
-      () => undefined,
-    );
+    await this.report({ url: target, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
   }
 
   /** POST /telesign/v1/messaging */
@@ -196,11 +215,7 @@ export class PhoneSimulator {
   private async telesignDelivered(referenceId: string): Promise<void> {
     const now = new Date().toISOString();
     const payload = JSON.stringify({ reference_id: referenceId, status: { code: 200, description: 'Delivered to handset', updated_on: now }, submit_timestamp: now });
-    const auth = `TSA ${TELESIGN_CUSTOMER_ID}:${telesignSignature(this.options.secrets['SWB_TELESIGN_DEMO_APIKEY']!, payload)}`;
-    await fetch(`${this.options.functionsUrl}/api/sms/telesign/${this.channel('telesign').id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, 'x-ts-authorization': auth }, body: payload }).then(
-      (r) => r.arrayBuffer(),
-      () => undefined,
-    );
+    await this.report(this.telesignCallback(this.channel('telesign'), payload));
   }
 
   /** POST /sms?api-version=2021-03-07 — checks the SDK's HMAC the way ACS does. */
@@ -222,27 +237,12 @@ export class PhoneSimulator {
 
   // ACS reports delivery through Event Grid (SMSDeliveryReportReceived) when the send asked for it.
   private async acsDelivered(messageId: string, from: string, to: string, tag: string | undefined): Promise<void> {
-    const channel = this.channel('acs');
     const now = new Date().toISOString();
-    const event = [
-      {
-        id: randomUUID(),
-        topic: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo/providers/Microsoft.Communication/CommunicationServices/switchboard-demo',
-        subject: `/phonenumber/${from.replace(/^\+/, '')}`,
-        data: {
-          MessageId: messageId, From: from, To: to, DeliveryStatus: 'Delivered', DeliveryStatusDetails: 'No error.', ReceivedTimestamp: now,
-          DeliveryAttempts: [{ Timestamp: now, SegmentsSucceeded: 1, SegmentsFailed: 0 }], ...(tag ? { Tag: tag } : {}),
-        },
-        eventType: 'Microsoft.Communication.SMSDeliveryReportReceived',
-        dataVersion: '1.0',
-        metadataVersion: '1',
-        eventTime: now,
-      },
-    ];
-    const key = encodeURIComponent(this.options.secrets['SWB_ACS_DEMO_EVENTGRID_KEY']!);
-    await fetch(`${this.options.functionsUrl}/api/sms/acs/${channel.id}?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify(event) }).then(
-      (r) => r.arrayBuffer(),
-      () => undefined,
+    await this.report(
+      this.acsEvent(this.channel('acs'), randomUUID(), 'Microsoft.Communication.SMSDeliveryReportReceived', from, {
+        MessageId: messageId, From: from, To: to, DeliveryStatus: 'Delivered', DeliveryStatusDetails: 'No error.', ReceivedTimestamp: now,
+        DeliveryAttempts: [{ Timestamp: now, SegmentsSucceeded: 1, SegmentsFailed: 0 }], ...(tag ? { Tag: tag } : {}),
+      }),
     );
   }
 
