@@ -7,9 +7,8 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { ChannelType, ConversationState, OfferResponse } from '@switchboard/solution';
-import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from './stack.testing';
+import { postSignedTwilio, seedRouting, seedTwilioChannel, startStack, twilioInbound, type Stack } from './stack.testing';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -39,14 +38,7 @@ async function bareRoundTrips(n: number): Promise<number[]> {
 
 let seq = 0;
 function postSms(stack: Stack, channelId: string, from: string, body: string): Promise<Response> {
-  const path = `/api/sms/twilio/${channelId}`;
-  const sid = `SM${String(++seq).padStart(32, '0')}`;
-  const fields = { MessageSid: sid, SmsSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+13175550100', Body: body, NumMedia: '0', SmsStatus: 'received' };
-  return fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE}${path}`, fields) },
-    body: new URLSearchParams(fields).toString(),
-  });
+  return postSignedTwilio(stack, `/api/sms/twilio/${channelId}`, twilioInbound(`SM${String(++seq).padStart(32, '0')}`, from, body));
 }
 
 // What an agent's accept does to the rows, so assigned conversations leave the waiting set

@@ -1,4 +1,3 @@
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import {
   AuthorKind,
   AutomatedMessageTrigger,
@@ -11,7 +10,7 @@ import {
 } from '@switchboard/solution';
 import { registerWebhookStep } from '../dataverse/testing/register-step';
 import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
-import { ADMIN_KEY, FUNCTION_KEY, PUBLIC_BASE, TWILIO_TOKEN, WEBHOOK_KEY, seedTwilioChannel, startStack, type Stack } from './stack.testing';
+import { ADMIN_KEY, FUNCTION_KEY, PUBLIC_BASE, WEBHOOK_KEY, postSignedTwilio, seedTwilioChannel, startStack, type Stack } from './stack.testing';
 
 let stack: Stack;
 let twilio: StandIn;
@@ -54,12 +53,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 
 const message = (id: string) => stack.api.retrieve<Record<string, any>>({ collection: 'swb_messages', key: id });
 
 function postStatus(fields: Record<string, string>) {
-  const path = `/api/sms/twilio/${channelId}/status`;
-  return fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE}${path}`, fields) },
-    body: new URLSearchParams(fields).toString(),
-  });
+  return postSignedTwilio(stack, `/api/sms/twilio/${channelId}/status`, fields);
 }
 
 it("an agent's reply saved in Dataverse goes out through Twilio's REST API, and its delivery status is written back", async () => {

@@ -3,11 +3,10 @@
 // deployment's figures, plugin steps included, are the budget benchmark's
 // (bench/api-budget); this holds the functions app's own paths to their budget, so a change
 // that spends more fails here.
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { AuthorKind, ChannelType, ConversationState, MessageDirection, Provider, Visibility } from '@switchboard/solution';
 import { executionContext, ref } from '@switchboard/plugins/testing/contexts';
 import { diffStats } from '../dataverse/request-stats';
-import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, startStack, type Stack } from './stack.testing';
+import { postSignedTwilio, seedRouting, startStack, twilioInbound, type Stack } from './stack.testing';
 
 const APP = 'switchboard-app@switchboard.dev';
 const ORIGIN = 'https://shop.example';
@@ -41,13 +40,7 @@ async function appRequests(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function sms(from: string, body: string, sid: string): Promise<void> {
-  const path = `/api/sms/twilio/${channelId}`;
-  const fields = { MessageSid: sid, SmsSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+13175550000', Body: body, NumMedia: '0' };
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE}${path}`, fields) },
-    body: new URLSearchParams(fields).toString(),
-  });
+  const res = await postSignedTwilio(stack, `/api/sms/twilio/${channelId}`, twilioInbound(sid, from, body, '+13175550000'));
   expect(res.status).toBe(200);
 }
 

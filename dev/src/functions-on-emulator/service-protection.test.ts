@@ -1,9 +1,8 @@
 // The product under Dataverse's service protection: the emulator refuses the application user
 // past a budget (429 with Retry-After, as Dataverse does), and texts arriving faster than the
 // budget allows are still all stored and offered — the client waits as told, nothing is lost.
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { ChannelType, OfferResponse } from '@switchboard/solution';
-import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from './stack.testing';
+import { postSignedTwilio, seedRouting, seedTwilioChannel, startStack, twilioInbound, type Stack } from './stack.testing';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,13 +11,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 function postSms(channelId: string, from: string, sid: string): Promise<Response> {
-  const path = `/api/sms/twilio/${channelId}`;
-  const fields = { MessageSid: sid, SmsSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+13175550100', Body: 'hello', NumMedia: '0', SmsStatus: 'received' };
-  return fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE}${path}`, fields) },
-    body: new URLSearchParams(fields).toString(),
-  });
+  return postSignedTwilio(stack, `/api/sms/twilio/${channelId}`, twilioInbound(sid, from, 'hello'));
 }
 
 it('texts arriving faster than the per-user budget allows are all stored and offered: the 429s are waited out, none is lost or doubled', async () => {

@@ -1,6 +1,5 @@
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { AuthorKind, AutomatedMessageTrigger, ChannelType, ConversationState, IdentificationResult, OfferResponse, OverflowAction, OverflowCondition } from '@switchboard/solution';
-import { PUBLIC_BASE, TWILIO_TOKEN, seedRouting, seedTwilioChannel, startStack, type Stack } from './stack.testing';
+import { TWILIO_TOKEN, postSignedTwilio, seedRouting, seedTwilioChannel, startStack, twilioInbound, type Stack } from './stack.testing';
 import { startStandIn, type StandIn } from '@switchboard/functions/channels/testing/stand-in';
 
 let stack: Stack;
@@ -18,23 +17,11 @@ afterAll(async () => {
   await twilio.close();
 });
 
-function twilioForm(fields: Record<string, string>): string {
-  return new URLSearchParams(fields).toString();
+function postTwilio(path: string, fields: Record<string, string>, token = TWILIO_TOKEN): Promise<Response> {
+  return postSignedTwilio(stack, path, fields, token);
 }
 
-async function postTwilio(path: string, fields: Record<string, string>, token = TWILIO_TOKEN): Promise<Response> {
-  const publicUrl = `${PUBLIC_BASE}${path}`;
-  const signature = getExpectedTwilioSignature(token, publicUrl, fields);
-  return fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: twilioForm(fields),
-  });
-}
-
-function inbound(sid: string, from: string, body: string): Record<string, string> {
-  return { MessageSid: sid, SmsSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+13175550100', Body: body, NumMedia: '0', SmsStatus: 'received' };
-}
+const inbound = twilioInbound;
 
 async function conversationsOf(phone: string) {
   const r = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_conversations', filter: `swb_customerphone eq '${phone}' and _swb_channelid_value eq ${channelId}` });
@@ -196,11 +183,7 @@ it("an SMS arriving outside the queue operating hours is answered with the queue
   const before = twilio.requests.length;
   const path = `/api/sms/twilio/${nightChannel}`;
   const fields = inbound('SM0000000000000000000000000000c001', '+13175550122', 'anyone there?');
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE}${path}`, fields) },
-    body: new URLSearchParams(fields).toString(),
-  });
+  const res = await postTwilio(path, fields);
   expect(res.status).toBe(200);
   await stack.drain();
   const convs = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_conversations', filter: `_swb_channelid_value eq ${nightChannel}` });

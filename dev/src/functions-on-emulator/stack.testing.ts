@@ -2,6 +2,7 @@
 // the functions table served by the dev host (port 0), an in-memory routing queue, and
 // helpers to seed the rows a scenario needs. Test and benchmark code only.
 import { InvocationContext } from '@azure/functions';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { metadata, ChannelType, Provider, BasePresence, AssignmentMethod } from '@switchboard/solution';
 import { DynamicsWebApi } from 'dynamics-web-api';
 import { createEmulator, type Emulator } from '../dataverse/emulator';
@@ -140,3 +141,18 @@ export async function seedRouting(
   }
   return { workstreamId, queueId, otherQueueId, agents: seeded };
 }
+
+/** A Twilio webhook (an inbound text or a status callback) to the stack's route `path`, signed as Twilio signs it: over the public URL. */
+export function postSignedTwilio(stack: Pick<Stack, 'baseUrl'>, path: string, fields: Record<string, string>, token = TWILIO_TOKEN): Promise<Response> {
+  return fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(token, `${PUBLIC_BASE}${path}`, fields) },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** Twilio's form for a text from `from` to one of our numbers. */
+export function twilioInbound(sid: string, from: string, body: string, to = '+13175550100'): Record<string, string> {
+  return { MessageSid: sid, SmsSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: to, Body: body, NumMedia: '0', SmsStatus: 'received' };
+}
+
