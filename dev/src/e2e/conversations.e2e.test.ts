@@ -6,7 +6,7 @@ import { launchBrowser, type LaunchedBrowser } from './browser';
 import { BasePresence, ChannelType, ConversationState, DeliveryStatus, MessageDirection, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
 import { TestWebApi, until } from './dataverse-client';
-import { setPresenceAs, startShopChat } from './people';
+import { openAgentWorkspace, setPresenceAs, startShopChat } from './people';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
 
 jest.setTimeout(120_000);
@@ -38,11 +38,8 @@ async function setPresence(key: string, presence: BasePresence): Promise<void> {
   await setPresenceAs(stack.dataverseApi, key, presence);
 }
 
-async function openWorkspace(key: string, conversationId?: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${stack.web}/workspace/agent?agent=${key}${conversationId ? `&conversation=${conversationId}` : ''}`);
-  await page.getByTestId('agent-inbox').waitFor({ timeout: 30_000 });
-  return page;
+function openWorkspace(key: string, conversationId?: string): Promise<Page> {
+  return openAgentWorkspace(browser.context, stack.web, key, conversationId);
 }
 
 interface ConversationRef {

@@ -1,5 +1,5 @@
 // What the browser tests' people do the same way in every file: a customer opening the demo
-// shop's chat and writing, an agent picking a presence.
+// shop's chat and writing, an agent opening their workspace or picking a presence.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { BasePresence } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
@@ -25,6 +25,14 @@ export async function startShopChat(context: BrowserContext, web: string, answer
   await dialog.getByLabel('Your message').fill(message);
   await dialog.getByLabel('Your message').press('Enter');
   return { shop, dialog };
+}
+
+/** An agent opens their one-agent workspace (optionally on a conversation) and waits for their inbox. */
+export async function openAgentWorkspace(context: BrowserContext, web: string, key: string, conversationId?: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${web}/workspace/agent?agent=${key}${conversationId ? `&conversation=${conversationId}` : ''}`);
+  await page.getByTestId('agent-inbox').waitFor({ timeout: 30_000 });
+  return page;
 }
 
 /** The agent's own choice of presence, written as that agent (what the inbox's presence menu writes). */
