@@ -249,4 +249,28 @@ describe('AgentInbox', () => {
     expect(mock.webAPI.rows('swb_agentstatus')[0]).toMatchObject({ swb_basepresence: Presence.Busy, swb_manualoverride: false });
     expect(screen.getByTestId('presence-reason').textContent).toBe('Busy, set automatically: 2 of your 3 capacity units in use.');
   });
+
+  test('a presence picked by hand and "Return to automatic" clicked at once reach Dataverse in that order, even when the first write is slow', async () => {
+    const mock = setup();
+    mock.webAPI.put('swb_agentstatus', { ...mock.webAPI.rows('swb_agentstatus')[0], swb_capacityused: 2, swb_capacitymax: 3 });
+    await mount(mock);
+    // The first update takes 3 s on the wire, the second none: unserialised, the older choice lands last.
+    const update = mock.webAPI.updateRecord.bind(mock.webAPI);
+    let slow = true;
+    mock.webAPI.updateRecord = async (table, id, data) => {
+      if (slow) {
+        slow = false;
+        await new Promise((r) => setTimeout(r, 3_000));
+      }
+      return update(table, id, data);
+    };
+    fireEvent.change(screen.getByRole('combobox', { name: 'My presence' }), { target: { value: String(Presence.Away) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Return to automatic' }));
+    await act(async () => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      jest.advanceTimersByTime(3_000);
+    });
+    await screen.findByText('Presence is automatic again: Busy');
+    expect(mock.webAPI.rows('swb_agentstatus')[0]).toMatchObject({ swb_basepresence: Presence.Busy, swb_manualoverride: false });
+  });
 });

@@ -118,8 +118,10 @@ describe('the agent desk at 1280×800', () => {
     await until('the manual presence to be explained', async () => (await reason.textContent()) === 'You chose Available: it stays until you change it; capacity no longer changes it.');
     await alice.getByRole('button', { name: 'Return to automatic' }).click();
     await until('the automatic presence back', async () => (await reason.textContent()) === atCapacity);
-    const row = await app.get<{ swb_basepresence: number; swb_manualoverride: boolean }>(`swb_agentstatuses(${agent('alice').statusId})?$select=swb_basepresence,swb_manualoverride`);
-    expect(row).toMatchObject({ swb_basepresence: BasePresence.DoNotDisturb, swb_manualoverride: false });
+    // The inbox shows a choice at once and writes it behind; the row follows, in the order clicked.
+    const stored = () => app.get<{ swb_basepresence: number; swb_manualoverride: boolean }>(`swb_agentstatuses(${agent('alice').statusId})?$select=swb_basepresence,swb_manualoverride`);
+    await until('the automatic presence stored', async () => !(await stored()).swb_manualoverride, 10_000);
+    expect(await stored()).toMatchObject({ swb_basepresence: BasePresence.DoNotDisturb, swb_manualoverride: false });
   });
 
   it('a consulting agent\'s composer writes internal notes and says so; a note Dataverse refuses shows its message, keeps the text, and the pane says the consult is over', async () => {

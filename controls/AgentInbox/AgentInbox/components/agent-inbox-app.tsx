@@ -157,30 +157,35 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
 
   usePolling(refresh, props.pollSeconds * 1000);
 
-  const changePresence = async (write: () => Promise<void>, next: AgentStatusRow, announce: string) => {
+  // Presence writes go one after another: two quick clicks (a choice, then "Return to automatic")
+  // must reach Dataverse in the order the agent made them, or the earlier one could land last.
+  const presenceWrites = React.useRef<Promise<void>>(Promise.resolve());
+  const changePresence = (write: () => Promise<void>, next: AgentStatusRow, announce: string) => {
     if (!status) return;
     const previous = status;
     setActionError('');
     setStatus(next);
-    try {
-      await write();
-      setAnnouncement(announce);
-    } catch (error) {
-      setStatus(previous);
-      setActionError(refusalText(error, t('Presence_Failed'), t('Refused_NoAccess')));
-    }
+    presenceWrites.current = presenceWrites.current.then(async () => {
+      try {
+        await write();
+        setAnnouncement(announce);
+      } catch (error) {
+        setStatus(previous);
+        setActionError(refusalText(error, t('Presence_Failed'), t('Refused_NoAccess')));
+      }
+    });
   };
 
   const pickPresence = (value: number) => {
     if (!status) return;
     const choice = value as AgentStatusRow['swb_basepresence'];
-    void changePresence(() => data.setPresence(status.swb_agentstatusid, choice), { ...status, swb_basepresence: choice, swb_manualoverride: true }, t('Announce_Presence', t(`Presence_${String(presenceBaseOf(value))}`)));
+    changePresence(() => data.setPresence(status.swb_agentstatusid, choice), { ...status, swb_basepresence: choice, swb_manualoverride: true }, t('Announce_Presence', t(`Presence_${String(presenceBaseOf(value))}`)));
   };
 
   const backToAutomatic = () => {
     if (!status) return;
     const presence = automaticPresence(status);
-    void changePresence(() => data.useAutomaticPresence(status.swb_agentstatusid, presence), { ...status, swb_basepresence: presenceChoiceOf(presence), swb_manualoverride: false }, t('Announce_Automatic', t(`Presence_${presence}`)));
+    changePresence(() => data.useAutomaticPresence(status.swb_agentstatusid, presence), { ...status, swb_basepresence: presenceChoiceOf(presence), swb_manualoverride: false }, t('Announce_Automatic', t(`Presence_${presence}`)));
   };
 
   const answer = async (offer: OfferRow, accept: boolean) => {
