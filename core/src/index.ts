@@ -97,3 +97,8 @@ export * from './routing/routing-snapshot';
 export { type AgentView, type ConversationView, snapshotOf } from './routing/routing-views';
 export { type PreparedConfig, prepareConfig } from './routing/prepared-config';
 export { type ConfigProblem, validateRoutingConfig } from './routing/config-validation';
+
+// Push: the events, the server's port (push-client is the browsers')
+export * from './push/push-events';
+export * from './push/push-port';
+export * from './push/push-client';

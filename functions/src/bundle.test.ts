@@ -47,7 +47,7 @@ test('the bundle registers every function with the worker when loaded as the app
   expect(byName.get('sms-validate')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
   expect(byName.get('routing-worker')).toMatchObject({ type: 'queueTrigger', queueName: 'swb-routing', connection: 'AzureWebJobsStorage' });
   expect(byName.get('admin-broadcasts')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
-  expect(registered).toHaveLength(14);
+  expect(registered).toHaveLength(17);
 }, 60_000);
 
 test('the bundle refuses to start with missing settings and names them', async () => {

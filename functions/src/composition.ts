@@ -4,8 +4,8 @@
 // outbound, the plugin steps' ports), then the functions table. Azure (main.ts) passes the
 // settings it read from process.env; the dev host passes its own; nothing here reads a global.
 import { ManagedIdentityCredential } from '@azure/identity';
-import type { RoutingTriggerPort } from '@switchboard/core';
-import { recomputeAgent, releaseOffer, type PluginConfig, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
+import { NO_PUSH, type PushPort, type RoutingTriggerPort } from '@switchboard/core';
+import { connectionLost, recomputeAgent, releaseOffer, type PluginConfig, type StepDeps, WebApiDataverseAdapter } from '@switchboard/plugins';
 import {
   appSettingsSecretResolver,
   type ChannelDelivery,
@@ -35,6 +35,8 @@ import { SmsInboundService } from './inbound/sms-inbound.service';
 import { AutomatedMessenger, DataverseAutomatedMessageSource } from './outbound/automated-messages';
 import { AdminBroadcastService } from './outbound/broadcast.service';
 import { TemplateBroadcaster } from './outbound/template-broadcast';
+import { parseConnectionString, type PushUpstreamService, WebPubSubUpstream } from './push/push-upstream.service';
+import { WebPubSubPush } from './push/web-pubsub.adapter';
 import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue.adapter';
 import type { WorkQueue } from './queue/work-queue';
 import { functionsTable, type Services } from './registrations';
@@ -97,6 +99,33 @@ function cursorTrust(settings: Env): Partial<ChatSettings> {
   return { cursorTrustMs: seconds * 1000 };
 }
 
+/**
+ * Live updates: SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING (and the hub, SWITCHBOARD_WEBPUBSUB_HUB,
+ * default "switchboard"). Without it nothing is pushed and every client polls as before.
+ */
+export interface PushSettings {
+  connectionString: string;
+  hub: string;
+  /** SWITCHBOARD_PRESENCE_GRACE_SECONDS: a disconnect shorter than this keeps presence (150). */
+  graceSeconds: number;
+}
+
+export function pushSettings(settings: Env): PushSettings | null {
+  const connectionString = settings['SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING']?.trim();
+  if (!connectionString) return null;
+  try {
+    parseConnectionString(connectionString);
+  } catch (err) {
+    throw new ConfigError([`SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING: ${(err as Error).message}`]);
+  }
+  const hub = settings['SWITCHBOARD_WEBPUBSUB_HUB']?.trim() || 'switchboard';
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,127}$/.test(hub)) throw new ConfigError([`SWITCHBOARD_WEBPUBSUB_HUB must start with a letter and hold only letters, digits and _, got "${hub}"`]);
+  const rawGrace = settings['SWITCHBOARD_PRESENCE_GRACE_SECONDS']?.trim();
+  const graceSeconds = rawGrace ? Number(rawGrace) : 150;
+  if (!Number.isFinite(graceSeconds) || graceSeconds < 1 || graceSeconds > 3600) throw new ConfigError([`SWITCHBOARD_PRESENCE_GRACE_SECONDS must be a number of seconds from 1 to 3600, got "${rawGrace}"`]);
+  return { connectionString, hub, graceSeconds };
+}
+
 // The local stack points Twilio and TeleSign at its phone simulator.
 function apiBaseUrls(settings: Env): SmsAdapterOptions {
   const twilio = settings['SWITCHBOARD_TWILIO_API_BASE_URL'];
@@ -117,6 +146,8 @@ export interface GraphOptions {
   cacheTtlMs?: number;
   chat?: Partial<ChatSettings>;
   routingTrigger?: RoutingTriggerPort;
+  /** Tests pass their own; otherwise built from the settings (none when not configured). */
+  push?: PushPort;
   log?: (line: string) => void;
 }
 
@@ -139,6 +170,8 @@ export interface ServiceGraph {
   pluginWebhooks: PluginWebhookService;
   widgetScript: FileWidgetScriptService;
   broadcasts: AdminBroadcastService;
+  push: PushPort;
+  pushUpstream: PushUpstreamService;
 }
 
 export function buildServiceGraph(options: GraphOptions): ServiceGraph {
@@ -146,6 +179,8 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const client = options.client;
   const ttl = options.cacheTtlMs ?? 30_000;
   const adapters = createSmsAdapters(options.adapterOptions ?? {});
+  const pushConfig = pushSettings(options.settings);
+  const push = options.push ?? (pushConfig ? new WebPubSubPush({ connectionString: pushConfig.connectionString, hub: pushConfig.hub, ...(options.log ? { log: options.log } : {}) }) : NO_PUSH);
   const secrets = channelSecretResolver(appSettingsSecretResolver(options.settings));
   const channels = new DataverseChannelDirectory(client, { ttlMs: ttl, now });
   const conversations = new DataverseConversationStore(client);
@@ -175,6 +210,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     routingTrigger,
     clock: { now },
     config: pluginConfig,
+    ...(push !== NO_PUSH ? { push } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
   const repo = new RoutingRepository(client);
@@ -186,13 +222,15 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     automated,
     recomputeAgent: (agentId) => recomputeAgent(agentId, stepDeps),
     releaseOffer: (offer) => releaseOffer(offer, stepDeps),
+    connectionLost: (agentId, since) => connectionLost(agentId, since, stepDeps),
+    push,
     now,
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const placer = new ArrivalPlacer({ config: routingConfig, now, ...(options.random ? { random: options.random } : {}) });
   const waitingCount = (queueId: string) => repo.waitingCount(queueId);
-  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, placer, waitingCount, now });
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, placer, waitingCount, push, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatApiHandler({
     client,
@@ -205,6 +243,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     waitingCount,
     signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
     limiter: new InMemoryRateLimiter({ now }),
+    push,
     now,
     settings: { ...trustedProxyHops(options.settings), ...cursorTrust(options.settings), ...options.chat },
   });
@@ -214,7 +253,36 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, changed: (id) => chat.cursors.forget(id), ...(options.log ? { log: options.log } : {}) });
   const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
   const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
-  return { broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
+  const pushUpstream = pushUpstreamOf(pushConfig, push, routingTrigger, conversations, now, options.log);
+  return { push, pushUpstream, broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
+}
+
+/** Typing is frequent: who is primary where is remembered for a minute (a transfer shows within it). */
+function pushUpstreamOf(config: PushSettings | null, push: PushPort, routing: RoutingTriggerPort, conversations: DataverseConversationStore, now: () => number, log?: (line: string) => void): PushUpstreamService {
+  if (!config) return { handle: refuse('Push events (SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING is not set)') };
+  const { endpoint, accessKey } = parseConnectionString(config.connectionString);
+  const primaries = new Map<string, { primary: string | null; at: number }>();
+  return new WebPubSubUpstream({
+    serviceHost: endpoint.host,
+    accessKey,
+    hub: config.hub,
+    push,
+    routing,
+    graceSeconds: config.graceSeconds,
+    now,
+    ...(log ? { log } : {}),
+    isPrimary: async (userId, conversationId) => {
+      const key = conversationId.toLowerCase();
+      let known = primaries.get(key);
+      if (!known || now() - known.at > 60_000) {
+        const found = await conversations.get(key);
+        known = { primary: found?.row._swb_primaryagentid_value?.toLowerCase() ?? null, at: now() };
+        if (primaries.size > 10_000) primaries.clear();
+        primaries.set(key, known);
+      }
+      return known.primary === userId;
+    },
+  });
 }
 
 // ---- services and the functions table ----------------------------------------------------
@@ -239,7 +307,10 @@ export function notImplementedServices(): Services {
       readMessages: refuse('Chat API'),
       sendMessage: refuse('Chat API'),
       endConversation: refuse('Chat API'),
+      negotiate: refuse('Chat API'),
+      typing: refuse('Chat API'),
     },
+    pushUpstream: { handle: refuse('Push events') },
     widgetScript: { script: refuse('Widget script delivery') },
     pluginWebhooks: { handle: refuse('Plugin step webhooks') },
     routingWorker: { process: refuse('Routing worker') },
@@ -276,6 +347,7 @@ export const serviceFactories: ServiceFactories = {
   pluginWebhooks: (infra) => graphOf(infra).pluginWebhooks,
   widgetScript: (infra) => graphOf(infra).widgetScript,
   broadcasts: (infra) => graphOf(infra).broadcasts,
+  pushUpstream: (infra) => graphOf(infra).pushUpstream,
 };
 
 export interface Composition {
@@ -299,6 +371,7 @@ export function compose(config: FunctionsConfig, factories: ServiceFactories = s
     pluginWebhooks: pick('pluginWebhooks'),
     routingWorker: pick('routingWorker'),
     broadcasts: pick('broadcasts'),
+    pushUpstream: pick('pushUpstream'),
   };
   return { infrastructure, services, table: functionsTable(services, config) };
 }

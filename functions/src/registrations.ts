@@ -10,6 +10,7 @@ import type { ChannelValidationService } from './inbound/channel-validation.serv
 import type { SmsCallbackService } from './inbound/sms-inbound.service';
 import type { BroadcastService } from './outbound/broadcast.service';
 import type { RoutingWorker } from './routing/routing-worker';
+import type { PushUpstreamService } from './push/push-upstream.service';
 import type { PluginWebhookService } from './webhooks/plugin-webhook.service';
 import type { WidgetScriptService } from './widget/widget-script.service';
 
@@ -23,6 +24,7 @@ export interface Services {
   pluginWebhooks: PluginWebhookService;
   routingWorker: RoutingWorker;
   broadcasts: BroadcastService;
+  pushUpstream: PushUpstreamService;
 }
 
 export interface TableSettings {
@@ -42,6 +44,7 @@ export const LIMITS = {
   chatStartBytes: 32 * KiB,
   chatMessageBytes: 16 * KiB,
   webhookBytes: 2048 * KiB,
+  pushEventBytes: 64 * KiB,
 };
 
 export function functionsTable(services: Services, settings: TableSettings): FunctionDef[] {
@@ -77,6 +80,8 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
     { kind: 'http', name: 'chat-start', route: 'chat/{widgetId}/conversations', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.startConversation },
     { kind: 'http', name: 'chat-messages', route: 'chat/conversations/{id}/messages', methods: ['GET', 'POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.messages },
     { kind: 'http', name: 'chat-end', route: 'chat/conversations/{id}/end', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.endConversation },
+    { kind: 'http', name: 'chat-negotiate', route: 'chat/conversations/{id}/negotiate', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.negotiate },
+    { kind: 'http', name: 'chat-typing', route: 'chat/conversations/{id}/typing', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.typing },
     { kind: 'http', name: 'chat-widget-script', route: 'chat/widget.js', methods: ['GET'], authLevel: 'anonymous', handler: chat.widgetScript },
     // Authenticated by WEBHOOK_KEY in the handler so the dev host and Azure behave the same.
     {
@@ -86,6 +91,15 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
       methods: ['POST'],
       authLevel: 'anonymous',
       handler: dataverseWebhookHandler(services.pluginWebhooks, { webhookKey: settings.webhookKey, maxBytes: LIMITS.webhookBytes }),
+    },
+    // Web PubSub's event handler: authenticated by the service's signature (ce-signature) in the service.
+    {
+      kind: 'http',
+      name: 'push-events',
+      route: 'push/events',
+      methods: ['POST', 'OPTIONS'],
+      authLevel: 'anonymous',
+      handler: guarded(async (request) => toResponse(await services.pushUpstream.handle(await apiRequest(request, { body: 'optional-json', maxBytes: LIMITS.pushEventBytes })))),
     },
     { kind: 'http', name: 'health', route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: async () => json(200, { status: 'ok' }) },
     {

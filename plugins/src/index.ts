@@ -10,5 +10,6 @@ export { parseExecutionContext, type ContextError } from './context/context.pars
 export type { StepContext, EntityImage, EntityRef, AttributeValue } from './context/execution-context';
 export { recomputeAgent, type RecomputeOutcome } from './capacity/recompute-agent';
 export { releaseOffer, type EndedOffer } from './capacity/release-offer';
+export { connectionBack, connectionLost, type BackOutcome, type LostOutcome } from './capacity/connection-presence';
 export { presenceAfterLoad } from './capacity/agent-load';
 export { WebApiDataverseAdapter } from './adapters/dataverse-web-api.adapter';

@@ -1,6 +1,6 @@
 // The narrow ports step handlers depend on. Functions builds the real ones (Dataverse over
 // dynamics-web-api, its channel delivery, its Storage routing queue); tests pass fakes.
-import type { Clock, RoutingTriggerPort } from '@switchboard/core';
+import type { Clock, PushPort, RoutingTriggerPort } from '@switchboard/core';
 import type { EntityImage } from './context/execution-context';
 import type {
   AgentStatusRow,
@@ -53,6 +53,8 @@ export interface DataversePort {
   getAgentStatusAndLoad(agentId: string): Promise<{ status: Versioned<AgentStatusRow> | null; load: ConversationRow[] }>;
   /** Sessions of a conversation that have not been closed. */
   listOpenSessions(conversationId: string): Promise<SessionRow[]>;
+  /** Ids of the conversations the user takes part in now (a session of theirs not closed: primary or consult). */
+  listUserConversations(userId: string): Promise<string[]>;
   updateSession(id: string, patch: RowPatch): Promise<UpdateOutcome>;
   createSession(session: { conversationId: string; agentId: string; role: SessionRole; joinedOn: string }): Promise<string>;
   /** Any row by table logical name, only the columns asked for (phone write-back on contact/account). */
@@ -121,5 +123,7 @@ export interface StepDeps {
   routingTrigger: RoutingTriggerPort;
   clock: Clock;
   config: PluginConfig;
+  /** Live updates to browsers (Web PubSub); absent when the deployment has none. */
+  push?: PushPort;
   log?: (line: string) => void;
 }

@@ -10,6 +10,8 @@ import { offerGuardStep } from './steps/offer-guard.step';
 import { outboundDeliveryStep } from './steps/outbound-delivery.step';
 import { offerResponseStep } from './steps/offer-response.step';
 import { phoneNormaliseStep } from './steps/phone-normalise.step';
+import { pushRelayStep } from './steps/push-relay.step';
+import { pushTicketStep } from './steps/push-ticket.step';
 import { routingConfigStep } from './steps/routing-config.step';
 import { supervisorAuditStep } from './steps/supervisor-audit.step';
 import { supervisorGuardStep } from './steps/supervisor-guard.step';
@@ -28,6 +30,9 @@ export const stepRegistry: readonly StepDefinition[] = [
   supervisorGuardStep,
   supervisorAuditStep,
   floorStampsStep,
+  // Live updates: who hears what changed, and how a browser gets onto the push service.
+  pushRelayStep,
+  pushTicketStep,
 ];
 
 export function findStep(name: string, registry: readonly StepDefinition[] = stepRegistry): StepDefinition | undefined {

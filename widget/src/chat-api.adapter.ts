@@ -4,6 +4,7 @@ import {
   type ChatErrorCode,
   type EndConversationResponse,
   type MessagesResponse,
+  type NegotiateResponse,
   type SendMessageRequest,
   type SendMessageResponse,
   type StartConversationRequest,
@@ -24,6 +25,10 @@ export interface ChatApi {
   getMessages(credentials: Credentials, after: number): Promise<MessagesResponse>;
   sendMessage(credentials: Credentials, request: SendMessageRequest): Promise<SendMessageResponse>;
   endConversation(credentials: Credentials): Promise<EndConversationResponse>;
+  /** A fresh push (Web PubSub) URL for this conversation, or `url: null` when push is not configured. */
+  negotiate(credentials: Credentials): Promise<NegotiateResponse>;
+  /** Tells the agents the customer is typing. Best effort: resolves on 429 ("too often") too. */
+  typing(credentials: Credentials): Promise<void>;
 }
 
 /** A failure with an HTTP answer (status + contract error code) or none at all (network). */
@@ -110,5 +115,10 @@ export function createHttpChatApi(base: string, fetchImpl: FetchLike, timeoutMs 
     getMessages: (c, after) => call('GET', `${chatRoutes.messages(c.conversationId)}?after=${after}`, undefined, c.token),
     sendMessage: (c, request) => call('POST', chatRoutes.messages(c.conversationId), request, c.token),
     endConversation: (c) => call('POST', chatRoutes.end(c.conversationId), { reason: 'customer_ended' }, c.token),
+    negotiate: (c) => call('POST', chatRoutes.negotiate(c.conversationId), undefined, c.token),
+    typing: (c) =>
+      call<void>('POST', chatRoutes.typing(c.conversationId), undefined, c.token).catch((error: unknown) => {
+        if (!(error instanceof ChatApiError && error.status === 429)) throw error;
+      }),
   };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createHttpChatApi } from './chat-api.adapter';
-import { ChatSession, defaultPolicy } from './chat-session';
+import { agentTypingMs, ChatSession, customerTypingEveryMs, defaultPolicy } from './chat-session';
 import { ConversationStore } from './conversation-store';
 import { demoConfig, fakeFetch, FakeChatBackend } from '../test-support/fake-chat-backend';
+import { FakePush } from '../test-support/fake-push';
 import { ManualTimers, MemoryStorage, settle } from '../test-support/manual-timers';
 
 const answers = { name: 'Ada Lovelace', email: 'ada@example.com', topic: 'order' };
@@ -11,6 +12,9 @@ function harness(backend = new FakeChatBackend(), storage = new MemoryStorage())
   const net = fakeFetch(backend);
   const timers = new ManualTimers();
   const sessions: ChatSession[] = [];
+  // Every session gets a push client; the backend's negotiate answers null (no push) unless a
+  // test sets `backend.pushUrl`, so the polling tests run exactly as on a deployment without push.
+  const pushes: FakePush[] = [];
   const open = () => {
     const session = new ChatSession({
       widgetId: 'demo-shop',
@@ -23,13 +27,21 @@ function harness(backend = new FakeChatBackend(), storage = new MemoryStorage())
       random: () => 0.5,
       isOnline: () => true,
       pageUrl: () => 'https://shop.test/page-1',
+      push: (negotiate) => {
+        const push = new FakePush(negotiate);
+        pushes.push(push);
+        return push;
+      },
     });
     sessions.push(session);
     return session;
   };
   const customerBodies = () =>
     backend.only().messages.filter((m) => m.authorKind === 'customer').map((m) => m.body);
-  return { backend, net, timers, storage, open, sessions, customerBodies };
+  const requests = (method: string, route: string) =>
+    backend.requests.filter((r) => r.method === method && new URL(r.path, 'http://x').pathname.endsWith(route)).length;
+  const reads = () => requests('GET', '/messages');
+  return { backend, net, timers, storage, open, sessions, customerBodies, pushes, requests, reads };
 }
 
 async function started(h: ReturnType<typeof harness>) {
@@ -411,5 +423,245 @@ describe('chat session across tabs', () => {
     expect(tabB.snapshot.phase).toBe('chatting');
     expect(tabB.snapshot.conversationId).toBe(tabA.snapshot.conversationId);
     expect(h.backend.conversations.size).toBe(1);
+  });
+});
+
+describe('chat session with push', () => {
+  const pushUrl = 'wss://push.test/client/hubs/chat?access_token=t';
+
+  /** A started chat whose push client has connected (and made its catch-up read). */
+  async function connected(h: ReturnType<typeof harness>) {
+    h.backend.pushUrl = pushUrl;
+    const s = await started(h);
+    const push = h.pushes.at(-1)!;
+    expect(push.negotiated).toEqual([pushUrl]);
+    push.connected();
+    await settle();
+    return { s, push, id: h.backend.only().id };
+  }
+
+  it('negotiates with the customer token, and while push is connected an idle widget makes no requests at all', async () => {
+    const h = harness();
+    const { s } = await connected(h);
+    const negotiate = h.backend.requests.find((r) => r.path.endsWith('/negotiate'))!;
+    expect(negotiate.method).toBe('POST');
+    expect(negotiate.headers.authorization).toBe(`Bearer ${h.backend.only().token}`);
+    const before = h.backend.requests.length;
+    await h.timers.advance(30 * 60_000);
+    s.becameVisible(); // switching back to the tab needs no look either
+    await settle();
+    expect(h.backend.requests.length).toBe(before);
+    expect(h.timers.scheduled).toEqual([]);
+  });
+
+  it('a message event reads the transcript exactly once, and a burst of events costs one more read, not one each', async () => {
+    const h = harness();
+    const { s, push, id } = await connected(h);
+    const reads = h.reads();
+    const hello = h.backend.push(id, 'agent', 'Hello, I am Sam.', 'Sam');
+    push.emit({ kind: 'message', conversationId: id, sequence: hello.sequence });
+    await h.timers.advance(60_000);
+    expect(h.reads() - reads).toBe(1);
+    expect(s.snapshot.messages.at(-1)).toMatchObject({ body: 'Hello, I am Sam.', authorName: 'Sam' });
+
+    const burst = h.reads();
+    for (const line of ['one', 'two', 'three']) {
+      const m = h.backend.push(id, 'agent', line, 'Sam');
+      push.emit({ kind: 'message', conversationId: id, sequence: m.sequence });
+    }
+    await h.timers.advance(60_000);
+    expect(h.reads() - burst).toBe(2);
+    expect(s.snapshot.messages.slice(-3).map((m) => m.body)).toEqual(['one', 'two', 'three']);
+
+    // Already read, or about another conversation: nothing to fetch.
+    const quiet = h.reads();
+    push.emit({ kind: 'message', conversationId: id, sequence: hello.sequence });
+    push.emit({ kind: 'message', conversationId: '11111111-2222-4333-8444-555555555555', sequence: 99 });
+    await h.timers.advance(60_000);
+    expect(h.reads()).toBe(quiet);
+  });
+
+  it('after the customer sends, one read picks up what came meanwhile, then the widget is quiet again', async () => {
+    const h = harness();
+    const { s } = await connected(h);
+    const reads = h.reads();
+    s.send('Where is my parcel?');
+    await h.timers.advance(30 * 60_000);
+    expect(h.customerBodies()).toEqual(['Where is my parcel?']);
+    expect(h.reads() - reads).toBe(1);
+    expect(h.timers.scheduled).toEqual([]);
+  });
+
+  it('a reconnect reads once to catch up on what was missed while push was away', async () => {
+    const h = harness();
+    const { s, push, id } = await connected(h);
+    push.drop();
+    await settle(); // the fallback's first look, before the agent writes
+    h.backend.push(id, 'agent', 'Sent while the socket was away', 'Sam');
+    const reads = h.reads();
+    push.connected();
+    await settle();
+    expect(h.reads() - reads).toBe(1);
+    expect(s.snapshot.messages.at(-1)?.body).toBe('Sent while the socket was away');
+    const after = h.reads();
+    await h.timers.advance(30 * 60_000);
+    expect(h.reads()).toBe(after);
+  });
+
+  it('when push goes down the widget polls again with the adaptive policy, and stops once push is back', async () => {
+    const h = harness();
+    const { s, push, id } = await connected(h);
+    const reads = h.reads();
+    push.drop();
+    await settle();
+    expect(h.reads() - reads).toBe(1); // a look at once
+    expect(h.timers.scheduled).toEqual([defaultPolicy.fastMs]);
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      delays.push(h.timers.scheduled[0]);
+      await h.timers.advance(h.timers.scheduled[0]);
+    }
+    expect(delays[0]).toBe(defaultPolicy.fastMs);
+    expect(delays[3]).toBeGreaterThan(delays[0]);
+    h.backend.push(id, 'agent', 'Found by polling', 'Sam');
+    await h.timers.advance(h.timers.scheduled[0]);
+    expect(s.snapshot.messages.at(-1)?.body).toBe('Found by polling');
+
+    push.connected();
+    await settle();
+    expect(h.timers.scheduled).toEqual([]);
+  });
+
+  it('a deployment without push (negotiate answers null) polls exactly as before and sends no typing notices', async () => {
+    const h = harness();
+    const s = await started(h);
+    const push = h.pushes[0];
+    expect(push.negotiated).toEqual([null]);
+    expect(push.state).toBe('off');
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      delays.push(h.timers.scheduled[0]);
+      await h.timers.advance(h.timers.scheduled[0]);
+    }
+    // 1.5 s after the first read brought the queue notice, then ×1.5 per idle read up to 10 s.
+    expect(delays).toEqual([1500, 1500, 2250, 3375, 5062.5, 7593.75]);
+    s.typing();
+    await settle();
+    expect(h.requests('POST', '/typing')).toBe(0);
+  });
+
+  it('an agent typing shows for 6 s after their last typing event and goes at once when their message arrives', async () => {
+    const h = harness();
+    const { s, push, id } = await connected(h);
+    push.emit({ kind: 'typing', conversationId: id, by: 'customer' });
+    expect(s.snapshot.agentTyping).toBeUndefined();
+    push.emit({ kind: 'typing', conversationId: id, by: 'agent', name: 'Sam' });
+    expect(s.snapshot.agentTyping).toEqual({ name: 'Sam' });
+    await h.timers.advance(agentTypingMs - 1000);
+    push.emit({ kind: 'typing', conversationId: id, by: 'agent', name: 'Sam' });
+    await h.timers.advance(agentTypingMs - 1000);
+    expect(s.snapshot.agentTyping).toEqual({ name: 'Sam' });
+    await h.timers.advance(1000);
+    expect(s.snapshot.agentTyping).toBeUndefined();
+
+    push.emit({ kind: 'typing', conversationId: id, by: 'agent' });
+    expect(s.snapshot.agentTyping).toEqual({});
+    const m = h.backend.push(id, 'agent', 'Your tent ships today.', 'Sam');
+    push.emit({ kind: 'message', conversationId: id, sequence: m.sequence });
+    await settle();
+    expect(s.snapshot.agentTyping).toBeUndefined();
+    expect(h.timers.scheduled).toEqual([]);
+  });
+
+  it('the chat ending clears the typing indicator and stops push; a new chat gets a new push client', async () => {
+    const h = harness();
+    const { s, push, id } = await connected(h);
+    push.emit({ kind: 'typing', conversationId: id, by: 'agent', name: 'Sam' });
+    h.backend.endByAgent(id);
+    push.emit({ kind: 'conversation', conversationId: id, state: 1 });
+    await settle();
+    expect(s.snapshot.phase).toBe('ended');
+    expect(s.snapshot.agentTyping).toBeUndefined();
+    expect(push.state).toBe('off');
+    expect(push.stopped).toBe(1);
+    expect(push.listening).toBe(0);
+    expect(h.timers.scheduled).toEqual([]);
+
+    s.restart();
+    await s.start({ ...answers, topic: 'returns' });
+    await settle();
+    expect(h.pushes).toHaveLength(2);
+    expect(h.pushes[1].negotiated).toEqual([pushUrl]);
+    const newId = s.snapshot.conversationId!;
+    expect(newId).not.toBe(id);
+    expect(h.backend.requests.filter((r) => r.path.endsWith('/negotiate')).at(-1)?.path).toContain(newId);
+  });
+
+  it('the customer ending, an expired token and leaving the page each stop push', async () => {
+    const ended = harness();
+    const a = await connected(ended);
+    await a.s.end();
+    expect(a.push.state).toBe('off');
+
+    const expired = harness();
+    const b = await connected(expired);
+    (expired.backend.only() as { token: string }).token = 'rotated';
+    b.push.emit({ kind: 'delivery', conversationId: b.id, sequence: 1 });
+    await settle();
+    expect(b.s.snapshot.phase).toBe('expired');
+    expect(b.push.state).toBe('off');
+
+    const left = harness();
+    const c = await connected(left);
+    c.s.dispose();
+    expect(c.push.state).toBe('off');
+    expect(c.push.listening).toBe(0);
+  });
+
+  it('customer typing tells the agents at most once every 3 s, ignores refusals and stops when the chat ends', async () => {
+    const h = harness();
+    const { s } = await connected(h);
+    for (let i = 0; i < 5; i++) s.typing();
+    await settle();
+    expect(h.requests('POST', '/typing')).toBe(1);
+    const sent = h.backend.requests.find((r) => r.path.endsWith('/typing'))!;
+    expect(sent.headers.authorization).toBe(`Bearer ${h.backend.only().token}`);
+    expect(sent.body).toBeUndefined();
+
+    await h.timers.advance(customerTypingEveryMs - 1);
+    s.typing();
+    await h.timers.advance(1);
+    s.typing();
+    await settle();
+    expect(h.requests('POST', '/typing')).toBe(2);
+
+    // "Too often" and a lost network are nobody's business but the server's.
+    h.backend.throttleTyping = true;
+    await h.timers.advance(customerTypingEveryMs);
+    s.typing();
+    h.net.control.mode = 'down';
+    await h.timers.advance(customerTypingEveryMs);
+    s.typing();
+    await settle();
+    h.net.control.mode = 'up';
+    expect(h.requests('POST', '/typing')).toBe(3);
+    expect(s.snapshot.phase).toBe('chatting');
+
+    await s.end();
+    await h.timers.advance(customerTypingEveryMs);
+    s.typing();
+    await settle();
+    expect(h.requests('POST', '/typing')).toBe(3);
+  });
+
+  it('an agent message written just before the customer\'s own is still read, though the send answered a higher sequence', async () => {
+    const h = harness();
+    const s = await started(h);
+    const id = h.backend.only().id;
+    h.backend.push(id, 'agent', 'Crossed in the post', 'Sam'); // sequence 2, not read yet
+    s.send('Anyone there?'); // sequence 3, known from the send's answer
+    await settle();
+    await h.timers.advance(h.timers.scheduled[0]);
+    expect(s.snapshot.messages.map((m) => m.body)).toEqual(['You are in the queue.', 'Crossed in the post', 'Anyone there?']);
   });
 });

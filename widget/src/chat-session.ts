@@ -1,3 +1,4 @@
+import type { PushEvent, PushState } from '@switchboard/core';
 import { ChatApiError, type ChatApi, type Credentials } from './chat-api.adapter';
 import type {
   ContextValue,
@@ -32,12 +33,29 @@ export interface SessionState {
   readonly formProblems: Readonly<Record<string, AnswerProblem>>;
   /** Contract error code of the last failed start (e.g. outside_hours), for the view to explain. */
   readonly startError?: string;
+  /** An agent is typing (push 'typing' event in the last 6 s), with their name when known. */
+  readonly agentTyping?: { readonly name?: string };
 }
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
+
+/** What the session uses of core's `PushClient` (core/src/push/push-client.ts); one per conversation. */
+export interface PushClientLike {
+  readonly state: PushState;
+  start(): void;
+  stop(): void;
+  onEvent(listener: (event: PushEvent) => void): () => void;
+  onState(listener: (state: PushState) => void): () => void;
+}
+
+/**
+ * Builds the push client of one conversation. `negotiate` asks the chat API for a fresh
+ * Web PubSub URL (null: push is not configured on this deployment, stay on polling).
+ */
+export type PushFactory = (negotiate: () => Promise<string | null>) => PushClientLike;
 
 export interface SessionDeps {
   readonly widgetId: string;
@@ -50,6 +68,8 @@ export interface SessionDeps {
   readonly random: () => number;
   readonly isOnline: () => boolean;
   readonly pageUrl: () => string;
+  /** Real-time events instead of idle polling; without it the widget polls as before. */
+  readonly push?: PushFactory;
 }
 
 export interface PollingPolicy {
@@ -71,7 +91,22 @@ export const defaultPolicy: PollingPolicy = {
   errorMaxMs: 30000,
 };
 
+/** An agent's typing shows this long after their last typing event. */
+export const agentTypingMs = 6000;
+/** The customer's typing is told to the agents at most this often. */
+export const customerTypingEveryMs = 3000;
+
 type Listener = (state: SessionState) => void;
+
+interface PushLink {
+  readonly client: PushClientLike;
+  readonly unsubscribe: (() => void)[];
+  connected: boolean;
+  /** The deployment has no push (negotiate said null, or refused for good): typing is not worth sending. */
+  unavailable: boolean;
+}
+
+type TimerName = 'pollTimer' | 'sendTimer' | 'configTimer' | 'endTimer' | 'typingTimer';
 
 // The widget's brain, with no DOM: every side effect goes through `deps`, so
 // tests drive it with a fake backend and hand-cranked timers.
@@ -90,6 +125,13 @@ export class ChatSession {
   private sendTimer?: unknown;
   private configTimer?: unknown;
   private endTimer?: unknown;
+  private typingTimer?: unknown;
+  private push?: PushLink;
+  private lastTypingSent?: number;
+  // The read cursor: the highest sequence a GET has returned. Not the highest sequence shown: a
+  // send's answer can carry a sequence above an agent message not read yet, which a cursor taken
+  // from the transcript would then skip.
+  private readUpTo = 0;
   private idleDelay: number;
   private pollFailures = 0;
   private sendFailures = 0;
@@ -317,12 +359,32 @@ export class ChatSession {
     await this.poll();
   }
 
+  /** The tab became visible again: a look at once, unless push is connected and has told us everything. */
+  becameVisible(): void {
+    if (!this.pushConnected()) void this.pollNow();
+  }
+
+  /**
+   * The customer is typing in the composer: tell the agents, at most every 3 s, fire and forget.
+   * Nothing is sent once the chat is over, offline, or where the deployment has no push.
+   */
+  typing(): void {
+    const c = this.credentials;
+    if (!c || this.state.phase !== 'chatting' || this.isOffline() || this.push?.unavailable) return;
+    const now = this.deps.now();
+    if (this.lastTypingSent !== undefined && now - this.lastTypingSent < customerTypingEveryMs) return;
+    this.lastTypingSent = now;
+    this.deps.api.typing(c).catch(() => undefined);
+  }
+
   dispose(): void {
     this.epoch++;
+    this.stopPush();
     this.clearTimer('pollTimer');
     this.clearTimer('sendTimer');
     this.clearTimer('configTimer');
     this.clearTimer('endTimer');
+    this.clearTimer('typingTimer');
     this.listeners.clear();
   }
 
@@ -358,32 +420,131 @@ export class ChatSession {
     this.epoch++;
     this.clearTimer('pollTimer');
     this.clearTimer('sendTimer');
+    this.clearTimer('typingTimer');
     this.credentials = stored;
     this.deps.store.save(stored);
     this.pollFailures = 0;
     this.sendFailures = 0;
     this.idleDelay = this.policy.fastMs;
+    this.readUpTo = 0;
+    this.lastTypingSent = undefined;
     this.set({
       phase: 'chatting',
       conversationId: stored.conversationId,
       messages: [],
+      agentTyping: undefined,
       // Whatever was in flight when the page went away may or may not have
       // arrived: send it again with the same id, the server deduplicates.
       pending: stored.outbox.map((p) => (p.state === 'sending' ? { ...p, state: 'waiting' } : p)),
       formProblems: {},
       startError: undefined,
     });
+    this.startPush(stored);
     void this.poll();
     void this.flush();
   }
 
   private finish(phase: 'ended' | 'expired'): void {
     this.epoch++;
+    this.stopPush();
     this.clearTimer('pollTimer');
     this.clearTimer('sendTimer');
+    this.clearTimer('typingTimer');
     this.credentials = undefined;
     this.deps.store.clear();
-    this.set({ phase, status: phase === 'ended' ? 'ended' : this.state.status });
+    this.set({ phase, status: phase === 'ended' ? 'ended' : this.state.status, agentTyping: undefined });
+  }
+
+  // One push client per conversation. While it is connected the widget does not poll: every
+  // 'connected' (the first and after a reconnect) reads once to catch up, every event about this
+  // conversation reads once, and a lost connection falls back to the adaptive polling.
+  private startPush(c: Credentials): void {
+    this.stopPush();
+    const factory = this.deps.push;
+    if (!factory) return;
+    const api = this.deps.api;
+    const link: PushLink = {
+      client: factory(async () => {
+        try {
+          const { url } = await api.negotiate(c);
+          if (!url) link.unavailable = true;
+          return url || null;
+        } catch (error) {
+          // Refused for good (an older server without the route, a conversation gone): retrying
+          // cannot help; polling goes on and finds out whether the conversation is still there.
+          if (asApiError(error).retryable) throw error;
+          link.unavailable = true;
+          return null;
+        }
+      }),
+      unsubscribe: [],
+      connected: false,
+      unavailable: false,
+    };
+    link.unsubscribe.push(
+      link.client.onState((state) => this.onPushState(link, state)),
+      link.client.onEvent((event) => this.onPushEvent(link, event)),
+    );
+    this.push = link;
+    link.client.start();
+  }
+
+  private stopPush(): void {
+    const link = this.push;
+    if (!link) return;
+    this.push = undefined;
+    for (const off of link.unsubscribe) off();
+    link.client.stop();
+  }
+
+  private onPushState(link: PushLink, state: PushState): void {
+    if (this.push !== link) return;
+    const was = link.connected;
+    link.connected = state === 'connected';
+    if (link.connected) {
+      // Whatever happened while (re)connecting was not pushed to us: read it now.
+      void this.pollNow();
+    } else if (was && this.pollTimer === undefined && !this.polling) {
+      // Push lost: back to polling, starting with a look at once.
+      this.idleDelay = this.policy.fastMs;
+      void this.poll();
+    }
+  }
+
+  private onPushEvent(link: PushLink, event: PushEvent): void {
+    const id = this.credentials?.conversationId;
+    if (this.push !== link || !id || !('conversationId' in event)) return;
+    if (event.conversationId.toLowerCase() !== id.toLowerCase()) return;
+    switch (event.kind) {
+      case 'typing':
+        if (event.by === 'agent') this.showAgentTyping(event.name);
+        return;
+      case 'message':
+        // Already read (e.g. the customer's own message, or a repeated event): nothing to fetch.
+        if (event.internal || (event.sequence !== undefined && event.sequence <= this.readUpTo)) return;
+        break;
+      case 'conversation':
+      case 'delivery':
+        break;
+      default:
+        return;
+    }
+    // One read; a burst while it runs becomes one more read (repollRequested), not one per event.
+    void this.pollNow();
+  }
+
+  private showAgentTyping(name: string | undefined): void {
+    if (this.state.phase !== 'chatting') return;
+    this.clearTimer('typingTimer');
+    this.typingTimer = this.deps.timers.setTimeout(() => {
+      this.typingTimer = undefined;
+      this.set({ agentTyping: undefined });
+    }, agentTypingMs);
+    this.set({ agentTyping: name ? { name } : {} });
+  }
+
+  private pushConnected(): boolean {
+    return this.push?.connected === true;
   }
 
   private async poll(): Promise<void> {
@@ -396,11 +557,14 @@ export class ChatSession {
     this.polling = true;
     const epoch = this.epoch;
     let delay: number | undefined;
+    let failed = false;
     try {
-      const after = this.lastSequence();
+      const after = this.readUpTo;
       const result = await this.deps.api.getMessages(c, after);
       if (epoch !== this.epoch) return;
       this.pollFailures = 0;
+      for (const m of result.messages) this.readUpTo = Math.max(this.readUpTo, m.sequence);
+      const advanced = this.readUpTo > after;
       const before = this.state.messages.length;
       this.merge(result.messages);
       const grew = this.state.messages.length > before;
@@ -409,7 +573,7 @@ export class ChatSession {
         this.finish('ended');
         return;
       }
-      if (result.hasMore && grew) {
+      if (result.hasMore && advanced) {
         delay = 0;
       } else if (grew || this.repollRequested) {
         this.idleDelay = this.policy.fastMs;
@@ -425,6 +589,7 @@ export class ChatSession {
       const e = asApiError(error);
       if (this.handleFatal(e)) return;
       if (!this.isOffline()) this.set({ connection: 'reconnecting' });
+      failed = true;
       delay = Math.max(e.retryAfterMs ?? 0, this.backoff(++this.pollFailures));
     } finally {
       if (epoch === this.epoch) {
@@ -433,7 +598,10 @@ export class ChatSession {
           this.repollRequested = false;
           if (delay !== undefined) delay = 0;
         }
-        if (delay !== undefined && this.state.phase === 'chatting' && !this.isOffline()) {
+        // With push connected only the next page, a re-read asked for meanwhile or a retry after a
+        // failure are scheduled: the idle widget makes no requests.
+        const wanted = delay === 0 || failed || !this.pushConnected();
+        if (delay !== undefined && wanted && this.state.phase === 'chatting' && !this.isOffline()) {
           this.schedulePoll(delay);
         }
       } else {
@@ -506,17 +674,17 @@ export class ChatSession {
     if (incoming.length === 0) return;
     const bySequence = new Map<number, PublicMessage>();
     for (const m of this.state.messages) bySequence.set(m.sequence, m);
+    // The agent who was typing has sent: the indicator goes at once, not 6 s later.
+    if (this.state.agentTyping && incoming.some((m) => m.authorKind === 'agent' && !bySequence.has(m.sequence))) {
+      this.clearTimer('typingTimer');
+      this.set({ agentTyping: undefined });
+    }
     for (const m of incoming) bySequence.set(m.sequence, m);
     const messages = [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
     const delivered = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
     const pending = this.state.pending.filter((p) => !delivered.has(p.clientMessageId));
     this.set({ messages });
     if (pending.length !== this.state.pending.length) this.setPending(pending);
-  }
-
-  private lastSequence(): number {
-    const m = this.state.messages;
-    return m.length ? m[m.length - 1].sequence : 0;
   }
 
   private updatePending(id: string, patch: Partial<PendingMessage>): void {
@@ -544,7 +712,7 @@ export class ChatSession {
     return Math.round(base * (0.8 + 0.4 * this.deps.random()));
   }
 
-  private clearTimer(name: 'pollTimer' | 'sendTimer' | 'configTimer' | 'endTimer'): void {
+  private clearTimer(name: TimerName): void {
     const handle = this[name];
     if (handle !== undefined) this.deps.timers.clearTimeout(handle);
     this[name] = undefined;

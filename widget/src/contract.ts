@@ -118,6 +118,10 @@ export interface WidgetStrings {
   readonly announceMessage: string;
   /** ...and for an automated one, which nobody wrote: `{text}`. */
   readonly announceNotice: string;
+  /** Shown (and read out politely) while an agent types and their name is not known. */
+  readonly agentTyping: string;
+  /** ...and when it is: `{name}`. */
+  readonly agentTypingNamed: string;
   readonly transcriptLabel: string;
 }
 
@@ -241,6 +245,27 @@ export interface EndConversationResponse {
 }
 
 // ---------------------------------------------------------------------------
+// POST {base}/conversations/{id}/negotiate            (Authorization: Bearer)
+// No body. 200 NegotiateResponse: a fresh Azure Web PubSub client access URL
+// for this conversation's customer (user `customer.<conversationId>`, which
+// receives public messages, agent typing, delivery changes and the end), or
+// `url: null` when push is not configured on this deployment (the widget then
+// polls). Asked again before every (re)connection: the URL carries a short-lived
+// token. 401, 404.
+// ---------------------------------------------------------------------------
+
+export interface NegotiateResponse {
+  readonly url: string | null;
+}
+
+// ---------------------------------------------------------------------------
+// POST {base}/conversations/{id}/typing               (Authorization: Bearer)
+// No body. 204: the agents taking part are told the customer is typing (a push
+// 'typing' event by 'customer'). The widget sends it at most every 3 s while
+// the customer types; 429 means "too often" and is ignored. 401, 404.
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
 // GET {base}/widget.js — the built script (dist/widget.js), served as
 // `application/javascript; charset=utf-8`, `Cache-Control: public, max-age=300`.
 // ---------------------------------------------------------------------------
@@ -275,5 +300,7 @@ export const chatRoutes = {
   conversations: (widgetId: WidgetId) => `/${encodeURIComponent(widgetId)}/conversations`,
   messages: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/messages`,
   end: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/end`,
+  negotiate: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/negotiate`,
+  typing: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/typing`,
   script: () => '/widget.js',
 } as const;

@@ -59,6 +59,8 @@ ol.log{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap
 .waiting{margin:10px 0 4px;text-align:center;color:var(--muted);font-size:13px}
 .end-note{margin:12px 0 8px;text-align:center;color:var(--muted)}
 .end-note button{margin-top:8px}
+.typing{padding:0 14px;background:var(--soft);color:var(--muted);font-size:12px;font-style:italic}
+.typing:not(:empty){padding:2px 14px 4px}
 form.compose{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line);background:#fff}
 form.compose textarea{flex:1;min-height:40px;max-height:120px;resize:none;padding:9px 10px;border:1px solid var(--line);border-radius:10px}
 form.compose .primary{padding:9px 14px}

@@ -152,6 +152,72 @@ describe('widget boot', () => {
     expect(backend.only().request.context).toEqual({ orderId: '7', campaign: 'early' });
   });
 
+  it('push runs over the browser WebSocket: agent typing shows at once, customer typing is posted, a message event brings the message', async () => {
+    const backend = new FakeChatBackend();
+    backend.pushUrl = 'wss://push.test/client/hubs/chat?access_token=t';
+    const net = fakeFetch(backend, base);
+    const sockets: FakeSocket[] = [];
+    class FakeSocket {
+      readyState = 0;
+      onopen: ((ev: unknown) => void) | null = null;
+      onmessage: ((ev: { data: unknown }) => void) | null = null;
+      onclose: ((ev: { code: number }) => void) | null = null;
+      onerror: ((ev: unknown) => void) | null = null;
+      constructor(
+        readonly url: string,
+        readonly protocol: string,
+      ) {
+        sockets.push(this);
+      }
+      send(): void {}
+      close(): void {
+        this.readyState = 3;
+      }
+      frame(value: unknown): void {
+        this.onmessage?.({ data: JSON.stringify(value) });
+      }
+    }
+    const real = window.WebSocket;
+    (window as unknown as { WebSocket: unknown }).WebSocket = FakeSocket;
+    try {
+      const api = boot(window, scriptTag({ 'data-widget-id': 'demo-shop' }), { fetch: net.fetch })!;
+      mounted.push(api);
+      const started = JSON.parse(
+        backend.handle({
+          method: 'POST',
+          path: '/demo-shop/conversations',
+          headers: {},
+          body: JSON.stringify({ answers: { name: 'A', email: 'a@b.co', topic: 'order' }, context: {}, locale: 'en', pageUrl: 'x', clientRequestId: 'r3' }),
+        }).body,
+      );
+      const id: string = started.conversationId;
+      api.resume(encodeTicket({ widgetId: 'demo-shop', ...started }));
+      await waitFor(() => sockets.length === 1, 'the push socket');
+      expect(sockets[0].url).toBe(backend.pushUrl);
+      expect(sockets[0].protocol).toBe('json.webpubsub.azure.v1');
+      sockets[0].frame({ type: 'system', event: 'connected', connectionId: 'c1' });
+      const event = (data: unknown) => sockets[0].frame({ type: 'message', from: 'server', dataType: 'json', data });
+
+      event({ kind: 'typing', conversationId: id, by: 'agent', name: 'Sam' });
+      await waitFor(() => shadow().querySelector('.typing')!.textContent === 'Sam is typing…', 'the typing indicator');
+
+      const box = shadow().querySelector('textarea')!;
+      box.value = 'Hel';
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      box.value = 'Hello';
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      await waitFor(() => backend.requests.some((r) => r.path.endsWith('/typing')), 'the typing notice');
+      expect(backend.requests.filter((r) => r.path.endsWith('/typing'))).toHaveLength(1);
+
+      const m = backend.push(id, 'agent', 'Your parcel left today.', 'Sam');
+      event({ kind: 'message', conversationId: id, sequence: m.sequence });
+      await waitFor(() => shadow().querySelector('.msg.agent .text')?.textContent === 'Your parcel left today.', 'the pushed message');
+      expect(shadow().querySelector('.typing')!.textContent).toBe('');
+    } finally {
+      (window as unknown as { WebSocket: unknown }).WebSocket = real;
+    }
+  });
+
   it('a script tag without data-widget-id mounts nothing', () => {
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(boot(window, scriptTag({}))).toBeUndefined();

@@ -1,3 +1,4 @@
+import { PushClient, type SocketLike } from '@switchboard/core';
 import { apiBaseFromScriptSrc, createHttpChatApi, type FetchLike } from './chat-api.adapter';
 import { ChatSession } from './chat-session';
 import type { ContextValue, WidgetConfig } from './contract';
@@ -81,15 +82,30 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
   const openKey = `switchboard.open.${widgetId}`;
   const fetchImpl: FetchLike = options.fetch ?? ((url, init) => win.fetch(url, init));
 
+  const timers = {
+    setTimeout: (fn: () => void, ms: number): unknown => win.setTimeout(fn, ms),
+    clearTimeout: (handle: unknown) => win.clearTimeout(handle as number),
+  };
+  // Push (Azure Web PubSub) where the browser has WebSocket; the session polls without it.
+  const Socket = (win as Window & typeof globalThis).WebSocket;
   const chat = new ChatSession({
     widgetId,
     locale: languageTag,
     api: createHttpChatApi(apiBaseFromScriptSrc(script.src), fetchImpl),
     store: new ConversationStore(widgetId, local, () => Date.now()),
-    timers: {
-      setTimeout: (fn, ms) => win.setTimeout(fn, ms),
-      clearTimeout: (handle) => win.clearTimeout(handle as number),
-    },
+    timers,
+    push:
+      typeof Socket === 'function'
+        ? (negotiate) =>
+            new PushClient({
+              negotiate,
+              // SocketLike's handlers take less specific events than the DOM's; the client only reads
+              // `data`, `code` and `reason`, which the browser's events have.
+              openSocket: (url, protocol) => new Socket(url, protocol) as unknown as SocketLike,
+              timers,
+              random: Math.random,
+            })
+        : undefined,
     now: () => Date.now(),
     newId: () => newId(win),
     random: Math.random,
@@ -106,6 +122,7 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
     send: (text) => chat.send(text),
     end: () => void chat.end(),
     restart: () => chat.restart(),
+    typing: () => chat.typing(),
     toggled: (open) => {
       try {
         if (open) session?.setItem(openKey, '1');
@@ -157,7 +174,7 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
   win.addEventListener('offline', () => chat.goOffline());
   win.addEventListener('online', () => chat.goOnline());
   doc.addEventListener('visibilitychange', () => {
-    if (doc.visibilityState === 'visible') void chat.pollNow();
+    if (doc.visibilityState === 'visible') chat.becameVisible();
   });
 
   // Links to another allowed origin carry the conversation along. Done at

@@ -9,11 +9,12 @@ function setup(locale: 'en' | 'fr' = 'en') {
   const host = document.createElement('div');
   document.body.appendChild(host);
   const root = host.attachShadow({ mode: 'open' });
-  const calls: { start: Record<string, string>[]; send: string[]; end: number; toggled: boolean[] } = {
+  const calls: { start: Record<string, string>[]; send: string[]; end: number; toggled: boolean[]; typing: number } = {
     start: [],
     send: [],
     end: 0,
     toggled: [],
+    typing: 0,
   };
   const actions: ViewActions = {
     start: (a) => calls.start.push(a),
@@ -25,6 +26,7 @@ function setup(locale: 'en' | 'fr' = 'en') {
     end: () => calls.end++,
     restart: () => undefined,
     toggled: (open) => calls.toggled.push(open),
+    typing: () => calls.typing++,
   };
   const view = new WidgetView(root, resolveStrings(locale), locale === 'fr' ? 'fr-FR' : 'en-GB', actions);
   const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector(selector) as T;
@@ -153,7 +155,7 @@ describe('widget view', () => {
     const { view, $ } = setup();
     const history = [msg(1, 'system', 'You are in the queue.'), msg(2, 'agent', 'Earlier reply', { authorName: 'Sam' })];
     view.render({ ...base, phase: 'chatting', messages: history });
-    const live = $('[aria-live=polite]');
+    const live = $('.sr[aria-live=polite]');
     expect(live.textContent).toBe('');
     view.render({ ...base, phase: 'chatting', messages: [...history, msg(3, 'agent', 'Anything else?', { authorName: 'Sam' }), msg(4, 'customer', 'No')] });
     expect(live.textContent).toBe('Sam says: Anything else?');
@@ -214,6 +216,45 @@ describe('widget view', () => {
     expect($('.banner').textContent).toContain('offline');
     view.render({ ...base, phase: 'chatting', connection: 'online' });
     expect($('.banner').textContent).toBe('');
+  });
+
+  it('an agent typing shows above the composer in a polite live region, with their name when known, and goes when it stops', () => {
+    const { view, $ } = setup();
+    view.render({ ...base, phase: 'chatting' });
+    const note = $('.typing');
+    expect(note.getAttribute('aria-live')).toBe('polite');
+    expect(note.nextElementSibling).toBe($('form.compose'));
+    expect(note.textContent).toBe('');
+    view.render({ ...base, phase: 'chatting', agentTyping: {} });
+    expect(note.textContent).toBe('Agent is typing…');
+    view.render({ ...base, phase: 'chatting', agentTyping: { name: '<b>Sam</b>' } });
+    expect(note.textContent).toBe('<b>Sam</b> is typing…');
+    expect(note.querySelector('b')).toBeNull();
+    view.render({ ...base, phase: 'chatting' });
+    expect(note.textContent).toBe('');
+    view.render({ ...base, phase: 'ended', agentTyping: { name: 'Sam' } });
+    expect(note.textContent).toBe('');
+  });
+
+  it('the typing indicator is in French for a French browser', () => {
+    const { view, $ } = setup('fr');
+    view.render({ ...base, phase: 'chatting', agentTyping: {} });
+    expect($('.typing').textContent).toBe("L'agent écrit…");
+    view.render({ ...base, phase: 'chatting', agentTyping: { name: 'Sam' } });
+    expect($('.typing').textContent).toBe('Sam écrit…');
+  });
+
+  it('typing in the composer tells the session, but clearing it does not', () => {
+    const { view, calls, $ } = setup();
+    view.render({ ...base, phase: 'chatting' });
+    const box = $<HTMLTextAreaElement>('textarea');
+    box.value = 'H';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    box.value = 'Hi';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    box.value = '';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(calls.typing).toBe(2);
   });
 
   it('ending asks for confirmation with a second press', () => {

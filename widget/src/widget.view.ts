@@ -12,6 +12,8 @@ export interface ViewActions {
   restart(): void;
   /** The panel was opened or closed by the customer (persisted across navigations). */
   toggled(open: boolean): void;
+  /** The customer typed in the composer (the session throttles what it tells the agents). */
+  typing?(): void;
 }
 
 type Screen = 'loading' | 'load_failed' | 'closed' | 'prechat' | 'chat';
@@ -61,6 +63,7 @@ export class WidgetView {
   private readonly banner: HTMLDivElement;
   private readonly body: HTMLDivElement;
   private readonly announcer: HTMLDivElement;
+  private readonly typingNote: HTMLDivElement;
   private readonly compose: HTMLFormElement;
   private readonly textarea: HTMLTextAreaElement;
   private screen?: Screen;
@@ -108,6 +111,8 @@ export class WidgetView {
     this.banner = el(this.doc, 'div', { class: 'banner', role: 'status' });
     this.body = el(this.doc, 'div', { class: 'body' });
     this.announcer = el(this.doc, 'div', { class: 'sr', 'aria-live': 'polite', 'aria-atomic': 'false' });
+    // Always in the tree (empty when nobody types) so screen readers know the live region before it speaks.
+    this.typingNote = el(this.doc, 'div', { class: 'typing', 'aria-live': 'polite', 'aria-atomic': 'true' });
     this.compose = el(this.doc, 'form', { class: 'compose', hidden: true });
     const composeId = `${this.idPrefix}-compose`;
     this.textarea = el(this.doc, 'textarea', { id: composeId, rows: '1' });
@@ -116,7 +121,7 @@ export class WidgetView {
     const composeHint = el(this.doc, 'span', { id: `${composeId}-hint`, class: 'sr hint-compose' });
     const sendButton = el(this.doc, 'button', { type: 'submit', class: 'primary send' });
     this.compose.append(composeLabel, composeHint, this.textarea, sendButton);
-    this.panel.append(header, this.banner, this.body, this.compose, this.announcer);
+    this.panel.append(header, this.banner, this.body, this.typingNote, this.compose, this.announcer);
     this.launcher = el(this.doc, 'button', {
       type: 'button',
       class: 'launcher',
@@ -159,7 +164,10 @@ export class WidgetView {
       this.sendTyped();
     });
     // Grow with the text up to the CSS max-height, then scroll.
-    this.textarea.addEventListener('input', () => this.fitTextarea());
+    this.textarea.addEventListener('input', () => {
+      this.fitTextarea();
+      if (this.textarea.value.trim()) this.actions.typing?.();
+    });
     this.textarea.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) must not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -226,12 +234,20 @@ export class WidgetView {
     }
     if (screen === 'prechat') this.updateForm(state);
     if (screen === 'chat') this.updateTranscript(state);
+    this.updateTyping(state);
     this.banner.textContent =
       state.connection === 'offline'
         ? this.strings.offline
         : state.connection === 'reconnecting' && (state.phase === 'chatting' || state.phase === 'load_failed')
           ? this.strings.reconnecting
           : '';
+  }
+
+  private updateTyping(state: SessionState): void {
+    const who = state.phase === 'chatting' ? state.agentTyping : undefined;
+    const text = !who ? '' : who.name ? format(this.strings.agentTypingNamed, { name: who.name }) : this.strings.agentTyping;
+    // Only a change is written: rewriting the same text would make the live region speak again.
+    if (this.typingNote.textContent !== text) this.typingNote.textContent = text;
   }
 
   private applyStrings(): void {

@@ -4,6 +4,7 @@ import type {
   AuthorKind,
   ChatErrorCode,
   MessagesResponse,
+  NegotiateResponse,
   PublicConversationStatus,
   PublicMessage,
   SendMessageRequest,
@@ -103,6 +104,10 @@ export class FakeChatBackend {
   private readonly startsByRequestId = new Map<string, string>();
   /** Test hook: the next N sends are answered 503 Busy with Retry-After, as the chat API does when a conversation's numbering stays contended. */
   busySends = 0;
+  /** Test hook: what `negotiate` answers; null (the default) is a deployment without push. */
+  pushUrl: string | null = null;
+  /** Test hook: answer `typing` 429 ("too often"), as the chat API does inside its throttle window. */
+  throttleTyping = false;
   private readonly pageSize: number;
   private readonly now: () => number;
 
@@ -204,6 +209,14 @@ export class FakeChatBackend {
         c.sendCount++;
         const message = this.append(c, { authorKind: 'customer', body: send.body.trim(), clientMessageId: send.clientMessageId });
         return json(201, { message });
+      }
+      if (parts[2] === 'negotiate' && req.method === 'POST') {
+        return json(200, { url: this.pushUrl } satisfies NegotiateResponse);
+      }
+      if (parts[2] === 'typing' && req.method === 'POST') {
+        if (c.status === 'ended') return fail(409, 'conversation_ended', 'conversation has ended');
+        if (this.throttleTyping) return fail(429, 'rate_limited', 'typing too often');
+        return { status: 204, headers: cors, body: '' };
       }
       if (parts[2] === 'end' && req.method === 'POST') {
         c.status = 'ended';

@@ -1,11 +1,12 @@
 import * as React from 'react';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { AgentInboxApp } from './components/agent-inbox-app';
-import { SwitchboardData, makeTranslate, themeOf, userIdOf, type Translate } from '../../shared/src';
+import { SwitchboardData, makeTranslate, pushForUser, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
 
 export class AgentInbox implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private data!: SwitchboardData;
   private t!: Translate;
+  private push: AgentPush | undefined;
   private context!: ComponentFramework.Context<IInputs>;
   private notify?: () => void;
   private opened: string | undefined;
@@ -22,6 +23,7 @@ export class AgentInbox implements ComponentFramework.ReactControl<IInputs, IOut
     this.context = context;
     this.notify = notifyOutputChanged;
     this.data = new SwitchboardData(context.webAPI, userIdOf(context));
+    this.push = pushForUser(context.webAPI, userIdOf(context), typeof window === 'undefined' ? undefined : window);
     this.t = makeTranslate(context.resources);
   }
 
@@ -30,6 +32,7 @@ export class AgentInbox implements ComponentFramework.ReactControl<IInputs, IOut
     return React.createElement(AgentInboxApp, {
       data: this.data,
       pollSeconds: Math.max(2, context.parameters.pollSeconds?.raw ?? 5),
+      push: this.push,
       openConversation: this.openConversation,
       t: this.t,
       theme: themeOf(context),

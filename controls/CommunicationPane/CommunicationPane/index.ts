@@ -1,16 +1,18 @@
 import * as React from 'react';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { CommunicationPaneApp } from './components/communication-pane-app';
-import { SwitchboardData, makeTranslate, recordIdOf, themeOf, userIdOf, type Translate } from '../../shared/src';
+import { SwitchboardData, makeTranslate, pushForUser, recordIdOf, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
 
 const LOCALES: Record<number, string> = { 1033: 'en-US', 1036: 'fr-FR' };
 
 export class CommunicationPane implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private data!: SwitchboardData;
   private t!: Translate;
+  private push: AgentPush | undefined;
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.data = new SwitchboardData(context.webAPI, userIdOf(context));
+    this.push = pushForUser(context.webAPI, userIdOf(context), typeof window === 'undefined' ? undefined : window);
     this.t = makeTranslate(context.resources);
   }
 
@@ -20,6 +22,7 @@ export class CommunicationPane implements ComponentFramework.ReactControl<IInput
       data: this.data,
       conversationId: recordIdOf(context, context.parameters.conversationId?.raw),
       pollSeconds: Math.max(1, context.parameters.pollSeconds?.raw ?? 3),
+      push: this.push,
       // Forms report -1 when the height is not fixed; the maker's height applies then.
       height: allocated > 0 ? allocated : Math.max(240, context.parameters.heightPx?.raw ?? 600),
       t: this.t,

@@ -23,3 +23,6 @@ export * from './ui/live-region';
 export * from './ui/error-boundary';
 export * from './ui/virtual-list';
 export * from './pcf/record-id';
+export * from './hooks/use-push';
+export * from './push/agent-push';
+export * from './push/push-ticket';

@@ -26,13 +26,18 @@ export type RoutingWork = (
    * nothing polls for expired offers. Times the offer out if it is still pending.
    */
   | { kind: 'offer-expired'; offerId: string; conversationId: string; agentId: string; queueId: string; reason: string }
+  /**
+   * The agent's last push connection closed at `since` (ms); scheduled for when the disconnect
+   * grace ends. Still no connection then: the agent is routed as Offline until they come back.
+   */
+  | { kind: 'agent-disconnected'; agentId: string; since: number; reason: string }
 ) & { at?: number };
 
 export interface RoutingTriggerPort {
   enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired']);
+const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected']);
 
 /** A dequeued item is only trusted as far as its kind: anything else is dropped by the worker. */
 export function isRoutingWork(value: unknown): value is RoutingWork {

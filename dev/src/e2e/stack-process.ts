@@ -12,6 +12,7 @@ export interface StackProcess {
   web: string;
   functions: string;
   dataverseApi: string;
+  webPubSub: string;
   /** pids of the services the stack started (from its "[stack] pids" line), plus its own */
   pids: number[];
   output: string[];
@@ -49,11 +50,11 @@ export function groupAlive(pid: number): boolean {
   }
 }
 
-export async function startStackProcess(options: { readyTimeoutMs?: number; echo?: boolean } = {}): Promise<StackProcess> {
+export async function startStackProcess(options: { readyTimeoutMs?: number; echo?: boolean; env?: Record<string, string> } = {}): Promise<StackProcess> {
   // Build what was never built (a fresh checkout in CI) before the clock starts; existing
   // outputs are used as they are, so a test run never rebuilds under a developer's feet.
   const build = buildStale((line) => options.echo && process.stdout.write(`${line}\n`), 'missing');
-  const [dataverse, functions, web, azurite, acs] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [dataverse, functions, web, azurite, acs, webPubSub] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swb-stack-'));
   const started = Date.now();
   const child: ChildProcess = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['dev/src/stack/start.ts'], {
@@ -67,9 +68,11 @@ export async function startStackProcess(options: { readyTimeoutMs?: number; echo
       SWITCHBOARD_WEB_PORT: String(web),
       SWITCHBOARD_AZURITE_PORT: String(azurite),
       SWITCHBOARD_ACS_STANDIN_PORT: String(acs),
+      SWITCHBOARD_WEBPUBSUB_PORT: String(webPubSub),
       SWITCHBOARD_DATA_DIR: dataDir,
       SWITCHBOARD_EPHEMERAL: '1',
       SWITCHBOARD_BUILD: 'none',
+      ...options.env,
     },
   });
   const output: string[] = [];
@@ -122,6 +125,7 @@ export async function startStackProcess(options: { readyTimeoutMs?: number; echo
     web: `http://127.0.0.1:${web}`,
     functions: `http://127.0.0.1:${functions}`,
     dataverseApi: `http://127.0.0.1:${dataverse}/api/data/v9.2/`,
+    webPubSub: `http://127.0.0.1:${webPubSub}`,
     pids: [child.pid!, ...pids],
     output,
     readyMs: Date.now() - started,

@@ -12,6 +12,11 @@ export interface StackConfig {
   azuritePort: number;
   /** stand-in of the ACS SMS endpoint (the SDK wants it at the root of a host) */
   acsPort: number;
+  /** the Web PubSub stand-in (live updates to the desk and the widget) */
+  webPubSubPort: number;
+  webPubSubKey: string;
+  /** SWITCHBOARD_PRESENCE_GRACE_SECONDS for the functions app (150 when unset); tests shorten it. */
+  presenceGraceSeconds?: string;
   dataDir: string;
   /** Fresh data each start (tests): Azurite in memory, emulator on a temp file. */
   ephemeral: boolean;
@@ -37,6 +42,9 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     webPort: port(env, 'SWITCHBOARD_WEB_PORT', 7072),
     azuritePort: port(env, 'SWITCHBOARD_AZURITE_PORT', 10001),
     acsPort: port(env, 'SWITCHBOARD_ACS_STANDIN_PORT', 7073),
+    webPubSubPort: port(env, 'SWITCHBOARD_WEBPUBSUB_PORT', 7074),
+    webPubSubKey: env['SWITCHBOARD_WEBPUBSUB_ACCESS_KEY'] ?? 'local-webpubsub-access-key-0123456789',
+    ...(env['SWITCHBOARD_PRESENCE_GRACE_SECONDS'] ? { presenceGraceSeconds: env['SWITCHBOARD_PRESENCE_GRACE_SECONDS'] } : {}),
     dataDir: path.resolve(REPO_ROOT, env['SWITCHBOARD_DATA_DIR'] ?? '.data'),
     ephemeral: env['SWITCHBOARD_EPHEMERAL'] === '1',
     build: env['SWITCHBOARD_BUILD'] === 'missing' || env['SWITCHBOARD_BUILD'] === 'none' ? env['SWITCHBOARD_BUILD'] : 'stale',
@@ -53,7 +61,16 @@ export function urls(c: StackConfig) {
     functions: `http://127.0.0.1:${c.functionsPort}`,
     web: `http://127.0.0.1:${c.webPort}`,
     acs: `http://127.0.0.1:${c.acsPort}`,
+    webPubSub: `http://127.0.0.1:${c.webPubSubPort}`,
   };
+}
+
+/** The hub every Switchboard client connects to. */
+export const PUSH_HUB = 'switchboard';
+
+/** What the functions app is given to publish through the stand-in. */
+export function webPubSubConnectionString(c: StackConfig): string {
+  return `Endpoint=http://127.0.0.1:${c.webPubSubPort};AccessKey=${c.webPubSubKey};Version=1.0;`;
 }
 
 // Azurite's well-known development account, with the queue endpoint moved to our port.

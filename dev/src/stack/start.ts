@@ -9,7 +9,7 @@ import { seedDemoData } from '../seed/seed';
 import { demoSecrets } from '../web/phone-simulator';
 import { startWebServer, type WebServer } from '../web/server';
 import { buildStale } from './build';
-import { azuriteConnectionString, REPO_ROOT, stackConfig, urls } from './config';
+import { azuriteConnectionString, PUSH_HUB, REPO_ROOT, stackConfig, urls, webPubSubConnectionString } from './config';
 import { isRoutine } from './log-filter';
 import { registerPluginSteps, webhookRouteWired } from './plugin-steps';
 import { httpReady, Supervisor, tcpReady } from './supervisor';
@@ -69,6 +69,19 @@ async function main(): Promise<void> {
     const seeded = await seedDemoData({ apiUrl: u.dataverseApi, appToken: config.appToken, webOrigin: u.web, log: (l) => log(`[seed] ${l}`) });
     log(seeded.seeded ? `[seed] demo data written (${seeded.rows} rows)` : '[seed] demo data already present');
 
+    // Live updates: the stand-in tells the functions app when a connection closes (presence) and
+    // when an agent types (told to the customer).
+    await supervisor.start({
+      name: 'webpubsub',
+      command: bin('tsx'),
+      args: [
+        'dev/src/webpubsub/cli.ts', '--port', String(config.webPubSubPort), '--access-key', config.webPubSubKey,
+        '--event-handler', `${PUSH_HUB}=${u.functions}/api/push/events`, '--system-events', 'disconnected', '--user-events', 'typing',
+      ],
+      cwd: REPO_ROOT,
+      ready: tcpReady('127.0.0.1', config.webPubSubPort),
+    });
+
     const secrets = demoSecrets(`endpoint=${u.acs}/;accesskey=${ACS_ACCESS_KEY}`);
     await supervisor.start({
       name: 'functions',
@@ -90,6 +103,9 @@ async function main(): Promise<void> {
         SWITCHBOARD_APP_USER_ID: APP_USER_ID,
         SWITCHBOARD_TWILIO_API_BASE_URL: `${u.web}/twilio`,
         SWITCHBOARD_TELESIGN_API_BASE_URL: `${u.web}/telesign`,
+        SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING: webPubSubConnectionString(config),
+        SWITCHBOARD_WEBPUBSUB_HUB: PUSH_HUB,
+        ...(config.presenceGraceSeconds ? { SWITCHBOARD_PRESENCE_GRACE_SECONDS: config.presenceGraceSeconds } : {}),
         ...secrets,
       },
       ready: httpReady(`${u.functions}/api/health`),
@@ -131,6 +147,7 @@ async function main(): Promise<void> {
     log(`  Dataverse         ${u.dataverseApi}   (app token ${config.appToken}; agents: dev:alice@switchboard.dev …)`);
     log(`  Azurite queues    http://127.0.0.1:${config.azuritePort}`);
     log(`  SMS provider stand-ins: Twilio ${u.web}/twilio, TeleSign ${u.web}/telesign, ACS ${u.acs}`);
+    log(`  Web PubSub stand-in ${u.webPubSub}   (hub ${PUSH_HUB}; events to ${u.functions}/api/push/events)`);
     log(`[stack] pids ${supervisor.pids.join(' ')}`);
     log(`[stack] ready in ${elapsed()}  — Ctrl-C stops everything`);
   } catch (err) {

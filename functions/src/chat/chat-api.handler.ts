@@ -4,7 +4,7 @@
 // live in the pieces it calls: chat-cors.policy.ts, chat-request.validator.ts and the
 // *.use-case.ts files.
 import type { InvocationContext } from '@azure/functions';
-import type { RoutingTriggerPort } from '@switchboard/core';
+import { conversationGroup, customerPushUser, type PushPort, type RoutingTriggerPort } from '@switchboard/core';
 import { ChannelType, type ConversationRow } from '@switchboard/solution';
 import type { DataverseClient } from '../dataverse/dataverse-client';
 import type { ConversationStore } from '../dataverse/repositories/conversation.repository';
@@ -48,7 +48,12 @@ export interface ChatDeps {
   widgets?: WidgetRepository;
   /** "Nothing new" from memory (see chat-cursors.ts); built from settings.cursorTrustMs when not given. */
   cursors?: ChatCursors;
+  /** Live updates (Web PubSub); without it negotiate answers { url: null } and the widget polls. */
+  push?: PushPort;
 }
+
+/** How long a customer's push URL works; the widget negotiates again for each connection. */
+const PUSH_URL_MINUTES = 60;
 
 type Loaded = { conv: ConversationRow; etag: string; widget: WidgetRecord | null } | null;
 
@@ -211,6 +216,51 @@ export class ChatApiHandler implements ChatApiService {
       },
       async () => (loaded = await this.load(conversationId))?.widget ?? null,
     );
+  }
+
+  /**
+   * A route that only needs the token and the conversation's widget (CORS): answered from this
+   * instance's memory of the conversation when it has one, else from one read.
+   */
+  private async tokenOnly(conversationId: string, request: ApiRequest, work: (cors: Record<string, string>) => Promise<HttpResult>): Promise<HttpResult> {
+    const memo = isGuid(conversationId) ? this.cursors.fresh(conversationId) : null;
+    if (memo) {
+      return this.guard(
+        request,
+        async (cors) => {
+          this.checkToken(conversationId, request, memo.tokenHash);
+          return work(cors);
+        },
+        async () => (memo.widgetId ? this.widgets.get(memo.widgetId) : null),
+      );
+    }
+    let loaded: Loaded = null;
+    return this.guard(
+      request,
+      async (cors) => {
+        this.authorize(conversationId, loaded, request);
+        return work(cors);
+      },
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
+    );
+  }
+
+  async negotiate(conversationId: string, request: ApiRequest): Promise<HttpResult> {
+    return this.tokenOnly(conversationId, request, async (cors) => {
+      this.limit(`negotiate:${conversationId}`, this.settings.startRate);
+      // The customer's push identity names this conversation only, in no group: the server sends
+      // to it what a customer may see, and the client may send nothing to anyone.
+      const url = this.deps.push ? await this.deps.push.clientUrl(customerPushUser(conversationId), [], PUSH_URL_MINUTES) : null;
+      return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body: { url } };
+    });
+  }
+
+  async typing(conversationId: string, request: ApiRequest): Promise<HttpResult> {
+    return this.tokenOnly(conversationId, request, async (cors) => {
+      this.limit(`typing:${conversationId}`, this.settings.typingRate);
+      await this.deps.push?.toGroup(conversationGroup(conversationId), { kind: 'typing', conversationId, by: 'customer' });
+      return { status: 204, headers: cors };
+    });
   }
 
   async endConversation(conversationId: string, request: ApiRequest): Promise<HttpResult> {

@@ -9,4 +9,8 @@ export interface ChatApiService {
   readMessages(conversationId: string, after: number, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
   sendMessage(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
   endConversation(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+  /** The customer's Web PubSub client URL, for their own conversation only ({ url: null } when push is off). */
+  negotiate(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+  /** The customer is typing: told to the conversation's agents. */
+  typing(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
 }

@@ -9,6 +9,8 @@ export interface ChatSettings {
   startRate: RateRule;
   sendRate: RateRule;
   readRate: RateRule;
+  /** Typing signals: the widget sends one every 3 s at most while the customer types. */
+  typingRate: RateRule;
   widgetCacheTtlMs: number;
   /** Proxies in front of the app that append to X-Forwarded-For (1: Azure's front end). */
   trustedProxyHops: number;
@@ -24,6 +26,7 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   startRate: { burst: 5, perSecond: 5 / 60 },
   sendRate: { burst: 20, perSecond: 1 },
   readRate: { burst: 30, perSecond: 2 },
+  typingRate: { burst: 3, perSecond: 1 / 2 },
   widgetCacheTtlMs: 30_000,
   trustedProxyHops: 1,
   cursorTrustMs: 30_000,

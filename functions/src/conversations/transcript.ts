@@ -4,7 +4,8 @@
 // - two concurrent retries both reserve a sequence number, but only one create wins (412 for
 //   the other); the loser's number is simply never used. Sequences stay strictly increasing,
 //   with a possible gap, which is all readers (`after=N` polling) rely on.
-import type { MessageRow } from '@switchboard/solution';
+import { conversationGroup, type PushPort } from '@switchboard/core';
+import { MessageDirection, type MessageRow } from '@switchboard/solution';
 import type { ConversationCursor, ConversationStore } from '../dataverse/repositories/conversation.repository';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { bind } from '../dataverse/repositories/odata';
@@ -19,6 +20,8 @@ export interface AppendResult {
 export interface TranscriptDeps {
   conversations: ConversationStore;
   messages: MessageStore;
+  /** The agents of the conversation hear of a customer's message at once (best effort). */
+  push?: PushPort;
 }
 
 export interface AppendOptions {
@@ -40,6 +43,23 @@ export async function appendMessage(
   messageId: string,
   fields: Record<string, unknown>,
   options: AppendOptions = {},
+): Promise<AppendResult> {
+  const appended = await appendOnce(deps, conversationId, messageId, fields, options);
+  // A customer's message is told here, where it is stored, rather than by the push-relay step a
+  // Dataverse async job later: that is the latency an agent feels. The step tells the rest.
+  if (appended.created && deps.push && fields['swb_direction'] === MessageDirection.Inbound) {
+    const sequence = appended.message.swb_sequence;
+    await deps.push.toGroup(conversationGroup(conversationId), { kind: 'message', conversationId, ...(typeof sequence === 'number' ? { sequence } : {}) });
+  }
+  return appended;
+}
+
+async function appendOnce(
+  deps: TranscriptDeps,
+  conversationId: string,
+  messageId: string,
+  fields: Record<string, unknown>,
+  options: AppendOptions,
 ): Promise<AppendResult> {
   const cursor = options.cursor;
   if (cursor) {

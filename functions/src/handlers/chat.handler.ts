@@ -38,6 +38,12 @@ export function chatHandlers(chat: ChatApiService, widget: WidgetScriptService, 
     endConversation: withPreflight(chat, async (request, context) =>
       toResponse(await chat.endConversation(routeParam(request, 'id'), await apiRequest(request, { body: 'optional-json', maxBytes: limits.maxMessageBytes }), context)),
     ),
+    negotiate: withPreflight(chat, async (request, context) =>
+      toResponse(await chat.negotiate(routeParam(request, 'id'), await apiRequest(request, { body: 'optional-json', maxBytes: 1024 }), context)),
+    ),
+    typing: withPreflight(chat, async (request, context) =>
+      toResponse(await chat.typing(routeParam(request, 'id'), await apiRequest(request, { body: 'optional-json', maxBytes: 1024 }), context)),
+    ),
     widgetScript: guarded(async (request, context) => toResponse(await widget.script(await apiRequest(request, { body: 'none', maxBytes: 0 }), context))),
   };
 }

@@ -7,7 +7,7 @@
 //   conversation), so concurrent first messages from one number converge on one row.
 import type { InvocationContext } from '@azure/functions';
 import { identifyByPhone, languageOfPhoneNumber } from '@switchboard/core';
-import type { RoutingTriggerPort } from '@switchboard/core';
+import type { PushPort, RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
   ChannelType,
@@ -77,6 +77,8 @@ export interface SmsInboundDeps {
   placer?: ArrivalPlacer;
   /** How many conversations wait in a queue: the "queued" message's position in line. */
   waitingCount?: (queueId: string) => Promise<number>;
+  /** The agents of a conversation hear of a new text at once (transcript.ts publishes it). */
+  push?: PushPort;
   now: () => number;
 }
 

@@ -15,6 +15,7 @@ import type { InvocationContext } from '@azure/functions';
 import {
   type CapacityDemand,
   type DecisionContext,
+  type PushPort,
   type StoredCapacity,
   type RoutingConfig,
   type RoutingDecision,
@@ -58,6 +59,10 @@ export interface RoutingWorkerDeps {
   recomputeAgent?: (agentId: string) => Promise<unknown>;
   /** The plugins' releaseOffer: a timed-out offer is forgotten, its capacity given back, its queue routed. */
   releaseOffer?: (offer: EndedOffer) => Promise<string>;
+  /** The plugins' connectionLost: after the disconnect grace, an agent with no push connection goes Offline. */
+  connectionLost?: (agentId: string, since: number) => Promise<string>;
+  /** Where offers made and withdrawn are told to the agent at once (best effort). */
+  push?: PushPort;
   now: () => number;
   random?: () => number;
   /** Rounds of "decide, claim" per queue when claims lose races. */
@@ -151,6 +156,11 @@ export class DataverseRoutingWorker implements RoutingWorker {
       case 'offer-expired':
         await this.expireOffer(work, context);
         return [];
+      case 'agent-disconnected': {
+        const outcome = (await this.deps.connectionLost?.(work.agentId, work.since)) ?? 'not wired';
+        this.deps.log?.(`routing: agent ${work.agentId} disconnected since ${new Date(work.since).toISOString()}: ${outcome}`);
+        return [];
+      }
     }
   }
 
@@ -185,6 +195,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       if (err instanceof ConcurrencyConflict) return; // answered meanwhile: the offer-response step has it
       throw err;
     }
+    await this.deps.push?.toUser(work.agentId, { kind: 'offer', conversationId: work.conversationId, change: 'withdrawn' });
     const note = await this.deps.releaseOffer?.({ offerId: work.offerId, conversationId: work.conversationId, agentId: work.agentId, queueId: work.queueId, why: 'timed out' });
     this.log(`routing: ${note ?? `offer ${work.offerId} timed out`}`, context);
   }
@@ -409,6 +420,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
       },
     });
     if (result === 'conflict') return null;
+    // The agent's inbox hears of it now rather than at its next look.
+    await this.deps.push?.toUser(d.agentId, { kind: 'offer', conversationId: d.conversationId, change: 'made' });
     // The next offer to this agent in the same pass claims on top of this one.
     status.etag = result.statusEtag;
     status.row = { ...status.row, swb_capacityused: reserved.usedUnits, ...(demand.profileId ? { swb_profileusage: formatProfileUsage(reserved.profileUsed) } : {}), swb_lastofferstamps: formatIdNumberMap(stamps), swb_basepresence: presence };

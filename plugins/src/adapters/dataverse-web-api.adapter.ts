@@ -227,6 +227,11 @@ export class WebApiDataverseAdapter implements DataversePort {
     return this.all<SessionRow>(EntitySetNames.Session, SESSION, `_swb_conversationid_value eq ${guid(conversationId)} and swb_state ne ${SessionState.Closed}`);
   }
 
+  async listUserConversations(userId: string): Promise<string[]> {
+    const rows = await this.all<{ _swb_conversationid_value?: string | null }>(EntitySetNames.Session, ['_swb_conversationid_value'], `_swb_agentid_value eq ${guid(userId)} and swb_state ne ${SessionState.Closed}`);
+    return [...new Set(rows.map((r) => r._swb_conversationid_value?.toLowerCase()).filter((id): id is string => Boolean(id)))];
+  }
+
   updateSession(id: string, patch: RowPatch) {
     return this.update(EntitySetNames.Session, id, patch);
   }

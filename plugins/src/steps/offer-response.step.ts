@@ -12,6 +12,7 @@
 // timer wrote it and released it already (it is the app's own write).
 //
 // Post-operation, async: the agent's click must not wait for this; Dataverse retries failures.
+import { conversationGroup } from '@switchboard/core';
 import { randomUUID } from 'node:crypto';
 import { ConversationState, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { type StepContext, dateValue, numberValue, refId } from '../context/execution-context';
@@ -92,7 +93,12 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
 
   if (response === OfferResponse.Accepted) {
     const refused = await accept(ctx, deps, agentId, conversationId, stamped);
-    if (refused === null) return ok(`offer ${offer} accepted: ${conversationId} Active with ${agentId}`);
+    if (refused === null) {
+      // Their open desks hear the conversation from now on (the push-relay step would too, one
+      // async job later: the customer's first words after the accept must not fall in between).
+      await deps.push?.join(agentId, conversationGroup(conversationId));
+      return ok(`offer ${offer} accepted: ${conversationId} Active with ${agentId}`);
+    }
     await stamp();
     // A stale accept assigns nothing, but the offer no longer reserves capacity either.
     return ok(`accept ignored (${refused}); ${await releaseOffer({ offerId: offer, conversationId, agentId, queueId, why: 'accepted too late' }, deps)}`);

@@ -125,7 +125,10 @@ async function withdrawOffers(ctx: StepContext, conversationId: string, deps: St
   const offers = await deps.data.listPendingOffersFor(conversationId);
   if (offers.length === 0) return [];
   const at = (ctx.operationCreatedOn ?? new Date(deps.clock.now())).toISOString();
-  for (const o of offers) await deps.data.updateRow('swb_offer', o.swb_offerid, { swb_response: OfferResponse.Withdrawn, swb_respondedon: at });
+  for (const o of offers) {
+    await deps.data.updateRow('swb_offer', o.swb_offerid, { swb_response: OfferResponse.Withdrawn, swb_respondedon: at });
+    if (o._swb_agentid_value) await deps.push?.toUser(o._swb_agentid_value, { kind: 'offer', conversationId, change: 'withdrawn' });
+  }
   // Routing's view of the live offer on the conversation, if it keeps one: a conversation sent to
   // another queue still waits, and must not look offered.
   const view = await deps.data.getRow('swb_conversation', conversationId, ['_swb_offeredto_value']);

@@ -99,6 +99,10 @@ export class FakeDataverse implements DataversePort {
   async listOpenSessions(conversationId: string) {
     return [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_conversationid_value === conversationId && s.swb_state !== SessionState.Closed);
   }
+  async listUserConversations(userId: string) {
+    const ids = [...this.sessions.values()].map((e) => e.row).filter((s) => s._swb_agentid_value === userId && s.swb_state !== SessionState.Closed).map((s) => s._swb_conversationid_value!);
+    return [...new Set(ids)];
+  }
   async updateSession(id: string, patch: RowPatch) { return this.put('swb_session', this.sessions, id, patch); }
   async createSession(s: { conversationId: string; agentId: string; role: SessionRole; joinedOn: string }) {
     const id = `5e000000-0000-4000-8000-${String(this.sessions.size + 1).padStart(12, '0')}`;

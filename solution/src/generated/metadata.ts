@@ -3518,6 +3518,148 @@ export const metadata: Metadata = {
       },
       "alternateKeys": []
     },
+    "swb_pushticket": {
+      "logicalName": "swb_pushticket",
+      "entitySetName": "swb_pushtickets",
+      "primaryIdAttribute": "swb_pushticketid",
+      "primaryNameAttribute": "swb_name",
+      "isActivity": false,
+      "standard": false,
+      "ownership": "user",
+      "attributes": {
+        "swb_pushticketid": {
+          "logicalName": "swb_pushticketid",
+          "type": "uniqueidentifier",
+          "required": false,
+          "system": true,
+          "searched": true
+        },
+        "createdon": {
+          "logicalName": "createdon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "modifiedon": {
+          "logicalName": "modifiedon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "createdby": {
+          "logicalName": "createdby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "modifiedby": {
+          "logicalName": "modifiedby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "versionnumber": {
+          "logicalName": "versionnumber",
+          "type": "bigint",
+          "required": false,
+          "system": true
+        },
+        "ownerid": {
+          "logicalName": "ownerid",
+          "type": "owner",
+          "required": true,
+          "system": false,
+          "targets": [
+            "systemuser",
+            "team"
+          ]
+        },
+        "owningbusinessunit": {
+          "logicalName": "owningbusinessunit",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "businessunit"
+          ]
+        },
+        "owninguser": {
+          "logicalName": "owninguser",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "owningteam": {
+          "logicalName": "owningteam",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "team"
+          ]
+        },
+        "statecode": {
+          "logicalName": "statecode",
+          "type": "state",
+          "required": true,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "statuscode": {
+          "logicalName": "statuscode",
+          "type": "status",
+          "required": false,
+          "system": false,
+          "options": [
+            1,
+            2
+          ]
+        },
+        "swb_name": {
+          "logicalName": "swb_name",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200
+        },
+        "swb_url": {
+          "logicalName": "swb_url",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 4000,
+          "secured": true
+        },
+        "swb_expireson": {
+          "logicalName": "swb_expireson",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "secured": true
+        },
+        "swb_error": {
+          "logicalName": "swb_error",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200,
+          "secured": true
+        }
+      },
+      "alternateKeys": []
+    },
     "contact": {
       "logicalName": "contact",
       "entitySetName": "contacts",
@@ -4291,6 +4433,7 @@ export const metadata: Metadata = {
     "swb_optouts": "swb_optout",
     "swb_supervisoractions": "swb_supervisoraction",
     "swb_supervisordesks": "swb_supervisordesk",
+    "swb_pushtickets": "swb_pushticket",
     "contacts": "contact",
     "accounts": "account",
     "systemusers": "systemuser",
@@ -4842,6 +4985,11 @@ export const metadata: Metadata = {
         "systemuser": {
           "read": "global",
           "appendTo": "global"
+        },
+        "swb_pushticket": {
+          "create": "basic",
+          "read": "basic",
+          "delete": "basic"
         }
       }
     },
@@ -4967,6 +5115,11 @@ export const metadata: Metadata = {
         },
         "swb_supervisordesk": {
           "read": "global"
+        },
+        "swb_pushticket": {
+          "create": "basic",
+          "read": "basic",
+          "delete": "basic"
         }
       }
     },
@@ -5160,6 +5313,11 @@ export const metadata: Metadata = {
           "delete": "global",
           "append": "global",
           "appendTo": "global"
+        },
+        "swb_pushticket": {
+          "create": "basic",
+          "read": "basic",
+          "delete": "global"
         }
       }
     }
@@ -5384,6 +5542,23 @@ export const metadata: Metadata = {
         },
         "swb_supervisoraction": {
           "swb_occurredon": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_pushticket": {
+          "swb_url": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_expireson": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_error": {
             "read": true,
             "create": false,
             "update": false
@@ -5614,6 +5789,23 @@ export const metadata: Metadata = {
             "create": false,
             "update": false
           }
+        },
+        "swb_pushticket": {
+          "swb_url": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_expireson": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_error": {
+            "read": true,
+            "create": false,
+            "update": false
+          }
         }
       }
     },
@@ -5836,6 +6028,23 @@ export const metadata: Metadata = {
         },
         "swb_supervisoraction": {
           "swb_occurredon": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
+        },
+        "swb_pushticket": {
+          "swb_url": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_expireson": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_error": {
             "read": true,
             "create": true,
             "update": true

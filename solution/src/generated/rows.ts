@@ -226,6 +226,7 @@ export const TableNames = {
   OptOut: 'swb_optout',
   SupervisorAction: 'swb_supervisoraction',
   SupervisorDesk: 'swb_supervisordesk',
+  PushTicket: 'swb_pushticket',
   Contact: 'contact',
   Account: 'account',
   SystemUser: 'systemuser',
@@ -254,6 +255,7 @@ export const EntitySetNames = {
   OptOut: 'swb_optouts',
   SupervisorAction: 'swb_supervisoractions',
   SupervisorDesk: 'swb_supervisordesks',
+  PushTicket: 'swb_pushtickets',
   Contact: 'contacts',
   Account: 'accounts',
   SystemUser: 'systemusers',
@@ -884,6 +886,29 @@ export interface SupervisorDeskRow {
   statecode?: number | null;
   statuscode?: number | null;
   swb_name?: string | null;
+}
+
+/** Push ticket (`swb_pushticket`, entity set `swb_pushtickets`) */
+export interface PushTicketRow {
+  swb_pushticketid: string;
+  createdon?: string | null;
+  modifiedon?: string | null;
+  _createdby_value?: string | null;
+  _modifiedby_value?: string | null;
+  versionnumber?: number | null;
+  _ownerid_value?: string | null;
+  _owningbusinessunit_value?: string | null;
+  _owninguser_value?: string | null;
+  _owningteam_value?: string | null;
+  statecode?: number | null;
+  statuscode?: number | null;
+  swb_name?: string | null;
+  /** Connection address */
+  swb_url?: string | null;
+  /** Expires on */
+  swb_expireson?: string | null;
+  /** Error */
+  swb_error?: string | null;
 }
 
 /** Contact (`contact`, entity set `contacts`) */

@@ -25,6 +25,7 @@ describe('the data model', () => {
       swb_optout: 'swb_optouts',
       swb_supervisoraction: 'swb_supervisoractions',
       swb_supervisordesk: 'swb_supervisordesks',
+      swb_pushticket: 'swb_pushtickets',
       contact: 'contacts',
       account: 'accounts',
       systemuser: 'systemusers',

@@ -37,13 +37,20 @@ describe('security roles', () => {
     expect(canCreateWithLookups(agentRole, 'incident', ['swb_conversation', 'contact', 'account'])).toBe(true);
   });
 
-  it('an agent reads configuration but never changes it, and deletes nothing', () => {
+  it('an agent reads configuration but never changes it, and deletes nothing but their own push tickets', () => {
     for (const [table, p] of Object.entries(agentRole.privileges)) {
+      if (table === 'swb_pushticket') continue;
       expect(p.delete ?? 'none').toBe('none');
       if (table.startsWith('swb_') && !['swb_conversation', 'swb_message', 'swb_session', 'swb_offer', 'swb_agentstatus'].includes(table)) {
         expect([table, p.read]).toEqual([table, 'global']);
         expect([table, p.write ?? 'none', p.create ?? 'none']).toEqual([table, 'none', 'none']);
       }
+    }
+  });
+
+  it('a push ticket is the agent\'s own: created, read and deleted at user depth, never written (its address is the app\'s)', () => {
+    for (const role of [agentRole, supervisorRole]) {
+      expect(role.privileges['swb_pushticket']).toEqual({ create: 'basic', read: 'basic', delete: 'basic' });
     }
   });
 

@@ -52,6 +52,8 @@ export const agentRole: RoleDef = {
     incident: { create: 'basic', read: 'local', write: 'local', append: 'local', appendTo: 'local' },
     queue: { read: 'global', appendTo: 'global' },
     systemuser: { read: 'global', appendTo: 'global' },
+    // Live updates: an agent asks for a connection address as themselves and reads only their own.
+    swb_pushticket: { create: 'basic', read: 'basic', delete: 'basic' },
   },
 };
 
@@ -75,6 +77,7 @@ export const supervisorRole: RoleDef = {
     // the app writes the rest. Nobody edits it.
     swb_supervisoraction: { create: 'global', read: 'global', append: 'global' },
     swb_supervisordesk: { read: 'global' },
+    swb_pushticket: { create: 'basic', read: 'basic', delete: 'basic' },
   },
 };
 
@@ -92,6 +95,7 @@ export const administratorRole: RoleDef = {
     systemuser: { read: 'global', append: 'global', appendTo: 'global' },
     swb_supervisoraction: { read: 'global' },
     swb_supervisordesk: fullOrg,
+    swb_pushticket: { create: 'basic', read: 'basic', delete: 'global' },
   },
 };
 

@@ -27,6 +27,10 @@ import {
   refusalText,
   useNow,
   usePolling,
+  pollIntervalMs,
+  useCoalesced,
+  usePush,
+  type AgentPush,
   type AgentStatusRow,
   type ConversationRow,
   type OfferRow,
@@ -44,6 +48,8 @@ export type InboxData = Pick<
 export interface AgentInboxAppProps {
   data: InboxData;
   pollSeconds: number;
+  /** Live updates: offers, presence and conversation changes arrive at once, and polling slows right down. */
+  push?: AgentPush;
   openConversation: (id: string) => void;
   t: Translate;
   theme?: Theme;
@@ -155,7 +161,10 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
     }
   }, [data, t]);
 
-  usePolling(refresh, props.pollSeconds * 1000);
+  // An offer, a presence or a conversation of mine changed: read again now (once for a burst).
+  const soon = useCoalesced(refresh);
+  const pushState = usePush(props.push, (e) => (e.kind === 'offer' || e.kind === 'agent' || e.kind === 'conversation') && void soon(), () => void soon());
+  usePolling(refresh, pollIntervalMs(pushState, props.pollSeconds * 1000));
 
   // Presence writes go one after another: two quick clicks (a choice, then "Return to automatic")
   // must reach Dataverse in the order the agent made them, or the earlier one could land last.
@@ -209,7 +218,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
   const reason = status ? presenceReason(status) : undefined;
   return (
     <ControlShell theme={props.theme} errorText={t('Control_Error')}>
-      <div className={s.root} data-testid="agent-inbox">
+      <div className={s.root} data-testid="agent-inbox" data-push={pushState ?? 'none'}>
         {loadError && (
           <Caption1 role="alert" className={s.error}>
             {loadError}

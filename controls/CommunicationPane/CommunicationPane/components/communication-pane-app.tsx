@@ -15,6 +15,12 @@ import {
   sessionMayHaveChanged,
   templatesFor,
   usePolling,
+  pollIntervalMs,
+  useCoalesced,
+  usePush,
+  ChannelType,
+  ConversationState,
+  type AgentPush,
   type ConversationRow,
   type MessageRow,
   type Participation,
@@ -51,6 +57,8 @@ export interface CommunicationPaneAppProps {
   data: PaneData;
   conversationId: string | undefined;
   pollSeconds: number;
+  /** Live updates: messages, state changes and the customer typing arrive at once; polling slows right down. */
+  push?: AgentPush;
   height: number;
   t: Translate;
   locale: string;
@@ -76,6 +84,7 @@ const useStyles = makeStyles({
   info: { backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground2 },
   gone: { backgroundColor: tokens.colorPaletteMarigoldBackground1, color: tokens.colorNeutralForeground1 },
   dismiss: { flexShrink: 0, whiteSpace: 'nowrap' },
+  typing: { paddingInline: tokens.spacingHorizontalM, paddingBlock: tokens.spacingVerticalXXS, color: tokens.colorNeutralForeground3, fontStyle: 'italic' },
 });
 
 const messageKey = (m: MessageRow) => m.swb_sequence;
@@ -164,7 +173,46 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
   }, [conversationId, data, me, t]);
 
   const poll = React.useCallback(() => refresh(), [refresh]);
-  usePolling(poll, props.pollSeconds * 1000, Boolean(conversationId));
+  const soon = useCoalesced(poll);
+  const [customerTyping, setCustomerTyping] = React.useState(false);
+  const typingTimer = React.useRef<ReturnType<typeof setTimeout>>();
+  React.useEffect(() => () => clearTimeout(typingTimer.current), []);
+  const pushState = usePush(
+    props.push,
+    (e) => {
+      if (!('conversationId' in e) || !conversationId || e.conversationId !== conversationId.toLowerCase()) return;
+      if (e.kind === 'typing') {
+        if (e.by !== 'customer') return;
+        // Shown for 6 s after the last signal (the widget sends one every 3 s while typing).
+        setCustomerTyping(true);
+        clearTimeout(typingTimer.current);
+        typingTimer.current = setTimeout(() => setCustomerTyping(false), 6000);
+        return;
+      }
+      // A message this pane already has (its own, or an event repeated) costs no read.
+      if (e.kind === 'message' && e.sequence !== undefined && e.sequence <= (messagesRef.current.at(-1)?.swb_sequence ?? 0)) return;
+      if (e.kind === 'message') setCustomerTyping(false);
+      void soon();
+    },
+    () => void soon(),
+  );
+  // A closed conversation changes no more (a reopen is pushed): no polling it.
+  const closed = conversation?.swb_state === ConversationState.Closed;
+  usePolling(poll, pollIntervalMs(pushState, props.pollSeconds * 1000), Boolean(conversationId) && !(closed && pushState === 'connected'));
+
+  // The customer of a chat sees that their agent is typing: at most one signal every 3 s, only
+  // from the primary agent, only for a reply (a note is nobody's business on the other side).
+  const lastTyping = React.useRef(0);
+  const onTyping = React.useCallback(
+    (internal: boolean) => {
+      if (internal || !conversationId || !props.push || conversation?.swb_channeltype !== ChannelType.LiveChat) return;
+      if (conversation?._swb_primaryagentid_value?.toLowerCase() !== me) return;
+      const now = Date.now();
+      if (now - lastTyping.current < 3000) return;
+      if (props.push.sendEvent('typing', { conversationId: conversationId.toLowerCase() })) lastTyping.current = now;
+    },
+    [conversation?.swb_channeltype, conversation?._swb_primaryagentid_value, conversationId, me, props.push],
+  );
 
   const participation: Participation = conversation ? participationOf(conversation, session, me) : { kind: 'joining' };
   const isPrimary = participation.kind === 'primary';
@@ -239,7 +287,7 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
   const gone = participation.kind === 'transferred' || participation.kind === 'requeued' || participation.kind === 'left' || participation.kind === 'observer';
   return (
     <ControlShell theme={props.theme} errorText={t('Control_Error')}>
-      <div className={s.root} style={{ height: props.height }} data-testid="communication-pane" data-standing={participation.kind}>
+      <div className={s.root} style={{ height: props.height }} data-testid="communication-pane" data-standing={participation.kind} data-push={pushState ?? 'none'}>
         <ActionsBar
           t={t}
           state={conversation?.swb_state}
@@ -271,7 +319,12 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
         )}
         {messages.length === 0 && loaded.current ? <Caption1 className={s.empty}>{t('Transcript_Empty')}</Caption1> : null}
         <VirtualList items={messages} itemKey={messageKey} renderItem={renderItem} estimateHeight={76} stickToBottom ariaLabel={t('Transcript_Label')} className={s.transcript} />
-        <ComposeBox t={t} mode={mode} consulting={participation.kind === 'consult'} templates={offered} templateData={templateData} onSend={onSend} />
+        {customerTyping && (
+          <Caption1 className={s.typing} aria-live="polite" data-testid="pane-typing">
+            {t('Typing_Customer')}
+          </Caption1>
+        )}
+        <ComposeBox t={t} mode={mode} consulting={participation.kind === 'consult'} templates={offered} templateData={templateData} onSend={onSend} onTyping={onTyping} />
         <LiveRegion message={announcement} />
       </div>
     </ControlShell>

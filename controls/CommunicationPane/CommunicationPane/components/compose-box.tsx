@@ -29,6 +29,8 @@ export interface ComposeBoxProps {
   templateData: TemplateData;
   /** Resolves to '' once stored, else what to tell the agent; the text stays in the box then. */
   onSend: (text: string, internal: boolean) => Promise<string>;
+  /** The agent typed (a reply when `internal` is false): the pane may tell the customer. */
+  onTyping?: (internal: boolean) => void;
 }
 
 export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
@@ -98,7 +100,10 @@ export function ComposeBox(props: ComposeBoxProps): React.ReactElement {
         resize="vertical"
         value={text}
         disabled={disabled}
-        onChange={(_e, d) => setText(d.value)}
+        onChange={(_e, d) => {
+          setText(d.value);
+          if (d.value.trim()) props.onTyping?.(internal);
+        }}
         onKeyDown={onKeyDown}
         placeholder={internal ? t('Compose_NotePlaceholder') : t('Compose_Placeholder')}
         aria-label={internal ? t('Compose_NoteLabel') : t('Compose_Label')}

@@ -30,3 +30,33 @@ export function usePolling(tick: () => Promise<void>, intervalMs: number, enable
     };
   }, [intervalMs, enabled]);
 }
+
+/**
+ * A read to run "now" on news: calls while one runs make exactly one more run after it, so a
+ * burst of events costs two reads at most, never one each.
+ */
+export function useCoalesced(work: () => Promise<void>): () => Promise<void> {
+  const latest = React.useRef(work);
+  latest.current = work;
+  const state = React.useRef<{ running: Promise<void> | null; again: boolean }>({ running: null, again: false });
+  return React.useCallback(async () => {
+    const s = state.current;
+    if (s.running) {
+      s.again = true;
+      return s.running;
+    }
+    const run = async () => {
+      do {
+        s.again = false;
+        try {
+          await latest.current();
+        } catch {
+          // the work shows its own errors
+        }
+      } while (s.again);
+      s.running = null;
+    };
+    s.running = run();
+    return s.running;
+  }, []);
+}

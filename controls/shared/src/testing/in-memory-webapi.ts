@@ -64,6 +64,8 @@ export class InMemoryWebApi implements ComponentFramework.WebApi {
 
   constructor(seed: Record<string, Entity[]> = {}) {
     for (const [table, rows] of Object.entries(seed)) for (const r of rows) this.put(table, r);
+    // The push-ticket step of a deployment without push: a control asking for live updates polls.
+    this.beforeCreate.set('swb_pushticket', (row) => ({ ...row, swb_error: 'push-not-configured' }));
   }
 
   put(table: string, row: Entity): Entity {

@@ -11,6 +11,7 @@ import { messageTemplate } from './message-template';
 import { offer } from './offer';
 import { operatingHours } from './operating-hours';
 import { optOut } from './opt-out';
+import { pushTicket } from './push-ticket';
 import { routingRule } from './routing-rule';
 import { session } from './session';
 import { smsNumber } from './sms-number';
@@ -40,6 +41,7 @@ export const tables: TableDef[] = [
   optOut,
   supervisorAction,
   supervisorDesk,
+  pushTicket,
   contact,
   account,
   systemUser,

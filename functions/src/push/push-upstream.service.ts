@@ -1,0 +1,117 @@
+// What Azure Web PubSub tells the app about its clients (CloudEvents over HTTP, "event handler"
+// in the hub settings): a connection of an agent closed (presence follows the connection), and
+// an agent typing in a conversation (told to its customer). Everything else is acknowledged and
+// ignored. Requests are the service's own: the abuse-protection handshake answers only our
+// service's origin, and every event carries `ce-signature`, the HMAC-SHA256 of its connection
+// id under the access key, so nobody else can forge a disconnect or a typing signal.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { customerPushUser, type PushPort, type RoutingTriggerPort } from '@switchboard/core';
+import type { ApiRequest, HttpResult } from '../hosting/http';
+
+export interface PushUpstreamService {
+  handle(request: ApiRequest): Promise<HttpResult>;
+}
+
+export interface PushUpstreamDeps {
+  /** The service's host (from its endpoint), the only origin the handshake accepts. */
+  serviceHost: string;
+  accessKey: string;
+  hub: string;
+  push: PushPort;
+  routing: RoutingTriggerPort;
+  /** Whether this user is the primary agent of this conversation (only they speak to the customer). */
+  isPrimary(userId: string, conversationId: string): Promise<boolean>;
+  /** A disconnect shorter than this keeps the agent's presence (2.5 minutes in the product). */
+  graceSeconds: number;
+  now: () => number;
+  log?: (line: string) => void;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const header = (request: ApiRequest, name: string): string => request.headers[name.toLowerCase()] ?? '';
+
+function signedBy(accessKey: string, connectionId: string, signatures: string): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', accessKey).update(connectionId).digest('hex')}`);
+  return signatures.split(',').some((s) => {
+    const given = Buffer.from(s.trim());
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+export class WebPubSubUpstream implements PushUpstreamService {
+  constructor(private readonly deps: PushUpstreamDeps) {}
+
+  async handle(request: ApiRequest): Promise<HttpResult> {
+    if (request.method === 'OPTIONS') return this.handshake(request);
+    const connectionId = header(request, 'ce-connectionId');
+    if (!connectionId || !signedBy(this.deps.accessKey, connectionId, header(request, 'ce-signature'))) {
+      return { status: 401, body: { error: { code: 'bad_signature', message: 'The event is not signed by the push service.' } } };
+    }
+    if (header(request, 'ce-hub').toLowerCase() !== this.deps.hub.toLowerCase()) {
+      return { status: 400, body: { error: { code: 'unknown_hub', message: `Events of hub "${header(request, 'ce-hub')}" are not handled here.` } } };
+    }
+    const userId = header(request, 'ce-userId').toLowerCase();
+    switch (header(request, 'ce-type')) {
+      case 'azure.webpubsub.sys.disconnected':
+        if (GUID.test(userId)) await this.disconnected(userId);
+        return { status: 204 };
+      case 'azure.webpubsub.user.typing':
+        if (GUID.test(userId)) await this.typing(userId, request.body);
+        return { status: 204 };
+      default:
+        return { status: 204 };
+    }
+  }
+
+  // CloudEvents' abuse protection: the service asks before its first event to this URL.
+  private handshake(request: ApiRequest): HttpResult {
+    const origin = header(request, 'WebHook-Request-Origin');
+    if (origin.toLowerCase() !== this.deps.serviceHost.toLowerCase()) {
+      return { status: 400, body: { error: { code: 'unknown_origin', message: 'Only the configured push service may send events here.' } } };
+    }
+    return { status: 200, headers: { 'WebHook-Allowed-Origin': origin } };
+  }
+
+  // One of the agent's connections closed; others (a second tab) may live on. Whether any does
+  // is asked when the grace is over, by the routing worker (agent-disconnected): a reload or a
+  // short network loss costs no write at all.
+  private async disconnected(agentId: string): Promise<void> {
+    const since = this.deps.now();
+    await this.deps.routing.enqueue(
+      { kind: 'agent-disconnected', agentId, since, reason: 'push connection closed', at: since },
+      { delaySeconds: Math.max(1, Math.ceil(this.deps.graceSeconds)) },
+    );
+  }
+
+  private async typing(agentId: string, body: unknown): Promise<void> {
+    const conversationId = (body as { conversationId?: unknown } | null)?.conversationId;
+    if (typeof conversationId !== 'string' || !GUID.test(conversationId)) return;
+    if (!(await this.deps.isPrimary(agentId, conversationId))) {
+      this.deps.log?.(`push: typing from ${agentId} in ${conversationId} ignored: not its primary agent`);
+      return;
+    }
+    await this.deps.push.toUser(customerPushUser(conversationId), { kind: 'typing', conversationId: conversationId.toLowerCase(), by: 'agent' });
+  }
+}
+
+/** `Endpoint=…;AccessKey=…;` → the parts the upstream check needs. */
+export function parseConnectionString(connectionString: string): { endpoint: URL; accessKey: string } {
+  const parts = new Map(
+    connectionString
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const i = p.indexOf('=');
+        return [p.slice(0, i).toLowerCase(), p.slice(i + 1)] as const;
+      }),
+  );
+  const endpoint = parts.get('endpoint');
+  const accessKey = parts.get('accesskey');
+  if (!endpoint || !accessKey) throw new Error('the Web PubSub connection string needs Endpoint= and AccessKey=');
+  const url = new URL(endpoint);
+  const port = parts.get('port');
+  if (port) url.port = port;
+  return { endpoint: url, accessKey };
+}
