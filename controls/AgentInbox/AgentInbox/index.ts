@@ -1,7 +1,7 @@
 import * as React from 'react';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { AgentInboxApp } from './components/agent-inbox-app';
-import { SwitchboardData, makeTranslate, pushForUser, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
+import { SwitchboardData, makeTranslate, pushOf, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
 
 export class AgentInbox implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private data!: SwitchboardData;
@@ -23,7 +23,7 @@ export class AgentInbox implements ComponentFramework.ReactControl<IInputs, IOut
     this.context = context;
     this.notify = notifyOutputChanged;
     this.data = new SwitchboardData(context.webAPI, userIdOf(context));
-    this.push = pushForUser(context.webAPI, userIdOf(context), typeof window === 'undefined' ? undefined : window);
+    this.push = pushOf(context);
     this.t = makeTranslate(context.resources);
   }
 

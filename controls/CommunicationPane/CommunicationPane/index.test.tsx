@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { createMockContext, dataverseError, prop, type MockContext } from '../../shared/src/testing';
+import { FakePush, createMockContext, dataverseError, installPush, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { AuthorKind, ChannelType, ConversationState, DeliveryStatus, MessageDirection, Presence, SessionRole, SessionState, TemplateKind, Visibility } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
@@ -365,5 +365,99 @@ describe('CommunicationPane', () => {
     expect(rows.length).toBeLessThan(40);
     expect(rows[rows.length - 1].getAttribute('aria-setsize')).toBe('5000');
     expect(screen.queryByText('message number 1')).toBeNull();
+  });
+
+  describe('with live updates', () => {
+    let push: FakePush;
+    let uninstall: () => void;
+    beforeEach(() => {
+      push = new FakePush('connected');
+      uninstall = installPush(ME, push);
+    });
+    afterEach(() => uninstall());
+    const messageReads = (mock: MockContext<IInputs>) => mock.webAPI.calls.filter((c) => c.op === 'retrieveMultiple' && c.table === 'swb_message').length;
+    const wait = (ms: number) =>
+      act(async () => {
+        jest.advanceTimersByTime(ms);
+      });
+
+    test('a new message of this conversation is read when told, and the pane does not poll every few seconds', async () => {
+      const mock = setup();
+      await mount(mock);
+      await screen.findByText('message number 2');
+      const opened = messageReads(mock);
+      await wait(60_000);
+      expect(messageReads(mock)).toBe(opened);
+      mock.webAPI.put('swb_message', customer(3, 'are you there?'));
+      await act(async () => push.emit({ kind: 'message', conversationId: CONV, sequence: 3 }));
+      expect(await screen.findByText('are you there?')).toBeTruthy();
+      expect(messageReads(mock)).toBe(opened + 1);
+    });
+
+    test('an event for a message the pane already has, or for another conversation, costs no read', async () => {
+      const mock = setup();
+      await mount(mock);
+      await screen.findByText('message number 2');
+      const opened = mock.webAPI.calls.length;
+      await act(async () => {
+        push.emit({ kind: 'message', conversationId: CONV, sequence: 2 });
+        push.emit({ kind: 'message', conversationId: 'aaaaaaaa-0000-4000-8000-00000000ffff', sequence: 9 });
+        push.emit({ kind: 'conversation', conversationId: 'aaaaaaaa-0000-4000-8000-00000000ffff' });
+      });
+      expect(mock.webAPI.calls.length).toBe(opened);
+    });
+
+    test('the customer typing shows for six seconds, and goes when their message arrives', async () => {
+      const mock = setup();
+      await mount(mock);
+      await act(async () => push.emit({ kind: 'typing', conversationId: CONV, by: 'customer' }));
+      expect(screen.getByTestId('pane-typing').textContent).toBe('The customer is typing…');
+      await wait(6_100);
+      expect(screen.queryByTestId('pane-typing')).toBeNull();
+      await act(async () => push.emit({ kind: 'typing', conversationId: CONV, by: 'customer' }));
+      mock.webAPI.put('swb_message', customer(3, 'here it is'));
+      await act(async () => push.emit({ kind: 'message', conversationId: CONV, sequence: 3 }));
+      await screen.findByText('here it is');
+      expect(screen.queryByTestId('pane-typing')).toBeNull();
+    });
+
+    test('the primary agent typing a reply tells the customer at most every three seconds; a note does not', async () => {
+      const mock = setup();
+      await mount(mock);
+      await screen.findByText('message number 2');
+      fireEvent.change(composer(), { target: { value: 'H' } });
+      fireEvent.change(composer(), { target: { value: 'He' } });
+      expect(push.sent).toEqual([{ name: 'typing', data: { conversationId: CONV } }]);
+      jest.setSystemTime(Date.now() + 3_100);
+      fireEvent.change(composer(), { target: { value: 'Hel' } });
+      expect(push.sent).toHaveLength(2);
+      jest.setSystemTime(Date.now() + 3_100);
+      fireEvent.click(screen.getByRole('switch', { name: /internal note/i }));
+      fireEvent.change(composer(), { target: { value: 'a note for colleagues' } });
+      expect(push.sent).toHaveLength(2);
+    });
+
+    test('a consultant typing tells the customer nothing', async () => {
+      const mock = setup({ primary: false });
+      mock.webAPI.put('swb_session', session(ME, SessionRole.Consult));
+      await mount(mock);
+      fireEvent.change(composer(), { target: { value: 'a note' } });
+      expect(push.sent).toEqual([]);
+    });
+
+    test('while push is down the pane polls every minute, and reads what it missed when connected again', async () => {
+      const mock = setup();
+      await mount(mock);
+      await screen.findByText('message number 2');
+      await act(async () => push.become('down'));
+      const down = messageReads(mock);
+      await wait(30_000);
+      expect(messageReads(mock)).toBe(down);
+      await wait(31_000);
+      expect(messageReads(mock)).toBe(down + 1);
+      mock.webAPI.put('swb_message', customer(3, 'sent while you were away'));
+      await act(async () => push.become('connected'));
+      expect(await screen.findByText('sent while you were away')).toBeTruthy();
+    });
   });
 });

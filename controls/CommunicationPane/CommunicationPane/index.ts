@@ -1,7 +1,7 @@
 import * as React from 'react';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { CommunicationPaneApp } from './components/communication-pane-app';
-import { SwitchboardData, makeTranslate, pushForUser, recordIdOf, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
+import { SwitchboardData, makeTranslate, pushOf, recordIdOf, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
 
 const LOCALES: Record<number, string> = { 1033: 'en-US', 1036: 'fr-FR' };
 
@@ -12,7 +12,7 @@ export class CommunicationPane implements ComponentFramework.ReactControl<IInput
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.data = new SwitchboardData(context.webAPI, userIdOf(context));
-    this.push = pushForUser(context.webAPI, userIdOf(context), typeof window === 'undefined' ? undefined : window);
+    this.push = pushOf(context);
     this.t = makeTranslate(context.resources);
   }
 

@@ -1,13 +1,14 @@
 import * as React from 'react';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { ConversationSummaryApp } from './components/conversation-summary-app';
-import { SwitchboardData, makeTranslate, recordIdOf, themeOf, userIdOf, type Translate } from '../../shared/src';
+import { SwitchboardData, makeTranslate, pushOf, recordIdOf, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
 
 const LOCALES: Record<number, string> = { 1033: 'en-US', 1036: 'fr-FR' };
 
 export class ConversationSummary implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private data!: SwitchboardData;
   private t!: Translate;
+  private push: AgentPush | undefined;
   private context!: ComponentFramework.Context<IInputs>;
   private readonly openRecord = (table: string, id: string) => {
     void this.context.navigation.openForm({ entityName: table, entityId: id });
@@ -16,6 +17,7 @@ export class ConversationSummary implements ComponentFramework.ReactControl<IInp
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.context = context;
     this.data = new SwitchboardData(context.webAPI, userIdOf(context));
+    this.push = pushOf(context);
     this.t = makeTranslate(context.resources);
   }
 
@@ -27,6 +29,7 @@ export class ConversationSummary implements ComponentFramework.ReactControl<IInp
     return React.createElement(ConversationSummaryApp, {
       data: this.data,
       conversationId: recordIdOf(context, p.conversationId?.raw),
+      push: this.push,
       sections: {
         customer: on(p.showCustomer?.raw, true),
         routing: on(p.showRouting?.raw, true),

@@ -1,14 +1,16 @@
 import * as React from 'react';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { SessionTimerApp } from './components/session-timer-app';
-import { SwitchboardData, makeTranslate, recordIdOf, themeOf, userIdOf, type Translate } from '../../shared/src';
+import { SwitchboardData, makeTranslate, pushOf, recordIdOf, themeOf, userIdOf, type AgentPush, type Translate } from '../../shared/src';
 
 export class SessionTimer implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private data!: SwitchboardData;
   private t!: Translate;
+  private push: AgentPush | undefined;
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.data = new SwitchboardData(context.webAPI, userIdOf(context));
+    this.push = pushOf(context);
     this.t = makeTranslate(context.resources);
   }
 
@@ -17,6 +19,7 @@ export class SessionTimer implements ComponentFramework.ReactControl<IInputs, IO
       data: this.data,
       conversationId: recordIdOf(context, context.parameters.conversationId?.raw),
       refreshSeconds: context.parameters.refreshSeconds?.raw ?? 15,
+      push: this.push,
       t: this.t,
       theme: themeOf(context),
     });

@@ -16,7 +16,8 @@ import {
   parseJsonObject,
   preChatRows,
   refusalText,
-  usePolling,
+  usePushedPolling,
+  type AgentPush,
   type ConversationRow,
   type CustomerRef,
   type KnownText,
@@ -40,6 +41,8 @@ export interface ConversationSummaryAppProps {
   conversationId: string | undefined;
   sections: SummarySections;
   historyCount: number;
+  /** Live updates: the summary re-reads when its conversation changes; polling slows right down. */
+  push?: AgentPush;
   openRecord: (table: string, id: string) => void;
   t: Translate;
   locale: string;
@@ -147,7 +150,8 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
   // moment ago, a transfer): re-read often until the conversation is assigned, then now and then
   // so a transfer or wrap-up shows without reloading the form.
   const settled = Boolean(row?.swb_firstassignedon) || row?.swb_state === ConversationState.Closed;
-  usePolling(load, settled ? SETTLED_POLL_MS : UNSETTLED_POLL_MS, Boolean(conversationId));
+  // With push, a change of this conversation (assignment, transfer, wrap-up) is read when told.
+  usePushedPolling(props.push, load, settled ? SETTLED_POLL_MS : UNSETTLED_POLL_MS, Boolean(conversationId), (e) => e.kind === 'conversation' && e.conversationId === conversationId?.toLowerCase());
 
   const dateFmt = React.useMemo(() => new Intl.DateTimeFormat(props.locale, { dateStyle: 'medium', timeStyle: 'short' }), [props.locale]);
 

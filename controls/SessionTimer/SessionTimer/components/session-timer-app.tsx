@@ -1,13 +1,15 @@
 import * as React from 'react';
 import { Caption1, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { formatElapsed } from '@switchboard/core';
-import { ControlShell, timerFromRows, useNow, usePolling, type ConversationRow, type SessionRow, type SwitchboardData, type Translate } from '../../../shared/src';
+import { ControlShell, timerFromRows, useNow, usePushedPolling, type AgentPush, type ConversationRow, type SessionRow, type SwitchboardData, type Translate } from '../../../shared/src';
 import type { Theme } from '@fluentui/react-components';
 
 export interface SessionTimerAppProps {
   data: Pick<SwitchboardData, 'conversation' | 'myLatestSession'>;
   conversationId: string | undefined;
   refreshSeconds: number;
+  /** Live updates: a state change or transfer restarts the timer at once; polling slows right down. */
+  push?: AgentPush;
   t: Translate;
   theme?: Theme;
   clock?: () => number;
@@ -28,7 +30,8 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
   const [failed, setFailed] = React.useState(false);
   const now = useNow(1000, props.clock);
 
-  usePolling(
+  usePushedPolling(
+    props.push,
     async () => {
       if (!conversationId) return;
       try {
@@ -41,6 +44,8 @@ export function SessionTimerApp(props: SessionTimerAppProps): React.ReactElement
     },
     props.refreshSeconds * 1000,
     Boolean(conversationId),
+    // The timer restarts on a state change or a transfer: both are conversation events.
+    (e) => e.kind === 'conversation' && e.conversationId === conversationId?.toLowerCase(),
   );
 
   let body: React.ReactNode;

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Caption1, Subtitle1, Subtitle2, Tab, TabList, makeStyles, tokens, type Theme } from '@fluentui/react-components';
-import { ControlShell, LiveRegion, useNow, usePolling, type Translate } from '../../../shared/src';
+import { ControlShell, LiveRegion, useCoalesced, useNow, usePolling, usePush, type AgentPush, type Translate } from '../../../shared/src';
 import type { FloorSource } from '../data/floor-source';
 import { ALL_STATES, agentFigures, filterRows, ongoingRows, queueFigures, sortRows, type AgentFigures, type Floor, type OngoingRow, type RowFilter, type SortKey } from '../logic/floor';
 import { formats } from '../logic/format';
@@ -30,6 +30,12 @@ export interface SupervisorDeskProps {
    * the same delta reads as the poll. Returns the unsubscribe.
    */
   subscribe?: (onChange: () => void) => () => void;
+  /**
+   * Live updates: the supervisor's connection is in the groups of their queues, so a conversation
+   * arriving, moving or ending there refreshes the desk at once. Presence changes are not pushed
+   * to queues: while connected the desk still reads every minute (or every pollSeconds if longer).
+   */
+  push?: AgentPush;
 }
 
 const useStyles = makeStyles({
@@ -99,8 +105,11 @@ export function SupervisorDeskApp(props: SupervisorDeskProps): React.ReactElemen
     chain.current = chain.current.then(run);
     return chain.current;
   }, [source, t, clock]);
-  usePolling(refresh, props.pollSeconds * 1000, allowed !== false);
-  React.useEffect(() => props.subscribe?.(() => void refresh()), [props.subscribe, refresh]);
+  // A busy floor sends bursts of events: at most one refresh runs and one waits.
+  const soon = useCoalesced(refresh);
+  const pushState = usePush(props.push, (e) => (e.kind === 'queue' || e.kind === 'conversation') && void soon(), () => void soon());
+  usePolling(refresh, pushState === 'connected' ? Math.max(props.pollSeconds * 1000, 60_000) : props.pollSeconds * 1000, allowed !== false);
+  React.useEffect(() => props.subscribe?.(() => void soon()), [props.subscribe, soon]);
 
   const rows = React.useMemo(() => (floor ? ongoingRows(floor) : []), [floor]);
   const queues = React.useMemo(() => (floor ? queueFigures(floor, rows) : []), [floor, rows]);

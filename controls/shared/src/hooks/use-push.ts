@@ -1,6 +1,7 @@
 import * as React from 'react';
 import type { PushEvent, PushState } from '@switchboard/core';
-import type { AgentPush } from '../push/agent-push';
+import { pollIntervalMs, type AgentPush } from '../push/agent-push';
+import { useCoalesced, usePolling } from './use-polling';
 
 /**
  * Listens to the shared push connection: `onEvent` for each event, `onCatchUp` each time it
@@ -23,5 +24,25 @@ export function usePush(push: AgentPush | undefined, onEvent: (event: PushEvent)
       offState();
     };
   }, [push]);
+  return state;
+}
+
+/**
+ * Polling that push makes rare: `tick` runs on the events `relevant` picks (a burst costs at most
+ * two runs), on every (re)connection, and otherwise on `pollIntervalMs`'s schedule — the
+ * configured interval without push, a minute while push is down, ten minutes while connected.
+ */
+export function usePushedPolling(push: AgentPush | undefined, tick: () => Promise<void>, configuredMs: number, enabled: boolean, relevant: (event: PushEvent) => boolean): PushState | undefined {
+  const soon = useCoalesced(tick);
+  const state = usePush(
+    push,
+    (e) => {
+      if (enabled && relevant(e)) void soon();
+    },
+    () => {
+      if (enabled) void soon();
+    },
+  );
+  usePolling(tick, pollIntervalMs(state, configuredMs), enabled);
   return state;
 }

@@ -3,6 +3,7 @@
 // lives on the window, keyed by user, so a form with four controls opens one socket and asks for
 // one ticket. Each control listens for what concerns it and reads its rows itself.
 import { PushClient, type PushEvent, type PushState, type SocketLike } from '@switchboard/core';
+import { userIdOf } from '../pcf/record-id';
 import { requestPushAddress } from './push-ticket';
 
 export interface AgentPush {
@@ -61,4 +62,9 @@ export function pollIntervalMs(state: PushState | undefined, configuredMs: numbe
 export function pushForUser(api: Pick<ComponentFramework.WebApi, 'createRecord' | 'retrieveRecord' | 'deleteRecord'>, userId: string, host: PushHost | undefined): AgentPush | undefined {
   if (!host) return undefined;
   return agentPush(host, userId, () => requestPushAddress({ api, sleep: (ms) => new Promise((resolve) => host.setTimeout(resolve, ms)) }));
+}
+
+/** The page's shared connection for the control's signed-in user (a PCF index.ts calls it in init). */
+export function pushOf(context: ComponentFramework.Context<unknown>): AgentPush | undefined {
+  return pushForUser(context.webAPI, userIdOf(context), typeof window === 'undefined' ? undefined : window);
 }
