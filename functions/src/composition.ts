@@ -148,6 +148,13 @@ export interface GraphOptions {
   routingTrigger?: RoutingTriggerPort;
   /** Tests pass their own; otherwise built from the settings (none when not configured). */
   push?: PushPort;
+  /**
+   * A new SMS or chat is routed in the request that stored it, as well as queued (default true):
+   * the queue trigger's polling (up to maxPollingInterval, 2 s) is most of the time an offer takes
+   * to reach an agent. The queued item stays the durable path; the pass it would repeat is skipped
+   * as covered on this instance. Tests that drain the queue themselves turn it off.
+   */
+  routeOnArrival?: boolean;
   log?: (line: string) => void;
 }
 
@@ -229,15 +236,27 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     ...(options.log ? { log: options.log } : {}),
   });
   const placer = new ArrivalPlacer({ config: routingConfig, now, ...(options.random ? { random: options.random } : {}) });
+  const arrivals: RoutingTriggerPort =
+    options.routeOnArrival === false
+      ? routingTrigger
+      : {
+          async enqueue(work, enqueueOptions) {
+            const at = work.at ?? now();
+            await routingTrigger.enqueue({ ...work, at }, enqueueOptions);
+            if (enqueueOptions?.delaySeconds) return;
+            // Best effort: a failure here leaves the queued item to do it.
+            await routingWorker.run({ ...work, at }).catch((err: Error) => options.log?.(`routing on arrival failed (the queued item will retry): ${err.message}`));
+          },
+        };
   const waitingCount = (queueId: string) => repo.waitingCount(queueId);
-  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: routingTrigger, confirmations, automated, placer, waitingCount, push, now });
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: arrivals, confirmations, automated, placer, waitingCount, push, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatApiHandler({
     client,
     conversations,
     messages,
     customers,
-    routing: routingTrigger,
+    routing: arrivals,
     automated,
     placer,
     waitingCount,

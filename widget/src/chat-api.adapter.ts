@@ -22,7 +22,8 @@ export interface Credentials {
 export interface ChatApi {
   getConfig(widgetId: string, locale: string): Promise<WidgetConfig>;
   startConversation(widgetId: string, request: StartConversationRequest): Promise<StartConversationResponse>;
-  getMessages(credentials: Credentials, after: number): Promise<MessagesResponse>;
+  /** `told`: a push event said something changed, so the server reads rather than answer from memory. */
+  getMessages(credentials: Credentials, after: number, options?: { told?: boolean }): Promise<MessagesResponse>;
   sendMessage(credentials: Credentials, request: SendMessageRequest): Promise<SendMessageResponse>;
   endConversation(credentials: Credentials): Promise<EndConversationResponse>;
   /** A fresh push (Web PubSub) URL for this conversation, or `url: null` when push is not configured. */
@@ -112,7 +113,7 @@ export function createHttpChatApi(base: string, fetchImpl: FetchLike, timeoutMs 
     getConfig: (widgetId, locale) =>
       call('GET', `${chatRoutes.config(widgetId)}?locale=${encodeURIComponent(locale)}`),
     startConversation: (widgetId, request) => call('POST', chatRoutes.conversations(widgetId), request),
-    getMessages: (c, after) => call('GET', `${chatRoutes.messages(c.conversationId)}?after=${after}`, undefined, c.token),
+    getMessages: (c, after, options) => call('GET', `${chatRoutes.messages(c.conversationId)}?after=${after}${options?.told ? '&told=1' : ''}`, undefined, c.token),
     sendMessage: (c, request) => call('POST', chatRoutes.messages(c.conversationId), request, c.token),
     endConversation: (c) => call('POST', chatRoutes.end(c.conversationId), { reason: 'customer_ended' }, c.token),
     negotiate: (c) => call('POST', chatRoutes.negotiate(c.conversationId), undefined, c.token),

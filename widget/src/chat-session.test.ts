@@ -481,6 +481,21 @@ describe('chat session with push', () => {
     expect(h.reads()).toBe(quiet);
   });
 
+  it('a read a push event asked for says so (told=1), so no server memory answers it "nothing new"; a catch-up read does not', async () => {
+    const h = harness();
+    const { push, id } = await connected(h);
+    const catchUp = h.backend.requests.filter((r) => r.method === 'GET' && r.path.includes('/messages'));
+    expect(catchUp.at(-1)!.path).not.toContain('told=1');
+    const hello = h.backend.push(id, 'agent', 'Hello', 'Sam');
+    push.emit({ kind: 'message', conversationId: id, sequence: hello.sequence });
+    await h.timers.advance(1_000);
+    const reads = h.backend.requests.filter((r) => r.method === 'GET' && r.path.includes('/messages'));
+    expect(reads.at(-1)!.path).toMatch(/[?&]told=1(&|$)/);
+    push.emit({ kind: 'conversation', conversationId: id });
+    await h.timers.advance(1_000);
+    expect(h.backend.requests.filter((r) => r.method === 'GET' && r.path.includes('/messages')).at(-1)!.path).toMatch(/[?&]told=1(&|$)/);
+  });
+
   it('after the customer sends, one read picks up what came meanwhile, then the widget is quiet again', async () => {
     const h = harness();
     const { s } = await connected(h);

@@ -137,6 +137,8 @@ export class ChatSession {
   private sendFailures = 0;
   private polling = false;
   private repollRequested = false;
+  /** A push event said something changed since the last read: the next read says so. */
+  private told = false;
   private flushing = false;
   private startRequest?: { id: string; answersKey: string };
   // Bumped whenever the conversation changes (new chat, resume, end) so a
@@ -530,6 +532,8 @@ export class ChatSession {
         return;
     }
     // One read; a burst while it runs becomes one more read (repollRequested), not one per event.
+    // It tells the server it was told: an instance's "nothing new" memo must not answer it.
+    this.told = true;
     void this.pollNow();
   }
 
@@ -560,7 +564,9 @@ export class ChatSession {
     let failed = false;
     try {
       const after = this.readUpTo;
-      const result = await this.deps.api.getMessages(c, after);
+      const told = this.told;
+      this.told = false;
+      const result = await this.deps.api.getMessages(c, after, told ? { told: true } : undefined);
       if (epoch !== this.epoch) return;
       this.pollFailures = 0;
       for (const m of result.messages) this.readUpTo = Math.max(this.readUpTo, m.sequence);

@@ -52,9 +52,11 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
     cacheTtlMs: 0,
     // No plugin webhooks here to tell the chat API of writes made behind its back: no memos.
     chat: { startRate: { burst: 1000, perSecond: 100 }, cursorTrustMs: 0 },
+    // Routing happens when a test drains the queue, never behind its back.
+    routeOnArrival: false,
     ...options.graph,
   });
-  const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, pluginWebhooks: graph.pluginWebhooks, broadcasts: graph.broadcasts };
+  const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, pluginWebhooks: graph.pluginWebhooks, broadcasts: graph.broadcasts, pushUpstream: graph.pushUpstream };
   const recorder = new RegistrationRecorder();
   register(recorder, functionsTable(services, { publicBaseUrl: PUBLIC_BASE, webhookKey: WEBHOOK_KEY, storageConnectionSetting: 'AzureWebJobsStorage', queues: { routing: 'swb-routing' } }));
   const host = new FunctionsDevHost({ registrations: recorder.registrations, port: 0, functionKey: FUNCTION_KEY, enableQueues: false, enableTimers: false, log: options.log ? console.log : () => undefined });

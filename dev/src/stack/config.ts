@@ -15,6 +15,8 @@ export interface StackConfig {
   /** the Web PubSub stand-in (live updates to the desk and the widget) */
   webPubSubPort: number;
   webPubSubKey: string;
+  /** SWITCHBOARD_PUSH=off runs the stack without Web PubSub: every client polls (benchmarks compare). */
+  push: boolean;
   /** SWITCHBOARD_PRESENCE_GRACE_SECONDS for the functions app (150 when unset); tests shorten it. */
   presenceGraceSeconds?: string;
   dataDir: string;
@@ -43,6 +45,7 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     azuritePort: port(env, 'SWITCHBOARD_AZURITE_PORT', 10001),
     acsPort: port(env, 'SWITCHBOARD_ACS_STANDIN_PORT', 7073),
     webPubSubPort: port(env, 'SWITCHBOARD_WEBPUBSUB_PORT', 7074),
+    push: env['SWITCHBOARD_PUSH'] !== 'off',
     webPubSubKey: env['SWITCHBOARD_WEBPUBSUB_ACCESS_KEY'] ?? 'local-webpubsub-access-key-0123456789',
     ...(env['SWITCHBOARD_PRESENCE_GRACE_SECONDS'] ? { presenceGraceSeconds: env['SWITCHBOARD_PRESENCE_GRACE_SECONDS'] } : {}),
     dataDir: path.resolve(REPO_ROOT, env['SWITCHBOARD_DATA_DIR'] ?? '.data'),

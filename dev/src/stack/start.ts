@@ -71,12 +71,12 @@ async function main(): Promise<void> {
 
     // Live updates: the stand-in tells the functions app when a connection closes (presence) and
     // when an agent types (told to the customer).
-    await supervisor.start({
+    if (config.push) await supervisor.start({
       name: 'webpubsub',
       command: bin('tsx'),
       args: [
         'dev/src/webpubsub/cli.ts', '--port', String(config.webPubSubPort), '--access-key', config.webPubSubKey,
-        '--event-handler', `${PUSH_HUB}=${u.functions}/api/push/events`, '--system-events', 'disconnected', '--user-events', 'typing',
+        '--event-handler', `${PUSH_HUB}=${u.functions}/api/push/events`, '--system-events', 'disconnected', '--user-events', 'typing,sent',
       ],
       cwd: REPO_ROOT,
       ready: tcpReady('127.0.0.1', config.webPubSubPort),
@@ -103,8 +103,7 @@ async function main(): Promise<void> {
         SWITCHBOARD_APP_USER_ID: APP_USER_ID,
         SWITCHBOARD_TWILIO_API_BASE_URL: `${u.web}/twilio`,
         SWITCHBOARD_TELESIGN_API_BASE_URL: `${u.web}/telesign`,
-        SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING: webPubSubConnectionString(config),
-        SWITCHBOARD_WEBPUBSUB_HUB: PUSH_HUB,
+        ...(config.push ? { SWITCHBOARD_WEBPUBSUB_CONNECTION_STRING: webPubSubConnectionString(config), SWITCHBOARD_WEBPUBSUB_HUB: PUSH_HUB } : {}),
         ...(config.presenceGraceSeconds ? { SWITCHBOARD_PRESENCE_GRACE_SECONDS: config.presenceGraceSeconds } : {}),
         ...secrets,
       },
@@ -147,7 +146,7 @@ async function main(): Promise<void> {
     log(`  Dataverse         ${u.dataverseApi}   (app token ${config.appToken}; agents: dev:alice@switchboard.dev …)`);
     log(`  Azurite queues    http://127.0.0.1:${config.azuritePort}`);
     log(`  SMS provider stand-ins: Twilio ${u.web}/twilio, TeleSign ${u.web}/telesign, ACS ${u.acs}`);
-    log(`  Web PubSub stand-in ${u.webPubSub}   (hub ${PUSH_HUB}; events to ${u.functions}/api/push/events)`);
+    log(config.push ? `  Web PubSub stand-in ${u.webPubSub}   (hub ${PUSH_HUB}; events to ${u.functions}/api/push/events)` : '  Web PubSub        off (SWITCHBOARD_PUSH=off): every desk and widget polls');
     log(`[stack] pids ${supervisor.pids.join(' ')}`);
     log(`[stack] ready in ${elapsed()}  — Ctrl-C stops everything`);
   } catch (err) {

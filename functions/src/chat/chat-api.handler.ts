@@ -170,7 +170,10 @@ export class ChatApiHandler implements ChatApiService {
   }
 
   async readMessages(conversationId: string, after: number, request: ApiRequest, context?: InvocationContext): Promise<HttpResult> {
-    const memo = isGuid(conversationId) ? this.cursors.fresh(conversationId) : null;
+    // A widget told by push that something changed (`told=1`) is read for, memo or not: the memo
+    // may be this instance's while the change went through another.
+    const told = request.query.get('told') === '1';
+    const memo = isGuid(conversationId) && !told ? this.cursors.fresh(conversationId) : null;
     if (memo && after >= memo.lastSequence) {
       // Nothing can be new since this instance last read (see chat-cursors.ts): no Dataverse read.
       return this.guard(

@@ -1,11 +1,12 @@
 // What Azure Web PubSub tells the app about its clients (CloudEvents over HTTP, "event handler"
-// in the hub settings): a connection of an agent closed (presence follows the connection), and
-// an agent typing in a conversation (told to its customer). Everything else is acknowledged and
+// in the hub settings): a connection of an agent closed (presence follows the connection), an
+// agent typing in a conversation (told to its customer), an agent's reply just stored (told to
+// the customer without waiting for an async step). Everything else is acknowledged and
 // ignored. Requests are the service's own: the abuse-protection handshake answers only our
 // service's origin, and every event carries `ce-signature`, the HMAC-SHA256 of its connection
 // id under the access key, so nobody else can forge a disconnect or a typing signal.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { customerPushUser, type PushPort, type RoutingTriggerPort } from '@switchboard/core';
+import { conversationGroup, customerPushUser, type PushPort, type RoutingTriggerPort } from '@switchboard/core';
 import type { ApiRequest, HttpResult } from '../hosting/http';
 
 export interface PushUpstreamService {
@@ -59,6 +60,9 @@ export class WebPubSubUpstream implements PushUpstreamService {
       case 'azure.webpubsub.user.typing':
         if (GUID.test(userId)) await this.typing(userId, request.body);
         return { status: 204 };
+      case 'azure.webpubsub.user.sent':
+        if (GUID.test(userId)) await this.sent(userId, request.body);
+        return { status: 204 };
       default:
         return { status: 204 };
     }
@@ -92,6 +96,20 @@ export class WebPubSubUpstream implements PushUpstreamService {
       return;
     }
     await this.deps.push.toUser(customerPushUser(conversationId), { kind: 'typing', conversationId: conversationId.toLowerCase(), by: 'agent' });
+  }
+
+  // A reply the primary agent's desk just stored: told to the customer (and the conversation's
+  // agents) now, ahead of the push-relay step's async job. Only a hint — the widget reads the
+  // stored messages — so a sequence the page claims wrongly costs nobody anything.
+  private async sent(agentId: string, body: unknown): Promise<void> {
+    const data = body as { conversationId?: unknown; sequence?: unknown } | null;
+    const conversationId = data?.conversationId;
+    if (typeof conversationId !== 'string' || !GUID.test(conversationId)) return;
+    if (!(await this.deps.isPrimary(agentId, conversationId))) return;
+    const id = conversationId.toLowerCase();
+    const sequence = typeof data?.sequence === 'number' && Number.isInteger(data.sequence) && data.sequence > 0 ? data.sequence : undefined;
+    const event = { kind: 'message' as const, conversationId: id, ...(sequence !== undefined ? { sequence } : {}) };
+    await Promise.all([this.deps.push.toUser(customerPushUser(id), event), this.deps.push.toGroup(conversationGroup(id), event)]);
   }
 }
 

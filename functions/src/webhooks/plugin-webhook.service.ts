@@ -22,22 +22,26 @@ export interface PluginWebhookDeps {
   log?: (line: string) => void;
 }
 
-/** The conversation a message-created or conversation-state step was about. */
+/** The conversation a message-created, push-relay or conversation-state step was about. */
 function conversationOf(step: string, executionContext: unknown): string | null {
-  if (step !== 'message-created' && step !== 'conversation-state') return null;
+  if (step !== 'message-created' && step !== 'push-relay' && step !== 'conversation-state') return null;
   const parsed = parseExecutionContext(executionContext);
   if (!parsed.ok) return null;
-  if (step === 'conversation-state') return parsed.value.primaryEntityId;
-  const ref = parsed.value.target?.attributes['swb_conversationid'] as { id?: string } | null | undefined;
+  const v = parsed.value;
+  if (v.primaryEntityName === 'swb_conversation') return v.primaryEntityId;
+  if (v.primaryEntityName !== 'swb_message') return null;
+  const ref = v.target?.attributes['swb_conversationid'] as { id?: string } | null | undefined;
   return ref?.id ?? null;
 }
 
 export function createPluginWebhookService(deps: PluginWebhookDeps): PluginWebhookService {
   return {
     async handle(step, executionContext, _context, webhook = {}) {
-      const r = await handleStepWebhook(step, executionContext, deps.stepDeps, undefined, webhook);
+      // Forgotten before the step runs: the push-relay step tells the widget, whose read must
+      // then not be answered "nothing new" from this instance's memory.
       const touched = deps.changed ? conversationOf(step, executionContext) : null;
       if (touched) deps.changed!(touched);
+      const r = await handleStepWebhook(step, executionContext, deps.stepDeps, undefined, webhook);
       // A trimmed context has no images to tell which lifecycle moment this was: no automated
       // message rather than a wrong one (only the customer-facing greeting is lost).
       // Only once the step did its work: a failed step is retried by Dataverse, and so is this.

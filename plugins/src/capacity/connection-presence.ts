@@ -31,7 +31,15 @@ export async function connectionLost(agentId: string, since: number, deps: StepD
       },
       status.etag,
     );
-    if (written === 'updated') return 'lost';
+    if (written === 'updated') {
+      // The agent may have connected again between the check and the write (their ticket saw them
+      // still Connected and restored nothing): ask once more, and bring them back if so.
+      if (await deps.push?.isConnected(agentId)) {
+        await connectionBack(agentId, deps);
+        return 'still-connected';
+      }
+      return 'lost';
+    }
   }
   throw new Error(`Agent status of ${agentId} kept changing while marking the connection lost`);
 }

@@ -1,7 +1,7 @@
 import { AgentConnectionState, BasePresence, ChannelType, ConversationState, OfferResponse, SessionRole, SessionState, WaitOutcome } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { date, executionContext, option, ref } from '../testing/contexts';
-import { fakeDeps } from '../testing/fakes';
+import { RecordingPush, fakeDeps } from '../testing/fakes';
 
 const AGENT = '22222222-2222-4222-8222-222222222222';
 const OTHER_AGENT = '33333333-3333-4333-8333-333333333333';
@@ -133,5 +133,20 @@ describe('offer response step', () => {
     // Dataverse retries the webhook: nothing is counted twice.
     await handleStepWebhook('offer-response', answer(f, OfferResponse.Declined), f.deps);
     expect(f.data.conversations.get(CONV)!.row).toMatchObject({ swb_declinedby: `{"${AGENT}":1}`, swb_declinecount: 1 });
+  });
+  it("an accepted offer puts the agent in the conversation's push group at once, so the customer's next words reach their desk", async () => {
+    const f = setup();
+    const push = new RecordingPush();
+    f.deps.push = push;
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted), f.deps);
+    expect(push.calls).toEqual([{ op: 'join', target: AGENT, group: `c.${CONV}` }]);
+  });
+
+  it('an accept that assigns nothing puts nobody in the push group', async () => {
+    const f = setup();
+    const push = new RecordingPush();
+    f.deps.push = push;
+    await handleStepWebhook('offer-response', answer(f, OfferResponse.Accepted, { expiresOn: '2026-11-24T09:59:50Z' }), f.deps);
+    expect(push.of('join')).toEqual([]);
   });
 });

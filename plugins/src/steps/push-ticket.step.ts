@@ -27,7 +27,17 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
   const ticketId = ctx.primaryEntityId;
   const userId = ctx.initiatingUserId.toLowerCase();
   const owner = refId(ctx.target?.attributes['ownerid']);
-  const answer = (patch: Record<string, unknown>) => deps.data.updateRow('swb_pushticket', ticketId, patch);
+  // The control deletes a ticket it stopped waiting for: answering it then is a 404, not a failure
+  // for Dataverse to retry.
+  const answer = async (patch: Record<string, unknown>): Promise<boolean> => {
+    try {
+      await deps.data.updateRow('swb_pushticket', ticketId, patch);
+      return true;
+    } catch (error) {
+      if ((error as { status?: unknown } | null)?.status === 404) return false;
+      throw error;
+    }
+  };
   // A ticket made out to someone else would put that person's address where its creator cannot
   // read it, or the creator's where someone else can: neither is given.
   if (owner && owner !== userId) {
@@ -46,7 +56,7 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
     return ok('push gave no address');
   }
   const expires = new Date(deps.clock.now() + TICKET_MINUTES * 60_000).toISOString();
-  await answer({ swb_url: url, swb_expireson: expires });
+  if (!(await answer({ swb_url: url, swb_expireson: expires }))) return ok('ticket gone: its creator stopped waiting and will ask again');
   const back = await connectionBack(userId, deps);
   return ok(`address for ${userId} in ${groups.length} groups; presence ${back}`);
 }

@@ -1,7 +1,7 @@
 import { AgentConnectionState, AuthorKind, BasePresence, ConversationState, OfferResponse, SessionRole, SessionState, SupervisorAction, Visibility } from '@switchboard/solution';
 import { handleStepWebhook } from '../service';
 import { executionContext, option, ref } from '../testing/contexts';
-import { TEST_CONFIG, fakeDeps } from '../testing/fakes';
+import { RecordingPush, TEST_CONFIG, fakeDeps } from '../testing/fakes';
 
 const SUPERVISOR = '55555555-5555-4555-8555-555555555555';
 const PRIMARY = '22222222-2222-4222-8222-222222222222';
@@ -79,6 +79,15 @@ describe('supervisor audit step', () => {
     expect(data.offers[0]).toMatchObject({ swb_response: OfferResponse.Withdrawn, swb_respondedon: '2026-11-24T10:00:00.000Z' });
     expect(data.agentStatuses.get(STATUS)!.row.swb_capacityused).toBe(0);
     expect(routingTrigger.items.map((i) => i.work)).toContainEqual(expect.objectContaining({ kind: 'route-agent', agentId: OFFERED }));
+  });
+
+  it('tells the agent whose offer a supervisor withdrew, at once, so the offer leaves their inbox', async () => {
+    const { deps, data } = floor();
+    const push = new RecordingPush();
+    deps.push = push;
+    data.offers.push({ swb_offerid: OFFER, _swb_conversationid_value: CONV, _swb_agentid_value: OFFERED, swb_response: OfferResponse.Pending } as never);
+    await handleStepWebhook('supervisor-audit', move(SUPERVISOR, ConversationState.Waiting, { swb_state: option(ConversationState.Active), swb_primaryagentid: ref('systemuser', AGENT) }), deps);
+    expect(push.calls).toEqual([{ op: 'toUser', target: OFFERED, event: { kind: 'offer', conversationId: CONV, change: 'withdrawn' } }]);
   });
 
   it('records a transfer to another queue and wakes routing for a waiting conversation that keeps its state', async () => {

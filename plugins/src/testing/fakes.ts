@@ -1,5 +1,5 @@
 // In-memory ports for handler tests: a tiny Dataverse with ETags that change on every write,
-// a recording delivery, a recording routing trigger.
+// a recording delivery, a recording routing trigger, a recording push service.
 import { fixedClock } from '@switchboard/core';
 import {
   ConversationState,
@@ -14,7 +14,7 @@ import {
   type WorkstreamRow,
 } from '@switchboard/solution';
 import { rowToImage } from '../context/row-image';
-import type { RoutingTriggerPort, RoutingWork } from '@switchboard/core';
+import type { PushEvent, PushPort, RoutingTriggerPort, RoutingWork } from '@switchboard/core';
 import type { DataversePort, DeliveryPort, PluginConfig, RowPatch, RowWrite, SendResult, StepDeps, UpdateOutcome, Versioned } from '../ports';
 
 type Table<T> = Map<string, { row: T; version: number }>;
@@ -231,13 +231,49 @@ export class RecordingRoutingTrigger implements RoutingTriggerPort {
   }
 }
 
+/** One call made on the push service, in the order made. */
+export type PushCall =
+  | { op: 'toUser' | 'toGroup'; target: string; event: PushEvent }
+  | { op: 'join' | 'leave'; target: string; group: string }
+  | { op: 'clientUrl'; target: string; groups: string[]; minutes: number }
+  | { op: 'isConnected'; target: string };
+
+export const TEST_PUSH_URL = 'ws://push.test/client/hubs/switchboard?access_token=t';
+
+export class RecordingPush implements PushPort {
+  calls: PushCall[] = [];
+  /** What clientUrl answers: null is a push service that is not configured. */
+  url: string | null = TEST_PUSH_URL;
+  /** What isConnected answers per user; a user not listed gets `connectedByDefault` (nobody can tell). */
+  connected = new Map<string, boolean | undefined>();
+  connectedByDefault: boolean | undefined = undefined;
+
+  async toUser(userId: string, event: PushEvent) { this.calls.push({ op: 'toUser', target: userId, event }); }
+  async toGroup(group: string, event: PushEvent) { this.calls.push({ op: 'toGroup', target: group, event }); }
+  async join(userId: string, group: string) { this.calls.push({ op: 'join', target: userId, group }); }
+  async leave(userId: string, group: string) { this.calls.push({ op: 'leave', target: userId, group }); }
+  async clientUrl(userId: string, groups: readonly string[], minutes: number) {
+    this.calls.push({ op: 'clientUrl', target: userId, groups: [...groups], minutes });
+    return this.url;
+  }
+  async isConnected(userId: string) {
+    this.calls.push({ op: 'isConnected', target: userId });
+    return this.connected.has(userId) ? this.connected.get(userId) : this.connectedByDefault;
+  }
+  /** The calls of one kind, in order. */
+  of<K extends PushCall['op']>(op: K): Extract<PushCall, { op: K }>[] {
+    return this.calls.filter((c): c is Extract<PushCall, { op: K }> => c.op === op);
+  }
+}
+
 export const TEST_CONFIG: PluginConfig = { defaultRegion: 'FR', defaultLanguage: 1033, trustedUserIds: ['0a7e0003-0000-4000-8000-000000000001'] };
 
-export function fakeDeps(now = Date.parse('2026-11-24T10:00:05Z')) {
+/** Ports for a step; `push` when the deployment has a push service (a RecordingPush in most tests). */
+export function fakeDeps(now = Date.parse('2026-11-24T10:00:05Z'), options: { push?: PushPort } = {}) {
   const data = new FakeDataverse();
   const delivery = new RecordingDelivery();
   const routingTrigger = new RecordingRoutingTrigger();
   const clock = fixedClock(now);
-  const deps: StepDeps = { data, delivery, routingTrigger, clock, config: TEST_CONFIG };
+  const deps: StepDeps = { data, delivery, routingTrigger, clock, config: TEST_CONFIG, ...(options.push ? { push: options.push } : {}) };
   return { deps, data, delivery, routingTrigger, clock };
 }

@@ -39,6 +39,7 @@ export type PaneData = Pick<
   | 'conversation'
   | 'messagesFrom'
   | 'sendMessage'
+  | 'sentSequence'
   | 'myLatestSession'
   | 'participants'
   | 'templates'
@@ -260,6 +261,9 @@ export function CommunicationPaneApp(props: CommunicationPaneAppProps): React.Re
     setActionError('');
     try {
       await data.sendMessage(conversationId, text, internal, messages.reduce((n, m) => Math.max(n, m.swb_sequence ?? 0), 0));
+      // A reply is told to the customer now, over this desk's connection (the app checks that the
+      // sender is the primary agent); the push-relay step would tell them one async job later.
+      if (!internal) props.push?.sendEvent('sent', { conversationId: conversationId.toLowerCase(), sequence: data.sentSequence(conversationId) });
       setAnnouncement(internal ? t('Announce_NoteAdded') : t('Announce_Sent'));
       await refresh();
       return '';

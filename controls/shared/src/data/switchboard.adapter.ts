@@ -100,14 +100,26 @@ export class SwitchboardData {
    * stored row too and takes the next. Never below the counter: readers poll `after=N`, and a
    * number filled in behind them would never be read. One read in the usual case.
    */
+  /** The sequence this agent's last message in the conversation was stored under (this page). */
+  sentSequence(conversationId: string): number | undefined {
+    return this.sentLast.get(guid(conversationId));
+  }
+
   async sendMessage(conversationId: string, body: string, internal: boolean, shown = 0): Promise<string> {
     const id = guid(conversationId);
     for (let attempt = 1; ; attempt++) {
-      const [conversation, last] = await Promise.all([
-        this.api.retrieveRecord(T.conversation, id, '?$select=swb_lastmessagesequence') as Promise<ConversationRow>,
-        attempt === 1 ? Math.max(shown, this.sentLast.get(id) ?? 0) : this.lastSequence(id),
-      ]);
-      const sequence = Math.max(conversation.swb_lastmessagesequence ?? 0, last) + 1;
+      // A pane that shows the transcript (kept current by push) numbers from what it shows: one
+      // request per reply. Only an empty pane, or a number already taken (the alternate key says
+      // so), reads the conversation's counter and the newest stored message first.
+      const known = Math.max(shown, this.sentLast.get(id) ?? 0);
+      const [conversation, last] =
+        attempt === 1 && known > 0
+          ? [null, known]
+          : await Promise.all([
+              this.api.retrieveRecord(T.conversation, id, '?$select=swb_lastmessagesequence') as Promise<ConversationRow>,
+              attempt === 1 ? known : this.lastSequence(id),
+            ]);
+      const sequence = Math.max(conversation?.swb_lastmessagesequence ?? 0, last) + 1;
       try {
         // Only what the agent decides: the text and whether it is a note. Direction, author and
         // delivery are checked by the message-guard step, which refuses anything else.
