@@ -8,7 +8,8 @@
 // - group `c.<conversationId>`: the agents taking part (primary, consultants) — messages public
 //   and internal, state changes, typing, delivery;
 // - the customer's user id `customer.<conversationId>`: public messages, agent typing, delivery, end;
-// - group `q.<queueId>`: the supervisors of that queue — what their desk shows changed.
+// - group `q.<queueId>`: the supervisors of that queue — what their desk shows changed;
+// - group `supervisors`: every supervisor — an agent's presence or capacity changed.
 
 export type PushEvent =
   /** A message was stored; `sequence` is its number in the conversation. */
@@ -32,6 +33,8 @@ export type PushEventKind = PushEvent['kind'];
 export const conversationGroup = (conversationId: string): string => `c.${conversationId.toLowerCase()}`;
 /** The group of a queue's supervisors. */
 export const queueGroup = (queueId: string): string => `q.${queueId.toLowerCase()}`;
+/** The group of every supervisor: agents' presence and capacity, which their desks show. */
+export const SUPERVISORS_GROUP = 'supervisors';
 /** The push user id of a chat's customer (its token grants this conversation only). */
 export const customerPushUser = (conversationId: string): string => `customer.${conversationId.toLowerCase()}`;
 

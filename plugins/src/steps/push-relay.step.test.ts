@@ -177,10 +177,35 @@ describe('push relay step', () => {
     expect(open.push.calls).toEqual([]);
   });
 
-  it("a change of an agent's presence or capacity is told to that agent", async () => {
+  it("a change of an agent's presence or capacity is told to that agent and to every supervisor's desk", async () => {
     const f = setup();
     await handleStepWebhook('push-relay', statusChanged(AGENT), f.deps);
-    expect(f.push.calls).toEqual([{ op: 'toUser', target: AGENT, event: { kind: 'agent', agentId: AGENT } }]);
+    expect(f.push.calls).toEqual([
+      { op: 'toUser', target: AGENT, event: { kind: 'agent', agentId: AGENT } },
+      { op: 'toGroup', target: 'supervisors', event: { kind: 'agent', agentId: AGENT } },
+    ]);
+  });
+
+  it('a reply\'s delivery status moving is told to the agents of the conversation, with its number', async () => {
+    const f = setup();
+    const delivered = executionContext({
+      message: 'Update', table: 'swb_message', id: MESSAGE, stage: 40, mode: 'async', userId: AGENT,
+      target: { swb_deliverystatus: option(612400003) },
+      postImages: { Image: { swb_conversationid: ref('swb_conversation', CONV), swb_sequence: 7 } },
+    });
+    await handleStepWebhook('push-relay', delivered, f.deps);
+    expect(f.push.calls).toEqual([{ op: 'toGroup', target: GROUP, event: { kind: 'delivery', conversationId: CONV, sequence: 7 } }]);
+  });
+
+  it('a new conversation is told to the supervisors of its queue only: nobody is in its group yet', async () => {
+    const f = setup();
+    const created = executionContext({
+      message: 'Create', table: 'swb_conversation', id: CONV, stage: 40, mode: 'async', userId: AGENT,
+      target: { swb_state: option(ConversationState.Waiting) },
+      postImages: { Image: { swb_state: option(ConversationState.Waiting), swb_queueid: ref('queue', QUEUE), swb_channeltype: option(ChannelType.LiveChat), swb_primaryagentid: null } },
+    });
+    await handleStepWebhook('push-relay', created, f.deps);
+    expect(f.push.calls).toEqual([{ op: 'toGroup', target: `q.${QUEUE}`, event: { kind: 'queue', queueId: QUEUE } }]);
   });
 
   const everyEvent = () => [

@@ -1,6 +1,7 @@
 // Tells the people looking at a row that it changed, over the push service: the agents taking
 // part in a conversation (its group), the chat customer (public messages and the end only), the
-// agent whose presence or capacity moved, the supervisors of the conversation's queue. Events
+// agent whose presence or capacity moved (and every supervisor's desk), the supervisors of the
+// conversation's queue (a conversation arriving, offered, answered, moved or ended). Events
 // carry ids and small facts; every client then reads the rows it may read (push-events.ts).
 //
 // It also keeps the conversation groups true: a consultant's session or a transfer's receiver
@@ -11,7 +12,7 @@
 // The functions app publishes what it writes itself where speed matters (a customer's message,
 // an offer): this step skips customer messages, and everything else an app write causes arrives
 // here as well — a duplicate event costs a client nothing (it reads after the sequence it has).
-import { type PushEvent, conversationGroup, customerPushUser, queueGroup } from '@switchboard/core';
+import { SUPERVISORS_GROUP, type PushEvent, conversationGroup, customerPushUser, queueGroup } from '@switchboard/core';
 import { ChannelType, ConversationState, MessageDirection, SessionState, Visibility } from '@switchboard/solution';
 import { type StepContext, numberValue, refId } from '../context/execution-context';
 import type { StepDeps } from '../ports';
@@ -22,6 +23,7 @@ const IMAGE = 'Image';
 const CONVERSATION_COLUMNS = ['swb_state', 'swb_primaryagentid', 'swb_queueid', 'swb_channeltype'];
 
 async function onMessage(ctx: StepContext, push: NonNullable<StepDeps['push']>): Promise<StepResult> {
+  if (ctx.messageName === 'Update') return onDelivery(ctx, push);
   const t = ctx.target?.attributes ?? {};
   const conversationId = refId(t['swb_conversationid']);
   if (!conversationId) return ok('message without a conversation');
@@ -35,6 +37,16 @@ async function onMessage(ctx: StepContext, push: NonNullable<StepDeps['push']>):
   return ok(`message ${sequence ?? '?'} pushed${internal ? ' (internal)' : ''}`);
 }
 
+// A reply's delivery status moved (the provider's report, or the send itself): the agents see it.
+async function onDelivery(ctx: StepContext, push: NonNullable<StepDeps['push']>): Promise<StepResult> {
+  const post = ctx.postImages[IMAGE]?.attributes ?? {};
+  const conversationId = refId(post['swb_conversationid']);
+  if (!conversationId) return ok('message without a conversation');
+  const sequence = numberValue(post['swb_sequence']) ?? undefined;
+  await push.toGroup(conversationGroup(conversationId), { kind: 'delivery', conversationId, ...(sequence !== undefined ? { sequence } : {}) });
+  return ok(`delivery of ${sequence ?? '?'} pushed`);
+}
+
 async function onConversation(ctx: StepContext, push: NonNullable<StepDeps['push']>): Promise<StepResult> {
   const pre = ctx.preImages[IMAGE]?.attributes ?? {};
   const post = ctx.postImages[IMAGE]?.attributes ?? {};
@@ -44,6 +56,13 @@ async function onConversation(ctx: StepContext, push: NonNullable<StepDeps['push
   const before = refId(pre['swb_primaryagentid']);
   const after = refId(post['swb_primaryagentid']);
   const notes: string[] = [];
+  if (ctx.messageName === 'Create') {
+    // A new conversation has nobody in its group yet, and its customer is not connected yet: only
+    // the supervisors of its queue hear of it.
+    const queueId = refId(post['swb_queueid']);
+    if (queueId) await push.toGroup(queueGroup(queueId), { kind: 'queue', queueId });
+    return ok(queueId ? `queue ${queueId} told of a new conversation` : 'new conversation in no queue yet');
+  }
   // The receiver joins before the event, so their open tabs hear it; the agent it was taken from
   // hears it too (their pane turns read-only) and leaves after.
   if (after && after !== before) {
@@ -90,7 +109,9 @@ async function onAgentStatus(ctx: StepContext, push: NonNullable<StepDeps['push'
   const agentId = refId(ctx.postImages[IMAGE]?.attributes['swb_agentid']);
   if (!agentId) return ok('status without an agent');
   await push.toUser(agentId, { kind: 'agent', agentId });
-  return ok(`agent ${agentId} told`);
+  // The supervisors' desks show every agent's presence and capacity.
+  await push.toGroup(SUPERVISORS_GROUP, { kind: 'agent', agentId });
+  return ok(`agent ${agentId} told, and the supervisors`);
 }
 
 async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
@@ -117,13 +138,33 @@ export const pushRelayStep: StepDefinition = {
     { message: 'Create', table: 'swb_message', stage: 40, mode: 'async', rank: 5, description: 'swb_message Create: tell the conversation' },
     {
       message: 'Update',
+      table: 'swb_message',
+      stage: 40,
+      mode: 'async',
+      rank: 5,
+      filteringAttributes: ['swb_deliverystatus'],
+      images: [{ alias: IMAGE, type: 'post', attributes: ['swb_conversationid', 'swb_sequence'] }],
+      description: 'swb_message Update (delivery status): tell the conversation',
+    },
+    {
+      message: 'Create',
       table: 'swb_conversation',
       stage: 40,
       mode: 'async',
       rank: 5,
-      filteringAttributes: ['swb_state', 'swb_primaryagentid', 'swb_queueid'],
+      images: [{ alias: IMAGE, type: 'post', attributes: CONVERSATION_COLUMNS }],
+      description: 'swb_conversation Create: tell the queue',
+    },
+    {
+      message: 'Update',
+      table: 'swb_conversation',
+      stage: 40,
+      mode: 'async',
+      rank: 5,
+      // swb_offeredto: the supervisors' desks say who a waiting conversation is offered to.
+      filteringAttributes: ['swb_state', 'swb_primaryagentid', 'swb_queueid', 'swb_offeredto'],
       images: [{ alias: IMAGE, type: 'both', attributes: CONVERSATION_COLUMNS }],
-      description: 'swb_conversation Update (state, primary agent, queue): tell the conversation, the customer and the queue',
+      description: 'swb_conversation Update (state, primary agent, queue, offer): tell the conversation, the customer and the queue',
     },
     { message: 'Create', table: 'swb_session', stage: 40, mode: 'async', rank: 5, description: 'swb_session Create: a consultant joins the conversation' },
     {

@@ -68,7 +68,7 @@ describe('push ticket step', () => {
     expect(answered(f)).toMatchObject({ swb_url: TEST_PUSH_URL });
   });
 
-  it('puts a supervisor in the groups of the queues they are a member of as well', async () => {
+  it('puts a supervisor in the groups of the queues they are a member of, and of all supervisors (agents\' presence), as well', async () => {
     const f = setup();
     f.data.userRoles.set(SUPERVISOR, [SUPERVISOR_ROLE.toUpperCase()]);
     f.data.userQueues.set(SUPERVISOR, [QUEUE, QUEUE2.toUpperCase()]);
@@ -76,7 +76,7 @@ describe('push ticket step', () => {
       activityid: 'b0000000-0000-4000-8000-000000000009', _swb_conversationid_value: PRIMARY_CONV, _swb_agentid_value: SUPERVISOR, swb_role: SessionRole.Consult, swb_state: SessionState.Active,
     });
     await handleStepWebhook('push-ticket', ticket(SUPERVISOR), f.deps);
-    expect(f.push!.of('clientUrl')).toEqual([{ op: 'clientUrl', target: SUPERVISOR, groups: [`c.${PRIMARY_CONV}`, `q.${QUEUE}`, `q.${QUEUE2}`], minutes: TICKET_MINUTES }]);
+    expect(f.push!.of('clientUrl')).toEqual([{ op: 'clientUrl', target: SUPERVISOR, groups: [`c.${PRIMARY_CONV}`, `q.${QUEUE}`, `q.${QUEUE2}`, 'supervisors'], minutes: TICKET_MINUTES }]);
   });
 
   it('gives an agent without the Supervisor role no queue group, whatever queues they are a member of', async () => {

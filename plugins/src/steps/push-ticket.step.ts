@@ -7,7 +7,7 @@
 //
 // Asking for a ticket is also how an agent comes back after a lost connection (a reload, a
 // reconnect): their presence, taken to Offline after the grace, is recomputed here.
-import { conversationGroup, queueGroup } from '@switchboard/core';
+import { SUPERVISORS_GROUP, conversationGroup, queueGroup } from '@switchboard/core';
 import { connectionBack } from '../capacity/connection-presence';
 import { type StepContext, refId } from '../context/execution-context';
 import type { StepDeps } from '../ports';
@@ -49,7 +49,8 @@ async function handle(ctx: StepContext, deps: StepDeps): Promise<StepResult> {
     return ok('push not configured');
   }
   const [conversations, queues] = await Promise.all([deps.data.listUserConversations(userId), supervisedQueues(userId, deps)]);
-  const groups = [...conversations.map(conversationGroup), ...[...queues].map(queueGroup)];
+  // A supervisor (the role: supervisedQueues is empty without it) also hears every agent's presence.
+  const groups = [...conversations.map(conversationGroup), ...[...queues].map(queueGroup), ...(queues.size > 0 ? [SUPERVISORS_GROUP] : [])];
   const url = await deps.push.clientUrl(userId, groups, TICKET_MINUTES);
   if (!url) {
     await answer({ swb_error: TicketError.NotConfigured });

@@ -31,9 +31,10 @@ export interface SupervisorDeskProps {
    */
   subscribe?: (onChange: () => void) => () => void;
   /**
-   * Live updates: the supervisor's connection is in the groups of their queues, so a conversation
-   * arriving, moving or ending there refreshes the desk at once. Presence changes are not pushed
-   * to queues: while connected the desk still reads every minute (or every pollSeconds if longer).
+   * Live updates: the supervisor's connection is in the groups of their queues and of all
+   * supervisors, so a conversation arriving, offered, moving or ending there, and an agent's
+   * presence or capacity, refresh the desk at once. While connected it still reads every minute
+   * (or every pollSeconds if longer): the figures that age (waits, service level) stay current.
    */
   push?: AgentPush;
 }
@@ -107,7 +108,7 @@ export function SupervisorDeskApp(props: SupervisorDeskProps): React.ReactElemen
   }, [source, t, clock]);
   // A busy floor sends bursts of events: at most one refresh runs and one waits.
   const soon = useCoalesced(refresh);
-  const pushState = usePush(props.push, (e) => (e.kind === 'queue' || e.kind === 'conversation') && void soon(), () => void soon());
+  const pushState = usePush(props.push, (e) => (e.kind === 'queue' || e.kind === 'conversation' || e.kind === 'agent') && void soon(), () => void soon());
   usePolling(refresh, pushState === 'connected' ? Math.max(props.pollSeconds * 1000, 60_000) : props.pollSeconds * 1000, allowed !== false);
   React.useEffect(() => props.subscribe?.(() => void soon()), [props.subscribe, soon]);
 
