@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { FakePush, createMockContext, installPush, prop, type MockContext } from '../../shared/src/testing';
+import { createMockContext, fakePushPerTest, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { ChannelType, ConversationState, OfferResponse, Presence, SessionRole, SessionState } from '../../shared/src';
 import { dataverseError } from '../../shared/src/testing';
@@ -275,13 +275,7 @@ describe('AgentInbox', () => {
   });
 
   describe('with live updates', () => {
-    let push: FakePush;
-    let uninstall: () => void;
-    beforeEach(() => {
-      push = new FakePush('connected');
-      uninstall = installPush(ME, push);
-    });
-    afterEach(() => uninstall());
+    const current = fakePushPerTest(ME);
     const offerReads = (mock: MockContext<IInputs>) => mock.webAPI.calls.filter((c) => c.op === 'retrieveMultiple' && c.table === 'swb_offer').length;
 
     test('a new offer is shown when told, and an idle inbox does not poll every few seconds', async () => {
@@ -295,7 +289,7 @@ describe('AgentInbox', () => {
       const NEXT = 'aaaaaaaa-0000-4000-8000-000000000002';
       mock.webAPI.put('swb_conversation', { activityid: NEXT, subject: 'SMS', swb_state: ConversationState.Waiting, swb_channeltype: ChannelType.Sms, swb_customerphone: '+33611223344', swb_queuedon: '2026-11-24T10:29:50Z' });
       mock.webAPI.put('swb_offer', { _swb_conversationid_value: NEXT, _swb_agentid_value: ME, swb_response: OfferResponse.Pending, swb_offeredon: '2026-11-24T10:30:00Z', swb_expireson: '2026-11-24T10:31:00Z' });
-      await act(async () => push.emit({ kind: 'offer', conversationId: NEXT, change: 'made' }));
+      await act(async () => current().emit({ kind: 'offer', conversationId: NEXT, change: 'made' }));
       expect(await screen.findByRole('group', { name: '+33611223344' })).toBeTruthy();
       expect(offerReads(mock)).toBe(opened + 1);
     });
@@ -305,7 +299,7 @@ describe('AgentInbox', () => {
       await mount(mock);
       const opened = offerReads(mock);
       await act(async () => {
-        for (let i = 0; i < 10; i++) push.emit({ kind: 'agent', agentId: ME });
+        for (let i = 0; i < 10; i++) current().emit({ kind: 'agent', agentId: ME });
         for (let i = 0; i < 20; i++) await Promise.resolve();
       });
       await act(async () => {
@@ -319,7 +313,7 @@ describe('AgentInbox', () => {
       const mock = setup();
       await mount(mock);
       const opened = mock.webAPI.calls.length;
-      await act(async () => push.emit({ kind: 'message', conversationId: CONV, sequence: 4 }));
+      await act(async () => current().emit({ kind: 'message', conversationId: CONV, sequence: 4 }));
       expect(mock.webAPI.calls.length).toBe(opened);
     });
   });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { FakePush, createMockContext, dataverseError, installPush, prop, type MockContext } from '../../shared/src/testing';
+import { createMockContext, dataverseError, fakePushPerTest, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { AuthorKind, ChannelType, ConversationState, DeliveryStatus, MessageDirection, Presence, SessionRole, SessionState, TemplateKind, Visibility } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
@@ -368,13 +368,7 @@ describe('CommunicationPane', () => {
   });
 
   describe('with live updates', () => {
-    let push: FakePush;
-    let uninstall: () => void;
-    beforeEach(() => {
-      push = new FakePush('connected');
-      uninstall = installPush(ME, push);
-    });
-    afterEach(() => uninstall());
+    const current = fakePushPerTest(ME);
     const messageReads = (mock: MockContext<IInputs>) => mock.webAPI.calls.filter((c) => c.op === 'retrieveMultiple' && c.table === 'swb_message').length;
     const wait = (ms: number) =>
       act(async () => {
@@ -389,7 +383,7 @@ describe('CommunicationPane', () => {
       await wait(60_000);
       expect(messageReads(mock)).toBe(opened);
       mock.webAPI.put('swb_message', customer(3, 'are you there?'));
-      await act(async () => push.emit({ kind: 'message', conversationId: CONV, sequence: 3 }));
+      await act(async () => current().emit({ kind: 'message', conversationId: CONV, sequence: 3 }));
       expect(await screen.findByText('are you there?')).toBeTruthy();
       expect(messageReads(mock)).toBe(opened + 1);
     });
@@ -400,9 +394,9 @@ describe('CommunicationPane', () => {
       await screen.findByText('message number 2');
       const opened = mock.webAPI.calls.length;
       await act(async () => {
-        push.emit({ kind: 'message', conversationId: CONV, sequence: 2 });
-        push.emit({ kind: 'message', conversationId: 'aaaaaaaa-0000-4000-8000-00000000ffff', sequence: 9 });
-        push.emit({ kind: 'conversation', conversationId: 'aaaaaaaa-0000-4000-8000-00000000ffff' });
+        current().emit({ kind: 'message', conversationId: CONV, sequence: 2 });
+        current().emit({ kind: 'message', conversationId: 'aaaaaaaa-0000-4000-8000-00000000ffff', sequence: 9 });
+        current().emit({ kind: 'conversation', conversationId: 'aaaaaaaa-0000-4000-8000-00000000ffff' });
       });
       expect(mock.webAPI.calls.length).toBe(opened);
     });
@@ -410,13 +404,13 @@ describe('CommunicationPane', () => {
     test('the customer typing shows for six seconds, and goes when their message arrives', async () => {
       const mock = setup();
       await mount(mock);
-      await act(async () => push.emit({ kind: 'typing', conversationId: CONV, by: 'customer' }));
+      await act(async () => current().emit({ kind: 'typing', conversationId: CONV, by: 'customer' }));
       expect(screen.getByTestId('pane-typing').textContent).toBe('The customer is typing…');
       await wait(6_100);
       expect(screen.queryByTestId('pane-typing')).toBeNull();
-      await act(async () => push.emit({ kind: 'typing', conversationId: CONV, by: 'customer' }));
+      await act(async () => current().emit({ kind: 'typing', conversationId: CONV, by: 'customer' }));
       mock.webAPI.put('swb_message', customer(3, 'here it is'));
-      await act(async () => push.emit({ kind: 'message', conversationId: CONV, sequence: 3 }));
+      await act(async () => current().emit({ kind: 'message', conversationId: CONV, sequence: 3 }));
       await screen.findByText('here it is');
       expect(screen.queryByTestId('pane-typing')).toBeNull();
     });
@@ -427,14 +421,14 @@ describe('CommunicationPane', () => {
       await screen.findByText('message number 2');
       fireEvent.change(composer(), { target: { value: 'H' } });
       fireEvent.change(composer(), { target: { value: 'He' } });
-      expect(push.sent).toEqual([{ name: 'typing', data: { conversationId: CONV } }]);
+      expect(current().sent).toEqual([{ name: 'typing', data: { conversationId: CONV } }]);
       jest.setSystemTime(Date.now() + 3_100);
       fireEvent.change(composer(), { target: { value: 'Hel' } });
-      expect(push.sent).toHaveLength(2);
+      expect(current().sent).toHaveLength(2);
       jest.setSystemTime(Date.now() + 3_100);
       fireEvent.click(screen.getByRole('switch', { name: /internal note/i }));
       fireEvent.change(composer(), { target: { value: 'a note for colleagues' } });
-      expect(push.sent).toHaveLength(2);
+      expect(current().sent).toHaveLength(2);
     });
 
     test('a consultant typing tells the customer nothing', async () => {
@@ -442,21 +436,21 @@ describe('CommunicationPane', () => {
       mock.webAPI.put('swb_session', session(ME, SessionRole.Consult));
       await mount(mock);
       fireEvent.change(composer(), { target: { value: 'a note' } });
-      expect(push.sent).toEqual([]);
+      expect(current().sent).toEqual([]);
     });
 
     test('while push is down the pane polls every minute, and reads what it missed when connected again', async () => {
       const mock = setup();
       await mount(mock);
       await screen.findByText('message number 2');
-      await act(async () => push.become('down'));
+      await act(async () => current().become('down'));
       const down = messageReads(mock);
       await wait(30_000);
       expect(messageReads(mock)).toBe(down);
       await wait(31_000);
       expect(messageReads(mock)).toBe(down + 1);
       mock.webAPI.put('swb_message', customer(3, 'sent while you were away'));
-      await act(async () => push.become('connected'));
+      await act(async () => current().become('connected'));
       expect(await screen.findByText('sent while you were away')).toBeTruthy();
     });
   });

@@ -58,3 +58,18 @@ export function installPush(userId: string, push: AgentPush, host: object = wind
     else registry.delete(key);
   };
 }
+
+/**
+ * For a describe block: a connected FakePush installed for `userId` before each test and taken
+ * away after it; the returned function gives the current one.
+ */
+export function fakePushPerTest(userId: string, state: PushState = 'connected'): () => FakePush {
+  let push = new FakePush(state);
+  let uninstall = () => {};
+  beforeEach(() => {
+    push = new FakePush(state);
+    uninstall = installPush(userId, push);
+  });
+  afterEach(() => uninstall());
+  return () => push;
+}
