@@ -1,4 +1,4 @@
-import { PushClient, type SocketLike } from '@switchboard/core';
+import { pushClientFor } from '@switchboard/core';
 import { apiBaseFromScriptSrc, createHttpChatApi, type FetchLike } from './chat-api.adapter';
 import { ChatSession } from './chat-session';
 import type { ContextValue, WidgetConfig } from './contract';
@@ -82,30 +82,18 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
   const openKey = `switchboard.open.${widgetId}`;
   const fetchImpl: FetchLike = options.fetch ?? ((url, init) => win.fetch(url, init));
 
-  const timers = {
-    setTimeout: (fn: () => void, ms: number): unknown => win.setTimeout(fn, ms),
-    clearTimeout: (handle: unknown) => win.clearTimeout(handle as number),
-  };
   // Push (Azure Web PubSub) where the browser has WebSocket; the session polls without it.
-  const Socket = (win as Window & typeof globalThis).WebSocket;
+  const page = win as Window & typeof globalThis;
   const chat = new ChatSession({
     widgetId,
     locale: languageTag,
     api: createHttpChatApi(apiBaseFromScriptSrc(script.src), fetchImpl),
     store: new ConversationStore(widgetId, local, () => Date.now()),
-    timers,
-    push:
-      typeof Socket === 'function'
-        ? (negotiate) =>
-            new PushClient({
-              negotiate,
-              // SocketLike's handlers take less specific events than the DOM's; the client only reads
-              // `data`, `code` and `reason`, which the browser's events have.
-              openSocket: (url, protocol) => new Socket(url, protocol) as unknown as SocketLike,
-              timers,
-              random: Math.random,
-            })
-        : undefined,
+    timers: {
+      setTimeout: (fn, ms) => win.setTimeout(fn, ms),
+      clearTimeout: (handle) => win.clearTimeout(handle as number),
+    },
+    ...(typeof page.WebSocket === 'function' ? { push: (negotiate: () => Promise<string | null>) => pushClientFor(page, negotiate)! } : {}),
     now: () => Date.now(),
     newId: () => newId(win),
     random: Math.random,

@@ -233,3 +233,26 @@ export class PushClient {
     this.deps.log?.(`push: ${line}`);
   }
 }
+
+/** What a browser page gives a push client: its WebSocket constructor and its timers. */
+export interface PushHost {
+  WebSocket?: new (url: string, protocol: string) => unknown;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * A push client on a browser page (the widget, the agent controls); undefined where the page has
+ * no WebSocket, and the caller polls. The DOM's socket events are more specific than SocketLike's;
+ * the client reads only `data`, `code` and `reason`, which they have.
+ */
+export function pushClientFor(host: PushHost, negotiate: () => Promise<string | null>): PushClient | undefined {
+  const Socket = host.WebSocket;
+  if (typeof Socket !== 'function') return undefined;
+  return new PushClient({
+    negotiate,
+    openSocket: (url, protocol) => new Socket(url, protocol) as SocketLike,
+    timers: { setTimeout: (fn, ms) => host.setTimeout(fn, ms), clearTimeout: (handle) => host.clearTimeout(handle) },
+    random: Math.random,
+  });
+}

@@ -20,7 +20,7 @@ import { ChatError } from './chat-error';
 import { bearerToken, validateSend, validateStart } from './chat-request.validator';
 import { type ChatSettings, DEFAULT_CHAT_SETTINGS } from './chat-settings';
 import { clientIp } from './client-ip';
-import { ChatCursors } from './chat-cursors';
+import { ChatCursors, type ChatCursor } from './chat-cursors';
 import { type TokenSigner, tokenHash } from './customer-token';
 import { endChat } from './end-chat.use-case';
 import { publicStatus, toPublicMessage } from './public-message.mapper';
@@ -176,15 +176,10 @@ export class ChatApiHandler implements ChatApiService {
     const memo = isGuid(conversationId) && !told ? this.cursors.fresh(conversationId) : null;
     if (memo && after >= memo.lastSequence) {
       // Nothing can be new since this instance last read (see chat-cursors.ts): no Dataverse read.
-      return this.guard(
-        request,
-        async (cors) => {
-          this.checkToken(conversationId, request, memo.tokenHash);
-          this.limit(`read:${conversationId}`, this.settings.readRate);
-          return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body: { messages: [], status: publicStatus(memo.state) } };
-        },
-        async () => (memo.widgetId ? this.widgets.get(memo.widgetId) : null),
-      );
+      return this.fromMemo(memo, conversationId, request, async (cors) => {
+        this.limit(`read:${conversationId}`, this.settings.readRate);
+        return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body: { messages: [], status: publicStatus(memo.state) } };
+      });
     }
     let loaded: Loaded = null;
     return this.guard(
@@ -221,22 +216,25 @@ export class ChatApiHandler implements ChatApiService {
     );
   }
 
+  /** A route answered from this instance's memory of the conversation: the token checked against the remembered hash, CORS from the remembered widget. */
+  private fromMemo(memo: ChatCursor, conversationId: string, request: ApiRequest, work: (cors: Record<string, string>) => Promise<HttpResult>): Promise<HttpResult> {
+    return this.guard(
+      request,
+      async (cors) => {
+        this.checkToken(conversationId, request, memo.tokenHash);
+        return work(cors);
+      },
+      async () => (memo.widgetId ? this.widgets.get(memo.widgetId) : null),
+    );
+  }
+
   /**
    * A route that only needs the token and the conversation's widget (CORS): answered from this
    * instance's memory of the conversation when it has one, else from one read.
    */
   private async tokenOnly(conversationId: string, request: ApiRequest, work: (cors: Record<string, string>) => Promise<HttpResult>): Promise<HttpResult> {
     const memo = isGuid(conversationId) ? this.cursors.fresh(conversationId) : null;
-    if (memo) {
-      return this.guard(
-        request,
-        async (cors) => {
-          this.checkToken(conversationId, request, memo.tokenHash);
-          return work(cors);
-        },
-        async () => (memo.widgetId ? this.widgets.get(memo.widgetId) : null),
-      );
-    }
+    if (memo) return this.fromMemo(memo, conversationId, request, work);
     let loaded: Loaded = null;
     return this.guard(
       request,

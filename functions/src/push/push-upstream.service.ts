@@ -7,6 +7,7 @@
 // id under the access key, so nobody else can forge a disconnect or a typing signal.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { conversationGroup, customerPushUser, type PushPort, type RoutingTriggerPort } from '@switchboard/core';
+import { isGuid } from '../dataverse/repositories/odata';
 import type { ApiRequest, HttpResult } from '../hosting/http';
 
 export interface PushUpstreamService {
@@ -28,7 +29,6 @@ export interface PushUpstreamDeps {
   log?: (line: string) => void;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const header = (request: ApiRequest, name: string): string => request.headers[name.toLowerCase()] ?? '';
 
@@ -52,20 +52,21 @@ export class WebPubSubUpstream implements PushUpstreamService {
     if (header(request, 'ce-hub').toLowerCase() !== this.deps.hub.toLowerCase()) {
       return { status: 400, body: { error: { code: 'unknown_hub', message: `Events of hub "${header(request, 'ce-hub')}" are not handled here.` } } };
     }
+    // Only agents act here: a customer's connection (`customer.<id>`) or one with no user does not.
     const userId = header(request, 'ce-userId').toLowerCase();
+    if (!isGuid(userId)) return { status: 204 };
     switch (header(request, 'ce-type')) {
       case 'azure.webpubsub.sys.disconnected':
-        if (GUID.test(userId)) await this.disconnected(userId);
-        return { status: 204 };
+        await this.disconnected(userId);
+        break;
       case 'azure.webpubsub.user.typing':
-        if (GUID.test(userId)) await this.typing(userId, request.body);
-        return { status: 204 };
+        await this.typing(userId, request.body);
+        break;
       case 'azure.webpubsub.user.sent':
-        if (GUID.test(userId)) await this.sent(userId, request.body);
-        return { status: 204 };
-      default:
-        return { status: 204 };
+        await this.sent(userId, request.body);
+        break;
     }
+    return { status: 204 };
   }
 
   // CloudEvents' abuse protection: the service asks before its first event to this URL.
@@ -88,26 +89,30 @@ export class WebPubSubUpstream implements PushUpstreamService {
     );
   }
 
-  private async typing(agentId: string, body: unknown): Promise<void> {
+  /** The conversation an agent's event names, lower-cased, when that agent is its primary (only they speak to the customer). */
+  private async primaryConversation(agentId: string, body: unknown, what: string): Promise<string | null> {
     const conversationId = (body as { conversationId?: unknown } | null)?.conversationId;
-    if (typeof conversationId !== 'string' || !GUID.test(conversationId)) return;
+    if (typeof conversationId !== 'string' || !isGuid(conversationId)) return null;
     if (!(await this.deps.isPrimary(agentId, conversationId))) {
-      this.deps.log?.(`push: typing from ${agentId} in ${conversationId} ignored: not its primary agent`);
-      return;
+      this.deps.log?.(`push: ${what} from ${agentId} in ${conversationId} ignored: not its primary agent`);
+      return null;
     }
-    await this.deps.push.toUser(customerPushUser(conversationId), { kind: 'typing', conversationId: conversationId.toLowerCase(), by: 'agent' });
+    return conversationId.toLowerCase();
+  }
+
+  private async typing(agentId: string, body: unknown): Promise<void> {
+    const id = await this.primaryConversation(agentId, body, 'typing');
+    if (id) await this.deps.push.toUser(customerPushUser(id), { kind: 'typing', conversationId: id, by: 'agent' });
   }
 
   // A reply the primary agent's desk just stored: told to the customer (and the conversation's
   // agents) now, ahead of the push-relay step's async job. Only a hint — the widget reads the
   // stored messages — so a sequence the page claims wrongly costs nobody anything.
   private async sent(agentId: string, body: unknown): Promise<void> {
-    const data = body as { conversationId?: unknown; sequence?: unknown } | null;
-    const conversationId = data?.conversationId;
-    if (typeof conversationId !== 'string' || !GUID.test(conversationId)) return;
-    if (!(await this.deps.isPrimary(agentId, conversationId))) return;
-    const id = conversationId.toLowerCase();
-    const sequence = typeof data?.sequence === 'number' && Number.isInteger(data.sequence) && data.sequence > 0 ? data.sequence : undefined;
+    const id = await this.primaryConversation(agentId, body, 'a reply');
+    if (!id) return;
+    const claimed = (body as { sequence?: unknown }).sequence;
+    const sequence = typeof claimed === 'number' && Number.isInteger(claimed) && claimed > 0 ? claimed : undefined;
     const event = { kind: 'message' as const, conversationId: id, ...(sequence !== undefined ? { sequence } : {}) };
     await Promise.all([this.deps.push.toUser(customerPushUser(id), event), this.deps.push.toGroup(conversationGroup(id), event)]);
   }

@@ -26,10 +26,7 @@ import {
   presenceReason,
   refusalText,
   useNow,
-  usePolling,
-  pollIntervalMs,
-  useCoalesced,
-  usePush,
+  usePushedPolling,
   type AgentPush,
   type AgentStatusRow,
   type ConversationRow,
@@ -162,9 +159,7 @@ export function AgentInboxApp(props: AgentInboxAppProps): React.ReactElement {
   }, [data, t]);
 
   // An offer, a presence or a conversation of mine changed: read again now (once for a burst).
-  const soon = useCoalesced(refresh);
-  const pushState = usePush(props.push, (e) => (e.kind === 'offer' || e.kind === 'agent' || e.kind === 'conversation') && void soon(), () => void soon());
-  usePolling(refresh, pollIntervalMs(pushState, props.pollSeconds * 1000));
+  const { state: pushState } = usePushedPolling(props.push, refresh, props.pollSeconds * 1000, true, (e) => e.kind === 'offer' || e.kind === 'agent' || e.kind === 'conversation');
 
   // Presence writes go one after another: two quick clicks (a choice, then "Return to automatic")
   // must reach Dataverse in the order the agent made them, or the earlier one could land last.

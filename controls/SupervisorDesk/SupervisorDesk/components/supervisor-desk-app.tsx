@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Caption1, Subtitle1, Subtitle2, Tab, TabList, makeStyles, tokens, type Theme } from '@fluentui/react-components';
-import { ControlShell, LiveRegion, useCoalesced, useNow, usePolling, usePush, type AgentPush, type Translate } from '../../../shared/src';
+import { ControlShell, LiveRegion, useNow, usePushedPolling, type AgentPush, type Translate } from '../../../shared/src';
 import type { FloorSource } from '../data/floor-source';
 import { ALL_STATES, agentFigures, filterRows, ongoingRows, queueFigures, sortRows, type AgentFigures, type Floor, type OngoingRow, type RowFilter, type SortKey } from '../logic/floor';
 import { formats } from '../logic/format';
@@ -106,10 +106,10 @@ export function SupervisorDeskApp(props: SupervisorDeskProps): React.ReactElemen
     chain.current = chain.current.then(run);
     return chain.current;
   }, [source, t, clock]);
-  // A busy floor sends bursts of events: at most one refresh runs and one waits.
-  const soon = useCoalesced(refresh);
-  const pushState = usePush(props.push, (e) => (e.kind === 'queue' || e.kind === 'conversation' || e.kind === 'agent') && void soon(), () => void soon());
-  usePolling(refresh, pushState === 'connected' ? Math.max(props.pollSeconds * 1000, 60_000) : props.pollSeconds * 1000, allowed !== false);
+  // A busy floor sends bursts of events: at most one refresh runs and one waits. While connected
+  // the desk still reads every minute (waits and service levels age between events); while push
+  // is down it keeps its own interval.
+  const { soon } = usePushedPolling(props.push, refresh, props.pollSeconds * 1000, allowed !== false, (e) => e.kind === 'queue' || e.kind === 'conversation' || e.kind === 'agent', { connectedMs: 60_000, downMs: 0 });
   React.useEffect(() => props.subscribe?.(() => void soon()), [props.subscribe, soon]);
 
   const rows = React.useMemo(() => (floor ? ongoingRows(floor) : []), [floor]);

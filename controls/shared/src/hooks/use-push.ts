@@ -1,6 +1,6 @@
 import * as React from 'react';
 import type { PushEvent, PushState } from '@switchboard/core';
-import { pollIntervalMs, type AgentPush } from '../push/agent-push';
+import { pollIntervalMs, type AgentPush, type PollFloors } from '../push/agent-push';
 import { useCoalesced, usePolling } from './use-polling';
 
 /**
@@ -30,9 +30,17 @@ export function usePush(push: AgentPush | undefined, onEvent: (event: PushEvent)
 /**
  * Polling that push makes rare: `tick` runs on the events `relevant` picks (a burst costs at most
  * two runs), on every (re)connection, and otherwise on `pollIntervalMs`'s schedule — the
- * configured interval without push, a minute while push is down, ten minutes while connected.
+ * configured interval without push, a minute while push is down, ten minutes while connected
+ * (`floors` changes either). Returns the connection's state and the coalesced "run now".
  */
-export function usePushedPolling(push: AgentPush | undefined, tick: () => Promise<void>, configuredMs: number, enabled: boolean, relevant: (event: PushEvent) => boolean): PushState | undefined {
+export function usePushedPolling(
+  push: AgentPush | undefined,
+  tick: () => Promise<void>,
+  configuredMs: number,
+  enabled: boolean,
+  relevant: (event: PushEvent) => boolean,
+  floors: PollFloors = {},
+): { state: PushState | undefined; soon: () => Promise<void> } {
   const soon = useCoalesced(tick);
   const state = usePush(
     push,
@@ -43,6 +51,6 @@ export function usePushedPolling(push: AgentPush | undefined, tick: () => Promis
       if (enabled) void soon();
     },
   );
-  usePolling(tick, pollIntervalMs(state, configuredMs), enabled);
-  return state;
+  usePolling(tick, pollIntervalMs(state, configuredMs, floors), enabled);
+  return { state, soon };
 }

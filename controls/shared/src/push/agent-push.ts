@@ -2,7 +2,7 @@
 // on the page (the inbox, the pane, the timer, the summary — each its own bundle): the registry
 // lives on the window, keyed by user, so a form with four controls opens one socket and asks for
 // one ticket. Each control listens for what concerns it and reads its rows itself.
-import { PushClient, type PushEvent, type PushState, type SocketLike } from '@switchboard/core';
+import { pushClientFor, type PushClient, type PushEvent, type PushHost, type PushState } from '@switchboard/core';
 import { userIdOf } from '../pcf/record-id';
 import { requestPushAddress } from './push-ticket';
 
@@ -13,46 +13,41 @@ export interface AgentPush {
   sendEvent(name: string, data: unknown): boolean;
 }
 
-/** What the host page gives: its window (the registry and the socket constructor live there). */
-export interface PushHost {
-  WebSocket?: new (url: string, protocol: string) => unknown;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { PushHost };
 
 const REGISTRY = '__switchboardPush';
 
 export function agentPush(host: PushHost, userId: string, negotiate: () => Promise<string | null>): AgentPush | undefined {
-  const Socket = host.WebSocket;
-  if (!Socket) return undefined;
   const bag = host as unknown as Record<string, Map<string, PushClient> | undefined>;
   const registry = (bag[REGISTRY] ??= new Map<string, PushClient>());
   const key = userId.toLowerCase();
-  let client = registry.get(key);
-  if (!client) {
-    client = new PushClient({
-      negotiate,
-      openSocket: (url, protocol) => new Socket(url, protocol) as SocketLike,
-      timers: { setTimeout: (fn, ms) => host.setTimeout(fn, ms), clearTimeout: (h) => host.clearTimeout(h) },
-      random: Math.random,
-    });
-    registry.set(key, client);
-    client.start();
-  }
+  const known = registry.get(key);
+  if (known) return known;
+  const client = pushClientFor(host, negotiate);
+  if (!client) return undefined;
+  registry.set(key, client);
+  client.start();
   return client;
+}
+
+/** The least a control waits between polls while push is connected, and while it is down. */
+export interface PollFloors {
+  connectedMs?: number;
+  downMs?: number;
 }
 
 /**
  * How often a control still polls, given the push connection: rarely while connected (a safety
- * net for an event lost between the service and the socket), at least a minute while push is
+ * net for an event lost between the service and the socket; ten minutes unless the control's
+ * figures age faster), at least a minute while push is
  * down (it reconnects meanwhile), and as configured where there is no push at all.
  */
-export function pollIntervalMs(state: PushState | undefined, configuredMs: number): number {
+export function pollIntervalMs(state: PushState | undefined, configuredMs: number, floors: PollFloors = {}): number {
   switch (state) {
     case 'connected':
-      return Math.max(configuredMs, 10 * 60_000);
+      return Math.max(configuredMs, floors.connectedMs ?? 10 * 60_000);
     case 'down':
-      return Math.max(configuredMs, 60_000);
+      return Math.max(configuredMs, floors.downMs ?? 60_000);
     default:
       return configuredMs;
   }
