@@ -18,6 +18,7 @@ import { AuthorKind, DeliveryStatus, MessageDirection, OfferResponse, Visibility
 import type { EmulatorStats } from '@switchboard/dev/dataverse';
 import { diffStats } from '@switchboard/dev/dataverse';
 import { startStackProcess, type StackProcess } from '@switchboard/dev/e2e/stack-process';
+import { emulatorStats } from '@switchboard/dev/e2e/dataverse-client';
 import { AGENTS, CHANNEL_SECRETS, IDS } from '@switchboard/dev/seed/demo-data';
 
 const APP = 'switchboard-app@switchboard.dev';
@@ -49,14 +50,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class Bench {
   constructor(private readonly stack: StackProcess) {}
 
-  private get root(): string {
-    return this.stack.dataverseApi.replace('/api/data/v9.2/', '');
-  }
-
-  async stats(): Promise<EmulatorStats> {
-    const res = await fetch(`${this.root}/_emulator/stats`, { headers: { authorization: `Bearer ${APP_TOKEN}` } });
-    if (!res.ok) throw new Error(`stats: ${res.status}`);
-    return (await res.json()) as EmulatorStats;
+  stats(): Promise<EmulatorStats> {
+    return emulatorStats(this.stack.dataverseApi, APP_TOKEN);
   }
 
   async api<T = Record<string, unknown>>(token: string, method: string, path: string, body?: unknown): Promise<T> {

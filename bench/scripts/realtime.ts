@@ -16,9 +16,9 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { BasePresence } from '@switchboard/solution';
 import { launchBrowser, type LaunchedBrowser } from '@switchboard/dev/e2e/browser';
-import { openAgentWorkspace, setPresenceAs, startShopChat } from '@switchboard/dev/e2e/people';
+import { openAgentWorkspace, setPresenceAs, startShopChat, textFromPhone } from '@switchboard/dev/e2e/people';
 import { startStackProcess, type StackProcess } from '@switchboard/dev/e2e/stack-process';
-import { TestWebApi } from '@switchboard/dev/e2e/dataverse-client';
+import { TestWebApi, requestsBy } from '@switchboard/dev/e2e/dataverse-client';
 import { AGENTS } from '@switchboard/dev/seed/demo-data';
 
 const argv = process.argv.slice(2);
@@ -46,12 +46,6 @@ function latency(samples: number[]): Latency {
 
 const show = (l: Latency) => `p50 ${l.p50.toFixed(0)} ms, p95 ${l.p95.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (n=${l.n})`;
 
-async function requestsOf(stack: StackProcess, domainname: string): Promise<number> {
-  const root = stack.dataverseApi.replace(/\/api\/data\/v9\.2\/$/, '');
-  const stats = (await (await fetch(`${root}/_emulator/stats`, { headers: { authorization: `Bearer ${APP_TOKEN}` } })).json()) as { callers: Record<string, { requests: number }> };
-  return stats.callers[domainname]?.requests ?? 0;
-}
-
 /** How long until `text` shows in an element matching `selector`, from `since` (survives a navigation). */
 async function visibleAfter(page: Page, selector: string, text: string, since: number, timeoutMs = 60_000): Promise<number> {
   await page.locator(selector, { hasText: text }).first().waitFor({ timeout: timeoutMs });
@@ -59,8 +53,7 @@ async function visibleAfter(page: Page, selector: string, text: string, since: n
 }
 
 async function sms(stack: StackProcess, from: string, body: string): Promise<void> {
-  const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'telesign', from, body }) });
-  const answer = (await res.json()) as { status: number };
+  const answer = await textFromPhone(stack.web, from, body);
   if (answer.status !== 200) throw new Error(`the phone simulator's text was answered ${answer.status}`);
 }
 
@@ -106,9 +99,9 @@ async function runMode(mode: 'push' | 'poll'): Promise<ModeResult> {
     });
     await sleep(3_000);
     widgetRequests = 0;
-    const before = await requestsOf(stack, ALICE.domainname);
+    const before = await requestsBy(stack.dataverseApi, APP_TOKEN, ALICE.domainname);
     await sleep(IDLE_SECONDS * 1000);
-    const agentRequests = (await requestsOf(stack, ALICE.domainname)) - before;
+    const agentRequests = (await requestsBy(stack.dataverseApi, APP_TOKEN, ALICE.domainname)) - before;
     const idle = {
       seconds: IDLE_SECONDS,
       agentRequests,

@@ -6,7 +6,7 @@ import { launchBrowser, type LaunchedBrowser } from './browser';
 import { BasePresence, ChannelType, ConversationState, DeliveryStatus, MessageDirection, OfferResponse, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS, CONTACTS, IDS } from '../seed/demo-data';
 import { TestWebApi, until } from './dataverse-client';
-import { openAgentWorkspace, setPresenceAs, startShopChat } from './people';
+import { openAgentWorkspace, setPresenceAs, startShopChat, textFromPhone } from './people';
 import { groupAlive, isRunning, startStackProcess, type StackProcess } from './stack-process';
 
 jest.setTimeout(120_000);
@@ -254,8 +254,7 @@ describe('the local stack', () => {
     const emile = CONTACTS[2]!;
     const typed = '06 98 76 54 32';
     const send = async (body: string) => {
-      const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'telesign', from: typed, body }) });
-      expect(((await res.json()) as { status: number }).status).toBe(200);
+      expect((await textFromPhone(stack.web, typed, body)).status).toBe(200);
     };
     const outbound = async () => {
       const t = (await (await fetch(`${stack.web}/phone/api/thread?provider=telesign&from=${encodeURIComponent(typed)}`)).json()) as { entries: { direction: string; body: string }[] };
@@ -311,8 +310,7 @@ describe('the local stack', () => {
 
   it.each(['twilio', 'telesign', 'acs'] as const)('an SMS from the simulator through %s is accepted by the functions app (signed as the provider signs) and the automatic reply comes back through the provider stand-in, in the customer\'s language, and is marked Delivered by the provider\'s delivery report', async (provider) => {
     const from = provider === 'twilio' ? '(317) 555-0147' : provider === 'telesign' ? '06 12 00 00 01' : '07400 123456';
-    const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider, from, body: `Hello via ${provider}` }) });
-    const sent = (await res.json()) as { status: number; customer: string; detail?: string };
+    const sent = await textFromPhone(stack.web, from, `Hello via ${provider}`, provider);
     expect({ status: sent.status, detail: sent.detail }).toEqual({ status: 200, detail: undefined });
     const thread = await until(`the automatic reply on ${provider}`, async () => {
       const t = (await (await fetch(`${stack.web}/phone/api/thread?provider=${provider}&from=${encodeURIComponent(from)}`)).json()) as { entries: { direction: string; body: string }[] };

@@ -1,4 +1,19 @@
 // Minimal Web API calls for test set-up and checks, as the application user or as an agent.
+import type { EmulatorStats } from '../dataverse/request-stats';
+
+/** The emulator's request counts (GET /_emulator/stats, which needs the application token). */
+export async function emulatorStats(dataverseApi: string, appToken: string): Promise<EmulatorStats> {
+  const root = dataverseApi.replace(/\/api\/data\/v9\.2\/?$/, '');
+  const res = await fetch(`${root}/_emulator/stats`, { headers: { authorization: `Bearer ${appToken}` } });
+  if (!res.ok) throw new Error(`stats: ${res.status}`);
+  return (await res.json()) as EmulatorStats;
+}
+
+/** Dataverse requests the emulator has counted for one caller (a user's domain name) so far. */
+export async function requestsBy(dataverseApi: string, appToken: string, domainname: string): Promise<number> {
+  return (await emulatorStats(dataverseApi, appToken)).callers[domainname]?.requests ?? 0;
+}
+
 export class TestWebApi {
   constructor(private readonly base: string, private readonly token: string) {}
 

@@ -7,7 +7,7 @@ import { BasePresence, SessionRole, SessionState } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { launchBrowser, type LaunchedBrowser } from './browser';
 import { TestWebApi, until } from './dataverse-client';
-import { setPresenceAs, startShopChat, type PreChat } from './people';
+import { setPresenceAs, startShopChat, textFromPhone, type PreChat } from './people';
 import { layoutProblems } from './layout';
 import { startStackProcess, type StackProcess } from './stack-process';
 
@@ -48,8 +48,7 @@ async function startChat(answers: PreChat, message: string): Promise<void> {
 }
 
 async function sendSms(from: string, body: string): Promise<void> {
-  const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'telesign', from, body }) });
-  expect(((await res.json()) as { status: number }).status).toBe(200);
+  expect((await textFromPhone(stack.web, from, body)).status).toBe(200);
 }
 
 const pane = (page: Page, i: number): FrameLocator => page.frameLocator(`iframe[name="pane-${i}"]`);

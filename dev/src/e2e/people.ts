@@ -1,5 +1,6 @@
 // What the browser tests' people do the same way in every file: a customer opening the demo
-// shop's chat and writing, an agent opening their workspace or picking a presence.
+// shop's chat and writing or texting from the phone simulator, an agent opening their workspace
+// or picking a presence.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { BasePresence } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
@@ -25,6 +26,19 @@ export async function startShopChat(context: BrowserContext, web: string, answer
   await dialog.getByLabel('Your message').fill(message);
   await dialog.getByLabel('Your message').press('Enter');
   return { shop, dialog };
+}
+
+/** What the phone simulator answers: `status` is the functions app's HTTP status for the provider's webhook. */
+export interface PhoneSent {
+  status: number;
+  customer: string;
+  detail?: string;
+}
+
+/** A customer texts a support number from the phone simulator (as its page does), through `provider`'s stand-in. */
+export async function textFromPhone(web: string, from: string, body: string, provider: 'twilio' | 'telesign' | 'acs' = 'telesign'): Promise<PhoneSent> {
+  const res = await fetch(`${web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider, from, body }) });
+  return (await res.json()) as PhoneSent;
 }
 
 /** An agent opens their one-agent workspace (optionally on a conversation) and waits for their inbox. */

@@ -8,14 +8,15 @@ import type { Page } from 'playwright-core';
 import { BasePresence, AgentConnectionState } from '@switchboard/solution';
 import { AGENTS } from '../seed/demo-data';
 import { launchBrowser, type LaunchedBrowser } from './browser';
-import { TestWebApi, until } from './dataverse-client';
-import { openAgentWorkspace, setPresenceAs, startShopChat } from './people';
+import { TestWebApi, requestsBy, until } from './dataverse-client';
+import { openAgentWorkspace, setPresenceAs, startShopChat, textFromPhone } from './people';
 import { startStackProcess, type StackProcess } from './stack-process';
 
 jest.setTimeout(180_000);
 
 /** A short disconnect grace, so the test sees both sides of it; the product's is 150 s. */
 const GRACE_SECONDS = 8;
+const APP_TOKEN = 'switchboard-dev-app-token';
 
 let stack: StackProcess;
 let app: TestWebApi;
@@ -24,7 +25,7 @@ const agent = (key: string) => AGENTS.find((a) => a.key === key)!;
 
 beforeAll(async () => {
   stack = await startStackProcess({ readyTimeoutMs: 150_000, env: { SWITCHBOARD_PRESENCE_GRACE_SECONDS: String(GRACE_SECONDS) } });
-  app = new TestWebApi(stack.dataverseApi, 'switchboard-dev-app-token');
+  app = new TestWebApi(stack.dataverseApi, APP_TOKEN);
 }, 900_000);
 
 afterAll(async () => {
@@ -64,16 +65,8 @@ async function pushState(page: Page): Promise<string | null> {
   return page.getByTestId('agent-inbox').getAttribute('data-push');
 }
 
-async function requestsBy(key: string): Promise<number> {
-  const root = stack.dataverseApi.replace(/\/api\/data\/v9\.2\/$/, '');
-  const stats = (await (await fetch(`${root}/_emulator/stats`, { headers: { authorization: 'Bearer switchboard-dev-app-token' } })).json()) as { callers: Record<string, { requests: number }> };
-  const domain = agent(key).token.replace(/^dev:/, '');
-  return stats.callers[domain]?.requests ?? 0;
-}
-
 async function sendSms(from: string, body: string): Promise<void> {
-  const res = await fetch(`${stack.web}/phone/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'telesign', from, body }) });
-  expect(((await res.json()) as { status: number }).status).toBe(200);
+  expect((await textFromPhone(stack.web, from, body)).status).toBe(200);
 }
 
 async function status(key: string) {
@@ -98,9 +91,9 @@ describe('live updates over Web PubSub', () => {
     await until('the inbox connected to push', async () => (await pushState(alice)) === 'connected', 30_000);
     // Let the opening reads and the ticket settle, then watch a quiet minute.
     await new Promise((r) => setTimeout(r, 3_000));
-    const before = await requestsBy('alice');
+    const before = await requestsBy(stack.dataverseApi, APP_TOKEN, agent('alice').domainname);
     await new Promise((r) => setTimeout(r, 60_000));
-    const idle = (await requestsBy('alice')) - before;
+    const idle = (await requestsBy(stack.dataverseApi, APP_TOKEN, agent('alice').domainname)) - before;
     console.log(`[realtime] idle agent desk: ${idle} Dataverse requests in 60 s (polling desk: 120 per minute before push)`);
     expect(idle).toBeLessThanOrEqual(1);
 
