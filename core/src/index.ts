@@ -102,3 +102,8 @@ export { type ConfigProblem, validateRoutingConfig } from './routing/config-vali
 export * from './push/push-events';
 export * from './push/push-port';
 export * from './push/push-client';
+
+// Bots: what a bot said (any protocol), which bot answers first
+export * from './bots/bot-turn';
+export * from './bots/bot-choice';
+export * from './bots/bot-activities';

@@ -47,7 +47,8 @@ test('the bundle registers every function with the worker when loaded as the app
   expect(byName.get('sms-validate')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
   expect(byName.get('routing-worker')).toMatchObject({ type: 'queueTrigger', queueName: 'swb-routing', connection: 'AzureWebJobsStorage' });
   expect(byName.get('admin-broadcasts')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
-  expect(registered).toHaveLength(17);
+  expect(byName.get('bot-callback')).toMatchObject({ type: 'httpTrigger', authLevel: 'anonymous', route: 'bots/{botId}/conversations/{id}/{action}' });
+  expect(registered).toHaveLength(18);
 }, 60_000);
 
 test('the bundle refuses to start with missing settings and names them', async () => {

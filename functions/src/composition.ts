@@ -37,6 +37,10 @@ import { AdminBroadcastService } from './outbound/broadcast.service';
 import { TemplateBroadcaster } from './outbound/template-broadcast';
 import { parseConnectionString, type PushUpstreamService, WebPubSubUpstream } from './push/push-upstream.service';
 import { WebPubSubPush } from './push/web-pubsub.adapter';
+import { WebhookBotCallbacks } from './bots/bot-callback.service';
+import { BotService } from './bots/bot.service';
+import { DirectLineConnector } from './bots/directline/directline.connector';
+import { WebhookBotConnector } from './bots/webhook/webhook-bot.connector';
 import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue.adapter';
 import type { WorkQueue } from './queue/work-queue';
 import { functionsTable, type Services } from './registrations';
@@ -179,6 +183,8 @@ export interface ServiceGraph {
   broadcasts: AdminBroadcastService;
   push: PushPort;
   pushUpstream: PushUpstreamService;
+  bots: BotService;
+  botCallbacks: WebhookBotCallbacks;
 }
 
 export function buildServiceGraph(options: GraphOptions): ServiceGraph {
@@ -222,6 +228,22 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   };
   const repo = new RoutingRepository(client);
   const routingConfig = new RoutingConfigCache(() => repo.loadConfig(), { ttlMs: ttl, now });
+  // Bot turns go through the durable queue only (never inline like arrivals): a turn run twice
+  // would give the bot the customer's message twice. A hand-off routes like an arrival.
+  const botSecrets = appSettingsSecretResolver(options.settings);
+  const bots = new BotService({
+    conversations,
+    messages,
+    routing: routingTrigger,
+    handoffRouting: { enqueue: (work, o) => arrivals.enqueue(work, o) },
+    config: routingConfig,
+    connectors: { directline: new DirectLineConnector(), webhook: new WebhookBotConnector() },
+    secrets: botSecrets,
+    ...(push !== NO_PUSH ? { push } : {}),
+    now,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const botCallbacks = new WebhookBotCallbacks({ bots, config: routingConfig, secrets: botSecrets, now });
   const routingWorker = new DataverseRoutingWorker({
     repo,
     config: routingConfig,
@@ -231,6 +253,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     releaseOffer: (offer) => releaseOffer(offer, stepDeps),
     connectionLost: (agentId, since) => connectionLost(agentId, since, stepDeps),
     push,
+    bots,
     now,
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -249,7 +272,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
           },
         };
   const waitingCount = (queueId: string) => repo.waitingCount(queueId);
-  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: arrivals, confirmations, automated, placer, waitingCount, push, now });
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: arrivals, confirmations, automated, placer, bots, waitingCount, push, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatApiHandler({
     client,
@@ -259,6 +282,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     routing: arrivals,
     automated,
     placer,
+    bots,
     waitingCount,
     signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
     limiter: new InMemoryRateLimiter({ now }),
@@ -273,7 +297,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
   const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const pushUpstream = pushUpstreamOf(pushConfig, push, routingTrigger, conversations, now, options.log);
-  return { push, pushUpstream, broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
+  return { bots, botCallbacks, push, pushUpstream, broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
 }
 
 /** Typing is frequent: who is primary where is remembered for a minute (a transfer shows within it). */
@@ -330,6 +354,7 @@ export function notImplementedServices(): Services {
       typing: refuse('Chat API'),
     },
     pushUpstream: { handle: refuse('Push events') },
+    botCallbacks: { handle: refuse('Webhook bot callbacks') },
     widgetScript: { script: refuse('Widget script delivery') },
     pluginWebhooks: { handle: refuse('Plugin step webhooks') },
     routingWorker: { process: refuse('Routing worker') },
@@ -367,6 +392,7 @@ export const serviceFactories: ServiceFactories = {
   widgetScript: (infra) => graphOf(infra).widgetScript,
   broadcasts: (infra) => graphOf(infra).broadcasts,
   pushUpstream: (infra) => graphOf(infra).pushUpstream,
+  botCallbacks: (infra) => graphOf(infra).botCallbacks,
 };
 
 export interface Composition {
@@ -391,6 +417,7 @@ export function compose(config: FunctionsConfig, factories: ServiceFactories = s
     routingWorker: pick('routingWorker'),
     broadcasts: pick('broadcasts'),
     pushUpstream: pick('pushUpstream'),
+    botCallbacks: pick('botCallbacks'),
   };
   return { infrastructure, services, table: functionsTable(services, config) };
 }

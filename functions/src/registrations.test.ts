@@ -57,6 +57,7 @@ test('every public route of the design is registered with exactly its methods', 
       // Beyond the design's table: Web PubSub's event handler (signed by the service).
       'POST /api/push/events',
       'POST /api/dataverse/{step}',
+      'POST /api/bots/{botId}/conversations/{id}/{action}',
       'GET /api/health',
     ].sort(),
   );

@@ -1,6 +1,6 @@
 import type { FunctionDef } from './hosting/function-def';
-import { guarded, json, KiB, toResponse } from './hosting/http';
-import { apiRequest } from './handlers/request';
+import { guarded, headersToRecord, json, KiB, readText, toResponse } from './hosting/http';
+import { apiRequest, routeParam } from './handlers/request';
 import { chatHandlers } from './handlers/chat.handler';
 import { dataverseWebhookHandler } from './handlers/dataverse-webhook.handler';
 import { channelValidationHandler, smsCallbackHandler } from './handlers/sms.handler';
@@ -11,6 +11,7 @@ import type { SmsCallbackService } from './inbound/sms-inbound.service';
 import type { BroadcastService } from './outbound/broadcast.service';
 import type { RoutingWorker } from './routing/routing-worker';
 import type { PushUpstreamService } from './push/push-upstream.service';
+import type { BotCallbackService } from './bots/bot-callback.service';
 import type { PluginWebhookService } from './webhooks/plugin-webhook.service';
 import type { WidgetScriptService } from './widget/widget-script.service';
 
@@ -25,6 +26,7 @@ export interface Services {
   routingWorker: RoutingWorker;
   broadcasts: BroadcastService;
   pushUpstream: PushUpstreamService;
+  botCallbacks: BotCallbackService;
 }
 
 export interface TableSettings {
@@ -45,6 +47,7 @@ export const LIMITS = {
   chatMessageBytes: 16 * KiB,
   webhookBytes: 2048 * KiB,
   pushEventBytes: 64 * KiB,
+  botCallbackBytes: 32 * KiB,
 };
 
 export function functionsTable(services: Services, settings: TableSettings): FunctionDef[] {
@@ -100,6 +103,25 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
       methods: ['POST', 'OPTIONS'],
       authLevel: 'anonymous',
       handler: guarded(async (request) => toResponse(await services.pushUpstream.handle(await apiRequest(request, { body: 'optional-json', maxBytes: LIMITS.pushEventBytes })))),
+    },
+    // Webhook bots answer: authenticated by the bot's HMAC signature over the raw body, in the service.
+    {
+      kind: 'http',
+      name: 'bot-callback',
+      route: 'bots/{botId}/conversations/{id}/{action}',
+      methods: ['POST'],
+      authLevel: 'anonymous',
+      handler: guarded(async (request) =>
+        toResponse(
+          await services.botCallbacks.handle({
+            botId: routeParam(request, 'botId'),
+            conversationId: routeParam(request, 'id'),
+            action: routeParam(request, 'action'),
+            rawBody: await readText(request, LIMITS.botCallbackBytes),
+            headers: headersToRecord(request.headers),
+          }),
+        ),
+      ),
     },
     { kind: 'http', name: 'health', route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: async () => json(200, { status: 'ok' }) },
     {

@@ -23,6 +23,8 @@ export interface ClassificationRule {
     skills?: SkillRequirement[];
     language?: string;
     attributes?: Record<string, string | number | boolean>;
+    /** A bot answers first when this rule matches (overrides the workstream's bot). */
+    botId?: string;
   };
   /** Skip the remaining classification rules once this one matched. */
   stop?: boolean;
@@ -65,6 +67,8 @@ export interface WorkstreamConfig {
   declineLimitPerAgent: number;
   skillMatch: SkillMatchMode;
   ruleset: Ruleset;
+  /** The bot that answers this workstream's conversations before a person. */
+  botId?: string;
 }
 
 export type OverflowAction =
@@ -121,8 +125,22 @@ export interface RoutingConfig {
   workstreams: WorkstreamConfig[];
   capacityProfiles: CapacityProfileConfig[];
   operatingHours: OperatingHours[];
+  /** Bots workstreams and rules may put first (see bots/bot-choice.ts). */
+  bots?: BotConfig[];
   /** How many waiting conversations behind a queue's head are tried when the head cannot be placed (skills). */
   lookahead?: number;
   /** Overflow to another queue may chain; this stops loops between queues. */
   maxOverflowHops?: number;
+}
+
+/** A bot as routing needs it: the functions app reads the secret from the setting it names. */
+export interface BotConfig {
+  id: string;
+  name: string;
+  kind: 'directline' | 'webhook';
+  url: string;
+  secretSettingName: string;
+  timeoutSeconds: number;
+  inactivityMinutes: number;
+  enabled: boolean;
 }

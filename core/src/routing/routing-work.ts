@@ -31,13 +31,24 @@ export type RoutingWork = (
    * grace ends. Still no connection then: the agent is routed as Offline until they come back.
    */
   | { kind: 'agent-disconnected'; agentId: string; since: number; reason: string }
+  /**
+   * A bot that holds a conversation has something to answer: the conversation opened, or the
+   * customer wrote `text` (message `messageId`). Turns of one conversation are taken in order.
+   */
+  | { kind: 'bot-turn'; conversationId: string; botId: string; input: { kind: 'opened' } | { kind: 'message'; messageId: string; text: string }; reason: string }
+  /**
+   * Scheduled when a bot is waited for: `answer` (a webhook bot must have answered the customer's
+   * message of `since` by now) or `idle` (nothing happened since `since` for the bot's inactivity
+   * timeout). Still so when it comes: a person takes over, or the idle conversation is closed.
+   */
+  | { kind: 'bot-check'; conversationId: string; botId: string; check: 'answer' | 'idle'; since: number; reason: string }
 ) & { at?: number };
 
 export interface RoutingTriggerPort {
   enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected']);
+const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected', 'bot-turn', 'bot-check']);
 
 /** A dequeued item is only trusted as far as its kind: anything else is dropped by the worker. */
 export function isRoutingWork(value: unknown): value is RoutingWork {

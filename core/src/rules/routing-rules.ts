@@ -14,6 +14,8 @@ export interface Classification {
   skills?: SkillRequirement[];
   language?: string;
   attributes: Record<string, string | number | boolean>;
+  /** The bot the last matching rule that names one picked. */
+  botId?: string;
   matchedRuleIds: string[];
   problems: RuleProblem[];
 }
@@ -43,6 +45,7 @@ export function classifyConversation(rules: readonly ClassificationRule[], scope
       conversation.skills = rule.set.skills.map((s) => s.skillId);
     }
     if (rule.set.language !== undefined) conversation.language = out.language = rule.set.language;
+    if (rule.set.botId !== undefined) out.botId = rule.set.botId;
     if (rule.set.attributes) {
       Object.assign(out.attributes, rule.set.attributes);
       Object.assign(conversation, rule.set.attributes);

@@ -13,6 +13,10 @@ export interface StackProcess {
   functions: string;
   dataverseApi: string;
   webPubSub: string;
+  /** the Direct Line stand-in's origin (the FAQ bot; its dev hooks are under /_directline) */
+  directLine: string;
+  /** the sample webhook bot's origin */
+  webhookBot: string;
   /** pids of the services the stack started (from its "[stack] pids" line), plus its own */
   pids: number[];
   output: string[];
@@ -54,7 +58,7 @@ export async function startStackProcess(options: { readyTimeoutMs?: number; echo
   // Build what was never built (a fresh checkout in CI) before the clock starts; existing
   // outputs are used as they are, so a test run never rebuilds under a developer's feet.
   const build = buildStale((line) => options.echo && process.stdout.write(`${line}\n`), 'missing');
-  const [dataverse, functions, web, azurite, acs, webPubSub] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [dataverse, functions, web, azurite, acs, webPubSub, directLine, webhookBot] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swb-stack-'));
   const started = Date.now();
   const child: ChildProcess = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['dev/src/stack/start.ts'], {
@@ -69,6 +73,8 @@ export async function startStackProcess(options: { readyTimeoutMs?: number; echo
       SWITCHBOARD_AZURITE_PORT: String(azurite),
       SWITCHBOARD_ACS_STANDIN_PORT: String(acs),
       SWITCHBOARD_WEBPUBSUB_PORT: String(webPubSub),
+      SWITCHBOARD_DIRECTLINE_PORT: String(directLine),
+      SWITCHBOARD_WEBHOOK_BOT_PORT: String(webhookBot),
       SWITCHBOARD_DATA_DIR: dataDir,
       SWITCHBOARD_EPHEMERAL: '1',
       SWITCHBOARD_BUILD: 'none',
@@ -126,6 +132,8 @@ export async function startStackProcess(options: { readyTimeoutMs?: number; echo
     functions: `http://127.0.0.1:${functions}`,
     dataverseApi: `http://127.0.0.1:${dataverse}/api/data/v9.2/`,
     webPubSub: `http://127.0.0.1:${webPubSub}`,
+    directLine: `http://127.0.0.1:${directLine}`,
+    webhookBot: `http://127.0.0.1:${webhookBot}`,
     pids: [child.pid!, ...pids],
     output,
     readyMs: Date.now() - started,

@@ -56,7 +56,7 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
     routeOnArrival: false,
     ...options.graph,
   });
-  const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, pluginWebhooks: graph.pluginWebhooks, broadcasts: graph.broadcasts, pushUpstream: graph.pushUpstream };
+  const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, pluginWebhooks: graph.pluginWebhooks, broadcasts: graph.broadcasts, pushUpstream: graph.pushUpstream, botCallbacks: graph.botCallbacks };
   const recorder = new RegistrationRecorder();
   register(recorder, functionsTable(services, { publicBaseUrl: PUBLIC_BASE, webhookKey: WEBHOOK_KEY, storageConnectionSetting: 'AzureWebJobsStorage', queues: { routing: 'swb-routing' } }));
   const host = new FunctionsDevHost({ registrations: recorder.registrations, port: 0, functionKey: FUNCTION_KEY, enableQueues: false, enableTimers: false, log: options.log ? console.log : () => undefined });

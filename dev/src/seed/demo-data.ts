@@ -6,6 +6,7 @@ import {
   BasePresence,
   ChannelType,
   ContextVariableType,
+  BotKind,
   Provider,
   RoutingRuleKind,
   TemplateKind,
@@ -16,10 +17,13 @@ const id = (n: number) => `5eed0000-0000-4000-8000-${n.toString(16).padStart(12,
 
 export const IDS = {
   queues: { web: id(0x101), billing: id(0x102), sms: id(0x103) },
-  workstreams: { chat: id(0x201), sms: id(0x202) },
+  workstreams: { chat: id(0x201), sms: id(0x202), botChat: id(0x203) },
   capacityProfiles: { standard: id(0x301) },
   operatingHours: { always: id(0x401), business: id(0x402) },
   widget: id(0x501),
+  /** The help centre's widget (/help): the FAQ bot answers first. */
+  botWidget: id(0x502),
+  bots: { faq: id(0x901), webhook: id(0x902) },
   channels: { twilio: id(0x601), telesign: id(0x602), acs: id(0x603) },
   /** Seeded by earlier versions and retired since: switched off in databases that still have them. */
   retiredAutomatedMessages: [id(0xe01)],
@@ -133,6 +137,89 @@ export const PRE_CHAT_QUESTIONS = [
     ],
   },
 ];
+
+/** Where the stack runs the bot stand-ins, and the app settings that hold their secrets. */
+export interface DemoBotEndpoints {
+  directLineUrl: string;
+  webhookBotUrl: string;
+}
+
+export const BOT_SECRETS = { SWB_BOT_FAQ_DIRECTLINE_SECRET: 'faq-bot-dev-secret', SWB_BOT_WEBHOOK_SECRET: 'webhook-bot-dev-secret' } as const;
+
+export function botRows(endpoints: DemoBotEndpoints) {
+  return [
+    {
+      id: IDS.bots.faq,
+      data: {
+        swb_name: 'FAQ bot',
+        swb_kind: BotKind.DirectLine,
+        swb_endpointurl: endpoints.directLineUrl,
+        swb_secretsettingname: 'SWB_BOT_FAQ_DIRECTLINE_SECRET',
+        swb_timeoutseconds: 5,
+        swb_inactivityminutes: 30,
+        swb_isenabled: true,
+      },
+    },
+    {
+      id: IDS.bots.webhook,
+      data: {
+        swb_name: 'Sample webhook bot',
+        swb_kind: BotKind.Webhook,
+        swb_endpointurl: endpoints.webhookBotUrl,
+        swb_secretsettingname: 'SWB_BOT_WEBHOOK_SECRET',
+        swb_timeoutseconds: 5,
+        swb_inactivityminutes: 30,
+        swb_isenabled: true,
+      },
+    },
+  ];
+}
+
+/** The help centre: a chat workstream the FAQ bot answers first, billing hand-offs to Billing. */
+export function botChatRows(webOrigin: string) {
+  return {
+    workstream: {
+      id: IDS.workstreams.botChat,
+      data: {
+        swb_name: 'Help centre chat (bot first)',
+        swb_channeltype: ChannelType.LiveChat,
+        swb_assignmentmethod: AssignmentMethod.HighestCapacity,
+        swb_capacityunits: 1,
+        swb_offertimeoutseconds: 120,
+        swb_declinelimit: 3,
+        swb_wrapupblocking: WrapUpBlocking.UntilClosed,
+        swb_allowedpresences: `${BasePresence.Available},${BasePresence.Busy}`,
+        'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${IDS.capacityProfiles.standard})`,
+        'swb_fallbackqueueid@odata.bind': `/queues(${IDS.queues.web})`,
+        'swb_botid@odata.bind': `/swb_bots(${IDS.bots.faq})`,
+      },
+    },
+    rule: {
+      id: id(0xb02),
+      data: {
+        swb_name: 'Billing hand-offs go to Billing',
+        swb_kind: RoutingRuleKind.RouteToQueue,
+        swb_order: 10,
+        swb_condition: "context.topic = 'billing'",
+        swb_isenabled: true,
+        'swb_workstreamid@odata.bind': `/swb_workstreams(${IDS.workstreams.botChat})`,
+        'swb_targetqueueid@odata.bind': `/queues(${IDS.queues.billing})`,
+      },
+    },
+    widget: {
+      id: IDS.botWidget,
+      data: {
+        swb_name: 'Help centre chat',
+        swb_allowedorigins: [webOrigin, webOrigin.replace('127.0.0.1', 'localhost')].join('\n'),
+        swb_prechatquestions: JSON.stringify(PRE_CHAT_QUESTIONS.filter((q) => q.id === 'firstname')),
+        swb_defaultlocale: 'en',
+        swb_isenabled: true,
+        'swb_workstreamid@odata.bind': `/swb_workstreams(${IDS.workstreams.botChat})`,
+        'swb_operatinghoursid@odata.bind': `/swb_operatinghourses(${IDS.operatingHours.always})`,
+      },
+    },
+  };
+}
 
 export function rows(webOrigin: string) {
   const allDay = ['00:00', '24:00'];

@@ -3,7 +3,7 @@
 // last, so its presence means a previous seed finished; an interrupted seed is completed
 // by the next start (PATCH on a fixed id creates or overwrites).
 import { metadata } from '@switchboard/solution';
-import { ACCOUNTS, AGENTS, CHANNELS, CONTACTS, IDS, channelRow, rows } from './demo-data';
+import { ACCOUNTS, AGENTS, CHANNELS, CONTACTS, IDS, botChatRows, botRows, channelRow, rows, type DemoBotEndpoints } from './demo-data';
 
 export interface SeedOptions {
   /** Web API root, ending in /api/data/v9.2/ */
@@ -11,7 +11,23 @@ export interface SeedOptions {
   appToken: string;
   /** Origin of the :7072 pages (allowed origin of the chat widget). */
   webOrigin: string;
+  /** Where the bot stand-ins listen (defaults: the stack's ports). */
+  bots?: DemoBotEndpoints;
   log?: (line: string) => void;
+}
+
+export const DEFAULT_BOT_ENDPOINTS: DemoBotEndpoints = { directLineUrl: 'http://127.0.0.1:7075/v3/directline', webhookBotUrl: 'http://127.0.0.1:7076/events' };
+
+/**
+ * The bots and the help centre that puts one first. Written on every start (upserts): the bot
+ * rows carry the stand-ins' addresses, and a database seeded before bots existed gets them too.
+ */
+async function seedBots(api: WebApi, options: SeedOptions): Promise<void> {
+  for (const b of botRows(options.bots ?? DEFAULT_BOT_ENDPOINTS)) await api.upsert('swb_bots', b.id, b.data);
+  const help = botChatRows(options.webOrigin);
+  await api.upsert('swb_workstreams', help.workstream.id, help.workstream.data);
+  await api.upsert('swb_routingrules', help.rule.id, help.rule.data);
+  await api.upsert('swb_chatwidgets', help.widget.id, help.widget.data);
 }
 
 export interface SeedResult {
@@ -87,6 +103,7 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
     for (const retired of IDS.retiredAutomatedMessages) {
       if (await api.exists('swb_automatedmessages', retired)) await api.ok('PATCH', `swb_automatedmessages(${retired})`, { swb_isenabled: false });
     }
+    await seedBots(api, options);
     return { seeded: false, rows: 0 };
   }
   const r = rows(options.webOrigin);
@@ -132,6 +149,8 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
   log(`contacts, accounts, SMS channels (Twilio, TeleSign, ACS), templates, automated messages`);
   await api.upsert('swb_supervisordesks', IDS.desk, { swb_name: 'Floor' });
 
+  await seedBots(api, options);
+  log(`bots (FAQ bot over Direct Line, sample webhook bot) and the help centre widget (${IDS.botWidget})`);
   // The widget last: it is the marker that the seed completed.
   await api.upsert('swb_chatwidgets', r.widget.id, r.widget.data);
   for (const v of r.contextVariables) await api.upsert('swb_contextvariables', v.id, v.data);

@@ -15,6 +15,9 @@ export interface StackConfig {
   /** the Web PubSub stand-in (live updates to the desk and the widget) */
   webPubSubPort: number;
   webPubSubKey: string;
+  /** the Bot Framework Direct Line stand-in (the FAQ bot) and the sample webhook bot */
+  directLinePort: number;
+  webhookBotPort: number;
   /** SWITCHBOARD_PUSH=off runs the stack without Web PubSub: every client polls (benchmarks compare). */
   push: boolean;
   /** SWITCHBOARD_PRESENCE_GRACE_SECONDS for the functions app (150 when unset); tests shorten it. */
@@ -45,6 +48,8 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     azuritePort: port(env, 'SWITCHBOARD_AZURITE_PORT', 10001),
     acsPort: port(env, 'SWITCHBOARD_ACS_STANDIN_PORT', 7073),
     webPubSubPort: port(env, 'SWITCHBOARD_WEBPUBSUB_PORT', 7074),
+    directLinePort: port(env, 'SWITCHBOARD_DIRECTLINE_PORT', 7075),
+    webhookBotPort: port(env, 'SWITCHBOARD_WEBHOOK_BOT_PORT', 7076),
     push: env['SWITCHBOARD_PUSH'] !== 'off',
     webPubSubKey: env['SWITCHBOARD_WEBPUBSUB_ACCESS_KEY'] ?? 'local-webpubsub-access-key-0123456789',
     ...(env['SWITCHBOARD_PRESENCE_GRACE_SECONDS'] ? { presenceGraceSeconds: env['SWITCHBOARD_PRESENCE_GRACE_SECONDS'] } : {}),
@@ -65,6 +70,8 @@ export function urls(c: StackConfig) {
     web: `http://127.0.0.1:${c.webPort}`,
     acs: `http://127.0.0.1:${c.acsPort}`,
     webPubSub: `http://127.0.0.1:${c.webPubSubPort}`,
+    directLine: `http://127.0.0.1:${c.directLinePort}/v3/directline`,
+    webhookBot: `http://127.0.0.1:${c.webhookBotPort}/events`,
   };
 }
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { APP_USER_ID } from '../dataverse';
-import { ACS_ACCESS_KEY } from '../seed/demo-data';
+import { ACS_ACCESS_KEY, BOT_SECRETS, IDS } from '../seed/demo-data';
 import { seedDemoData } from '../seed/seed';
 import { demoSecrets } from '../web/phone-simulator';
 import { startWebServer, type WebServer } from '../web/server';
@@ -66,7 +66,13 @@ async function main(): Promise<void> {
       ready: httpReady(`${u.dataverseApi}WhoAmI`, { headers: { authorization: `Bearer ${config.appToken}` } }),
     });
 
-    const seeded = await seedDemoData({ apiUrl: u.dataverseApi, appToken: config.appToken, webOrigin: u.web, log: (l) => log(`[seed] ${l}`) });
+    const seeded = await seedDemoData({
+      apiUrl: u.dataverseApi,
+      appToken: config.appToken,
+      webOrigin: u.web,
+      bots: { directLineUrl: u.directLine, webhookBotUrl: u.webhookBot },
+      log: (l) => log(`[seed] ${l}`),
+    });
     log(seeded.seeded ? `[seed] demo data written (${seeded.rows} rows)` : '[seed] demo data already present');
 
     // Live updates: the stand-in tells the functions app when a connection closes (presence) and
@@ -82,7 +88,24 @@ async function main(): Promise<void> {
       ready: tcpReady('127.0.0.1', config.webPubSubPort),
     });
 
-    const secrets = demoSecrets(`endpoint=${u.acs}/;accesskey=${ACS_ACCESS_KEY}`);
+    // Bots at the front door: the FAQ bot behind a Direct Line stand-in, and the sample webhook
+    // bot, which calls the functions app back (signed) under its bot row's id.
+    await supervisor.start({
+      name: 'directline',
+      command: bin('tsx'),
+      args: ['dev/src/directline/cli.ts', '--port', String(config.directLinePort), '--secret', BOT_SECRETS.SWB_BOT_FAQ_DIRECTLINE_SECRET],
+      cwd: REPO_ROOT,
+      ready: tcpReady('127.0.0.1', config.directLinePort),
+    });
+    await supervisor.start({
+      name: 'webhook-bot',
+      command: bin('tsx'),
+      args: ['dev/src/webhook-bot/cli.ts', '--port', String(config.webhookBotPort), '--bot-id', IDS.bots.webhook, '--secret', BOT_SECRETS.SWB_BOT_WEBHOOK_SECRET, '--switchboard-url', u.functions],
+      cwd: REPO_ROOT,
+      ready: tcpReady('127.0.0.1', config.webhookBotPort),
+    });
+
+    const secrets = { ...demoSecrets(`endpoint=${u.acs}/;accesskey=${ACS_ACCESS_KEY}`), ...BOT_SECRETS };
     await supervisor.start({
       name: 'functions',
       command: bin('tsx'),
@@ -140,13 +163,14 @@ async function main(): Promise<void> {
     log('');
     log(`Switchboard is running (ready in ${elapsed()}):`);
     log(`  agent workspace   ${u.web}/workspace            (two agents side by side; one: ${u.web}/workspace/agent?agent=alice)`);
-    log(`  widget demo       ${u.web}/shop`);
+    log(`  widget demo       ${u.web}/shop   (bot first: ${u.web}/help)`);
     log(`  phone simulator   ${u.web}/phone`);
     log(`  functions         ${u.functions}/api/health`);
     log(`  Dataverse         ${u.dataverseApi}   (app token ${config.appToken}; agents: dev:alice@switchboard.dev …)`);
     log(`  Azurite queues    http://127.0.0.1:${config.azuritePort}`);
     log(`  SMS provider stand-ins: Twilio ${u.web}/twilio, TeleSign ${u.web}/telesign, ACS ${u.acs}`);
     log(config.push ? `  Web PubSub stand-in ${u.webPubSub}   (hub ${PUSH_HUB}; events to ${u.functions}/api/push/events)` : '  Web PubSub        off (SWITCHBOARD_PUSH=off): every desk and widget polls');
+    log(`  bots              FAQ bot over Direct Line ${u.directLine}; sample webhook bot ${u.webhookBot}`);
     log(`[stack] pids ${supervisor.pids.join(' ')}`);
     log(`[stack] ready in ${elapsed()}  — Ctrl-C stops everything`);
   } catch (err) {

@@ -36,7 +36,7 @@ export function indexPage(u: { functions: string; dataverseApi: string }): strin
 <p><a href="/workspace">Two agents side by side</a> (Alice and Bruno) ·
 ${AGENTS.map((a) => `<a href="/workspace/agent?agent=${a.key}">${esc(a.fullname)}</a>`).join(' · ')}</p></div>
 <div class="card"><h2>Supervisor desk</h2><p><a href="/workspace/supervisor">Sam Leroy's desk</a>: ongoing conversations, agents and queues live (<a href="/workspace/supervisor?lang=fr">en français</a>)</p></div>
-<div class="card"><h2>Widget demo</h2><p><a href="/shop">Fabrikam Outdoor shop</a> (the chat follows you to <a href="/shop/cart">the cart</a>)</p></div>
+<div class="card"><h2>Widget demo</h2><p><a href="/shop">Fabrikam Outdoor shop</a> (the chat follows you to <a href="/shop/cart">the cart</a>); <a href="/help">help centre</a> (a bot answers first)</p></div>
 <div class="card"><h2>Phone simulator</h2><p><a href="/phone">Text the support numbers</a> as a customer (Twilio, TeleSign, ACS)</p></div>
 <div class="card"><h2>Services</h2><ul>
 <li>Dataverse emulator: <code>${esc(u.dataverseApi)}</code></li>
@@ -160,6 +160,17 @@ export function shopPage(which: 'home' | 'cart', widgetScript: string): string {
     which === 'home' ? 'Fabrikam Outdoor' : 'Cart — Fabrikam Outdoor',
     `<div class="shop"><header><h1>Fabrikam Outdoor</h1><a href="/shop">Shop</a><a href="/shop/cart">Cart</a></header>${body}</div>
 <script src="${esc(widgetScript)}" data-widget-id="${IDS.widget}" data-context='${esc(context)}' async></script>`,
+    SHOP_STYLE,
+  );
+}
+
+/** The help centre: the widget whose workstream puts the FAQ bot first. */
+export function helpPage(widgetScript: string): string {
+  return page(
+    'Help centre — Fabrikam Outdoor',
+    `<div class="shop"><header><h1>Fabrikam Outdoor — help centre</h1><a href="/shop">Shop</a><a href="/help">Help</a></header>
+<main><div class="card"><h2>How can we help?</h2><p>Our assistant answers first (opening hours, in English or French); ask for an agent at any time.</p></div></main></div>
+<script src="${esc(widgetScript)}" data-widget-id="${IDS.botWidget}" data-context='{"page":"help"}' async></script>`,
     SHOP_STYLE,
   );
 }

@@ -8,7 +8,7 @@ import { metadata } from '@switchboard/solution';
 import { AGENTS, type DemoAgent } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { buildClientBundles } from './assets';
-import { FAVICON_SVG, agentPage, indexPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
+import { FAVICON_SVG, agentPage, helpPage, indexPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
 import { PhoneSimulator, type ProviderKey } from './phone-simulator';
 import { readResx } from './resx';
 import { LANGUAGE_IDS, PAGE_STRINGS, languageOfId, pageLanguageOf } from './strings';
@@ -198,6 +198,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     // ---- widget demo --------------------------------------------------------------------
     if (p === '/shop' || p === '/shop/') return send(res, 200, shopPage('home', await widgetScriptUrl()));
     if (p === '/shop/cart') return send(res, 200, shopPage('cart', await widgetScriptUrl()));
+    if (p === '/help' || p === '/help/') return send(res, 200, helpPage(await widgetScriptUrl()));
     if (p === '/api/chat/widget.js') {
       const file = path.join(REPO_ROOT, 'widget', 'dist', 'widget.js');
       if (!fs.existsSync(file)) return send(res, 404, 'widget is not built', 'text/plain');

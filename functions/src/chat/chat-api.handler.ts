@@ -26,6 +26,7 @@ import { endChat } from './end-chat.use-case';
 import { publicStatus, toPublicMessage } from './public-message.mapper';
 import type { RateLimiter, RateRule } from './rate-limiter';
 import { readMessages } from './read-messages.use-case';
+import { BotService } from '../bots/bot.service';
 import { sendMessage } from './send-message.use-case';
 import { startChat } from './start-chat.use-case';
 import { widgetConfig } from './widget-config.use-case';
@@ -50,6 +51,8 @@ export interface ChatDeps {
   cursors?: ChatCursors;
   /** Live updates (Web PubSub); without it negotiate answers { url: null } and the widget polls. */
   push?: PushPort;
+  /** Bots that answer first (bots/bot.service.ts); without it every chat goes to a person. */
+  bots?: BotService;
 }
 
 /** How long a customer's push URL works; the widget negotiates again for each connection. */
@@ -208,7 +211,10 @@ export class ChatApiHandler implements ChatApiService {
         this.limit(`send:${conversationId}`, this.settings.sendRate);
         // The row just read for the token check numbers the message: one request more.
         const cursor = { etag: loaded!.etag, lastSequence: conv.swb_lastmessagesequence ?? 0 };
-        const sent = await sendMessage(conversationId, conv, validateSend(request, this.settings.maxMessageLength), this.deps, cursor);
+        const send = validateSend(request, this.settings.maxMessageLength);
+        const sent = await sendMessage(conversationId, conv, send, this.deps, cursor);
+        // While a bot answers, the customer's words go to it (routing waits for its hand-off).
+        if (sent.created && this.deps.bots && BotService.holds(conv)) await this.deps.bots.customerWrote(conv, sent.message.swb_messageid, send.text);
         this.cursors.forget(conversationId);
         return { status: sent.created ? 201 : 200, headers: cors, body: { message: toPublicMessage(sent.message) } };
       },

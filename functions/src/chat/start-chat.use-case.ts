@@ -14,6 +14,7 @@ import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import { bind, iso, ms } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import type { ArrivalPlacer } from '../routing/arrival';
+import { BotService } from '../bots/bot.service';
 import { ChatError } from './chat-error';
 import type { Answer, ContextValues, StartRequest } from './chat-request.validator';
 import { type TokenSigner, tokenHash } from './customer-token';
@@ -27,6 +28,8 @@ export interface StartChatDeps {
   routing: RoutingTriggerPort;
   automated?: AutomatedMessenger;
   placer?: ArrivalPlacer;
+  /** A bot may answer first: then the chat is not placed in a queue until it hands off. */
+  bots?: BotService;
   waitingCount?: (queueId: string) => Promise<number>;
   signer: TokenSigner;
   now: () => number;
@@ -85,10 +88,13 @@ export async function startChat(widget: WidgetRecord, start: StartRequest, deps:
     _swb_customerid_value: customerIdOf(data),
     _swb_workstreamid_value: workstreamId,
   } as unknown as ConversationRow;
-  const placement = deps.placer ? await deps.placer.place(conversationId, row, workstreamId) : null;
+  const bot = deps.bots ? await deps.bots.choose(conversationId, row, workstreamId) : null;
+  const placement = !bot && deps.placer ? await deps.placer.place(conversationId, row, workstreamId) : null;
+  if (bot) Object.assign(data, bot.columns);
   if (placement) Object.assign(data, placement.columns);
   const placed = { ...row, swb_language: (data['swb_language'] as string | undefined) ?? null };
-  const texts = deps.automated ? await automatedTexts(deps, placed, placement?.queueId, String(data['swb_customername'] ?? ''), warn) : [];
+  // The bot greets: "an agent will be with you" would be wrong while it answers.
+  const texts = deps.automated && !bot ? await automatedTexts(deps, placed, placement?.queueId, String(data['swb_customername'] ?? ''), warn) : [];
   const created = await deps.conversations.createWithMessages(conversationId, data, texts, ['activityid', 'swb_state']);
   if (created === 'exists') {
     // The same start retried after a lost response (or a concurrent twin of it): hand the
@@ -100,15 +106,20 @@ export async function startChat(widget: WidgetRecord, start: StartRequest, deps:
     if (age > deps.startReplayWindowSeconds * 1000) throw new ChatError(400, 'bad_request', 'This clientRequestId was already used.');
     sameStart(existing.row, fingerprint);
     await deps.conversations.update(conversationId, { swb_customertokenhash: tokenHash(token) }, existing.etag);
-    // An instance that died after the create may never have sent the routing item.
-    if (existing.row.swb_state === ConversationState.Open) await deps.routing.enqueue({ kind: 'route-conversation', conversationId, queueId: null, reason: 'chat start retried' });
+    // An instance that died after the create may never have sent the routing (or bot) item.
+    if (existing.row.swb_state === ConversationState.Open) {
+      if (deps.bots && BotService.holds(existing.row) && !existing.row.swb_botconversationid) await deps.bots.opened(conversationId, existing.row._swb_botid_value!);
+      else await deps.routing.enqueue({ kind: 'route-conversation', conversationId, queueId: null, reason: 'chat start retried' });
+    }
     return { created: false, conversationId, token, expiresAt, status: publicStatus(existing.row.swb_state) };
   }
-  await deps.routing.enqueue(
-    placement
-      ? { kind: 'route-queue', queueId: placement.queueId, reason: 'chat started', at: deps.now() }
-      : { kind: 'route-conversation', conversationId, queueId: null, reason: 'chat started' },
-  );
+  if (bot) await deps.bots!.opened(conversationId, bot.bot.id);
+  else
+    await deps.routing.enqueue(
+      placement
+        ? { kind: 'route-queue', queueId: placement.queueId, reason: 'chat started', at: deps.now() }
+        : { kind: 'route-conversation', conversationId, queueId: null, reason: 'chat started' },
+    );
   return { created: true, conversationId, token, expiresAt, status: 'waiting' };
 }
 

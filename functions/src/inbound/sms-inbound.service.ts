@@ -44,6 +44,7 @@ import { bind, isGuid } from '../dataverse/repositories/odata';
 import type { OptOutStore } from '../dataverse/repositories/opt-out.repository';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import type { ArrivalPlacer } from '../routing/arrival';
+import { BotService } from '../bots/bot.service';
 import { STATUS_VALUES } from '../outbound/delivery-recorder';
 
 export interface SmsCallback {
@@ -73,6 +74,8 @@ export interface SmsInboundDeps {
   /** Sends keyword confirmations; must not itself refuse opted-out numbers (the STOP reply goes to one). */
   confirmations: ChannelDelivery;
   automated?: AutomatedMessenger;
+  /** A bot may answer first (bots/bot.service.ts). */
+  bots?: BotService;
   /** Decides a new conversation's queue where it is created (see routing/arrival.ts); without it, the routing worker does. */
   placer?: ArrivalPlacer;
   /** How many conversations wait in a queue: the "queued" message's position in line. */
@@ -182,7 +185,10 @@ export class SmsInboundService implements SmsCallbackService {
     // already waiting in its queue changes nothing for routing.
     const state = open.swb_state;
     const unplaced = state === ConversationState.Open || (!appended.created && state === ConversationState.Waiting);
-    if (!open._swb_primaryagentid_value && unplaced) {
+    if (this.deps.bots && BotService.holds(open)) {
+      // The bot answers it; a replayed webhook (not created) was already given to the bot.
+      if (appended.created) await this.deps.bots.customerWrote(open, messageId, String(fields['swb_body'] ?? ''));
+    } else if (!open._swb_primaryagentid_value && unplaced) {
       await this.deps.routing.enqueue({ kind: 'route-conversation', conversationId: open.activityid, queueId: open._swb_queueid_value ?? null, reason: 'sms received' });
     }
     return { kind: 'stored', conversationId: open.activityid, messageId, newConversation: false, duplicate: !appended.created };
@@ -215,18 +221,23 @@ export class SmsInboundService implements SmsCallbackService {
       _swb_channelid_value: channel.channelId,
       swb_language: language,
     } as unknown as ConversationRow;
-    const placement = this.deps.placer ? await this.deps.placer.place(id, row, channel.workstreamId) : null;
+    const bot = this.deps.bots ? await this.deps.bots.choose(id, row, channel.workstreamId) : null;
+    const placement = !bot && this.deps.placer ? await this.deps.placer.place(id, row, channel.workstreamId) : null;
+    if (bot) Object.assign(data, bot.columns);
     if (placement) Object.assign(data, placement.columns);
     const placed = { ...row, swb_language: (data['swb_language'] as string | undefined) ?? null };
-    const automated = this.deps.automated;
+    // The bot answers the first text itself: no "an agent will be with you" before it.
+    const automated = bot ? undefined : this.deps.automated;
     const texts = automated ? await this.automatedTexts(automated, placed, placement?.queueId, msg) : [];
     const created = await this.deps.conversations.createWithMessages(id, data, [{ id: messageId, data: fields }, ...texts], CREATED_COLUMNS);
     if (created === 'exists') return null;
-    await this.deps.routing.enqueue(
-      placement
-        ? { kind: 'route-queue', queueId: placement.queueId, reason: 'sms conversation started', at: this.deps.now() }
-        : { kind: 'route-conversation', conversationId: id, queueId: null, reason: 'sms conversation started' },
-    );
+    if (bot) await this.deps.bots!.opened(id, bot.bot.id, { messageId, text: String(fields['swb_body'] ?? '') });
+    else
+      await this.deps.routing.enqueue(
+        placement
+          ? { kind: 'route-queue', queueId: placement.queueId, reason: 'sms conversation started', at: this.deps.now() }
+          : { kind: 'route-conversation', conversationId: id, queueId: null, reason: 'sms conversation started' },
+      );
     for (const text of texts) {
       try {
         await automated!.deliverPrepared(text, created.row, { optedOut: sender.optedOut });

@@ -2,6 +2,7 @@
 // is tested without a server.
 import {
   type AssignmentMethodConfig,
+  type BotConfig,
   type ClassificationRule,
   type OperatingHours,
   type OpeningSlot,
@@ -16,12 +17,14 @@ import {
 } from '@switchboard/core';
 import {
   AssignmentMethod,
+  BotKind,
   ChannelType,
   OverflowAction,
   OverflowCondition,
   RoutingRuleKind,
   SkillMatching,
   WrapUpBlocking,
+  type BotRow,
   type CapacityProfileRow,
   type OperatingHoursRow,
   type QueueRow,
@@ -104,7 +107,13 @@ export function workstreamFromRows(row: WorkstreamRow, rules: readonly RoutingRu
   const mine = rules.filter((r) => r._swb_workstreamid_value === row.swb_workstreamid && r.swb_isenabled !== false).sort((a, b) => (a.swb_order ?? 0) - (b.swb_order ?? 0));
   const classification: ClassificationRule[] = mine
     .filter((r) => r.swb_kind === RoutingRuleKind.Classification)
-    .map((r) => ({ id: r.swb_routingruleid, condition: r.swb_condition?.trim() || 'true', set: parseJson<ClassificationRule['set']>(r.swb_actions, {}) }));
+    .map((r) => {
+      const set = parseJson<ClassificationRule['set']>(r.swb_actions, {});
+      // The rule's bot is its lookup, not a JSON action: an admin picks it from the list.
+      delete set.botId;
+      if (r._swb_botid_value) set.botId = r._swb_botid_value;
+      return { id: r.swb_routingruleid, condition: r.swb_condition?.trim() || 'true', set };
+    });
   // Percentage routing: consecutive route-to-queue rules with the same condition and a
   // percentage below 100 are one rule splitting its matches between their queues.
   const routeToQueue: RouteToQueueRule[] = [];
@@ -139,6 +148,7 @@ export function workstreamFromRows(row: WorkstreamRow, rules: readonly RoutingRu
     declineLimitPerAgent: row.swb_declinelimit ?? 3,
     skillMatch: row.swb_skillmatching === SkillMatching.Closest ? 'closest' : 'exact',
     ruleset: { classification, routeToQueue, fallbackQueueId: row._swb_fallbackqueueid_value ?? fallbackQueueId },
+    ...(row._swb_botid_value ? { botId: row._swb_botid_value } : {}),
   };
 }
 
@@ -148,6 +158,20 @@ export interface ConfigRows {
   rules: readonly RoutingRuleRow[];
   hours: readonly OperatingHoursRow[];
   profiles: readonly CapacityProfileRow[];
+  bots?: readonly BotRow[];
+}
+
+export function botFromRow(row: BotRow): BotConfig {
+  return {
+    id: row.swb_botid,
+    name: row.swb_name ?? row.swb_botid,
+    kind: row.swb_kind === BotKind.Webhook ? 'webhook' : 'directline',
+    url: row.swb_endpointurl ?? '',
+    secretSettingName: row.swb_secretsettingname ?? '',
+    timeoutSeconds: row.swb_timeoutseconds ?? 5,
+    inactivityMinutes: row.swb_inactivityminutes ?? 30,
+    enabled: row.swb_isenabled !== false,
+  };
 }
 
 export function routingConfigFromRows(rows: ConfigRows): RoutingConfig {
@@ -158,5 +182,6 @@ export function routingConfigFromRows(rows: ConfigRows): RoutingConfig {
     // Profiles are not applied per agent yet (see README, gaps): units decide capacity.
     capacityProfiles: rows.profiles.map((p) => ({ id: p.swb_capacityprofileid, name: p.swb_name ?? '', defaultMaxItems: p.swb_maxunits ?? 3 })),
     operatingHours: rows.hours.map(operatingHoursFromRow),
+    bots: (rows.bots ?? []).map(botFromRow),
   };
 }

@@ -32,7 +32,7 @@ import {
   reserveCapacity,
 } from '@switchboard/core';
 import { presenceAfterLoad, type EndedOffer } from '@switchboard/plugins';
-import { ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
+import { BotState, ConversationState, OfferResponse, type AgentStatusRow, type ConversationRow } from '@switchboard/solution';
 import { claim, type RowWithETag } from '../dataverse/dataverse-client';
 import { ConcurrencyConflict } from '../dataverse/errors';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
@@ -63,6 +63,8 @@ export interface RoutingWorkerDeps {
   connectionLost?: (agentId: string, since: number) => Promise<string>;
   /** Where offers made and withdrawn are told to the agent at once (best effort). */
   push?: PushPort;
+  /** Bot turns, hand-off checks and inactivity (bots/bot.service.ts). */
+  bots?: { run(work: Extract<RoutingWork, { kind: 'bot-turn' | 'bot-check' }>): Promise<void> };
   now: () => number;
   random?: () => number;
   /** Rounds of "decide, claim" per queue when claims lose races. */
@@ -161,6 +163,11 @@ export class DataverseRoutingWorker implements RoutingWorker {
         this.deps.log?.(`routing: agent ${work.agentId} disconnected since ${new Date(work.since).toISOString()}: ${outcome}`);
         return [];
       }
+      case 'bot-turn':
+      case 'bot-check':
+        if (this.deps.bots) await this.deps.bots.run(work);
+        else this.log(`routing: ${work.kind} for ${work.conversationId} but no bots are wired`, context);
+        return [];
     }
   }
 
@@ -223,6 +230,8 @@ export class DataverseRoutingWorker implements RoutingWorker {
     if (conv._swb_primaryagentid_value) return null;
     if (conv.swb_state === ConversationState.Waiting && conv._swb_queueid_value) return conv._swb_queueid_value;
     if (conv.swb_state !== ConversationState.Open) return null;
+    // A bot answers it: routing waits for the hand-off (or a failure) to route it.
+    if (conv.swb_botstate === BotState.Holding) return null;
     const workstreamId = conv._swb_workstreamid_value ?? config.workstreams.find((w) => w.channel === channelName(conv.swb_channeltype))?.id;
     if (!workstreamId) {
       this.log(`routing: conversation ${conversationId} has no workstream; left unrouted`, context);

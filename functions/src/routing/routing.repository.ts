@@ -6,6 +6,7 @@ import {
   ConversationState,
   type AgentSkillRow,
   type AgentStatusRow,
+  type BotRow,
   type CapacityProfileRow,
   type ConversationRow,
   type OfferRow,
@@ -48,7 +49,7 @@ export class RoutingRepository {
   constructor(readonly client: DataverseClient) {}
 
   // Read through RoutingConfigCache: once per TTL, and again after a `config-changed` item. The
-  // five tables in one $batch: one request (each is a few rows to a few hundred; a page holds 5,000).
+  // six tables in one $batch: one request (each is a few rows to a few hundred; a page holds 5,000).
   async loadConfig(): Promise<RoutingConfig> {
     const parts = await this.client.readBatch((api) => {
       api.retrieveMultiple({ collection: 'swb_workstreams', filter: 'statecode eq 0' });
@@ -59,6 +60,7 @@ export class RoutingRepository {
       api.retrieveMultiple({ collection: 'swb_routingrules', filter: 'swb_isenabled ne false' });
       api.retrieveMultiple({ collection: 'swb_operatinghourses' });
       api.retrieveMultiple({ collection: 'swb_capacityprofiles' });
+      api.retrieveMultiple({ collection: 'swb_bots', filter: 'statecode eq 0' });
     });
     const rows = <T>(i: number, what: string): T[] => {
       const failed = failedPart(parts[i]);
@@ -73,6 +75,7 @@ export class RoutingRepository {
       rules: rows<RoutingRuleRow>(2, 'routing rules'),
       hours: rows<OperatingHoursRow>(3, 'operating hours'),
       profiles: rows<CapacityProfileRow>(4, 'capacity profiles'),
+      bots: rows<BotRow>(5, 'bots'),
     });
   }
 

@@ -41,6 +41,15 @@ describe('outbound delivery step', () => {
     expect(row._swb_channelid_value).toBe(CHANNEL);
   });
 
+  it("a bot's public answer on an SMS conversation is texted to the customer like an agent's reply, and its hand-off note is not", async () => {
+    const answer = setup({ swb_authorkind: AuthorKind.Bot, swb_body: 'Nous sommes ouverts du lundi au vendredi.' });
+    await handleStepWebhook('message-created', answer.body, answer.deps);
+    expect(answer.delivery.sent).toEqual([{ channelId: CHANNEL, to: '+33612345678', body: 'Nous sommes ouverts du lundi au vendredi.', clientReference: MSG }]);
+    const note = setup({ swb_authorkind: AuthorKind.Bot, swb_visibility: Visibility.Internal, swb_deliverystatus: null });
+    await handleStepWebhook('message-created', note.body, note.deps);
+    expect(note.delivery.sent).toHaveLength(0);
+  });
+
   it('a retried webhook for the same message never sends twice', async () => {
     const { deps, delivery, body } = setup();
     await handleStepWebhook('message-created', body, deps);

@@ -1,4 +1,4 @@
-// An agent's public reply is handed to the conversation's SMS channel. Post-operation, async:
+// An agent's (or a bot's) public reply is handed to the conversation's SMS channel. Post-operation, async:
 // the agent's save never waits on a provider, and Dataverse's async service retries us.
 //
 // Exactly-once towards the customer rests on the message's delivery status, claimed with
@@ -28,10 +28,13 @@ const STATUS: Record<'queued' | 'sent' | 'delivered' | 'failed', DeliveryStatus>
   failed: DeliveryStatus.Failed,
 };
 
-/** Only agent replies are ours to send; customer messages came from the channel, system ones are transcript markers. */
-export function isAgentReply(row: Pick<MessageRow, 'swb_visibility' | 'swb_direction' | 'swb_authorkind'>): boolean {
+/**
+ * Agent and bot replies are ours to send (a bot's author kind is the app's to set: column
+ * security); customer messages came from the channel, system ones are transcript markers.
+ */
+export function isReplyToSend(row: Pick<MessageRow, 'swb_visibility' | 'swb_direction' | 'swb_authorkind'>): boolean {
   const authorKind = AUTHOR[row.swb_authorkind ?? -1];
-  if (authorKind !== 'agent') return false;
+  if (authorKind !== 'agent' && authorKind !== 'bot') return false;
   return shouldDeliverToCustomer({
     visibility: row.swb_visibility === Visibility.Internal ? 'internal' : 'public',
     direction: row.swb_direction === MessageDirection.Outbound ? 'outbound' : 'inbound',
@@ -45,7 +48,7 @@ async function deliver(messageId: string, deps: StepDeps): Promise<StepResult> {
   if (!current) return ok('message no longer exists');
   const message = current.row;
   // Re-read rather than trusting the webhook's Target: visibility may have been edited since.
-  if (!isAgentReply(message)) return ok('not a public agent reply: never sent');
+  if (!isReplyToSend(message)) return ok('not a public agent or bot reply: never sent');
   const status = message.swb_deliverystatus ?? DeliveryStatus.Pending;
   if (status !== DeliveryStatus.Pending) return ok(`already handled (delivery status ${status})`);
 
@@ -111,7 +114,7 @@ async function catchUpCounter(conversationId: string | null, sequence: number | 
 
 export const outboundDeliveryStep: StepDefinition = {
   name: 'message-created',
-  description: "Sends an agent's public reply through the conversation's SMS channel.",
+  description: "Sends an agent's or a bot's public reply through the conversation's SMS channel.",
   triggers: [
     {
       message: 'Create',
@@ -119,7 +122,7 @@ export const outboundDeliveryStep: StepDefinition = {
       stage: 40,
       mode: 'async',
       rank: 1,
-      description: 'swb_message Create: deliver agent replies',
+      description: 'swb_message Create: deliver agent and bot replies',
     },
   ],
   async handler(ctx, deps) {
@@ -131,7 +134,7 @@ export const outboundDeliveryStep: StepDefinition = {
       swb_direction: t['swb_direction'] as number | undefined,
       swb_authorkind: t['swb_authorkind'] as number | undefined,
     };
-    if (!isAgentReply(preview)) return ok('not a public agent reply: never sent');
+    if (!isReplyToSend(preview)) return ok('not a public agent or bot reply: never sent');
     return deliver(ctx.primaryEntityId, deps);
   },
 };

@@ -59,6 +59,7 @@ export const routingConfigStep: StepDefinition = {
     },
     ...crud('swb_workstream', 'workstream changed'),
     ...crud('swb_routingrule', 'routing rule changed'),
+    ...crud('swb_bot', 'bot changed'),
     ...crud('swb_capacityprofile', 'capacity profile changed'),
     ...crud('swb_operatinghours', 'operating hours changed'),
     ...crud('swb_agentskill', 'agent skill changed', ['swb_agentid']),

@@ -507,6 +507,62 @@ export const metadata: Metadata = {
             0,
             1
           ]
+        },
+        "swb_botid": {
+          "logicalName": "swb_botid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "swb_bot"
+          ],
+          "secured": true
+        },
+        "swb_botstate": {
+          "logicalName": "swb_botstate",
+          "type": "choice",
+          "required": false,
+          "system": false,
+          "optionSet": "swb_botstate",
+          "options": [
+            612400000,
+            612400001,
+            612400002,
+            612400003,
+            612400004
+          ],
+          "secured": true
+        },
+        "swb_botconversationid": {
+          "logicalName": "swb_botconversationid",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200,
+          "secured": true
+        },
+        "swb_botwatermark": {
+          "logicalName": "swb_botwatermark",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 100,
+          "secured": true
+        },
+        "swb_botactivityon": {
+          "logicalName": "swb_botactivityon",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "secured": true
+        },
+        "swb_handoffsummary": {
+          "logicalName": "swb_handoffsummary",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 2000,
+          "secured": true
         }
       },
       "alternateKeys": []
@@ -1416,31 +1472,14 @@ export const metadata: Metadata = {
             "queue"
           ]
         },
-        "swb_botkind": {
-          "logicalName": "swb_botkind",
-          "type": "choice",
+        "swb_botid": {
+          "logicalName": "swb_botid",
+          "type": "lookup",
           "required": false,
           "system": false,
-          "optionSet": "swb_botkind",
-          "options": [
-            612400000,
-            612400001,
-            612400002
+          "targets": [
+            "swb_bot"
           ]
-        },
-        "swb_botendpointurl": {
-          "logicalName": "swb_botendpointurl",
-          "type": "string",
-          "required": false,
-          "system": false,
-          "maxLength": 400
-        },
-        "swb_botsecretsettingname": {
-          "logicalName": "swb_botsecretsettingname",
-          "type": "string",
-          "required": false,
-          "system": false,
-          "maxLength": 100
         }
       },
       "alternateKeys": []
@@ -1591,6 +1630,157 @@ export const metadata: Metadata = {
           "system": false,
           "min": 0,
           "max": 100
+        },
+        "swb_botid": {
+          "logicalName": "swb_botid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "swb_bot"
+          ]
+        },
+        "swb_isenabled": {
+          "logicalName": "swb_isenabled",
+          "type": "boolean",
+          "required": false,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        }
+      },
+      "alternateKeys": []
+    },
+    "swb_bot": {
+      "logicalName": "swb_bot",
+      "entitySetName": "swb_bots",
+      "primaryIdAttribute": "swb_botid",
+      "primaryNameAttribute": "swb_name",
+      "isActivity": false,
+      "standard": false,
+      "ownership": "organization",
+      "attributes": {
+        "swb_botid": {
+          "logicalName": "swb_botid",
+          "type": "uniqueidentifier",
+          "required": false,
+          "system": true,
+          "searched": true
+        },
+        "createdon": {
+          "logicalName": "createdon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "modifiedon": {
+          "logicalName": "modifiedon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "createdby": {
+          "logicalName": "createdby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "modifiedby": {
+          "logicalName": "modifiedby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "versionnumber": {
+          "logicalName": "versionnumber",
+          "type": "bigint",
+          "required": false,
+          "system": true
+        },
+        "organizationid": {
+          "logicalName": "organizationid",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "organization"
+          ]
+        },
+        "statecode": {
+          "logicalName": "statecode",
+          "type": "state",
+          "required": true,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "statuscode": {
+          "logicalName": "statuscode",
+          "type": "status",
+          "required": false,
+          "system": false,
+          "options": [
+            1,
+            2
+          ]
+        },
+        "swb_name": {
+          "logicalName": "swb_name",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200
+        },
+        "swb_kind": {
+          "logicalName": "swb_kind",
+          "type": "choice",
+          "required": true,
+          "system": false,
+          "optionSet": "swb_botkind",
+          "options": [
+            612400000,
+            612400001
+          ]
+        },
+        "swb_endpointurl": {
+          "logicalName": "swb_endpointurl",
+          "type": "string",
+          "required": true,
+          "system": false,
+          "maxLength": 400
+        },
+        "swb_secretsettingname": {
+          "logicalName": "swb_secretsettingname",
+          "type": "string",
+          "required": true,
+          "system": false,
+          "maxLength": 100
+        },
+        "swb_timeoutseconds": {
+          "logicalName": "swb_timeoutseconds",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": 1,
+          "max": 60
+        },
+        "swb_inactivityminutes": {
+          "logicalName": "swb_inactivityminutes",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": 1,
+          "max": 10080
         },
         "swb_isenabled": {
           "logicalName": "swb_isenabled",
@@ -4420,6 +4610,7 @@ export const metadata: Metadata = {
     "swb_offers": "swb_offer",
     "swb_workstreams": "swb_workstream",
     "swb_routingrules": "swb_routingrule",
+    "swb_bots": "swb_bot",
     "swb_capacityprofiles": "swb_capacityprofile",
     "swb_agentstatuses": "swb_agentstatus",
     "swb_agentskills": "swb_agentskill",
@@ -4512,6 +4703,15 @@ export const metadata: Metadata = {
       "lookupColumn": "swb_offeredto",
       "cascadeDelete": "RemoveLink",
       "navigationProperty": "swb_offeredto"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_bot_conversation_botid",
+      "referencedTable": "swb_bot",
+      "referencingTable": "swb_conversation",
+      "lookupColumn": "swb_botid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_botid"
     },
     {
       "kind": "oneToMany",
@@ -4623,6 +4823,15 @@ export const metadata: Metadata = {
     },
     {
       "kind": "oneToMany",
+      "schemaName": "swb_bot_workstream_botid",
+      "referencedTable": "swb_bot",
+      "referencingTable": "swb_workstream",
+      "lookupColumn": "swb_botid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_botid"
+    },
+    {
+      "kind": "oneToMany",
       "schemaName": "swb_workstream_routingrule_workstreamid",
       "referencedTable": "swb_workstream",
       "referencingTable": "swb_routingrule",
@@ -4638,6 +4847,15 @@ export const metadata: Metadata = {
       "lookupColumn": "swb_targetqueueid",
       "cascadeDelete": "RemoveLink",
       "navigationProperty": "swb_targetqueueid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_bot_routingrule_botid",
+      "referencedTable": "swb_bot",
+      "referencingTable": "swb_routingrule",
+      "lookupColumn": "swb_botid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_botid"
     },
     {
       "kind": "oneToMany",
@@ -4884,6 +5102,10 @@ export const metadata: Metadata = {
           "read": "global",
           "appendTo": "global"
         },
+        "swb_bot": {
+          "read": "global",
+          "appendTo": "global"
+        },
         "swb_routingrule": {
           "read": "global",
           "appendTo": "global"
@@ -4998,6 +5220,10 @@ export const metadata: Metadata = {
       "name": "Switchboard Supervisor",
       "privileges": {
         "swb_workstream": {
+          "read": "global",
+          "appendTo": "global"
+        },
+        "swb_bot": {
           "read": "global",
           "appendTo": "global"
         },
@@ -5128,6 +5354,14 @@ export const metadata: Metadata = {
       "name": "Switchboard Administrator",
       "privileges": {
         "swb_workstream": {
+          "create": "global",
+          "read": "global",
+          "write": "global",
+          "delete": "global",
+          "append": "global",
+          "appendTo": "global"
+        },
+        "swb_bot": {
           "create": "global",
           "read": "global",
           "write": "global",
@@ -5462,6 +5696,36 @@ export const metadata: Metadata = {
             "read": true,
             "create": false,
             "update": false
+          },
+          "swb_botid": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_botstate": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_botconversationid": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
+          "swb_botwatermark": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
+          "swb_botactivityon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_handoffsummary": {
+            "read": true,
+            "create": false,
+            "update": false
           }
         },
         "swb_session": {
@@ -5705,6 +5969,36 @@ export const metadata: Metadata = {
             "read": true,
             "create": false,
             "update": false
+          },
+          "swb_botid": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_botstate": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_botconversationid": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
+          "swb_botwatermark": {
+            "read": false,
+            "create": false,
+            "update": false
+          },
+          "swb_botactivityon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_handoffsummary": {
+            "read": true,
+            "create": false,
+            "update": false
           }
         },
         "swb_session": {
@@ -5945,6 +6239,36 @@ export const metadata: Metadata = {
             "update": true
           },
           "swb_waitoutcome": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_botid": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_botstate": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_botconversationid": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_botwatermark": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_botactivityon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_handoffsummary": {
             "read": true,
             "create": true,
             "update": true
@@ -6488,18 +6812,40 @@ export const metadata: Metadata = {
     "swb_botkind": [
       {
         "value": 612400000,
-        "name": "None",
-        "label": "No bot"
-      },
-      {
-        "value": 612400001,
         "name": "DirectLine",
         "label": "Bot Framework Direct Line"
       },
       {
-        "value": 612400002,
+        "value": 612400001,
         "name": "Webhook",
         "label": "Webhook bot"
+      }
+    ],
+    "swb_botstate": [
+      {
+        "value": 612400000,
+        "name": "Holding",
+        "label": "Bot answering"
+      },
+      {
+        "value": 612400001,
+        "name": "HandedOff",
+        "label": "Handed off to a person"
+      },
+      {
+        "value": 612400002,
+        "name": "Ended",
+        "label": "Ended by the bot"
+      },
+      {
+        "value": 612400003,
+        "name": "Failed",
+        "label": "Bot failed, a person took over"
+      },
+      {
+        "value": 612400004,
+        "name": "TimedOut",
+        "label": "Closed after inactivity"
       }
     ],
     "swb_waitoutcome": [

@@ -173,9 +173,17 @@ export enum SkillMatching {
 
 /** Bot kind (`swb_botkind`) */
 export enum BotKind {
-  None = 612400000,
-  DirectLine = 612400001,
-  Webhook = 612400002,
+  DirectLine = 612400000,
+  Webhook = 612400001,
+}
+
+/** Bot state (`swb_botstate`) */
+export enum BotState {
+  Holding = 612400000,
+  HandedOff = 612400001,
+  Ended = 612400002,
+  Failed = 612400003,
+  TimedOut = 612400004,
 }
 
 /** Wait outcome (`swb_waitoutcome`) */
@@ -213,6 +221,7 @@ export const TableNames = {
   Offer: 'swb_offer',
   Workstream: 'swb_workstream',
   RoutingRule: 'swb_routingrule',
+  Bot: 'swb_bot',
   CapacityProfile: 'swb_capacityprofile',
   AgentStatus: 'swb_agentstatus',
   AgentSkill: 'swb_agentskill',
@@ -242,6 +251,7 @@ export const EntitySetNames = {
   Offer: 'swb_offers',
   Workstream: 'swb_workstreams',
   RoutingRule: 'swb_routingrules',
+  Bot: 'swb_bots',
   CapacityProfile: 'swb_capacityprofiles',
   AgentStatus: 'swb_agentstatuses',
   AgentSkill: 'swb_agentskills',
@@ -359,6 +369,18 @@ export interface ConversationRow {
   swb_waitoutcome?: WaitOutcome | null;
   /** Assigned over capacity */
   swb_forcedassignment?: boolean | null;
+  /** Bot */
+  _swb_botid_value?: string | null;
+  /** Bot state */
+  swb_botstate?: BotState | null;
+  /** Bot conversation id */
+  swb_botconversationid?: string | null;
+  /** Bot watermark */
+  swb_botwatermark?: string | null;
+  /** Last bot activity on */
+  swb_botactivityon?: string | null;
+  /** Hand-off summary */
+  swb_handoffsummary?: string | null;
 }
 
 /** Message (`swb_message`, entity set `swb_messages`) */
@@ -518,11 +540,7 @@ export interface WorkstreamRow {
   /** Fallback queue */
   _swb_fallbackqueueid_value?: string | null;
   /** Bot */
-  swb_botkind?: BotKind | null;
-  /** Bot endpoint */
-  swb_botendpointurl?: string | null;
-  /** Bot secret setting */
-  swb_botsecretsettingname?: string | null;
+  _swb_botid_value?: string | null;
 }
 
 /** Routing rule (`swb_routingrule`, entity set `swb_routingrules`) */
@@ -551,6 +569,34 @@ export interface RoutingRuleRow {
   _swb_targetqueueid_value?: string | null;
   /** Percentage */
   swb_percentage?: number | null;
+  /** Bot */
+  _swb_botid_value?: string | null;
+  /** Enabled */
+  swb_isenabled?: boolean | null;
+}
+
+/** Bot (`swb_bot`, entity set `swb_bots`) */
+export interface BotRow {
+  swb_botid: string;
+  createdon?: string | null;
+  modifiedon?: string | null;
+  _createdby_value?: string | null;
+  _modifiedby_value?: string | null;
+  versionnumber?: number | null;
+  _organizationid_value?: string | null;
+  statecode?: number | null;
+  statuscode?: number | null;
+  swb_name?: string | null;
+  /** Kind */
+  swb_kind?: BotKind | null;
+  /** Endpoint */
+  swb_endpointurl?: string | null;
+  /** Secret setting */
+  swb_secretsettingname?: string | null;
+  /** Answer timeout (seconds) */
+  swb_timeoutseconds?: number | null;
+  /** Inactivity timeout (minutes) */
+  swb_inactivityminutes?: number | null;
   /** Enabled */
   swb_isenabled?: boolean | null;
 }

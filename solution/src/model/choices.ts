@@ -158,10 +158,16 @@ export const choices: ChoiceDef[] = [
     ['Exact', 'Exact match', 'Correspondance exacte'],
     ['Closest', 'Closest match', 'Correspondance la plus proche'],
   ]),
-  choiceSet('swb_botkind', ['Bot kind', 'Type de robot'], ['Which bot answers first before hand-off to an agent.', "Le robot qui répond avant le transfert à un agent."], [
-    ['None', 'No bot', 'Aucun robot'],
+  choiceSet('swb_botkind', ['Bot kind', 'Type de robot'], ['How Switchboard talks to a bot.', 'Comment Switchboard parle à un robot.'], [
     ['DirectLine', 'Bot Framework Direct Line', 'Bot Framework Direct Line'],
     ['Webhook', 'Webhook bot', 'Robot webhook'],
+  ]),
+  choiceSet('swb_botstate', ['Bot state', 'État du robot'], ['Where the bot stands in a conversation it answered first.', "Où en est le robot dans une conversation qu'il a prise en premier."], [
+    ['Holding', 'Bot answering', 'Robot en cours'],
+    ['HandedOff', 'Handed off to a person', 'Passée à une personne'],
+    ['Ended', 'Ended by the bot', 'Terminée par le robot'],
+    ['Failed', 'Bot failed, a person took over', 'Échec du robot, reprise par une personne'],
+    ['TimedOut', 'Closed after inactivity', 'Fermée après inactivité'],
   ]),
   choiceSet('swb_waitoutcome', ['Wait outcome', "Issue de l'attente"], ["How a conversation's first wait in a queue ended.", "Comment s'est terminée la première attente d'une conversation en file."], [
     ['AnsweredWithin20s', 'Answered within 20 s', 'Répondue en 20 s'],

@@ -12,6 +12,7 @@ describe('the data model', () => {
       swb_offer: 'swb_offers',
       swb_workstream: 'swb_workstreams',
       swb_routingrule: 'swb_routingrules',
+      swb_bot: 'swb_bots',
       swb_capacityprofile: 'swb_capacityprofiles',
       swb_agentstatus: 'swb_agentstatuses',
       swb_agentskill: 'swb_agentskills',

@@ -8,6 +8,7 @@ import type { RoleDef, TablePrivileges } from './types';
 
 const configTables = [
   'swb_workstream',
+  'swb_bot',
   'swb_routingrule',
   'swb_capacityprofile',
   'swb_agentskill',

@@ -16,7 +16,7 @@ export const workspaceApp: AppDef = {
   roles: roles.map((r) => r.id),
   tables: [
     'swb_conversation', 'swb_message', 'swb_session', 'swb_offer', 'swb_agentstatus',
-    'queue', 'swb_workstream', 'swb_routingrule', 'swb_capacityprofile', 'swb_agentskill',
+    'queue', 'swb_workstream', 'swb_routingrule', 'swb_bot', 'swb_capacityprofile', 'swb_agentskill',
     'swb_channel', 'swb_smsnumber', 'swb_chatwidget', 'swb_contextvariable',
     'swb_messagetemplate', 'swb_automatedmessage', 'swb_operatinghours', 'swb_optout',
     'contact', 'account', 'incident', 'systemuser', 'swb_supervisoraction', 'swb_supervisordesk',
@@ -54,7 +54,7 @@ export const workspaceApp: AppDef = {
         {
           id: 'swb_group_channels',
           title: l('Channels', 'Canaux'),
-          subAreas: [sub('swb_channel', 'Channels', 'Canaux'), sub('swb_chatwidget', 'Chat widgets', 'Widgets de chat')],
+          subAreas: [sub('swb_channel', 'Channels', 'Canaux'), sub('swb_chatwidget', 'Chat widgets', 'Widgets de chat'), sub('swb_bot', 'Bots', 'Robots')],
         },
         {
           id: 'swb_group_messaging',

@@ -105,6 +105,15 @@ export const conversationForm: FormDef = {
                 { kind: 'field', column: 'ownerid' },
               ],
             },
+            {
+              name: 'section_bot',
+              label: l('Bot', 'Robot'),
+              cells: [
+                { kind: 'field', column: 'swb_botid', disabled: true },
+                { kind: 'field', column: 'swb_botstate', disabled: true },
+                { kind: 'field', column: 'swb_handoffsummary', disabled: true },
+              ],
+            },
           ],
         },
         {

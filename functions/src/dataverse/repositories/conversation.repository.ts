@@ -107,6 +107,8 @@ export class DataverseConversationStore implements ConversationStore {
         select: [
           'activityid', 'swb_state', 'swb_openedon', 'createdon', '_swb_primaryagentid_value', '_swb_queueid_value', 'swb_channeltype',
           '_swb_channelid_value', '_swb_workstreamid_value', 'swb_customerphone', 'swb_language', 'swb_lastmessagesequence', '_swb_offeredto_value',
+          // A bot holding it gets the customer's text instead of routing.
+          '_swb_botid_value', 'swb_botstate',
         ],
         filter: `_swb_channelid_value eq ${channelId} and swb_customerphone eq ${literal(phone)}`,
         orderBy: ['createdon desc'],

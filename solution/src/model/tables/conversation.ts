@@ -1,4 +1,4 @@
-import { bool, choice, customer, int, json, lookup, text, phone, table, when } from '../builders';
+import { bool, choice, customer, int, json, lookup, memo, text, phone, table, when } from '../builders';
 
 // An activity table so a conversation shows on the customer's timeline, like the
 // commercial product's conversation (msdyn_ocliveworkitem).
@@ -78,5 +78,14 @@ export const conversation = table({
       "A supervisor's last assignment of this conversation was made past the agent's capacity, on purpose.",
       "La dernière attribution par un superviseur a été faite au-delà de la capacité de l'agent, volontairement.",
     ]),
+    // The bot that answered first (Bot Framework Direct Line or a webhook bot), written by the app.
+    // While swb_botstate is Holding the conversation stays Open: routing leaves it alone and no
+    // agent capacity is used; a hand-off merges the bot's context into swb_context and routes it.
+    lookup('swb_botid', 'swb_bot', ['Bot', 'Robot'], ['Bot that answered the customer first.', 'Robot qui a répondu le premier au client.'], { secured: true }),
+    choice('swb_botstate', 'swb_botstate', ['Bot state', 'État du robot'], ['Answering, handed off, ended, failed or closed after inactivity.', 'En cours, passée, terminée, en échec ou fermée après inactivité.'], { secured: true }),
+    text('swb_botconversationid', ['Bot conversation id', 'Id de conversation du robot'], ['The Direct Line conversation that carries this one.', 'La conversation Direct Line qui porte celle-ci.'], 200, { secured: 'hidden' }),
+    text('swb_botwatermark', ['Bot watermark', 'Marque du robot'], ['Direct Line watermark: the bot activities already read.', 'Marque Direct Line : les activités du robot déjà lues.'], 100, { secured: 'hidden' }),
+    when('swb_botactivityon', ['Last bot activity on', 'Dernière activité du robot le'], ['Last message either way while the bot answered: the inactivity timeout counts from it.', "Dernier message dans un sens ou l'autre pendant que le robot répondait : le délai d'inactivité part de là."], { secured: true }),
+    memo('swb_handoffsummary', ['Hand-off summary', 'Résumé du transfert'], ['What the bot told the person who takes over, and why it handed off.', "Ce que le robot a dit à la personne qui reprend, et pourquoi il a passé la main."], 2000, { secured: true }),
   ],
 });

@@ -1,6 +1,7 @@
 import { agentSkill } from './agent-skill';
 import { agentStatus } from './agent-status';
 import { automatedMessage } from './automated-message';
+import { bot } from './bot';
 import { capacityProfile } from './capacity-profile';
 import { channel } from './channel';
 import { chatWidget } from './chat-widget';
@@ -28,6 +29,7 @@ export const tables: TableDef[] = [
   offer,
   workstream,
   routingRule,
+  bot,
   capacityProfile,
   agentStatus,
   agentSkill,

@@ -15,6 +15,7 @@ export const routingRule = table({
     json('swb_actions', ['Actions', 'Actions'], ['JSON actions of a classification rule (set priority, add skills...).', "Actions JSON d'une règle de classification."], 10000),
     lookup('swb_targetqueueid', 'queue', ['Target queue', 'File cible'], ['Queue a route-to-queue rule sends to.', 'File cible.']),
     int('swb_percentage', ['Percentage', 'Pourcentage'], ['Share of matching items sent to the target queue (percentage routing).', 'Part des éléments envoyés à la file cible.'], 0, 100, { defaultValue: 100 }),
+    lookup('swb_botid', 'swb_bot', ['Bot', 'Robot'], ['A matching classification rule makes this bot answer first (overrides the workstream\'s bot).', 'Une règle de classification correspondante fait répondre ce robot en premier (remplace celui du flux).']),
     bool('swb_isenabled', ['Enabled', 'Activée'], ['Disabled rules are skipped.', 'Les règles désactivées sont ignorées.'], true),
   ],
 });

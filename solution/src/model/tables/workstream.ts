@@ -1,4 +1,4 @@
-import { choice, int, lookup, table, text, url } from '../builders';
+import { choice, int, lookup, table, text } from '../builders';
 
 export const workstream = table({
   logicalName: 'swb_workstream',
@@ -22,8 +22,6 @@ export const workstream = table({
     choice('swb_skillmatching', 'swb_skillmatching', ['Skill matching', 'Correspondance des compétences'], ['Exact or closest skill match.', 'Correspondance exacte ou la plus proche.']),
     lookup('swb_operatinghoursid', 'swb_operatinghours', ['Operating hours', "Heures d'ouverture"], ['When agents of this workstream work.', 'Heures de travail des agents de ce flux.']),
     lookup('swb_fallbackqueueid', 'queue', ['Fallback queue', 'File de secours'], ['Queue used when no rule matches.', 'File utilisée quand aucune règle ne correspond.']),
-    choice('swb_botkind', 'swb_botkind', ['Bot', 'Robot'], ['Bot that answers before an agent.', 'Robot qui répond avant un agent.']),
-    url('swb_botendpointurl', ['Bot endpoint', 'Point de terminaison du robot'], ['Direct Line or webhook URL of the bot.', 'URL Direct Line ou webhook du robot.']),
-    text('swb_botsecretsettingname', ['Bot secret setting', 'Paramètre du secret du robot'], ['Name of the app setting that holds the bot secret (never the secret).', "Nom du paramètre d'application contenant le secret (jamais le secret)."], 100),
+    lookup('swb_botid', 'swb_bot', ['Bot', 'Robot'], ['Bot that answers first, before a person (a classification rule may pick another).', "Robot qui répond d'abord, avant une personne (une règle de classification peut en choisir un autre)."]),
   ],
 });
