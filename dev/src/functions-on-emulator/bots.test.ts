@@ -59,15 +59,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
-async function startChat(locale = 'en-US'): Promise<{ id: string; token: string }> {
+async function startChat(locale = 'en-US'): Promise<{ id: string; token: string; status: string }> {
   const res = await fetch(`${stack.baseUrl}/api/chat/${widgetId}/conversations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: ORIGIN },
     body: JSON.stringify({ clientRequestId: `req-${randomUUID()}`, locale, answers: {}, context: {}, pageUrl: `${ORIGIN}/help` }),
   });
   expect(res.status).toBe(201);
-  const body = (await res.json()) as { conversationId: string; token: string };
-  return { id: body.conversationId, token: body.token };
+  const body = (await res.json()) as { conversationId: string; token: string; status: string };
+  return { id: body.conversationId, token: body.token, status: body.status };
+}
+
+/** What the customer's widget is told of the conversation's status. */
+async function widgetStatus(c: { id: string; token: string }): Promise<string> {
+  const res = await fetch(`${stack.baseUrl}/api/chat/conversations/${c.id}/messages?after=0`, { headers: { origin: ORIGIN, authorization: `Bearer ${c.token}` } });
+  return ((await res.json()) as { status: string }).status;
 }
 
 async function write(c: { id: string; token: string }, text: string): Promise<void> {
@@ -127,6 +133,8 @@ describe('a Direct Line bot answering chats first', () => {
   it('greets, answers, uses no agent capacity, and hands a billing question to the Billing queue with its context and summary', async () => {
     const before = await capacityUsed();
     const c = await startChat('fr-FR');
+    // The customer is talking with the bot, not waiting for an agent.
+    expect(c.status).toBe('active');
     const opened = await conversation(c.id);
     expect(opened.swb_state).toBe(ConversationState.Open);
     expect(opened.swb_botstate).toBe(BotState.Holding);
@@ -140,6 +148,7 @@ describe('a Direct Line bot answering chats first', () => {
     expect(held.swb_state).toBe(ConversationState.Open);
     expect(held._swb_offeredto_value).toBeNull();
     expect(await capacityUsed()).toEqual(before);
+    expect(await widgetStatus(c)).toBe('active');
 
     await write(c, 'Je voudrais parler à un conseiller pour ma facture');
     await stack.drain();
@@ -149,6 +158,7 @@ describe('a Direct Line bot answering chats first', () => {
     expect(handed.swb_handoffsummary).toBeTruthy();
     expect(handed._swb_queueid_value).toBe(chat.otherQueueId);
     expect(handed._swb_offeredto_value).toBe(chat.agents[1]!.id);
+    expect(await widgetStatus(c)).toBe('waiting');
     const note = (await messages(c.id)).find((m) => m.swb_authorkind === AuthorKind.Bot && m.swb_visibility === Visibility.Internal);
     expect(note?.swb_body).toMatch(/topic: billing/);
 

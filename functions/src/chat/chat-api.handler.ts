@@ -181,7 +181,7 @@ export class ChatApiHandler implements ChatApiService {
       // Nothing can be new since this instance last read (see chat-cursors.ts): no Dataverse read.
       return this.fromMemo(memo, conversationId, request, async (cors) => {
         this.limit(`read:${conversationId}`, this.settings.readRate);
-        return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body: { messages: [], status: publicStatus(memo.state) } };
+        return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body: { messages: [], status: publicStatus(memo.state, memo.botHolding) } };
       });
     }
     let loaded: Loaded = null;
@@ -194,7 +194,7 @@ export class ChatApiHandler implements ChatApiService {
         // Everything public after `after` was just read: nothing is known after the last of it.
         if (!body.hasMore && conv.swb_customertokenhash) {
           const last = body.messages.reduce((n, m) => Math.max(n, m.sequence), after);
-          this.cursors.remember(conversationId, { tokenHash: conv.swb_customertokenhash, state: conv.swb_state ?? null, lastSequence: last, widgetId: conv._swb_chatwidgetid_value ?? null });
+          this.cursors.remember(conversationId, { tokenHash: conv.swb_customertokenhash, state: conv.swb_state ?? null, botHolding: BotService.holds(conv), lastSequence: last, widgetId: conv._swb_chatwidgetid_value ?? null });
         }
         return { status: 200, headers: { ...cors, 'cache-control': 'no-store' }, body };
       },

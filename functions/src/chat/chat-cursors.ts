@@ -16,6 +16,8 @@
 export interface ChatCursor {
   tokenHash: string;
   state: number | null;
+  /** A bot was answering when it was read. */
+  botHolding?: boolean;
   /** The conversation's message counter when it was read: nothing is known after it. */
   lastSequence: number;
   widgetId: string | null;

@@ -10,8 +10,13 @@ const AUTHOR_NAMES: Record<number, 'customer' | 'agent' | 'bot' | 'system'> = {
   [AuthorKind.System]: 'system',
 };
 
-export function publicStatus(state: ConversationState | null | undefined): 'waiting' | 'active' | 'ended' {
+/**
+ * `botHolding`: a bot is answering. The customer is in a conversation, not waiting for an
+ * agent — the widget's "an agent will join shortly" would be wrong until the bot hands off.
+ */
+export function publicStatus(state: ConversationState | null | undefined, botHolding = false): 'waiting' | 'active' | 'ended' {
   if (state === ConversationState.Active) return 'active';
+  if (botHolding && (state === ConversationState.Open || state == null)) return 'active';
   if (state === ConversationState.WrapUp || state === ConversationState.Closed) return 'ended';
   return 'waiting';
 }

@@ -1,6 +1,6 @@
 // GET messages: the customer reads the public messages after a sequence number, a page at a
 // time; reading is what marks the agent's replies delivered on the chat channel.
-import { DeliveryStatus, MessageDirection, Visibility, type ConversationRow, type MessageRow } from '@switchboard/solution';
+import { BotState, DeliveryStatus, MessageDirection, Visibility, type ConversationRow, type MessageRow } from '@switchboard/solution';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
 import { iso } from '../dataverse/repositories/odata';
 import { publicStatus, toPublicMessage } from './public-message.mapper';
@@ -19,7 +19,7 @@ export async function readMessages(conversationId: string, conversation: Convers
     // The query already asked for public rows only; filtering again costs nothing and keeps
     // an internal note out even if the query were ever changed.
     messages: page.filter((r) => r.swb_visibility === Visibility.Public).map(toPublicMessage),
-    status: publicStatus(conversation.swb_state),
+    status: publicStatus(conversation.swb_state, conversation.swb_botstate === BotState.Holding),
     ...(rows.length > page.length ? { hasMore: true } : {}),
   };
 }

@@ -111,7 +111,7 @@ export async function startChat(widget: WidgetRecord, start: StartRequest, deps:
       if (deps.bots && BotService.holds(existing.row) && !existing.row.swb_botconversationid) await deps.bots.opened(conversationId, existing.row._swb_botid_value!);
       else await deps.routing.enqueue({ kind: 'route-conversation', conversationId, queueId: null, reason: 'chat start retried' });
     }
-    return { created: false, conversationId, token, expiresAt, status: publicStatus(existing.row.swb_state) };
+    return { created: false, conversationId, token, expiresAt, status: publicStatus(existing.row.swb_state, BotService.holds(existing.row)) };
   }
   if (bot) await deps.bots!.opened(conversationId, bot.bot.id);
   else
@@ -120,7 +120,7 @@ export async function startChat(widget: WidgetRecord, start: StartRequest, deps:
         ? { kind: 'route-queue', queueId: placement.queueId, reason: 'chat started', at: deps.now() }
         : { kind: 'route-conversation', conversationId, queueId: null, reason: 'chat started' },
     );
-  return { created: true, conversationId, token, expiresAt, status: 'waiting' };
+  return { created: true, conversationId, token, expiresAt, status: bot ? 'active' : 'waiting' };
 }
 
 /** The "started" message, and "queued" with the position in line when the chat was placed: created with the conversation. */
