@@ -62,6 +62,8 @@ export * from './templates/template';
 // Insights: sentiment scale and historical metrics
 export * from './insights/sentiment';
 export * from './insights/metrics';
+export * from './insights/sentiment-provider';
+export * from './insights/offline-lexicon';
 
 // Routing: configuration, engine, assignment methods, eligibility
 export * from './routing/routing-config';

@@ -239,9 +239,11 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     config: routingConfig,
     connectors: { directline: new DirectLineConnector(), webhook: new WebhookBotConnector() },
     secrets: botSecrets,
+    agentLanguage: options.settings['SWITCHBOARD_AGENT_LANGUAGE'] ?? 'en',
     ...(push !== NO_PUSH ? { push } : {}),
     now,
-    ...(options.log ? { log: options.log } : {}),
+    // A hand-off or a failing bot is worth a line in the host's log even where nothing else logs.
+    log: options.log ?? ((line) => console.log(line)),
   });
   const botCallbacks = new WebhookBotCallbacks({ bots, config: routingConfig, secrets: botSecrets, now });
   const routingWorker = new DataverseRoutingWorker({

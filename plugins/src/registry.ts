@@ -2,6 +2,7 @@
 // and the steps.json build, the webhook service and the tests all read this one list.
 import type { StepDefinition } from './step';
 import { agentOnboardingStep } from './steps/agent-onboarding.step';
+import { botConsultStep } from './steps/bot-consult.step';
 import { conversationGuardStep } from './steps/conversation-guard.step';
 import { conversationStateStep } from './steps/conversation-state.step';
 import { floorStampsStep } from './steps/floor-stamps.step';
@@ -33,6 +34,8 @@ export const stepRegistry: readonly StepDefinition[] = [
   // Live updates: who hears what changed, and how a browser gets onto the push service.
   pushRelayStep,
   pushTicketStep,
+  // Bots: an agent's "@bot" question.
+  botConsultStep,
 ];
 
 export function findStep(name: string, registry: readonly StepDefinition[] = stepRegistry): StepDefinition | undefined {

@@ -81,11 +81,23 @@ describe('turnFromActivities: a Direct Line page of activities as a bot turn', (
     ], { userId: USER });
     expect(turn).toEqual({
       say: [
-        { id: `${CONVERSATION}|0000002`, text: "We're open Monday to Friday from 9 am to 6 pm.", locale: 'en-US' },
-        { id: `${CONVERSATION}|0000003`, text: 'Is there anything else I can help you with?', locale: 'en-US' },
+        { id: `${CONVERSATION}|0000002`, text: "We're open Monday to Friday from 9 am to 6 pm.", locale: 'en-US', answersUser: true },
+        { id: `${CONVERSATION}|0000003`, text: 'Is there anything else I can help you with?', locale: 'en-US', answersUser: true },
       ],
       typing: false,
     });
+  });
+
+  test('a greeting that answers the conversation opening is told apart from the answer to the user\'s message', () => {
+    const turn = turnFromActivities([
+      botSays(1, 'Hello! I am the assistant.', 'en-US', { replyToId: 'conversation-update-id' }),
+      { ...customerSays(2, 'What are your opening hours?'), id: `${CONVERSATION}|0000002` },
+      botSays(3, "We're open Monday to Friday.", 'en-US', { replyToId: `${CONVERSATION}|0000002` }),
+    ], { userId: USER });
+    expect(turn.say.map((s) => [s.text, s.answersUser ?? false])).toEqual([
+      ['Hello! I am the assistant.', false],
+      ["We're open Monday to Friday.", true],
+    ]);
   });
 
   test('the customer\'s own messages echoed back are never said, whether known by user id or by role', () => {
@@ -109,7 +121,7 @@ describe('turnFromActivities: a Direct Line page of activities as a bot turn', (
     expect(turnFromActivities([botSays(1, greeting, 'fr-FR')]).say).toEqual([{ id: `${CONVERSATION}|0000001`, text: greeting, locale: 'fr-FR' }]);
   });
 
-  test('Copilot Studio\'s handoff.initiate event hands off with the va_* and topic variables as context and va_AgentMessage as summary', () => {
+  test('Copilot Studio\'s handoff.initiate event hands off with the bot\'s variables and the useful va_* ones as context, and va_AgentMessage as summary', () => {
     const turn = turnFromActivities([
       customerSays(3, 'I want to talk to an agent'),
       botSays(5, "I'm putting you through to a person who can help with your bill."),
@@ -118,16 +130,10 @@ describe('turnFromActivities: a Direct Line page of activities as a bot turn', (
     expect(turn.say.map((s) => s.text)).toEqual(["I'm putting you through to a person who can help with your bill."]);
     expect(turn.handoff).toEqual({
       summary: 'The customer asks for a person about billing',
+      // The phrases are in the transcript, the ids mean nothing to an agent, the agent message is the summary.
       context: {
-        va_Scope: 'bot',
         va_LastTopic: 'billing',
         va_Topics: 'greeting, billing, escalate',
-        va_LastPhrases: 'I want to talk to an agent',
-        va_LastPhrase: 'I want to talk to an agent',
-        va_Phrases: 'Hi, I have a question about my invoice, I want to talk to an agent',
-        va_ConversationId: CONVERSATION,
-        va_AgentMessage: 'The customer asks for a person about billing',
-        va_BotId: 'faq-bot',
         va_BotName: 'Switchboard FAQ',
         va_Language: 'en-us',
         topic: 'billing',

@@ -6,7 +6,7 @@
 //   `{"type":"Escalate","context":{...}}` or `{"type":"EndConversation"}` ("Configure Azure bots
 //   to escalate and end conversations"). Its text is a note for the agent, never the customer's.
 // Activities arrive from a remote service: anything malformed is skipped, never thrown on.
-import { type BotTurn, botContextOf } from './bot-turn';
+import { type BotContext, type BotTurn, botContextOf } from './bot-turn';
 
 export const HANDOFF_INITIATE_EVENT = 'handoff.initiate';
 
@@ -44,11 +44,28 @@ function fromUser(activity: Json, userId: string | undefined): boolean {
   return from.role === 'user' || (userId !== undefined && from.id === userId);
 }
 
+// Copilot Studio sends its system variables beside the bot's own: the ones routing or the agent
+// can use are kept; the customer's phrases (already in the transcript), ids and the agent message
+// (it becomes the summary) would only bury the bot's own variables in the agent's note.
+const KEPT_SYSTEM_VARIABLES = new Set(['va_LastTopic', 'va_Topics', 'va_Language', 'va_BotName']);
+
+/** A Copilot Studio hand-off's variables as context: the bot's own, and the useful system ones. */
+export function handoffContext(value: unknown): BotContext {
+  const all = botContextOf(value);
+  return Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('va_') || KEPT_SYSTEM_VARIABLES.has(k)));
+}
+
 export function turnFromActivities(activities: readonly unknown[], options: TurnFromActivitiesOptions = {}): BotTurn {
   const turn: BotTurn = { say: [], typing: false };
   if (!Array.isArray(activities)) return turn;
+  // Direct Line echoes the user's own messages: their ids tell which bot messages answer them.
+  const userMessages = new Set<string>();
   for (const activity of activities) {
-    if (!isObject(activity) || fromUser(activity, options.userId)) continue;
+    if (!isObject(activity)) continue;
+    if (fromUser(activity, options.userId)) {
+      if (activity.type === 'message' && typeof activity.id === 'string') userMessages.add(activity.id);
+      continue;
+    }
     switch (activity.type) {
       case 'typing':
         turn.typing = true;
@@ -60,7 +77,7 @@ export function turnFromActivities(activities: readonly unknown[], options: Turn
         if (activity.name === HANDOFF_INITIATE_EVENT) {
           const value = activity.value;
           const summary = isObject(value) && typeof value.va_AgentMessage === 'string' ? value.va_AgentMessage : '';
-          turn.handoff = { context: botContextOf(value), summary };
+          turn.handoff = { context: handoffContext(value), summary };
         }
         break;
       case 'message': {
@@ -70,7 +87,8 @@ export function turnFromActivities(activities: readonly unknown[], options: Turn
         else if (command?.type === 'EndConversation') turn.end = true;
         // Without its id a message could not be stored once only; Direct Line always sets one.
         else if (text !== undefined && text.trim() !== '' && typeof activity.id === 'string' && activity.id !== '') {
-          turn.say.push({ id: activity.id, text, ...(typeof activity.locale === 'string' ? { locale: activity.locale } : {}) });
+          const answers = typeof activity.replyToId === 'string' && userMessages.has(activity.replyToId);
+          turn.say.push({ id: activity.id, text, ...(typeof activity.locale === 'string' ? { locale: activity.locale } : {}), ...(answers ? { answersUser: true } : {}) });
         }
         break;
       }

@@ -11,6 +11,8 @@ export interface BotSay {
   id: string;
   text: string;
   locale?: string;
+  /** It answers a message of the user's seen in the same turn (Bot Framework's replyToId), not a greeting. */
+  answersUser?: boolean;
 }
 
 export interface BotHandoff {

@@ -42,13 +42,15 @@ export type RoutingWork = (
    * timeout). Still so when it comes: a person takes over, or the idle conversation is closed.
    */
   | { kind: 'bot-check'; conversationId: string; botId: string; check: 'answer' | 'idle'; since: number; reason: string }
+  /** An agent's internal note `messageId` asks the conversation's bot `question`; the answer is an internal note. */
+  | { kind: 'bot-consult'; conversationId: string; messageId: string; question: string; agentId: string; reason: string }
 ) & { at?: number };
 
 export interface RoutingTriggerPort {
   enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected', 'bot-turn', 'bot-check']);
+const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected', 'bot-turn', 'bot-check', 'bot-consult']);
 
 /** A dequeued item is only trusted as far as its kind: anything else is dropped by the worker. */
 export function isRoutingWork(value: unknown): value is RoutingWork {

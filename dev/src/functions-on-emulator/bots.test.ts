@@ -2,7 +2,7 @@
 // real Direct Line client talking to the Direct Line stand-in (the FAQ bot), and its webhook
 // connector talking to the sample webhook bot, which calls the app's signed callback route
 // back over HTTP. Routing work (bot turns included) runs when the test drains the queue.
-import { AuthorKind, BotKind, BotState, ChannelType, ConversationState, Provider, RoutingRuleKind, Visibility } from '@switchboard/solution';
+import { AuthorKind, BotKind, BotState, ChannelType, ConversationState, MessageDirection, Provider, RoutingRuleKind, Visibility } from '@switchboard/solution';
 import { randomUUID } from 'node:crypto';
 import { signWebhook } from '@switchboard/functions/bots/webhook/webhook-signature';
 import { createDirectLineStandIn, type DirectLineStandIn } from '../directline/directline.stand-in';
@@ -213,6 +213,51 @@ describe('a Direct Line bot answering chats first', () => {
   });
 });
 
+/** An agent's internal "@bot" note, as the pane writes it; the bot-consult step's work item. */
+async function askBot(conversationId: string, question: string): Promise<string> {
+  const messageId = randomUUID();
+  await stack.api.create({
+    collection: 'swb_messages',
+    data: {
+      swb_messageid: messageId, swb_name: question.slice(0, 100), swb_body: `@bot ${question}`, swb_sequence: 900 + Math.floor(Math.random() * 1000),
+      swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.Agent, swb_visibility: Visibility.Internal,
+      'swb_conversationid@odata.bind': `/swb_conversations(${conversationId})`,
+    },
+  });
+  await stack.queue.send({ kind: 'bot-consult', conversationId, messageId, question, agentId: chat.agents[1]!.id, reason: 'test' });
+  return messageId;
+}
+const internalBotNotes = async (id: string) => (await messages(id)).filter((m) => m.swb_authorkind === AuthorKind.Bot && m.swb_visibility === Visibility.Internal).map((m) => m.swb_body);
+
+describe('an agent consulting a bot', () => {
+  it('gets the Direct Line bot\'s answer as an internal note, without its greeting, and the customer sees nothing of it', async () => {
+    const c = await startChat('en-US');
+    await stack.drain();
+    await write(c, 'agent please, about my invoice');
+    await stack.drain();
+    expect((await conversation(c.id)).swb_botstate).toBe(BotState.HandedOff);
+    const publicBefore = await botSaid(c.id);
+    await askBot(c.id, 'what are your opening hours?');
+    await stack.drain();
+    const notes = await internalBotNotes(c.id);
+    expect(notes.some((n) => /Monday to Friday/.test(n))).toBe(true);
+    expect(notes.some((n) => /I'm the Switchboard assistant/.test(n))).toBe(false);
+    expect(await botSaid(c.id)).toEqual(publicBefore);
+    const res = await fetch(`${stack.baseUrl}/api/chat/conversations/${c.id}/messages?after=0`, { headers: { origin: ORIGIN, authorization: `Bearer ${c.token}` } });
+    const seen = ((await res.json()) as { messages: { body: string }[] }).messages.map((m) => m.body).join('\n');
+    expect(seen).not.toMatch(/Monday to Friday from 9/);
+  });
+
+  it('says so in an internal note when the bot cannot answer', async () => {
+    const c = await startChat('en-US');
+    await stack.drain();
+    directLine.setBotMode('faq-bot', 'down');
+    await askBot(c.id, 'opening hours?');
+    await stack.drain();
+    expect((await messages(c.id)).some((m) => m.swb_authorkind === AuthorKind.System && m.swb_visibility === Visibility.Internal && /could not answer/.test(m.swb_body))).toBe(true);
+  });
+});
+
 describe('a webhook bot answering SMS first', () => {
   it('answers a text by signed callback and hands off on "agent", with no second hand-off on a retried callback', async () => {
     const from = '+13175550911';
@@ -240,6 +285,13 @@ describe('a webhook bot answering SMS first', () => {
     const late = await post('messages', { id: 'late', text: 'still here' });
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: { code: string } }).error.code).toBe('not_with_bot');
+
+    // An agent may still consult it: the answer comes by signed callback, as an internal note.
+    await askBot(id, 'What are your opening hours?');
+    await stack.drain();
+    await until('the webhook bot\'s answer to the agent', async () => (await internalBotNotes(id)).some((n) => /Monday to Friday/.test(n)));
+    // A callback claiming to answer something that was no question of an agent is refused.
+    expect((await post('messages', { id: 'forged', text: 'psst', inReplyTo: randomUUID() })).status).toBe(409);
   });
 
   it('refuses callbacks that are not signed with the bot\'s secret, for unknown bots, and with bad bodies', async () => {

@@ -54,6 +54,7 @@ export async function startStack(options: { twilioApiBaseUrl?: string; graph?: P
     chat: { startRate: { burst: 1000, perSecond: 100 }, cursorTrustMs: 0 },
     // Routing happens when a test drains the queue, never behind its back.
     routeOnArrival: false,
+    log: options.log ? console.log : () => undefined,
     ...options.graph,
   });
   const services = { ...notImplementedServices(), sms: graph.sms, channelValidation: graph.channelValidation, chat: graph.chat, routingWorker: graph.routingWorker, pluginWebhooks: graph.pluginWebhooks, broadcasts: graph.broadcasts, pushUpstream: graph.pushUpstream, botCallbacks: graph.botCallbacks };

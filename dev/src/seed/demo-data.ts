@@ -218,6 +218,8 @@ export function botChatRows(webOrigin: string) {
         'swb_operatinghoursid@odata.bind': `/swb_operatinghourses(${IDS.operatingHours.always})`,
       },
     },
+    // The page the customer asked from, for the bot and the agent alike.
+    contextVariables: [{ id: id(0xc03), data: { swb_name: 'page', swb_type: ContextVariableType.Text, 'swb_chatwidgetid@odata.bind': `/swb_chatwidgets(${IDS.botWidget})` } }],
   };
 }
 

@@ -28,6 +28,7 @@ async function seedBots(api: WebApi, options: SeedOptions): Promise<void> {
   await api.upsert('swb_workstreams', help.workstream.id, help.workstream.data);
   await api.upsert('swb_routingrules', help.rule.id, help.rule.data);
   await api.upsert('swb_chatwidgets', help.widget.id, help.widget.data);
+  for (const v of help.contextVariables) await api.upsert('swb_contextvariables', v.id, v.data);
 }
 
 export interface SeedResult {

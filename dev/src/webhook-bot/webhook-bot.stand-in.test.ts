@@ -146,6 +146,16 @@ describe('sample webhook bot', () => {
     expect(switchboard.of('conv-3')).toHaveLength(4);
   });
 
+  it('answers an agent\'s question (a consult) in reply to its event, without greeting, handing off or touching the customer\'s conversation', async () => {
+    await postEvent({ id: 'note-1', type: 'message', conversationId: 'conv-consult', locale: 'en-US', message: { text: 'what are your opening hours?', authorKind: 'agent' } });
+    const calls = await switchboard.until('conv-consult', 1);
+    await new Promise((r) => setTimeout(r, 200));
+    const all = switchboard.of('conv-consult');
+    expect(new Set(all.map((c) => c.action))).toEqual(new Set(['messages']));
+    expect(all.every((c) => (c.body as { inReplyTo?: string }).inReplyTo === 'note-1')).toBe(true);
+    expect(calls[0]).toMatchObject({ signature: { ok: true }, body: { inReplyTo: 'note-1', text: STRINGS.en.hours } });
+  });
+
   it('takes the topic Switchboard already knows from the conversation context into the hand-off', async () => {
     await postEvent({ type: 'conversation.opened', conversationId: 'conv-4', context: { topic: 'orders', cartTotal: 42 } });
     await postEvent(customer('conv-4', 'human please'));

@@ -127,6 +127,14 @@ export function createWebhookBot(options: WebhookBotOptions): WebhookBotStandIn 
       const topic = event.context?.topic;
       if (typeof topic === 'string' && SUBJECTS.includes(topic)) brain.subject = topic as Subject;
       turn = greet(brain, event.locale);
+    } else if (event.message.authorKind === 'agent' && event.id) {
+      // An agent consulting the bot (Switchboard sends agents' words only then): answered in
+      // reply to the event's id, which is how Switchboard keeps the answer for agents only; never
+      // handed off, and never changing what the bot knows of the customer.
+      const consulted = respond({ ...newBrainState(), greeted: true }, event.message.text, event.locale);
+      if (closed) return;
+      for (const text of consulted.say) await callBack(event.conversationId, 'messages', { id: randomUUID(), text, locale: LOCALES[consulted.language], inReplyTo: event.id });
+      return;
     } else {
       // only the customer talks to the bot, and only until a person took over
       if (event.message.authorKind !== 'customer' || brain.handedOff) return;

@@ -29,6 +29,8 @@ export interface BotCustomer {
   context: Record<string, string | number | boolean>;
   /** Stable id of the customer towards the bot (never a phone number or an e-mail). */
   userId: string;
+  /** 'agent' when an agent consults the bot: the bot answers, never hands off. */
+  role?: 'customer' | 'agent';
 }
 
 export type BotInput =
@@ -40,6 +42,12 @@ export type BotDelivery =
   | { ok: true; session: BotSession; turn: BotTurn }
   | { ok: false; failure: BotFailure; detail: string; session: BotSession };
 
+/** Told as it happens, during a turn (where the protocol carries it). */
+export interface BotTurnEvents {
+  /** The bot shows a typing indicator: the customer sees it at once, not when the turn ends. */
+  typing?(): void;
+}
+
 export interface BotConnector {
-  deliver(bot: BotEndpoint, session: BotSession, customer: BotCustomer, input: BotInput): Promise<BotDelivery>;
+  deliver(bot: BotEndpoint, session: BotSession, customer: BotCustomer, input: BotInput, events?: BotTurnEvents): Promise<BotDelivery>;
 }

@@ -33,7 +33,7 @@ import type { BotConnector, BotCustomer, BotEndpoint, BotInput, BotSession } fro
 import { botString } from './bot-strings';
 import type { WebhookCallback } from './webhook/webhook-contract';
 
-type BotWork = Extract<RoutingWork, { kind: 'bot-turn' | 'bot-check' }>;
+type BotWork = Extract<RoutingWork, { kind: 'bot-turn' | 'bot-check' | 'bot-consult' }>;
 
 export interface BotServiceDeps extends TranscriptDeps {
   /** Bot work (turns, checks): the durable queue, never run inline. */
@@ -45,6 +45,8 @@ export interface BotServiceDeps extends TranscriptDeps {
   /** App settings; the bot row only names the setting (SWB_ prefix, like channel secrets). */
   secrets: SecretResolver;
   push?: PushPort;
+  /** The language of notes only agents read (hand-off, failures, consults): the floor's, not the customer's. */
+  agentLanguage?: string;
   now: () => number;
   log?: (line: string) => void;
 }
@@ -127,6 +129,7 @@ export class BotService {
   /** The routing worker's entry for bot work. */
   run(work: BotWork): Promise<void> {
     // One turn at a time per conversation on this instance: the bot reads the customer's messages in order.
+    if (work.kind === 'bot-consult') return this.consult(work);
     return this.turns.run(work.conversationId.toLowerCase(), () => (work.kind === 'bot-turn' ? this.turn(work) : this.check(work)));
   }
 
@@ -171,7 +174,15 @@ export class BotService {
     if (!bot || !endpoint) return void (await this.handOff(work.conversationId, { failure: 'misconfigured', detail: `bot ${work.botId} has no endpoint, secret or is disabled` }));
     const row = found.row;
     const session: BotSession = { externalId: row.swb_botconversationid ?? null, watermark: bot.kind === 'directline' ? (row.swb_botwatermark ?? null) : null };
-    const delivery = await this.deps.connectors[bot.kind].deliver(endpoint, session, this.customerOf(row), work.input);
+    // Typing is told the moment the bot shows it (a turn may take seconds), at most once a second.
+    let typingToldAt = 0;
+    const typing = () => {
+      const now = this.deps.now();
+      if (now - typingToldAt < 1000) return;
+      typingToldAt = now;
+      void this.deps.push?.toUser(customerPushUser(work.conversationId), { kind: 'typing', conversationId: work.conversationId, by: 'agent', name: bot.name });
+    };
+    const delivery = await this.deps.connectors[bot.kind].deliver(endpoint, session, this.customerOf(row), work.input, { typing });
     if (!delivery.ok) {
       this.log(`${work.conversationId}: bot ${bot.name} ${delivery.failure}: ${delivery.detail}`);
       await this.saveSession(work.conversationId, bot, delivery.session, null);
@@ -191,7 +202,6 @@ export class BotService {
    */
   private async apply(found: RowWithETag<ConversationRow>, bot: BotConfig, turn: BotTurn, session: BotSession, awaiting: string | null): Promise<void> {
     const conversationId = found.row.activityid;
-    if (turn.typing && turn.say.length === 0) await this.deps.push?.toUser(customerPushUser(conversationId), { kind: 'typing', conversationId, by: 'agent', name: bot.name });
     const cursor = cursorOf({ ...found.row, '@odata.etag': found.etag });
     for (const say of turn.say) await this.say(conversationId, bot, say.id, say.text, cursor);
     await this.saveSession(conversationId, bot, session, awaiting);
@@ -245,7 +255,7 @@ export class BotService {
       const row = found.row;
       const failed = 'failure' in why;
       const context = failed ? {} : why.handoff.context;
-      const language = row.swb_language;
+      const language = this.deps.agentLanguage;
       const summary = failed ? botString(`failure.${why.failure}`, language) : why.handoff.summary || botString('handoff.note', language);
       try {
         await this.deps.conversations.update(
@@ -322,6 +332,55 @@ export class BotService {
     if (await this.end(work.conversationId, BotState.TimedOut)) this.log(`${work.conversationId}: closed after the bot's inactivity timeout`);
   }
 
+  /** The bot an agent may consult here: the one that answered the conversation, else its workstream's. */
+  private consultedBot(config: RoutingConfig, row: ConversationRow): BotConfig | undefined {
+    const botId = row._swb_botid_value ?? config.workstreams.find((w) => w.id.toLowerCase() === (row._swb_workstreamid_value ?? '').toLowerCase())?.botId;
+    return botId ? this.botOf(config, botId) : undefined;
+  }
+
+  private note(conversationId: string, id: string, text: string, author: AuthorKind): Promise<unknown> {
+    return appendMessage(this.deps, conversationId, id, { swb_body: text.slice(0, 4000), swb_direction: MessageDirection.Outbound, swb_authorkind: author, swb_visibility: Visibility.Internal }, { readBack: false });
+  }
+
+  /**
+   * An agent's "@bot" question (plugins' bot-consult step). The bot is asked in a conversation
+   * of its own, as the agent, so the customer's session with it (or its hand-off) is untouched;
+   * its answer — Direct Line at once, a webhook bot by callback — is an internal note only
+   * agents and supervisors see. Nothing the bot says in a consult reaches the customer.
+   */
+  private async consult(work: Extract<BotWork, { kind: 'bot-consult' }>): Promise<void> {
+    const found = await this.deps.conversations.get(work.conversationId);
+    if (!found) return;
+    const row = found.row;
+    const bot = this.consultedBot(await this.deps.config.get(), row);
+    const endpoint = bot ? this.endpointOf(bot) : null;
+    const failedNote = (key: 'consult.none' | 'consult.failed') => this.note(work.conversationId, deterministicId('bot-consult-failed', work.messageId), botString(key, this.deps.agentLanguage), AuthorKind.System);
+    if (!bot || !endpoint) return void (await failedNote('consult.none'));
+    const customer = { ...this.customerOf(row), userId: `swb-agent-${work.agentId.toLowerCase()}`, role: 'agent' as const };
+    const delivery = await this.deps.connectors[bot.kind].deliver(endpoint, { externalId: null, watermark: null }, customer, { kind: 'message', messageId: work.messageId, text: work.question });
+    if (!delivery.ok) {
+      this.log(`${work.conversationId}: consulting ${bot.name} failed: ${delivery.failure} ${delivery.detail}`);
+      return void (await failedNote('consult.failed'));
+    }
+    // A new conversation with a bot may open with its greeting: only what answers the question is kept
+    // (all of it when the bot does not say what it answers).
+    const answers = delivery.turn.say.some((say) => say.answersUser) ? delivery.turn.say.filter((say) => say.answersUser) : delivery.turn.say;
+    for (const say of answers) await this.note(work.conversationId, deterministicId('bot-consult', work.messageId, say.id), say.text, AuthorKind.Bot);
+  }
+
+  /** A webhook bot's answer to an agent's question (`inReplyTo` names the question's note). */
+  private async consultAnswer(botId: string, conversationId: string, row: ConversationRow, callback: Extract<WebhookCallback, { action: 'messages' }>): Promise<CallbackOutcome> {
+    const bot = this.consultedBot(await this.deps.config.get(), row);
+    if (!bot || bot.id.toLowerCase() !== botId.toLowerCase()) return 'not-with-bot';
+    const question = await this.deps.messages.get(callback.inReplyTo!);
+    const q = question?.row;
+    if (!q || q._swb_conversationid_value?.toLowerCase() !== conversationId.toLowerCase() || q.swb_visibility !== Visibility.Internal || q.swb_authorkind !== AuthorKind.Agent) return 'not-with-bot';
+    const id = deterministicId('bot-consult', q.swb_messageid, callback.id);
+    if (await this.deps.messages.get(id)) return 'duplicate';
+    await this.note(conversationId, id, callback.text, AuthorKind.Bot);
+    return 'stored';
+  }
+
   /**
    * A webhook bot's signed callback, already verified and parsed by the route. Idempotent by
    * the bot's callback id: a retried message is stored once, a retried hand-off or end answered
@@ -329,8 +388,10 @@ export class BotService {
    */
   async callback(botId: string, conversationId: string, callback: WebhookCallback): Promise<CallbackOutcome> {
     const found = await this.deps.conversations.get(conversationId);
-    if (!found || found.row._swb_botid_value?.toLowerCase() !== botId.toLowerCase()) return 'not-with-bot';
+    if (!found) return 'not-with-bot';
     const row = found.row;
+    if (callback.action === 'messages' && callback.inReplyTo) return this.consultAnswer(botId, conversationId, row, callback);
+    if (row._swb_botid_value?.toLowerCase() !== botId.toLowerCase()) return 'not-with-bot';
     if (!BotService.holds(row)) {
       if (callback.action === 'handoff' && (row.swb_botstate === BotState.HandedOff || row.swb_botstate === BotState.Failed)) return 'duplicate';
       if (callback.action === 'end' && row.swb_botstate === BotState.Ended) return 'duplicate';

@@ -64,7 +64,7 @@ export interface RoutingWorkerDeps {
   /** Where offers made and withdrawn are told to the agent at once (best effort). */
   push?: PushPort;
   /** Bot turns, hand-off checks and inactivity (bots/bot.service.ts). */
-  bots?: { run(work: Extract<RoutingWork, { kind: 'bot-turn' | 'bot-check' }>): Promise<void> };
+  bots?: { run(work: Extract<RoutingWork, { kind: 'bot-turn' | 'bot-check' | 'bot-consult' }>): Promise<void> };
   now: () => number;
   random?: () => number;
   /** Rounds of "decide, claim" per queue when claims lose races. */
@@ -165,6 +165,7 @@ export class DataverseRoutingWorker implements RoutingWorker {
       }
       case 'bot-turn':
       case 'bot-check':
+      case 'bot-consult':
         if (this.deps.bots) await this.deps.bots.run(work);
         else this.log(`routing: ${work.kind} for ${work.conversationId} but no bots are wired`, context);
         return [];

@@ -1,4 +1,4 @@
-// Direct Line 3.0 REST, the five operations Switchboard calls ("API reference - Direct Line API
+// Direct Line 3.0 REST, the six operations Switchboard calls ("API reference - Direct Line API
 // 3.0", learn.microsoft.com/azure/bot-service/rest-api). Every call carries one credential (the
 // channel secret or a conversation token) as a Bearer header and is cut off at `timeoutMs`.
 // Failures are thrown as DirectLineCallError: the HTTP status and Direct Line's error code, or
@@ -54,14 +54,34 @@ export class DirectLineHttp {
     return this.issued(await this.call('POST', 'tokens/refresh', token), 'tokens/refresh');
   }
 
-  /** Starts the conversation a token names (or a new one, with the secret); the locale reaches the bot in its conversationUpdate. */
-  async startConversation(credential: string, userId: string, locale: string): Promise<{ conversationId: string; token?: string; expiresIn?: number }> {
+  /**
+   * Starts the conversation a token names (or a new one, with the secret); the locale reaches the bot in its conversationUpdate.
+   * `streamUrl`: the conversation's WebSocket stream, preauthorized (it holds its own short-lived token: never log it).
+   */
+  async startConversation(
+    credential: string,
+    userId: string,
+    locale: string,
+  ): Promise<{ conversationId: string; token?: string; expiresIn?: number; streamUrl?: string }> {
     const body = await this.call('POST', 'conversations', credential, { user: { id: userId }, locale });
     if (!isObject(body) || typeof body.conversationId !== 'string') throw unexpected('conversations');
     return {
       conversationId: body.conversationId,
       ...(typeof body.token === 'string' && typeof body.expires_in === 'number' ? { token: body.token, expiresIn: body.expires_in } : {}),
+      ...(typeof body.streamUrl === 'string' ? { streamUrl: body.streamUrl } : {}),
     };
+  }
+
+  /**
+   * "Reconnect to a conversation": a new streamUrl for a conversation already started, whose
+   * stream first replays what follows `watermark`. Cut off at `timeoutMs` when given (the caller
+   * would rather poll than wait long for a stream).
+   */
+  async reconnect(credential: string, conversationId: string, watermark: string | null, timeoutMs?: number): Promise<{ streamUrl: string }> {
+    const query = watermark ? `?watermark=${encodeURIComponent(watermark)}` : '';
+    const body = await this.call('GET', `conversations/${encodeURIComponent(conversationId)}${query}`, credential, undefined, timeoutMs);
+    if (!isObject(body) || typeof body.streamUrl !== 'string') throw unexpected('conversations/{id}');
+    return { streamUrl: body.streamUrl };
   }
 
   async postActivity(credential: string, conversationId: string, activity: Json): Promise<void> {
@@ -82,8 +102,8 @@ export class DirectLineHttp {
     return { conversationId: body.conversationId, token: body.token, expiresIn: body.expires_in };
   }
 
-  private async call(method: 'GET' | 'POST', path: string, credential: string, body?: unknown): Promise<unknown> {
-    const operation = `${method} ${path.replace(/^conversations\/[^/]+/, 'conversations/{id}')}`;
+  private async call(method: 'GET' | 'POST', path: string, credential: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const operation = `${method} ${path.replace(/^conversations\/[^/?]+/, 'conversations/{id}').replace(/\?.*$/, '')}`;
     let res: Response;
     let text: string;
     try {
@@ -91,14 +111,14 @@ export class DirectLineHttp {
         method,
         headers: { Authorization: `Bearer ${credential}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       text = await res.text();
     } catch (err) {
       // Read by name, not instanceof: fetch's errors (a DOMException on abort) may come from another realm.
       const { name, message, cause } = (err ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new DirectLineCallError({ kind: 'timeout' }, `Direct Line ${operation}: no answer within ${this.timeoutMs} ms`);
+        throw new DirectLineCallError({ kind: 'timeout' }, `Direct Line ${operation}: no answer within ${timeoutMs} ms`);
       }
       // fetch says "fetch failed" and keeps the socket error (ECONNREFUSED, ENOTFOUND) in its cause.
       throw new DirectLineCallError({ kind: 'network' }, `Direct Line ${operation}: ${String(cause?.message ?? message ?? err)}`);

@@ -20,7 +20,7 @@ export function webhookEventId(customer: BotCustomer, input: BotInput): string {
 export function webhookEventOf(customer: BotCustomer, input: BotInput): BotEvent {
   const base = { id: webhookEventId(customer, input), conversationId: customer.conversationId, context: customer.context, locale: customer.locale };
   return input.kind === 'message'
-    ? { ...base, type: 'message', message: { text: input.text, authorKind: 'customer' } }
+    ? { ...base, type: 'message', message: { text: input.text, authorKind: customer.role ?? 'customer' } }
     : { ...base, type: 'conversation.opened' };
 }
 

@@ -37,6 +37,8 @@ export interface MessageCallback {
   id: string;
   text: string;
   locale?: string;
+  /** The event this answers: required for an agent's question (a consult), whose answer only agents see. */
+  inReplyTo?: string;
 }
 
 export interface HandoffCallback {
@@ -61,7 +63,7 @@ export function callbackPath(botId: string, conversationId: string, action: Call
 
 /** A callback as Switchboard acts on it. */
 export type WebhookCallback =
-  | { action: 'messages'; id: string; text: string; locale?: string }
+  | { action: 'messages'; id: string; text: string; locale?: string; inReplyTo?: string }
   | { action: 'handoff'; id: string; context: BotContext; summary: string }
   | { action: 'end'; id: string };
 
@@ -99,7 +101,10 @@ export function parseCallback(action: string, body: unknown): CallbackParse {
     if (b.locale !== undefined && (typeof b.locale !== 'string' || b.locale === '' || b.locale.length > MAX_LOCALE_LENGTH)) {
       return fail("'locale' must be a language tag such as fr-FR");
     }
-    return { ok: true, callback: { action, id, text: b.text, ...(b.locale ? { locale: b.locale as string } : {}) } };
+    if (b.inReplyTo !== undefined && (typeof b.inReplyTo !== 'string' || b.inReplyTo === '' || b.inReplyTo.length > MAX_CALLBACK_ID_LENGTH)) {
+      return fail(`'inReplyTo' must be the id of the event answered (at most ${MAX_CALLBACK_ID_LENGTH} characters)`);
+    }
+    return { ok: true, callback: { action, id, text: b.text, ...(b.locale ? { locale: b.locale as string } : {}), ...(b.inReplyTo ? { inReplyTo: b.inReplyTo as string } : {}) } };
   }
 
   if (action === 'handoff') {
