@@ -28,6 +28,19 @@ export async function startShopChat(context: BrowserContext, web: string, answer
   return { shop, dialog };
 }
 
+/** A customer opens the help centre (`/help`, whose pre-chat asks only a first name), starts the chat and sends a first message. */
+export async function startHelpChat(context: BrowserContext, web: string, firstname: string, message: string): Promise<{ help: Page; dialog: Locator }> {
+  const help = await context.newPage();
+  await help.goto(`${web}/help`);
+  await help.getByRole('button', { name: 'Chat with us' }).click();
+  const dialog = help.getByRole('dialog', { name: 'Chat with us' });
+  await dialog.getByLabel('First name').fill(firstname);
+  await dialog.getByRole('button', { name: 'Start chat' }).click();
+  await dialog.getByLabel('Your message').fill(message);
+  await dialog.getByLabel('Your message').press('Enter');
+  return { help, dialog };
+}
+
 /** What the phone simulator answers: `status` is the functions app's HTTP status for the provider's webhook. */
 export interface PhoneSent {
   status: number;
