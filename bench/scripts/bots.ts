@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { AuthorKind, BotKind, BotState, ChannelType, Visibility } from '@switchboard/solution';
+import { NO_PUSH, type PushPort } from '@switchboard/core';
 import { createDirectLineStandIn } from '@switchboard/dev/directline/directline.stand-in';
 import { createFaqBot } from '@switchboard/dev/directline/faq.bot';
 import { createWebhookBot } from '@switchboard/dev/webhook-bot/webhook-bot.stand-in';
@@ -47,7 +48,11 @@ function figures(samples: { ms: number; requests: number }[]): Figures {
 async function main(): Promise<void> {
   const directLine = createDirectLineStandIn({ bots: [{ id: 'faq-bot', name: 'FAQ', secrets: ['dl-secret'], bot: createFaqBot() }] });
   await directLine.listen(0, '127.0.0.1');
-  const stack: Stack = await startStack({ graph: { settings: { CHAT_TOKEN_KEY: CHAT_KEY, SWB_BOT_DL: 'dl-secret', SWB_BOT_HOOK: 'hook-secret' } } });
+  // When the customer is told of each message (the push the widget reads on): the first answer's latency.
+  const toldAt: { user: string; at: number }[] = [];
+  const push: PushPort = { ...NO_PUSH, toUser: async (user, event) => void (event.kind === 'message' && toldAt.push({ user, at: performance.now() })) };
+  // Configuration cached as in production (30 s): a turn or a callback does not reload it.
+  const stack: Stack = await startStack({ graph: { push, cacheTtlMs: 30_000, settings: { CHAT_TOKEN_KEY: CHAT_KEY, SWB_BOT_DL: 'dl-secret', SWB_BOT_HOOK: 'hook-secret' } } });
   const hookBotId = randomUUID();
   const hookBot = createWebhookBot({ botId: hookBotId, secret: 'hook-secret', switchboardUrl: stack.baseUrl });
   const hookUrl = (await hookBot.listen(0, '127.0.0.1')).url;
@@ -81,13 +86,18 @@ async function main(): Promise<void> {
   const callbacks = (action: 'messages' | 'handoff') => hookBot.stats().callbacks.byAction[action];
   const until = async (probe: () => boolean) => {
     for (let i = 0; i < 1000 && !probe(); i++) await new Promise((r) => setTimeout(r, 5));
+    if (!probe()) console.log(`note: the webhook bot's callbacks did not come within 5 s: ${JSON.stringify(hookBot.stats())}`);
   };
 
+  // Both set up before the first chat: the configuration is then read once and kept (no
+  // routing-config step runs here to tell the app of a later change).
+  const widgets = { directline: await widgetFor(dlBotId), webhook: await widgetFor(hookBotId) };
   const results: Record<string, Record<string, Figures>> = {};
   for (const kind of ['directline', 'webhook'] as const) {
-    const widgetId = await widgetFor(kind === 'directline' ? dlBotId : hookBotId);
+    const widgetId = widgets[kind];
     const open: { ms: number; requests: number }[] = [];
     const turns: { ms: number; requests: number }[] = [];
+    const firstAnswers: { ms: number; requests: number }[] = [];
     const handoffs: { ms: number; requests: number }[] = [];
     for (let c = 0; c < CHATS; c++) {
       const started = await appRequests(async () => {
@@ -113,12 +123,16 @@ async function main(): Promise<void> {
       for (let t = 0; t < TURNS; t++) {
         // The FAQ bot answers the hours in two messages (the hours, "anything else?").
         const answered = callbacks('messages') + 2;
+        const sentAt = performance.now();
+        const toldBefore = toldAt.length;
         const turn = await appRequests(async () => {
           await say('What are your opening hours?');
           await stack.drain();
           if (kind === 'webhook') await until(() => callbacks('messages') >= answered);
         });
         turns.push({ ms: turn.ms, requests: turn.requests });
+        const first = toldAt.slice(toldBefore).find((t) => t.user.endsWith(id.toLowerCase()));
+        if (first) firstAnswers.push({ ms: first.at - sentAt, requests: 0 });
       }
       if ((await botAnswers(id)) < 1 + 2 * TURNS) console.log(`note: ${kind} chat ${id} has fewer bot answers than expected`);
       handoffs.push(
@@ -132,17 +146,17 @@ async function main(): Promise<void> {
       );
       if ((await botState(id)).swb_botstate !== BotState.HandedOff) console.log(`note: ${kind} chat ${id} was not handed off`);
     }
-    results[kind] = { open: figures(open), turn: figures(turns), handoff: figures(handoffs) };
+    results[kind] = { open: figures(open), turn: figures(turns), 'first answer': figures(firstAnswers), handoff: figures(handoffs) };
   }
 
   console.log(`\nBots (${CHATS} chats × ${TURNS} turns each, Dataverse emulator in-process, queue drained in-process)`);
-  console.log('kind        step      n     p50 ms  p95 ms  max ms  app requests / unit');
+  console.log('kind        step          n     p50 ms  p95 ms  max ms  app requests / unit');
   for (const [kind, steps] of Object.entries(results)) {
     for (const [step, f] of Object.entries(steps)) {
-      console.log(`${kind.padEnd(11)} ${step.padEnd(9)} ${String(f.n).padStart(3)}  ${String(f.p50).padStart(7)} ${String(f.p95).padStart(7)} ${String(f.max).padStart(7)}  ${f.requestsPerUnit}`);
+      console.log(`${kind.padEnd(11)} ${step.padEnd(13)} ${String(f.n).padStart(3)}  ${String(f.p50).padStart(7)} ${String(f.p95).padStart(7)} ${String(f.max).padStart(7)}  ${step === 'first answer' ? '(in the turn)' : f.requestsPerUnit}`);
     }
   }
-  console.log('(webhook turn latency includes the bot\'s own HTTP round trip back to the callback route; its requests include the callback\'s)');
+  console.log("(turn: until the bot's turn is over — Direct Line: its last answer plus 600 ms of quiet; first answer: until the customer is told of the bot's first answer; webhook figures include the bot's HTTP round trips to the callback route, and its requests the callbacks')");
   const out = process.env['SWB_BENCH_JSON'];
   if (out) writeFileSync(out, JSON.stringify({ chats: CHATS, turns: TURNS, results }, null, 2));
   await hookBot.close();

@@ -209,7 +209,7 @@ describe('a Direct Line bot answering chats first', () => {
     const row = await conversation(c.id);
     expect(row.swb_state).toBe(ConversationState.Closed);
     expect(row.swb_botstate).toBe(BotState.TimedOut);
-    expect((await messages(c.id)).some((m) => m.swb_authorkind === AuthorKind.System && /inactivity/.test(m.swb_body))).toBe(true);
+    expect((await messages(c.id)).some((m) => m.swb_authorkind === AuthorKind.Bot && m.swb_visibility === Visibility.Public && /inactivity/.test(m.swb_body))).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 // The narrow interface the bot service drives a bot through. One connector per protocol
 // (directline/, webhook/); the service never sees HTTP, tokens or signatures.
-import type { BotFailure, BotTurn } from '@switchboard/core';
+import type { BotFailure, BotSay, BotTurn } from '@switchboard/core';
 
 /** A bot as its row describes it, with its secret already read from the app setting the row names. */
 export interface BotEndpoint {
@@ -46,6 +46,8 @@ export type BotDelivery =
 export interface BotTurnEvents {
   /** The bot shows a typing indicator: the customer sees it at once, not when the turn ends. */
   typing?(): void;
+  /** The bot said this, in this order: it may be stored and shown before the turn is over. */
+  said?(say: BotSay): void;
 }
 
 export interface BotConnector {

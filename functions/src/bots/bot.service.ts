@@ -10,6 +10,7 @@
 import {
   type BotConfig,
   type BotFailure,
+  type BotSay,
   type BotHandoff,
   type BotTurn,
   type PushPort,
@@ -182,7 +183,18 @@ export class BotService {
       typingToldAt = now;
       void this.deps.push?.toUser(customerPushUser(work.conversationId), { kind: 'typing', conversationId: work.conversationId, by: 'agent', name: bot.name });
     };
-    const delivery = await this.deps.connectors[bot.kind].deliver(endpoint, session, this.customerOf(row), work.input, { typing });
+    // What the bot says is stored as it comes, in order, on one cursor; the turn's end stores the rest.
+    const cursor = cursorOf({ ...row, '@odata.etag': found.etag });
+    const stored = new Set<string>();
+    let early = Promise.resolve();
+    const said = (say: BotSay) => {
+      early = early
+        .then(() => this.say(work.conversationId, bot, say.id, say.text, cursor))
+        .then(() => void stored.add(say.id))
+        .catch((e: Error) => this.log(`${work.conversationId}: storing an answer early failed (stored at the turn's end): ${e.message}`));
+    };
+    const delivery = await this.deps.connectors[bot.kind].deliver(endpoint, session, this.customerOf(row), work.input, { typing, said });
+    await early;
     if (!delivery.ok) {
       this.log(`${work.conversationId}: bot ${bot.name} ${delivery.failure}: ${delivery.detail}`);
       await this.saveSession(work.conversationId, bot, delivery.session, null);
@@ -192,7 +204,7 @@ export class BotService {
     const now = this.deps.now();
     // A webhook bot answers by callback: remember what it owes, and look again after its timeout.
     const awaiting = bot.kind === 'webhook' && work.input.kind === 'message' ? `${AWAITING}${now}` : null;
-    await this.apply(found, bot, delivery.turn, delivery.session, awaiting);
+    await this.apply(work.conversationId, bot, { ...delivery.turn, say: delivery.turn.say.filter((say) => !stored.has(say.id)) }, delivery.session, awaiting, cursor);
     if (awaiting) await this.deps.routing.enqueue({ kind: 'bot-check', conversationId: work.conversationId, botId: bot.id, check: 'answer', since: now, reason: 'webhook bot answer due' }, { delaySeconds: bot.timeoutSeconds });
   }
 
@@ -200,17 +212,17 @@ export class BotService {
    * Stores what the bot said and where its side stands, then acts on a hand-off or an end.
    * `awaiting`: the webhook delivery still owed an answer (null clears it).
    */
-  private async apply(found: RowWithETag<ConversationRow>, bot: BotConfig, turn: BotTurn, session: BotSession, awaiting: string | null): Promise<void> {
-    const conversationId = found.row.activityid;
-    const cursor = cursorOf({ ...found.row, '@odata.etag': found.etag });
-    for (const say of turn.say) await this.say(conversationId, bot, say.id, say.text, cursor);
-    await this.saveSession(conversationId, bot, session, awaiting);
+  private async apply(conversationId: string, bot: BotConfig, turn: BotTurn, session: BotSession, awaiting: string | null, cursor: ConversationCursor | undefined): Promise<void> {
+    // Where the bot's side stands is written with the last answer (one request less a turn).
+    const sessionColumns = this.sessionColumns(bot, session, awaiting);
+    for (const [i, say] of turn.say.entries()) await this.say(conversationId, bot, say.id, say.text, cursor, i === turn.say.length - 1 ? sessionColumns : undefined);
+    if (turn.say.length === 0) await this.deps.conversations.update(conversationId, sessionColumns);
     if (turn.handoff) await this.handOff(conversationId, { handoff: turn.handoff });
     else if (turn.end) await this.end(conversationId, BotState.Ended);
     else await this.deps.routing.enqueue({ kind: 'bot-check', conversationId, botId: bot.id, check: 'idle', since: this.deps.now(), reason: 'bot inactivity timeout' }, { delaySeconds: bot.inactivityMinutes * 60 });
   }
 
-  private async say(conversationId: string, bot: BotConfig, id: string, text: string, cursor?: ConversationCursor): Promise<boolean> {
+  private async say(conversationId: string, bot: BotConfig, id: string, text: string, cursor?: ConversationCursor, alsoSet?: Record<string, unknown>): Promise<boolean> {
     const messageId = deterministicId('bot-say', conversationId, bot.id, id);
     const appended = await appendMessage(
       this.deps,
@@ -225,7 +237,7 @@ export class BotService {
         swb_deliverystatus: DeliveryStatus.Pending,
         swb_providermessageid: `bot:${id}`.slice(0, 100),
       },
-      { readBack: false, ...(cursor ? { cursor } : {}) },
+      { readBack: false, ...(cursor ? { cursor } : {}), ...(alsoSet ? { alsoSet } : {}) },
     );
     if (appended.created) {
       const sequence = appended.message.swb_sequence;
@@ -234,13 +246,17 @@ export class BotService {
     return appended.created;
   }
 
-  private async saveSession(conversationId: string, bot: BotConfig, session: BotSession, awaiting: string | null): Promise<void> {
+  private sessionColumns(bot: BotConfig, session: BotSession, awaiting: string | null): Record<string, unknown> {
     const patch: Record<string, unknown> = { swb_botactivityon: iso(this.deps.now()) };
     if (bot.kind === 'directline') {
       patch['swb_botconversationid'] = session.externalId;
       patch['swb_botwatermark'] = session.watermark;
     } else patch['swb_botwatermark'] = awaiting;
-    await this.deps.conversations.update(conversationId, patch);
+    return patch;
+  }
+
+  private saveSession(conversationId: string, bot: BotConfig, session: BotSession, awaiting: string | null): Promise<void> {
+    return this.deps.conversations.update(conversationId, this.sessionColumns(bot, session, awaiting));
   }
 
   /**
@@ -307,7 +323,8 @@ export class BotService {
           this.deps,
           conversationId,
           deterministicId('bot-idle', conversationId),
-          { swb_body: botString('idle.closed', found.row.swb_language), swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.System, swb_visibility: Visibility.Public },
+          // From the bot, Pending: on SMS the customer is texted it like any of the bot's answers.
+          { swb_body: botString('idle.closed', found.row.swb_language), swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.Bot, swb_visibility: Visibility.Public, swb_deliverystatus: DeliveryStatus.Pending },
           { readBack: false },
         );
       }
@@ -401,8 +418,8 @@ export class BotService {
     if (!bot) return 'not-with-bot';
     if (callback.action === 'messages') {
       const cursor = cursorOf({ ...row, '@odata.etag': found.etag });
-      const created = await this.say(conversationId, bot, callback.id, callback.text, cursor);
-      await this.saveSession(conversationId, bot, { externalId: null, watermark: null }, null);
+      // The answer clears what the bot owed and stamps its activity, in the write that numbers it.
+      const created = await this.say(conversationId, bot, callback.id, callback.text, cursor, this.sessionColumns(bot, { externalId: null, watermark: null }, null));
       if (created) await this.deps.routing.enqueue({ kind: 'bot-check', conversationId, botId: bot.id, check: 'idle', since: this.deps.now(), reason: 'bot inactivity timeout' }, { delaySeconds: bot.inactivityMinutes * 60 });
       return created ? 'stored' : 'duplicate';
     }

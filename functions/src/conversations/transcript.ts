@@ -35,6 +35,8 @@ export interface AppendOptions {
    * path below runs. The cursor is moved on when the batch wins.
    */
   cursor?: ConversationCursor;
+  /** Conversation columns to write in the same request that numbers the message (no request of their own). */
+  alsoSet?: Record<string, unknown>;
 }
 
 export async function appendMessage(
@@ -68,7 +70,7 @@ async function appendOnce(
       ...fields,
       'swb_conversationid@odata.bind': bind('swb_conversations', conversationId),
     };
-    const stored = await deps.conversations.appendWithCounter(conversationId, cursor, messageId, data);
+    const stored = await deps.conversations.appendWithCounter(conversationId, cursor, messageId, data, options.alsoSet);
     if (stored !== 'conflict') return { created: true, message: stored };
   }
   if (options.precheck !== false || cursor) {
@@ -81,7 +83,7 @@ async function appendOnce(
   let sequence = 0;
   let outcome: 'created' | 'exists' = 'exists';
   for (let attempt = 1; attempt <= MAX_SEQUENCE_ATTEMPTS; attempt++) {
-    sequence = await deps.conversations.nextSequence(conversationId, fields);
+    sequence = await deps.conversations.nextSequence(conversationId, fields, options.alsoSet);
     outcome = await deps.messages.createWithId(messageId, {
       swb_name: typeof fields['swb_body'] === 'string' ? (fields['swb_body'] as string).slice(0, 100) : 'Message',
       ...fields,

@@ -231,7 +231,11 @@ export class DirectLineConnector implements BotConnector {
       read.push(...fresh);
       const said = turn.say.length;
       turn = turnFromActivities(read, { userId });
-      if (turn.say.length > said) lastSaidAt = this.now();
+      if (turn.say.length > said) {
+        lastSaidAt = this.now();
+        // Told as it comes: the customer reads it now, not after the quiet that ends the turn.
+        for (const say of turn.say.slice(said)) events?.said?.(say);
+      }
     };
     for (;;) {
       if (stream) {

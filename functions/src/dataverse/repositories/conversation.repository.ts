@@ -51,14 +51,15 @@ export interface ConversationStore {
   listForNumber(channelId: string, phone: string, top: number): Promise<ConversationRow[]>;
   /** Reserves the next message sequence number (If-Match on the conversation, retried on 412). */
   /** `message`: the row being numbered, whose arrival stamps ride in the same claim (see arrivalStamps). */
-  nextSequence(id: string, message?: Record<string, unknown>): Promise<number>;
+  /** `also`: conversation columns written in the same claim (a bot's activity stamp). */
+  nextSequence(id: string, message?: Record<string, unknown>, also?: Record<string, unknown>): Promise<number>;
   /**
    * One $batch change set: the counter moved to cursor.lastSequence + 1 (If-Match cursor.etag)
    * and the message created under `messageId` with that number. 'conflict' when either failed
    * (the conversation moved on, or the message exists): nothing was written, and the caller
    * takes the slower path. On success the cursor is moved on.
    */
-  appendWithCounter(id: string, cursor: ConversationCursor, messageId: string, data: Record<string, unknown>): Promise<MessageRow | 'conflict'>;
+  appendWithCounter(id: string, cursor: ConversationCursor, messageId: string, data: Record<string, unknown>, also?: Record<string, unknown>): Promise<MessageRow | 'conflict'>;
   /**
    * Creates the conversation and its first messages in one request (deep insert), numbered 1..n,
    * and returns the stored row with its ETag; 'exists' when a concurrent twin created it first.
@@ -118,11 +119,11 @@ export class DataverseConversationStore implements ConversationStore {
     return result.value;
   }
 
-  async appendWithCounter(id: string, cursor: ConversationCursor, messageId: string, data: Record<string, unknown>): Promise<MessageRow | 'conflict'> {
+  async appendWithCounter(id: string, cursor: ConversationCursor, messageId: string, data: Record<string, unknown>, also: Record<string, unknown> = {}): Promise<MessageRow | 'conflict'> {
     const sequence = cursor.lastSequence + 1;
     try {
       const parts = await this.client.batch((api) => {
-        api.update({ collection: SET, key: id, data: { swb_lastmessagesequence: sequence, ...arrivalStamps(data, this.clock()) }, ifmatch: cursor.etag, returnRepresentation: true, select: ['activityid'] });
+        api.update({ collection: SET, key: id, data: { ...also, swb_lastmessagesequence: sequence, ...arrivalStamps(data, this.clock()) }, ifmatch: cursor.etag, returnRepresentation: true, select: ['activityid'] });
         api.upsert({ collection: MESSAGES, key: messageId, data: { ...data, swb_sequence: sequence }, ifnonematch: '*', returnRepresentation: true });
       });
       const etag = (parts[0] as { '@odata.etag'?: string } | undefined)?.['@odata.etag'];
@@ -159,8 +160,8 @@ export class DataverseConversationStore implements ConversationStore {
     }
   }
 
-  nextSequence(id: string, message: Record<string, unknown> = {}): Promise<number> {
-    return this.numbering.run(id, () => this.claimSequence(id, arrivalStamps(message, this.clock())));
+  nextSequence(id: string, message: Record<string, unknown> = {}, also: Record<string, unknown> = {}): Promise<number> {
+    return this.numbering.run(id, () => this.claimSequence(id, { ...also, ...arrivalStamps(message, this.clock()) }));
   }
 
   private async claimSequence(id: string, also: Record<string, unknown>): Promise<number> {
