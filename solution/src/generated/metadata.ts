@@ -456,7 +456,9 @@ export const metadata: Metadata = {
             612400001,
             612400002,
             612400003,
-            612400004
+            612400004,
+            612400005,
+            612400006
           ],
           "secured": true
         },
@@ -562,6 +564,70 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "maxLength": 2000,
+          "secured": true
+        },
+        "swb_sentimentscore": {
+          "logicalName": "swb_sentimentscore",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": -100,
+          "max": 100,
+          "secured": true
+        },
+        "swb_sentimenttrend": {
+          "logicalName": "swb_sentimenttrend",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 4000,
+          "secured": true
+        },
+        "swb_sentimentalerton": {
+          "logicalName": "swb_sentimentalerton",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "searched": true,
+          "secured": true
+        },
+        "swb_csatrating": {
+          "logicalName": "swb_csatrating",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": 1,
+          "max": 5,
+          "secured": true
+        },
+        "swb_csatcomment": {
+          "logicalName": "swb_csatcomment",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 2000,
+          "secured": true
+        },
+        "swb_csatrequestedon": {
+          "logicalName": "swb_csatrequestedon",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "secured": true
+        },
+        "swb_csatrespondedon": {
+          "logicalName": "swb_csatrespondedon",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "secured": true
+        },
+        "swb_insightsfold": {
+          "logicalName": "swb_insightsfold",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 4000,
           "secured": true
         }
       },
@@ -820,6 +886,32 @@ export const metadata: Metadata = {
           "required": false,
           "system": false,
           "maxLength": 2000
+        },
+        "swb_sentiment": {
+          "logicalName": "swb_sentiment",
+          "type": "choice",
+          "required": false,
+          "system": false,
+          "optionSet": "swb_sentiment",
+          "options": [
+            612400000,
+            612400001,
+            612400002,
+            612400003,
+            612400004,
+            612400005,
+            612400006
+          ],
+          "secured": true
+        },
+        "swb_sentimentscore": {
+          "logicalName": "swb_sentimentscore",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": -100,
+          "max": 100,
+          "secured": true
         }
       },
       "alternateKeys": [
@@ -1480,6 +1572,33 @@ export const metadata: Metadata = {
           "targets": [
             "swb_bot"
           ]
+        },
+        "swb_sentimentenabled": {
+          "logicalName": "swb_sentimentenabled",
+          "type": "boolean",
+          "required": false,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "swb_surveyenabled": {
+          "logicalName": "swb_surveyenabled",
+          "type": "boolean",
+          "required": false,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "swb_surveytexts": {
+          "logicalName": "swb_surveytexts",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 4000
         }
       },
       "alternateKeys": []
@@ -3850,6 +3969,272 @@ export const metadata: Metadata = {
       },
       "alternateKeys": []
     },
+    "swb_insightbucket": {
+      "logicalName": "swb_insightbucket",
+      "entitySetName": "swb_insightbuckets",
+      "primaryIdAttribute": "swb_insightbucketid",
+      "primaryNameAttribute": "swb_name",
+      "isActivity": false,
+      "standard": false,
+      "ownership": "organization",
+      "attributes": {
+        "swb_insightbucketid": {
+          "logicalName": "swb_insightbucketid",
+          "type": "uniqueidentifier",
+          "required": false,
+          "system": true,
+          "searched": true
+        },
+        "createdon": {
+          "logicalName": "createdon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "modifiedon": {
+          "logicalName": "modifiedon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "createdby": {
+          "logicalName": "createdby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "modifiedby": {
+          "logicalName": "modifiedby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "versionnumber": {
+          "logicalName": "versionnumber",
+          "type": "bigint",
+          "required": false,
+          "system": true
+        },
+        "organizationid": {
+          "logicalName": "organizationid",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "organization"
+          ]
+        },
+        "statecode": {
+          "logicalName": "statecode",
+          "type": "state",
+          "required": true,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "statuscode": {
+          "logicalName": "statuscode",
+          "type": "status",
+          "required": false,
+          "system": false,
+          "options": [
+            1,
+            2
+          ]
+        },
+        "swb_name": {
+          "logicalName": "swb_name",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200
+        },
+        "swb_bucketkey": {
+          "logicalName": "swb_bucketkey",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200,
+          "searched": true
+        },
+        "swb_grain": {
+          "logicalName": "swb_grain",
+          "type": "choice",
+          "required": true,
+          "system": false,
+          "optionSet": "swb_insightgrain",
+          "options": [
+            612400000,
+            612400001,
+            612400002
+          ]
+        },
+        "swb_periodstart": {
+          "logicalName": "swb_periodstart",
+          "type": "datetime",
+          "required": false,
+          "system": false,
+          "searched": true
+        },
+        "swb_queueid": {
+          "logicalName": "swb_queueid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "queue"
+          ]
+        },
+        "swb_channeltype": {
+          "logicalName": "swb_channeltype",
+          "type": "choice",
+          "required": false,
+          "system": false,
+          "optionSet": "swb_channeltype",
+          "options": [
+            612400000,
+            612400001
+          ]
+        },
+        "swb_agentid": {
+          "logicalName": "swb_agentid",
+          "type": "lookup",
+          "required": false,
+          "system": false,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "swb_measures": {
+          "logicalName": "swb_measures",
+          "type": "memo",
+          "required": false,
+          "system": false,
+          "maxLength": 8000
+        }
+      },
+      "alternateKeys": []
+    },
+    "swb_insightsync": {
+      "logicalName": "swb_insightsync",
+      "entitySetName": "swb_insightsyncs",
+      "primaryIdAttribute": "swb_insightsyncid",
+      "primaryNameAttribute": "swb_name",
+      "isActivity": false,
+      "standard": false,
+      "ownership": "organization",
+      "attributes": {
+        "swb_insightsyncid": {
+          "logicalName": "swb_insightsyncid",
+          "type": "uniqueidentifier",
+          "required": false,
+          "system": true,
+          "searched": true
+        },
+        "createdon": {
+          "logicalName": "createdon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "modifiedon": {
+          "logicalName": "modifiedon",
+          "type": "datetime",
+          "required": false,
+          "system": true
+        },
+        "createdby": {
+          "logicalName": "createdby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "modifiedby": {
+          "logicalName": "modifiedby",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "systemuser"
+          ]
+        },
+        "versionnumber": {
+          "logicalName": "versionnumber",
+          "type": "bigint",
+          "required": false,
+          "system": true
+        },
+        "organizationid": {
+          "logicalName": "organizationid",
+          "type": "lookup",
+          "required": false,
+          "system": true,
+          "targets": [
+            "organization"
+          ]
+        },
+        "statecode": {
+          "logicalName": "statecode",
+          "type": "state",
+          "required": true,
+          "system": false,
+          "options": [
+            0,
+            1
+          ]
+        },
+        "statuscode": {
+          "logicalName": "statuscode",
+          "type": "status",
+          "required": false,
+          "system": false,
+          "options": [
+            1,
+            2
+          ]
+        },
+        "swb_name": {
+          "logicalName": "swb_name",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 200
+        },
+        "swb_scope": {
+          "logicalName": "swb_scope",
+          "type": "string",
+          "required": false,
+          "system": false,
+          "maxLength": 100
+        },
+        "swb_foldedthrough": {
+          "logicalName": "swb_foldedthrough",
+          "type": "datetime",
+          "required": false,
+          "system": false
+        },
+        "swb_lastrunconversations": {
+          "logicalName": "swb_lastrunconversations",
+          "type": "integer",
+          "required": false,
+          "system": false,
+          "min": 0,
+          "max": 2147483647
+        }
+      },
+      "alternateKeys": []
+    },
     "contact": {
       "logicalName": "contact",
       "entitySetName": "contacts",
@@ -4625,6 +5010,8 @@ export const metadata: Metadata = {
     "swb_supervisoractions": "swb_supervisoraction",
     "swb_supervisordesks": "swb_supervisordesk",
     "swb_pushtickets": "swb_pushticket",
+    "swb_insightbuckets": "swb_insightbucket",
+    "swb_insightsyncs": "swb_insightsync",
     "contacts": "contact",
     "accounts": "account",
     "systemusers": "systemuser",
@@ -4994,6 +5381,24 @@ export const metadata: Metadata = {
     },
     {
       "kind": "oneToMany",
+      "schemaName": "swb_queue_insightbucket_queueid",
+      "referencedTable": "queue",
+      "referencingTable": "swb_insightbucket",
+      "lookupColumn": "swb_queueid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_queueid"
+    },
+    {
+      "kind": "oneToMany",
+      "schemaName": "swb_systemuser_insightbucket_agentid",
+      "referencedTable": "systemuser",
+      "referencingTable": "swb_insightbucket",
+      "lookupColumn": "swb_agentid",
+      "cascadeDelete": "RemoveLink",
+      "navigationProperty": "swb_agentid"
+    },
+    {
+      "kind": "oneToMany",
       "schemaName": "contact_customer_accounts",
       "referencedTable": "account",
       "referencingTable": "contact",
@@ -5346,6 +5751,12 @@ export const metadata: Metadata = {
           "create": "basic",
           "read": "basic",
           "delete": "basic"
+        },
+        "swb_insightbucket": {
+          "read": "global"
+        },
+        "swb_insightsync": {
+          "read": "global"
         }
       }
     },
@@ -5552,6 +5963,12 @@ export const metadata: Metadata = {
           "create": "basic",
           "read": "basic",
           "delete": "global"
+        },
+        "swb_insightbucket": {
+          "read": "global"
+        },
+        "swb_insightsync": {
+          "read": "global"
         }
       }
     }
@@ -5723,6 +6140,58 @@ export const metadata: Metadata = {
             "update": false
           },
           "swb_handoffsummary": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimentscore": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimenttrend": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimentalerton": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatrating": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatcomment": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatrequestedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatrespondedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_insightsfold": {
+            "read": false,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_message": {
+          "swb_sentiment": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimentscore": {
             "read": true,
             "create": false,
             "update": false
@@ -5999,6 +6468,58 @@ export const metadata: Metadata = {
             "read": true,
             "create": false,
             "update": false
+          },
+          "swb_sentimentscore": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimenttrend": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimentalerton": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatrating": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatcomment": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatrequestedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_csatrespondedon": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_insightsfold": {
+            "read": false,
+            "create": false,
+            "update": false
+          }
+        },
+        "swb_message": {
+          "swb_sentiment": {
+            "read": true,
+            "create": false,
+            "update": false
+          },
+          "swb_sentimentscore": {
+            "read": true,
+            "create": false,
+            "update": false
           }
         },
         "swb_session": {
@@ -6269,6 +6790,58 @@ export const metadata: Metadata = {
             "update": true
           },
           "swb_handoffsummary": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_sentimentscore": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_sentimenttrend": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_sentimentalerton": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_csatrating": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_csatcomment": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_csatrequestedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_csatrespondedon": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_insightsfold": {
+            "read": true,
+            "create": true,
+            "update": true
+          }
+        },
+        "swb_message": {
+          "swb_sentiment": {
+            "read": true,
+            "create": true,
+            "update": true
+          },
+          "swb_sentimentscore": {
             "read": true,
             "create": true,
             "update": true
@@ -6773,28 +7346,55 @@ export const metadata: Metadata = {
     "swb_sentiment": [
       {
         "value": 612400000,
+        "name": "VeryNegative",
+        "label": "Very negative"
+      },
+      {
+        "value": 612400001,
         "name": "Negative",
         "label": "Negative"
       },
       {
-        "value": 612400001,
+        "value": 612400002,
         "name": "SlightlyNegative",
         "label": "Slightly negative"
       },
       {
-        "value": 612400002,
+        "value": 612400003,
         "name": "Neutral",
         "label": "Neutral"
       },
       {
-        "value": 612400003,
+        "value": 612400004,
         "name": "SlightlyPositive",
         "label": "Slightly positive"
       },
       {
-        "value": 612400004,
+        "value": 612400005,
         "name": "Positive",
         "label": "Positive"
+      },
+      {
+        "value": 612400006,
+        "name": "VeryPositive",
+        "label": "Very positive"
+      }
+    ],
+    "swb_insightgrain": [
+      {
+        "value": 612400000,
+        "name": "Hour",
+        "label": "Hour"
+      },
+      {
+        "value": 612400001,
+        "name": "Day",
+        "label": "Day"
+      },
+      {
+        "value": 612400002,
+        "name": "Month",
+        "label": "Month"
       }
     ],
     "swb_skillmatching": [

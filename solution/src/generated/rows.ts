@@ -158,11 +158,20 @@ export enum IdentificationResult {
 
 /** Sentiment (`swb_sentiment`) */
 export enum Sentiment {
-  Negative = 612400000,
-  SlightlyNegative = 612400001,
-  Neutral = 612400002,
-  SlightlyPositive = 612400003,
-  Positive = 612400004,
+  VeryNegative = 612400000,
+  Negative = 612400001,
+  SlightlyNegative = 612400002,
+  Neutral = 612400003,
+  SlightlyPositive = 612400004,
+  Positive = 612400005,
+  VeryPositive = 612400006,
+}
+
+/** Period (`swb_insightgrain`) */
+export enum Period {
+  Hour = 612400000,
+  Day = 612400001,
+  Month = 612400002,
 }
 
 /** Skill matching (`swb_skillmatching`) */
@@ -236,6 +245,8 @@ export const TableNames = {
   SupervisorAction: 'swb_supervisoraction',
   SupervisorDesk: 'swb_supervisordesk',
   PushTicket: 'swb_pushticket',
+  InsightsBucket: 'swb_insightbucket',
+  InsightsSync: 'swb_insightsync',
   Contact: 'contact',
   Account: 'account',
   SystemUser: 'systemuser',
@@ -266,6 +277,8 @@ export const EntitySetNames = {
   SupervisorAction: 'swb_supervisoractions',
   SupervisorDesk: 'swb_supervisordesks',
   PushTicket: 'swb_pushtickets',
+  InsightsBucket: 'swb_insightbuckets',
+  InsightsSync: 'swb_insightsyncs',
   Contact: 'contacts',
   Account: 'accounts',
   SystemUser: 'systemusers',
@@ -381,6 +394,22 @@ export interface ConversationRow {
   swb_botactivityon?: string | null;
   /** Hand-off summary */
   swb_handoffsummary?: string | null;
+  /** Sentiment score */
+  swb_sentimentscore?: number | null;
+  /** Sentiment trend */
+  swb_sentimenttrend?: string | null;
+  /** Sentiment alert on */
+  swb_sentimentalerton?: string | null;
+  /** Satisfaction rating */
+  swb_csatrating?: number | null;
+  /** Satisfaction comment */
+  swb_csatcomment?: string | null;
+  /** Survey asked on */
+  swb_csatrequestedon?: string | null;
+  /** Survey answered on */
+  swb_csatrespondedon?: string | null;
+  /** Insights contribution */
+  swb_insightsfold?: string | null;
 }
 
 /** Message (`swb_message`, entity set `swb_messages`) */
@@ -428,6 +457,10 @@ export interface MessageRow {
   swb_deliveredon?: string | null;
   /** Error */
   swb_error?: string | null;
+  /** Sentiment */
+  swb_sentiment?: Sentiment | null;
+  /** Sentiment score */
+  swb_sentimentscore?: number | null;
 }
 
 /** Session (`swb_session`, entity set `swb_sessions`) */
@@ -541,6 +574,12 @@ export interface WorkstreamRow {
   _swb_fallbackqueueid_value?: string | null;
   /** Bot */
   _swb_botid_value?: string | null;
+  /** Sentiment analysis */
+  swb_sentimentenabled?: boolean | null;
+  /** Satisfaction survey */
+  swb_surveyenabled?: boolean | null;
+  /** Survey wording */
+  swb_surveytexts?: string | null;
 }
 
 /** Routing rule (`swb_routingrule`, entity set `swb_routingrules`) */
@@ -955,6 +994,54 @@ export interface PushTicketRow {
   swb_expireson?: string | null;
   /** Error */
   swb_error?: string | null;
+}
+
+/** Insights bucket (`swb_insightbucket`, entity set `swb_insightbuckets`) */
+export interface InsightsBucketRow {
+  swb_insightbucketid: string;
+  createdon?: string | null;
+  modifiedon?: string | null;
+  _createdby_value?: string | null;
+  _modifiedby_value?: string | null;
+  versionnumber?: number | null;
+  _organizationid_value?: string | null;
+  statecode?: number | null;
+  statuscode?: number | null;
+  swb_name?: string | null;
+  /** Bucket */
+  swb_bucketkey?: string | null;
+  /** Period */
+  swb_grain?: Period | null;
+  /** Period start */
+  swb_periodstart?: string | null;
+  /** Queue */
+  _swb_queueid_value?: string | null;
+  /** Channel type */
+  swb_channeltype?: ChannelType | null;
+  /** Agent */
+  _swb_agentid_value?: string | null;
+  /** Measures */
+  swb_measures?: string | null;
+}
+
+/** Insights sync (`swb_insightsync`, entity set `swb_insightsyncs`) */
+export interface InsightsSyncRow {
+  swb_insightsyncid: string;
+  createdon?: string | null;
+  modifiedon?: string | null;
+  _createdby_value?: string | null;
+  _modifiedby_value?: string | null;
+  versionnumber?: number | null;
+  _organizationid_value?: string | null;
+  statecode?: number | null;
+  statuscode?: number | null;
+  swb_name?: string | null;
+  /** Scope */
+  swb_scope?: string | null;
+  /** Folded through */
+  swb_foldedthrough?: string | null;
+  /** Last run: conversations */
+  swb_lastrunconversations?: number | null;
 }
 
 /** Contact (`contact`, entity set `contacts`) */

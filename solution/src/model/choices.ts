@@ -147,12 +147,20 @@ export const choices: ChoiceDef[] = [
     ['NotFound', 'Not found', 'Introuvable'],
     ['Ambiguous', 'Ambiguous', 'Ambigu'],
   ]),
+  // The commercial product's seven-point scale (core/src/insights/sentiment.ts SENTIMENT_LEVELS, in order).
   choiceSet('swb_sentiment', ['Sentiment', 'Sentiment'], ["The customer's mood as last estimated.", "L'humeur du client telle que dernièrement estimée."], [
+    ['VeryNegative', 'Very negative', 'Très négatif'],
     ['Negative', 'Negative', 'Négatif'],
     ['SlightlyNegative', 'Slightly negative', 'Légèrement négatif'],
     ['Neutral', 'Neutral', 'Neutre'],
     ['SlightlyPositive', 'Slightly positive', 'Légèrement positif'],
     ['Positive', 'Positive', 'Positif'],
+    ['VeryPositive', 'Very positive', 'Très positif'],
+  ]),
+  choiceSet('swb_insightgrain', ['Period', 'Période'], ['The length of an insights bucket.', "La durée d'un compartiment d'analyse."], [
+    ['Hour', 'Hour', 'Heure'],
+    ['Day', 'Day', 'Jour'],
+    ['Month', 'Month', 'Mois'],
   ]),
   choiceSet('swb_skillmatching', ['Skill matching', 'Correspondance des compétences'], ['Exact match needs every skill; closest match ranks by proficiency.', 'La correspondance exacte exige toutes les compétences ; la plus proche classe par niveau.'], [
     ['Exact', 'Exact match', 'Correspondance exacte'],

@@ -27,6 +27,8 @@ describe('the data model', () => {
       swb_supervisoraction: 'swb_supervisoractions',
       swb_supervisordesk: 'swb_supervisordesks',
       swb_pushticket: 'swb_pushtickets',
+      swb_insightbucket: 'swb_insightbuckets',
+      swb_insightsync: 'swb_insightsyncs',
       contact: 'contacts',
       account: 'accounts',
       systemuser: 'systemusers',

@@ -79,6 +79,9 @@ export const supervisorRole: RoleDef = {
     swb_supervisoraction: { create: 'global', read: 'global', append: 'global' },
     swb_supervisordesk: { read: 'global' },
     swb_pushticket: { create: 'basic', read: 'basic', delete: 'basic' },
+    // Historical analytics: read, never written (the app folds them).
+    swb_insightbucket: { read: 'global' },
+    swb_insightsync: { read: 'global' },
   },
 };
 
@@ -97,6 +100,8 @@ export const administratorRole: RoleDef = {
     swb_supervisoraction: { read: 'global' },
     swb_supervisordesk: fullOrg,
     swb_pushticket: { create: 'basic', read: 'basic', delete: 'global' },
+    swb_insightbucket: { read: 'global' },
+    swb_insightsync: { read: 'global' },
   },
 };
 

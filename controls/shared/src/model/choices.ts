@@ -40,7 +40,7 @@ export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 export const IdentificationResult = { NotAttempted: 612400000, Identified: 612400001, NotFound: 612400002, Ambiguous: 612400003 } as const;
 export type IdentificationResult = (typeof IdentificationResult)[keyof typeof IdentificationResult];
 
-export const Sentiment = { Negative: 612400000, SlightlyNegative: 612400001, Neutral: 612400002, SlightlyPositive: 612400003, Positive: 612400004 } as const;
+export const Sentiment = { VeryNegative: 612400000, Negative: 612400001, SlightlyNegative: 612400002, Neutral: 612400003, SlightlyPositive: 612400004, Positive: 612400005, VeryPositive: 612400006 } as const;
 export type Sentiment = (typeof Sentiment)[keyof typeof Sentiment];
 
 export const TemplateKind = { MessageTemplate: 612400000, QuickReply: 612400001 } as const;

@@ -87,5 +87,15 @@ export const conversation = table({
     text('swb_botwatermark', ['Bot watermark', 'Marque du robot'], ['Direct Line watermark: the bot activities already read.', 'Marque Direct Line : les activités du robot déjà lues.'], 100, { secured: 'hidden' }),
     when('swb_botactivityon', ['Last bot activity on', 'Dernière activité du robot le'], ['Last message either way while the bot answered: the inactivity timeout counts from it.', "Dernier message dans un sens ou l'autre pendant que le robot répondait : le délai d'inactivité part de là."], { secured: true }),
     memo('swb_handoffsummary', ['Hand-off summary', 'Résumé du transfert'], ['What the bot told the person who takes over, and why it handed off.', "Ce que le robot a dit à la personne qui reprend, et pourquoi il a passé la main."], 2000, { secured: true }),
+    // Insights (written by the app): sentiment as it goes, the post-conversation survey, and what
+    // the conversation last added to the historical buckets (so a change takes exactly that back).
+    int('swb_sentimentscore', ['Sentiment score', 'Score de sentiment'], ['Rolling score of the customer\'s messages, -100 (very negative) to 100 (very positive).', 'Score glissant des messages du client, de -100 (très négatif) à 100 (très positif).'], -100, 100, { secured: true }),
+    json('swb_sentimenttrend', ['Sentiment trend', 'Tendance du sentiment'], ['The last levels, oldest first, as JSON [{"at", "level"}]: the summary draws the trend from it.', 'Les derniers niveaux, du plus ancien, en JSON [{"at", "level"}] : le résumé en trace la tendance.'], 4000, { secured: true }),
+    when('swb_sentimentalerton', ['Sentiment alert on', 'Alerte de sentiment le'], ['When the conversation last crossed into negative: its agent was alerted and supervisors see it.', "Dernier passage en négatif : son agent a été alerté et les superviseurs le voient."], { secured: true, searched: true }),
+    int('swb_csatrating', ['Satisfaction rating', 'Note de satisfaction'], ['The customer\'s answer to the post-conversation survey, 1 to 5.', "La réponse du client à l'enquête de fin de conversation, de 1 à 5."], 1, 5, { secured: true }),
+    memo('swb_csatcomment', ['Satisfaction comment', 'Commentaire de satisfaction'], ['What the customer added to their rating.', 'Ce que le client a ajouté à sa note.'], 2000, { secured: true }),
+    when('swb_csatrequestedon', ['Survey asked on', 'Enquête demandée le'], ['When the survey question was sent (SMS and messaging channels).', "Envoi de la question de l'enquête (SMS et messageries)."], { secured: true }),
+    when('swb_csatrespondedon', ['Survey answered on', 'Enquête répondue le'], ['When the customer answered the survey.', "Réponse du client à l'enquête."], { secured: true }),
+    json('swb_insightsfold', ['Insights contribution', "Contribution à l'analyse"], ['What this conversation last added to the insights buckets (JSON); written by the app.', "Ce que cette conversation a ajouté aux compartiments d'analyse (JSON) ; écrit par l'application."], 4000, { secured: 'hidden' }),
   ],
 });

@@ -2,6 +2,8 @@ import { agentSkill } from './agent-skill';
 import { agentStatus } from './agent-status';
 import { automatedMessage } from './automated-message';
 import { bot } from './bot';
+import { insightBucket } from './insight-bucket';
+import { insightSync } from './insight-sync';
 import { capacityProfile } from './capacity-profile';
 import { channel } from './channel';
 import { chatWidget } from './chat-widget';
@@ -44,6 +46,8 @@ export const tables: TableDef[] = [
   supervisorAction,
   supervisorDesk,
   pushTicket,
+  insightBucket,
+  insightSync,
   contact,
   account,
   systemUser,

@@ -23,6 +23,9 @@ export const message = table({
     when('swb_senton', ['Sent on', 'Envoyé le'], ['When the provider accepted it.', 'Acceptation par le fournisseur.']),
     when('swb_deliveredon', ['Delivered on', 'Remis le'], ['When the provider reported delivery.', 'Remise signalée par le fournisseur.']),
     text('swb_error', ['Error', 'Erreur'], ['Last delivery error from the provider.', 'Dernière erreur de remise du fournisseur.'], 2000),
+    // A customer's message as sentiment analysis read it (nothing when analysis is off).
+    choice('swb_sentiment', 'swb_sentiment', ['Sentiment', 'Sentiment'], ['How the customer sounded in this message, on the seven-point scale.', 'Le ton du client dans ce message, sur l\'échelle à sept niveaux.'], { secured: true }),
+    int('swb_sentimentscore', ['Sentiment score', 'Score de sentiment'], ['-100 (very negative) to 100 (very positive).', '-100 (très négatif) à 100 (très positif).'], -100, 100, { secured: true }),
   ],
   alternateKeys: [
     key('swb_message_provider', ['Provider message', 'Message fournisseur'], ['swb_channelid', 'swb_providermessageid']),

@@ -1,4 +1,4 @@
-import { choice, int, lookup, table, text } from '../builders';
+import { bool, choice, int, json, lookup, table, text } from '../builders';
 
 export const workstream = table({
   logicalName: 'swb_workstream',
@@ -23,5 +23,8 @@ export const workstream = table({
     lookup('swb_operatinghoursid', 'swb_operatinghours', ['Operating hours', "Heures d'ouverture"], ['When agents of this workstream work.', 'Heures de travail des agents de ce flux.']),
     lookup('swb_fallbackqueueid', 'queue', ['Fallback queue', 'File de secours'], ['Queue used when no rule matches.', 'File utilisée quand aucune règle ne correspond.']),
     lookup('swb_botid', 'swb_bot', ['Bot', 'Robot'], ['Bot that answers first, before a person (a classification rule may pick another).', "Robot qui répond d'abord, avant une personne (une règle de classification peut en choisir un autre)."]),
+    bool('swb_sentimentenabled', ['Sentiment analysis', 'Analyse du sentiment'], ['Score customers\' messages of this workstream (when the organisation has it on). Off: no message is sent to any provider.', "Évaluer les messages des clients de ce flux (si l'organisation l'a activée). Désactivée : aucun message n'est envoyé à un fournisseur."], true),
+    bool('swb_surveyenabled', ['Satisfaction survey', 'Enquête de satisfaction'], ['Ask the customer for a 1–5 rating when a conversation ends.', 'Demander au client une note de 1 à 5 à la fin d\'une conversation.'], false),
+    json('swb_surveytexts', ['Survey wording', "Texte de l'enquête"], ['The survey question by language, as JSON {"en": "…", "fr": "…"}; empty: the built-in wording.', "La question de l'enquête par langue, en JSON {\"en\": \"…\", \"fr\": \"…\"} ; vide : le texte intégré."], 4000),
   ],
 });
