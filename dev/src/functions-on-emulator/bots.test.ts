@@ -294,6 +294,24 @@ describe('a webhook bot answering SMS first', () => {
     expect((await post('messages', { id: 'forged', text: 'psst', inReplyTo: randomUUID() })).status).toBe(409);
   });
 
+  it('hands the text to a person when the webhook bot acknowledges it but does not answer within its timeout', async () => {
+    const from = '+13175550922';
+    hookBot.setMode('silent');
+    expect((await postSignedTwilio(stack, `/api/sms/twilio/${hookChannelId}`, twilioInbound(`SM${randomUUID().replace(/-/g, '')}`, from, 'hello?', SMS_NUMBER))).status).toBe(200);
+    await stack.drain();
+    const id = ((await stack.api.retrieveMultiple({ collection: 'swb_conversations', filter: `swb_customerphone eq '${from}'`, select: ['activityid'] })).value?.[0] as { activityid: string }).activityid;
+    expect((await conversation(id)).swb_botstate).toBe(BotState.Holding);
+    // The answer check scheduled for the bot's timeout, come due.
+    const due = stack.queue.delayed().map((d) => d.body).find((w) => w.kind === 'bot-check' && w.conversationId === id && w.check === 'answer');
+    expect(due).toBeDefined();
+    await stack.graph.bots.run(due as Extract<typeof due, { kind: 'bot-check' }>);
+    await stack.drain();
+    const row = await conversation(id);
+    expect(row.swb_botstate).toBe(BotState.Failed);
+    expect(row.swb_handoffsummary).toMatch(/did not answer in time/);
+    expect(row.swb_state).toBe(ConversationState.Waiting);
+  });
+
   it('refuses callbacks that are not signed with the bot\'s secret, for unknown bots, and with bad bodies', async () => {
     const c = await startChat('en-US');
     const raw = JSON.stringify({ id: 'x1', text: 'I am the bot' });
