@@ -1,6 +1,10 @@
 import { AuthorKind, AutomatedMessageTrigger, ChannelType, ContextVariableType, ConversationState, DeliveryStatus, MessageDirection, Visibility } from '@switchboard/solution';
 import { seedRouting, startStack, type Stack } from './stack.testing';
 
+// Two hundred sends at once through the emulator take a few seconds on a busy machine: the bound
+// is for a hang, not a speed test.
+jest.setTimeout(60_000);
+
 let stack: Stack;
 let widgetId: string;
 const ORIGIN = 'https://shop.example';

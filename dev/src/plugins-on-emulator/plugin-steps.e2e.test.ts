@@ -283,7 +283,7 @@ describe('plugin steps end to end through the Dataverse emulator', () => {
   it('no step answered with a server error along the way (refusals are 403, everything else 200)', async () => {
     await until(() => emu.plugins.pending().length === 0);
     expect(webhookCalls.filter((c) => c.status >= 500)).toEqual([]);
-    expect(new Set(webhookCalls.map((c) => c.step))).toEqual(new Set(['phone-normalise', 'conversation-guard', 'conversation-state', 'message-created', 'message-guard', 'offer-guard', 'routing-config', 'offer-response', 'agent-onboarding', 'supervisor-guard', 'supervisor-audit', 'floor-stamps', 'push-relay']));
+    expect(new Set(webhookCalls.map((c) => c.step))).toEqual(new Set(['phone-normalise', 'conversation-guard', 'conversation-state', 'message-created', 'message-guard', 'offer-guard', 'routing-config', 'offer-response', 'agent-onboarding', 'supervisor-guard', 'supervisor-audit', 'floor-stamps', 'push-relay', 'bot-consult']));
     expect(stepLog.filter((l) => / failed on /.test(l))).toEqual([]);
   });
 });
