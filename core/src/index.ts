@@ -61,9 +61,13 @@ export * from './templates/template';
 
 // Insights: sentiment scale and historical metrics
 export * from './insights/sentiment';
+export * from './insights/sentiment-trend';
 export * from './insights/metrics';
 export * from './insights/sentiment-provider';
 export * from './insights/offline-lexicon';
+export * from './insights/survey';
+export * from './insights/insight-buckets';
+export * from './insights/insights-query';
 
 // Routing: configuration, engine, assignment methods, eligibility
 export * from './routing/routing-config';

@@ -48,7 +48,8 @@ test('the bundle registers every function with the worker when loaded as the app
   expect(byName.get('routing-worker')).toMatchObject({ type: 'queueTrigger', queueName: 'swb-routing', connection: 'AzureWebJobsStorage' });
   expect(byName.get('admin-broadcasts')).toMatchObject({ type: 'httpTrigger', authLevel: 'function' });
   expect(byName.get('bot-callback')).toMatchObject({ type: 'httpTrigger', authLevel: 'anonymous', route: 'bots/{botId}/conversations/{id}/{action}' });
-  expect(registered).toHaveLength(18);
+  expect(byName.get('insights-fold')).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
+  expect(registered).toHaveLength(20);
 }, 60_000);
 
 test('the bundle refuses to start with missing settings and names them', async () => {

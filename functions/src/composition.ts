@@ -38,9 +38,14 @@ import { TemplateBroadcaster } from './outbound/template-broadcast';
 import { parseConnectionString, type PushUpstreamService, WebPubSubUpstream } from './push/push-upstream.service';
 import { WebPubSubPush } from './push/web-pubsub.adapter';
 import { WebhookBotCallbacks } from './bots/bot-callback.service';
+import { DataverseInsightsFoldStore } from './insights/insights-fold.repository';
+import { DataverseInsightsFold } from './insights/insights-fold.service';
 import { BotService } from './bots/bot.service';
 import { DirectLineConnector } from './bots/directline/directline.connector';
 import { WebhookBotConnector } from './bots/webhook/webhook-bot.connector';
+import { sentimentProviderOf, sentimentSettings } from './insights/sentiment-settings';
+import { DataverseSentimentStore } from './insights/sentiment.repository';
+import { SentimentService } from './insights/sentiment.service';
 import { queueServiceClient, StorageWorkQueue } from './queue/storage-work-queue.adapter';
 import type { WorkQueue } from './queue/work-queue';
 import { functionsTable, type Services } from './registrations';
@@ -50,6 +55,8 @@ import { queueRoutingTrigger } from './routing/routing-trigger';
 import { DataverseRoutingWorker } from './routing/routing-worker';
 import { RoutingRepository } from './routing/routing.repository';
 import { createPluginWebhookService, type PluginWebhookService } from './webhooks/plugin-webhook.service';
+import { SmsSurvey } from './survey/sms-survey';
+import { surveysOf } from './survey/survey-settings';
 import { FileWidgetScriptService, widgetScriptCandidates } from './widget/widget-script.service';
 
 // The maxDequeueCount in host.json; our own senders and the dev host use the same budget.
@@ -185,6 +192,7 @@ export interface ServiceGraph {
   pushUpstream: PushUpstreamService;
   bots: BotService;
   botCallbacks: WebhookBotCallbacks;
+  insightsFold: DataverseInsightsFold;
 }
 
 export function buildServiceGraph(options: GraphOptions): ServiceGraph {
@@ -228,6 +236,8 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
   };
   const repo = new RoutingRepository(client);
   const routingConfig = new RoutingConfigCache(() => repo.loadConfig(), { ttlMs: ttl, now });
+  // The post-conversation survey's switch and wording come with the routing configuration.
+  const surveys = surveysOf(routingConfig);
   // Bot turns go through the durable queue only (never inline like arrivals): a turn run twice
   // would give the bot the customer's message twice. A hand-off routes like an arrival.
   const botSecrets = appSettingsSecretResolver(options.settings);
@@ -246,6 +256,17 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     log: options.log ?? ((line) => console.log(line)),
   });
   const botCallbacks = new WebhookBotCallbacks({ bots, config: routingConfig, secrets: botSecrets, now });
+  // Sentiment: SWITCHBOARD_SENTIMENT (insights/sentiment-settings.ts) and each workstream's switch.
+  // Scoring goes through the durable queue only, never inline in the customer's request.
+  const sentiment = new SentimentService({
+    provider: sentimentProviderOf(sentimentSettings(options.settings)),
+    store: new DataverseSentimentStore(client),
+    routing: routingTrigger,
+    config: routingConfig,
+    ...(push !== NO_PUSH ? { push } : {}),
+    now,
+    ...(options.log ? { log: options.log } : {}),
+  });
   const routingWorker = new DataverseRoutingWorker({
     repo,
     config: routingConfig,
@@ -256,6 +277,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     connectionLost: (agentId, since) => connectionLost(agentId, since, stepDeps),
     push,
     bots,
+    sentiment,
     now,
     ...(options.random ? { random: options.random } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -274,7 +296,7 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
           },
         };
   const waitingCount = (queueId: string) => repo.waitingCount(queueId);
-  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: arrivals, confirmations, automated, placer, bots, waitingCount, push, now });
+  const sms = new SmsInboundService({ adapters, channels, secrets, conversations, messages, customers, optOuts, routing: arrivals, confirmations, automated, placer, bots, waitingCount, push, sentiment, now });
   const channelValidation = new AdminValidationService({ deliveryDeps, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const chat = new ChatApiHandler({
     client,
@@ -285,21 +307,24 @@ export function buildServiceGraph(options: GraphOptions): ServiceGraph {
     automated,
     placer,
     bots,
+    sentiment,
     waitingCount,
     signer: new TokenSigner(options.settings['CHAT_TOKEN_KEY'] ?? ''),
     limiter: new InMemoryRateLimiter({ now }),
     push,
     now,
+    surveys,
     settings: { ...trustedProxyHops(options.settings), ...cursorTrust(options.settings), ...options.chat },
   });
   const templates = new TemplateBroadcaster({ client, conversations, messages, optOuts, delivery, channels, now });
   const agentName = async (agentId: string) =>
     (await client.retrieveWithETag<{ fullname?: string | null; firstname?: string | null }>('systemusers', agentId, ['fullname']))?.row.fullname ?? null;
-  const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, changed: (id) => chat.cursors.forget(id), ...(options.log ? { log: options.log } : {}) });
+  const pluginWebhooks = createPluginWebhookService({ stepDeps, automated, conversations, agentName, changed: (id) => chat.cursors.forget(id), survey: new SmsSurvey({ conversations, messages, delivery, surveys, now }), ...(options.log ? { log: options.log } : {}) });
   const widgetScript = new FileWidgetScriptService(widgetScriptCandidates(options.settings['WIDGET_SCRIPT_PATH']));
   const broadcasts = new AdminBroadcastService({ broadcaster: templates, adminKey: options.settings['SWITCHBOARD_ADMIN_KEY'] });
   const pushUpstream = pushUpstreamOf(pushConfig, push, routingTrigger, conversations, now, options.log);
-  return { bots, botCallbacks, push, pushUpstream, broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
+  const insightsFold = new DataverseInsightsFold({ store: new DataverseInsightsFoldStore(client), now, ...(options.log ? { log: options.log } : {}) });
+  return { insightsFold, bots, botCallbacks, push, pushUpstream, broadcasts, widgetScript, pluginWebhooks, adapters, secrets, channels, conversations, messages, optOuts, delivery, automated, routingTrigger, sms, channelValidation, routingWorker, chat, templates, stepDeps };
 }
 
 /** Typing is frequent: who is primary where is remembered for a minute (a transfer shows within it). */
@@ -354,6 +379,7 @@ export function notImplementedServices(): Services {
       endConversation: refuse('Chat API'),
       negotiate: refuse('Chat API'),
       typing: refuse('Chat API'),
+      answerSurvey: refuse('Chat API'),
     },
     pushUpstream: { handle: refuse('Push events') },
     botCallbacks: { handle: refuse('Webhook bot callbacks') },
@@ -361,6 +387,7 @@ export function notImplementedServices(): Services {
     pluginWebhooks: { handle: refuse('Plugin step webhooks') },
     routingWorker: { process: refuse('Routing worker') },
     broadcasts: { send: refuse('Template broadcasts') },
+    insightsFold: { run: refuse('Insights fold') },
   };
 }
 
@@ -395,6 +422,7 @@ export const serviceFactories: ServiceFactories = {
   broadcasts: (infra) => graphOf(infra).broadcasts,
   pushUpstream: (infra) => graphOf(infra).pushUpstream,
   botCallbacks: (infra) => graphOf(infra).botCallbacks,
+  insightsFold: (infra) => graphOf(infra).insightsFold,
 };
 
 export interface Composition {
@@ -420,6 +448,7 @@ export function compose(config: FunctionsConfig, factories: ServiceFactories = s
     broadcasts: pick('broadcasts'),
     pushUpstream: pick('pushUpstream'),
     botCallbacks: pick('botCallbacks'),
+    insightsFold: pick('insightsFold'),
   };
   return { infrastructure, services, table: functionsTable(services, config) };
 }

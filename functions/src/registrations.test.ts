@@ -53,6 +53,7 @@ test('every public route of the design is registered with exactly its methods', 
       'POST /api/chat/conversations/{id}/end',
       'POST /api/chat/conversations/{id}/negotiate',
       'POST /api/chat/conversations/{id}/typing',
+      'POST /api/chat/conversations/{id}/csat',
       'GET /api/chat/widget.js',
       // Beyond the design's table: Web PubSub's event handler (signed by the service).
       'POST /api/push/events',
@@ -74,8 +75,8 @@ test('register hands every definition to the matching app method', () => {
   expect(calls).toContain('http sms-twilio-inbound sms/twilio/{channelId} POST anonymous');
   expect(calls).toContain('http sms-validate sms/{channelId}/validate POST function');
   expect(calls).toContain('queue routing-worker swb-routing AzureWebJobsStorage');
-  // No timers: offers time out by their own delayed work items, so an idle deployment reads nothing.
-  expect(calls.filter((c) => c.startsWith('timer '))).toEqual([]);
+  // One timer, the insights fold (an idle run is one read); offers time out by their own delayed work items.
+  expect(calls.filter((c) => c.startsWith('timer '))).toEqual(['timer insights-fold 0 */5 * * * *']);
   expect(calls).toHaveLength(table().length);
 });
 

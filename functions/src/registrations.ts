@@ -4,7 +4,7 @@ import { apiRequest, routeParam } from './handlers/request';
 import { chatHandlers } from './handlers/chat.handler';
 import { dataverseWebhookHandler } from './handlers/dataverse-webhook.handler';
 import { channelValidationHandler, smsCallbackHandler } from './handlers/sms.handler';
-import { routingQueueHandler } from './handlers/background.handler';
+import { insightsFoldTimerHandler, routingQueueHandler } from './handlers/background.handler';
 import type { ChatApiService } from './chat/chat-api';
 import type { ChannelValidationService } from './inbound/channel-validation.service';
 import type { SmsCallbackService } from './inbound/sms-inbound.service';
@@ -14,6 +14,7 @@ import type { PushUpstreamService } from './push/push-upstream.service';
 import type { BotCallbackService } from './bots/bot-callback.service';
 import type { PluginWebhookService } from './webhooks/plugin-webhook.service';
 import type { WidgetScriptService } from './widget/widget-script.service';
+import type { InsightsFoldService } from './insights/insights-fold.service';
 
 // The services behind the table's functions: handlers only parse and map; everything a route
 // decides lives behind one of these, each declared beside its feature and built in composition.ts.
@@ -27,6 +28,7 @@ export interface Services {
   broadcasts: BroadcastService;
   pushUpstream: PushUpstreamService;
   botCallbacks: BotCallbackService;
+  insightsFold: InsightsFoldService;
 }
 
 export interface TableSettings {
@@ -85,6 +87,7 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
     { kind: 'http', name: 'chat-end', route: 'chat/conversations/{id}/end', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.endConversation },
     { kind: 'http', name: 'chat-negotiate', route: 'chat/conversations/{id}/negotiate', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.negotiate },
     { kind: 'http', name: 'chat-typing', route: 'chat/conversations/{id}/typing', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.typing },
+    { kind: 'http', name: 'chat-csat', route: 'chat/conversations/{id}/csat', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: chat.answerSurvey },
     { kind: 'http', name: 'chat-widget-script', route: 'chat/widget.js', methods: ['GET'], authLevel: 'anonymous', handler: chat.widgetScript },
     // Authenticated by WEBHOOK_KEY in the handler so the dev host and Azure behave the same.
     {
@@ -131,5 +134,7 @@ export function functionsTable(services: Services, settings: TableSettings): Fun
       connection: settings.storageConnectionSetting,
       handler: routingQueueHandler(services.routingWorker),
     },
+    // Historical analytics: what changed is folded into the hour, day and month buckets.
+    { kind: 'timer', name: 'insights-fold', schedule: '0 */5 * * * *', handler: insightsFoldTimerHandler(services.insightsFold) },
   ];
 }

@@ -71,6 +71,37 @@ async function main(): Promise<void> {
       await phone.close();
     }
 
+    // The post-chat survey, once the agent has ended the chat: English and French.
+    const open = server.backend.configs['demo-shop'];
+    server.backend.configs['demo-shop'] = { ...open, survey: {} };
+    for (const locale of ['en-US', 'fr-FR']) {
+      const fr = locale.startsWith('fr');
+      const browser = await launchChromium({ locale });
+      try {
+        const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+        await page.goto(`${server.shopOrigin}/index.html`);
+        await page.locator('switchboard-chat .launcher').click();
+        const dialog = page.getByRole('dialog');
+        await dialog.locator('input[name=name]').fill(fr ? 'Émile Roux' : 'Ada Lovelace');
+        await dialog.locator('input[name=email]').fill(fr ? 'emile@example.com' : 'ada@example.com');
+        await dialog.locator('select[name=topic]').selectOption('order');
+        await dialog.locator('form.pre button[type=submit]').click();
+        await dialog.locator('textarea').fill(fr ? 'Ma commande 42 est-elle partie ?' : 'Has my order 42 shipped?');
+        await dialog.locator('textarea').press('Enter');
+        const id = [...server.backend.conversations.keys()].pop()!;
+        server.backend.push(id, 'agent', fr ? 'Oui, elle part aujourd’hui. Bonne journée !' : 'Yes, it ships today. Have a nice day!', 'Sam');
+        server.backend.endByAgent(id);
+        await dialog.locator('form.rate').waitFor();
+        await dialog.locator('form.rate input[value="4"]').check();
+        await dialog.locator('form.rate textarea').fill(fr ? 'Rapide et aimable.' : 'Quick and kind.');
+        await page.screenshot({ path: path.join(outDir, `survey-${fr ? 'fr' : 'en'}.png`) });
+        saved.push(`survey-${fr ? 'fr' : 'en'}.png`);
+      } finally {
+        await browser.close();
+      }
+    }
+    server.backend.configs['demo-shop'] = open;
+
     // Outside operating hours.
     const config = server.backend.configs['demo-shop'];
     server.backend.configs['demo-shop'] = {

@@ -9,6 +9,8 @@ import {
   type SendMessageResponse,
   type StartConversationRequest,
   type StartConversationResponse,
+  type SurveyAnswerRequest,
+  type SurveyAnswerResponse,
   type WidgetConfig,
 } from './contract';
 
@@ -30,6 +32,8 @@ export interface ChatApi {
   negotiate(credentials: Credentials): Promise<NegotiateResponse>;
   /** Tells the agents the customer is typing. Best effort: resolves on 429 ("too often") too. */
   typing(credentials: Credentials): Promise<void>;
+  /** The customer's post-chat rating (a resend replaces it: the server keeps one answer). */
+  answerSurvey(credentials: Credentials, request: SurveyAnswerRequest): Promise<SurveyAnswerResponse>;
 }
 
 /** A failure with an HTTP answer (status + contract error code) or none at all (network). */
@@ -121,5 +125,6 @@ export function createHttpChatApi(base: string, fetchImpl: FetchLike, timeoutMs 
       call<void>('POST', chatRoutes.typing(c.conversationId), undefined, c.token).catch((error: unknown) => {
         if (!(error instanceof ChatApiError && error.status === 429)) throw error;
       }),
+    answerSurvey: (c, request) => call('POST', chatRoutes.csat(c.conversationId), request, c.token),
   };
 }

@@ -680,3 +680,123 @@ describe('chat session with push', () => {
     expect(s.snapshot.messages.map((m) => m.body)).toEqual(['You are in the queue.', 'Crossed in the post', 'Anyone there?']);
   });
 });
+
+describe('post-chat survey', () => {
+  const surveyed = (survey: { question?: string } = {}) => new FakeChatBackend({ configs: { 'demo-shop': { ...demoConfig, survey } } });
+
+  /** A chat an agent answered, then ended by the agent. */
+  async function answeredAndEnded(h: ReturnType<typeof harness>) {
+    const s = await started(h);
+    const id = h.backend.only().id;
+    h.backend.push(id, 'agent', 'Your tent ships tomorrow.', 'Sam');
+    h.backend.endByAgent(id);
+    await h.timers.advance(h.timers.scheduled[0]);
+    return { s, id };
+  }
+
+  it('when the agent ends a chat they answered, the survey is asked, and the rating and comment reach the server, then thanks', async () => {
+    const h = harness(surveyed({ question: 'Did we help?' }));
+    const { s, id } = await answeredAndEnded(h);
+    expect(s.snapshot.phase).toBe('ended');
+    expect(s.snapshot.survey).toEqual({ step: 'asking', question: 'Did we help?' });
+    await s.rate(4, '  Quick and kind.  ');
+    expect(h.backend.conversations.get(id)!.survey).toEqual({ rating: 4, comment: 'Quick and kind.' });
+    const sent = h.backend.requests.find((r) => r.path.endsWith('/csat'))!;
+    expect(sent.headers.authorization).toBe(`Bearer ${h.backend.only().token}`);
+    expect(s.snapshot.survey).toEqual({ step: 'thanks', question: 'Did we help?' });
+    // Answered: nothing is asked again, and nothing of the chat is left in storage.
+    await s.rate(5, '');
+    expect(h.requests('POST', '/csat')).toBe(1);
+    expect(h.storage.map.size).toBe(0);
+  });
+
+  it('the customer ending a chat a bot answered is asked too; a rating without a comment sends none', async () => {
+    const h = harness(surveyed());
+    const s = await started(h);
+    h.backend.push(h.backend.only().id, 'bot', 'Our opening hours are 9 to 5.');
+    await h.timers.advance(h.timers.scheduled[0]);
+    await s.end();
+    expect(s.snapshot.survey).toEqual({ step: 'asking' });
+    await s.rate(5, '   ');
+    expect(h.backend.only().survey).toEqual({ rating: 5 });
+  });
+
+  it('no survey after a chat nobody answered, nor where the workstream does not ask for one', async () => {
+    const nobody = harness(surveyed());
+    const a = await started(nobody);
+    await a.end();
+    expect(a.snapshot.phase).toBe('ended');
+    expect(a.snapshot.survey).toBeUndefined();
+
+    const off = harness();
+    const { s } = await answeredAndEnded(off);
+    expect(s.snapshot.survey).toBeUndefined();
+    expect(off.storage.map.size).toBe(0);
+  });
+
+  it('a reload after the end asks again until the rating is sent, and never once it is', async () => {
+    const h = harness(surveyed());
+    const { s, id } = await answeredAndEnded(h);
+    s.dispose();
+    const reloaded = h.open();
+    await reloaded.init();
+    expect(reloaded.snapshot).toMatchObject({ phase: 'ended', conversationId: id, survey: { step: 'asking' } });
+    await reloaded.rate(3, 'ok');
+    expect(h.backend.only().survey).toEqual({ rating: 3, comment: 'ok' });
+    reloaded.dispose();
+    const again = h.open();
+    await again.init();
+    expect(again.snapshot.phase).toBe('prechat');
+    expect(again.snapshot.survey).toBeUndefined();
+  });
+
+  it('a day after the end, or once the workstream stopped asking, a reload goes back to the pre-chat form', async () => {
+    const h = harness(surveyed());
+    const { s } = await answeredAndEnded(h);
+    s.dispose();
+    await h.timers.advance(24 * 3600_000 + 1000);
+    const late = h.open();
+    await late.init();
+    expect(late.snapshot.phase).toBe('prechat');
+    expect(late.snapshot.survey).toBeUndefined();
+
+    const off = harness(surveyed());
+    const ended = await answeredAndEnded(off);
+    ended.s.dispose();
+    delete (off.backend.configs['demo-shop'] as { survey?: unknown }).survey;
+    const after = off.open();
+    await after.init();
+    expect(after.snapshot.phase).toBe('prechat');
+    expect(off.storage.map.size).toBe(0);
+  });
+
+  it('a rating lost on the way can be sent again; one the server refuses for good is not asked again', async () => {
+    const h = harness(surveyed());
+    const { s } = await answeredAndEnded(h);
+    h.net.control.mode = 'down';
+    await s.rate(2, 'slow');
+    expect(s.snapshot.survey?.step).toBe('failed');
+    h.net.control.mode = 'up';
+    await s.rate(2, 'slow');
+    expect(s.snapshot.survey?.step).toBe('thanks');
+    expect(h.backend.only().survey).toEqual({ rating: 2, comment: 'slow' });
+
+    const refused = harness(surveyed());
+    const r = await answeredAndEnded(refused);
+    delete (refused.backend.configs['demo-shop'] as { survey?: unknown }).survey;
+    await r.s.rate(5, '');
+    expect(r.s.snapshot.survey?.step).toBe('unavailable');
+    expect(refused.storage.map.size).toBe(0);
+  });
+
+  it('starting a new chat leaves the survey unanswered and forgets it', async () => {
+    const h = harness(surveyed());
+    const { s } = await answeredAndEnded(h);
+    s.restart();
+    expect(s.snapshot.phase).toBe('prechat');
+    expect(s.snapshot.survey).toBeUndefined();
+    expect(h.storage.map.size).toBe(0);
+    await s.rate(4, '');
+    expect(h.requests('POST', '/csat')).toBe(0);
+  });
+});

@@ -6,7 +6,7 @@ import type {
   PublicMessage,
   WidgetConfig,
 } from './contract';
-import type { ConversationStore, PendingMessage, StoredConversation } from './conversation-store';
+import type { ConversationStore, PendingMessage, PendingSurvey, StoredConversation } from './conversation-store';
 import type { HandoffTicket } from './handoff';
 import { checkAnswers, cleanAnswers, type AnswerProblem } from './prechat-validation';
 
@@ -22,6 +22,16 @@ export type Phase =
 
 export type Connection = 'online' | 'offline' | 'reconnecting';
 
+/**
+ * The post-chat survey after an ended chat: 'asking' (the form), 'sending', 'thanks', 'failed'
+ * (not sent, may be tried again) or 'unavailable' (the server refused it for good).
+ */
+export interface SurveyState {
+  readonly step: 'asking' | 'sending' | 'thanks' | 'failed' | 'unavailable';
+  /** The admin's question from the config; absent: the widget's own wording. */
+  readonly question?: string;
+}
+
 export interface SessionState {
   readonly phase: Phase;
   readonly config?: WidgetConfig;
@@ -35,6 +45,8 @@ export interface SessionState {
   readonly startError?: string;
   /** An agent is typing (push 'typing' event in the last 6 s), with their name when known. */
   readonly agentTyping?: { readonly name?: string };
+  /** The post-chat survey, once a chat somebody answered has ended and the workstream asks for it. */
+  readonly survey?: SurveyState;
 }
 
 export interface Timers {
@@ -119,6 +131,8 @@ export class ChatSession {
     formProblems: {},
   };
   private credentials?: StoredConversation;
+  /** The ended chat the survey is about: its own credentials, kept (and stored) until answered or dismissed. */
+  private surveyOf?: PendingSurvey;
   private context: Record<string, ContextValue> = {};
   private listeners = new Set<Listener>();
   private pollTimer?: unknown;
@@ -188,6 +202,8 @@ export class ChatSession {
     if (!usable) {
       const stored = this.deps.store.load();
       if (stored) this.adopt(stored);
+      // A chat that ended before this page with its survey unanswered: asked again, not twice once answered.
+      else this.surveyOf = this.deps.store.loadSurvey();
       await this.loadConfig();
       return;
     }
@@ -320,8 +336,10 @@ export class ChatSession {
   /** After an ended or expired chat: back to the survey (or the closed notice). */
   restart(): void {
     if (this.state.phase !== 'ended' && this.state.phase !== 'expired' && this.state.phase !== 'load_failed') return;
+    // A new chat leaves the old one's survey unanswered for good.
+    this.dropSurvey();
     if (this.state.phase === 'load_failed' || !this.state.config) {
-      this.set({ phase: 'loading' });
+      this.set({ phase: 'loading', survey: undefined });
       void this.loadConfig();
       return;
     }
@@ -333,7 +351,37 @@ export class ChatSession {
       conversationId: undefined,
       formProblems: {},
       startError: undefined,
+      survey: undefined,
     });
+  }
+
+  /**
+   * The customer's answer to the post-chat survey. A resend (after a lost answer) is harmless:
+   * the server keeps one answer per conversation. Once stored, nothing is asked again.
+   */
+  async rate(rating: number, comment: string): Promise<void> {
+    const about = this.surveyOf;
+    const survey = this.state.survey;
+    if (!about || !survey || (survey.step !== 'asking' && survey.step !== 'failed')) return;
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) return;
+    const text = comment.trim().slice(0, 1000);
+    this.set({ survey: { ...survey, step: 'sending' } });
+    let step: SurveyState['step'] = 'thanks';
+    try {
+      await this.deps.api.answerSurvey(about, { rating, ...(text ? { comment: text } : {}) });
+    } catch (error) {
+      step = asApiError(error).retryable ? 'failed' : 'unavailable';
+    }
+    // Dismissed meanwhile (a new chat): nothing more to show.
+    if (this.surveyOf !== about) return;
+    if (step !== 'failed') this.dropSurvey();
+    this.set({ survey: { ...survey, step } });
+  }
+
+  private dropSurvey(): void {
+    if (!this.surveyOf) return;
+    this.surveyOf = undefined;
+    this.deps.store.clearSurvey();
   }
 
   goOffline(): void {
@@ -400,7 +448,15 @@ export class ChatSession {
         return;
       }
       this.set({ config });
-      if (this.state.phase === 'loading') this.set({ phase: config.hours.open ? 'prechat' : 'closed' });
+      if (this.state.phase !== 'loading') return;
+      const about = this.surveyOf;
+      if (about && config.survey) {
+        this.set({ phase: 'ended', status: 'ended', conversationId: about.conversationId, survey: surveyState(config) });
+        return;
+      }
+      // The workstream stopped asking: nothing to answer.
+      this.dropSurvey();
+      this.set({ phase: config.hours.open ? 'prechat' : 'closed' });
     } catch (error) {
       // A conversation in progress does not need the config to go on.
       if (this.state.phase !== 'loading') return;
@@ -420,6 +476,7 @@ export class ChatSession {
 
   private adopt(stored: StoredConversation): void {
     this.epoch++;
+    this.dropSurvey();
     this.clearTimer('pollTimer');
     this.clearTimer('sendTimer');
     this.clearTimer('typingTimer');
@@ -440,6 +497,7 @@ export class ChatSession {
       pending: stored.outbox.map((p) => (p.state === 'sending' ? { ...p, state: 'waiting' } : p)),
       formProblems: {},
       startError: undefined,
+      survey: undefined,
     });
     this.startPush(stored);
     void this.poll();
@@ -447,6 +505,7 @@ export class ChatSession {
   }
 
   private finish(phase: 'ended' | 'expired'): void {
+    const ended = this.credentials;
     this.epoch++;
     this.stopPush();
     this.clearTimer('pollTimer');
@@ -454,7 +513,17 @@ export class ChatSession {
     this.clearTimer('typingTimer');
     this.credentials = undefined;
     this.deps.store.clear();
-    this.set({ phase, status: phase === 'ended' ? 'ended' : this.state.status, agentTyping: undefined });
+    // The survey is about somebody's help: asked after a chat an agent or a bot answered in.
+    const config = this.state.config;
+    const helped = this.state.messages.some((m) => m.authorKind === 'agent' || m.authorKind === 'bot');
+    let survey: SurveyState | undefined;
+    if (phase === 'ended' && ended && config?.survey && helped) {
+      const { widgetId, conversationId, token, expiresOn } = ended;
+      this.surveyOf = { widgetId, conversationId, token, expiresOn, endedOn: new Date(this.deps.now()).toISOString() };
+      this.deps.store.saveSurvey(this.surveyOf);
+      survey = surveyState(config);
+    }
+    this.set({ phase, status: phase === 'ended' ? 'ended' : this.state.status, agentTyping: undefined, survey });
   }
 
   // One push client per conversation. While it is connected the widget does not poll: every
@@ -734,6 +803,11 @@ export class ChatSession {
     this.state = { ...this.state, ...patch };
     for (const listener of [...this.listeners]) listener(this.state);
   }
+}
+
+function surveyState(config: WidgetConfig): SurveyState {
+  const question = config.survey?.question;
+  return question ? { step: 'asking', question } : { step: 'asking' };
 }
 
 function asApiError(error: unknown): ChatApiError {

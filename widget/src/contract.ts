@@ -123,6 +123,29 @@ export interface WidgetStrings {
   /** ...and when it is: `{name}`. */
   readonly agentTypingNamed: string;
   readonly transcriptLabel: string;
+  /** The post-chat survey's question when the admin wrote none. */
+  readonly rateQuestion: string;
+  /** What each rating means, 1 (worst) to 5 (best): a screen reader hears "4 – Good"; 1 and 5 show under the scale. */
+  readonly rating1: string;
+  readonly rating2: string;
+  readonly rating3: string;
+  readonly rating4: string;
+  readonly rating5: string;
+  readonly rateComment: string;
+  readonly rateSend: string;
+  /** Sending without choosing a rating. */
+  readonly rateChoose: string;
+  readonly rateThanks: string;
+  /** The answer could not be sent; the customer may try again. */
+  readonly rateFailed: string;
+  /** The server refused the answer for good (the survey closed). */
+  readonly rateUnavailable: string;
+}
+
+/** Present when the widget's workstream asks for a rating once a chat has ended. */
+export interface SurveyConfig {
+  /** The admin's question, already in the requested locale; absent: the widget's own `rateQuestion`. */
+  readonly question?: string;
 }
 
 export interface WidgetConfig {
@@ -143,6 +166,8 @@ export interface WidgetConfig {
   readonly maxMessageLength?: number;
   /** Accent colour of the launcher and header as a CSS hex colour, e.g. "#0f6cbd". */
   readonly accentColor?: string;
+  /** The post-chat survey, when the workstream has it on. */
+  readonly survey?: SurveyConfig;
 }
 
 // ---------------------------------------------------------------------------
@@ -266,6 +291,28 @@ export interface NegotiateResponse {
 // ---------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------
+// POST {base}/conversations/{id}/csat                 (Authorization: Bearer)
+// Body: SurveyAnswerRequest. 200 SurveyAnswerResponse. Accepted once the
+// conversation has ended and only where its workstream has the survey on; within
+// 24 h of the end a new answer replaces the stored one (so a resend is harmless).
+// 400 validation_failed (`fields.rating` / `fields.comment`), 401, 404,
+// 409 conversation_not_ended / survey_not_offered / survey_closed.
+// ---------------------------------------------------------------------------
+
+export interface SurveyAnswerRequest {
+  /** A whole number from 1 (worst) to 5 (best). */
+  readonly rating: number;
+  /** Optional, at most 1000 characters after trimming. */
+  readonly comment?: string;
+}
+
+export interface SurveyAnswerResponse {
+  readonly rating: number;
+  readonly comment?: string;
+  readonly respondedOn: IsoInstant;
+}
+
+// ---------------------------------------------------------------------------
 // GET {base}/widget.js — the built script (dist/widget.js), served as
 // `application/javascript; charset=utf-8`, `Cache-Control: public, max-age=300`.
 // ---------------------------------------------------------------------------
@@ -282,7 +329,10 @@ export type ChatErrorCode =
   | 'conversation_not_found'
   | 'conversation_ended'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  | 'conversation_not_ended'
+  | 'survey_not_offered'
+  | 'survey_closed';
 
 export interface ApiErrorBody {
   readonly error: {
@@ -302,5 +352,6 @@ export const chatRoutes = {
   end: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/end`,
   negotiate: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/negotiate`,
   typing: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/typing`,
+  csat: (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}/csat`,
   script: () => '/widget.js',
 } as const;

@@ -24,6 +24,18 @@ export interface StoredConversation {
   readonly outbox: readonly PendingMessage[];
 }
 
+/** A chat that ended with the survey unanswered: kept so a reload asks again, until answered, dismissed or closed. */
+export interface PendingSurvey {
+  readonly widgetId: string;
+  readonly conversationId: string;
+  readonly token: string;
+  readonly expiresOn: IsoInstant;
+  readonly endedOn: IsoInstant;
+}
+
+/** The server takes an answer this long after the end (and the token must still work). */
+export const surveyWindowMs = 24 * 3600 * 1000;
+
 export const conversationStorageKey = (widgetId: string) => `switchboard.chat.${widgetId}`;
 
 // One record per widget id, in localStorage so it survives navigations, new
@@ -43,48 +55,69 @@ export class ConversationStore {
     return conversationStorageKey(this.widgetId);
   }
 
-  load(): StoredConversation | undefined {
-    let raw: string | null = this.memory;
+  private get surveyKey(): string {
+    return `switchboard.survey.${this.widgetId}`;
+  }
+
+  // Any storage call can throw: a read is then "nothing stored", a write keeps what memory has.
+  private get(key: string): string | null {
     try {
-      raw = this.storage?.getItem(this.key) ?? this.memory;
+      return this.storage?.getItem(key) ?? null;
     } catch {
-      /* storage blocked: memory copy */
+      return null;
     }
+  }
+
+  private put(key: string, raw: string | null): void {
+    try {
+      if (raw === null) this.storage?.removeItem(key);
+      else this.storage?.setItem(key, raw);
+    } catch {
+      /* storage blocked: this page only */
+    }
+  }
+
+  /** A record of this widget whose token still works (and that `usable` accepts); anything else is removed. */
+  private parse<T extends PendingSurvey | StoredConversation>(key: string, raw: string | null, usable: (value: T) => boolean = () => true): T | undefined {
     if (!raw) return undefined;
     try {
-      const value = JSON.parse(raw) as StoredConversation;
-      if (
-        value?.widgetId !== this.widgetId ||
-        typeof value.conversationId !== 'string' ||
-        typeof value.token !== 'string' ||
-        !(Date.parse(value.expiresOn) > this.now())
-      ) {
-        this.clear();
-        return undefined;
+      const value = JSON.parse(raw) as T;
+      if (value?.widgetId === this.widgetId && typeof value.conversationId === 'string' && typeof value.token === 'string' && Date.parse(value.expiresOn) > this.now() && usable(value)) {
+        return value;
       }
-      return { ...value, outbox: Array.isArray(value.outbox) ? value.outbox : [] };
     } catch {
-      this.clear();
-      return undefined;
+      /* unreadable: removed below */
     }
+    if (key === this.key) this.clear();
+    else this.put(key, null);
+    return undefined;
+  }
+
+  load(): StoredConversation | undefined {
+    const value = this.parse<StoredConversation>(this.key, this.get(this.key) ?? this.memory);
+    return value && { ...value, outbox: Array.isArray(value.outbox) ? value.outbox : [] };
   }
 
   save(value: StoredConversation): void {
     const raw = JSON.stringify(value);
     this.memory = raw;
-    try {
-      this.storage?.setItem(this.key, raw);
-    } catch {
-      /* keep the memory copy */
-    }
+    this.put(this.key, raw);
   }
 
   clear(): void {
     this.memory = null;
-    try {
-      this.storage?.removeItem(this.key);
-    } catch {
-      /* nothing to clear */
-    }
+    this.put(this.key, null);
+  }
+
+  loadSurvey(): PendingSurvey | undefined {
+    return this.parse<PendingSurvey>(this.surveyKey, this.get(this.surveyKey), (v) => Date.parse(v.endedOn) + surveyWindowMs > this.now());
+  }
+
+  saveSurvey(value: PendingSurvey): void {
+    this.put(this.surveyKey, JSON.stringify(value));
+  }
+
+  clearSurvey(): void {
+    this.put(this.surveyKey, null);
   }
 }

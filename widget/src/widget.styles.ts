@@ -33,7 +33,7 @@ form.pre{display:flex;flex-direction:column;gap:12px}
 .intro{margin:0;color:var(--muted)}
 .field{display:flex;flex-direction:column;gap:4px}
 .field label{font-weight:600}
-.field .opt{font-weight:400;color:var(--muted)}
+.opt{font-weight:400;color:var(--muted)}
 .field input,.field select{width:100%;padding:8px 10px;border:1px solid var(--line);border-radius:8px;background:#fff}
 .field [aria-invalid=true]{border-color:var(--danger)}
 .hint{color:var(--muted);font-size:12px}
@@ -42,7 +42,7 @@ form.pre{display:flex;flex-direction:column;gap:12px}
 .summary{padding:8px 10px;border-radius:8px;background:#fde7e9;color:var(--danger)}
 .summary:empty{display:none}
 .primary{padding:10px 14px;border:0;border-radius:8px;background:var(--accent);color:#fff;font-weight:600}
-.primary[disabled]{opacity:.6;cursor:default}
+.primary[disabled],.primary[aria-disabled=true]{opacity:.6;cursor:default}
 .notice h3{margin:0 0 8px;font-size:16px}
 .notice p{margin:0 0 8px}
 ol.log{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}
@@ -59,6 +59,20 @@ ol.log{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap
 .waiting{margin:10px 0 4px;text-align:center;color:var(--muted);font-size:13px}
 .end-note{margin:12px 0 8px;text-align:center;color:var(--muted)}
 .end-note button{margin-top:8px}
+form.rate{margin:12px 0 4px;padding:12px;border:1px solid var(--line);border-radius:10px;background:#fff;color:var(--fg);text-align:left}
+.rate fieldset{margin:0;padding:0;border:0;min-width:0}
+.rate legend{padding:0;margin-bottom:8px;font-weight:600}
+.scale{display:flex;gap:6px}
+.scale label{flex:1;position:relative}
+.scale input{position:absolute;left:0;top:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
+.scale span{display:block;padding:7px 0;border:1px solid var(--line);border-radius:8px;text-align:center;font-weight:600}
+.scale input:checked+span{background:var(--accent);border-color:var(--accent);color:#fff}
+.scale input:focus-visible+span{outline:3px solid var(--accent);outline-offset:2px}
+.ends{display:flex;justify-content:space-between;margin-top:4px;color:var(--muted);font-size:12px}
+.rate .c{display:block;margin:10px 0 4px;font-weight:600}
+.rate textarea{width:100%;min-height:52px;padding:8px 10px;border:1px solid var(--line);border-radius:8px;resize:vertical}
+.rate .primary{width:100%;margin-top:10px}
+.rated{color:var(--fg)}
 .typing{padding:0 14px;background:var(--soft);color:var(--muted);font-size:12px;font-style:italic}
 .typing:not(:empty){padding:2px 14px 4px}
 form.compose{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line);background:#fff}

@@ -110,6 +110,7 @@ export function boot(win: Window, script: HTMLScriptElement, options: BootOption
     send: (text) => chat.send(text),
     end: () => void chat.end(),
     restart: () => chat.restart(),
+    rate: (rating, comment) => void chat.rate(rating, comment),
     typing: () => chat.typing(),
     toggled: (open) => {
       try {

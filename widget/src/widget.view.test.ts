@@ -9,12 +9,14 @@ function setup(locale: 'en' | 'fr' = 'en') {
   const host = document.createElement('div');
   document.body.appendChild(host);
   const root = host.attachShadow({ mode: 'open' });
-  const calls: { start: Record<string, string>[]; send: string[]; end: number; toggled: boolean[]; typing: number } = {
+  const calls: { start: Record<string, string>[]; send: string[]; end: number; toggled: boolean[]; typing: number; rate: [number, string][]; restart: number } = {
     start: [],
     send: [],
     end: 0,
     toggled: [],
     typing: 0,
+    rate: [],
+    restart: 0,
   };
   const actions: ViewActions = {
     start: (a) => calls.start.push(a),
@@ -24,9 +26,10 @@ function setup(locale: 'en' | 'fr' = 'en') {
       return true;
     },
     end: () => calls.end++,
-    restart: () => undefined,
+    restart: () => calls.restart++,
     toggled: (open) => calls.toggled.push(open),
     typing: () => calls.typing++,
+    rate: (rating, comment) => calls.rate.push([rating, comment]),
   };
   const view = new WidgetView(root, resolveStrings(locale), locale === 'fr' ? 'fr-FR' : 'en-GB', actions);
   const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector(selector) as T;
@@ -270,5 +273,81 @@ describe('widget view', () => {
     expect($('.end-note').hidden).toBe(false);
     expect($('.end-note').textContent).toContain('This chat has ended');
     expect($('form.compose').hidden).toBe(true);
+  });
+});
+
+describe('post-chat survey in the view', () => {
+  const ended: SessionState = { ...base, phase: 'ended', status: 'ended', messages: [msg(1, 'agent', 'Anything else?', { authorName: 'Sam' })], survey: { step: 'asking' } };
+
+  it('after the end the survey is a named group of five labelled radios and an optional comment, and the question takes the focus', () => {
+    const { view, root, $ } = setup();
+    view.setOpen(true);
+    view.render({ ...ended, phase: 'chatting', survey: undefined });
+    (root.querySelector('textarea') as HTMLTextAreaElement).focus();
+    view.render(ended);
+    const group = $('form.rate fieldset');
+    expect(group.querySelector('legend')!.textContent).toBe('How would you rate our help?');
+    const radios = Array.from(group.querySelectorAll('input[type=radio]')) as HTMLInputElement[];
+    expect(radios.map((r) => [r.name, r.value, r.getAttribute('aria-label')])).toEqual([
+      ['rating', '1', '1 – Very poor'],
+      ['rating', '2', '2 – Poor'],
+      ['rating', '3', '3 – Fair'],
+      ['rating', '4', '4 – Good'],
+      ['rating', '5', '5 – Excellent'],
+    ]);
+    const comment = $<HTMLTextAreaElement>('form.rate textarea');
+    expect(root.querySelector(`label[for="${comment.id}"]`)!.textContent).toBe('Anything you would like to add? (optional)');
+    expect(comment.maxLength).toBe(1000);
+    expect(root.activeElement).toBe(radios[0]);
+  });
+
+  it('sending hands the chosen rating and the comment to the session; without a rating it says what is missing and sends nothing', () => {
+    const { view, root, calls, $ } = setup();
+    view.setOpen(true);
+    view.render(ended);
+    const form = $<HTMLFormElement>('form.rate');
+    form.requestSubmit();
+    expect(calls.rate).toEqual([]);
+    expect($('form.rate .err').textContent).toBe('Choose a rating from 1 to 5.');
+    expect(root.activeElement).toBe(root.querySelector('input[name=rating]'));
+    $<HTMLInputElement>('input[name=rating][value="4"]').click();
+    $<HTMLTextAreaElement>('form.rate textarea').value = 'Quick and kind.';
+    form.requestSubmit();
+    expect(calls.rate).toEqual([[4, 'Quick and kind.']]);
+    expect($('form.rate .err').textContent).toBe('');
+  });
+
+  it('while sending the button says so; a failure says it can be tried again; then the customer is thanked and the focus goes to a new chat', () => {
+    const { view, root, $ } = setup();
+    view.setOpen(true);
+    view.render(ended);
+    $<HTMLInputElement>('input[name=rating][value="5"]').click();
+    $<HTMLButtonElement>('form.rate button').focus();
+    view.render({ ...ended, survey: { step: 'sending' } });
+    expect($('form.rate button').textContent).toBe('Sending…');
+    expect($('form.rate button').getAttribute('aria-disabled')).toBe('true');
+    view.render({ ...ended, survey: { step: 'failed' } });
+    expect($('form.rate .err').textContent).toBe('Your rating could not be sent. Try again.');
+    expect($<HTMLInputElement>('input[name=rating][value="5"]').checked).toBe(true);
+    view.render({ ...ended, survey: { step: 'thanks' } });
+    expect(root.querySelector('form.rate')).toBeNull();
+    expect($('.rated').textContent).toBe('Thank you for your feedback!');
+    expect($('.rated').getAttribute('role')).toBe('status');
+    expect(root.activeElement!.textContent).toBe('Start a new chat');
+  });
+
+  it('the survey is in French for a French browser, with the admin question when there is one', () => {
+    const { view, $, root } = setup('fr');
+    view.render({ ...ended, survey: { step: 'asking', question: 'Notre aide vous a-t-elle plu ?' } });
+    expect($('form.rate legend').textContent).toBe('Notre aide vous a-t-elle plu ?');
+    expect(Array.from(root.querySelectorAll('input[name=rating]')).map((r) => r.getAttribute('aria-label'))).toEqual(['1 – Très mauvaise', '2 – Mauvaise', '3 – Correcte', '4 – Bonne', '5 – Excellente']);
+    expect($('form.rate button').textContent).toBe('Envoyer ma note');
+  });
+
+  it('without a survey the end shows no form', () => {
+    const { view, root } = setup();
+    view.render({ ...ended, survey: undefined });
+    expect(root.querySelector('form.rate')).toBeNull();
+    expect(root.querySelector('.end-note button')!.textContent).toBe('Start a new chat');
   });
 });

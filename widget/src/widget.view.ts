@@ -14,6 +14,8 @@ export interface ViewActions {
   toggled(open: boolean): void;
   /** The customer typed in the composer (the session throttles what it tells the agents). */
   typing?(): void;
+  /** The customer answered the post-chat survey. */
+  rate?(rating: number, comment: string): void;
 }
 
 type Screen = 'loading' | 'load_failed' | 'closed' | 'prechat' | 'chat';
@@ -71,6 +73,9 @@ export class WidgetView {
   private log?: HTMLOListElement;
   private endNote?: HTMLDivElement;
   private waitingNote?: HTMLParagraphElement;
+  private surveyBox?: HTMLDivElement;
+  private again?: HTMLButtonElement;
+  private surveyStep?: string;
   private readonly items = new Map<string, HTMLLIElement>();
   private form?: { root: HTMLFormElement; summary: HTMLDivElement; submit: HTMLButtonElement; questions: readonly PreChatQuestion[] };
   private announcedUpTo = -1;
@@ -297,6 +302,9 @@ export class WidgetView {
     this.log = undefined;
     this.endNote = undefined;
     this.waitingNote = undefined;
+    this.surveyBox = undefined;
+    this.again = undefined;
+    this.surveyStep = undefined;
     this.items.clear();
     this.body.replaceChildren();
     this.body.className = screen === 'chat' ? 'body chat' : 'body';
@@ -457,12 +465,82 @@ export class WidgetView {
     if (finished && !this.endNote.firstChild) {
       const again = el(this.doc, 'button', { type: 'button', class: 'primary' }, s.newChat);
       again.addEventListener('click', () => this.actions.restart());
-      this.endNote.append(el(this.doc, 'p', { role: 'status' }, state.phase === 'ended' ? s.ended : s.expired), again);
+      this.again = again;
+      this.surveyBox = el(this.doc, 'div', { class: 'survey' });
+      this.endNote.append(el(this.doc, 'p', { role: 'status' }, state.phase === 'ended' ? s.ended : s.expired), this.surveyBox, again);
+      this.updateSurvey(state);
       if (this.isOpen && (!this.root.activeElement || this.compose.contains(this.root.activeElement) || this.root.activeElement === this.endButton)) {
-        again.focus();
+        // The question first, when there is one: the customer is asked, then may start again.
+        ((this.surveyBox.querySelector('input') as HTMLElement | null) ?? again).focus();
       }
       this.body.scrollTop = this.body.scrollHeight;
+    } else if (finished) {
+      this.updateSurvey(state);
     }
+  }
+
+  /** The post-chat survey in the end note: a 1–5 radio group and a comment, then thanks. */
+  private updateSurvey(state: SessionState): void {
+    const box = this.surveyBox;
+    const survey = state.survey;
+    const step = survey?.step;
+    if (!box || step === this.surveyStep) return;
+    const s = this.strings;
+    const before = this.surveyStep;
+    this.surveyStep = step;
+    const form = box.querySelector('form');
+    const focusWasIn = box.contains(this.root.activeElement);
+    if (!survey || step === 'thanks' || step === 'unavailable') {
+      box.replaceChildren(...(survey ? [el(this.doc, 'p', { role: 'status', class: 'rated' }, step === 'thanks' ? s.rateThanks : s.rateUnavailable)] : []));
+      // The form (and the button pressed) is gone: the next thing to do is a new chat.
+      if (focusWasIn) this.again?.focus();
+      return;
+    }
+    if (!form || before === undefined) box.replaceChildren(this.surveyForm(survey.question ?? s.rateQuestion));
+    const current = box.querySelector('form') as HTMLFormElement;
+    const submit = current.querySelector('button[type=submit]') as HTMLButtonElement;
+    const busy = step === 'sending';
+    // Not `disabled`: a disabled button drops the keyboard focus, which should move on to "new chat".
+    submit.setAttribute('aria-disabled', String(busy));
+    submit.textContent = busy ? s.sending : s.rateSend;
+    current.setAttribute('aria-busy', String(busy));
+    (current.querySelector('.err') as HTMLElement).textContent = step === 'failed' ? s.rateFailed : '';
+  }
+
+  private surveyForm(question: string): HTMLFormElement {
+    const s = this.strings;
+    const id = `${this.idPrefix}-rate`;
+    const form = el(this.doc, 'form', { class: 'rate', novalidate: true });
+    const group = el(this.doc, 'fieldset', { 'aria-describedby': `${id}-err` });
+    const scale = el(this.doc, 'div', { class: 'scale' });
+    const words = [s.rating1, s.rating2, s.rating3, s.rating4, s.rating5];
+    words.forEach((word, i) => {
+      const pick = el(this.doc, 'label');
+      // Native radios: one Tab stop, arrow keys choose, and a screen reader hears "4 – Good, 4 of 5".
+      pick.append(el(this.doc, 'input', { type: 'radio', name: 'rating', value: String(i + 1), 'aria-label': `${i + 1} – ${word}` }), el(this.doc, 'span', { 'aria-hidden': 'true' }, String(i + 1)));
+      scale.append(pick);
+    });
+    const ends = el(this.doc, 'div', { class: 'ends', 'aria-hidden': 'true' });
+    ends.append(el(this.doc, 'span', {}, s.rating1), el(this.doc, 'span', {}, s.rating5));
+    group.append(el(this.doc, 'legend', {}, question), scale, ends);
+    const comment = el(this.doc, 'label', { for: `${id}-comment`, class: 'c' }, s.rateComment);
+    comment.append(' ', el(this.doc, 'span', { class: 'opt' }, `(${s.optional})`));
+    const text = el(this.doc, 'textarea', { id: `${id}-comment`, name: 'comment', rows: '2', maxlength: '1000' });
+    const err = el(this.doc, 'div', { class: 'err', id: `${id}-err`, role: 'alert' });
+    const submit = el(this.doc, 'button', { type: 'submit', class: 'primary' }, s.rateSend);
+    form.append(group, comment, text, err, submit);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const chosen = form.querySelector('input[name=rating]:checked') as HTMLInputElement | null;
+      if (!chosen) {
+        err.textContent = s.rateChoose;
+        (form.querySelector('input[name=rating]') as HTMLElement).focus();
+        return;
+      }
+      err.textContent = '';
+      this.actions.rate?.(Number(chosen.value), text.value);
+    });
+    return form;
   }
 
   private authorLabel(m: PublicMessage): string {

@@ -10,6 +10,7 @@ import type {
   SendMessageRequest,
   StartConversationRequest,
   StartConversationResponse,
+  SurveyAnswerRequest,
   WidgetConfig,
 } from '../src/contract';
 
@@ -41,6 +42,8 @@ export interface FakeConversation {
   status: PublicConversationStatus;
   /** Every request the customer made, for assertions. */
   sendCount: number;
+  /** The stored answer to the post-chat survey (a new one replaces it). */
+  survey?: SurveyAnswerRequest;
 }
 
 export interface FakeBackendOptions {
@@ -217,6 +220,14 @@ export class FakeChatBackend {
         if (c.status === 'ended') return fail(409, 'conversation_ended', 'conversation has ended');
         if (this.throttleTyping) return fail(429, 'rate_limited', 'typing too often');
         return { status: 204, headers: cors, body: '' };
+      }
+      if (parts[2] === 'csat' && req.method === 'POST') {
+        const answer = body as Partial<SurveyAnswerRequest> | undefined;
+        if (c.status !== 'ended') return fail(409, 'conversation_not_ended', 'the conversation goes on');
+        if (!this.configs[c.widgetId]?.survey) return fail(409, 'survey_not_offered', 'no survey');
+        if (!answer || !Number.isInteger(answer.rating) || answer.rating! < 1 || answer.rating! > 5) return fail(400, 'validation_failed', 'rating 1-5', { rating: 'must be a whole number from 1 to 5' });
+        c.survey = { rating: answer.rating!, ...(answer.comment ? { comment: answer.comment } : {}) };
+        return json(200, { ...c.survey, respondedOn: new Date(this.now()).toISOString() });
       }
       if (parts[2] === 'end' && req.method === 'POST') {
         c.status = 'ended';

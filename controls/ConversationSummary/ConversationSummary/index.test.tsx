@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { createMockContext, dataverseError, prop, type MockContext } from '../../shared/src/testing';
+import { createMockContext, dataverseError, fakePushPerTest, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
 import { ChannelType, ConversationState, IdentificationResult, Sentiment } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
@@ -127,14 +127,16 @@ describe('ConversationSummary', () => {
     expect(screen.getByRole('list', { name: 'Matching records' })).toBeTruthy();
   });
 
-  test('makers choose sections: sentiment appears only when enabled, others can be hidden', async () => {
-    const { view } = await mount(setup({}, { showSentiment: prop(true, 'TwoOptions'), showPreChat: prop(false, 'TwoOptions'), showHistory: prop(false, 'TwoOptions') }));
+  test('makers choose sections: sentiment shows unless hidden, others can be hidden', async () => {
+    const { view } = await mount(setup({}, { showPreChat: prop(false, 'TwoOptions'), showHistory: prop(false, 'TwoOptions') }));
     expect(await screen.findByText('Slightly negative')).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'Pre-chat answers' })).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Earlier conversations' })).toBeNull();
     view.unmount();
-    await mount(setup({}));
+    await mount(setup({ swb_sentiment: Sentiment.VeryNegative }, { showSentiment: prop(false, 'TwoOptions') }));
     expect(screen.queryByRole('heading', { name: 'Sentiment' })).toBeNull();
+    // Hidden by the maker: no alert either.
+    expect(screen.queryByTestId('summary-sentiment-alert')).toBeNull();
   });
 
   test('French resources label the sections', async () => {
@@ -198,5 +200,78 @@ describe('ConversationSummary', () => {
       ['Cart total', '249'],
       ['Loyalty tier', 'Gold'],
     ]);
+  });
+
+  describe('sentiment', () => {
+    const ME = '11111111-1111-4111-8111-111111111111';
+    const current = fakePushPerTest(ME);
+    const trend = (...levels: string[]) => JSON.stringify(levels.map((level, i) => ({ at: `2026-11-24T10:0${i}:00.000Z`, level })));
+    const section = () => screen.getByRole('region', { name: 'Sentiment' });
+
+    test('every level of the seven-point scale reads in the agent\'s language', async () => {
+      const levels: [number, string, string][] = [
+        [Sentiment.VeryNegative, 'Very negative', 'Très négatif'],
+        [Sentiment.Negative, 'Negative', 'Négatif'],
+        [Sentiment.SlightlyNegative, 'Slightly negative', 'Légèrement négatif'],
+        [Sentiment.Neutral, 'Neutral', 'Neutre'],
+        [Sentiment.SlightlyPositive, 'Slightly positive', 'Légèrement positif'],
+        [Sentiment.Positive, 'Positive', 'Positif'],
+        [Sentiment.VeryPositive, 'Very positive', 'Très positif'],
+      ];
+      for (const [value, en, fr] of levels) {
+        for (const [lang, text] of [[1033, en], [1036, fr]] as const) {
+          const mock = setup({ swb_sentiment: value }, {}, lang);
+          const control = new ConversationSummary();
+          control.init(mock.context);
+          const view = render(control.updateView(mock.context));
+          expect((await screen.findByTestId('summary-sentiment')).textContent).toBe(text);
+          view.unmount();
+        }
+      }
+    });
+
+    test('a conversation not scored yet says so, without an alert', async () => {
+      await mount(setup({ swb_sentiment: null }));
+      expect(within(section()).getByText('Not estimated yet.')).toBeTruthy();
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+
+    test('a negative conversation shows its level, the trend that led there and an alert', async () => {
+      await mount(setup({ swb_sentiment: Sentiment.Negative, swb_sentimenttrend: trend('neutral', 'slightlyNegative', 'negative') }));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toBe('The customer is upsetSentiment is negative. Acknowledge the frustration and offer a concrete next step.');
+      expect(within(section()).getByText('Negative')).toBeTruthy();
+      expect(within(section()).getByRole('img', { name: 'Trend of the last 3 messages: from Neutral to Negative' })).toBeTruthy();
+    });
+
+    test('in French, a very negative conversation is alerted in French', async () => {
+      const mock = setup({ swb_sentiment: Sentiment.VeryNegative, swb_sentimenttrend: trend('slightlyPositive', 'veryNegative') }, {}, 1036);
+      const control = new ConversationSummary();
+      control.init(mock.context);
+      render(control.updateView(mock.context));
+      expect((await screen.findByRole('alert')).textContent).toBe('Le client est mécontentSentiment très négatif. Reconnaissez sa frustration et proposez une prochaine étape concrète.');
+      expect(screen.getByRole('img', { name: 'Tendance des 2 derniers messages : de Légèrement positif à Très négatif' })).toBeTruthy();
+    });
+
+    test('a single scored message shows the level without a trend line; slightly negative is no alert', async () => {
+      await mount(setup({ swb_sentiment: Sentiment.SlightlyNegative, swb_sentimenttrend: trend('slightlyNegative') }));
+      await screen.findByText('Slightly negative');
+      expect(screen.queryByRole('img')).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+
+    test('told that its conversation changed, the summary reads the new level: the alert comes, and goes when the customer calms down', async () => {
+      const mock = setup({ swb_sentiment: Sentiment.Neutral, swb_sentimenttrend: trend('neutral') });
+      await mount(mock);
+      await screen.findByText('Neutral');
+      expect(screen.queryByRole('alert')).toBeNull();
+      mock.webAPI.put('swb_conversation', { ...mock.webAPI.row('swb_conversation', CONV), swb_sentiment: Sentiment.VeryNegative, swb_sentimenttrend: trend('neutral', 'veryNegative') });
+      await act(async () => current().emit({ kind: 'conversation', conversationId: CONV }));
+      expect((await screen.findByRole('alert')).textContent).toContain('very negative');
+      mock.webAPI.put('swb_conversation', { ...mock.webAPI.row('swb_conversation', CONV), swb_sentiment: Sentiment.SlightlyPositive, swb_sentimenttrend: trend('neutral', 'veryNegative', 'slightlyPositive') });
+      await act(async () => current().emit({ kind: 'conversation', conversationId: CONV }));
+      await screen.findByText('Slightly positive');
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
   });
 });

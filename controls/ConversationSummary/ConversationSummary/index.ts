@@ -35,7 +35,7 @@ export class ConversationSummary implements ComponentFramework.ReactControl<IInp
         routing: on(p.showRouting?.raw, true),
         preChat: on(p.showPreChat?.raw, true),
         context: on(p.showContext?.raw, true),
-        sentiment: on(p.showSentiment?.raw, false),
+        sentiment: on(p.showSentiment?.raw, true),
         history: on(p.showHistory?.raw, true),
       },
       historyCount: Math.min(50, Math.max(1, p.historyCount?.raw ?? 5)),

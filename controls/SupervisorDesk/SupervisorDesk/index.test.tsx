@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMockContext, prop, type MockContext } from '../../shared/src/testing';
 import { loadResx } from '../../shared/src/testing/load-resx';
-import { AuthorKind, ConversationState, MessageDirection, Presence, SessionRole, Visibility } from '../../shared/src';
+import { AuthorKind, ConversationState, MessageDirection, Presence, Sentiment, SessionRole, Visibility } from '../../shared/src';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 import { SupervisorDesk } from './index';
 import { sectionsOf } from './logic/sections';
@@ -93,6 +93,35 @@ describe('SupervisorDesk', () => {
     expect(control.getOutputs?.()).toEqual({});
     view.unmount();
     control.destroy();
+  });
+
+  test('every sentiment level shows on its conversation; negative and very negative customers are flagged, and can be listed alone', async () => {
+    const mock = setup('conversations');
+    const levels: [string, number][] = [
+      ['Vera', Sentiment.VeryNegative], ['Nina', Sentiment.Negative], ['Sly', Sentiment.SlightlyNegative], ['Ned', Sentiment.Neutral],
+      ['Sam', Sentiment.SlightlyPositive], ['Pat', Sentiment.Positive], ['Viv', Sentiment.VeryPositive],
+    ];
+    levels.forEach(([name, sentiment], i) =>
+      mock.webAPI.put('swb_conversation', {
+        activityid: `dddddddd-0000-4000-8000-00000000000${i}`, swb_state: ConversationState.Active, _swb_queueid_value: WEB, _swb_primaryagentid_value: ALICE,
+        swb_customername: name, swb_queuedon: '2026-11-24T10:00:00Z', swb_activeon: '2026-11-24T10:01:00Z', swb_sentiment: sentiment,
+      }),
+    );
+    await mount(mock);
+    await screen.findByText('Vera');
+    const flagged = (name: string) => row(name).querySelector('[data-upset]') !== null;
+    expect(levels.map(([name]) => [name, flagged(name)])).toEqual([['Vera', true], ['Nina', true], ['Sly', false], ['Ned', false], ['Sam', false], ['Pat', false], ['Viv', false]]);
+    expect(row('Vera').textContent).toContain('⚠ Very negative');
+    expect(row('Nina').textContent).toContain('⚠ Negative');
+    expect(row('Sly').textContent).toContain('Slightly negative');
+    expect(row('Ned').textContent).toContain('Neutral');
+    expect(row('Sam').textContent).toContain('Slightly positive');
+    expect(row('Pat').textContent).toContain('Positive');
+    expect(row('Viv').textContent).toContain('Very positive');
+    expect(flagged('Camille Bernard')).toBe(false);
+
+    fireEvent.change(screen.getByRole('combobox', { name: 'Sentiment' }), { target: { value: 'upset' } });
+    await waitFor(() => expect(screen.getAllByRole('listitem').map((li) => li.textContent?.slice(0, 4))).toEqual(['Vera', 'Nina']));
   });
 
   test('monitoring records a Monitor action before the transcript opens, and writes nothing the customer or agent sees', async () => {

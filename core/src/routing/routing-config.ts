@@ -67,8 +67,12 @@ export interface WorkstreamConfig {
   declineLimitPerAgent: number;
   skillMatch: SkillMatchMode;
   ruleset: Ruleset;
+  /** The post-conversation survey, when it is on: its question by language (none: the built-in wording). */
+  survey?: { texts: Readonly<Record<string, string>> };
   /** The bot that answers this workstream's conversations before a person. */
   botId?: string;
+  /** false: its customers' messages are never scored for sentiment (absent: on, as the column's default). */
+  sentiment?: boolean;
 }
 
 export type OverflowAction =

@@ -44,13 +44,19 @@ export type RoutingWork = (
   | { kind: 'bot-check'; conversationId: string; botId: string; check: 'answer' | 'idle'; since: number; reason: string }
   /** An agent's internal note `messageId` asks the conversation's bot `question`; the answer is an internal note. */
   | { kind: 'bot-consult'; conversationId: string; messageId: string; question: string; agentId: string; reason: string }
+  /**
+   * The customer wrote `text` (message `messageId`, BCP 47 `language`): score its sentiment and
+   * fold it into the conversation's. Only enqueued when sentiment is on for the organisation and
+   * the conversation's workstream; never scored in the customer's request.
+   */
+  | { kind: 'score-sentiment'; conversationId: string; messageId: string; text: string; language: string; reason: string }
 ) & { at?: number };
 
 export interface RoutingTriggerPort {
   enqueue(work: RoutingWork, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected', 'bot-turn', 'bot-check', 'bot-consult']);
+const KINDS: ReadonlySet<string> = new Set<RoutingWork['kind']>(['route-conversation', 'route-queue', 'route-agent', 'config-changed', 'recompute-agent', 'offer-expired', 'agent-disconnected', 'bot-turn', 'bot-check', 'bot-consult', 'score-sentiment']);
 
 /** A dequeued item is only trusted as far as its kind: anything else is dropped by the worker. */
 export function isRoutingWork(value: unknown): value is RoutingWork {

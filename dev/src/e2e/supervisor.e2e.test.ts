@@ -241,7 +241,11 @@ describe("the supervisor's desk on the local stack", () => {
     await chloe.getByRole('button', { name: 'Sign Chloé Durand out' }).click();
     await chloe.getByText('signed out').waitFor({ timeout: 30_000 });
     await shot(desk, 'desk-agents');
-    const recorded = await app.list<{ swb_action: number }>(`swb_supervisoractions?$select=swb_action&$filter=_swb_agentid_value eq ${agent('chloe').id}`);
+    // The audit rows come from an async step: the desk may show "signed out" before the second lands.
+    const recorded = await until('both audit rows', async () => {
+      const rows = await app.list<{ swb_action: number }>(`swb_supervisoractions?$select=swb_action&$filter=_swb_agentid_value eq ${agent('chloe').id}`);
+      return rows.length >= 2 ? rows : undefined;
+    });
     expect(recorded.map((r) => r.swb_action).sort()).toEqual([SupervisorAction.SetPresence, SupervisorAction.SignOut]);
   });
 

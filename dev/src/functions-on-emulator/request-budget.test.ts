@@ -32,6 +32,14 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
+/** Runs the queued items of one kind only. */
+async function drainKind(kind: string): Promise<void> {
+  for (const item of stack.queue.items.filter((i) => i.body.kind === kind)) {
+    stack.queue.items.splice(stack.queue.items.indexOf(item), 1);
+    await stack.graph.routingWorker.process(item.body, { dequeueCount: 1, messageId: item.id }, stack.context);
+  }
+}
+
 /** The application user's requests while `work` runs. */
 async function appRequests(work: () => Promise<unknown>): Promise<number> {
   const before = stack.emulator.stats();
@@ -53,12 +61,15 @@ async function chatCall(method: string, path: string, body?: unknown, token?: st
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-it('a first text from a number costs at most 4 requests to store (caches warm), and routing its queue 3: members, the head of the line, one change set', async () => {
+it("a first text from a number costs at most 4 requests to store (caches warm), routing its queue 3: members, the head of the line, one change set, and scoring its sentiment 2", async () => {
   await sms('+13175550901', 'warming the caches', 'SM00000000000000000000000000budget0');
   await stack.drain();
   const stored = await appRequests(() => sms('+13175550902', 'Hello', 'SM00000000000000000000000000budget1'));
   // the number's open conversations; its customers and opt-out (one $batch); the conversation created with its message
   expect(stored).toBeLessThanOrEqual(4);
+  // The text's sentiment (offline by default) waits for the worker too: one $batch read, one change set.
+  const scored = await appRequests(() => drainKind('score-sentiment'));
+  expect(scored).toBe(2);
   const routed = await appRequests(() => stack.drain());
   expect(routed).toBe(3);
 });
@@ -68,8 +79,8 @@ it('a further text in an open conversation costs 2 requests: its conversation, t
   await stack.drain();
   const before = Date.now() - 1000;
   expect(await appRequests(() => sms('+13175550903', 'second', 'SM00000000000000000000000000budget3'))).toBe(2);
-  // ...and nothing for routing: the conversation is already in its queue (only offers' timers wait there).
-  expect(stack.queue.items.filter((i) => i.body.kind !== 'offer-expired')).toHaveLength(0);
+  // ...and nothing for routing: the conversation is already in its queue (only offers' timers and the text's sentiment wait there).
+  expect(stack.queue.items.filter((i) => i.body.kind !== 'offer-expired' && i.body.kind !== 'score-sentiment')).toHaveLength(0);
   const texts = await stack.api.retrieveMultiple<{ swb_sequence: number }>({ collection: 'swb_messages', filter: `swb_body eq 'second'`, select: ['swb_sequence'] });
   expect(texts.value.map((m) => m.swb_sequence)).toEqual([2]);
   // The supervisor desk's "customer's last message" rides in the same change set as the counter.

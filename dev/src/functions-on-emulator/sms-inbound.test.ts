@@ -148,10 +148,10 @@ it('a new SMS conversation is created waiting in its queue and offered to the av
   await stack.api.update({ collection: 'swb_channels', key: channelId, data: { 'swb_workstreamid@odata.bind': `/swb_workstreams(${seed.workstreamId})` } });
   stack.queue.items.splice(0);
   await postTwilio(`/api/sms/twilio/${channelId}`, inbound('SM0000000000000000000000000000a010', '+13175550133', 'route me'));
-  // Placed where it was created: already waiting in its queue, which is routed once.
+  // Placed where it was created: already waiting in its queue, which is routed once (and the text's sentiment scored).
   const [placed] = await conversationsOf('+13175550133');
   expect(placed).toMatchObject({ swb_state: ConversationState.Waiting, _swb_queueid_value: seed.queueId, swb_lastmessagesequence: 1 });
-  expect(stack.queue.items.map((i) => i.body)).toEqual([expect.objectContaining({ kind: 'route-queue', queueId: seed.queueId })]);
+  expect(stack.queue.items.map((i) => i.body)).toEqual([expect.objectContaining({ kind: 'route-queue', queueId: seed.queueId }), expect.objectContaining({ kind: 'score-sentiment' })]);
   await stack.drain();
   const [conv] = await conversationsOf('+13175550133');
   const offers = await stack.api.retrieveMultiple<Record<string, unknown>>({ collection: 'swb_offers', filter: `_swb_conversationid_value eq ${conv!['activityid']}` });

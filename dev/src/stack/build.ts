@@ -1,4 +1,4 @@
-// `npm start` builds only what is missing or older than its sources: the five PCF bundles,
+// `npm start` builds only what is missing or older than its sources: the six PCF bundles,
 // the widget script and plugins/dist/steps.json.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +26,7 @@ export const TARGETS: BuildTarget[] = [
   control('SessionTimer', '@switchboard/control-session-timer'),
   control('ConversationSummary', '@switchboard/control-conversation-summary'),
   control('SupervisorDesk', '@switchboard/control-supervisor-desk'),
+  control('Insights', '@switchboard/control-insights'),
   { name: 'widget', workspace: '@switchboard/widget', output: 'widget/dist/widget.js', sources: ['widget/src'] },
   { name: 'plugin steps', workspace: '@switchboard/plugins', output: 'plugins/dist/steps.json', sources: ['plugins/src'] },
 ];

@@ -35,7 +35,8 @@ export function indexPage(u: { functions: string; dataverseApi: string }): strin
 <div class="card"><h2>Agent workspace</h2>
 <p><a href="/workspace">Two agents side by side</a> (Alice and Bruno) ·
 ${AGENTS.map((a) => `<a href="/workspace/agent?agent=${a.key}">${esc(a.fullname)}</a>`).join(' · ')}</p></div>
-<div class="card"><h2>Supervisor desk</h2><p><a href="/workspace/supervisor">Sam Leroy's desk</a>: ongoing conversations, agents and queues live (<a href="/workspace/supervisor?lang=fr">en français</a>)</p></div>
+<div class="card"><h2>Supervisor desk</h2><p><a href="/workspace/supervisor">Sam Leroy's desk</a>: ongoing conversations, agents and queues live (<a href="/workspace/supervisor?lang=fr">en français</a>)</p>
+<p><a href="/workspace/insights">Insights</a>: history by queue, channel and agent, CSV export (<a href="/workspace/insights?lang=fr">en français</a>)</p></div>
 <div class="card"><h2>Widget demo</h2><p><a href="/shop">Fabrikam Outdoor shop</a> (the chat follows you to <a href="/shop/cart">the cart</a>); <a href="/help">help centre</a> (a bot answers first)</p></div>
 <div class="card"><h2>Phone simulator</h2><p><a href="/phone">Text the support numbers</a> as a customer (Twilio, TeleSign, ACS)</p></div>
 <div class="card"><h2>Services</h2><ul>
@@ -133,6 +134,19 @@ export function supervisorPage(configJson: string, userName: string): string {
 <script src="/controls/SupervisorDesk/bundle.js"></script>
 <script>window.SwitchboardWorkspace.startSupervisor(${configJson});</script>`,
     `<style>.desk{margin:8px;background:white;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.15);height:calc(100vh - 60px);overflow:hidden}</style>`,
+  );
+}
+
+/** Insights, as the desk form's second tab hosts it: the built Insights bundle, full width, scrolling. */
+export function insightsPage(configJson: string, userName: string): string {
+  return page(
+    `${userName} — insights`,
+    `<header class="bar"><h1>${esc(userName)} — insights</h1><a href="/">home</a><a href="/workspace/supervisor">supervisor desk</a></header>
+<div id="insights" class="insights"></div>
+<script src="/assets/host.js"></script>
+<script src="/controls/Insights/bundle.js"></script>
+<script>window.SwitchboardWorkspace.startInsights(${configJson});</script>`,
+    `<style>.insights{margin:8px;background:white;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.15);min-height:calc(100vh - 60px)}</style>`,
   );
 }
 

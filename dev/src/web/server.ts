@@ -8,13 +8,13 @@ import { metadata } from '@switchboard/solution';
 import { AGENTS, type DemoAgent } from '../seed/demo-data';
 import { REPO_ROOT } from '../stack/config';
 import { buildClientBundles } from './assets';
-import { FAVICON_SVG, agentPage, helpPage, indexPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
+import { FAVICON_SVG, agentPage, helpPage, indexPage, insightsPage, phonePage, shopPage, supervisorPage, workspacePage } from './pages';
 import { PhoneSimulator, type ProviderKey } from './phone-simulator';
 import { readResx } from './resx';
 import { LANGUAGE_IDS, PAGE_STRINGS, languageOfId, pageLanguageOf } from './strings';
 import { workspaceState } from './workspace-url';
 
-export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary', 'SupervisorDesk'] as const;
+export const CONTROL_NAMES = ['AgentInbox', 'CommunicationPane', 'SessionTimer', 'ConversationSummary', 'SupervisorDesk', 'Insights'] as const;
 
 export interface WebServerOptions {
   port: number;
@@ -185,6 +185,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const poll = Number(url.searchParams.get('poll'));
       const config = { ...controlsConfig(who, languageId), desk: { pollSeconds: Number.isFinite(poll) && poll >= 1 ? poll : 15, transcriptSeconds: 2 } };
       return send(res, 200, supervisorPage(inlineJson(config), who.fullname));
+    }
+    if (p === '/workspace/insights') {
+      // Insights as the desk form's Insights tab shows them, as Sam by default; ?as= any demo user
+      // shows what someone without the Supervisor role gets; ?range= the period shown first.
+      const who = AGENTS.find((a) => a.key === (url.searchParams.get('as') ?? 'sam')) ?? AGENTS.find((a) => a.role === 'supervisor')!;
+      const languageId = url.searchParams.get('lang') === 'fr' ? 1036 : 1033;
+      const config = { ...controlsConfig(who, languageId), insights: { defaultRange: url.searchParams.get('range') ?? '7d' } };
+      return send(res, 200, insightsPage(inlineJson(config), who.fullname));
     }
     if (p === '/assets/host.js') return send(res, 200, bundles.host, 'text/javascript; charset=utf-8');
     if (p === '/assets/workspace.js') return send(res, 200, bundles.workspace, 'text/javascript; charset=utf-8');

@@ -17,7 +17,7 @@ import type { ArrivalPlacer } from '../routing/arrival';
 import type { ChatApiService } from './chat-api';
 import { NO_CORS, corsHeaders, preflightAnswer } from './chat-cors.policy';
 import { ChatError } from './chat-error';
-import { bearerToken, validateSend, validateStart } from './chat-request.validator';
+import { bearerToken, validateSend, validateStart, validateSurveyAnswer } from './chat-request.validator';
 import { type ChatSettings, DEFAULT_CHAT_SETTINGS } from './chat-settings';
 import { clientIp } from './client-ip';
 import { ChatCursors, type ChatCursor } from './chat-cursors';
@@ -28,7 +28,10 @@ import type { RateLimiter, RateRule } from './rate-limiter';
 import { readMessages } from './read-messages.use-case';
 import { BotService } from '../bots/bot.service';
 import { sendMessage } from './send-message.use-case';
+import type { SentimentScoring } from '../insights/sentiment.service';
 import { startChat } from './start-chat.use-case';
+import { answerSurvey } from './survey-answer.use-case';
+import type { SurveyLookup } from '../survey/survey-settings';
 import { widgetConfig } from './widget-config.use-case';
 import { WidgetRepository, type WidgetRecord } from './widget.repository';
 
@@ -53,6 +56,10 @@ export interface ChatDeps {
   push?: PushPort;
   /** Bots that answer first (bots/bot.service.ts); without it every chat goes to a person. */
   bots?: BotService;
+  /** The post-conversation survey of each workstream (survey/survey-settings.ts); without it none is offered. */
+  surveys?: SurveyLookup;
+  /** Queues the customer's messages for sentiment scoring when it is on (insights/sentiment.service.ts). */
+  sentiment?: SentimentScoring;
 }
 
 /** How long a customer's push URL works; the widget negotiates again for each connection. */
@@ -215,6 +222,7 @@ export class ChatApiHandler implements ChatApiService {
         const sent = await sendMessage(conversationId, conv, send, this.deps, cursor);
         // While a bot answers, the customer's words go to it (routing waits for its hand-off).
         if (sent.created && this.deps.bots && BotService.holds(conv)) await this.deps.bots.customerWrote(conv, sent.message.swb_messageid, send.text);
+        if (sent.created) await this.deps.sentiment?.customerWrote(conv, sent.message.swb_messageid, send.text);
         this.cursors.forget(conversationId);
         return { status: sent.created ? 201 : 200, headers: cors, body: { message: toPublicMessage(sent.message) } };
       },
@@ -268,6 +276,21 @@ export class ChatApiHandler implements ChatApiService {
       await this.deps.push?.toGroup(conversationGroup(conversationId), { kind: 'typing', conversationId, by: 'customer' });
       return { status: 204, headers: cors };
     });
+  }
+
+  async answerSurvey(conversationId: string, request: ApiRequest): Promise<HttpResult> {
+    let loaded: Loaded = null;
+    return this.guard(
+      request,
+      async (cors) => {
+        const conv = this.authorize(conversationId, loaded, request);
+        this.limit(`csat:${conversationId}`, this.settings.sendRate);
+        const answer = validateSurveyAnswer(request);
+        const stored = await answerSurvey(conversationId, conv, answer, this.deps, loaded!.widget?.row._swb_workstreamid_value);
+        return { status: 200, headers: cors, body: stored };
+      },
+      async () => (loaded = await this.load(conversationId))?.widget ?? null,
+    );
   }
 
   async endConversation(conversationId: string, request: ApiRequest): Promise<HttpResult> {

@@ -13,4 +13,6 @@ export interface ChatApiService {
   negotiate(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
   /** The customer is typing: told to the conversation's agents. */
   typing(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
+  /** The customer's post-conversation rating and comment (survey-answer.use-case.ts). */
+  answerSurvey(conversationId: string, request: ApiRequest, context: InvocationContext): Promise<HttpResult>;
 }

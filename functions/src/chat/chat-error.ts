@@ -2,7 +2,8 @@
 // fields that failed and headers such as Retry-After. Anything else thrown is ours (5xx).
 export type ChatErrorCode =
   | 'bad_request' | 'validation_failed' | 'message_too_long' | 'unknown_widget' | 'origin_not_allowed' | 'outside_hours'
-  | 'unauthorized' | 'token_expired' | 'conversation_not_found' | 'conversation_ended' | 'rate_limited' | 'internal';
+  | 'unauthorized' | 'token_expired' | 'conversation_not_found' | 'conversation_ended' | 'rate_limited' | 'internal'
+  | 'conversation_not_ended' | 'survey_not_offered' | 'survey_closed';
 
 export class ChatError extends Error {
   constructor(

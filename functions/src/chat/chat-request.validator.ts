@@ -1,7 +1,7 @@
 // What the chat API accepts from a browser, checked before anything is read or written:
 // the start body (locale, clientRequestId, pre-chat answers, context variables, page URL), a
 // message, and the customer's bearer token. A refusal is a ChatError naming the fields.
-import { normalizePhoneNumber } from '@switchboard/core';
+import { isSurveyRating, normalizePhoneNumber, type SurveyAnswer } from '@switchboard/core';
 import { ContextVariableType } from '@switchboard/solution';
 import type { ApiRequest } from '../hosting/http';
 import { ChatError } from './chat-error';
@@ -108,6 +108,22 @@ export function validateSend(request: ApiRequest, maxMessageLength: number): Sen
   if (text === '') throw new ChatError(400, 'validation_failed', 'The message is empty.', { body: 'required' });
   if ([...text].length > maxMessageLength) throw new ChatError(400, 'message_too_long', `Messages are limited to ${maxMessageLength} characters.`, { body: 'too long' });
   return { clientMessageId, text };
+}
+
+/** The longest comment the widget may send with a rating (the column holds more, for SMS replies). */
+export const SURVEY_COMMENT_LIMIT = 1000;
+
+/** `{ rating: 1..5, comment?: text }`: the customer's answer to the post-conversation survey. */
+export function validateSurveyAnswer(request: ApiRequest): SurveyAnswer {
+  const body = objectBody(request, false);
+  const fields: Record<string, string> = {};
+  if (!isSurveyRating(body.rating)) fields['rating'] = 'must be a whole number from 1 to 5';
+  const raw = body.comment;
+  if (raw !== undefined && raw !== null && typeof raw !== 'string') fields['comment'] = 'must be text';
+  const comment = typeof raw === 'string' ? raw.trim() : '';
+  if ([...comment].length > SURVEY_COMMENT_LIMIT) fields['comment'] = `longer than ${SURVEY_COMMENT_LIMIT} characters`;
+  if (Object.keys(fields).length > 0) throw new ChatError(400, 'validation_failed', 'The rating is not valid.', fields);
+  return { rating: body.rating as SurveyAnswer['rating'], comment: comment || null };
 }
 
 /** The customer token from `Authorization: Bearer …`; its signature and conversation are checked by the caller. */

@@ -1,10 +1,14 @@
 // GET config: what the widget shows before a chat starts, in the asked language: pre-chat
 // questions, whether chat is open now (and when it opens next, with the admin's closed
-// message), the context variables it may pass and the widget's own strings.
+// message), the context variables it may pass, the widget's own strings, and whether the
+// widget's workstream asks for a rating when the chat ends (with the admin's question).
+// Everything comes from cached reads: the widget row (widget.repository.ts) and the routing
+// configuration (the survey), so a page load costs no Dataverse request most of the time.
 import { isOpen } from '@switchboard/core';
 import { ChannelType } from '@switchboard/solution';
 import { iso } from '../dataverse/repositories/odata';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
+import { adminQuestion, type SurveyLookup } from '../survey/survey-settings';
 import { nextOpening } from './next-opening';
 import { parseQuestions } from './pre-chat-questions.mapper';
 import type { WidgetRecord } from './widget.repository';
@@ -13,6 +17,7 @@ export interface WidgetConfigDeps {
   automated?: AutomatedMessenger;
   now: () => number;
   maxMessageLength: number;
+  surveys?: SurveyLookup;
 }
 
 /** The "outside hours" automated message of the widget's workstream, when one is configured. */
@@ -35,6 +40,9 @@ export async function widgetConfig(widget: WidgetRecord, requestedLocale: string
   } catch {
     strings = undefined;
   }
+  const survey = await deps.surveys?.of(widget.row._swb_workstreamid_value);
+  // The question only when the admin wrote one for this language: the widget has its own wording.
+  const question = survey ? adminQuestion(survey.texts, locale) : null;
   return {
     widgetId: widget.row.swb_chatwidgetid,
     preChatQuestions: questions.map((q) => ({
@@ -51,5 +59,6 @@ export async function widgetConfig(widget: WidgetRecord, requestedLocale: string
     contextVariables: widget.contextVariables.map((v) => v.swb_name ?? '').filter(Boolean),
     ...(strings && typeof strings === 'object' ? { strings } : {}),
     maxMessageLength: deps.maxMessageLength,
+    ...(survey ? { survey: question ? { question } : {} } : {}),
   };
 }

@@ -44,6 +44,9 @@ export function chatHandlers(chat: ChatApiService, widget: WidgetScriptService, 
     typing: withPreflight(chat, async (request, context) =>
       toResponse(await chat.typing(routeParam(request, 'id'), await apiRequest(request, { body: 'optional-json', maxBytes: 1024 }), context)),
     ),
+    answerSurvey: withPreflight(chat, async (request, context) =>
+      toResponse(await chat.answerSurvey(routeParam(request, 'id'), await apiRequest(request, { body: 'json', maxBytes: limits.maxMessageBytes }), context)),
+    ),
     widgetScript: guarded(async (request, context) => toResponse(await widget.script(await apiRequest(request, { body: 'none', maxBytes: 0 }), context))),
   };
 }

@@ -6,7 +6,7 @@
 // - a new conversation's id is derived from (channel, number, the number's previous
 //   conversation), so concurrent first messages from one number converge on one row.
 import type { InvocationContext } from '@azure/functions';
-import { identifyByPhone, languageOfPhoneNumber } from '@switchboard/core';
+import { identifyByPhone, languageOfPhoneNumber, parseSurveyReply, surveyOpen } from '@switchboard/core';
 import type { PushPort, RoutingTriggerPort } from '@switchboard/core';
 import {
   AuthorKind,
@@ -40,12 +40,13 @@ import { cursorOf, type ConversationStore, type InlineMessage } from '../dataver
 import type { CustomerFinder } from '../dataverse/repositories/customer.repository';
 import { deterministicId } from '../dataverse/repositories/deterministic-id';
 import type { MessageStore } from '../dataverse/repositories/message.repository';
-import { bind, isGuid } from '../dataverse/repositories/odata';
+import { bind, isGuid, iso } from '../dataverse/repositories/odata';
 import type { OptOutStore } from '../dataverse/repositories/opt-out.repository';
 import type { AutomatedMessenger } from '../outbound/automated-messages';
 import type { ArrivalPlacer } from '../routing/arrival';
 import { BotService } from '../bots/bot.service';
 import { STATUS_VALUES } from '../outbound/delivery-recorder';
+import type { SentimentScoring } from '../insights/sentiment.service';
 
 export interface SmsCallback {
   provider: SmsProvider;
@@ -82,6 +83,8 @@ export interface SmsInboundDeps {
   waitingCount?: (queueId: string) => Promise<number>;
   /** The agents of a conversation hear of a new text at once (transcript.ts publishes it). */
   push?: PushPort;
+  /** Queues the customer's texts for sentiment scoring when it is on (insights/sentiment.service.ts). */
+  sentiment?: SentimentScoring;
   now: () => number;
 }
 
@@ -136,6 +139,8 @@ export class SmsInboundService implements SmsCallbackService {
     const { messageId, fields } = this.inboundMessage(channel, msg);
     for (let attempt = 0; attempt < 3; attempt++) {
       const recent = await this.deps.conversations.listForNumber(channel.channelId, msg.from, 5);
+      const answered = recent[0] ? await this.surveyAnswer(recent[0], msg, messageId, fields) : null;
+      if (answered) return answered;
       const open = recent.find((c) => c.swb_state !== ConversationState.Closed);
       if (open) return this.appendTo(open, messageId, fields);
       const id = deterministicId('sms-conversation', channel.channelId, msg.from, recent[0]?.activityid ?? 'first');
@@ -176,6 +181,34 @@ export class SmsInboundService implements SmsCallbackService {
     await appendMessage(this.deps, open.activityid, messageId, fields, { precheck: false, readBack: false, ...(cursor ? { cursor } : {}) });
   }
 
+  /**
+   * The customer's answer to the survey texted when their last conversation ended (survey/
+   * sms-survey.ts): their next text within 24 h, if it starts with a rating ("5", "4 thanks!",
+   * "5/5"). It is kept in that conversation's transcript with the rating and comment on the row
+   * (one request), opens no conversation and wakes no routing. Anything else is null and goes on
+   * as an ordinary text.
+   */
+  private async surveyAnswer(latest: ConversationRow, msg: InboundMessage, messageId: string, fields: Record<string, unknown>): Promise<InboundResult | null> {
+    if (!latest.swb_csatrequestedon || (latest.swb_state !== ConversationState.WrapUp && latest.swb_state !== ConversationState.Closed)) return null;
+    const now = this.deps.now();
+    if (!surveyOpen(Date.parse(latest.swb_csatrequestedon), now)) return null;
+    const answer = parseSurveyReply(msg.body);
+    if (!answer) return null;
+    const stored = { kind: 'stored' as const, conversationId: latest.activityid, messageId, newConversation: false };
+    if (latest.swb_csatrespondedon) {
+      // Answered already: only the provider's retry of that very answer is it; a second rating is an ordinary text.
+      return (await this.deps.messages.get(messageId)) ? { ...stored, duplicate: true } : null;
+    }
+    const cursor = cursorOf(latest);
+    const appended = await appendMessage(this.deps, latest.activityid, messageId, fields, {
+      precheck: false,
+      readBack: false,
+      ...(cursor ? { cursor } : {}),
+      alsoSet: { swb_csatrating: answer.rating, swb_csatcomment: answer.comment, swb_csatrespondedon: iso(now) },
+    });
+    return { ...stored, duplicate: !appended.created };
+  }
+
   /** A text in an open conversation: one request when the conversation row's counter still holds. */
   private async appendTo(open: ConversationRow, messageId: string, fields: Record<string, unknown>): Promise<InboundResult> {
     const cursor = cursorOf(open);
@@ -191,6 +224,7 @@ export class SmsInboundService implements SmsCallbackService {
     } else if (!open._swb_primaryagentid_value && unplaced) {
       await this.deps.routing.enqueue({ kind: 'route-conversation', conversationId: open.activityid, queueId: open._swb_queueid_value ?? null, reason: 'sms received' });
     }
+    if (appended.created) await this.deps.sentiment?.customerWrote(open, messageId, String(fields['swb_body'] ?? ''));
     return { kind: 'stored', conversationId: open.activityid, messageId, newConversation: false, duplicate: !appended.created };
   }
 
@@ -238,6 +272,7 @@ export class SmsInboundService implements SmsCallbackService {
           ? { kind: 'route-queue', queueId: placement.queueId, reason: 'sms conversation started', at: this.deps.now() }
           : { kind: 'route-conversation', conversationId: id, queueId: null, reason: 'sms conversation started' },
       );
+    await this.deps.sentiment?.customerWrote(placed, messageId, String(fields['swb_body'] ?? ''));
     for (const text of texts) {
       try {
         await automated!.deliverPrepared(text, created.row, { optedOut: sender.optedOut });

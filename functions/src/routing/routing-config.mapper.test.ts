@@ -43,3 +43,18 @@ it('consecutive rules with one condition and percentages below 100 become one pe
     { id: 'c', condition: 'true', queueId: 'q2' },
   ]);
 });
+
+it("a workstream's sentiment switch rides in the cached configuration: off only when the admin turned it off", () => {
+  const config = routingConfigFromRows({
+    queues: [{ queueid: 'q1' }],
+    workstreams: [
+      { swb_workstreamid: 'on', swb_channeltype: ChannelType.LiveChat, swb_sentimentenabled: true },
+      { swb_workstreamid: 'off', swb_channeltype: ChannelType.LiveChat, swb_sentimentenabled: false },
+      { swb_workstreamid: 'unset', swb_channeltype: ChannelType.Sms },
+    ],
+    rules: [],
+    hours: [],
+    profiles: [],
+  });
+  expect(config.workstreams.map((w) => [w.id, w.sentiment !== false])).toEqual([['on', true], ['off', false], ['unset', true]]);
+});

@@ -31,6 +31,7 @@ import {
   type RoutingRuleRow,
   type WorkstreamRow,
 } from '@switchboard/solution';
+import { parseSurveyTexts } from '../survey/survey-settings';
 
 const METHODS: Readonly<Record<number, AssignmentMethodConfig>> = {
   [AssignmentMethod.HighestCapacity]: { kind: 'highest-capacity' },
@@ -148,7 +149,10 @@ export function workstreamFromRows(row: WorkstreamRow, rules: readonly RoutingRu
     declineLimitPerAgent: row.swb_declinelimit ?? 3,
     skillMatch: row.swb_skillmatching === SkillMatching.Closest ? 'closest' : 'exact',
     ruleset: { classification, routeToQueue, fallbackQueueId: row._swb_fallbackqueueid_value ?? fallbackQueueId },
+    ...(row.swb_surveyenabled === true ? { survey: { texts: parseSurveyTexts(row.swb_surveytexts) } } : {}),
     ...(row._swb_botid_value ? { botId: row._swb_botid_value } : {}),
+    // Read with the rest of the row: whether a message is scored costs no request of its own.
+    ...(row.swb_sentimentenabled === false ? { sentiment: false } : {}),
   };
 }
 

@@ -65,6 +65,8 @@ export interface RoutingWorkerDeps {
   push?: PushPort;
   /** Bot turns, hand-off checks and inactivity (bots/bot.service.ts). */
   bots?: { run(work: Extract<RoutingWork, { kind: 'bot-turn' | 'bot-check' | 'bot-consult' }>): Promise<void> };
+  /** Scores a customer message's sentiment (insights/sentiment.service.ts). */
+  sentiment?: { run(work: Extract<RoutingWork, { kind: 'score-sentiment' }>): Promise<unknown> };
   now: () => number;
   random?: () => number;
   /** Rounds of "decide, claim" per queue when claims lose races. */
@@ -168,6 +170,10 @@ export class DataverseRoutingWorker implements RoutingWorker {
       case 'bot-consult':
         if (this.deps.bots) await this.deps.bots.run(work);
         else this.log(`routing: ${work.kind} for ${work.conversationId} but no bots are wired`, context);
+        return [];
+      case 'score-sentiment':
+        if (this.deps.sentiment) await this.deps.sentiment.run(work);
+        else this.log(`routing: sentiment of ${work.messageId} but no sentiment service is wired`, context);
         return [];
     }
   }

@@ -17,6 +17,8 @@ export interface PluginWebhookDeps {
   automated: AutomatedMessenger;
   conversations: ConversationStore;
   agentName: (agentId: string) => Promise<string | null>;
+  /** Texts the survey question when a served SMS conversation ends (survey/sms-survey.ts). */
+  survey?: { afterStateChange(executionContext: unknown): Promise<unknown> };
   /** Told of every conversation a message was written in or whose state moved (the chat's "nothing new" memos). */
   changed?: (conversationId: string) => void;
   log?: (line: string) => void;
@@ -49,6 +51,8 @@ export function createPluginWebhookService(deps: PluginWebhookDeps): PluginWebho
         await sendLifecycleMessage(executionContext, { automated: deps.automated, conversations: deps.conversations, agentName: deps.agentName }).catch((e: Error) =>
           deps.log?.(`lifecycle message failed: ${e.message}`),
         );
+        // After the "ended" message, so the customer reads the thanks before the question.
+        await deps.survey?.afterStateChange(executionContext).catch((e: Error) => deps.log?.(`survey question failed: ${e.message}`));
       }
       return { status: r.status, ...(r.headers ? { headers: r.headers } : {}), body: r.body };
     },

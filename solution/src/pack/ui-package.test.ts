@@ -78,7 +78,7 @@ describe('the packer refuses', () => {
     const u = structuredClone(ui);
     const pane = u.forms.find((f) => f.id === FormIds.conversationMain)!.tabs[0]!.columns[0]!.sections[0]!.cells[0] as PcfCell;
     pane.control = 'swb_Switchboard.Transcript';
-    expect(attempt(u)).toThrow(/places control 'swb_Switchboard.Transcript', which is not among the built controls \(swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer, swb_Switchboard.SupervisorDesk\)/);
+    expect(attempt(u)).toThrow(/places control 'swb_Switchboard.Transcript', which is not among the built controls \(swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.Insights, swb_Switchboard.SessionTimer, swb_Switchboard.SupervisorDesk\)/);
   });
 
   it('the shipped forms when their controls are not built yet', () => {

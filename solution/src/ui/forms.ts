@@ -73,7 +73,7 @@ export const conversationForm: FormDef = {
                   kind: 'pcf',
                   control: 'swb_Switchboard.ConversationSummary',
                   bind: { property: 'anchor', column: 'subject' },
-                  parameters: { showCustomer: true, showRouting: true, showPreChat: true, showContext: true, showSentiment: false, showHistory: true, historyCount: 5 },
+                  parameters: { showCustomer: true, showRouting: true, showPreChat: true, showContext: true, showSentiment: true, showHistory: true, historyCount: 5 },
                   label: l('Summary', 'Résumé'),
                   showLabel: false,
                   rowSpan: 8,
@@ -254,6 +254,35 @@ export const supervisorDeskForm: FormDef = {
                   bind: { property: 'anchor', column: 'swb_name' },
                   parameters: { pollSeconds: 15, transcriptSeconds: 3, heightPx: 760, sections: 'queues,conversations,agents' },
                   label: l('Supervisor desk', 'Poste de supervision'),
+                  showLabel: false,
+                  rowSpan: 24,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    // History: the insight buckets (supervisors and administrators read them), by period, queue,
+    // channel and agent, with CSV export. A tab of its own, so the live floor does not wait for it.
+    {
+      name: 'tab_insights',
+      label: l('Insights', 'Analyses'),
+      columns: [
+        {
+          width: 100,
+          sections: [
+            {
+              name: 'section_insights',
+              label: l('Insights', 'Analyses'),
+              showLabel: false,
+              cells: [
+                {
+                  kind: 'pcf',
+                  control: 'swb_Switchboard.Insights',
+                  bind: { property: 'anchor', column: 'swb_name' },
+                  parameters: { defaultRange: '7d', showSentiment: true },
+                  label: l('Insights', 'Analyses'),
                   showLabel: false,
                   rowSpan: 24,
                 },

@@ -108,7 +108,7 @@ describe('a form is refused', () => {
   it('when it places a control that is not built', () => {
     const problems = validateUi(withForm((_, pane) => { pane.control = 'swb_Switchboard.NoSuchControl'; }), ctx);
     expect(problems).toEqual([
-      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'swb_Switchboard.NoSuchControl', which is not among the built controls (swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.SessionTimer, swb_Switchboard.SupervisorDesk): build it (npm run build -w <its workspace>) or fix the name",
+      "form 'Conversation' (swb_conversation) tab 'tab_conversation' section 'section_communication' cell 1 places control 'swb_Switchboard.NoSuchControl', which is not among the built controls (swb_Switchboard.AgentInbox, swb_Switchboard.CommunicationPane, swb_Switchboard.ConversationSummary, swb_Switchboard.Insights, swb_Switchboard.SessionTimer, swb_Switchboard.SupervisorDesk): build it (npm run build -w <its workspace>) or fix the name",
     ]);
   });
 

@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { Badge, Button, Caption1, Link, Spinner, Subtitle2, makeStyles, tokens, useId, type Theme } from '@fluentui/react-components';
+import { SentimentAlert, SentimentView, isAlarming } from './sentiment-view';
 import {
   ChannelType,
   ControlShell,
@@ -7,7 +8,6 @@ import {
   FORMATTED,
   IdentificationResult,
   LOOKUP_TABLE,
-  Sentiment,
   contextRows,
   customerLabel,
   formatDuration,
@@ -62,7 +62,6 @@ const useStyles = makeStyles({
   candidate: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
   history: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
   error: { color: tokens.colorPaletteRedForeground1 },
-  badge: { alignSelf: 'flex-start' },
 });
 
 function Section(props: { title: string; children: React.ReactNode }): React.ReactElement {
@@ -216,10 +215,10 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
     const known = knownText(t);
     const preChat = labelled(preChatRows(parseJsonObject(row.swb_prechatanswers), questions, props.locale, known));
     const context = labelled(contextRows(parseJsonObject(row.swb_context), known));
-    const sentimentName = row.swb_sentiment != null ? nameOf(Sentiment, row.swb_sentiment) : undefined;
 
     content = (
       <>
+        {sections.sentiment && isAlarming(row.swb_sentiment) && <SentimentAlert sentiment={row.swb_sentiment!} t={t} />}
         {sections.customer && (
           <Section title={t('Section_Customer')}>
             <div data-testid="summary-customer">{customer}</div>
@@ -252,13 +251,7 @@ export function ConversationSummaryApp(props: ConversationSummaryAppProps): Reac
         )}
         {sections.sentiment && (
           <Section title={t('Section_Sentiment')}>
-            {sentimentName ? (
-              <Badge className={s.badge} appearance="tint" color={row.swb_sentiment! < Sentiment.Neutral ? 'danger' : row.swb_sentiment! > Sentiment.Neutral ? 'success' : 'informative'}>
-                {t(`Sentiment_${String(sentimentName)}`)}
-              </Badge>
-            ) : (
-              <Caption1 className={s.muted}>{t('Sentiment_None')}</Caption1>
-            )}
+            <SentimentView sentiment={row.swb_sentiment} trend={row.swb_sentimenttrend} t={t} />
           </Section>
         )}
         {sections.history && (

@@ -16,7 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ChannelType, Sentiment, VirtualList, nameOf, type Translate } from '../../../shared/src';
-import { CHANNEL_KEYS, handleMs, sinceCustomerMs, waitMs, type FloorState, type OngoingRow, type RowFilter, type SortKey } from '../logic/floor';
+import { CHANNEL_KEYS, handleMs, isUpset, sinceCustomerMs, waitMs, type FloorState, type OngoingRow, type RowFilter, type SortKey } from '../logic/floor';
 import { DASH, type Formats } from '../logic/format';
 
 export type RowAction = 'monitor' | 'join' | 'assign' | 'transfer' | 'close';
@@ -40,6 +40,8 @@ const useStyles = makeStyles({
     padding: `0 ${tokens.spacingHorizontalS}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`, fontSize: tokens.fontSizeBase200,
   },
   selected: { backgroundColor: tokens.colorNeutralBackground1Selected },
+  // An upset customer (negative or very negative): a red edge down the row, and a filled badge.
+  upset: { boxShadow: `inset 3px 0 0 ${tokens.colorPaletteRedBorder2}` },
   cell: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   number: { fontVariantNumeric: 'tabular-nums', textAlign: 'right' },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -49,7 +51,7 @@ const useStyles = makeStyles({
 });
 
 const SENTIMENT_COLOR: Record<string, 'danger' | 'warning' | 'informative' | 'success'> = {
-  Negative: 'danger', SlightlyNegative: 'warning', Neutral: 'informative', SlightlyPositive: 'success', Positive: 'success',
+  VeryNegative: 'danger', Negative: 'danger', SlightlyNegative: 'warning', Neutral: 'informative', SlightlyPositive: 'success', Positive: 'success', VeryPositive: 'success',
 };
 const STATE_COLOR: Record<FloorState, 'warning' | 'success' | 'informative'> = { waiting: 'warning', active: 'success', wrapup: 'informative' };
 const STATE_KEY: Record<FloorState, string> = { waiting: 'State_Waiting', active: 'State_Active', wrapup: 'State_WrapUp' };
@@ -127,6 +129,12 @@ export function ConversationsList(props: ConversationsListProps): React.ReactEle
             ))}
           </Select>
         </Field>
+        <Field label={t('Filter_Sentiment')}>
+          <Select value={filter.upsetOnly ? 'upset' : ''} onChange={(_e, d) => props.onFilter({ ...filter, upsetOnly: d.value === 'upset' })}>
+            <option value="">{t('Filter_All')}</option>
+            <option value="upset">{t('Filter_Upset')}</option>
+          </Select>
+        </Field>
         <Caption1 className={s.muted} aria-live="polite">
           {t('Shown_Count', rows.length, props.total)}
         </Caption1>
@@ -190,8 +198,9 @@ const ConversationRowView = React.memo(function ConversationRowView({ row: r, no
   const since = sinceCustomerMs(r, now);
   const sentiment = r.sentiment === null ? undefined : String(nameOf(Sentiment, r.sentiment) ?? '');
   const customer = r.customer || t('Untitled');
+  const upset = isUpset(r);
   return (
-    <div className={mergeClasses(s.row, selected && s.selected)} data-conversation={r.id} data-state={r.state}>
+    <div className={mergeClasses(s.row, selected && s.selected, upset && s.upset)} data-conversation={r.id} data-state={r.state} data-upset={upset || undefined}>
       <span className={s.cell} title={customer}>
         {customer}
       </span>
@@ -209,8 +218,8 @@ const ConversationRowView = React.memo(function ConversationRowView({ row: r, no
       <span className={mergeClasses(s.cell, s.number, since !== null && since > LONG_MS && r.state === 'active' && s.long)}>{f.duration(since)}</span>
       <span className={s.cell}>
         {sentiment ? (
-          <Badge appearance="outline" color={SENTIMENT_COLOR[sentiment] ?? 'informative'}>
-            {t(`Sentiment_${sentiment}`)}
+          <Badge appearance={upset ? 'filled' : 'outline'} color={SENTIMENT_COLOR[sentiment] ?? 'informative'} title={upset ? t('Sentiment_UpsetTitle') : undefined}>
+            {t(upset ? 'Sentiment_Upset' : `Sentiment_${sentiment}`, t(`Sentiment_${sentiment}`))}
           </Badge>
         ) : (
           <span className={s.muted}>{DASH}</span>

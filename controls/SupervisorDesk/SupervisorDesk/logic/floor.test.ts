@@ -6,6 +6,7 @@ import {
   emptyFloor,
   filterRows,
   handleMs,
+  isUpset,
   mergeRows,
   ongoingRows,
   queueFigures,
@@ -92,6 +93,18 @@ describe('the ongoing list', () => {
     expect(names({ queueId: Q1 })).toEqual(['Camille', 'Émile']);
     expect(names({ text: 'bruno' })).toEqual(['Émile']);
     expect(names({ text: 'BILL' })).toEqual(['Dana']);
+  });
+
+  it('an upset customer is a negative or very negative one, and the filter can list them alone', () => {
+    const rows = ongoingRows(floorOf([
+      conversation({ swb_customername: 'Vera', swb_sentiment: Sentiment.VeryNegative }),
+      conversation({ swb_customername: 'Nina', swb_sentiment: Sentiment.Negative }),
+      conversation({ swb_customername: 'Sly', swb_sentiment: Sentiment.SlightlyNegative }),
+      conversation({ swb_customername: 'Una' }),
+      conversation({ swb_customername: 'Viv', swb_sentiment: Sentiment.VeryPositive }),
+    ]));
+    expect(rows.filter(isUpset).map((r) => r.customer)).toEqual(['Vera', 'Nina']);
+    expect(filterRows(rows, { text: '', states: ALL_STATES, channel: null, queueId: null, upsetOnly: true }).map((r) => r.customer)).toEqual(['Vera', 'Nina']);
   });
 
   it('sorts by any column, either way, with rows lacking the figure last and the longest waiting first on ties', () => {

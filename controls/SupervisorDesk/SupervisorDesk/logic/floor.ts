@@ -6,7 +6,7 @@
 // customer last wrote) and turned into durations at render time, so the table counts up every
 // second without a request.
 import { derive, emptyMeasures, parseProfileUsage, presenceBaseOf, type DerivedMetrics } from '@switchboard/core';
-import { ChannelType, ConversationState, FORMATTED, SessionState, type AgentStatusRow, type ConversationRow, type SessionRow } from '../../../shared/src';
+import { ChannelType, ConversationState, FORMATTED, Sentiment, SessionState, type AgentStatusRow, type ConversationRow, type SessionRow } from '../../../shared/src';
 import { AgentConnectionState, WaitOutcome } from './choices';
 
 export interface QueueInfo {
@@ -191,6 +191,13 @@ export interface RowFilter {
   states: ReadonlySet<FloorState>;
   channel: number | null;
   queueId: string | null;
+  /** Only conversations whose customer is upset (see isUpset). */
+  upsetOnly?: boolean;
+}
+
+/** Negative or very negative: the level the agent is alerted at, flagged on the desk. */
+export function isUpset(row: Pick<OngoingRow, 'sentiment'>): boolean {
+  return row.sentiment !== null && row.sentiment <= Sentiment.Negative;
 }
 
 export const ALL_STATES: ReadonlySet<FloorState> = new Set<FloorState>(['waiting', 'active', 'wrapup']);
@@ -201,6 +208,7 @@ export function filterRows(rows: readonly OngoingRow[], f: RowFilter): OngoingRo
     if (!f.states.has(r.state)) return false;
     if (f.channel !== null && r.channel !== f.channel) return false;
     if (f.queueId !== null && r.queueId !== f.queueId) return false;
+    if (f.upsetOnly && !isUpset(r)) return false;
     if (!needle) return true;
     return [r.customer, r.agentName, r.queueName, ...r.consultants].some((s) => s.toLocaleLowerCase().includes(needle));
   });

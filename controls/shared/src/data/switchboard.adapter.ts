@@ -18,7 +18,7 @@ const MESSAGE_SELECT =
 const CONVERSATION_SELECT = [
   'activityid', 'subject', 'swb_state', 'swb_channeltype', '_swb_queueid_value', '_swb_workstreamid_value', '_swb_customerid_value',
   '_swb_primaryagentid_value', 'swb_customername', 'swb_customerphone', 'swb_identificationresult', 'swb_candidateids',
-  'swb_prechatanswers', 'swb_context', 'swb_sentiment', 'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon',
+  'swb_prechatanswers', 'swb_context', 'swb_sentiment', 'swb_sentimenttrend', 'swb_openedon', 'swb_queuedon', 'swb_firstassignedon', 'swb_activeon',
   'swb_wrapupon', 'swb_closedon', 'swb_reopenedon', 'swb_lastmessagesequence', 'createdon', '_swb_chatwidgetid_value', 'swb_language',
 ].join(',');
 

@@ -15,8 +15,8 @@ function sources(dir: string): string[] {
   });
 }
 
-test('the five controls are found', () => {
-  expect(controls.sort()).toEqual(['AgentInbox', 'CommunicationPane', 'ConversationSummary', 'SessionTimer', 'SupervisorDesk']);
+test('the six controls are found', () => {
+  expect(controls.sort()).toEqual(['AgentInbox', 'CommunicationPane', 'ConversationSummary', 'Insights', 'SessionTimer', 'SupervisorDesk']);
 });
 
 describe.each(controls)('%s resources', (name) => {

@@ -26,6 +26,8 @@ export interface WorkspaceConfig {
   conversationId?: string;
   /** The supervisor page: how often the desk polls (seconds). */
   desk?: { pollSeconds: number; transcriptSeconds: number };
+  /** The insights page: the period shown first. */
+  insights?: { defaultRange: string };
 }
 
 interface ControlInstance {
@@ -224,7 +226,7 @@ export function start(config: WorkspaceConfig): void {
     conversation = [
       mount('SessionTimer', div('timer'), { conversationId: id, refreshSeconds: 5 }, config, open),
       mount('CommunicationPane', div('pane'), { conversationId: id, pollSeconds: 2, heightPx: 560 }, config, open),
-      mount('ConversationSummary', div('summary'), { conversationId: id, showCustomer: true, showRouting: true, showPreChat: true, showContext: true, showSentiment: false, showHistory: true, historyCount: 5 }, config, open),
+      mount('ConversationSummary', div('summary'), { conversationId: id, showCustomer: true, showRouting: true, showPreChat: true, showContext: true, showSentiment: true, showHistory: true, historyCount: 5 }, config, open),
     ];
   };
   // Agent switcher: the page is the agent (its token), so switching reloads as someone else.
@@ -256,4 +258,9 @@ export function startSupervisor(config: WorkspaceConfig): void {
   }, config, () => undefined);
 }
 
-w['SwitchboardWorkspace'] = { start, startSupervisor };
+/** The insights page: one control, as the desk form's Insights tab shows it. */
+export function startInsights(config: WorkspaceConfig): void {
+  mount('Insights', div('insights'), { defaultRange: config.insights?.defaultRange ?? '7d', showSentiment: true }, config, () => undefined);
+}
+
+w['SwitchboardWorkspace'] = { start, startSupervisor, startInsights };

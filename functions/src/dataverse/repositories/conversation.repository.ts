@@ -110,6 +110,8 @@ export class DataverseConversationStore implements ConversationStore {
           '_swb_channelid_value', '_swb_workstreamid_value', 'swb_customerphone', 'swb_language', 'swb_lastmessagesequence', '_swb_offeredto_value',
           // A bot holding it gets the customer's text instead of routing.
           '_swb_botid_value', 'swb_botstate',
+          // The survey asked when it ended: the next text may be the answer.
+          'swb_csatrequestedon', 'swb_csatrespondedon',
         ],
         filter: `_swb_channelid_value eq ${channelId} and swb_customerphone eq ${literal(phone)}`,
         orderBy: ['createdon desc'],
