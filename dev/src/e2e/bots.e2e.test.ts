@@ -5,8 +5,8 @@
 // carries on with the bot's transcript in front of them. SWB_E2E_ECHO=1 prints the stack's output
 // (the functions app's log among it) while the tests run.
 import type { Page } from 'playwright-core';
-import { AssignmentMethod, AuthorKind, BasePresence, BotState, ChannelType, ConversationState, MessageDirection, OfferResponse, Visibility, WrapUpBlocking } from '@switchboard/solution';
-import { AGENTS, IDS } from '../seed/demo-data';
+import { AuthorKind, BotState, ChannelType, ConversationState, MessageDirection, OfferResponse, Visibility } from '@switchboard/solution';
+import { AGENTS, IDS, workstreamData } from '../seed/demo-data';
 import { launchBrowser, type LaunchedBrowser } from './browser';
 import { TestWebApi, emulatorStats, until } from './dataverse-client';
 import { openAgentWorkspace, startHelpChat, textFromPhone } from './people';
@@ -198,19 +198,7 @@ describe('a bot answers first', () => {
   });
 
   it("a French customer texting a number whose workstream puts the bot first is answered in French by SMS and handed to a person on 'conseiller'", async () => {
-    const workstream = await changeRoutingConfig(() => create('swb_workstreams', {
-      swb_name: 'SMS (bot first)',
-      swb_channeltype: ChannelType.Sms,
-      swb_assignmentmethod: AssignmentMethod.LeastActive,
-      swb_capacityunits: 1,
-      swb_offertimeoutseconds: 300,
-      swb_declinelimit: 3,
-      swb_wrapupblocking: WrapUpBlocking.UntilClosed,
-      swb_allowedpresences: `${BasePresence.Available},${BasePresence.Busy}`,
-      'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${IDS.capacityProfiles.standard})`,
-      'swb_fallbackqueueid@odata.bind': `/queues(${IDS.queues.sms})`,
-      'swb_botid@odata.bind': `/swb_bots(${IDS.bots.faq})`,
-    }));
+    const workstream = await changeRoutingConfig(() => create('swb_workstreams', workstreamData('SMS (bot first)', 'sms', IDS.queues.sms, { 'swb_botid@odata.bind': `/swb_bots(${IDS.bots.faq})` })));
     await app.patch(`swb_channels(${IDS.channels.telesign})`, { 'swb_workstreamid@odata.bind': `/swb_workstreams(${workstream})` });
     try {
       const phone = '06 12 34 56 78';

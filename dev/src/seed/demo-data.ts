@@ -175,37 +175,45 @@ export function botRows(endpoints: DemoBotEndpoints) {
   ];
 }
 
+/** A demo workstream's row: the seeded ones and the ones browser tests add differ in these only. */
+export function workstreamData(name: string, channel: 'chat' | 'sms', fallbackQueueId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const chat = channel === 'chat';
+  return {
+    swb_name: name,
+    swb_channeltype: chat ? ChannelType.LiveChat : ChannelType.Sms,
+    swb_assignmentmethod: chat ? AssignmentMethod.HighestCapacity : AssignmentMethod.LeastActive,
+    swb_capacityunits: 1,
+    swb_offertimeoutseconds: chat ? 120 : 300,
+    swb_declinelimit: 3,
+    swb_wrapupblocking: WrapUpBlocking.UntilClosed,
+    swb_allowedpresences: `${BasePresence.Available},${BasePresence.Busy}`,
+    'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${IDS.capacityProfiles.standard})`,
+    'swb_fallbackqueueid@odata.bind': `/queues(${fallbackQueueId})`,
+    ...extra,
+  };
+}
+
+/** "Billing questions go to Billing" on a workstream: what both chat workstreams route by. */
+function billingRule(name: string, workstreamId: string): Record<string, unknown> {
+  return {
+    swb_name: name,
+    swb_kind: RoutingRuleKind.RouteToQueue,
+    swb_order: 10,
+    swb_condition: "context.topic = 'billing'",
+    swb_isenabled: true,
+    'swb_workstreamid@odata.bind': `/swb_workstreams(${workstreamId})`,
+    'swb_targetqueueid@odata.bind': `/queues(${IDS.queues.billing})`,
+  };
+}
+
 /** The help centre: a chat workstream the FAQ bot answers first, billing hand-offs to Billing. */
 export function botChatRows(webOrigin: string) {
   return {
     workstream: {
       id: IDS.workstreams.botChat,
-      data: {
-        swb_name: 'Help centre chat (bot first)',
-        swb_channeltype: ChannelType.LiveChat,
-        swb_assignmentmethod: AssignmentMethod.HighestCapacity,
-        swb_capacityunits: 1,
-        swb_offertimeoutseconds: 120,
-        swb_declinelimit: 3,
-        swb_wrapupblocking: WrapUpBlocking.UntilClosed,
-        swb_allowedpresences: `${BasePresence.Available},${BasePresence.Busy}`,
-        'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${IDS.capacityProfiles.standard})`,
-        'swb_fallbackqueueid@odata.bind': `/queues(${IDS.queues.web})`,
-        'swb_botid@odata.bind': `/swb_bots(${IDS.bots.faq})`,
-      },
+      data: workstreamData('Help centre chat (bot first)', 'chat', IDS.queues.web, { 'swb_botid@odata.bind': `/swb_bots(${IDS.bots.faq})` }),
     },
-    rule: {
-      id: id(0xb02),
-      data: {
-        swb_name: 'Billing hand-offs go to Billing',
-        swb_kind: RoutingRuleKind.RouteToQueue,
-        swb_order: 10,
-        swb_condition: "context.topic = 'billing'",
-        swb_isenabled: true,
-        'swb_workstreamid@odata.bind': `/swb_workstreams(${IDS.workstreams.botChat})`,
-        'swb_targetqueueid@odata.bind': `/queues(${IDS.queues.billing})`,
-      },
-    },
+    rule: { id: id(0xb02), data: billingRule('Billing hand-offs go to Billing', IDS.workstreams.botChat) },
     widget: {
       id: IDS.botWidget,
       data: {
@@ -246,51 +254,10 @@ export function rows(webOrigin: string) {
       { id: IDS.queues.sms, data: { name: 'SMS support', swb_priority: 10, swb_assignmentmethod: AssignmentMethod.LeastActive } },
     ],
     workstreams: [
-      {
-        id: IDS.workstreams.chat,
-        data: {
-          swb_name: 'Live chat',
-          swb_channeltype: ChannelType.LiveChat,
-          swb_assignmentmethod: AssignmentMethod.HighestCapacity,
-          swb_capacityunits: 1,
-          swb_offertimeoutseconds: 120,
-          swb_declinelimit: 3,
-          swb_wrapupblocking: WrapUpBlocking.UntilClosed,
-          swb_allowedpresences: `${BasePresence.Available},${BasePresence.Busy}`,
-          'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${IDS.capacityProfiles.standard})`,
-          'swb_fallbackqueueid@odata.bind': `/queues(${IDS.queues.web})`,
-        },
-      },
-      {
-        id: IDS.workstreams.sms,
-        data: {
-          swb_name: 'SMS',
-          swb_channeltype: ChannelType.Sms,
-          swb_assignmentmethod: AssignmentMethod.LeastActive,
-          swb_capacityunits: 1,
-          swb_offertimeoutseconds: 300,
-          swb_declinelimit: 3,
-          swb_wrapupblocking: WrapUpBlocking.UntilClosed,
-          swb_allowedpresences: `${BasePresence.Available},${BasePresence.Busy}`,
-          'swb_capacityprofileid@odata.bind': `/swb_capacityprofiles(${IDS.capacityProfiles.standard})`,
-          'swb_fallbackqueueid@odata.bind': `/queues(${IDS.queues.sms})`,
-        },
-      },
+      { id: IDS.workstreams.chat, data: workstreamData('Live chat', 'chat', IDS.queues.web) },
+      { id: IDS.workstreams.sms, data: workstreamData('SMS', 'sms', IDS.queues.sms) },
     ],
-    routingRules: [
-      {
-        id: id(0xb01),
-        data: {
-          swb_name: 'Billing questions go to Billing',
-          swb_kind: RoutingRuleKind.RouteToQueue,
-          swb_order: 10,
-          swb_condition: "context.topic = 'billing'",
-          swb_isenabled: true,
-          'swb_workstreamid@odata.bind': `/swb_workstreams(${IDS.workstreams.chat})`,
-          'swb_targetqueueid@odata.bind': `/queues(${IDS.queues.billing})`,
-        },
-      },
-    ],
+    routingRules: [{ id: id(0xb01), data: billingRule('Billing questions go to Billing', IDS.workstreams.chat) }],
     widget: {
       id: IDS.widget,
       data: {
