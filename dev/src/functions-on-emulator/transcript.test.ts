@@ -4,6 +4,7 @@ import { startStack, type Stack } from './stack.testing';
 import { DataverseConversationStore } from '@switchboard/functions/dataverse/repositories/conversation.repository';
 import { DataverseMessageStore } from '@switchboard/functions/dataverse/repositories/message.repository';
 import { appendMessage, type TranscriptDeps } from '@switchboard/functions/conversations/transcript';
+import { NO_PUSH } from '@switchboard/core';
 
 let stack: Stack;
 let deps: TranscriptDeps;
@@ -44,4 +45,17 @@ test('a retried message is found, not stored twice, even when its first attempt 
   expect(again).toMatchObject({ created: false, message: { swb_messageid: first.message.swb_messageid, swb_sequence: first.message.swb_sequence } });
   const rows = await stack.api.retrieveMultiple({ collection: 'swb_messages', filter: `_swb_conversationid_value eq ${id}` });
   expect(rows.value).toHaveLength(1);
+});
+
+test('a customer message is told to the conversation\'s group and to its primary agent by name, who may not have joined the group yet', async () => {
+  const id = await conversation();
+  const told: string[] = [];
+  const push = { ...NO_PUSH, toGroup: async (group: string) => void told.push(`group ${group}`), toUser: async (user: string) => void told.push(`user ${user}`) };
+  const agent = randomUUID().toUpperCase();
+  await appendMessage({ ...deps, push }, id, randomUUID(), customerText('are you there?'), { primaryAgentId: agent });
+  expect(told).toEqual([`group c.${id}`, `user ${agent.toLowerCase()}`]);
+  // An agent's own message is told by the push-relay step, not here.
+  told.length = 0;
+  await appendMessage({ ...deps, push }, id, randomUUID(), { ...customerText('reply'), swb_direction: MessageDirection.Outbound, swb_authorkind: AuthorKind.Agent }, { primaryAgentId: agent });
+  expect(told).toEqual([]);
 });

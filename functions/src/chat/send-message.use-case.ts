@@ -33,7 +33,7 @@ export async function sendMessage(
       swb_visibility: Visibility.Public,
       swb_providermessageid: send.clientMessageId,
     },
-    cursor ? { cursor } : {},
+    { primaryAgentId: conversation._swb_primaryagentid_value ?? null, ...(cursor ? { cursor } : {}) },
   );
   return { created: appended.created, message: appended.message };
 }

@@ -37,6 +37,12 @@ export interface AppendOptions {
   cursor?: ConversationCursor;
   /** Conversation columns to write in the same request that numbers the message (no request of their own). */
   alsoSet?: Record<string, unknown>;
+  /**
+   * The conversation's primary agent, told by user id as well as through the conversation's group:
+   * the agent who has just accepted joins the group from an async step, and a message in between
+   * would otherwise reach their pane only at its slow safety poll.
+   */
+  primaryAgentId?: string | null;
 }
 
 export async function appendMessage(
@@ -51,7 +57,9 @@ export async function appendMessage(
   // Dataverse async job later: that is the latency an agent feels. The step tells the rest.
   if (appended.created && deps.push && fields['swb_direction'] === MessageDirection.Inbound) {
     const sequence = appended.message.swb_sequence;
-    await deps.push.toGroup(conversationGroup(conversationId), { kind: 'message', conversationId, ...(typeof sequence === 'number' ? { sequence } : {}) });
+    const event = { kind: 'message' as const, conversationId, ...(typeof sequence === 'number' ? { sequence } : {}) };
+    await deps.push.toGroup(conversationGroup(conversationId), event);
+    if (options.primaryAgentId) await deps.push.toUser(options.primaryAgentId.toLowerCase(), event);
   }
   return appended;
 }

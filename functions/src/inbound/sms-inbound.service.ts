@@ -212,7 +212,7 @@ export class SmsInboundService implements SmsCallbackService {
   /** A text in an open conversation: one request when the conversation row's counter still holds. */
   private async appendTo(open: ConversationRow, messageId: string, fields: Record<string, unknown>): Promise<InboundResult> {
     const cursor = cursorOf(open);
-    const appended = await appendMessage(this.deps, open.activityid, messageId, fields, { precheck: false, readBack: false, ...(cursor ? { cursor } : {}) });
+    const appended = await appendMessage(this.deps, open.activityid, messageId, fields, { precheck: false, readBack: false, primaryAgentId: open._swb_primaryagentid_value ?? null, ...(cursor ? { cursor } : {}) });
     // A conversation still Open was never placed; a retried webhook for a waiting one may come
     // from an instance that died before its routing item was sent. A text to a conversation
     // already waiting in its queue changes nothing for routing.
