@@ -343,12 +343,13 @@ describe('the local stack', () => {
     await pane.getByRole('button', { name: 'End conversation' }).click();
     await pane.getByText('Conversation ended; wrap-up started').waitFor({ timeout: 30_000 });
     const wrapUpOn = await until('the wrap-up time on the session', async () => (await openSessionOf(conversation.activityid, 'bruno'))?.swb_wrapupon ?? undefined);
-    const [phase, shown] = await until('the wrap-up timer', async () => {
+    // The timer shows the phase as soon as the state changes and counts from the stamp once it has
+    // read it (the conversation-state step writes it, asynchronously: seconds later on a busy machine).
+    const [phase, shown] = await until('the wrap-up timer counting from the wrap-up stamp', async () => {
       const r = await timerReading(bruno);
-      return r[0] === 'Wrap-up' ? r : undefined;
+      return r[0] === 'Wrap-up' && Math.abs(r[1] - (Date.now() - Date.parse(wrapUpOn)) / 1000) <= 3 ? r : undefined;
     }, 30_000);
     expect(phase).toBe('Wrap-up');
-    expect(Math.abs(shown - (Date.now() - Date.parse(wrapUpOn)) / 1000)).toBeLessThanOrEqual(3);
     expect(shown).toBeLessThan(15);
     expect(await capacityUsed('bruno')).toBe(1);
 
